@@ -1,0 +1,55 @@
+#pragma once
+// A compute shader with its descriptor layout, one descriptor set and optional push constants.
+// SPIR-V comes embedded in the binary (see cmake/MnemoShaders.cmake); binding i of the set has type bindings[i].
+// Not thread-safe: one owner records its dispatches.
+
+#include "mnemo/gpu/GpuBuffer.hpp"
+#include "mnemo/gpu/GpuImage.hpp"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace mnemo::gpu {
+
+struct ComputePipelineDesc {
+    std::string name;                       // for error messages and logs
+    std::span<const uint32_t> spirv;
+    std::vector<VkDescriptorType> bindings; // STORAGE_BUFFER or STORAGE_IMAGE, binding = index
+    uint32_t pushConstantBytes = 0;
+};
+
+class ComputePipeline {
+public:
+    static Result<ComputePipeline> create(VulkanContext &ctx, const ComputePipelineDesc &desc);
+    ComputePipeline() = default;
+    ComputePipeline(ComputePipeline &&other) noexcept { swap(other); }
+    ComputePipeline &operator=(ComputePipeline &&other) noexcept {
+        ComputePipeline tmp(std::move(other));
+        swap(tmp);
+        return *this;
+    }
+    ~ComputePipeline();
+
+    void bindBuffer(uint32_t binding, const GpuBuffer &buffer);
+    // The image must be in VK_IMAGE_LAYOUT_GENERAL when the dispatch runs (recordDispatch does not transition).
+    void bindStorageImage(uint32_t binding, const GpuImage &image);
+    void recordDispatch(VkCommandBuffer cmd, const void *pushConstants, uint32_t groupsX, uint32_t groupsY = 1,
+                        uint32_t groupsZ = 1) const;
+
+private:
+    void swap(ComputePipeline &other) noexcept;
+    VkDevice m_device = VK_NULL_HANDLE;
+    VkShaderModule m_module = VK_NULL_HANDLE;
+    VkDescriptorSetLayout m_setLayout = VK_NULL_HANDLE;
+    VkPipelineLayout m_layout = VK_NULL_HANDLE;
+    VkPipeline m_pipeline = VK_NULL_HANDLE;
+    VkDescriptorPool m_pool = VK_NULL_HANDLE;
+    VkDescriptorSet m_set = VK_NULL_HANDLE;
+    uint32_t m_pushBytes = 0;
+};
+
+// Checks the SPIR-V header before a driver sees it: a corrupt blob can crash some drivers instead of failing.
+Status validateSpirvHeader(std::span<const uint32_t> spirv, const std::string &name);
+
+} // namespace mnemo::gpu

@@ -1,0 +1,34 @@
+#pragma once
+// A VkBuffer with its own memory. Host-visible buffers stay mapped for their whole life (staging, readback).
+// Move-only; destroyed with the buffer. Lives no longer than its VulkanContext.
+
+#include "mnemo/gpu/VulkanContext.hpp"
+
+namespace mnemo::gpu {
+
+enum class MemoryLocation { Device, HostVisible };
+
+class GpuBuffer {
+public:
+    static Result<GpuBuffer> create(VulkanContext &ctx, VkDeviceSize sizeBytes, VkBufferUsageFlags usage,
+                                    MemoryLocation location);
+    GpuBuffer() = default;
+    GpuBuffer(GpuBuffer &&other) noexcept { swap(other); }
+    GpuBuffer &operator=(GpuBuffer &&other) noexcept { GpuBuffer tmp(std::move(other)); swap(tmp); return *this; }
+    ~GpuBuffer();
+
+    VkBuffer handle() const { return m_buffer; }
+    VkDeviceSize size() const { return m_size; }
+    // Non-null for HostVisible buffers; coherent memory, so no flush is needed.
+    void *mapped() const { return m_mapped; }
+
+private:
+    void swap(GpuBuffer &other) noexcept;
+    VkDevice m_device = VK_NULL_HANDLE;
+    VkBuffer m_buffer = VK_NULL_HANDLE;
+    VkDeviceMemory m_memory = VK_NULL_HANDLE;
+    VkDeviceSize m_size = 0;
+    void *m_mapped = nullptr;
+};
+
+} // namespace mnemo::gpu

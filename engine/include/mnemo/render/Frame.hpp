@@ -1,0 +1,19 @@
+#pragma once
+// A frame on the CPU: tightly packed RGBA8 rows, top row first, sRGB-encoded values.
+// Frames are shared read-only between threads as std::shared_ptr<const Frame>.
+
+#include <cstdint>
+#include <vector>
+
+namespace mnemo {
+
+struct Frame {
+    uint32_t width = 0;
+    uint32_t height = 0;
+    std::vector<uint8_t> rgba;
+    uint64_t index = 0;      // position in its stream
+    int64_t producedUs = 0;  // steady-clock microseconds when the frame was ready
+    double renderMs = 0.0;   // time the producer spent on it
+};
+
+} // namespace mnemo

@@ -1,0 +1,170 @@
+// The main window under QT_QPA_PLATFORM=offscreen: workspaces, shortcuts, docks, persisted layout, the software
+// viewport's frames and its click-to-control / Escape-to-release behaviour, and the ImGui overlay drawn on the CPU.
+#include "shell/EngineDock.hpp"
+#include "shell/LogDock.hpp"
+#include "shell/MainWindow.hpp"
+#include "viewport/SoftwareViewport.hpp"
+#include "viewport/ViewportOverlay.hpp"
+#include "workspaces/WorldWorkspace.hpp"
+
+#include "mnemo/core/Log.hpp"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTabBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <imgui.h>
+
+using namespace mnemo::ui;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_settingsDir;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_settingsDir.isValid());
+        QApplication::setOrganizationName("MnemoTest");
+        QApplication::setApplicationName("tst_main_window");
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    }
+
+    void init() { QSettings().clear(); }
+
+    void hasThreeWorkspacesAndDocks() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *tabs = w.findChild<QTabBar *>("workspaceTabs");
+        QVERIFY(tabs);
+        QCOMPARE(tabs->count(), 3);
+        QCOMPARE(tabs->tabText(0), QString("World"));
+        QCOMPARE(tabs->tabText(1), QString("Edit"));
+        QCOMPARE(tabs->tabText(2), QString("Inspect"));
+        QCOMPARE(w.workspace(), Workspace::World);
+        QVERIFY(w.engineDock()->isVisible());
+        QVERIFY(w.logDock()->isVisible());
+        QVERIFY(w.findChild<QLabel *>("comingNextText")); // Edit/Inspect say honestly that they are not built
+        QVERIFY(w.world()->softwareViewport());            // offscreen has no Vulkan surfaces
+    }
+
+    void shortcutsAndTabsSwitchWorkspaces() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QSignalSpy spy(&w, &MainWindow::workspaceChanged);
+        QTest::keyClick(&w, Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(w.workspace(), Workspace::Edit);
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(w.workspace(), Workspace::Inspect);
+        auto *tabs = w.findChild<QTabBar *>("workspaceTabs");
+        QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(0).center());
+        QCOMPARE(w.workspace(), Workspace::World);
+        QCOMPARE(spy.count(), 3);
+        QCOMPARE(w.findChild<QAction *>("actionWorldWorkspace")->isChecked(), true);
+    }
+
+    void layoutAndWorkspacePersist() {
+        {
+            MainWindow w(nullptr, "offscreen test");
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            w.setWorkspace(Workspace::Inspect);
+            w.logDock()->hide();
+            w.close(); // saves settings
+        }
+        MainWindow again(nullptr, "offscreen test");
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QCOMPARE(again.workspace(), Workspace::Inspect);
+        QVERIFY(!again.logDock()->isVisible());
+        again.resetLayout();
+        QVERIFY(again.logDock()->isVisible());
+    }
+
+    void softwareViewportShowsEngineFrames() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy first(w.world(), &WorldWorkspace::firstFramePresented);
+        QVERIFY(first.wait(30000) || first.count() == 1);
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->presentedEngineFrames() >= 3, 30000);
+        // The viewport's pixels are the engine's: not a flat fill.
+        const QImage shot = w.world()->viewportWidget()->grab().toImage();
+        QSet<QRgb> colours;
+        for (int y = 0; y < shot.height(); y += 7)
+            for (int x = 0; x < shot.width(); x += 7) colours.insert(shot.pixel(x, y));
+        QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+        QTRY_VERIFY_WITH_TIMEOUT(w.engineDock()->deviceText().contains("llvmpipe") ||
+                                     !qgetenv("VK_DRIVER_FILES").contains("lvp_icd"),
+                                 10000);
+    }
+
+    void clickTakesControlAndEscapeReleases() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        SoftwareViewport *viewport = w.world()->softwareViewport();
+        QSignalSpy spy(w.world(), &WorldWorkspace::captureChanged);
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, viewport->rect().center());
+        QVERIFY(w.world()->capturing());
+        QVERIFY(viewport->hasFocus());
+        QCOMPARE(w.findChild<QLabel *>("controlIndicator")->text().contains("Controlling"), true);
+        QTest::keyClick(viewport, Qt::Key_Escape);
+        QVERIFY(!w.world()->capturing());
+        QCOMPARE(spy.count(), 2);
+        // Leaving the World workspace releases control too.
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, viewport->rect().center());
+        QVERIFY(w.world()->capturing());
+        w.setWorkspace(Workspace::Edit);
+        QVERIFY(!w.world()->capturing());
+    }
+
+    void logDockShowsEngineMessages() {
+        MainWindow w(nullptr, "offscreen test");
+        mnemo::log::info("test", "a line for the log dock");
+        QTRY_VERIFY(w.logDock()->view()->toPlainText().contains("a line for the log dock"));
+    }
+
+    void overlayDrawsOnTheCpu() {
+        ImGuiContext *ctx = ImGui::CreateContext();
+        ImGuiIO &io = ImGui::GetIO();
+        io.DisplaySize = ImVec2(800, 450);
+        io.IniFilename = nullptr;
+        unsigned char *pixels = nullptr;
+        int fw = 0, fh = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &fw, &fh); // builds the atlas; no GPU needed
+        FrameTimeHistory history;
+        for (int i = 0; i < 30; ++i) history.push(16.0f + float(i % 3));
+        OverlayModel model;
+        model.presenterDevice = "test presenter";
+        model.engineDevice = "test engine";
+        model.sourceDescription = "test source";
+        model.frameWidth = 640;
+        model.frameHeight = 360;
+        // A new ImGui window is hidden on its first frame (auto-fit), so draw two.
+        for (int frame = 0; frame < 2; ++frame) {
+            io.DeltaTime = 1.0f / 60.0f;
+            ImGui::NewFrame();
+            drawViewportOverlay(model, history);
+            ImGui::Render();
+        }
+        ImDrawData *draw = ImGui::GetDrawData();
+        QVERIFY(draw && draw->Valid);
+        QVERIFY(draw->TotalVtxCount > 200); // text, graph and background
+        QVERIFY(std::abs(history.fps() - 1000.0f / 17.0f) < 2.0f);
+        ImGui::DestroyContext(ctx);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

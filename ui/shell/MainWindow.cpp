@@ -1,0 +1,201 @@
+#include "MainWindow.hpp"
+
+#include "EngineDock.hpp"
+#include "LogDock.hpp"
+#include "../workspaces/ComingNextPanel.hpp"
+#include "../workspaces/WorldWorkspace.hpp"
+
+#include "mnemo/core/BuildInfo.hpp"
+#include "mnemo/core/Version.hpp"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTimer>
+#include <QToolBar>
+
+namespace mnemo::ui {
+namespace {
+const char *const kWorkspaceNames[] = {"World", "Edit", "Inspect"};
+constexpr int kWorkspaceCount = 3;
+} // namespace
+
+MainWindow::MainWindow(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWidget *parent) : QMainWindow(parent) {
+    setObjectName("mainWindow");
+    setWindowTitle(tr("Mnemo"));
+    resize(1280, 800);
+    setDockNestingEnabled(true);
+    createWorkspaces(vulkan, whyNoVulkan);
+    createDocks();
+    createMenus();
+    createStatusBar();
+    m_defaultState = saveState();
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan) {
+    m_stack = new QStackedWidget(this);
+    m_world = new WorldWorkspace(vulkan, whyNoVulkan, m_stack);
+    m_stack->addWidget(m_world);
+    m_stack->addWidget(new ComingNextPanel(
+        tr("Edit"),
+        tr("Streaming video-to-video editing: a file, camera or still flows through a chain of GPU edit modules to a "
+           "live preview and an encoder, with a virtual camera path and temporal-consistency metrics."),
+        m_stack));
+    m_stack->addWidget(new ComingNextPanel(
+        tr("Inspect"),
+        tr("A read-only inspector for LLM-agent memory stores (Mem0, Chroma, LangGraph, Letta, Mnemo's own): table "
+           "and search, timeline with time travel, graph, tree, embedding map, provenance and access control."),
+        m_stack));
+    setCentralWidget(m_stack);
+
+    // The switcher is a tab bar in its own toolbar, so it can be moved like any toolbar and its state persists.
+    auto *bar = addToolBar(tr("Workspaces"));
+    bar->setObjectName("workspaceToolBar");
+    bar->setMovable(false);
+    m_tabs = new QTabBar(bar);
+    m_tabs->setObjectName("workspaceTabs");
+    m_tabs->setDrawBase(false);
+    m_tabs->setExpanding(false);
+    for (int i = 0; i < kWorkspaceCount; ++i) {
+        m_tabs->addTab(tr(kWorkspaceNames[i]));
+        m_tabs->setTabToolTip(i, tr("%1 workspace (Ctrl+%2)").arg(tr(kWorkspaceNames[i])).arg(i + 1));
+    }
+    bar->addWidget(m_tabs);
+    connect(m_tabs, &QTabBar::currentChanged, this, [this](int index) { setWorkspace(Workspace(index)); });
+    connect(m_world, &WorldWorkspace::captureChanged, this, &MainWindow::updateStatus);
+}
+
+void MainWindow::createDocks() {
+    m_engineDock = new EngineDock(m_world->source(), this);
+    addDockWidget(Qt::RightDockWidgetArea, m_engineDock);
+    m_logDock = new LogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    resizeDocks({m_logDock}, {140}, Qt::Vertical);
+    resizeDocks({m_engineDock}, {300}, Qt::Horizontal);
+}
+
+void MainWindow::createMenus() {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcutContext(Qt::ApplicationShortcut);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_workspaceActions = new QActionGroup(this);
+    for (int i = 0; i < kWorkspaceCount; ++i) {
+        QAction *a = view->addAction(tr("%1 Workspace").arg(tr(kWorkspaceNames[i])));
+        a->setObjectName(QStringLiteral("action%1Workspace").arg(kWorkspaceNames[i]));
+        a->setCheckable(true);
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        a->setShortcutContext(Qt::ApplicationShortcut);
+        a->setData(i);
+        m_workspaceActions->addAction(a);
+        connect(a, &QAction::triggered, this, [this, i] { setWorkspace(Workspace(i)); });
+    }
+    m_workspaceActions->actions().first()->setChecked(true);
+    view->addSeparator();
+    QAction *engine = m_engineDock->toggleViewAction();
+    engine->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    view->addAction(engine);
+    QAction *logs = m_logDock->toggleViewAction();
+    logs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    view->addAction(logs);
+    view->addSeparator();
+    QAction *reset = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+    reset->setObjectName("actionResetLayout");
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Mnemo"), this, &MainWindow::showAbout);
+    about->setObjectName("actionAbout");
+    about->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createStatusBar() {
+    m_controlIndicator = new QLabel(this);
+    m_controlIndicator->setObjectName("controlIndicator");
+    m_deviceLabel = new QLabel(this);
+    m_deviceLabel->setObjectName("deviceLabel");
+    m_fpsLabel = new QLabel(this);
+    m_fpsLabel->setObjectName("fpsLabel");
+    statusBar()->addPermanentWidget(m_controlIndicator);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+    statusBar()->addPermanentWidget(m_fpsLabel);
+    statusBar()->showMessage(tr("Click the viewport to control it; Esc releases. Ctrl+1/2/3 switch workspaces."));
+    auto *timer = new QTimer(this);
+    connect(timer, &QTimer::timeout, this, &MainWindow::updateStatus);
+    timer->start(1000);
+    updateStatus();
+}
+
+void MainWindow::updateStatus() {
+    m_controlIndicator->setText(m_world->capturing() ? tr("● Controlling viewport (Esc releases)") : QString());
+    m_deviceLabel->setText(m_engineDock->deviceText());
+    // Called once a second by the timer; the capture signal may call it in between, which only shortens one sample.
+    const uint64_t presented = m_world->presentedEngineFrames();
+    m_fpsLabel->setText(tr("%1 frames/s shown").arg(presented - m_lastPresented));
+    m_lastPresented = presented;
+}
+
+Workspace MainWindow::workspace() const { return Workspace(m_stack->currentIndex()); }
+
+void MainWindow::setWorkspace(Workspace workspace) {
+    const int index = int(workspace);
+    if (index < 0 || index >= kWorkspaceCount) return;
+    if (m_stack->currentIndex() == index && m_tabs->currentIndex() == index) return;
+    if (workspace != Workspace::World) m_world->releaseControl();
+    m_stack->setCurrentIndex(index);
+    m_tabs->setCurrentIndex(index);
+    m_workspaceActions->actions().at(index)->setChecked(true);
+    emit workspaceChanged(workspace);
+}
+
+void MainWindow::resetLayout() {
+    restoreState(m_defaultState);
+    m_engineDock->show();
+    m_logDock->show();
+}
+
+void MainWindow::showAbout() {
+    QString libs;
+    for (const auto &[name, version] : libraryVersions()) {
+        libs += QStringLiteral("<br>%1 %2").arg(QString::fromStdString(name), QString::fromStdString(version));
+    }
+    QMessageBox::about(this, tr("About Mnemo"),
+                       tr("<h3>Mnemo %1</h3><p>A studio for memory-driven real-time generation: interactive world "
+                          "models, streaming video editing and agent-memory inspection.</p>"
+                          "<p>Build: %2, Qt %3<br>Engine device: %4%5</p>")
+                           .arg(kVersion, kBuildType, qVersion(), m_engineDock->deviceText(), libs));
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value("mainWindow/geometry").toByteArray());
+    restoreState(settings.value("mainWindow/state").toByteArray());
+    setWorkspace(Workspace(settings.value("mainWindow/workspace", 0).toInt()));
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue("mainWindow/geometry", saveGeometry());
+    settings.setValue("mainWindow/state", saveState());
+    settings.setValue("mainWindow/workspace", int(workspace()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    saveSettings();
+    event->accept();
+}
+
+} // namespace mnemo::ui

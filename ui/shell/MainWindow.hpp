@@ -1,0 +1,66 @@
+#pragma once
+// Mnemo's main window: the workspace switcher (World, Edit, Inspect), dockable panels, menus with shortcuts,
+// a status bar, and window/dock state persisted with QSettings.
+
+#include <QMainWindow>
+
+class QVulkanInstance;
+class QStackedWidget;
+class QTabBar;
+class QLabel;
+class QActionGroup;
+
+namespace mnemo::ui {
+
+class WorldWorkspace;
+class EngineDock;
+class LogDock;
+
+enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // `vulkan` may be null; the World workspace then uses its software viewport and shows `whyNoVulkan`.
+    explicit MainWindow(QVulkanInstance *vulkan, const QString &whyNoVulkan = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Workspace workspace() const;
+    WorldWorkspace *world() const { return m_world; }
+    EngineDock *engineDock() const { return m_engineDock; }
+    LogDock *logDock() const { return m_logDock; }
+
+public slots:
+    void setWorkspace(mnemo::ui::Workspace workspace);
+    void resetLayout();
+    void showAbout();
+
+signals:
+    void workspaceChanged(mnemo::ui::Workspace workspace);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan);
+    void createDocks();
+    void createMenus();
+    void createStatusBar();
+    void restoreSettings();
+    void saveSettings() const;
+    void updateStatus();
+
+    QStackedWidget *m_stack = nullptr;
+    QTabBar *m_tabs = nullptr;
+    QActionGroup *m_workspaceActions = nullptr;
+    WorldWorkspace *m_world = nullptr;
+    EngineDock *m_engineDock = nullptr;
+    LogDock *m_logDock = nullptr;
+    QLabel *m_controlIndicator = nullptr;
+    QLabel *m_deviceLabel = nullptr;
+    QLabel *m_fpsLabel = nullptr;
+    QByteArray m_defaultState;
+    uint64_t m_lastPresented = 0;
+};
+
+} // namespace mnemo::ui

@@ -1,0 +1,86 @@
+#include "SoftwareViewport.hpp"
+
+#include <QKeyEvent>
+#include <QPainter>
+#include <QTimer>
+
+namespace mnemo::ui {
+
+SoftwareViewport::SoftwareViewport(ViewportFeed feed, QString reason, QWidget *parent)
+    : QWidget(parent), m_feed(std::move(feed)), m_reason(std::move(reason)), m_timer(new QTimer(this)) {
+    setObjectName("softwareViewport");
+    setFocusPolicy(Qt::ClickFocus);
+    setMinimumSize(320, 180);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    // Poll the mailbox at display rate; painting only happens when a new frame arrived.
+    m_timer->setInterval(16);
+    connect(m_timer, &QTimer::timeout, this, &SoftwareViewport::poll);
+    m_timer->start();
+}
+
+void SoftwareViewport::poll() {
+    if (!m_feed.frames) return;
+    auto frame = m_feed.frames->takeIfNew();
+    if (!frame) return;
+    // Copy: the QImage must own its pixels, the frame may be released by the mailbox at any time after this.
+    m_image = QImage(frame->rgba.data(), int(frame->width), int(frame->height), int(frame->width) * 4,
+                     QImage::Format_RGBA8888)
+                  .copy();
+    m_frameIndex = frame->index;
+    update();
+}
+
+void SoftwareViewport::paintEvent(QPaintEvent *) {
+    QPainter p(this);
+    p.fillRect(rect(), QColor(18, 19, 23));
+    if (!m_image.isNull()) {
+        QSize scaled = m_image.size().scaled(size(), Qt::KeepAspectRatio);
+        QRect target(QPoint((width() - scaled.width()) / 2, (height() - scaled.height()) / 2), scaled);
+        p.drawImage(target, m_image);
+        m_frameTimes.markFrame();
+        if (++m_presentedEngineFrames == 1) emit firstFramePresented();
+    }
+    const OverlayModel model = m_feed.describe ? m_feed.describe() : OverlayModel{};
+    const QString hud = QStringLiteral("%1 fps  ·  Engine: %2\nSource: %3\nSoftware preview: %4\n%5")
+                            .arg(double(m_frameTimes.fps()), 0, 'f', 1)
+                            .arg(QString::fromStdString(model.engineDevice))
+                            .arg(QString::fromStdString(model.sourceDescription))
+                            .arg(m_reason)
+                            .arg(m_capturing ? tr("Controlling the viewport — Esc releases")
+                                             : tr("Click the viewport to control it"));
+    const QRect box = p.boundingRect(QRect(12, 12, width() - 24, height() - 24), Qt::AlignLeft | Qt::AlignTop, hud);
+    p.fillRect(box.adjusted(-8, -6, 8, 6), QColor(15, 15, 20, 190));
+    p.setPen(QColor(220, 225, 235));
+    p.drawText(box, Qt::AlignLeft | Qt::AlignTop, hud);
+}
+
+void SoftwareViewport::setCapturing(bool capturing) {
+    if (capturing == m_capturing) return;
+    m_capturing = capturing;
+    // Keyboard focus is enough here: offscreen-style platforms cannot grab the keyboard anyway.
+    if (capturing) setFocus(Qt::MouseFocusReason);
+    setCursor(capturing ? Qt::CrossCursor : Qt::ArrowCursor);
+    update();
+    emit captureChanged(capturing);
+}
+
+void SoftwareViewport::mousePressEvent(QMouseEvent *event) {
+    if (event->button() == Qt::LeftButton) setCapturing(true);
+    QWidget::mousePressEvent(event);
+}
+
+void SoftwareViewport::keyPressEvent(QKeyEvent *event) {
+    if (event->key() == Qt::Key_Escape && m_capturing) {
+        setCapturing(false);
+        event->accept();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void SoftwareViewport::focusOutEvent(QFocusEvent *event) {
+    setCapturing(false);
+    QWidget::focusOutEvent(event);
+}
+
+} // namespace mnemo::ui
