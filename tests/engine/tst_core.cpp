@@ -1,10 +1,12 @@
-// Engine core: Status/Result, the latest-wins Mailbox, and the log's sinks and backlog.
+// Engine core: Status/Result, bounded queues and their drop policies, sample windows, the log.
 #include "mnemo/core/Log.hpp"
-#include "mnemo/core/Mailbox.hpp"
+#include "mnemo/core/BoundedQueue.hpp"
+#include "mnemo/core/SampleWindow.hpp"
 #include "mnemo/core/Status.hpp"
 
 #include <QTest>
 
+#include <atomic>
 #include <thread>
 
 using namespace mnemo;
@@ -35,41 +37,67 @@ private slots:
         QCOMPARE(misuse.status().code(), StatusCode::Internal);
     }
 
-    void mailboxKeepsOnlyTheNewest() {
-        Mailbox<int> box;
-        QVERIFY(box.takeIfNew() == nullptr);
-        box.publish(std::make_shared<const int>(1));
-        box.publish(std::make_shared<const int>(2));
-        box.publish(std::make_shared<const int>(3));
-        QCOMPARE(box.publishedCount(), uint64_t(3));
-        QCOMPARE(box.droppedCount(), uint64_t(2)); // 1 and 2 were replaced before anyone took them
-        auto v = box.takeIfNew();
-        QVERIFY(v);
-        QCOMPARE(*v, 3);
-        QVERIFY(box.takeIfNew() == nullptr); // taken already
-        QCOMPARE(*box.peek(), 3);            // but still there for a redraw
-        box.publish(std::make_shared<const int>(4));
-        QCOMPARE(box.droppedCount(), uint64_t(2)); // 3 was taken, so replacing it is not a drop
+    void dropOldestQueueNeverBlocksAndCounts() {
+        BoundedQueue<int> q(2, QueueFullPolicy::DropOldest);
+        for (int i = 1; i <= 5; ++i) QVERIFY(q.push(i));
+        QCOMPARE(q.size(), size_t(2));
+        QCOMPARE(q.droppedCount(), uint64_t(3));
+        QCOMPARE(*q.tryPop(), 4);
+        QCOMPARE(*q.tryPop(), 5);
+        QVERIFY(!q.tryPop());
     }
 
-    void mailboxUnderConcurrentProducer() {
-        Mailbox<int> box;
+    void takeNewestDiscardsOlderItems() {
+        BoundedQueue<int> q(4, QueueFullPolicy::DropOldest);
+        q.push(1);
+        q.push(2);
+        q.push(3);
+        QCOMPARE(*q.takeNewest(), 3);
+        QCOMPARE(q.droppedCount(), uint64_t(2));
+        QVERIFY(!q.takeNewest());
+    }
+
+    void blockingQueueLosesNothingUnderAConcurrentProducer() {
+        BoundedQueue<int> q(3, QueueFullPolicy::Block);
         constexpr int kCount = 20000;
         std::thread producer([&] {
-            for (int i = 1; i <= kCount; ++i) box.publish(std::make_shared<const int>(i));
+            for (int i = 1; i <= kCount; ++i) q.push(i);
+            q.close();
         });
-        int last = 0;
-        uint64_t taken = 0;
-        while (last < kCount) {
-            if (auto v = box.takeIfNew()) {
-                QVERIFY2(*v > last, "values must arrive in increasing order");
-                last = *v;
-                ++taken;
-            }
+        int expected = 1;
+        while (auto v = q.pop(std::chrono::seconds(5))) {
+            QCOMPARE(*v, expected);
+            ++expected;
         }
         producer.join();
-        QCOMPARE(box.publishedCount(), uint64_t(kCount));
-        QCOMPARE(box.droppedCount() + taken, uint64_t(kCount));
+        QCOMPARE(expected, kCount + 1);
+        QCOMPARE(q.droppedCount(), uint64_t(0));
+        QVERIFY(!q.push(1)); // closed
+    }
+
+    void closeWakesABlockedProducer() {
+        BoundedQueue<int> q(1, QueueFullPolicy::Block);
+        q.push(1);
+        std::atomic<bool> returned{false};
+        std::thread producer([&] {
+            q.push(2); // blocks: full
+            returned = true;
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        QVERIFY(!returned);
+        q.close();
+        producer.join();
+        QVERIFY(returned);
+    }
+
+    void sampleWindowPercentiles() {
+        SampleWindow w(100);
+        for (int i = 1; i <= 100; ++i) w.push(i);
+        QCOMPARE(w.percentile(0.5), 51.0);
+        QCOMPARE(w.percentile(0.95), 95.0);
+        for (int i = 0; i < 100; ++i) w.push(1000); // the window forgets old samples
+        QCOMPARE(w.percentile(0.5), 1000.0);
+        QCOMPARE(w.totalPushed(), size_t(200));
     }
 
     void logReachesSinksAndBacklog() {

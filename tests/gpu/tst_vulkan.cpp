@@ -1,15 +1,11 @@
-// Vulkan context, buffers, images, compute pipelines, the self-test and the test-pattern renderer, on whatever ICD
+// Vulkan context, buffers, images, compute pipelines and the self-test, on whatever ICD
 // the test environment selects (Mesa lavapipe in CI, through VK_DRIVER_FILES set by CTest).
 #include "mnemo/gpu/ComputePipeline.hpp"
 #include "mnemo/gpu/SelfTest.hpp"
 #include "mnemo/gpu/VulkanContext.hpp"
-#include "mnemo/render/TestPatternRenderer.hpp"
-#include "mnemo/render/TestPatternSource.hpp"
 
 #include <QTest>
 
-#include <chrono>
-#include <thread>
 
 using namespace mnemo;
 using namespace mnemo::gpu;
@@ -85,64 +81,6 @@ private slots:
         QVERIFY(!pipeline.ok());
         QVERIFY(pipeline.message().find("garbage") != std::string::npos);
         QVERIFY(!ComputePipeline::create(*m_ctx, {"empty", {}, {}, 0}).ok());
-    }
-
-    void testPatternIsDeterministicAndAnimated() {
-        auto renderer = TestPatternRenderer::create(*m_ctx, 96, 54);
-        QVERIFY2(renderer.ok(), renderer.message().c_str());
-        auto a = renderer.value()->render(1.5, 7);
-        auto b = renderer.value()->render(1.5, 7);
-        auto c = renderer.value()->render(4.0, 8);
-        QVERIFY(a.ok() && b.ok() && c.ok());
-        QCOMPARE(a->rgba.size(), size_t(96 * 54 * 4));
-        QVERIFY(a->rgba == b->rgba);
-        QVERIFY(a->rgba != c->rgba);
-        // Not a flat image: the pattern has sky, ground and colour bars.
-        int distinct = 0;
-        for (size_t i = 4; i < a->rgba.size(); i += 4) distinct += a->rgba[i] != a->rgba[i - 4];
-        QVERIFY(distinct > 500);
-    }
-
-    void testPatternEncodesTheFrameIndex() {
-        const uint32_t w = 256, h = 64;
-        auto renderer = TestPatternRenderer::create(*m_ctx, w, h);
-        QVERIFY(renderer.ok());
-        const uint64_t index = 0xA5C3;
-        auto frame = renderer.value()->render(0.0, index);
-        QVERIFY(frame.ok());
-        // Decode the 16 blocks the shader draws (see shaders/compute/test_pattern.comp).
-        const float block = std::max(2.0f, float(w) / 64.0f);
-        const float stripX = float(w) - 17.0f * block;
-        uint32_t decoded = 0;
-        for (int bit = 15; bit >= 0; --bit) {
-            const uint32_t x = uint32_t(stripX + (15 - bit) * block + block * 0.5f);
-            const uint32_t y = uint32_t(block * 1.5f);
-            const uint8_t r = frame->rgba[(y * w + x) * 4];
-            if (r > 128) decoded |= 1u << bit;
-        }
-        QCOMPARE(decoded, uint32_t(index));
-    }
-
-    void sourceThreadPublishesFrames() {
-        TestPatternSource source;
-        source.start({64, 36, 120.0});
-        QTRY_VERIFY_WITH_TIMEOUT(source.stats().framesProduced >= 5, 20000);
-        QCOMPARE(source.state(), TestPatternSource::State::Running);
-        auto frame = source.frames().takeIfNew();
-        QVERIFY(frame);
-        QCOMPARE(frame->width, 64u);
-        source.stop();
-        QCOMPARE(source.state(), TestPatternSource::State::Stopped);
-        const uint64_t produced = source.stats().framesProduced;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        QCOMPARE(source.stats().framesProduced, produced); // stop() really stopped the thread
-    }
-
-    void sourceReportsFailureInsteadOfCrashing() {
-        TestPatternSource source(nullptr);
-        source.start({0, 0, 30.0}); // a zero-sized target cannot be created
-        QTRY_COMPARE_WITH_TIMEOUT(source.state(), TestPatternSource::State::Failed, 20000);
-        QVERIFY(source.error().find("outside") != std::string::npos);
     }
 
     void cleanupTestCase() {

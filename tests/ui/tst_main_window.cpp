@@ -1,6 +1,10 @@
 // The main window under QT_QPA_PLATFORM=offscreen: workspaces, shortcuts, docks, persisted layout, the software
 // viewport's frames and its click-to-control / Escape-to-release behaviour, and the ImGui overlay drawn on the CPU.
+#include "panels/ParamForm.hpp"
+#include "panels/PluginsDock.hpp"
+#include "panels/WorldControlsDock.hpp"
 #include "shell/EngineDock.hpp"
+#include "input/ControllerCapture.hpp"
 #include "shell/LogDock.hpp"
 #include "shell/MainWindow.hpp"
 #include "viewport/SoftwareViewport.hpp"
@@ -10,6 +14,9 @@
 #include "mnemo/core/Log.hpp"
 
 #include <QAction>
+#include <QComboBox>
+#include <QSlider>
+#include <QTreeWidget>
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
@@ -129,6 +136,52 @@ private slots:
         QVERIFY(!w.world()->capturing());
     }
 
+    void keyEventsToTheViewportMoveTheCamera() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline() &&
+                                     w.world()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running,
+                                 30000);
+        SoftwareViewport *viewport = w.world()->softwareViewport();
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, viewport->rect().center());
+        QVERIFY(w.world()->capturing());
+        const float startZ = w.world()->pipeline()->pose()->z;
+        QTest::keyPress(viewport, Qt::Key_W);
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline()->pose()->z > startZ + 0.3f, 20000);
+        QTest::keyRelease(viewport, Qt::Key_W);
+        // Released: the camera stops (allow the step in flight to land).
+        QTest::qWait(200);
+        const float stoppedZ = w.world()->pipeline()->pose()->z;
+        QTest::qWait(300);
+        QCOMPARE(w.world()->pipeline()->pose()->z, stoppedZ);
+        // Turning with the arrow keys changes yaw, and Escape releases every held key.
+        QTest::keyPress(viewport, Qt::Key_Right);
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline()->pose()->yawDeg > 5.0f, 20000);
+        QTest::keyClick(viewport, Qt::Key_Escape);
+        QVERIFY(w.world()->controller()->heldKeys().isEmpty());
+    }
+
+    void worldControlsAreBuiltFromTheModuleDeclaration() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->environment() != nullptr, 30000);
+        QTRY_VERIFY(w.controlsDock()->paramForm()->findChild<QComboBox *>("param_quality"));
+        ParamForm *form = w.controlsDock()->paramForm();
+        QVERIFY(form->findChild<QWidget *>("param_fog_density")->findChild<QSlider *>());
+        QVERIFY(form->findChild<QWidget *>("param_landmark_spacing"));
+        QSignalSpy restarts(w.world(), &WorldWorkspace::worldStarted);
+        form->setValue("fog_density", 0.03); // run-time: no restart
+        QCOMPARE(restarts.count(), 0);
+        form->setValue("landmark_spacing", 40); // load-time: restarts the module with the new value
+        QCOMPARE(restarts.count(), 1);
+        QCOMPARE(w.world()->worldConfig().params.at("landmark_spacing"), 40.0);
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running, 30000);
+        // The plugins panel lists what loaded.
+        QTreeWidget *tree = w.pluginsDock()->tree();
+        QVERIFY(tree->topLevelItem(0)->childCount() >= 2);
+    }
+
     void logDockShowsEngineMessages() {
         MainWindow w(nullptr, "offscreen test");
         mnemo::log::info("test", "a line for the log dock");
@@ -148,7 +201,9 @@ private slots:
         OverlayModel model;
         model.presenterDevice = "test presenter";
         model.engineDevice = "test engine";
-        model.sourceDescription = "test source";
+        model.moduleName = "test module";
+        model.stepMsHistory = {10, 12, 11};
+        model.latencyMsHistory = {30, 31, 35};
         model.frameWidth = 640;
         model.frameHeight = 360;
         // A new ImGui window is hidden on its first frame (auto-fit), so draw two.

@@ -1,6 +1,6 @@
 #include "EngineDock.hpp"
 
-#include "mnemo/render/TestPatternSource.hpp"
+#include "../workspaces/WorldWorkspace.hpp"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -8,23 +8,23 @@
 
 namespace mnemo::ui {
 
-EngineDock::EngineDock(TestPatternSource &source, QWidget *parent)
-    : QDockWidget(tr("Engine"), parent), m_source(source), m_device(new QLabel), m_driver(new QLabel),
-      m_state(new QLabel), m_frames(new QLabel), m_render(new QLabel) {
+EngineDock::EngineDock(WorldWorkspace &world, QWidget *parent)
+    : QDockWidget(tr("Engine"), parent), m_world(world), m_device(new QLabel), m_driver(new QLabel),
+      m_state(new QLabel), m_frames(new QLabel), m_timing(new QLabel) {
     setObjectName("engineDock");
     auto *body = new QWidget(this);
     auto *form = new QFormLayout(body);
     m_device->setObjectName("engineDevice");
     m_state->setObjectName("engineState");
-    m_state->setWordWrap(true);
-    for (QLabel *l : {m_device, m_driver, m_state, m_frames, m_render}) {
+    for (QLabel *l : {m_device, m_driver, m_state, m_frames, m_timing}) {
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        l->setWordWrap(true);
     }
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Driver"), m_driver);
-    form->addRow(tr("Source"), m_state);
+    form->addRow(tr("World"), m_state);
     form->addRow(tr("Frames"), m_frames);
-    form->addRow(tr("Render"), m_render);
+    form->addRow(tr("Timing"), m_timing);
     setWidget(body);
     auto *timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &EngineDock::refresh);
@@ -35,28 +35,39 @@ EngineDock::EngineDock(TestPatternSource &source, QWidget *parent)
 QString EngineDock::deviceText() const { return m_device->text(); }
 
 void EngineDock::refresh() {
-    switch (m_source.state()) {
-    case TestPatternSource::State::Running: {
-        const auto info = m_source.deviceInfo();
+    const modules::ModuleEnvironment *env = m_world.environment();
+    if (!env) {
+        m_device->setText(tr("starting..."));
+        m_state->setText(tr("loading modules"));
+        return;
+    }
+    if (env->vulkan) {
+        const auto &info = env->vulkan->deviceInfo();
         m_device->setText(QString::fromStdString(info.name + " (" + info.type + ")"));
         m_driver->setText(QString::fromStdString(info.driverName + " " + info.driverInfo + ", Vulkan " +
                                                  info.vulkanVersion));
-        m_state->setText(tr("running: engine test pattern"));
-        break;
+    } else {
+        m_device->setText(tr("none"));
+        m_driver->setText(QString::fromStdString(env->vulkanError));
     }
-    case TestPatternSource::State::Failed:
-        m_device->setText(tr("unavailable"));
-        m_state->setText(tr("failed: %1").arg(QString::fromStdString(m_source.error())));
-        break;
-    case TestPatternSource::State::Starting: m_state->setText(tr("starting...")); break;
-    case TestPatternSource::State::Stopped: m_state->setText(tr("stopped")); break;
+    const world::WorldPipeline *pipeline = m_world.pipeline();
+    if (!pipeline) return;
+    QString state = QString::fromStdString(m_world.worldConfig().moduleId) + ": " +
+                    world::worldPipelineStateName(pipeline->state());
+    if (pipeline->state() == world::WorldPipeline::State::Failed) {
+        state += " — " + QString::fromStdString(pipeline->error());
     }
-    const auto stats = m_source.stats();
-    m_frames->setText(tr("%1 produced, %2 dropped by the display, %3 late")
+    m_state->setText(state);
+    const auto stats = pipeline->stats();
+    m_frames->setText(tr("%1 generated (%2/s), %3 dropped by the display, %4 late steps")
                           .arg(stats.framesProduced)
-                          .arg(stats.framesDropped)
-                          .arg(stats.lateFrames));
-    m_render->setText(tr("%1 ms per frame").arg(stats.lastRenderMs, 0, 'f', 2));
+                          .arg(stats.producedFps, 0, 'f', 1)
+                          .arg(stats.displayDropped)
+                          .arg(stats.laggedSteps));
+    m_timing->setText(tr("step %1 ms p50, %2 ms p95; input→display %3 ms p50")
+                          .arg(stats.stepMsP50, 0, 'f', 1)
+                          .arg(stats.stepMsP95, 0, 'f', 1)
+                          .arg(stats.latencyMsP50, 0, 'f', 1));
 }
 
 } // namespace mnemo::ui

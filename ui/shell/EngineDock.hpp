@@ -1,32 +1,30 @@
 #pragma once
-// Engine status at a glance: the compute device, the frame source's state and its counters. Polls every 250 ms
-// (counters are atomics in the engine; nothing here waits on an engine thread).
+// Engine status at a glance: the compute device, the world pipeline's state and counters. Polls every 250 ms
+// (counters are read under short locks; nothing here waits on the engine thread).
 
 #include <QDockWidget>
 
 class QLabel;
 
-namespace mnemo {
-class TestPatternSource;
-}
-
 namespace mnemo::ui {
+
+class WorldWorkspace;
 
 class EngineDock : public QDockWidget {
     Q_OBJECT
 public:
-    EngineDock(TestPatternSource &source, QWidget *parent = nullptr);
+    EngineDock(WorldWorkspace &world, QWidget *parent = nullptr);
 
     QString deviceText() const;
 
 private:
     void refresh();
-    TestPatternSource &m_source;
+    WorldWorkspace &m_world;
     QLabel *m_device;
     QLabel *m_driver;
     QLabel *m_state;
     QLabel *m_frames;
-    QLabel *m_render;
+    QLabel *m_timing;
 };
 
 } // namespace mnemo::ui

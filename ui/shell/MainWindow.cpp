@@ -2,6 +2,8 @@
 
 #include "EngineDock.hpp"
 #include "LogDock.hpp"
+#include "../panels/PluginsDock.hpp"
+#include "../panels/WorldControlsDock.hpp"
 #include "../workspaces/ComingNextPanel.hpp"
 #include "../workspaces/WorldWorkspace.hpp"
 
@@ -77,12 +79,18 @@ void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoV
 }
 
 void MainWindow::createDocks() {
-    m_engineDock = new EngineDock(m_world->source(), this);
+    m_controlsDock = new WorldControlsDock(*m_world, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_controlsDock);
+    m_engineDock = new EngineDock(*m_world, this);
     addDockWidget(Qt::RightDockWidgetArea, m_engineDock);
     m_logDock = new LogDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
-    resizeDocks({m_logDock}, {140}, Qt::Vertical);
-    resizeDocks({m_engineDock}, {300}, Qt::Horizontal);
+    m_pluginsDock = new PluginsDock(*m_world, this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_pluginsDock);
+    tabifyDockWidget(m_logDock, m_pluginsDock);
+    m_logDock->raise();
+    resizeDocks({m_logDock}, {150}, Qt::Vertical);
+    resizeDocks({m_controlsDock}, {330}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus() {
@@ -111,9 +119,24 @@ void MainWindow::createMenus() {
     QAction *logs = m_logDock->toggleViewAction();
     logs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     view->addAction(logs);
+    QAction *controls = m_controlsDock->toggleViewAction();
+    controls->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    view->addAction(controls);
+    QAction *plugins = m_pluginsDock->toggleViewAction();
+    plugins->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    view->addAction(plugins);
     view->addSeparator();
     QAction *reset = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
     reset->setObjectName("actionResetLayout");
+
+    QMenu *worldMenu = menuBar()->addMenu(tr("&World"));
+    QAction *pause = worldMenu->addAction(tr("&Pause / Resume"), m_controlsDock, &WorldControlsDock::togglePause);
+    pause->setObjectName("actionPause");
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction *resetWorld = worldMenu->addAction(tr("&Reset"), m_controlsDock, &WorldControlsDock::reset);
+    resetWorld->setObjectName("actionResetWorld");
+    resetWorld->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    worldMenu->addAction(tr("Release &Control"), m_world, &WorldWorkspace::releaseControl);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Mnemo"), this, &MainWindow::showAbout);
@@ -132,7 +155,8 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(m_controlIndicator);
     statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_fpsLabel);
-    statusBar()->showMessage(tr("Click the viewport to control it; Esc releases. Ctrl+1/2/3 switch workspaces."));
+    statusBar()->showMessage(
+        tr("Click the viewport, then WASD to walk and the mouse to look; Esc releases. Ctrl+1/2/3 switch workspaces."));
     auto *timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &MainWindow::updateStatus);
     timer->start(1000);
@@ -163,8 +187,11 @@ void MainWindow::setWorkspace(Workspace workspace) {
 
 void MainWindow::resetLayout() {
     restoreState(m_defaultState);
-    m_engineDock->show();
-    m_logDock->show();
+    for (QDockWidget *dock : {static_cast<QDockWidget *>(m_engineDock), static_cast<QDockWidget *>(m_logDock),
+                              static_cast<QDockWidget *>(m_controlsDock), static_cast<QDockWidget *>(m_pluginsDock)}) {
+        dock->show();
+    }
+    m_logDock->raise();
 }
 
 void MainWindow::showAbout() {

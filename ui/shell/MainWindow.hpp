@@ -15,6 +15,8 @@ namespace mnemo::ui {
 class WorldWorkspace;
 class EngineDock;
 class LogDock;
+class PluginsDock;
+class WorldControlsDock;
 
 enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
 
@@ -29,6 +31,8 @@ public:
     WorldWorkspace *world() const { return m_world; }
     EngineDock *engineDock() const { return m_engineDock; }
     LogDock *logDock() const { return m_logDock; }
+    PluginsDock *pluginsDock() const { return m_pluginsDock; }
+    WorldControlsDock *controlsDock() const { return m_controlsDock; }
 
 public slots:
     void setWorkspace(mnemo::ui::Workspace workspace);
@@ -56,6 +60,8 @@ private:
     WorldWorkspace *m_world = nullptr;
     EngineDock *m_engineDock = nullptr;
     LogDock *m_logDock = nullptr;
+    PluginsDock *m_pluginsDock = nullptr;
+    WorldControlsDock *m_controlsDock = nullptr;
     QLabel *m_controlIndicator = nullptr;
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_fpsLabel = nullptr;

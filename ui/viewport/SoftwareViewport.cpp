@@ -1,5 +1,7 @@
 #include "SoftwareViewport.hpp"
 
+#include "input/ControllerCapture.hpp"
+
 #include <QKeyEvent>
 #include <QPainter>
 #include <QTimer>
@@ -19,8 +21,8 @@ SoftwareViewport::SoftwareViewport(ViewportFeed feed, QString reason, QWidget *p
 }
 
 void SoftwareViewport::poll() {
-    if (!m_feed.frames) return;
-    auto frame = m_feed.frames->takeIfNew();
+    if (!m_feed.takeFrame) return;
+    auto frame = m_feed.takeFrame();
     if (!frame) return;
     // Copy: the QImage must own its pixels, the frame may be released by the mailbox at any time after this.
     m_image = QImage(frame->rgba.data(), int(frame->width), int(frame->height), int(frame->width) * 4,
@@ -28,6 +30,7 @@ void SoftwareViewport::poll() {
                   .copy();
     m_frameIndex = frame->index;
     update();
+    if (m_feed.presented) m_feed.presented(*frame);
 }
 
 void SoftwareViewport::paintEvent(QPaintEvent *) {
@@ -41,10 +44,10 @@ void SoftwareViewport::paintEvent(QPaintEvent *) {
         if (++m_presentedEngineFrames == 1) emit firstFramePresented();
     }
     const OverlayModel model = m_feed.describe ? m_feed.describe() : OverlayModel{};
-    const QString hud = QStringLiteral("%1 fps  ·  Engine: %2\nSource: %3\nSoftware preview: %4\n%5")
+    const QString hud = QStringLiteral("%1 fps shown  ·  Module: %2 (%3)\nEngine: %4\nSoftware preview: %5\n%6")
                             .arg(double(m_frameTimes.fps()), 0, 'f', 1)
+                            .arg(QString::fromStdString(model.moduleName), QString::fromStdString(model.state))
                             .arg(QString::fromStdString(model.engineDevice))
-                            .arg(QString::fromStdString(model.sourceDescription))
                             .arg(m_reason)
                             .arg(m_capturing ? tr("Controlling the viewport — Esc releases")
                                              : tr("Click the viewport to control it"));
@@ -58,15 +61,33 @@ void SoftwareViewport::setCapturing(bool capturing) {
     if (capturing == m_capturing) return;
     m_capturing = capturing;
     // Keyboard focus is enough here: offscreen-style platforms cannot grab the keyboard anyway.
-    if (capturing) setFocus(Qt::MouseFocusReason);
+    if (capturing) {
+        setFocus(Qt::MouseFocusReason);
+        setMouseTracking(true);
+    } else if (m_feed.controller) {
+        m_feed.controller->clear();
+    }
     setCursor(capturing ? Qt::CrossCursor : Qt::ArrowCursor);
     update();
     emit captureChanged(capturing);
 }
 
 void SoftwareViewport::mousePressEvent(QMouseEvent *event) {
+    m_lastMouse = event->position();
     if (event->button() == Qt::LeftButton) setCapturing(true);
     QWidget::mousePressEvent(event);
+}
+
+void SoftwareViewport::mouseMoveEvent(QMouseEvent *event) {
+    // No cursor warping here: this viewport serves platforms that may not allow it; motion is relative to the last.
+    if (m_capturing && m_feed.controller) m_feed.controller->mouseMoved(event->position() - m_lastMouse);
+    m_lastMouse = event->position();
+    QWidget::mouseMoveEvent(event);
+}
+
+void SoftwareViewport::keyReleaseEvent(QKeyEvent *event) {
+    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, false);
+    QWidget::keyReleaseEvent(event);
 }
 
 void SoftwareViewport::keyPressEvent(QKeyEvent *event) {
@@ -75,6 +96,7 @@ void SoftwareViewport::keyPressEvent(QKeyEvent *event) {
         event->accept();
         return;
     }
+    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, true);
     QWidget::keyPressEvent(event);
 }
 

@@ -29,7 +29,9 @@ signals:
 protected:
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void keyReleaseEvent(QKeyEvent *event) override;
     void focusOutEvent(QFocusEvent *event) override;
 
 private:
@@ -39,6 +41,7 @@ private:
     QString m_reason;
     QImage m_image;
     uint64_t m_frameIndex = 0;
+    QPointF m_lastMouse;
     uint64_t m_presentedEngineFrames = 0;
     bool m_capturing = false;
     FrameTimeHistory m_frameTimes;

@@ -1,20 +1,26 @@
 #pragma once
-// What a viewport shows: the newest engine frame from a latest-wins mailbox, and a description for the overlay.
-// Both viewports (Vulkan and software) draw from the same feed.
+// What a viewport shows and where its input goes. Both viewports (Vulkan and software) use the same feed.
 
 #include "ViewportOverlay.hpp"
 
-#include "mnemo/core/Mailbox.hpp"
 #include "mnemo/render/Frame.hpp"
 
 #include <functional>
+#include <memory>
 
 namespace mnemo::ui {
 
+class ControllerCapture;
+
 struct ViewportFeed {
-    Mailbox<Frame> *frames = nullptr;
-    // Called on the UI thread once per drawn frame; fills the engine and source fields of the overlay model.
+    // The newest engine frame not shown yet, or null. Called on the UI thread when the viewport draws.
+    std::function<std::shared_ptr<const Frame>()> takeFrame;
+    // Called after a frame was handed to the display (latency stamping).
+    std::function<void(const Frame &)> presented;
+    // Called once per drawn frame; fills the engine-side fields of the overlay model.
     std::function<OverlayModel()> describe;
+    // Receives keys and mouse motion while the viewport has control; may be null.
+    ControllerCapture *controller = nullptr;
 };
 
 } // namespace mnemo::ui

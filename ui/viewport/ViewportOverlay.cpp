@@ -3,8 +3,22 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace mnemo::ui {
+namespace {
+
+void plotSeries(const char *id, const std::vector<float> &values, const char *unit, ImVec4 colour) {
+    float maxValue = 1.0f;
+    for (float v : values) maxValue = std::max(maxValue, v);
+    char label[64];
+    std::snprintf(label, sizeof label, "max %.1f %s", maxValue, unit);
+    ImGui::PushStyleColor(ImGuiCol_PlotLines, colour);
+    ImGui::PlotLines(id, values.data(), int(values.size()), 0, label, 0.0f, maxValue * 1.15f, ImVec2(300, 44));
+    ImGui::PopStyleColor();
+}
+
+} // namespace
 
 void drawViewportOverlay(const OverlayModel &model, const FrameTimeHistory &frameTimes) {
     ImGui::SetNextWindowPos(ImVec2(12, 12), ImGuiCond_Always);
@@ -13,31 +27,43 @@ void drawViewportOverlay(const OverlayModel &model, const FrameTimeHistory &fram
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                    ImGuiWindowFlags_NoNav;
     if (ImGui::Begin("##viewport-hud", nullptr, flags)) {
-        ImGui::TextColored(ImVec4(0.55f, 0.85f, 1.0f, 1.0f), "%.1f fps", frameTimes.fps());
+        ImGui::TextColored(ImVec4(0.55f, 0.85f, 1.0f, 1.0f), "%.1f fps shown", frameTimes.fps());
         ImGui::SameLine();
-        ImGui::TextDisabled("(%.2f ms/frame presented)", frameTimes.averageMs());
+        ImGui::TextDisabled("| %.1f fps generated | %s", model.producedFps, model.state.c_str());
 
-        float maxMs = 1.0f;
-        for (size_t i = 0; i < frameTimes.count(); ++i) maxMs = std::max(maxMs, frameTimes.at(i));
-        char label[64];
-        std::snprintf(label, sizeof label, "max %.1f ms", maxMs);
-        ImGui::PlotLines("##frametimes", frameTimes.data(), int(frameTimes.count()), frameTimes.offset(), label, 0.0f,
-                         maxMs * 1.15f, ImVec2(260, 56));
+        std::vector<float> presented(frameTimes.count());
+        for (size_t i = 0; i < presented.size(); ++i) presented[i] = frameTimes.at(i);
+        ImGui::TextDisabled("present interval");
+        plotSeries("##present", presented, "ms", ImVec4(0.55f, 0.85f, 1.0f, 1.0f));
+        ImGui::Text("step %.1f / %.1f ms (p50/p95)", model.stepMsP50, model.stepMsP95);
+        plotSeries("##step", model.stepMsHistory, "ms", ImVec4(0.6f, 1.0f, 0.5f, 1.0f));
+        ImGui::Text("input->display %.1f / %.1f ms (p50/p95)", model.latencyMsP50, model.latencyMsP95);
+        plotSeries("##latency", model.latencyMsHistory, "ms", ImVec4(1.0f, 0.75f, 0.35f, 1.0f));
 
         ImGui::Separator();
-        ImGui::Text("Present: %s", model.presenterDevice.c_str());
+        ImGui::Text("Module:  %s", model.moduleName.c_str());
         ImGui::Text("Engine:  %s", model.engineDevice.c_str());
-        ImGui::Text("Source:  %s", model.sourceDescription.c_str());
+        ImGui::Text("Present: %s", model.presenterDevice.c_str());
         if (model.frameWidth > 0) {
-            ImGui::Text("Frame %llu  %ux%u  %.2f ms render  %llu dropped",
-                        static_cast<unsigned long long>(model.sourceFrameIndex), model.frameWidth, model.frameHeight,
-                        model.sourceRenderMs, static_cast<unsigned long long>(model.sourceDropped));
+            ImGui::Text("Frame %llu  %ux%u  %llu dropped by the display",
+                        static_cast<unsigned long long>(model.frameIndex), model.frameWidth, model.frameHeight,
+                        static_cast<unsigned long long>(model.displayDropped));
         } else {
-            ImGui::TextDisabled("Waiting for the first engine frame...");
+            ImGui::TextDisabled("Waiting for the first frame...");
+        }
+        if (model.hasPose) {
+            ImGui::Text("Camera  x %.2f  z %.2f  yaw %.1f  pitch %.1f", model.x, model.z, model.yawDeg,
+                        model.pitchDeg);
+        }
+        if (!model.problem.empty()) {
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+            ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", model.problem.c_str());
+            ImGui::PopTextWrapPos();
         }
         ImGui::Separator();
         if (model.capturing) {
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "Controlling the viewport - Esc releases");
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "WASD move, mouse/arrows look - Esc releases");
+            if (!model.heldKeys.empty()) ImGui::TextDisabled("held: %s", model.heldKeys.c_str());
         } else {
             ImGui::TextDisabled("Click the viewport to control it");
         }

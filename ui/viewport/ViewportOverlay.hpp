@@ -6,18 +6,28 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace mnemo::ui {
 
 struct OverlayModel {
     std::string presenterDevice;   // the device that presents (Qt's Vulkan window)
     std::string engineDevice;      // the device the engine renders on
-    std::string sourceDescription; // what produces the frames, said honestly
+    std::string moduleName;        // the world module producing the frames
+    std::string state;             // pipeline state ("running", "paused", ...)
+    std::string problem;           // an error or warning to show, empty if none
     uint32_t frameWidth = 0;
     uint32_t frameHeight = 0;
-    uint64_t sourceFrameIndex = 0;
-    double sourceRenderMs = 0.0;
-    uint64_t sourceDropped = 0;
+    uint64_t frameIndex = 0;
+    double producedFps = 0;
+    double stepMsP50 = 0, stepMsP95 = 0;
+    double latencyMsP50 = 0, latencyMsP95 = 0;
+    uint64_t displayDropped = 0;
+    std::vector<float> stepMsHistory;    // oldest first
+    std::vector<float> latencyMsHistory; // oldest first
+    bool hasPose = false;
+    float x = 0, y = 0, z = 0, yawDeg = 0, pitchDeg = 0;
+    std::string heldKeys;
     bool capturing = false;        // the viewport has keyboard and mouse
 };
 

@@ -3,6 +3,7 @@
 #include "ImGuiQtInput.hpp"
 #include "ViewportOverlay.hpp"
 #include "VulkanViewport.hpp"
+#include "input/ControllerCapture.hpp"
 
 #include "mnemo/core/Log.hpp"
 #include "mnemo/render/Frame.hpp"
@@ -373,8 +374,11 @@ void ViewportRenderer::recordOverlay(VkCommandBuffer cmd) {
     model.presenterDevice = m_window->physicalDeviceProperties()->deviceName;
     model.frameWidth = m_textureReady ? m_lastFrameWidth : 0;
     model.frameHeight = m_textureReady ? m_lastFrameHeight : 0;
-    model.sourceFrameIndex = m_lastFrameIndex;
+    model.frameIndex = m_lastFrameIndex;
     model.capturing = m_window->capturing();
+    if (m_window->feed().controller) {
+        model.heldKeys = m_window->feed().controller->heldKeys().join(' ').toStdString();
+    }
 
     ImGui_ImplVulkan_NewFrame();
     ImGui::NewFrame();
@@ -386,8 +390,10 @@ void ViewportRenderer::recordOverlay(VkCommandBuffer cmd) {
 
 void ViewportRenderer::startNextFrame() {
     VkCommandBuffer cmd = m_window->currentCommandBuffer();
-    if (!m_failed && m_window->feed().frames) {
-        if (auto frame = m_window->feed().frames->takeIfNew()) recordUpload(cmd, *frame);
+    std::shared_ptr<const Frame> frame;
+    if (!m_failed && m_window->feed().takeFrame) {
+        frame = m_window->feed().takeFrame();
+        if (frame) recordUpload(cmd, *frame);
     }
 
     const QSize size = m_window->swapChainImageSize();
@@ -408,6 +414,7 @@ void ViewportRenderer::startNextFrame() {
     vkCmdEndRenderPass(cmd);
 
     m_window->frameReady();
+    if (frame && m_window->feed().presented) m_window->feed().presented(*frame);
     m_frameTimes.markFrame();
     m_window->notifyPresented(drewEngineFrame);
     m_window->requestUpdate();

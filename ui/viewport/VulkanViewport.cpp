@@ -1,9 +1,11 @@
 #include "VulkanViewport.hpp"
 
 #include "ViewportRenderer.hpp"
+#include "input/ControllerCapture.hpp"
 
 #include "mnemo/core/Log.hpp"
 
+#include <QCursor>
 #include <QKeyEvent>
 #include <QMouseEvent>
 
@@ -48,7 +50,13 @@ void VulkanViewport::setCapturing(bool capturing) {
     m_capturing = capturing;
     setKeyboardGrabEnabled(capturing);
     setMouseGrabEnabled(capturing);
-    setCursor(capturing ? Qt::CrossCursor : Qt::ArrowCursor);
+    // Mouse-look: a hidden cursor kept at the centre, so motion never stops at the window's edge.
+    setCursor(capturing ? Qt::BlankCursor : Qt::ArrowCursor);
+    if (capturing) {
+        recentreCursor();
+    } else if (m_feed.controller) {
+        m_feed.controller->clear();
+    }
     emit captureChanged(capturing);
 }
 
@@ -67,13 +75,40 @@ void VulkanViewport::mousePressEvent(QMouseEvent *event) {
     QVulkanWindow::mousePressEvent(event);
 }
 
+void VulkanViewport::recentreCursor() {
+    m_lastMouse = QPointF(width() / 2.0, height() / 2.0);
+    QCursor::setPos(mapToGlobal(m_lastMouse.toPoint()));
+}
+
+void VulkanViewport::mouseMoveEvent(QMouseEvent *event) {
+    if (m_capturing && m_feed.controller) {
+        const QPointF delta = event->position() - m_lastMouse;
+        if (!delta.isNull()) {
+            m_feed.controller->mouseMoved(delta);
+            recentreCursor(); // the warp's own move event then has a zero delta
+        }
+    }
+    QVulkanWindow::mouseMoveEvent(event);
+}
+
+void VulkanViewport::wheelEvent(QWheelEvent *event) {
+    if (m_capturing && m_feed.controller) m_feed.controller->wheel(float(event->angleDelta().y()) / 120.0f);
+    QVulkanWindow::wheelEvent(event);
+}
+
 void VulkanViewport::keyPressEvent(QKeyEvent *event) {
     if (event->key() == Qt::Key_Escape && m_capturing) {
         setCapturing(false);
         event->accept();
         return;
     }
+    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, true);
     QVulkanWindow::keyPressEvent(event);
+}
+
+void VulkanViewport::keyReleaseEvent(QKeyEvent *event) {
+    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, false);
+    QVulkanWindow::keyReleaseEvent(event);
 }
 
 void VulkanViewport::focusOutEvent(QFocusEvent *event) {

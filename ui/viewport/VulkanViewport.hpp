@@ -39,12 +39,17 @@ signals:
 
 protected:
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void keyReleaseEvent(QKeyEvent *event) override;
     void focusOutEvent(QFocusEvent *event) override;
 
 private:
     void choosePhysicalDevice();
+    void recentreCursor();
     ViewportFeed m_feed;
+    QPointF m_lastMouse;
     bool m_capturing = false;
     uint64_t m_presentedEngineFrames = 0;
 

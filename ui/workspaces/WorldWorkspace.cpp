@@ -1,44 +1,36 @@
 #include "WorldWorkspace.hpp"
 
+#include "../input/ControllerCapture.hpp"
 #include "../viewport/SoftwareViewport.hpp"
 #include "../viewport/VulkanViewport.hpp"
 
-#include "mnemo/render/TestPatternSource.hpp"
+#include "mnemo/core/Log.hpp"
 
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QVulkanInstance>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace mnemo::ui {
 namespace {
-
-// The overlay's description of the engine side; called on the UI thread once per drawn frame.
-OverlayModel describeSource(const TestPatternSource &source) {
-    OverlayModel model;
-    switch (source.state()) {
-    case TestPatternSource::State::Running: {
-        const auto info = source.deviceInfo();
-        model.engineDevice = info.name + " (" + info.type + ")";
-        break;
-    }
-    case TestPatternSource::State::Failed: model.engineDevice = "unavailable: " + source.error(); break;
-    default: model.engineDevice = "starting..."; break;
-    }
-    model.sourceDescription = "engine test pattern (Vulkan compute); world modules are not loaded yet";
-    const auto stats = source.stats();
-    model.sourceRenderMs = stats.lastRenderMs;
-    model.sourceDropped = stats.framesDropped;
-    return model;
-}
-
+constexpr int kControllerTickMs = 16; // ~60 Hz, the rate world-model demos sample controllers at
 } // namespace
 
 WorldWorkspace::WorldWorkspace(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWidget *parent)
-    : QWidget(parent), m_source(std::make_unique<TestPatternSource>()) {
+    : QWidget(parent), m_controller(new ControllerCapture(this)), m_tickTimer(new QTimer(this)) {
     setObjectName("worldWorkspace");
     ViewportFeed feed;
-    feed.frames = &m_source->frames();
-    TestPatternSource *source = m_source.get();
-    feed.describe = [source] { return describeSource(*source); };
+    feed.takeFrame = [this]() -> std::shared_ptr<const Frame> {
+        if (!m_pipeline) return nullptr;
+        auto item = m_pipeline->display().takeNewest();
+        // Alias the frame inside the WorldFrame so the whole record stays alive while the viewport uses it.
+        return item ? std::shared_ptr<const Frame>(*item, (*item)->frame.get()) : nullptr;
+    };
+    feed.presented = [this](const Frame &frame) {
+        if (m_pipeline) m_pipeline->reportDisplayed(frame);
+    };
+    feed.describe = [this] { return describe(); };
+    feed.controller = m_controller;
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -59,12 +51,107 @@ WorldWorkspace::WorldWorkspace(QVulkanInstance *vulkan, const QString &whyNoVulk
     m_viewportWidget->setMinimumSize(320, 180);
     layout->addWidget(m_viewportWidget);
 
-    m_source->start({});
+    connect(m_tickTimer, &QTimer::timeout, this, &WorldWorkspace::sampleController);
+    m_tickTimer->start(kControllerTickMs);
+
+    connect(&m_envWatcher, &QFutureWatcher<modules::ModuleEnvironment *>::finished, this,
+            &WorldWorkspace::onEnvironmentReady);
+    m_envWatcher.setFuture(QtConcurrent::run([] { return modules::ModuleEnvironment::create().release(); }));
 }
 
 WorldWorkspace::~WorldWorkspace() {
-    // Stop the producer before the viewport that reads its mailbox goes away.
-    m_source->stop();
+    m_envWatcher.waitForFinished();
+    if (!m_env) m_env.reset(m_envWatcher.future().result()); // finished but not yet delivered
+    // The viewport calls back into this object while it draws: remove it before the pipeline it reads goes away.
+    delete m_viewportWidget;
+    m_vulkanViewport = nullptr;
+    m_softwareViewport = nullptr;
+    if (m_pipeline) m_pipeline->stop();
+}
+
+void WorldWorkspace::onEnvironmentReady() {
+    m_env.reset(m_envWatcher.future().result());
+    m_pipeline = std::make_unique<world::WorldPipeline>(*m_env->registry);
+    // The reference world is the default; if it is missing or refused, any other world module is better than none.
+    QString first = "reference-world";
+    if (!m_env->registry->find(first.toStdString())) {
+        for (const auto &m : m_env->registry->loaded()) {
+            if (m.kind == modules::ModuleKind::World) {
+                first = QString::fromStdString(m.id);
+                log::warning("world", "reference-world is not available; starting " + m.id + " instead");
+                break;
+            }
+        }
+    }
+    m_config.moduleId = first.toStdString();
+    emit environmentReady();
+    startWorld(first, {});
+}
+
+void WorldWorkspace::startWorld(const QString &moduleId, const modules::ParamValues &params) {
+    if (!m_pipeline) return;
+    world::WorldPipelineConfig config;
+    config.moduleId = moduleId.toStdString();
+    config.params = params;
+    config.seed = m_config.seed ? m_config.seed : 1;
+    m_config = config;
+    m_pipeline->start(config);
+    log::info("world", "starting " + config.moduleId);
+    emit worldStarted();
+}
+
+void WorldWorkspace::setPaused(bool paused) {
+    if (!m_pipeline) return;
+    if (paused) {
+        m_pipeline->pause();
+    } else {
+        m_pipeline->resume();
+    }
+}
+
+void WorldWorkspace::resetWorld(quint64 seed) {
+    m_config.seed = seed;
+    if (m_pipeline) m_pipeline->requestReset(seed);
+}
+
+void WorldWorkspace::sampleController() {
+    if (!m_pipeline || !capturing()) return;
+    m_pipeline->input().submit(m_controller->sample(modules::steadyNowUs()));
+}
+
+OverlayModel WorldWorkspace::describe() const {
+    OverlayModel model;
+    if (!m_env) {
+        model.state = "loading modules";
+        model.engineDevice = "starting...";
+        return model;
+    }
+    model.engineDevice = m_env->vulkan ? m_env->vulkan->deviceInfo().name + " (" + m_env->vulkan->deviceInfo().type + ")"
+                                       : "none: " + m_env->vulkanError;
+    if (!m_pipeline) return model;
+    const auto *module = m_env->registry->find(m_config.moduleId);
+    model.moduleName = module ? module->name + " " + module->version : m_config.moduleId;
+    model.state = world::worldPipelineStateName(m_pipeline->state());
+    model.problem = m_pipeline->state() == world::WorldPipeline::State::Failed ? m_pipeline->error()
+                                                                               : m_pipeline->warning();
+    const auto stats = m_pipeline->stats();
+    model.producedFps = stats.producedFps;
+    model.stepMsP50 = stats.stepMsP50;
+    model.stepMsP95 = stats.stepMsP95;
+    model.latencyMsP50 = stats.latencyMsP50;
+    model.latencyMsP95 = stats.latencyMsP95;
+    model.displayDropped = stats.displayDropped;
+    model.stepMsHistory = stats.stepMsHistory;
+    model.latencyMsHistory = stats.latencyMsHistory;
+    if (const auto pose = m_pipeline->pose()) {
+        model.hasPose = true;
+        model.x = pose->x;
+        model.y = pose->y;
+        model.z = pose->z;
+        model.yawDeg = pose->yawDeg;
+        model.pitchDeg = pose->pitchDeg;
+    }
+    return model;
 }
 
 bool WorldWorkspace::capturing() const {

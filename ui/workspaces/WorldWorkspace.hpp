@@ -1,21 +1,28 @@
 #pragma once
-// The World workspace: the viewport (Vulkan with the ImGui overlay where the platform can present Vulkan, the
-// software preview elsewhere) fed by the engine's frame source.
+// The World workspace: a viewport (Vulkan with the ImGui overlay where the platform can present Vulkan, the
+// software preview elsewhere) showing a world module driven by the user's keyboard and mouse.
+//
+// Start-up never blocks the UI thread: the engine environment (Vulkan device, module scan) is created on a worker
+// thread, and the world pipeline creates its module on its own engine thread.
 
+#include "../viewport/ViewportOverlay.hpp"
+
+#include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/world/WorldPipeline.hpp"
+
+#include <QFutureWatcher>
 #include <QWidget>
 
 #include <memory>
 
 class QVulkanInstance;
-
-namespace mnemo {
-class TestPatternSource;
-}
+class QTimer;
 
 namespace mnemo::ui {
 
 class VulkanViewport;
 class SoftwareViewport;
+class ControllerCapture;
 
 class WorldWorkspace : public QWidget {
     Q_OBJECT
@@ -24,7 +31,11 @@ public:
     WorldWorkspace(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWidget *parent = nullptr);
     ~WorldWorkspace() override;
 
-    TestPatternSource &source() { return *m_source; }
+    // Null until environmentReady().
+    modules::ModuleEnvironment *environment() const { return m_env.get(); }
+    world::WorldPipeline *pipeline() const { return m_pipeline.get(); }
+    ControllerCapture *controller() const { return m_controller; }
+
     // Exactly one of these is non-null.
     VulkanViewport *vulkanViewport() const { return m_vulkanViewport; }
     SoftwareViewport *softwareViewport() const { return m_softwareViewport; }
@@ -33,16 +44,33 @@ public:
 
     bool capturing() const;
     uint64_t presentedEngineFrames() const;
+    // The configuration of the running (or last started) world.
+    const world::WorldPipelineConfig &worldConfig() const { return m_config; }
 
 public slots:
     void releaseControl();
+    // (Re)starts the world with a module and its parameter values (load-time ones need this).
+    void startWorld(const QString &moduleId, const mnemo::modules::ParamValues &params);
+    void setPaused(bool paused);
+    void resetWorld(quint64 seed);
 
 signals:
     void captureChanged(bool capturing);
     void firstFramePresented();
+    void environmentReady();
+    void worldStarted();
 
 private:
-    std::unique_ptr<TestPatternSource> m_source;
+    void onEnvironmentReady();
+    void sampleController();
+    OverlayModel describe() const;
+
+    std::unique_ptr<modules::ModuleEnvironment> m_env;
+    std::unique_ptr<world::WorldPipeline> m_pipeline;
+    QFutureWatcher<modules::ModuleEnvironment *> m_envWatcher;
+    world::WorldPipelineConfig m_config;
+    ControllerCapture *m_controller;
+    QTimer *m_tickTimer;
     VulkanViewport *m_vulkanViewport = nullptr;
     SoftwareViewport *m_softwareViewport = nullptr;
     QWidget *m_viewportWidget = nullptr;

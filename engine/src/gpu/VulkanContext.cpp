@@ -332,13 +332,17 @@ Status VulkanContext::submitAndWait(const std::function<void(VkCommandBuffer)> &
         VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         submit.commandBufferCount = 1;
         submit.pCommandBuffers = &cmd;
-        status = vkCheck(vkQueueSubmit(m_queue, 1, &submit, m_fence), "vkQueueSubmit");
+        {
+            std::lock_guard queueLock(m_queueMutex);
+            status = vkCheck(vkQueueSubmit(m_queue, 1, &submit, m_fence), "vkQueueSubmit");
+        }
         if (status.ok()) {
             const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
             status = vkCheck(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, uint64_t(ns)), "vkWaitForFences");
             if (status.code() == StatusCode::Timeout) {
                 // The fence is still pending: the device may be hung. Wait it out before reusing the pool.
-                vkDeviceWaitIdle(m_device);
+                std::lock_guard queueLock(m_queueMutex);
+                vkQueueWaitIdle(m_queue);
             }
             vkResetFences(m_device, 1, &m_fence);
         }

@@ -68,6 +68,11 @@ public:
     Status submitAndWait(const std::function<void(VkCommandBuffer)> &record,
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+    // The compute queue is shared with modules (Vulkan requires external synchronisation of a VkQueue): hold this
+    // lock around every vkQueueSubmit / vkQueueWaitIdle on computeQueue().
+    void lockQueue() { m_queueMutex.lock(); }
+    void unlockQueue() { m_queueMutex.unlock(); }
+
 private:
     VulkanContext() = default;
     Status createInstance(const VulkanContextOptions &options);
@@ -87,7 +92,8 @@ private:
     uint32_t m_apiVersion = VK_API_VERSION_1_1;
     VkCommandPool m_commandPool = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
-    std::mutex m_submitMutex; // guards m_commandPool, m_fence and the queue (externally synchronised in Vulkan)
+    std::mutex m_submitMutex; // guards m_commandPool and m_fence
+    std::mutex m_queueMutex;  // guards m_queue
     GpuDeviceInfo m_info;
     std::vector<GpuDeviceInfo> m_available;
     bool m_validation = false;

@@ -14,6 +14,7 @@ struct Frame {
     uint64_t index = 0;      // position in its stream
     int64_t producedUs = 0;  // steady-clock microseconds when the frame was ready
     double renderMs = 0.0;   // time the producer spent on it
+    int64_t inputUs = 0;     // steady-clock microseconds of the input sample that drove it (latency stamp)
 };
 
 } // namespace mnemo

@@ -1,0 +1,18 @@
+#pragma once
+// mnemo-cli commands. Each prints JSON on stdout (human messages on stderr) and returns the process exit code:
+// 0 success, 1 the work failed (bad input, no device, a failed check), 2 a usage error.
+
+#include "CliArgs.hpp"
+
+namespace mnemo::cli {
+
+int commandGpu(const CliArgs &args);
+int commandPlugins(const CliArgs &args);
+int commandTrack(const CliArgs &args);
+int commandRun(const CliArgs &args);
+int commandBench(const CliArgs &args);
+
+// Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
+int failWith(const char *command, const std::string &message, int code = 1);
+
+} // namespace mnemo::cli

@@ -1,0 +1,112 @@
+#include "WorldRun.hpp"
+
+#include "mnemo/media/ImageFile.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace mnemo::cli {
+
+bool parseParams(const std::vector<std::string> &items, modules::ParamValues &out, std::string &error) {
+    for (const auto &item : items) {
+        const auto eq = item.find('=');
+        char *end = nullptr;
+        const double v = eq == std::string::npos ? 0 : std::strtod(item.c_str() + eq + 1, &end);
+        if (eq == std::string::npos || eq == 0 || !end || *end != '\0' || end == item.c_str() + eq + 1) {
+            error = "--param '" + item + "' must look like name=number";
+            return false;
+        }
+        out[item.substr(0, eq)] = v;
+    }
+    return true;
+}
+
+WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config,
+                        const std::optional<std::string> &pngFolder) {
+    WorldRunReport report;
+    world::WorldPipelineConfig cfg = config;
+    cfg.record = true;
+    world::WorldPipeline pipeline(*env.registry);
+    pipeline.start(cfg);
+    // Time from the first step on: creating the module (shader compilation) is set-up, not per-frame cost.
+    while (pipeline.state() == world::WorldPipeline::State::Starting) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    report.camerasUsed.width = cfg.width;
+    report.camerasUsed.height = cfg.height;
+    report.camerasUsed.fps = cfg.targetFps;
+
+    auto &queue = pipeline.record();
+    SampleWindow steps(1u << 20), latencies(1u << 20);
+    while (true) {
+        auto item = queue.pop(std::chrono::milliseconds(100));
+        if (!item) {
+            const auto s = pipeline.state();
+            if (s == world::WorldPipeline::State::Failed) break;
+            if ((s == world::WorldPipeline::State::Finished || s == world::WorldPipeline::State::Stopped) &&
+                queue.size() == 0) {
+                break;
+            }
+            continue;
+        }
+        const world::WorldFrame &wf = **item;
+        const auto consumeStart = std::chrono::steady_clock::now();
+        pipeline.reportDisplayed(*wf.frame); // in a CLI run the consumer is the "display"
+        latencies.push(double(modules::steadyNowUs() - wf.frame->inputUs) / 1000.0);
+        const uint32_t chunk = pipeline.module() ? pipeline.module()->chunkFrames : 1;
+        if (wf.frame->index % chunk == 0) {
+            steps.push(wf.stepMs);
+            report.moduleMsTotal += wf.stepMs;
+        }
+        world::CameraTrackFrame used;
+        used.camera = wf.camera;
+        used.tUs = int64_t(double(wf.frame->index) * 1e6 / cfg.targetFps);
+        report.camerasUsed.frames.push_back(used);
+        if (pngFolder) {
+            char name[64];
+            std::snprintf(name, sizeof name, "/frame_%06llu.png", static_cast<unsigned long long>(wf.frame->index));
+            if (Status s = media::writePng(*pngFolder + name, *wf.frame); !s.ok()) {
+                pipeline.stop();
+                report.error = s.message();
+                return report;
+            }
+        }
+        ++report.frames;
+        report.consumerMsTotal +=
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - consumeStart).count();
+    }
+    report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.stats = pipeline.stats();
+    if (pipeline.state() == world::WorldPipeline::State::Failed) {
+        report.error = pipeline.error();
+        return report;
+    }
+    pipeline.stop();
+    report.fps = report.wallSeconds > 0 ? double(report.frames) / report.wallSeconds : 0;
+    report.stepMsP50 = steps.percentile(0.5);
+    report.stepMsP95 = steps.percentile(0.95);
+    report.latencyMsP50 = latencies.percentile(0.5);
+    report.latencyMsP95 = latencies.percentile(0.95);
+    if (report.frames > 0) {
+        report.hostOverheadMsPerFrame =
+            (report.wallSeconds * 1000.0 - report.moduleMsTotal - report.consumerMsTotal) / double(report.frames);
+    }
+    report.ok = true;
+    return report;
+}
+
+nlohmann::json statsJson(const WorldRunReport &r) {
+    return {{"frames", r.frames},
+            {"wall_s", r.wallSeconds},
+            {"fps", r.fps},
+            {"step_ms_p50", r.stepMsP50},
+            {"step_ms_p95", r.stepMsP95},
+            {"latency_ms_p50", r.latencyMsP50},
+            {"latency_ms_p95", r.latencyMsP95},
+            {"host_overhead_ms_per_frame", r.hostOverheadMsPerFrame},
+            {"engine_loop_overhead_ms_per_frame", r.stats.hostOverheadMsPerFrame}};
+}
+
+} // namespace mnemo::cli

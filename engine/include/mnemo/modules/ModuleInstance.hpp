@@ -1,0 +1,45 @@
+#pragma once
+// One created module instance: RAII over create/destroy, C errors turned into Status with the module's message.
+// Thread: one owner at a time (the pipeline's engine thread), as the ABI requires.
+
+#include "mnemo/modules/ModuleRegistry.hpp"
+#include "mnemo/render/Frame.hpp"
+#include "mnemo/world/Camera.hpp"
+
+#include <map>
+#include <memory>
+
+namespace mnemo::modules {
+
+using ParamValues = std::map<std::string, double>;
+
+class ModuleInstance {
+public:
+    static Result<std::unique_ptr<ModuleInstance>> create(const LoadedModule &module, ModuleHost &host, uint32_t width,
+                                                          uint32_t height, const ParamValues &params = {});
+    ~ModuleInstance();
+    ModuleInstance(const ModuleInstance &) = delete;
+    ModuleInstance &operator=(const ModuleInstance &) = delete;
+
+    const LoadedModule &module() const { return m_module; }
+    uint32_t width() const { return m_width; }
+    uint32_t height() const { return m_height; }
+
+    Status reset(uint64_t seed, const std::string &prompt = {});
+    Status setParam(const std::string &name, double value);
+
+    // World modules: renders one frame per camera into `frames` (host-allocated, width x height) and reports the
+    // cameras actually used. `ticks` are the controller ticks since the previous step.
+    Status worldStep(const std::vector<world::CameraFrame> &cameras, const std::vector<world::ControllerTick> &ticks,
+                     const std::vector<Frame *> &frames, std::vector<world::CameraFrame> *camerasUsed = nullptr);
+
+private:
+    ModuleInstance(const LoadedModule &module) : m_module(module) {}
+    Status fromC(mnemo_status status, const mnemo_error &error, const char *call) const;
+    LoadedModule m_module;
+    void *m_instance = nullptr;
+    uint32_t m_width = 0;
+    uint32_t m_height = 0;
+};
+
+} // namespace mnemo::modules

@@ -1,0 +1,77 @@
+#pragma once
+// Finds, loads and vets engine modules. Every library found is either loaded (and listed with its declared
+// parameters) or refused with a reason naming the file: wrong ABI version, missing entry symbol, an invalid
+// description, a duplicate id, or an instance that fails to create. A refused library never stops the others.
+// Libraries are never unloaded (unloading code that may still own threads or callbacks is not worth the risk).
+
+#include "mnemo/core/Status.hpp"
+#include "mnemo/modules/ModuleHost.hpp"
+
+#include <mnemo/module.h>
+
+#include <string>
+#include <vector>
+
+namespace mnemo::modules {
+
+enum class ParamType { Float, Int, Bool, Enum };
+
+struct ModuleParam {
+    std::string name;
+    std::string label;
+    std::string description;
+    ParamType type = ParamType::Float;
+    double minValue = 0, maxValue = 1, defaultValue = 0;
+    std::vector<std::string> enumValues;
+    bool loadTime = false;
+};
+
+enum class ModuleKind { World, Edit };
+
+struct LoadedModule {
+    std::string id;
+    std::string name;
+    std::string version;
+    std::string description;
+    std::string file;
+    ModuleKind kind = ModuleKind::World;
+    uint32_t chunkFrames = 1;
+    bool requiresVulkan = false;
+    std::vector<ModuleParam> params;
+    const mnemo_module_api *api = nullptr;
+};
+
+struct RefusedModule {
+    std::string file;
+    std::string reason;
+};
+
+class ModuleRegistry {
+public:
+    explicit ModuleRegistry(ModuleHost &host) : m_host(host) {}
+
+    // Where modules are looked for, in order: $MNEMO_PLUGIN_PATH (':'-separated), the build tree's plugins folder
+    // next to the executable (<exe>/../plugins), and the install folder (<exe>/../lib/mnemo/plugins).
+    static std::vector<std::string> defaultSearchPaths();
+
+    // Loads every lib*.so in the folders (non-existent folders are skipped), in name order per folder.
+    void scan(const std::vector<std::string> &folders);
+    // Loads one library; returns why it was refused (also recorded in refused()).
+    Status loadFile(const std::string &path);
+
+    const std::vector<LoadedModule> &loaded() const { return m_loaded; }
+    const std::vector<RefusedModule> &refused() const { return m_refused; }
+    const LoadedModule *find(const std::string &id) const;
+    ModuleHost &host() const { return m_host; }
+
+private:
+    Status vet(const std::string &path, LoadedModule &out);
+    ModuleHost &m_host;
+    std::vector<LoadedModule> m_loaded;
+    std::vector<RefusedModule> m_refused;
+};
+
+const char *paramTypeName(ParamType type);
+const char *moduleKindName(ModuleKind kind);
+
+} // namespace mnemo::modules

@@ -1,0 +1,42 @@
+#pragma once
+// A camera track file: the canonical per-frame cameras of a run (c2w + intrinsics), optionally with the controller
+// state that produced each frame. JSON, documented in docs/camera-track.md; runs are scriptable and reproducible.
+
+#include "mnemo/core/Status.hpp"
+#include "mnemo/world/CameraIntegrator.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mnemo::world {
+
+struct CameraTrackFrame {
+    CameraFrame camera;
+    int64_t tUs = 0;
+    std::optional<ControllerTick> controller;
+};
+
+struct CameraTrack {
+    uint32_t width = 640;  // the size the intrinsics are expressed for
+    uint32_t height = 360;
+    double fps = 30.0;
+    std::vector<CameraTrackFrame> frames;
+
+    // Intrinsics of frame i, rescaled to another output size.
+    Intrinsics intrinsicsFor(size_t i, uint32_t outWidth, uint32_t outHeight) const;
+};
+
+Result<CameraTrack> loadCameraTrack(const std::string &path);
+Status saveCameraTrack(const CameraTrack &track, const std::string &path);
+std::string cameraTrackToJson(const CameraTrack &track);
+Result<CameraTrack> cameraTrackFromJson(const std::string &json, const std::string &sourceName);
+
+// Scripted tracks made by driving the integrator with synthetic controller input (so they carry controller state):
+//  "walk"         forward with gentle left and right turns
+//  "turn"         a full 360-degree turn in place
+//  "out-and-back" walk out, turn 180 degrees, walk back to the start (a revisit trajectory)
+Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frames, uint32_t width, uint32_t height,
+                                      double fps = 30.0);
+
+} // namespace mnemo::world

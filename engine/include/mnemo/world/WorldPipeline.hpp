@@ -1,0 +1,146 @@
+#pragma once
+// The real-time world pipeline: input -> camera integration -> module step -> display and recording.
+//
+// Threads and queues:
+//   UI thread      submits controller ticks into ControllerInput (latest keys, accumulated motion).
+//   engine thread  (owned here) takes the newest input once per step, integrates one camera per frame of the
+//                  module's chunk, calls the module, and pushes the frames out. It creates the module instance
+//                  itself, so start() never blocks the caller on shader compilation.
+//   display        a bounded queue that drops the OLDEST frame when full: a slow display never slows the engine,
+//                  and what it shows is always the newest frame (drops are counted).
+//   record         an optional bounded queue that BLOCKS when full: recorders and exporters lose nothing.
+// Latency: every frame carries the timestamp of the input sample that drove it; the consumer reports when the frame
+// was shown (reportDisplayed) and the pipeline keeps input-to-display percentiles.
+//
+// Modes: real-time (paced at the target rate, live input) or fixed-timestep (as fast as possible, cameras from a
+// scripted track or the integrator, fully deterministic for deterministic modules).
+
+#include "mnemo/core/BoundedQueue.hpp"
+#include "mnemo/core/SampleWindow.hpp"
+#include "mnemo/modules/ModuleInstance.hpp"
+#include "mnemo/render/FramePool.hpp"
+#include "mnemo/world/CameraIntegrator.hpp"
+#include "mnemo/world/CameraTrack.hpp"
+#include "mnemo/world/ControllerInput.hpp"
+
+#include <atomic>
+#include <map>
+#include <optional>
+#include <thread>
+
+namespace mnemo::world {
+
+struct WorldFrame {
+    std::shared_ptr<Frame> frame;
+    CameraFrame camera;          // the camera the module reports it used
+    std::optional<CameraPose> pose; // set when the integrator produced the camera
+    double stepMs = 0;           // module time for the whole chunk this frame came from
+};
+using WorldFramePtr = std::shared_ptr<const WorldFrame>;
+
+struct WorldPipelineConfig {
+    std::string moduleId = "reference-world";
+    uint32_t width = 640;
+    uint32_t height = 360;
+    uint64_t seed = 1;
+    modules::ParamValues params;
+    double targetFps = 30.0;
+    bool fixedTimestep = false;            // true: no pacing, no live input
+    std::optional<CameraTrack> track;      // scripted cameras (fixed-timestep runs)
+    uint64_t maxFrames = 0;                // 0: until stopped (or the track ends)
+    size_t displayCapacity = 2;
+    bool record = false;
+    size_t recordCapacity = 8;
+    IntegratorConfig integrator;
+    CameraPose startPose;
+};
+
+struct WorldPipelineStats {
+    uint64_t framesProduced = 0;
+    uint64_t steps = 0;
+    uint64_t displayDropped = 0;
+    uint64_t laggedSteps = 0;      // steps that started later than their slot (real-time mode)
+    double stepMsP50 = 0, stepMsP95 = 0;
+    double latencyMsP50 = 0, latencyMsP95 = 0;
+    double hostOverheadMsPerFrame = 0; // engine-loop time outside the module, per frame (mean of recent steps)
+    double producedFps = 0;            // over the last second or so
+    std::vector<float> stepMsHistory;  // oldest first, for graphs
+    std::vector<float> latencyMsHistory;
+};
+
+class WorldPipeline {
+public:
+    enum class State { Stopped, Starting, Running, Paused, Finished, Failed };
+
+    explicit WorldPipeline(modules::ModuleRegistry &registry);
+    ~WorldPipeline();
+
+    // Thread: owner. Stops a running pipeline first. Progress and failures show in state()/error().
+    void start(const WorldPipelineConfig &config);
+    void stop();
+    void pause();
+    void resume();
+    // Applied at the start of the next step (coalesced: the last request wins).
+    void requestReset(uint64_t seed);
+    void setParam(const std::string &name, double value);
+
+    ControllerInput &input() { return m_input; }
+    // Recreated by start() with the configured capacities: fetch them after start(), from the thread that started.
+    BoundedQueue<WorldFramePtr> &display() { return *m_display; }
+    BoundedQueue<WorldFramePtr> &record() { return *m_record; }
+
+    // Thread: the consumer that showed `frame`. Feeds the input-to-display latency statistics.
+    void reportDisplayed(const Frame &frame);
+
+    State state() const { return m_state.load(); }
+    std::string error() const;
+    // The last non-fatal problem (a rejected parameter), empty if none.
+    std::string warning() const;
+    WorldPipelineStats stats() const;
+    std::optional<CameraPose> pose() const;
+    const WorldPipelineConfig &config() const { return m_config; }
+    // The loaded module description (valid while running).
+    const modules::LoadedModule *module() const { return m_module; }
+
+private:
+    void run();
+    bool nextCameras(uint32_t chunk, ControllerTick &tick, std::vector<CameraFrame> &cameras,
+                     std::vector<CameraPose> &poses);
+    void applyCommands(modules::ModuleInstance &instance);
+    void fail(const std::string &message);
+
+    modules::ModuleRegistry &m_registry;
+    const modules::LoadedModule *m_module = nullptr;
+    WorldPipelineConfig m_config;
+    ControllerInput m_input;
+    CameraIntegrator m_integrator;
+    std::unique_ptr<BoundedQueue<WorldFramePtr>> m_display;
+    std::unique_ptr<BoundedQueue<WorldFramePtr>> m_record;
+    std::shared_ptr<FramePool> m_pool = FramePool::create();
+    std::thread m_thread;
+    std::atomic<State> m_state{State::Stopped};
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_paused{false};
+    size_t m_trackCursor = 0;
+    uint64_t m_frameIndex = 0;
+
+    mutable std::mutex m_mutex; // guards everything below
+    std::string m_error;
+    std::string m_warning;
+    std::optional<uint64_t> m_pendingReset;
+    std::map<std::string, double> m_pendingParams;
+    SampleWindow m_stepMs{240};
+    SampleWindow m_latencyMs{240};
+    SampleWindow m_overheadMsPerFrame{240};
+    std::optional<CameraPose> m_pose;
+    uint64_t m_framesProduced = 0;
+    uint64_t m_steps = 0;
+    uint64_t m_lagged = 0;
+    int64_t m_fpsWindowStartUs = 0;
+    uint64_t m_fpsWindowFrames = 0;
+    double m_producedFps = 0;
+};
+
+const char *worldPipelineStateName(WorldPipeline::State state);
+
+} // namespace mnemo::world

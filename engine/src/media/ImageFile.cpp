@@ -1,0 +1,36 @@
+#include "mnemo/media/ImageFile.hpp"
+
+#include <stb/stb_image.h>
+#include <stb/stb_image_write.h>
+
+#include <cstring>
+
+namespace mnemo::media {
+
+Status writePng(const std::string &path, const Frame &frame) {
+    if (frame.width == 0 || frame.height == 0 || frame.rgba.size() < size_t(frame.width) * frame.height * 4) {
+        return {StatusCode::InvalidArgument, "cannot write '" + path + "': the frame is empty or short"};
+    }
+    if (!stbi_write_png(path.c_str(), int(frame.width), int(frame.height), 4, frame.rgba.data(),
+                        int(frame.width) * 4)) {
+        return {StatusCode::Internal, "cannot write '" + path + "' (disk full, or the folder is not writable?)"};
+    }
+    return {};
+}
+
+Result<Frame> readImage(const std::string &path) {
+    int w = 0, h = 0, channels = 0;
+    unsigned char *pixels = stbi_load(path.c_str(), &w, &h, &channels, 4);
+    if (!pixels) {
+        return Status(StatusCode::InvalidArgument,
+                      "cannot read image '" + path + "': " + (stbi_failure_reason() ? stbi_failure_reason() : "?"));
+    }
+    Frame frame;
+    frame.width = uint32_t(w);
+    frame.height = uint32_t(h);
+    frame.rgba.assign(pixels, pixels + size_t(w) * size_t(h) * 4);
+    stbi_image_free(pixels);
+    return frame;
+}
+
+} // namespace mnemo::media

@@ -1,0 +1,126 @@
+#include "mnemo/modules/ModuleInstance.hpp"
+
+#include <cstring>
+
+namespace mnemo::modules {
+namespace {
+
+mnemo_camera cameraToC(const world::CameraFrame &c) {
+    mnemo_camera out{};
+    std::memcpy(out.c2w, c.c2w.data(), sizeof out.c2w);
+    out.fx = c.intrinsics.fx;
+    out.fy = c.intrinsics.fy;
+    out.cx = c.intrinsics.cx;
+    out.cy = c.intrinsics.cy;
+    return out;
+}
+
+world::CameraFrame cameraFromC(const mnemo_camera &c) {
+    world::CameraFrame out;
+    std::memcpy(out.c2w.data(), c.c2w, sizeof c.c2w);
+    out.intrinsics = {c.fx, c.fy, c.cx, c.cy};
+    return out;
+}
+
+} // namespace
+
+Status ModuleInstance::fromC(mnemo_status status, const mnemo_error &error, const char *call) const {
+    if (status == MNEMO_OK) return {};
+    const std::string message(error.message, strnlen(error.message, sizeof error.message));
+    const StatusCode code = status == MNEMO_ERR_INVALID_ARGUMENT ? StatusCode::InvalidArgument
+                            : status == MNEMO_ERR_UNSUPPORTED    ? StatusCode::Unsupported
+                            : status == MNEMO_ERR_OUT_OF_MEMORY  ? StatusCode::OutOfMemory
+                            : status == MNEMO_ERR_DEVICE         ? StatusCode::DeviceLost
+                            : status == MNEMO_ERR_TIMEOUT        ? StatusCode::Timeout
+                                                                 : StatusCode::Internal;
+    return {code, "module '" + m_module.id + "' " + call + " failed (" + std::to_string(int(status)) + ")" +
+                      (message.empty() ? std::string() : ": " + message)};
+}
+
+Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModule &module, ModuleHost &host,
+                                                               uint32_t width, uint32_t height,
+                                                               const ParamValues &params) {
+    std::unique_ptr<ModuleInstance> instance(new ModuleInstance(module));
+    if (module.requiresVulkan && !host.services()->vulkan) {
+        return Status(StatusCode::Unsupported, "module '" + module.id + "' needs a Vulkan device and none is available");
+    }
+    std::vector<mnemo_param_value> values;
+    for (const auto &[name, value] : params) values.push_back({name.c_str(), value});
+    mnemo_create_args args{sizeof args, width, height, values.data(), uint32_t(values.size())};
+    mnemo_error error{};
+    const mnemo_status s = module.api->create(host.services(), &args, &instance->m_instance, &error);
+    if (Status st = instance->fromC(s, error, "create"); !st.ok()) {
+        instance->m_instance = nullptr;
+        return st;
+    }
+    instance->m_width = width;
+    instance->m_height = height;
+    return instance;
+}
+
+ModuleInstance::~ModuleInstance() {
+    if (m_instance) m_module.api->destroy(m_instance);
+}
+
+Status ModuleInstance::reset(uint64_t seed, const std::string &prompt) {
+    if (!m_module.api->reset) return {};
+    mnemo_reset_args args{sizeof args, seed, prompt.empty() ? nullptr : prompt.c_str(), nullptr};
+    mnemo_error error{};
+    return fromC(m_module.api->reset(m_instance, &args, &error), error, "reset");
+}
+
+Status ModuleInstance::setParam(const std::string &name, double value) {
+    if (!m_module.api->set_param) {
+        return {StatusCode::Unsupported, "module '" + m_module.id + "' has no run-time parameters"};
+    }
+    mnemo_param_value v{name.c_str(), value};
+    mnemo_error error{};
+    return fromC(m_module.api->set_param(m_instance, &v, &error), error, "set_param");
+}
+
+Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
+                                 const std::vector<world::ControllerTick> &ticks, const std::vector<Frame *> &frames,
+                                 std::vector<world::CameraFrame> *camerasUsed) {
+    if (m_module.kind != ModuleKind::World) {
+        return {StatusCode::Unsupported, "module '" + m_module.id + "' is not a world module"};
+    }
+    if (cameras.size() != frames.size() || cameras.empty()) {
+        return {StatusCode::InvalidArgument, "worldStep needs one frame per camera"};
+    }
+    std::vector<mnemo_camera> cams;
+    for (const auto &c : cameras) cams.push_back(cameraToC(c));
+    // Key names must stay alive during the call: keep per-tick arrays of C strings.
+    std::vector<std::vector<const char *>> keyNames(ticks.size());
+    std::vector<mnemo_ctrl_tick> cticks;
+    for (size_t i = 0; i < ticks.size(); ++i) {
+        for (const auto &k : ticks[i].keys) keyNames[i].push_back(k.c_str());
+        cticks.push_back({ticks[i].tUs, keyNames[i].data(), uint32_t(keyNames[i].size()), ticks[i].mouseDx,
+                          ticks[i].mouseDy, ticks[i].wheel});
+    }
+    std::vector<mnemo_frame> out;
+    for (Frame *f : frames) {
+        if (f->width != m_width || f->height != m_height) {
+            return {StatusCode::InvalidArgument, "frame size does not match the module instance"};
+        }
+        out.push_back({sizeof(mnemo_frame), f->width, f->height, f->width * 4, MNEMO_PIXEL_RGBA8, f->rgba.data(),
+                       f->index});
+    }
+    std::vector<mnemo_camera> used(cameras.size());
+    mnemo_world_step_input in{sizeof in, cams.data(), uint32_t(cams.size()), cticks.data(), uint32_t(cticks.size())};
+    mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
+    mnemo_error error{};
+    if (Status s = fromC(m_module.api->world_step(m_instance, &in, &result, &error), error, "world_step"); !s.ok()) {
+        return s;
+    }
+    if (result.frames_written != cameras.size()) {
+        return {StatusCode::Internal, "module '" + m_module.id + "' wrote " + std::to_string(result.frames_written) +
+                                          " of " + std::to_string(cameras.size()) + " frames"};
+    }
+    if (camerasUsed) {
+        camerasUsed->clear();
+        for (const auto &c : used) camerasUsed->push_back(cameraFromC(c));
+    }
+    return {};
+}
+
+} // namespace mnemo::modules

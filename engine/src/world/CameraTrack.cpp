@@ -1,0 +1,171 @@
+#include "mnemo/world/CameraTrack.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace mnemo::world {
+namespace {
+using nlohmann::json;
+constexpr const char *kFormat = "mnemo-camera-track";
+constexpr int kVersion = 1;
+
+json controllerToJson(const ControllerTick &t) {
+    return {{"keys", t.keys}, {"mouse", {t.mouseDx, t.mouseDy}}, {"wheel", t.wheel}};
+}
+
+template <typename T>
+Status readArray(const json &j, const char *key, T *out, size_t n, const std::string &where) {
+    if (!j.contains(key) || !j[key].is_array() || j[key].size() != n) {
+        return {StatusCode::InvalidArgument, where + ": '" + key + "' must be an array of " + std::to_string(n) +
+                                                 " numbers"};
+    }
+    for (size_t i = 0; i < n; ++i) {
+        if (!j[key][i].is_number()) {
+            return {StatusCode::InvalidArgument, where + ": '" + key + "[" + std::to_string(i) + "]' is not a number"};
+        }
+        out[i] = j[key][i].get<T>();
+    }
+    return {};
+}
+} // namespace
+
+Intrinsics CameraTrack::intrinsicsFor(size_t i, uint32_t outWidth, uint32_t outHeight) const {
+    return rescaleIntrinsics(frames[i].camera.intrinsics, width, height, outWidth, outHeight);
+}
+
+std::string cameraTrackToJson(const CameraTrack &track) {
+    json frames = json::array();
+    for (size_t i = 0; i < track.frames.size(); ++i) {
+        const auto &f = track.frames[i];
+        const auto &k = f.camera.intrinsics;
+        json jf{{"index", i}, {"t_us", f.tUs}, {"c2w", f.camera.c2w}, {"intrinsics", {k.fx, k.fy, k.cx, k.cy}}};
+        if (f.controller) jf["controller"] = controllerToJson(*f.controller);
+        frames.push_back(std::move(jf));
+    }
+    json doc{{"format", kFormat},
+             {"version", kVersion},
+             {"conventions", "c2w: camera-to-world 4x4, column-major; camera axes x right, y down, z forward (OpenCV); "
+                             "world right-handed, y up; intrinsics fx, fy, cx, cy in pixels of width x height"},
+             {"width", track.width},
+             {"height", track.height},
+             {"fps", track.fps},
+             {"frames", frames}};
+    return doc.dump(1);
+}
+
+Result<CameraTrack> cameraTrackFromJson(const std::string &text, const std::string &source) {
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded()) return Status(StatusCode::InvalidArgument, source + ": not valid JSON");
+    if (!doc.is_object() || doc.value("format", "") != kFormat) {
+        return Status(StatusCode::InvalidArgument,
+                      source + ": not a camera track (\"format\" must be \"" + std::string(kFormat) + "\")");
+    }
+    const int version = doc.value("version", 0);
+    if (version != kVersion) {
+        return Status(StatusCode::Unsupported, source + ": camera track version " + std::to_string(version) +
+                                                   " is not supported (this build reads version " +
+                                                   std::to_string(kVersion) + ")");
+    }
+    CameraTrack track;
+    track.width = doc.value("width", 0u);
+    track.height = doc.value("height", 0u);
+    track.fps = doc.value("fps", 30.0);
+    if (track.width == 0 || track.height == 0 || !(track.fps > 0)) {
+        return Status(StatusCode::InvalidArgument, source + ": width, height and fps must be positive");
+    }
+    if (!doc.contains("frames") || !doc["frames"].is_array() || doc["frames"].empty()) {
+        return Status(StatusCode::InvalidArgument, source + ": 'frames' must be a non-empty array");
+    }
+    for (size_t i = 0; i < doc["frames"].size(); ++i) {
+        const json &jf = doc["frames"][i];
+        const std::string where = source + ": frame " + std::to_string(i);
+        CameraTrackFrame f;
+        if (Status s = readArray(jf, "c2w", f.camera.c2w.data(), 16, where); !s.ok()) return s;
+        float k[4];
+        if (Status s = readArray(jf, "intrinsics", k, 4, where); !s.ok()) return s;
+        f.camera.intrinsics = {k[0], k[1], k[2], k[3]};
+        f.tUs = jf.value("t_us", int64_t(double(i) * 1e6 / track.fps));
+        if (jf.contains("controller")) {
+            const json &c = jf["controller"];
+            ControllerTick t;
+            t.tUs = f.tUs;
+            t.keys = c.value("keys", std::vector<std::string>{});
+            const auto mouse = c.value("mouse", std::vector<float>{0, 0});
+            if (mouse.size() == 2) {
+                t.mouseDx = mouse[0];
+                t.mouseDy = mouse[1];
+            }
+            t.wheel = c.value("wheel", 0.0f);
+            f.controller = std::move(t);
+        }
+        track.frames.push_back(std::move(f));
+    }
+    return track;
+}
+
+Result<CameraTrack> loadCameraTrack(const std::string &path) {
+    std::ifstream in(path);
+    if (!in) return Status(StatusCode::NotFound, "cannot open camera track '" + path + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    return cameraTrackFromJson(text.str(), path);
+}
+
+Status saveCameraTrack(const CameraTrack &track, const std::string &path) {
+    std::ofstream out(path);
+    if (!out) return {StatusCode::NotFound, "cannot write camera track '" + path + "'"};
+    out << cameraTrackToJson(track) << "\n";
+    return out.good() ? Status{} : Status(StatusCode::Internal, "writing camera track '" + path + "' failed");
+}
+
+Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frames, uint32_t width, uint32_t height,
+                                      double fps) {
+    if (frames == 0) return Status(StatusCode::InvalidArgument, "a track needs at least one frame");
+    CameraIntegrator integrator;
+    const IntegratorConfig &cfg = integrator.config();
+    // Pixels of mouse motion per frame that turn the camera by `degrees` per frame.
+    const auto mousePixelsFor = [&](float degrees) {
+        return degrees / cfg.degreesPerMouseUnit / cfg.mouseUnitsPerPixel;
+    };
+    CameraTrack track;
+    track.width = width;
+    track.height = height;
+    track.fps = fps;
+    const Intrinsics k = intrinsicsFromHorizontalFov(cfg.horizontalFovDeg, width, height);
+    for (uint32_t i = 0; i < frames; ++i) {
+        ControllerTick tick;
+        tick.tUs = int64_t(double(i) * 1e6 / fps);
+        const float phase = float(i) / float(frames);
+        if (pattern == "walk") {
+            tick.keys = {"KeyW"};
+            tick.mouseDx = mousePixelsFor(1.2f * std::sin(phase * 2.0f * 3.14159265f * 2.0f));
+        } else if (pattern == "turn") {
+            tick.mouseDx = mousePixelsFor(360.0f / float(frames));
+        } else if (pattern == "out-and-back") {
+            const uint32_t walk = frames * 2 / 5;
+            const uint32_t turn = frames - 2 * walk;
+            if (i < walk || i >= walk + turn) {
+                tick.keys = {"KeyW"};
+            } else {
+                tick.mouseDx = mousePixelsFor(180.0f / float(turn));
+            }
+        } else {
+            return Status(StatusCode::InvalidArgument,
+                          "unknown track pattern '" + pattern + "' (expected walk, turn or out-and-back)");
+        }
+        // Record the camera the frame is rendered with: the pose *after* this tick's motion.
+        const CameraPose pose = integrator.advance(tick, 1).front();
+        CameraTrackFrame f;
+        f.camera.c2w = poseToCameraToWorld(pose);
+        f.camera.intrinsics = k;
+        f.tUs = tick.tUs;
+        f.controller = tick;
+        track.frames.push_back(std::move(f));
+    }
+    return track;
+}
+
+} // namespace mnemo::world

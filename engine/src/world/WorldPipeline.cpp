@@ -1,0 +1,280 @@
+#include "mnemo/world/WorldPipeline.hpp"
+
+#include "mnemo/core/Log.hpp"
+
+#include <chrono>
+
+namespace mnemo::world {
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+} // namespace
+
+const char *worldPipelineStateName(WorldPipeline::State state) {
+    switch (state) {
+    case WorldPipeline::State::Stopped: return "stopped";
+    case WorldPipeline::State::Starting: return "starting";
+    case WorldPipeline::State::Running: return "running";
+    case WorldPipeline::State::Paused: return "paused";
+    case WorldPipeline::State::Finished: return "finished";
+    case WorldPipeline::State::Failed: return "failed";
+    }
+    return "?";
+}
+
+WorldPipeline::WorldPipeline(modules::ModuleRegistry &registry)
+    : m_registry(registry),
+      m_display(std::make_unique<BoundedQueue<WorldFramePtr>>(2, QueueFullPolicy::DropOldest)),
+      m_record(std::make_unique<BoundedQueue<WorldFramePtr>>(8, QueueFullPolicy::Block)) {}
+
+WorldPipeline::~WorldPipeline() { stop(); }
+
+void WorldPipeline::start(const WorldPipelineConfig &config) {
+    stop();
+    m_config = config;
+    m_display = std::make_unique<BoundedQueue<WorldFramePtr>>(config.displayCapacity, QueueFullPolicy::DropOldest);
+    m_record = std::make_unique<BoundedQueue<WorldFramePtr>>(config.recordCapacity, QueueFullPolicy::Block);
+    m_integrator = CameraIntegrator(config.integrator, config.startPose);
+    m_input.clear();
+    m_trackCursor = 0;
+    m_frameIndex = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_error.clear();
+        m_warning.clear();
+        m_pendingReset.reset();
+        m_pendingParams.clear();
+        m_stepMs.clear();
+        m_latencyMs.clear();
+        m_overheadMsPerFrame.clear();
+        m_pose = config.startPose;
+        m_framesProduced = m_steps = m_lagged = 0;
+        m_fpsWindowStartUs = modules::steadyNowUs();
+        m_fpsWindowFrames = 0;
+        m_producedFps = 0;
+    }
+    m_stop = false;
+    m_paused = false;
+    m_state = State::Starting;
+    m_thread = std::thread([this] { run(); });
+}
+
+void WorldPipeline::stop() {
+    m_stop = true;
+    // Unblock an engine thread waiting on a full record queue.
+    if (m_record) m_record->close();
+    if (m_thread.joinable()) m_thread.join();
+    const State s = m_state.load();
+    if (s != State::Failed && s != State::Finished) m_state = State::Stopped;
+}
+
+void WorldPipeline::pause() {
+    m_paused = true;
+    if (m_state == State::Running) m_state = State::Paused;
+}
+
+void WorldPipeline::resume() {
+    m_paused = false;
+    if (m_state == State::Paused) m_state = State::Running;
+}
+
+void WorldPipeline::requestReset(uint64_t seed) {
+    std::lock_guard lock(m_mutex);
+    m_pendingReset = seed;
+}
+
+void WorldPipeline::setParam(const std::string &name, double value) {
+    std::lock_guard lock(m_mutex);
+    m_pendingParams[name] = value;
+}
+
+void WorldPipeline::reportDisplayed(const Frame &frame) {
+    const double ms = double(modules::steadyNowUs() - frame.inputUs) / 1000.0;
+    std::lock_guard lock(m_mutex);
+    m_latencyMs.push(ms);
+}
+
+std::string WorldPipeline::error() const {
+    std::lock_guard lock(m_mutex);
+    return m_error;
+}
+
+std::string WorldPipeline::warning() const {
+    std::lock_guard lock(m_mutex);
+    return m_warning;
+}
+
+std::optional<CameraPose> WorldPipeline::pose() const {
+    std::lock_guard lock(m_mutex);
+    return m_pose;
+}
+
+WorldPipelineStats WorldPipeline::stats() const {
+    std::lock_guard lock(m_mutex);
+    WorldPipelineStats s;
+    s.framesProduced = m_framesProduced;
+    s.steps = m_steps;
+    s.displayDropped = m_display ? m_display->droppedCount() : 0;
+    s.laggedSteps = m_lagged;
+    s.stepMsP50 = m_stepMs.percentile(0.5);
+    s.stepMsP95 = m_stepMs.percentile(0.95);
+    s.latencyMsP50 = m_latencyMs.percentile(0.5);
+    s.latencyMsP95 = m_latencyMs.percentile(0.95);
+    s.hostOverheadMsPerFrame = m_overheadMsPerFrame.mean();
+    s.producedFps = m_producedFps;
+    s.stepMsHistory = m_stepMs.ordered();
+    s.latencyMsHistory = m_latencyMs.ordered();
+    return s;
+}
+
+void WorldPipeline::fail(const std::string &message) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_error = message;
+    }
+    log::error("world", message);
+    m_state = State::Failed;
+    m_display->close();
+    m_record->close();
+}
+
+void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
+    std::optional<uint64_t> reset;
+    std::map<std::string, double> params;
+    {
+        std::lock_guard lock(m_mutex);
+        reset.swap(m_pendingReset);
+        params.swap(m_pendingParams);
+    }
+    for (const auto &[name, value] : params) {
+        if (Status s = instance.setParam(name, value); !s.ok()) {
+            // A rejected parameter is the user's to fix, not a reason to stop the world.
+            log::warning("world", s.message());
+            std::lock_guard lock(m_mutex);
+            m_warning = s.message();
+        }
+    }
+    if (reset) {
+        if (Status s = instance.reset(*reset); !s.ok()) log::warning("world", s.message());
+        m_integrator.reset(m_config.startPose);
+        m_input.clear();
+        std::lock_guard lock(m_mutex);
+        m_pose = m_config.startPose;
+    }
+}
+
+bool WorldPipeline::nextCameras(uint32_t chunk, ControllerTick &tick, std::vector<CameraFrame> &cameras,
+                                std::vector<CameraPose> &poses) {
+    cameras.clear();
+    poses.clear();
+    if (m_config.track) {
+        const CameraTrack &track = *m_config.track;
+        for (uint32_t i = 0; i < chunk; ++i) {
+            if (m_trackCursor >= track.frames.size()) break;
+            CameraFrame c = track.frames[m_trackCursor].camera;
+            c.intrinsics = track.intrinsicsFor(m_trackCursor, m_config.width, m_config.height);
+            if (i == 0 && track.frames[m_trackCursor].controller) tick = *track.frames[m_trackCursor].controller;
+            cameras.push_back(c);
+            ++m_trackCursor;
+        }
+        tick.tUs = modules::steadyNowUs(); // scripted input is "sampled" when the step takes it
+        return !cameras.empty();
+    }
+    tick = m_config.fixedTimestep ? ControllerTick{} : m_input.take();
+    if (m_config.fixedTimestep || tick.tUs == 0) tick.tUs = modules::steadyNowUs();
+    const Intrinsics k = intrinsicsFromHorizontalFov(m_config.integrator.horizontalFovDeg, m_config.width,
+                                                     m_config.height);
+    poses = m_integrator.advance(tick, chunk);
+    for (const auto &p : poses) cameras.push_back({poseToCameraToWorld(p), k});
+    return true;
+}
+
+void WorldPipeline::run() {
+    m_module = m_registry.find(m_config.moduleId);
+    if (!m_module) return fail("no world module '" + m_config.moduleId + "' is loaded (see the Plugins panel)");
+    if (m_module->kind != modules::ModuleKind::World) return fail("module '" + m_config.moduleId + "' is not a world module");
+    auto created = modules::ModuleInstance::create(*m_module, m_registry.host(), m_config.width, m_config.height,
+                                                   m_config.params);
+    if (!created.ok()) return fail(created.message());
+    modules::ModuleInstance &instance = *created.value();
+    if (Status s = instance.reset(m_config.seed); !s.ok()) return fail(s.message());
+    m_state = m_paused ? State::Paused : State::Running;
+
+    const uint32_t chunk = m_module->chunkFrames;
+    const auto interval = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(double(chunk) / std::max(1.0, m_config.targetFps)));
+    auto next = Clock::now();
+    std::vector<CameraFrame> cameras, used;
+    std::vector<CameraPose> poses;
+    while (!m_stop) {
+        if (m_paused) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            next = Clock::now();
+            continue;
+        }
+        if (!m_config.fixedTimestep) {
+            std::this_thread::sleep_until(next);
+        }
+        const auto loopStart = Clock::now();
+        applyCommands(instance);
+
+        ControllerTick tick;
+        if (!nextCameras(chunk, tick, cameras, poses)) break; // the scripted track ended
+        std::vector<std::shared_ptr<Frame>> frames;
+        std::vector<Frame *> raw;
+        for (size_t i = 0; i < cameras.size(); ++i) {
+            frames.push_back(m_pool->acquire(m_config.width, m_config.height));
+            frames.back()->index = m_frameIndex + i;
+            frames.back()->inputUs = tick.tUs;
+            raw.push_back(frames.back().get());
+        }
+        const auto stepStart = Clock::now();
+        if (Status s = instance.worldStep(cameras, {tick}, raw, &used); !s.ok()) return fail(s.message());
+        const double stepMs = msSince(stepStart);
+        const int64_t readyUs = modules::steadyNowUs();
+
+        for (size_t i = 0; i < frames.size(); ++i) {
+            frames[i]->renderMs = stepMs / double(frames.size());
+            frames[i]->producedUs = readyUs;
+            auto wf = std::make_shared<WorldFrame>();
+            wf->frame = frames[i];
+            wf->camera = used[i];
+            if (i < poses.size()) wf->pose = poses[i];
+            wf->stepMs = stepMs;
+            m_display->push(wf);
+            if (m_config.record && !m_record->push(wf)) break; // closed: we are stopping
+        }
+        m_frameIndex += frames.size();
+        const double overheadMs = msSince(loopStart) - stepMs;
+        {
+            std::lock_guard lock(m_mutex);
+            m_stepMs.push(stepMs);
+            m_overheadMsPerFrame.push(overheadMs / double(frames.size()));
+            m_framesProduced += frames.size();
+            ++m_steps;
+            if (!poses.empty()) m_pose = poses.back();
+            m_fpsWindowFrames += frames.size();
+            const int64_t windowUs = readyUs - m_fpsWindowStartUs;
+            if (windowUs >= 500000) {
+                m_producedFps = double(m_fpsWindowFrames) * 1e6 / double(windowUs);
+                m_fpsWindowStartUs = readyUs;
+                m_fpsWindowFrames = 0;
+            }
+        }
+        if (m_config.maxFrames && m_frameIndex >= m_config.maxFrames) break;
+        if (!m_config.fixedTimestep) {
+            next += interval;
+            if (Clock::now() > next) {
+                // Late: count it and restart the schedule from now instead of bursting to catch up.
+                std::lock_guard lock(m_mutex);
+                ++m_lagged;
+                next = Clock::now();
+            }
+        }
+    }
+    if (!m_stop) m_state = State::Finished;
+    m_record->close(); // tells a draining consumer that nothing more will come
+}
+
+} // namespace mnemo::world

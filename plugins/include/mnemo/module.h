@@ -1,0 +1,235 @@
+/*
+ * Mnemo engine-module ABI — the only header a module sees.
+ *
+ * A module is a shared library that exports one C symbol, `mnemo_module_entry`, returning a table of functions
+ * (mnemo_module_api). The host hands a service table back (mnemo_host_services) when it creates an instance:
+ * logging, a clock, and its Vulkan instance/device/queue so modules render on the host's GPU.
+ *
+ * Rules (the loader enforces the first three):
+ *  - Versioning: MNEMO_MODULE_ABI_VERSION is one integer. The host refuses a module whose api->abi_version differs
+ *    from its own. Structs start with struct_size and only ever grow at the end; read a field only if
+ *    struct_size covers it (MNEMO_HAS_FIELD).
+ *  - Errors are return codes (mnemo_status) plus a message written into the caller's mnemo_error. Never let a C++
+ *    exception, longjmp or signal cross this boundary.
+ *  - Module ids are unique, stable, lowercase with dashes ("reference-world"); the host refuses duplicates.
+ *  - Threads: create/destroy/set_param/reset/step of one instance are called from one host thread at a time (the
+ *    engine thread of the pipeline that owns it). host->log and host->now_us may be called from any thread.
+ *  - Memory: whatever a module returns (info, param descriptors, strings) stays valid until the library is
+ *    unloaded, which the host never does while running. Frame pixels are host-allocated; a module writes into them.
+ *  - Vulkan: the host's VkQueue is shared; wrap every vkQueueSubmit/vkQueueWaitIdle in host->vulkan->lock_queue /
+ *    unlock_queue. Modules create their own pipelines and memory on the host's VkDevice and free them in destroy.
+ *
+ * See plugins/include/mnemo/README.md for the walk-through and a minimal module.
+ */
+#ifndef MNEMO_MODULE_H
+#define MNEMO_MODULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MNEMO_MODULE_ABI_VERSION 1u
+#define MNEMO_MODULE_ENTRY_SYMBOL "mnemo_module_entry"
+
+#if defined(_WIN32)
+#define MNEMO_MODULE_EXPORT __declspec(dllexport)
+#else
+#define MNEMO_MODULE_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* True if a struct of the given (caller-reported) struct_size contains `field`. */
+#define MNEMO_HAS_FIELD(ptr, type, field) \
+    ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+typedef enum mnemo_status {
+    MNEMO_OK = 0,
+    MNEMO_ERR_INVALID_ARGUMENT = -1,
+    MNEMO_ERR_UNSUPPORTED = -2,
+    MNEMO_ERR_OUT_OF_MEMORY = -3,
+    MNEMO_ERR_DEVICE = -4, /* a GPU call failed or the device was lost */
+    MNEMO_ERR_TIMEOUT = -5,
+    MNEMO_ERR_INTERNAL = -6
+} mnemo_status;
+
+/* Filled by a module when a call fails: a human-readable reason naming the input that was wrong. */
+typedef struct mnemo_error {
+    char message[512];
+} mnemo_error;
+
+typedef enum mnemo_module_kind {
+    MNEMO_MODULE_KIND_INVALID = 0,
+    MNEMO_MODULE_KIND_WORLD = 1, /* actions + camera track -> frames */
+    MNEMO_MODULE_KIND_EDIT = 2   /* frames -> frames */
+    /* room for more kinds (remote proxies, metrics); hosts skip kinds they do not know */
+} mnemo_module_kind;
+
+typedef enum mnemo_log_level {
+    MNEMO_LOG_DEBUG = 0,
+    MNEMO_LOG_INFO = 1,
+    MNEMO_LOG_WARNING = 2,
+    MNEMO_LOG_ERROR = 3
+} mnemo_log_level;
+
+/* ---- parameters declared as data: the host builds its UI (sliders, combos, checkboxes) and CLI flags from this ---- */
+
+typedef enum mnemo_param_type {
+    MNEMO_PARAM_INVALID = 0,
+    MNEMO_PARAM_FLOAT = 1,
+    MNEMO_PARAM_INT = 2,
+    MNEMO_PARAM_BOOL = 3,
+    MNEMO_PARAM_ENUM = 4 /* value is the index into enum_values */
+} mnemo_param_type;
+
+#define MNEMO_PARAM_FLAG_LOAD_TIME 1u /* changing it needs a new instance (host recreates); otherwise run-time */
+
+typedef struct mnemo_param_desc {
+    uint32_t struct_size;
+    const char *name;        /* stable key, snake_case */
+    const char *label;       /* for the UI */
+    const char *description; /* tooltip */
+    mnemo_param_type type;
+    double min_value;        /* FLOAT/INT */
+    double max_value;
+    double default_value;    /* FLOAT/INT/BOOL (0/1)/ENUM (index) */
+    const char *const *enum_values;
+    uint32_t enum_count;
+    uint32_t flags;          /* MNEMO_PARAM_FLAG_* */
+} mnemo_param_desc;
+
+typedef struct mnemo_param_value {
+    const char *name;
+    double value; /* numbers, bools as 0/1, enums as index */
+} mnemo_param_value;
+
+/* ---- frames, cameras, controller input ---- */
+
+typedef enum mnemo_pixel_format { MNEMO_PIXEL_INVALID = 0, MNEMO_PIXEL_RGBA8 = 1 } mnemo_pixel_format;
+
+/* A CPU frame: rows top to bottom, sRGB-encoded RGBA8. The host owns `pixels`. */
+typedef struct mnemo_frame {
+    uint32_t struct_size;
+    uint32_t width;
+    uint32_t height;
+    uint32_t stride_bytes;
+    mnemo_pixel_format format;
+    uint8_t *pixels;
+    uint64_t index; /* frame number in the stream */
+} mnemo_frame;
+
+/* Canonical camera for one generated frame.
+ * c2w: camera-to-world, 4x4, column-major (c2w[12..14] is the position). Camera axes follow OpenCV: +x right,
+ * +y down, +z forward. World: right-handed, +y up. Intrinsics in pixels of the frame being rendered. */
+typedef struct mnemo_camera {
+    float c2w[16];
+    float fx, fy, cx, cy;
+} mnemo_camera;
+
+/* Controller state sampled once per display tick. Keys are W3C KeyboardEvent.code strings ("KeyW", "ShiftLeft"). */
+typedef struct mnemo_ctrl_tick {
+    int64_t t_us; /* host steady clock, microseconds */
+    const char *const *keys;
+    uint32_t key_count;
+    float mouse_dx, mouse_dy; /* pixels since the previous tick */
+    float wheel;              /* notches since the previous tick */
+} mnemo_ctrl_tick;
+
+/* ---- host services ---- */
+
+typedef struct mnemo_vulkan_services {
+    uint32_t struct_size;
+    /* Vulkan handles, cast to void* so this header needs no Vulkan headers. */
+    void *instance;        /* VkInstance */
+    void *physical_device; /* VkPhysicalDevice */
+    void *device;          /* VkDevice */
+    void *queue;           /* VkQueue: compute-capable */
+    uint32_t queue_family;
+    uint32_t api_version;  /* VK_MAKE_API_VERSION of the instance */
+    void (*(*get_instance_proc_addr)(void *instance, const char *name))(void);
+    void (*lock_queue)(void *host);
+    void (*unlock_queue)(void *host);
+} mnemo_vulkan_services;
+
+typedef struct mnemo_host_services {
+    uint32_t struct_size;
+    uint32_t abi_version;
+    void *host; /* pass back to every callback */
+    void (*log)(void *host, mnemo_log_level level, const char *message);
+    int64_t (*now_us)(void *host); /* steady clock */
+    const mnemo_vulkan_services *vulkan; /* NULL when the host has no GPU device */
+} mnemo_host_services;
+
+/* ---- module description and calls ---- */
+
+typedef struct mnemo_module_info {
+    uint32_t struct_size;
+    const char *id;          /* unique, stable: "reference-world" */
+    const char *name;        /* display name */
+    const char *version;     /* the module's own version, "1.0.0" */
+    const char *description;
+    mnemo_module_kind kind;
+    uint32_t chunk_frames;   /* frames produced per step (world) or consumed per call (edit); >= 1 */
+    const mnemo_param_desc *params;
+    uint32_t param_count;
+    uint32_t requires_vulkan; /* 1: create fails without host->vulkan */
+} mnemo_module_info;
+
+typedef struct mnemo_create_args {
+    uint32_t struct_size;
+    uint32_t width;  /* output frame size */
+    uint32_t height;
+    const mnemo_param_value *params; /* initial values for any declared params; others take their defaults */
+    uint32_t param_count;
+} mnemo_create_args;
+
+typedef struct mnemo_reset_args {
+    uint32_t struct_size;
+    uint64_t seed;
+    const char *prompt;            /* may be NULL */
+    const mnemo_frame *seed_frame; /* may be NULL */
+} mnemo_reset_args;
+
+typedef struct mnemo_world_step_input {
+    uint32_t struct_size;
+    const mnemo_camera *cameras; /* one per frame to generate: frame_count entries */
+    uint32_t frame_count;        /* normally info->chunk_frames */
+    const mnemo_ctrl_tick *ticks; /* controller ticks since the previous step, oldest first (may be 0) */
+    uint32_t tick_count;
+} mnemo_world_step_input;
+
+typedef struct mnemo_world_step_output {
+    uint32_t struct_size;
+    mnemo_frame *frames;          /* frame_count host-allocated frames of the created size */
+    mnemo_camera *cameras_used;   /* frame_count entries: the camera each frame was actually rendered with */
+    uint32_t frames_written;      /* set by the module */
+    uint32_t ticks_used;          /* how many of the input ticks the module consumed */
+} mnemo_world_step_output;
+
+typedef struct mnemo_module_api {
+    uint32_t struct_size;
+    uint32_t abi_version; /* MNEMO_MODULE_ABI_VERSION the module was built against */
+    const mnemo_module_info *(*describe)(void);
+    mnemo_status (*create)(const mnemo_host_services *host, const mnemo_create_args *args, void **out_instance,
+                           mnemo_error *error);
+    void (*destroy)(void *instance);
+    mnemo_status (*set_param)(void *instance, const mnemo_param_value *value, mnemo_error *error);
+    mnemo_status (*reset)(void *instance, const mnemo_reset_args *args, mnemo_error *error);
+    /* kind == WORLD */
+    mnemo_status (*world_step)(void *instance, const mnemo_world_step_input *input, mnemo_world_step_output *output,
+                               mnemo_error *error);
+    /* kind == EDIT: `count` frames in, `count` frames out (host-allocated, same size) */
+    mnemo_status (*edit_process)(void *instance, const mnemo_frame *input, mnemo_frame *output, uint32_t count,
+                                 mnemo_error *error);
+} mnemo_module_api;
+
+/* The one exported symbol. `host_abi_version` lets a module that supports several ABIs pick one; a module that
+ * cannot serve it returns NULL. */
+typedef const mnemo_module_api *(*mnemo_module_entry_fn)(uint32_t host_abi_version);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MNEMO_MODULE_H */

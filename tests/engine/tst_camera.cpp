@@ -1,0 +1,158 @@
+// The camera integrator (Matrix-Game 3.0 constants), camera matrices and the camera-track file format.
+#include "mnemo/world/CameraIntegrator.hpp"
+#include "mnemo/world/CameraTrack.hpp"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <fstream>
+
+using namespace mnemo;
+using namespace mnemo::world;
+
+namespace {
+ControllerTick keys(std::vector<std::string> k) {
+    ControllerTick t;
+    t.keys = std::move(k);
+    return t;
+}
+float dot3(const float *a, const float *b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+} // namespace
+
+class TestCamera : public QObject {
+    Q_OBJECT
+private slots:
+    void forwardMovesAlongPlusZAtMatrixGameSpeed() {
+        CameraIntegrator integ;
+        const auto poses = integ.advance(keys({"KeyW"}), 10);
+        QCOMPARE(poses.size(), size_t(10));
+        QVERIFY(std::fabs(poses.back().z - 1.235f) < 1e-4f);
+        QVERIFY(std::fabs(poses.back().x) < 1e-5f);
+        QCOMPARE(poses.back().y, 1.7f); // walking does not change height
+    }
+
+    void diagonalIsNormalised() {
+        CameraIntegrator integ;
+        const CameraPose p = integ.advance(keys({"KeyW", "KeyD"}), 1).back();
+        // 12.35 / sqrt(2) = 8.73 Matrix-Game units per axis, x0.01 here.
+        QVERIFY(std::fabs(std::fabs(p.z) - 0.0873f) < 1e-4f);
+        QVERIFY(std::fabs(std::fabs(p.x) - 0.0873f) < 1e-4f);
+        QVERIFY(std::fabs(std::hypot(p.x, p.z) - 0.1235f) < 1e-5f);
+        QVERIFY(p.x < 0); // right of +z is -x in a right-handed, y-up world
+        QVERIFY(integ.advance(keys({"KeyW", "KeyS"}), 1).back().z == p.z); // opposite keys cancel
+    }
+
+    void yawWrapsIntoPlusMinus180() {
+        QCOMPARE(CameraIntegrator::wrapYaw(190.0f), -170.0f);
+        QCOMPARE(CameraIntegrator::wrapYaw(-190.0f), 170.0f);
+        QCOMPARE(CameraIntegrator::wrapYaw(180.0f), 180.0f);
+        QCOMPARE(CameraIntegrator::wrapYaw(-180.0f), 180.0f);
+        QCOMPARE(CameraIntegrator::wrapYaw(720.0f + 45.0f), 45.0f);
+        CameraIntegrator integ;
+        ControllerTick turn;
+        turn.mouseDx = 150.0f; // one mouse unit = 15 degrees
+        for (int i = 0; i < 13; ++i) integ.advance(turn, 1);
+        QVERIFY(std::fabs(integ.pose().yawDeg - (-165.0f)) < 1e-3f); // 195 wrapped
+    }
+
+    void mouseDeadzoneSwallowsJitter() {
+        CameraIntegrator integ;
+        ControllerTick jitter;
+        jitter.mouseDx = 2.0f; // 2/150 = 0.0133 units < 0.02
+        jitter.mouseDy = -2.0f;
+        integ.advance(jitter, 1);
+        QCOMPARE(integ.pose().yawDeg, 0.0f);
+        QCOMPARE(integ.pose().pitchDeg, 0.0f);
+        ControllerTick move;
+        move.mouseDx = 4.0f; // 0.0267 units: passes
+        integ.advance(move, 1);
+        QVERIFY(std::fabs(integ.pose().yawDeg - 0.4f) < 1e-4f);
+    }
+
+    void pitchIsClampedAndMouseUpLooksUp() {
+        CameraIntegrator integ;
+        ControllerTick up;
+        up.mouseDy = -3000.0f;
+        integ.advance(up, 1);
+        QCOMPARE(integ.pose().pitchDeg, 85.0f);
+    }
+
+    void translationUsesTheAverageYawOfTheFrame() {
+        CameraIntegrator integ;
+        ControllerTick tick = keys({"KeyW"});
+        tick.mouseDx = 150.0f * 6.0f; // a 90-degree turn within one frame
+        const CameraPose p = integ.advance(tick, 1).back();
+        // Heading 45 degrees to the right: equal -x and +z components.
+        QVERIFY(std::fabs(p.x + p.z) < 1e-5f);
+        QVERIFY(p.z > 0);
+    }
+
+    void cameraMatrixFollowsTheConventions() {
+        CameraPose pose;
+        pose.yawDeg = 30;
+        pose.pitchDeg = -20;
+        pose.x = 3;
+        const auto m = poseToCameraToWorld(pose);
+        const float *right = &m[0], *down = &m[4], *forward = &m[8];
+        QVERIFY(std::fabs(dot3(right, right) - 1) < 1e-5f);
+        QVERIFY(std::fabs(dot3(down, down) - 1) < 1e-5f);
+        QVERIFY(std::fabs(dot3(right, down)) < 1e-5f);
+        QVERIFY(std::fabs(dot3(right, forward)) < 1e-5f);
+        QVERIFY(forward[1] < 0); // pitch -20 looks down
+        QVERIFY(down[1] < 0);    // camera +y points (mostly) down the world's y
+        QCOMPARE(m[12], 3.0f);
+        QCOMPARE(m[15], 1.0f);
+        const auto k = intrinsicsFromHorizontalFov(90, 640, 360);
+        QCOMPARE(k.fx, 320.0f);
+        QCOMPARE(k.cy, 180.0f);
+    }
+
+    void trackRoundTripsThroughJson() {
+        auto track = makeScriptedTrack("out-and-back", 50, 320, 180);
+        QVERIFY(track.ok());
+        QCOMPARE(track->frames.size(), size_t(50));
+        QVERIFY(track->frames[0].controller);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("t.json").toStdString();
+        QVERIFY(saveCameraTrack(track.value(), path).ok());
+        auto loaded = loadCameraTrack(path);
+        QVERIFY2(loaded.ok(), loaded.message().c_str());
+        QCOMPARE(loaded->frames.size(), size_t(50));
+        QCOMPARE(loaded->width, 320u);
+        for (int i = 0; i < 16; ++i) QVERIFY(std::fabs(loaded->frames[17].camera.c2w[i] - track->frames[17].camera.c2w[i]) < 1e-5f);
+        QCOMPARE(loaded->frames[3].controller->keys, track->frames[3].controller->keys);
+        const Intrinsics k = loaded->intrinsicsFor(0, 640, 360);
+        QVERIFY(std::fabs(k.fx - 2 * track->frames[0].camera.intrinsics.fx) < 1e-3f);
+    }
+
+    void outAndBackReturnsNearTheStart() {
+        auto track = makeScriptedTrack("out-and-back", 200, 320, 180);
+        QVERIFY(track.ok());
+        const auto &last = track->frames.back().camera.c2w;
+        const auto &mid = track->frames[79].camera.c2w;
+        QVERIFY(std::hypot(mid[12], mid[14]) > 9.0f);         // it went out ~80 frames
+        QVERIFY(std::hypot(last[12], last[14]) < 0.5f);       // and came back
+        QVERIFY(last[8 + 2] < -0.99f);                        // facing -z on the way back
+    }
+
+    void malformedTracksGiveClearErrors() {
+        QVERIFY(loadCameraTrack("/nonexistent/track.json").message().find("/nonexistent/track.json") !=
+                std::string::npos);
+        QVERIFY(cameraTrackFromJson("{not json", "x.json").message().find("not valid JSON") != std::string::npos);
+        QVERIFY(cameraTrackFromJson(R"({"format":"other"})", "x.json").message().find("not a camera track") !=
+                std::string::npos);
+        QVERIFY(cameraTrackFromJson(R"({"format":"mnemo-camera-track","version":9})", "x.json")
+                    .message()
+                    .find("version 9") != std::string::npos);
+        const auto bad = cameraTrackFromJson(
+            R"({"format":"mnemo-camera-track","version":1,"width":4,"height":4,"frames":[{"c2w":[1,2],"intrinsics":[1,1,1,1]}]})",
+            "x.json");
+        QVERIFY2(bad.message().find("frame 0") != std::string::npos && bad.message().find("'c2w'") != std::string::npos,
+                 bad.message().c_str());
+        QVERIFY(!makeScriptedTrack("zigzag", 10, 64, 64).ok());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestCamera)
+#include "tst_camera.moc"

@@ -1,0 +1,24 @@
+#pragma once
+// Which engine modules loaded (id, version, kind, file) and which were refused, with the reason.
+
+#include <QDockWidget>
+
+class QTreeWidget;
+
+namespace mnemo::ui {
+
+class WorldWorkspace;
+
+class PluginsDock : public QDockWidget {
+    Q_OBJECT
+public:
+    PluginsDock(WorldWorkspace &world, QWidget *parent = nullptr);
+    QTreeWidget *tree() const { return m_tree; }
+
+private:
+    void populate();
+    WorldWorkspace &m_world;
+    QTreeWidget *m_tree;
+};
+
+} // namespace mnemo::ui

@@ -1,0 +1,42 @@
+#pragma once
+// World controls: which world module runs, its parameters (a form generated from the module's declaration),
+// pause/resume and reset with a seed.
+
+#include <QDockWidget>
+
+class QComboBox;
+class QPushButton;
+class QSpinBox;
+class QLabel;
+
+namespace mnemo::ui {
+
+class WorldWorkspace;
+class ParamForm;
+
+class WorldControlsDock : public QDockWidget {
+    Q_OBJECT
+public:
+    WorldControlsDock(WorldWorkspace &world, QWidget *parent = nullptr);
+
+    ParamForm *paramForm() const { return m_form; }
+    QComboBox *moduleCombo() const { return m_modules; }
+
+public slots:
+    void togglePause();
+    void reset();
+
+private:
+    void populate();
+    void onModuleChosen(int index);
+    void onParamChanged(const QString &name, double value, bool loadTime);
+
+    WorldWorkspace &m_world;
+    QComboBox *m_modules;
+    ParamForm *m_form;
+    QPushButton *m_pause;
+    QSpinBox *m_seed;
+    QLabel *m_note;
+};
+
+} // namespace mnemo::ui
