@@ -12,7 +12,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev ffmpeg
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libglm-dev libhnswlib-dev
-  xvfb xauth
+  xvfb xauth xdotool
   fonts-dejavu-core
 )
 

@@ -58,6 +58,20 @@ private slots:
         qInfo("screenshot: %s (%dx%d, luma variance %.0f)", qPrintable(path), shot.width(), shot.height(),
               lumaVariance(shot));
 
+        // Drive the real Vulkan viewport as a user would: click it, hold W, and the world must move.
+        // (xdotool sends real X events through the server; the overlay region is left out of the comparison.)
+        const QRect probe(420, 320, 420, 240);
+        const QImage before = screen->grabWindow(0).toImage().copy(probe);
+        QTest::qWait(300); // a still camera gives the same pixels (the reference world has no time in it)...
+        QCOMPARE(screen->grabWindow(0).toImage().copy(probe), before);
+        QVERIFY(QProcess::execute("xdotool", {"mousemove", "450", "350", "click", "1"}) == 0);
+        QVERIFY(QProcess::execute("xdotool", {"keydown", "w"}) == 0);
+        QImage after; // ...so a change now comes from walking
+        QTRY_VERIFY_WITH_TIMEOUT((after = screen->grabWindow(0).toImage().copy(probe), after != before), 20000);
+        QVERIFY(QProcess::execute("xdotool", {"keyup", "w"}) == 0);
+        QVERIFY(QProcess::execute("xdotool", {"key", "Escape"}) == 0);
+        after.save(MNEMO_TEST_ARTIFACTS_DIR "/mnemo-xvfb-after-walking.png");
+
         app.terminate();
         QVERIFY(app.waitForFinished(20000));
         output += app.readAll();

@@ -15,6 +15,8 @@ class ControllerCapture;
 struct ViewportFeed {
     // The newest engine frame not shown yet, or null. Called on the UI thread when the viewport draws.
     std::function<std::shared_ptr<const Frame>()> takeFrame;
+    // Whether a new frame is waiting (cheap; polled by the viewport to decide when to draw).
+    std::function<bool()> frameWaiting;
     // Called after a frame was handed to the display (latency stamping).
     std::function<void(const Frame &)> presented;
     // Called once per drawn frame; fills the engine-side fields of the overlay model.

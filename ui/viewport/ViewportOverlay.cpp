@@ -14,7 +14,7 @@ void plotSeries(const char *id, const std::vector<float> &values, const char *un
     char label[64];
     std::snprintf(label, sizeof label, "max %.1f %s", maxValue, unit);
     ImGui::PushStyleColor(ImGuiCol_PlotLines, colour);
-    ImGui::PlotLines(id, values.data(), int(values.size()), 0, label, 0.0f, maxValue * 1.15f, ImVec2(300, 44));
+    ImGui::PlotLines(id, values.data(), int(values.size()), 0, label, 0.0f, maxValue * 1.15f, ImVec2(260, 30));
     ImGui::PopStyleColor();
 }
 

@@ -408,16 +408,15 @@ void ViewportRenderer::startNextFrame() {
     pass.clearValueCount = m_window->sampleCountFlagBits() > VK_SAMPLE_COUNT_1_BIT ? 3 : 2;
     pass.pClearValues = clear;
     vkCmdBeginRenderPass(cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
-    const bool drewEngineFrame = !m_failed && m_textureReady;
-    if (drewEngineFrame) recordBlit(cmd);
+    if (!m_failed && m_textureReady) recordBlit(cmd);
     if (!m_failed && m_imguiBackendReady) recordOverlay(cmd);
     vkCmdEndRenderPass(cmd);
 
     m_window->frameReady();
     if (frame && m_window->feed().presented) m_window->feed().presented(*frame);
-    m_frameTimes.markFrame();
-    m_window->notifyPresented(drewEngineFrame);
-    m_window->requestUpdate();
+    if (frame) m_frameTimes.markFrame(); // the graph and fps count new engine frames, not overlay refreshes
+    m_window->notifyPresented(frame != nullptr);
+    // No requestUpdate() here: the viewport's poll timer asks for the next frame when there is something new.
 }
 
 } // namespace mnemo::ui

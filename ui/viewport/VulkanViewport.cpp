@@ -11,7 +11,18 @@
 
 namespace mnemo::ui {
 
-VulkanViewport::VulkanViewport(QVulkanInstance *instance, ViewportFeed feed) : m_feed(std::move(feed)) {
+namespace {
+// Draw when a new engine frame waits, and at least this often so the overlay's graphs stay live. Drawing only then
+// (instead of at the display's refresh rate) leaves the CPU to the engine on software Vulkan.
+constexpr int kPollMs = 4;
+constexpr int kOverlayRefreshMs = 100;
+} // namespace
+
+VulkanViewport::VulkanViewport(QVulkanInstance *instance, ViewportFeed feed)
+    : m_feed(std::move(feed)), m_pollTimer(new QTimer(this)) {
+    m_sinceLastDraw.start();
+    connect(m_pollTimer, &QTimer::timeout, this, &VulkanViewport::pollForWork);
+    m_pollTimer->start(kPollMs);
     setVulkanInstance(instance);
     // Frames are already sRGB-encoded bytes; an *_SRGB swapchain (lavapipe's first choice) would encode them twice.
     setPreferredColorFormats({VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8G8B8A8_UNORM});
@@ -60,7 +71,13 @@ void VulkanViewport::setCapturing(bool capturing) {
     emit captureChanged(capturing);
 }
 
+void VulkanViewport::pollForWork() {
+    const bool frameWaiting = m_feed.frameWaiting && m_feed.frameWaiting();
+    if (frameWaiting || m_sinceLastDraw.elapsed() >= kOverlayRefreshMs) requestUpdate();
+}
+
 void VulkanViewport::notifyPresented(bool hadEngineFrame) {
+    m_sinceLastDraw.restart();
     if (!hadEngineFrame) return;
     if (++m_presentedEngineFrames == 1) {
         log::info("viewport", "first frame presented (" + std::to_string(swapChainImageSize().width()) + "x" +
@@ -71,6 +88,7 @@ void VulkanViewport::notifyPresented(bool hadEngineFrame) {
 
 void VulkanViewport::mousePressEvent(QMouseEvent *event) {
     requestActivate();
+    requestUpdate(); // the overlay reacts to clicks
     if (!m_overlayWantsMouse && event->button() == Qt::LeftButton) setCapturing(true);
     QVulkanWindow::mousePressEvent(event);
 }

@@ -12,6 +12,8 @@
 
 #include "ViewportFeed.hpp"
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <QVulkanWindow>
 
 namespace mnemo::ui {
@@ -29,6 +31,8 @@ public:
 
     // Thread: UI. Called by the renderer after each frame is handed to the swapchain.
     void notifyPresented(bool hadEngineFrame);
+    // Asks for a redraw now (input changed, or the overlay must follow).
+    void wake() { requestUpdate(); }
     uint64_t presentedEngineFrames() const { return m_presentedEngineFrames; }
 
 signals:
@@ -48,8 +52,11 @@ protected:
 private:
     void choosePhysicalDevice();
     void recentreCursor();
+    void pollForWork();
     ViewportFeed m_feed;
     QPointF m_lastMouse;
+    QTimer *m_pollTimer;
+    QElapsedTimer m_sinceLastDraw;
     bool m_capturing = false;
     uint64_t m_presentedEngineFrames = 0;
 

@@ -26,6 +26,7 @@ WorldWorkspace::WorldWorkspace(QVulkanInstance *vulkan, const QString &whyNoVulk
         // Alias the frame inside the WorldFrame so the whole record stays alive while the viewport uses it.
         return item ? std::shared_ptr<const Frame>(*item, (*item)->frame.get()) : nullptr;
     };
+    feed.frameWaiting = [this] { return m_pipeline && m_pipeline->display().size() > 0; };
     feed.presented = [this](const Frame &frame) {
         if (m_pipeline) m_pipeline->reportDisplayed(frame);
     };
