@@ -11,6 +11,7 @@ int commandPlugins(const CliArgs &args);
 int commandTrack(const CliArgs &args);
 int commandRun(const CliArgs &args);
 int commandBench(const CliArgs &args);
+int commandEval(const CliArgs &args);
 
 // Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
 int failWith(const char *command, const std::string &message, int code = 1);

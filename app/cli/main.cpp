@@ -26,8 +26,12 @@ void printUsage(std::FILE *to) {
                "      --size WxH --frames N --out DIR --seed S --param name=value (repeatable)\n"
                "      --realtime [--fps F]   pace at F frames/s instead of running as fast as possible\n"
                "  track                    write a scripted camera track: --pattern P --frames N --size WxH --out FILE\n"
+               "  eval revisit             revisit consistency: --engine ID --camera-track FILE [--size WxH]\n"
+               "                           [--threshold 0.6] [--min-gap 30] [--max-distance 2] [--out DIR];\n"
+               "                           JSON summary, per-revisit CSV and a plot\n"
                "  bench pipeline           host overhead per frame with the null engine (JSON)\n"
                "  bench reference-world    reference-world frame rate on this machine (JSON)\n"
+               "  bench retrieval          memory retrieval time, both algorithms [--entries 100000] (JSON)\n"
                "  --version                version of mnemo-cli and of the libraries it runs with\n"
                "  help                     this text\n"
                "\n"
@@ -71,6 +75,7 @@ int main(int argc, char **argv) {
     if (command == "track") return mnemo::cli::commandTrack(args);
     if (command == "run") return mnemo::cli::commandRun(args);
     if (command == "bench") return mnemo::cli::commandBench(args);
+    if (command == "eval") return mnemo::cli::commandEval(args);
     std::fprintf(stderr, "mnemo-cli: unknown command '%s'\n\n", command.c_str());
     printUsage(stderr);
     return 2;

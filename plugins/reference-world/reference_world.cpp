@@ -34,6 +34,7 @@ constexpr uint64_t kFenceTimeoutNs = 10'000'000'000ull; // a frame taking 10 s m
 enum ParamIndex : uint32_t { kFogDensity, kSunElevation, kSunAzimuth, kQuality, kLandmarkSpacing, kParamCount };
 
 const char *const kQualityNames[] = {"fast", "balanced", "high"};
+constexpr uint32_t kQualityLevels = 3;
 
 const mnemo_param_desc kParams[kParamCount] = {
     {sizeof(mnemo_param_desc), "fog_density", "Fog density",
@@ -45,8 +46,8 @@ const mnemo_param_desc kParams[kParamCount] = {
      "Compass direction of the sun in degrees, turning right from the start view direction (+z)", MNEMO_PARAM_FLOAT,
      0.0, 360.0, 210.0, nullptr, 0, 0},
     {sizeof(mnemo_param_desc), "quality", "Quality",
-     "fast: 40 march steps; balanced: 72 steps; high: 120 steps and soft landmark shadows", MNEMO_PARAM_ENUM, 0.0,
-     2.0, 1.0, kQualityNames, 3, 0},
+     "fast: 40 march steps, no fine ground detail; balanced: 72 steps; high: 120 steps and soft landmark shadows",
+     MNEMO_PARAM_ENUM, 0.0, 2.0, 1.0, kQualityNames, kQualityLevels, 0},
     {sizeof(mnemo_param_desc), "landmark_spacing", "Landmark spacing",
      "Grid spacing of the landmarks in world units (one landmark per cell); changes the whole world layout",
      MNEMO_PARAM_FLOAT, 16.0, 64.0, 28.0, nullptr, 0, MNEMO_PARAM_FLAG_LOAD_TIME},
@@ -178,7 +179,7 @@ struct PushConstants {
     float camForward[4];
     float camPos[4];
     float intrinsics[4];
-    uint32_t frame[4]; // width, height, seed, quality
+    uint32_t frame[4]; // width, height, seed, reserved (quality is baked into the pipeline)
     float sun[4];      // direction towards the sun, fog density
     float world[4];    // landmark spacing, reserved
 };
@@ -277,7 +278,7 @@ private:
     VkShaderModule m_shader = VK_NULL_HANDLE;
     VkDescriptorSetLayout m_setLayout = VK_NULL_HANDLE;
     VkPipelineLayout m_pipelineLayout = VK_NULL_HANDLE;
-    VkPipeline m_pipeline = VK_NULL_HANDLE;
+    VkPipeline m_pipelines[kQualityLevels] = {}; // one per quality level, built on first use
     VkDescriptorPool m_descriptorPool = VK_NULL_HANDLE;
     VkDescriptorSet m_descriptorSet = VK_NULL_HANDLE;
     VkCommandPool m_commandPool = VK_NULL_HANDLE;
@@ -376,14 +377,7 @@ private:
         layout.pPushConstantRanges = &range;
         check(vkCreatePipelineLayout(m_device, &layout, nullptr, &m_pipelineLayout), "vkCreatePipelineLayout");
 
-        VkComputePipelineCreateInfo pipeline{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-        pipeline.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
-        pipeline.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
-        pipeline.stage.module = m_shader;
-        pipeline.stage.pName = "main";
-        pipeline.layout = m_pipelineLayout;
-        check(vkCreateComputePipelines(m_device, VK_NULL_HANDLE, 1, &pipeline, nullptr, &m_pipeline),
-              "vkCreateComputePipelines");
+        pipelineFor(uint32_t(m_params.values[kQuality])); // the initial quality now, so create reports failures
 
         VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1};
         VkDescriptorPoolCreateInfo pool{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -406,6 +400,24 @@ private:
         write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
         write.pImageInfo = &image;
         vkUpdateDescriptorSets(m_device, 1, &write, 0, nullptr);
+    }
+
+    // The quality level is a specialization constant, not a push constant: the CPU rasterizer executes both sides
+    // of every `if`, so code that a level does not need (shadows, detail) must not be in its pipeline at all.
+    VkPipeline pipelineFor(uint32_t quality) {
+        if (m_pipelines[quality]) return m_pipelines[quality];
+        const VkSpecializationMapEntry entry{0, 0, sizeof(uint32_t)}; // constant_id 0: QUALITY
+        const VkSpecializationInfo specialization{1, &entry, sizeof quality, &quality};
+        VkComputePipelineCreateInfo pipeline{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+        pipeline.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+        pipeline.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+        pipeline.stage.module = m_shader;
+        pipeline.stage.pName = "main";
+        pipeline.stage.pSpecializationInfo = &specialization;
+        pipeline.layout = m_pipelineLayout;
+        check(vkCreateComputePipelines(m_device, VK_NULL_HANDLE, 1, &pipeline, nullptr, &m_pipelines[quality]),
+              "vkCreateComputePipelines");
+        return m_pipelines[quality];
     }
 
     void createCommands() {
@@ -431,7 +443,10 @@ private:
         if (m_fence) vkDestroyFence(m_device, m_fence, nullptr);
         if (m_commandPool) vkDestroyCommandPool(m_device, m_commandPool, nullptr); // frees m_commands
         if (m_descriptorPool) vkDestroyDescriptorPool(m_device, m_descriptorPool, nullptr); // frees the set
-        if (m_pipeline) vkDestroyPipeline(m_device, m_pipeline, nullptr);
+        for (VkPipeline &pipeline : m_pipelines) {
+            if (pipeline) vkDestroyPipeline(m_device, pipeline, nullptr);
+            pipeline = VK_NULL_HANDLE;
+        }
         if (m_pipelineLayout) vkDestroyPipelineLayout(m_device, m_pipelineLayout, nullptr);
         if (m_setLayout) vkDestroyDescriptorSetLayout(m_device, m_setLayout, nullptr);
         if (m_shader) vkDestroyShaderModule(m_device, m_shader, nullptr);
@@ -443,7 +458,6 @@ private:
         m_fence = VK_NULL_HANDLE;
         m_commandPool = VK_NULL_HANDLE;
         m_descriptorPool = VK_NULL_HANDLE;
-        m_pipeline = VK_NULL_HANDLE;
         m_pipelineLayout = VK_NULL_HANDLE;
         m_setLayout = VK_NULL_HANDLE;
         m_shader = VK_NULL_HANDLE;
@@ -483,14 +497,13 @@ private:
         pc.frame[0] = m_width;
         pc.frame[1] = m_height;
         pc.frame[2] = m_seed;
-        pc.frame[3] = uint32_t(m_params.values[kQuality]);
         sunDirection(m_params.values[kSunElevation], m_params.values[kSunAzimuth], pc.sun);
         pc.sun[3] = float(m_params.values[kFogDensity]);
         pc.world[0] = float(m_params.values[kLandmarkSpacing]);
         return pc;
     }
 
-    void record(const PushConstants &pc) {
+    void record(const PushConstants &pc, VkPipeline pipeline) {
         check(vkResetCommandBuffer(m_commands, 0), "vkResetCommandBuffer");
         VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
         begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
@@ -509,7 +522,7 @@ private:
         vkCmdPipelineBarrier(m_commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
                              nullptr, 0, nullptr, 1, &toGeneral);
 
-        vkCmdBindPipeline(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
+        vkCmdBindPipeline(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
         vkCmdBindDescriptorSets(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelineLayout, 0, 1, &m_descriptorSet,
                                 0, nullptr);
         vkCmdPushConstants(m_commands, m_pipelineLayout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
@@ -560,7 +573,7 @@ private:
             check(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, kFenceTimeoutNs), "vkWaitForFences");
             m_submitted = false;
         }
-        record(pushConstants(camera));
+        record(pushConstants(camera), pipelineFor(uint32_t(m_params.values[kQuality])));
         submitAndWait();
     }
 

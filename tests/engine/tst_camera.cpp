@@ -130,10 +130,13 @@ private slots:
         auto track = makeScriptedTrack("out-and-back", 200, 320, 180);
         QVERIFY(track.ok());
         const auto &last = track->frames.back().camera.c2w;
-        const auto &mid = track->frames[79].camera.c2w;
-        QVERIFY(std::hypot(mid[12], mid[14]) > 9.0f);         // it went out ~80 frames
-        QVERIFY(std::hypot(last[12], last[14]) < 0.5f);       // and came back
-        QVERIFY(last[8 + 2] < -0.99f);                        // facing -z on the way back
+        const auto &mid = track->frames[89].camera.c2w;
+        QVERIFY(std::hypot(mid[12], mid[14]) > 10.0f);        // it went out 90 frames
+        QVERIFY(std::hypot(last[12], last[14]) < 0.2f);       // and came back
+        QVERIFY(last[10] > 0.99f);                            // still facing +z: it walked backwards
+        // The way back retraces the way out: frame 150 is where frame 49 was.
+        const auto &back = track->frames[150].camera.c2w, &out = track->frames[49].camera.c2w;
+        QVERIFY(std::fabs(back[14] - out[14]) < 0.2f);
     }
 
     void malformedTracksGiveClearErrors() {

@@ -3,6 +3,8 @@
 #include "mnemo/core/Log.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 
 namespace mnemo::modules {
 namespace {
@@ -24,7 +26,76 @@ void (*getInstanceProcAddr(void *instance, const char *name))(void) {
     return reinterpret_cast<void (*)(void)>(vkGetInstanceProcAddr(static_cast<VkInstance>(instance), name));
 }
 
+thread_local StepMemoryContext *t_stepMemory = nullptr;
+
+mnemo_status memoryUnavailable(mnemo_error *error) {
+    if (error) std::snprintf(error->message, sizeof error->message, "memory services are only valid inside world_step");
+    return MNEMO_ERR_UNSUPPORTED;
+}
+
+mnemo_status memoryRetrieve(void *, const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
+                            uint32_t capacity, uint32_t *outCount, mnemo_error *error) {
+    StepMemoryContext *ctx = t_stepMemory;
+    if (!ctx || !ctx->bank) return memoryUnavailable(error);
+    if (!cameras || cameraCount == 0 || (!out && capacity > 0) || !outCount) {
+        if (error) std::snprintf(error->message, sizeof error->message, "retrieve: cameras and out_count are required");
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    std::vector<world::CameraFrame> query(cameraCount);
+    for (uint32_t i = 0; i < cameraCount; ++i) {
+        std::memcpy(query[i].c2w.data(), cameras[i].c2w, sizeof cameras[i].c2w);
+        query[i].intrinsics = {cameras[i].fx, cameras[i].fy, cameras[i].cx, cameras[i].cy};
+    }
+    const auto result = memory::retrieve(*ctx->bank, query, ctx->nowFrame, ctx->params);
+    uint32_t n = 0;
+    for (const auto &pick : result.picks) {
+        if (n >= capacity) break;
+        if (const memory::MemoryEntry *e = ctx->bank->find(pick.entryId)) out[n++] = toMemoryPick(*e, pick.score, pick.covered);
+    }
+    *outCount = n;
+    return MNEMO_OK;
+}
+
+mnemo_status memoryAttachLatent(void *, uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) {
+    StepMemoryContext *ctx = t_stepMemory;
+    if (!ctx) return memoryUnavailable(error);
+    if (!data && size > 0) {
+        if (error) std::snprintf(error->message, sizeof error->message, "attach_latent: data is NULL");
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    const auto *bytes = static_cast<const uint8_t *>(data);
+    ctx->attachedLatents[frameIndex].assign(bytes, bytes + size);
+    return MNEMO_OK;
+}
+
 } // namespace
+
+mnemo_memory_pick toMemoryPick(const memory::MemoryEntry &e, float score, float covered) {
+    mnemo_memory_pick p{};
+    p.struct_size = sizeof p;
+    p.entry_id = e.id;
+    p.frame_index = e.frameIndex;
+    p.score = score;
+    p.covered = covered;
+    std::memcpy(p.camera.c2w, e.camera.c2w.data(), sizeof p.camera.c2w);
+    p.camera.fx = e.camera.intrinsics.fx;
+    p.camera.fy = e.camera.intrinsics.fy;
+    p.camera.cx = e.camera.intrinsics.cx;
+    p.camera.cy = e.camera.intrinsics.cy;
+    if (e.thumbnail) {
+        p.thumbnail = e.thumbnail->data();
+        p.thumb_width = e.thumbWidth;
+        p.thumb_height = e.thumbHeight;
+    }
+    if (!e.latent.empty()) {
+        p.latent = e.latent.data();
+        p.latent_size = e.latent.size();
+    }
+    return p;
+}
+
+void ModuleHost::setStepMemory(StepMemoryContext *context) { t_stepMemory = context; }
+StepMemoryContext *ModuleHost::stepMemory() { return t_stepMemory; }
 
 int64_t steadyNowUs() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -50,6 +121,11 @@ ModuleHost::ModuleHost(std::shared_ptr<gpu::VulkanContext> vulkan) : m_vulkan(st
         m_vulkanServices.unlock_queue = &unlockQueue;
         m_services.vulkan = &m_vulkanServices;
     }
+    // Always offered: outside a step with memory on, the calls answer MNEMO_ERR_UNSUPPORTED with a message.
+    m_memoryServices.struct_size = sizeof m_memoryServices;
+    m_memoryServices.retrieve = &memoryRetrieve;
+    m_memoryServices.attach_latent = &memoryAttachLatent;
+    m_services.memory = &m_memoryServices;
 }
 
 } // namespace mnemo::modules

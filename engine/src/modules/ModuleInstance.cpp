@@ -80,7 +80,8 @@ Status ModuleInstance::setParam(const std::string &name, double value) {
 
 Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
                                  const std::vector<world::ControllerTick> &ticks, const std::vector<Frame *> &frames,
-                                 std::vector<world::CameraFrame> *camerasUsed) {
+                                 std::vector<world::CameraFrame> *camerasUsed,
+                                 const std::vector<mnemo_memory_pick> &memory) {
     if (m_module.kind != ModuleKind::World) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' is not a world module"};
     }
@@ -106,7 +107,8 @@ Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
                        f->index});
     }
     std::vector<mnemo_camera> used(cameras.size());
-    mnemo_world_step_input in{sizeof in, cams.data(), uint32_t(cams.size()), cticks.data(), uint32_t(cticks.size())};
+    mnemo_world_step_input in{sizeof in,           cams.data(),   uint32_t(cams.size()),  cticks.data(),
+                              uint32_t(cticks.size()), memory.data(), uint32_t(memory.size())};
     mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
     mnemo_error error{};
     if (Status s = fromC(m_module.api->world_step(m_instance, &in, &result, &error), error, "world_step"); !s.ok()) {

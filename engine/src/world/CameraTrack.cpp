@@ -145,12 +145,17 @@ Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frame
         } else if (pattern == "turn") {
             tick.mouseDx = mousePixelsFor(360.0f / float(frames));
         } else if (pattern == "out-and-back") {
-            const uint32_t walk = frames * 2 / 5;
-            const uint32_t turn = frames - 2 * walk;
-            if (i < walk || i >= walk + turn) {
+            // Walk out, look right and back, then retrace the path walking backwards: every frame on the way back
+            // revisits a pose of the way out (Matrix-Game 3.0 builds revisit clips by mirroring a trajectory too).
+            const uint32_t walk = frames * 9 / 20;
+            const uint32_t look = frames - 2 * walk;
+            if (i < walk) {
                 tick.keys = {"KeyW"};
+            } else if (i < walk + look) {
+                const float degreesPerFrame = 40.0f / float(std::max(1u, look / 2));
+                tick.mouseDx = mousePixelsFor(i - walk < look / 2 ? degreesPerFrame : -degreesPerFrame);
             } else {
-                tick.mouseDx = mousePixelsFor(180.0f / float(turn));
+                tick.keys = {"KeyS"};
             }
         } else {
             return Status(StatusCode::InvalidArgument,

@@ -39,6 +39,10 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
     m_input.clear();
     m_trackCursor = 0;
     m_frameIndex = 0;
+    m_step = 0;
+    m_lastSnapshotUs = 0;
+    m_lastRetrieval = {};
+    m_lastCamera.reset();
     {
         std::lock_guard lock(m_mutex);
         m_error.clear();
@@ -48,6 +52,10 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
         m_stepMs.clear();
         m_latencyMs.clear();
         m_overheadMsPerFrame.clear();
+        m_retrievalMs.clear();
+        m_snapshot.reset();
+        m_pendingMemorySave.reset();
+        m_pendingRetrieval.reset();
         m_pose = config.startPose;
         m_framesProduced = m_steps = m_lagged = 0;
         m_fpsWindowStartUs = modules::steadyNowUs();
@@ -89,6 +97,32 @@ void WorldPipeline::setParam(const std::string &name, double value) {
     m_pendingParams[name] = value;
 }
 
+std::shared_ptr<const memory::MemorySnapshot> WorldPipeline::memorySnapshot() const {
+    std::lock_guard lock(m_mutex);
+    return m_snapshot;
+}
+
+void WorldPipeline::requestMemorySave(const std::string &path) {
+    std::lock_guard lock(m_mutex);
+    m_pendingMemorySave = path;
+}
+
+void WorldPipeline::setRetrievalParams(const memory::RetrievalParams &params) {
+    std::lock_guard lock(m_mutex);
+    m_pendingRetrieval = params;
+}
+
+void WorldPipeline::publishSnapshot(bool force) {
+    // A snapshot copies every entry's pose: at most ten a second is plenty for a panel that repaints at that rate.
+    const int64_t now = modules::steadyNowUs();
+    if (!force && now - m_lastSnapshotUs < 100000) return;
+    m_lastSnapshotUs = now;
+    auto snapshot = memory::makeSnapshot(*m_bank, m_step, m_lastRetrieval, m_config.retrieval,
+                                         m_lastCamera ? &*m_lastCamera : nullptr);
+    std::lock_guard lock(m_mutex);
+    m_snapshot = std::move(snapshot);
+}
+
 void WorldPipeline::reportDisplayed(const Frame &frame) {
     const double ms = double(modules::steadyNowUs() - frame.inputUs) / 1000.0;
     std::lock_guard lock(m_mutex);
@@ -123,6 +157,9 @@ WorldPipelineStats WorldPipeline::stats() const {
     s.latencyMsP95 = m_latencyMs.percentile(0.95);
     s.hostOverheadMsPerFrame = m_overheadMsPerFrame.mean();
     s.producedFps = m_producedFps;
+    s.retrievalMsP50 = m_retrievalMs.percentile(0.5);
+    s.retrievalMsP95 = m_retrievalMs.percentile(0.95);
+    s.memoryEntries = m_snapshot ? m_snapshot->entries.size() : 0;
     s.stepMsHistory = m_stepMs.ordered();
     s.latencyMsHistory = m_latencyMs.ordered();
     return s;
@@ -142,10 +179,24 @@ void WorldPipeline::fail(const std::string &message) {
 void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
     std::optional<uint64_t> reset;
     std::map<std::string, double> params;
+    std::optional<std::string> savePath;
+    std::optional<memory::RetrievalParams> retrieval;
     {
         std::lock_guard lock(m_mutex);
         reset.swap(m_pendingReset);
         params.swap(m_pendingParams);
+        savePath.swap(m_pendingMemorySave);
+        retrieval.swap(m_pendingRetrieval);
+    }
+    if (retrieval) m_config.retrieval = *retrieval;
+    if (savePath && m_bank) {
+        if (Status s = m_bank->save(*savePath); !s.ok()) {
+            log::warning("world", s.message());
+            std::lock_guard lock(m_mutex);
+            m_warning = s.message();
+        } else {
+            log::info("world", "memory bank saved to " + *savePath + " (" + std::to_string(m_bank->size()) + " entries)");
+        }
     }
     for (const auto &[name, value] : params) {
         if (Status s = instance.setParam(name, value); !s.ok()) {
@@ -159,6 +210,7 @@ void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
         if (Status s = instance.reset(*reset); !s.ok()) log::warning("world", s.message());
         m_integrator.reset(m_config.startPose);
         m_input.clear();
+        if (m_bank) m_bank->clear(); // a reset world has no past
         std::lock_guard lock(m_mutex);
         m_pose = m_config.startPose;
     }
@@ -199,6 +251,16 @@ void WorldPipeline::run() {
     if (!created.ok()) return fail(created.message());
     modules::ModuleInstance &instance = *created.value();
     if (Status s = instance.reset(m_config.seed); !s.ok()) return fail(s.message());
+    m_bank = std::make_unique<memory::MemoryBank>(m_config.memoryConfig);
+    if (!m_config.memoryLoadPath.empty()) {
+        auto loaded = memory::MemoryBank::load(m_config.memoryLoadPath);
+        if (!loaded.ok()) return fail(loaded.message());
+        m_bank = std::make_unique<memory::MemoryBank>(std::move(loaded.value()));
+        m_bank->setConfig(m_config.memoryConfig);
+        for (const auto &e : m_bank->entries()) m_frameIndex = std::max(m_frameIndex, e.frameIndex + 1);
+        log::info("world", "memory bank loaded from " + m_config.memoryLoadPath + " (" +
+                               std::to_string(m_bank->size()) + " entries)");
+    }
     m_state = m_paused ? State::Paused : State::Running;
 
     const uint32_t chunk = m_module->chunkFrames;
@@ -229,10 +291,35 @@ void WorldPipeline::run() {
             frames.back()->inputUs = tick.tUs;
             raw.push_back(frames.back().get());
         }
+        // Memory: what the stored frames know about the cameras about to be generated.
+        memory::RetrievalResult retrieval;
+        std::vector<mnemo_memory_pick> picks;
+        if (m_config.memoryEnabled) {
+            retrieval = memory::retrieve(*m_bank, cameras, m_frameIndex, m_config.retrieval);
+            for (const auto &p : retrieval.picks) {
+                m_bank->recordRetrieval(m_step, p.entryId, p.score, p.covered);
+                if (const auto *e = m_bank->find(p.entryId)) picks.push_back(modules::toMemoryPick(*e, p.score, p.covered));
+            }
+        }
+        modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
         const auto stepStart = Clock::now();
-        if (Status s = instance.worldStep(cameras, {tick}, raw, &used); !s.ok()) return fail(s.message());
+        modules::ModuleHost::setStepMemory(m_config.memoryEnabled ? &memoryContext : nullptr);
+        Status stepStatus = instance.worldStep(cameras, {tick}, raw, &used, picks);
+        modules::ModuleHost::setStepMemory(nullptr);
+        if (!stepStatus.ok()) return fail(stepStatus.message());
         const double stepMs = msSince(stepStart);
         const int64_t readyUs = modules::steadyNowUs();
+        if (m_config.memoryEnabled) {
+            for (size_t i = 0; i < frames.size(); ++i) {
+                auto latent = memoryContext.attachedLatents.find(frames[i]->index);
+                m_bank->add(frames[i]->index, readyUs, m_step, used[i], frames[i].get(),
+                            latent == memoryContext.attachedLatents.end() ? std::vector<uint8_t>{}
+                                                                          : std::move(latent->second));
+            }
+            m_lastRetrieval = retrieval;
+            m_lastCamera = used.back();
+            publishSnapshot(false);
+        }
 
         for (size_t i = 0; i < frames.size(); ++i) {
             frames[i]->renderMs = stepMs / double(frames.size());
@@ -242,13 +329,16 @@ void WorldPipeline::run() {
             wf->camera = used[i];
             if (i < poses.size()) wf->pose = poses[i];
             wf->stepMs = stepMs;
+            wf->memory = retrieval.picks;
             m_display->push(wf);
             if (m_config.record && !m_record->push(wf)) break; // closed: we are stopping
         }
         m_frameIndex += frames.size();
+        ++m_step;
         const double overheadMs = msSince(loopStart) - stepMs;
         {
             std::lock_guard lock(m_mutex);
+            if (m_config.memoryEnabled) m_retrievalMs.push(retrieval.elapsedMs);
             m_stepMs.push(stepMs);
             m_overheadMsPerFrame.push(overheadMs / double(frames.size()));
             m_framesProduced += frames.size();
@@ -273,6 +363,8 @@ void WorldPipeline::run() {
             }
         }
     }
+    if (m_config.memoryEnabled && m_bank->size() > 0) publishSnapshot(true);
+    applyCommands(instance); // a save requested at the very end still happens
     if (!m_stop) m_state = State::Finished;
     m_record->close(); // tells a draining consumer that nothing more will come
 }

@@ -136,6 +136,35 @@ typedef struct mnemo_ctrl_tick {
     float wheel;              /* notches since the previous tick */
 } mnemo_ctrl_tick;
 
+/* ---- memory ---- */
+
+/* A memory entry retrieved for the step: the frame the host stored earlier, why it was picked, and what the module
+ * attached to it. Pointers are valid until the call that received them returns. */
+typedef struct mnemo_memory_pick {
+    uint32_t struct_size;
+    uint64_t entry_id;
+    uint64_t frame_index;
+    float score;   /* the retrieval's confidence */
+    float covered; /* fraction of the query's visible points this pick covers */
+    mnemo_camera camera;
+    const uint8_t *thumbnail; /* RGBA8 thumb_width x thumb_height, or NULL */
+    uint32_t thumb_width, thumb_height;
+    const void *latent; /* bytes the module attached with attach_latent, or NULL */
+    size_t latent_size;
+} mnemo_memory_pick;
+
+/* The host's camera-aware memory, offered to world modules. Call only from inside world_step. */
+typedef struct mnemo_memory_services {
+    uint32_t struct_size;
+    /* Retrieves up to `capacity` entries for the given cameras with the host's current retrieval settings. */
+    mnemo_status (*retrieve)(void *host, const mnemo_camera *cameras, uint32_t camera_count, mnemo_memory_pick *out,
+                             uint32_t capacity, uint32_t *out_count, mnemo_error *error);
+    /* Attaches opaque bytes (a latent, a KV summary) to a frame of this step; the host stores them with the entry
+     * and hands them back in later picks. The bytes are copied. */
+    mnemo_status (*attach_latent)(void *host, uint64_t frame_index, const void *data, size_t size,
+                                  mnemo_error *error);
+} mnemo_memory_services;
+
 /* ---- host services ---- */
 
 typedef struct mnemo_vulkan_services {
@@ -159,6 +188,7 @@ typedef struct mnemo_host_services {
     void (*log)(void *host, mnemo_log_level level, const char *message);
     int64_t (*now_us)(void *host); /* steady clock */
     const mnemo_vulkan_services *vulkan; /* NULL when the host has no GPU device */
+    const mnemo_memory_services *memory; /* NULL when memory is off; check MNEMO_HAS_FIELD first */
 } mnemo_host_services;
 
 /* ---- module description and calls ---- */
@@ -197,6 +227,9 @@ typedef struct mnemo_world_step_input {
     uint32_t frame_count;        /* normally info->chunk_frames */
     const mnemo_ctrl_tick *ticks; /* controller ticks since the previous step, oldest first (may be 0) */
     uint32_t tick_count;
+    /* Memory the host retrieved for these cameras (check MNEMO_HAS_FIELD(input, mnemo_world_step_input, memory)). */
+    const mnemo_memory_pick *memory;
+    uint32_t memory_count;
 } mnemo_world_step_input;
 
 typedef struct mnemo_world_step_output {

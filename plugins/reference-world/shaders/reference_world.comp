@@ -2,20 +2,29 @@
 /*
  * reference-world: a seeded procedural landscape, ray-marched once per pixel.
  *
- * The scene is rolling hills (value noise), a ring of hazy mountains far away, and one landmark per cell of a square
- * grid: a hash of (seed, cell) picks its position inside the cell, shape, colour, size and yaw, so every place looks
- * the same whenever it is revisited. Every frame is a pure function of (seed, parameters, camera, size).
+ * The scene: rolling hills (two octaves of value noise), one landmark per cell of a square grid (a hash of seed and
+ * cell picks its position in the cell, shape, colour, size and yaw, so a place looks the same whenever it is
+ * revisited), a ring of hazy mountains on the horizon, sky with clouds and sun. Every frame is a pure function of
+ * (seed, parameters, camera, frame size).
  *
- * Speed matters more than physical accuracy: this runs on lavapipe (CPU) too. The march therefore
- *  - jumps through empty space with analytic bounds (hills never rise above HILL_TOP, landmarks live in a cylinder),
- *  - visits landmark cells one by one and only evaluates the landmark of the cell the sample is in, clamping steps to
- *    the cell wall so a neighbour's landmark is never skipped,
- *  - evaluates two noise octaves while marching and adds detail only for the final normal and colour.
- * Lighting is computed in linear light, tone-mapped, then sRGB-encoded into an RGBA8 UNORM image.
+ * Written for lavapipe (llvmpipe) first: it runs 8 pixels per SIMD vector and does not branch on `if` — both sides
+ * of every condition execute under a lane mask; only loops end early, once all 8 lanes are done. So the cost is
+ * (straight-line shading code) + (steps of the slowest lane in the group) x (work per step). Hence:
+ *  - one short march loop: per step two noise octaves for the ground and one landmark SDF (a single parametric
+ *    shape, not a switch over shapes, which would evaluate every case);
+ *  - big steps: analytic bounds above the hills, exact entry distances into each landmark's bounding cylinder, and
+ *    steps to the next cell wall when the ray misses the landmark of the current cell (landmarks keep a margin to
+ *    their cell walls, so no neighbour can be skipped);
+ *  - the distant mountains are a skyline on a ring, intersected analytically once per pixel instead of marched;
+ *  - pow() and trigonometry avoided in the per-pixel path.
+ * Lighting is linear; the result is tone-mapped and sRGB-encoded into an RGBA8 UNORM image.
  */
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
 layout(set = 0, binding = 0, rgba8) uniform writeonly image2D uFrame;
+
+// 0 fast, 1 balanced, 2 high. A specialization constant, so each level's pipeline contains only its own code.
+layout(constant_id = 0) const uint QUALITY = 1u;
 
 // 128 bytes: the minimum push-constant size every Vulkan device supports. Filled by reference_world.cpp.
 layout(push_constant) uniform Push {
@@ -24,50 +33,51 @@ layout(push_constant) uniform Push {
     vec4 camForward; // c2w column 2: camera +z
     vec4 camPos;     // c2w column 3: camera centre (w unused)
     vec4 intrinsics; // fx, fy, cx, cy in pixels
-    uvec4 frame;     // width, height, seed (folded to 32 bits), quality (0 fast, 1 balanced, 2 high)
+    uvec4 frame;     // width, height, seed (folded to 32 bits), reserved
     vec4 sun;        // xyz: unit vector towards the sun; w: fog density at ground level
     vec4 world;      // x: landmark spacing; yzw: reserved
 } pc;
 
 // ---- scene constants ----
-const float HILL_TOP = 0.60;     // hills are 0.40*n1 + 0.18*n2 with |n| <= 1, so they never rise above this
-const float HILL_SLOPE = 0.12;   // max |grad hills|: 0.109 measured over 36M samples of this noise
-const float MTN_START = 250.0;   // mountains begin at this distance from the origin...
-const float MTN_FULL = 340.0;    // ...and reach full height here
-const float MTN_TOP = 52.0;      // above every mountain
-const float MTN_SLOPE = 1.0;     // typical (not worst-case) mountain slope: small errors there are hidden by haze
-const float LM_BASE = -1.0;      // landmarks start below the lowest ground so they always look planted
-const float LM_TOP = 7.4;        // above every landmark
-const float LM_RADIUS = 2.6;     // every landmark fits in this vertical cylinder around its centre
-const float LM_MARGIN = 1.5;     // the cylinder keeps this gap to its cell's walls
-const float CLEAR_RADIUS = 6.0;  // no landmark near the origin, where every walk starts
-const float FOG_FALLOFF = 0.06;  // fog density halves every ~11.5 units of height: far peaks stay visible
+const float HILL_TOP = 0.60;    // hills are 0.40*n1 + 0.18*n2 with |n| <= 1, so they never rise above this
+const float HILL_SLOPE = 0.12;  // max |grad hills|: 0.109 measured over 36M samples of this noise
+const float LM_BASE = -1.0;     // landmarks start below the lowest ground so they always look planted
+const float LM_TOP = 7.4;       // above every landmark
+const float LM_RADIUS = 2.6;    // every landmark fits in this vertical cylinder around its centre
+const float LM_MARGIN = 1.5;    // the cylinder keeps this gap to its cell's walls
+const float CLEAR_RADIUS = 6.0; // no landmark near the origin, where every walk starts
+const float RING_RADIUS = 420.0; // the mountain skyline stands on this circle around the origin
+const float FOG_FALLOFF = 0.06; // fog density halves every ~11.5 units of height: far peaks stay visible
 const float CLOUD_HEIGHT = 220.0;
-const float TMAX = 700.0;
+const float NONE = 1e5;         // "no such surface" distance for disabled landmark parts
 
-const int HIT_NONE = 0;
+const int HIT_SKY = 0;
 const int HIT_TERRAIN = 1;
 const int HIT_LANDMARK = 2;
+const int HIT_MOUNTAIN = 3;
 
-const int SHAPE_COUNT = 7;
+const int SHAPE_COUNT = 8;
 const int PALETTE_SIZE = 10;
-// Saturated hues that stay distinct from each other and from grass, sky and haze (linear RGB).
-const vec3 PALETTE[PALETTE_SIZE] = vec3[](
-    vec3(0.78, 0.05, 0.04),  // red
-    vec3(0.95, 0.32, 0.02),  // orange
-    vec3(0.95, 0.74, 0.04),  // yellow
-    vec3(0.02, 0.45, 0.40),  // teal
-    vec3(0.05, 0.55, 0.85),  // sky blue
-    vec3(0.03, 0.08, 0.60),  // deep blue
-    vec3(0.35, 0.06, 0.62),  // violet
-    vec3(0.80, 0.05, 0.45),  // magenta
-    vec3(0.92, 0.90, 0.86),  // white
-    vec3(0.06, 0.06, 0.07)); // black
+
+// Saturated hues that stay distinct from each other and from grass, sky and haze (linear RGB). A chain of selects:
+// cheaper on llvmpipe than indexing a constant array.
+vec3 paletteColour(int i) {
+    return i == 0 ? vec3(0.75, 0.04, 0.03)   // red
+         : i == 1 ? vec3(0.95, 0.30, 0.02)   // orange
+         : i == 2 ? vec3(0.95, 0.72, 0.04)   // yellow
+         : i == 3 ? vec3(0.01, 0.40, 0.34)   // teal
+         : i == 4 ? vec3(0.04, 0.50, 0.85)   // sky blue
+         : i == 5 ? vec3(0.03, 0.07, 0.55)   // deep blue
+         : i == 6 ? vec3(0.32, 0.05, 0.60)   // violet
+         : i == 7 ? vec3(0.80, 0.04, 0.42)   // magenta
+         : i == 8 ? vec3(0.90, 0.88, 0.84)   // white
+                  : vec3(0.05, 0.05, 0.06);  // black
+}
 
 // ---- hashing and noise ----
 
 // Seed-derived salts, set once per invocation so the per-step hashes stay cheap.
-uint gSaltHillA, gSaltHillB, gSaltMtnA, gSaltMtnB, gSaltLandmark, gSaltDetail, gSaltCloud;
+uint gSaltHillA, gSaltHillB, gSaltLandmark, gSaltDetail, gSaltCloud, gSaltRidge;
 
 uint mix32(uint h) {
     h ^= h >> 16;
@@ -82,28 +92,34 @@ void initSalts() {
     uint s = mix32(pc.frame.z ^ 0x9e3779b9u);
     gSaltHillA = mix32(s + 1u);
     gSaltHillB = mix32(s + 2u);
-    gSaltMtnA = mix32(s + 3u);
-    gSaltMtnB = mix32(s + 4u);
-    gSaltLandmark = mix32(s + 5u);
-    gSaltDetail = mix32(s + 6u);
-    gSaltCloud = mix32(s + 7u);
+    gSaltLandmark = mix32(s + 3u);
+    gSaltDetail = mix32(s + 4u);
+    gSaltCloud = mix32(s + 5u);
+    gSaltRidge = mix32(s + 6u);
 }
 
-uint latticeHash(ivec2 c, uint salt) { return mix32((uint(c.x) * 0x8da6b343u) ^ (uint(c.y) * 0xd8163841u) ^ salt); }
+uint cellHash(ivec2 c, uint salt) { return mix32((uint(c.x) * 0x8da6b343u) ^ (uint(c.y) * 0xd8163841u) ^ salt); }
 
-float latticeValue(ivec2 c, uint salt) { return float(latticeHash(c, salt) >> 8) * (1.0 / 16777215.0); }
+// Values in [0, 1] at the four lattice corners around cell c: the per-axis products are shared by the corners.
+vec4 latticeCorners(ivec2 c, uint salt) {
+    uint x0 = uint(c.x) * 0x8da6b343u, y0 = (uint(c.y) * 0xd8163841u) ^ salt;
+    uint x1 = x0 + 0x8da6b343u, y1 = (uint(c.y + 1) * 0xd8163841u) ^ salt;
+    uvec4 h = uvec4(x0 ^ y0, x1 ^ y0, x0 ^ y1, x1 ^ y1);
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    h *= 0x846ca68bu;
+    h ^= h >> 16;
+    return vec4(h >> 8) * (1.0 / 16777215.0);
+}
 
-// Value noise in [-1, 1] with a quintic fade. Its gradient is at most 5.3 per lattice unit.
+// Value noise in [-1, 1] with a quintic fade.
 float noise(vec2 p, uint salt) {
     vec2 i = floor(p);
     vec2 f = p - i;
     vec2 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
-    ivec2 c = ivec2(i);
-    float a = latticeValue(c, salt);
-    float b = latticeValue(c + ivec2(1, 0), salt);
-    float d = latticeValue(c + ivec2(0, 1), salt);
-    float e = latticeValue(c + ivec2(1, 1), salt);
-    return 2.0 * mix(mix(a, b, u.x), mix(d, e, u.x), u.y) - 1.0;
+    vec4 v = latticeCorners(ivec2(i), salt);
+    return 2.0 * mix(mix(v.x, v.y, u.x), mix(v.z, v.w, u.x), u.y) - 1.0;
 }
 
 // Same noise plus its analytic gradient: (value, d/dx, d/dy).
@@ -112,14 +128,19 @@ vec3 noiseGrad(vec2 p, uint salt) {
     vec2 f = p - i;
     vec2 u = f * f * f * (f * (f * 6.0 - 15.0) + 10.0);
     vec2 du = 30.0 * f * f * (f * (f - 2.0) + 1.0);
-    ivec2 c = ivec2(i);
-    float a = latticeValue(c, salt);
-    float b = latticeValue(c + ivec2(1, 0), salt);
-    float d = latticeValue(c + ivec2(0, 1), salt);
-    float e = latticeValue(c + ivec2(1, 1), salt);
-    float k1 = b - a, k2 = d - a, k3 = a - b - d + e;
-    float v = a + k1 * u.x + k2 * u.y + k3 * u.x * u.y;
-    return vec3(2.0 * v - 1.0, 2.0 * du * vec2(k1 + k3 * u.y, k2 + k3 * u.x));
+    vec4 v = latticeCorners(ivec2(i), salt);
+    float k1 = v.y - v.x, k2 = v.z - v.x, k3 = v.x - v.y - v.z + v.w;
+    return vec3(2.0 * (v.x + k1 * u.x + k2 * u.y + k3 * u.x * u.y) - 1.0,
+                2.0 * du * vec2(k1 + k3 * u.y, k2 + k3 * u.x));
+}
+
+// Periodic 1-D value noise in [-1, 1]: `period` lattice cells around the circle, x in cells.
+float ringNoise(float x, float period, uint salt) {
+    float i = floor(x);
+    float f = x - i;
+    float u = f * f * (3.0 - 2.0 * f);
+    uint a = uint(mod(i, period)), b = uint(mod(i + 1.0, period));
+    return 2.0 * mix(float(mix32(a ^ salt) >> 8), float(mix32(b ^ salt) >> 8), u) * (1.0 / 16777215.0) - 1.0;
 }
 
 // ---- terrain ----
@@ -128,331 +149,281 @@ float hills(vec2 xz) {
     return 0.40 * noise(xz * (1.0 / 26.0), gSaltHillA) + 0.18 * noise(xz * (1.0 / 11.0), gSaltHillB);
 }
 
-float mountains(vec2 xz) {
-    float ramp = smoothstep(MTN_START, MTN_FULL, length(xz));
-    if (ramp <= 0.0) return 0.0;
-    float ridge = 1.0 - abs(noise(xz * (1.0 / 70.0), gSaltMtnA));
-    float detail = noise(xz * (1.0 / 23.0), gSaltMtnB);
-    return ramp * (10.0 + 34.0 * ridge * ridge + 6.0 * detail);
-}
-
-// Height and gradient (xz) used for shading: the marched surface plus two small octaves that fade out once they
-// are smaller than a pixel (footprint: world size of one pixel at the hit), so distant ground does not shimmer.
-vec3 terrainShadingHeight(vec2 xz, float footprint) {
-    vec3 a = noiseGrad(xz * (1.0 / 26.0), gSaltHillA);
-    vec3 b = noiseGrad(xz * (1.0 / 11.0), gSaltHillB);
-    vec3 h = vec3(0.40 * a.x + 0.18 * b.x, 0.40 / 26.0 * a.yz + 0.18 / 11.0 * b.yz);
-    float fadeC = 1.0 - smoothstep(0.4, 1.2, footprint / 3.1);
-    float fadeD = 1.0 - smoothstep(0.4, 1.2, footprint / 0.9);
-    if (fadeC > 0.0) {
-        vec3 c = noiseGrad(xz * (1.0 / 3.1), gSaltDetail);
-        h += fadeC * vec3(0.07 * c.x, 0.07 / 3.1 * c.yz);
-    }
-    if (fadeD > 0.0) {
-        vec3 d = noiseGrad(xz * (1.0 / 0.9), gSaltDetail ^ 0x5bd1e995u);
-        h += fadeD * vec3(0.018 * d.x, 0.018 / 0.9 * d.yz);
-    }
-    if (length(xz) > MTN_START) {
-        // Mountains are rare on screen: central differences are simpler than their analytic gradient.
-        const float e = 0.25;
-        float m = mountains(xz);
-        h += vec3(m, (mountains(xz + vec2(e, 0.0)) - mountains(xz - vec2(e, 0.0))) / (2.0 * e),
-                  (mountains(xz + vec2(0.0, e)) - mountains(xz - vec2(0.0, e))) / (2.0 * e));
-    }
-    return h;
-}
-
 // ---- landmarks ----
 
+// One landmark, as the parameters of a single parametric shape: a tapered prism with rounded corners (fully
+// rounded: a cylinder or cone), plus one "feature" that is either added (a ball, a standing ring) or cut out (a
+// round-topped doorway). The eight kinds are settings of these parameters, so the SDF costs the same whatever the
+// kind: llvmpipe would evaluate every case of a switch.
 struct Landmark {
-    vec2 centre;  // world xz
-    float height; // top above y = 0: 2..7
-    float size;   // 0..1, widens the shape
-    float yaw;    // radians
-    int shape;    // 0..SHAPE_COUNT-1
-    int colour;   // palette index
-    bool present; // false inside the clear area around the origin
+    vec2 centre;     // world xz
+    vec2 axis;       // unit vector: the landmark's local x axis in world xz (its yaw)
+    vec3 body;       // half-width x, half-width z, top y (the prism starts at LM_BASE)
+    float taper;     // section scale at the top (0: a point)
+    float rounding;  // corner radius of the section at the base
+    float invHeight; // 1 / (top - LM_BASE)
+    float lean;      // 1 / sqrt(1 + slope^2) of the sides: turns the section distance into a bound
+    vec4 feature;    // centre y, major radius, minor radius (-NONE: none), z scale (0: infinite along z)
+    bool cut;        // the feature is cut out of the body instead of added
+    int colour;      // palette index
+    bool present;    // false inside the clear area around the origin
 };
 
-ivec2 cellOf(vec2 xz) { return ivec2(floor(xz / pc.world.x)); }
+ivec2 cellOf(vec2 xz) { return ivec2(floor(xz * (1.0 / pc.world.x))); }
 
 Landmark landmarkOf(ivec2 cell) {
     float spacing = pc.world.x;
     float jitter = 0.5 * spacing - LM_RADIUS - LM_MARGIN; // keeps the cylinder inside the cell with the margin
-    uint h0 = latticeHash(cell, gSaltLandmark);
+    uint h0 = cellHash(cell, gSaltLandmark);
     uint h1 = mix32(h0 ^ 0x68e31da4u);
     uint h2 = mix32(h1 ^ 0xb5297a4du);
     Landmark l;
     l.centre = (vec2(cell) + 0.5) * spacing + (vec2(h0 & 0xffffu, h0 >> 16) * (2.0 / 65535.0) - 1.0) * jitter;
-    l.shape = int(h1 % uint(SHAPE_COUNT));
-    l.colour = int((h1 >> 8) % uint(PALETTE_SIZE));
-    l.height = 2.0 + 5.0 * float((h1 >> 16) & 0xffu) / 255.0;
-    l.size = float(h2 & 0xffu) / 255.0;
-    l.yaw = float((h2 >> 8) & 0xffffu) * (6.2831853 / 65536.0);
+    l.axis = normalize(vec2(h1 & 0xffu, (h1 >> 8) & 0xffu) - 127.5); // a yaw without trigonometry
+    int shape = int((h1 >> 16) % uint(SHAPE_COUNT));
+    l.colour = int((h1 >> 20) % uint(PALETTE_SIZE));
+    float h = 2.0 + 5.0 * float(h2 & 0xffu) / 255.0; // height above y = 0
+    float k = float((h2 >> 8) & 0xffu) / 255.0;      // size within the kind's range
     l.present = length(l.centre) > CLEAR_RADIUS + LM_RADIUS;
+
+    l.taper = 1.0;
+    l.rounding = 0.05;
+    l.feature = vec4(0.0, 0.0, -NONE, 1.0);
+    l.cut = false;
+    if (shape == 0) { // orb on a plinth
+        float r = min(mix(0.8, 1.4, k), 0.5 * (h - 0.4));
+        float w = 0.9 * r + 0.2;
+        l.body = vec3(w, w, h - 2.0 * r);
+        l.feature = vec4(h - r, 0.0, r, 1.0);
+    } else if (shape == 1) { // tower
+        float w = mix(0.6, 1.1, k);
+        l.body = vec3(w, w, h);
+        l.taper = 0.8;
+    } else if (shape == 2) { // ring standing on a small base
+        float r = 0.34;
+        float R = clamp(0.5 * (h - 0.2) - r, 0.9, mix(1.5, 2.2, k));
+        l.body = vec3(0.7, 0.5, 0.45);
+        l.feature = vec4(0.2 + r + R, R, r, 1.0);
+    } else if (shape == 3) { // pillar with a ball on top
+        float r = mix(0.3, 0.55, k), b = r + 0.3;
+        l.body = vec3(r, r, h - 2.0 * b + 0.2);
+        l.rounding = r;
+        l.feature = vec4(h - b, 0.0, b, 1.0);
+    } else if (shape == 4) { // cone
+        float r = mix(1.2, 2.2, k);
+        l.body = vec3(r, r, h);
+        l.taper = 0.0;
+        l.rounding = r;
+    } else if (shape == 5) { // arch: a wall with a round-topped doorway
+        float w = mix(1.4, 2.2, k);
+        float r = min(w - 0.55, 0.5 * (h - 0.9));
+        l.body = vec3(w, 0.42, h);
+        l.feature = vec4(h - 0.6 - r, 0.0, r, 0.0);
+        l.cut = true;
+    } else if (shape == 6) { // pyramid
+        float w = mix(1.1, 1.75, k);
+        l.body = vec3(w, w, h);
+        l.taper = 0.0;
+        l.rounding = 0.0;
+    } else { // obelisk
+        float w = mix(0.45, 0.75, k);
+        l.body = vec3(w, w, h);
+        l.taper = 0.25;
+        l.rounding = 0.03;
+    }
+    l.invHeight = 1.0 / (l.body.z - LM_BASE);
+    float slope = l.body.x * (1.0 - l.taper) * l.invHeight;
+    l.lean = inversesqrt(1.0 + slope * slope);
     return l;
 }
 
-float sdBox(vec3 p, vec3 b) {
-    vec3 q = abs(p) - b;
-    return length(max(q, 0.0)) + min(max(q.x, max(q.y, q.z)), 0.0);
-}
-
-// Vertical cylinder spanning y in [y0, y1].
-float sdCylinder(vec3 p, float r, float y0, float y1) {
-    vec2 d = vec2(length(p.xz) - r, abs(p.y - 0.5 * (y0 + y1)) - 0.5 * (y1 - y0));
-    return min(max(d.x, d.y), 0.0) + length(max(d, 0.0));
-}
-
-// A slab [y0, y1] as a box of half-width hw (x and z).
-float sdSlab(vec3 p, float hw, float y0, float y1) {
-    return sdBox(p - vec3(0.0, 0.5 * (y0 + y1), 0.0), vec3(hw, 0.5 * (y1 - y0), hw));
-}
-
-// Cone or pyramid with base half-width b at LM_BASE and apex at height h. `radial` is length(xz) for a cone and
-// max(|x|, |z|) for a pyramid; both are 1-Lipschitz, so the result is a distance bound.
-float sdSpike(float radial, float y, float b, float h) {
-    float rise = h - LM_BASE;
-    float side = (radial * rise + (y - h) * b) / sqrt(rise * rise + b * b);
-    return max(side, LM_BASE - y);
-}
-
-// Signed distance (or a bound) to the landmark, p in world space.
-float landmarkSdf(vec3 p, Landmark l) {
+vec3 landmarkLocal(vec3 p, Landmark l) {
     vec2 o = p.xz - l.centre;
-    float c = cos(l.yaw), s = sin(l.yaw);
-    vec3 q = vec3(c * o.x - s * o.y, p.y, s * o.x + c * o.y);
-    float h = l.height;
-    float k = l.size;
-    switch (l.shape) {
-    case 0: { // orb on a plinth
-        float rs = min(mix(0.8, 1.4, k), 0.5 * (h - 0.4));
-        float top = h - 2.0 * rs;
-        float plinth = sdSlab(q, 0.9 * rs + 0.2, LM_BASE, top);
-        return min(plinth, length(q - vec3(0.0, top + rs, 0.0)) - rs);
-    }
-    case 1: { // square tower with a wider cap
-        float w = mix(0.55, 1.05, k);
-        return min(sdSlab(q, w, LM_BASE, h - 0.45), sdSlab(q, w + 0.28, h - 0.5, h));
-    }
-    case 2: { // ring standing on its rim, on a small base
-        const float r = 0.34;
-        float R = clamp(0.5 * (h - 0.2) - r, 0.9, mix(1.5, 2.2, k));
-        vec3 t = q - vec3(0.0, 0.2 + r + R, 0.0);
-        float ring = length(vec2(length(t.xy) - R, t.z)) - r;
-        return min(ring, sdBox(q - vec3(0.0, 0.5 * (LM_BASE + 0.45), 0.0), vec3(0.7, 0.5 * (0.45 - LM_BASE), 0.5)));
-    }
-    case 3: { // pillar with a drum base and a capital
-        float rc = mix(0.35, 0.7, k);
-        float shaft = sdCylinder(q, rc, LM_BASE, h);
-        float base = sdCylinder(q, rc + 0.35, LM_BASE, 0.55);
-        float capital = sdCylinder(q, rc + 0.3, h - 0.35, h);
-        return min(shaft, min(base, capital));
-    }
-    case 4: // cone
-        return sdSpike(length(q.xz), q.y, mix(1.2, 2.2, k), h);
-    case 5: { // arch: a wall with a round-topped doorway
-        float aw = mix(1.4, 2.2, k);
-        float wall = sdBox(q - vec3(0.0, 0.5 * (h + LM_BASE), 0.0), vec3(aw, 0.5 * (h - LM_BASE), 0.42));
-        float ro = min(aw - 0.55, 0.5 * (h - 0.9));
-        float spring = h - 0.6 - ro; // where the round top starts
-        vec3 d = q - vec3(0.0, spring, 0.0);
-        float door = min(length(d.xy) - ro, sdBox(q - vec3(0.0, 0.5 * (spring + LM_BASE - 1.0), 0.0),
-                                                  vec3(ro, 0.5 * (spring - LM_BASE + 1.0), 1.0)));
-        return max(wall, -door);
-    }
-    default: // square pyramid
-        return sdSpike(max(abs(q.x), abs(q.z)), q.y, mix(1.1, 1.75, k), h);
-    }
+    return vec3(dot(o, l.axis), p.y, dot(o, vec2(-l.axis.y, l.axis.x)));
+}
+
+// Distance from the local point q to the rounded rectangle of half-widths e and corner radius r (2D).
+float roundedRect(vec2 q, vec2 e, float r) {
+    vec2 a = abs(q) - e + r;
+    return length(max(a, 0.0)) + min(max(a.x, a.y), 0.0) - r;
+}
+
+// Signed distance to the landmark, or a bound of it (tapered sides, and max() where edges meet).
+float landmarkSdf(vec3 p, Landmark l) {
+    vec3 q = landmarkLocal(p, l);
+    float scale = mix(1.0, l.taper, clamp((q.y - LM_BASE) * l.invHeight, 0.0, 1.0));
+    float side = roundedRect(q.xz, l.body.xy * scale, l.rounding * scale) * l.lean;
+    float d = max(side, max(LM_BASE - q.y, q.y - l.body.z));
+    vec2 f = vec2(q.x, q.y - l.feature.x);
+    float feature = length(vec2(length(f) - l.feature.y, q.z * l.feature.w)) - l.feature.z;
+    float doorway = min(feature, max(abs(q.x) - l.feature.z, f.y)); // round top over a straight-sided opening
+    return l.cut ? max(d, -doorway) : min(d, feature);
+}
+
+// Distance in xz from the landmark's base section (for the ground's contact shadow).
+float landmarkFootprint(vec2 xz, Landmark l) {
+    return roundedRect(landmarkLocal(vec3(xz.x, 0.0, xz.y), l).xz, l.body.xy, l.rounding);
 }
 
 vec3 landmarkNormal(vec3 p, Landmark l) {
-    // Tetrahedron technique: four evaluations instead of six.
-    const vec2 e = vec2(1.0, -1.0) * 0.002;
-    return normalize(e.xyy * landmarkSdf(p + e.xyy, l) + e.yyx * landmarkSdf(p + e.yyx, l) +
-                     e.yxy * landmarkSdf(p + e.yxy, l) + e.xxx * landmarkSdf(p + e.xxx, l));
+    // Forward differences from the surface point, where the SDF is ~0: three evaluations instead of four.
+    const float e = 0.002;
+    return normalize(vec3(landmarkSdf(p + vec3(e, 0.0, 0.0), l), landmarkSdf(p + vec3(0.0, e, 0.0), l),
+                          landmarkSdf(p + vec3(0.0, 0.0, e), l)));
 }
 
+// Distance along the ray from p to the wall where it leaves `cell`.
 float cellExit(vec3 p, vec3 rd, ivec2 cell) {
-    float spacing = pc.world.x;
     vec2 dir = vec2(rd.x >= 0.0 ? max(rd.x, 1e-7) : rd.x, rd.z >= 0.0 ? max(rd.z, 1e-7) : rd.z);
-    vec2 wall = (vec2(cell) + step(0.0, dir)) * spacing;
+    vec2 wall = (vec2(cell) + step(0.0, dir)) * pc.world.x;
     vec2 t = (wall - p.xz) / dir;
     return max(min(t.x, t.y), 0.0);
 }
 
-// The landmark cell a ray is crossing, computed once per cell rather than once per step. All distances are
-// absolute ray parameters.
-struct CellSpan {
-    Landmark landmark;
-    float leave;   // where the ray leaves the cell
-    float enter;   // where it enters the landmark's bounding cylinder (1e9 when it never does)
-    float exit;    // where it leaves that cylinder
-};
-
-CellSpan cellSpan(vec3 ro, vec3 rd, float t) {
-    vec3 p = ro + rd * t;
+// How far the ray may advance from p without touching a landmark. Outside the current cell's bounding cylinder:
+// the exact distance to its entry, or, when the ray misses it, to the cell wall plus most of the margin (any
+// neighbour's cylinder is at least the margin beyond the wall). Inside: the SDF, also returned in `surface`
+// (NONE outside the cylinder) for hit tests and penumbrae.
+float landmarkClearance(vec3 p, vec3 rd, out float surface) {
     ivec2 cell = cellOf(p.xz);
-    CellSpan c;
-    c.landmark = landmarkOf(cell);
-    c.leave = t + cellExit(p, rd, cell);
-    c.enter = 1e9;
-    c.exit = -1e9;
-    if (c.landmark.present) {
-        const float R = LM_RADIUS + 0.02;
-        vec2 o = ro.xz - c.landmark.centre;
-        float a = dot(rd.xz, rd.xz), b = dot(o, rd.xz), k = dot(o, o) - R * R;
-        float disc = b * b - a * k;
-        if (a > 1e-12 && disc > 0.0) {
-            float s = sqrt(disc);
-            c.enter = (-b - s) / a;
-            c.exit = (-b + s) / a;
-        } else if (k <= 0.0) { // (near-)vertical ray inside the cylinder
-            c.enter = -1e9;
-            c.exit = 1e9;
-        }
-    }
-    return c;
-}
+    Landmark l = landmarkOf(cell);
+    float pastCell = cellExit(p, rd, cell) + 0.9 * LM_MARGIN;
 
-// How far the ray may advance from t without touching a landmark: the exact distance to the cylinder entry, the
-// landmark's SDF inside the cylinder, or past the cell wall by most of the margin (neighbours keep that gap).
-// Returns a negative value on a hit.
-float landmarkClearance(vec3 ro, vec3 rd, float t, CellSpan c, float eps) {
-    if (t < c.enter - 1e-3) return c.enter - t;
-    if (t <= c.exit) {
-        float d = landmarkSdf(ro + rd * t, c.landmark);
-        return d < eps ? -1.0 : d;
-    }
-    return c.leave - t + 0.9 * LM_MARGIN;
+    const float R = LM_RADIUS + 0.02;
+    vec2 o = p.xz - l.centre;
+    float oo = dot(o, o);
+    float a = max(dot(rd.xz, rd.xz), 1e-12), b = dot(o, rd.xz), c = oo - R * R;
+    float disc = b * b - a * c;
+    float enter = (-b - sqrt(max(disc, 0.0))) / a;
+    bool inside = oo <= (R + 0.05) * (R + 0.05); // a little wider, so that stepping to `enter` lands inside
+    bool misses = !l.present || (!inside && (disc <= 0.0 || b >= 0.0));
+    float d = landmarkSdf(p, l);
+    surface = l.present && inside ? d : NONE;
+    return misses ? pastCell : (inside ? d : enter);
 }
 
 // ---- ray marching ----
+// Two loops rather than one: the hills need only noise per step, the landmarks only their cell's SDF. In one loop
+// every step would pay for both (llvmpipe runs both under masks), and most steps are needed by only one of them.
+
+// Hills: distance to the first hit, or -1. Steps are bounded by the slope; nothing is searched above the hill tops.
+float marchHills(vec3 ro, vec3 rd, float tmax, int maxSteps, float pixelAngle) {
+    float closing = HILL_SLOPE * length(rd.xz) - rd.y; // how fast the gap to the hills can shrink per unit t
+    float t = ro.y <= HILL_TOP ? 0.0 : (rd.y < 0.0 ? (ro.y - HILL_TOP) / -rd.y : tmax);
+    for (int i = 0; i < maxSteps && t < tmax; ++i) {
+        vec3 p = ro + rd * t;
+        float gap = p.y - hills(p.xz);
+        if (gap < max(pixelAngle * t, 0.002)) return t;
+        t += max(closing > 1e-6 ? gap / closing : 1e6, 0.0005 * t);
+    }
+    // Out of steps while heading down: the ground is close below, so call it ground rather than punch a hole of
+    // sky into it.
+    return rd.y < 0.0 && t < tmax ? t : -1.0;
+}
+
+// Landmarks, cell by cell, up to tEnd: distance to the first hit, or -1. Only the slab below LM_TOP is searched.
+float marchLandmarks(vec3 ro, vec3 rd, float tEnd, int maxSteps, float pixelAngle) {
+    float t = ro.y <= LM_TOP ? 0.0 : (rd.y < 0.0 ? (ro.y - LM_TOP) / -rd.y : tEnd);
+    if (rd.y > 0.0) tEnd = min(tEnd, (LM_TOP - ro.y) / rd.y);
+    for (int i = 0; i < maxSteps && t < tEnd; ++i) {
+        float surface;
+        float clear = landmarkClearance(ro + rd * t, rd, surface);
+        if (surface < 0.5 * pixelAngle * t + 0.001) return t;
+        t += max(clear, 0.0005 * t);
+    }
+    return -1.0;
+}
 
 struct Hit {
     int kind;
     float t;
-    Landmark landmark;
 };
 
-// Distance along the ray at which it leaves the flat-hills disc (radius MTN_START) around the origin.
-float ringExit(vec3 ro, vec3 rd) {
-    float a = dot(rd.xz, rd.xz);
-    float b = dot(ro.xz, rd.xz);
-    float c = dot(ro.xz, ro.xz) - MTN_START * MTN_START;
-    if (c >= 0.0) return 0.0; // already among the mountains
-    if (a < 1e-10) return 1e9;
-    return (-b + sqrt(b * b - a * c)) / a;
-}
-
-Hit march(vec3 ro, vec3 rd, float tmax, float tRing, int maxSteps, float pixelAngle) {
-    Hit hit;
-    hit.kind = HIT_NONE;
-    float horiz = length(rd.xz);
-    float t = 0.0;
-    CellSpan span;
-    span.leave = -1.0; // forces the first lookup
-    for (int i = 0; i < maxSteps && t < tmax; ++i) {
-        vec3 p = ro + rd * t;
-        bool inHills = t < tRing;
-        float top = inHills ? HILL_TOP : MTN_TOP;
-        float stepT;
-
-        // Terrain: above every hill the gap is known without noise; below, bound by the slope.
-        if (p.y > top) {
-            stepT = (p.y - top) / max(-rd.y, 1e-6) + 0.01;
-        } else {
-            float gap = p.y - (inHills ? hills(p.xz) : hills(p.xz) + mountains(p.xz));
-            if (gap < max(pixelAngle * t, 0.002)) {
-                hit.kind = HIT_TERRAIN;
-                hit.t = t;
-                return hit;
-            }
-            float closing = (inHills ? HILL_SLOPE : MTN_SLOPE) * horiz - rd.y;
-            stepT = closing > 1e-6 ? gap / closing : 1e6;
-        }
-        if (inHills) stepT = min(stepT, tRing - t + 0.01); // re-bound with the mountain limits past the ring
-
-        // Landmarks live below LM_TOP; the span of the current cell is refreshed when the ray crosses a wall.
-        if (p.y < LM_TOP) {
-            if (t >= span.leave) span = cellSpan(ro, rd, t);
-            float clear = landmarkClearance(ro, rd, t, span, 0.5 * pixelAngle * t + 0.001);
-            if (clear < 0.0) {
-                hit.kind = HIT_LANDMARK;
-                hit.t = t;
-                hit.landmark = span.landmark;
-                return hit;
-            }
-            stepT = min(stepT, clear);
-        } else if (rd.y < 0.0) {
-            stepT = min(stepT, (p.y - LM_TOP) / -rd.y + 0.01);
-        }
-        t += max(stepT, 0.0005 * t);
-    }
-    // Out of steps while heading down: the ground is close below, so shade the point as ground rather than
-    // punching a hole of sky into it.
-    if (t < tmax && rd.y < 0.0) {
-        hit.kind = HIT_TERRAIN;
-        hit.t = t;
-    }
-    return hit;
+Hit march(vec3 ro, vec3 rd, float tmax, float pixelAngle) {
+    const int hillSteps = QUALITY == 0u ? 28 : (QUALITY == 1u ? 48 : 80);
+    const int landmarkSteps = QUALITY == 0u ? 24 : (QUALITY == 1u ? 40 : 64);
+    float tHills = marchHills(ro, rd, tmax, hillSteps, pixelAngle);
+    float tLandmark = marchLandmarks(ro, rd, tHills >= 0.0 ? tHills : tmax, landmarkSteps, pixelAngle);
+    if (tLandmark >= 0.0) return Hit(HIT_LANDMARK, tLandmark);
+    if (tHills >= 0.0) return Hit(HIT_TERRAIN, tHills);
+    return Hit(HIT_SKY, tmax);
 }
 
 // Soft shadow from landmarks (hills are too gentle to shadow themselves visibly). Only in `high`.
-float landmarkShadow(vec3 p, vec3 l) {
+float landmarkShadow(vec3 p, vec3 l, int steps) {
     float res = 1.0;
-    float t = 0.02;
-    CellSpan span;
-    span.leave = -1.0;
-    for (int i = 0; i < 40 && t < 80.0; ++i) {
+    float t = 0.05;
+    for (int i = 0; i < steps && t < 60.0; ++i) {
         vec3 q = p + l * t;
         if (q.y > LM_TOP) break;
-        if (t >= span.leave) span = cellSpan(p, l, t);
-        float clear;
-        if (t < span.enter - 1e-3) {
-            clear = span.enter - t;
-        } else if (t <= span.exit) {
-            float d = landmarkSdf(q, span.landmark);
-            res = min(res, 10.0 * d / t);
-            if (res < 0.01) return 0.0;
-            clear = max(d, 0.03);
-        } else {
-            clear = span.leave - t + 0.9 * LM_MARGIN;
-        }
-        t += clear;
+        float surface;
+        float clear = landmarkClearance(q, l, surface);
+        res = min(res, 8.0 * surface / t); // penumbra from the closest approach
+        if (res < 0.02) break;
+        t += max(clear, 0.04);
     }
     return smoothstep(0.0, 1.0, res);
 }
 
-// ---- sky, fog and lighting ----
+// ---- distant mountains: a skyline on a ring around the origin ----
 
-const vec3 SUN_COLOUR = vec3(1.0, 0.90, 0.76) * 2.4;
-const vec3 ZENITH = vec3(0.06, 0.17, 0.46);
-const vec3 HORIZON = vec3(0.56, 0.66, 0.78);
+// Distance along the ray to the ring (from inside it: where the ray leaves the disc), or 1e9.
+float ringDistance(vec3 ro, vec3 rd) {
+    float a = max(dot(rd.xz, rd.xz), 1e-12), b = dot(ro.xz, rd.xz);
+    float c = dot(ro.xz, ro.xz) - RING_RADIUS * RING_RADIUS;
+    float disc = b * b - a * c;
+    if (disc < 0.0) return 1e9;
+    float s = sqrt(disc);
+    return c < 0.0 ? (-b + s) / a : ((-b - s) / a > 0.0 ? (-b - s) / a : 1e9);
+}
+
+// Peak height at the point xz of the ring, ridged, with its slope along the ring (for a hint of relief).
+vec2 skyline(vec2 xz) {
+    // Angle as a fraction of the circle without atan: the pseudo-angle is monotonic, which is all noise needs.
+    vec2 d = xz / (abs(xz.x) + abs(xz.y));
+    float turn = (xz.y >= 0.0 ? 1.0 - d.x : 3.0 + d.x) * 0.25; // 0..1 around the circle
+    float x = turn * 48.0;
+    float n1 = 1.0 - abs(ringNoise(x, 48.0, gSaltRidge));
+    float n2 = ringNoise(x * 3.0, 144.0, gSaltRidge ^ 0x1b873593u);
+    float n3 = ringNoise(x * 9.0, 432.0, gSaltRidge ^ 0xcc9e2d51u);
+    float e = 0.004;
+    float n1b = 1.0 - abs(ringNoise(x + e * 48.0, 48.0, gSaltRidge));
+    float height = 22.0 + 55.0 * n1 * n1 + 9.0 * n2 + 3.0 * n3;
+    return vec2(height, 55.0 * (n1b * n1b - n1 * n1) / e);
+}
+
+// ---- sky, fog and lighting (linear light; ~1 is a bright surface before tone mapping) ----
+
+const vec3 SUN_COLOUR = vec3(1.0, 0.90, 0.76) * 1.9;
+const vec3 ZENITH = vec3(0.035, 0.11, 0.34);
+const vec3 HORIZON = vec3(0.40, 0.50, 0.62);
+
+float pow8(float x) {
+    x *= x;
+    x *= x;
+    return x * x;
+}
 
 vec3 fogColour(vec3 rd) {
     float mu = max(dot(rd, pc.sun.xyz), 0.0);
-    vec3 col = HORIZON;
-    col += vec3(0.45, 0.30, 0.12) * pow(mu, 8.0) * 0.7; // haze glows towards the sun
-    return col;
+    return HORIZON + vec3(0.40, 0.26, 0.10) * 0.6 * pow8(mu); // haze glows towards the sun
 }
 
 vec3 skyColour(vec3 ro, vec3 rd) {
     float y = max(rd.y, 0.0);
-    vec3 col = mix(fogColour(rd), ZENITH, pow(y, 0.5));
+    vec3 col = mix(fogColour(rd), ZENITH, sqrt(y));
     float mu = max(dot(rd, pc.sun.xyz), 0.0);
-    col += vec3(1.0, 0.8, 0.55) * (0.35 * pow(mu, 64.0) + 0.9 * pow(mu, 900.0));
-    // Clouds on a plane high above: a few octaves of noise, fading into the haze near the horizon.
-    if (rd.y > 0.01) {
-        vec2 uv = (ro.xz + rd.xz * ((CLOUD_HEIGHT - ro.y) / rd.y)) * (1.0 / 260.0);
-        float n = 0.55 * noise(uv, gSaltCloud) + 0.28 * noise(uv * 2.1 + 3.7, gSaltCloud ^ 1u) +
-                  0.14 * noise(uv * 4.3 + 1.3, gSaltCloud ^ 2u) + 0.07 * noise(uv * 8.9, gSaltCloud ^ 3u);
-        float cover = smoothstep(0.0, 0.55, n) * smoothstep(0.01, 0.25, rd.y);
-        vec3 cloud = mix(vec3(0.95, 0.96, 1.0), vec3(0.62, 0.66, 0.74), smoothstep(0.2, 0.7, n));
-        cloud += vec3(0.5, 0.4, 0.25) * pow(mu, 6.0) * 0.6;
-        col = mix(col, cloud, cover * 0.85);
-    }
-    col += vec3(1.6, 1.4, 1.1) * smoothstep(0.99975, 0.99990, dot(rd, pc.sun.xyz)); // the disc itself
+    float mu8 = pow8(mu);
+    col += vec3(1.0, 0.8, 0.55) * 0.3 * pow8(mu8);
+    // Clouds on a plane high above: three octaves of noise, fading into the haze towards the horizon.
+    vec2 uv = (ro.xz + rd.xz * ((CLOUD_HEIGHT - ro.y) / max(rd.y, 0.01))) * (1.0 / 260.0);
+    float n = 0.58 * noise(uv, gSaltCloud) + 0.29 * noise(uv * 2.1 + 3.7, gSaltCloud ^ 1u) +
+              0.15 * noise(uv * 4.7 + 1.3, gSaltCloud ^ 2u);
+    float cover = smoothstep(0.02, 0.5, n) * smoothstep(0.01, 0.22, rd.y);
+    vec3 cloud = mix(vec3(0.90, 0.92, 0.96), vec3(0.50, 0.55, 0.64), smoothstep(0.25, 0.75, n));
+    cloud += vec3(0.4, 0.3, 0.18) * 0.6 * mu8;
+    col = mix(col, cloud, cover * 0.9);
+    col += vec3(1.6, 1.4, 1.1) * smoothstep(0.99975, 0.99990, mu); // the sun disc
     return col;
 }
 
@@ -464,64 +435,85 @@ float fogAmount(vec3 ro, vec3 rd, float t) {
 }
 
 vec3 ambientLight(vec3 n) {
-    vec3 sky = vec3(0.30, 0.40, 0.58) * (0.6 + 0.4 * n.y);
-    vec3 bounce = vec3(0.12, 0.13, 0.06) * (0.5 - 0.5 * n.y);
+    vec3 sky = vec3(0.20, 0.28, 0.42) * (0.65 + 0.35 * n.y);
+    vec3 bounce = vec3(0.09, 0.10, 0.04) * (0.5 - 0.5 * n.y);
     return sky + bounce;
 }
 
-vec3 shadeTerrain(vec3 ro, vec3 rd, float t, float pixelAngle, bool shadows) {
-    vec3 p = ro + rd * t;
-    float footprint = pixelAngle * t;
-    vec3 hg = terrainShadingHeight(p.xz, footprint);
-    p.y = hg.x;
-    vec3 n = normalize(vec3(-hg.y, 1.0, -hg.z));
+struct Surface {
+    vec3 normal;
+    vec3 albedo;
+    float occlusion; // ambient occlusion hint
+    float gloss;     // strength of the sun highlight
+};
 
-    // Albedo: two grasses in broad patches, drier earth in other patches and on slopes, rock and snow on mountains.
-    float lush = noise(p.xz * (1.0 / 38.0), gSaltDetail ^ 0x27d4eb2du);
-    float dryness = smoothstep(0.15, 0.75, noise(p.xz * (1.0 / 61.0), gSaltDetail ^ 0x165667b1u));
-    vec3 grass = mix(vec3(0.085, 0.20, 0.035), vec3(0.20, 0.27, 0.06), 0.5 + 0.5 * lush);
-    vec3 earth = vec3(0.30, 0.23, 0.13);
-    vec3 albedo = mix(grass, earth, 0.55 * dryness + smoothstep(0.12, 0.3, 1.0 - n.y));
-    if (p.y > 3.0) {
-        vec3 rock = vec3(0.24, 0.22, 0.20);
-        albedo = mix(albedo, rock, smoothstep(3.0, 12.0, p.y));
-        albedo = mix(albedo, vec3(0.85, 0.88, 0.92), smoothstep(30.0, 36.0, p.y) * smoothstep(0.55, 0.8, n.y));
+Surface terrainSurface(vec3 p, float footprint) {
+    vec2 xz = p.xz;
+    // The marched octaves plus two small ones for the normal; the small ones fade out below the pixel size so the
+    // distance does not shimmer.
+    vec3 a = noiseGrad(xz * (1.0 / 26.0), gSaltHillA);
+    vec3 b = noiseGrad(xz * (1.0 / 11.0), gSaltHillB);
+    vec3 c = vec3(0.0), d = vec3(0.0);
+    if (QUALITY > 0u) { // `fast` does without the small octaves
+        c = (1.0 - smoothstep(1.0, 3.0, footprint)) * noiseGrad(xz * (1.0 / 3.1), gSaltDetail);
+        d = (1.0 - smoothstep(0.08, 0.3, footprint)) * noiseGrad(xz * (1.0 / 0.37), gSaltDetail ^ 0x5bd1e995u);
     }
-    // Ground texture: grass tufts and a faint 4-unit tiling so motion reads even on flat ground. Faded once it gets
-    // below the pixel size to avoid shimmering.
-    float tuftFade = 1.0 - smoothstep(0.15, 0.5, footprint);
-    float tileFade = 1.0 - smoothstep(0.4, 2.0, footprint);
-    float tuft = noise(p.xz * 2.3, gSaltDetail ^ 0x9e3779b9u);
-    vec2 tile = floor(p.xz * 0.25);
-    float checker = mod(tile.x + tile.y, 2.0);
-    albedo *= 1.0 + 0.22 * tuft * tuftFade + 0.07 * (checker - 0.5) * tileFade;
+    vec2 grad = 0.40 / 26.0 * a.yz + 0.18 / 11.0 * b.yz + 0.07 / 3.1 * c.yz + 0.005 / 0.37 * d.yz;
+    Surface s;
+    s.normal = normalize(vec3(-grad.x, 1.0, -grad.y));
+
+    // Lush grass in the hollows, drier and lighter on the crests, bare earth in patches and on slopes.
+    float dryness = clamp(0.5 + 0.9 * a.x - 0.6 * b.x, 0.0, 1.0);
+    vec3 grass = mix(vec3(0.05, 0.16, 0.02), vec3(0.16, 0.22, 0.04), dryness);
+    vec3 earth = vec3(0.24, 0.17, 0.09);
+    s.albedo = mix(grass, earth, smoothstep(0.45, 0.9, 0.5 * c.x + 0.6 * dryness) * 0.7);
+    s.albedo = mix(s.albedo, earth, smoothstep(0.08, 0.25, 1.0 - s.normal.y));
+    // Texture: grass tufts from the finest octave and a faint 4-unit tiling, so motion reads on flat ground.
+    vec2 tile = floor(xz * 0.25);
+    float checker = mod(tile.x + tile.y, 2.0) - 0.5;
+    s.albedo *= 1.0 + 0.35 * d.x + 0.10 * checker * (1.0 - smoothstep(0.4, 2.0, footprint));
 
     // Landmarks darken the ground around their foot (own cell only; the margin keeps this seamless).
-    Landmark l = landmarkOf(cellOf(p.xz));
-    float occlusion = 1.0;
-    if (l.present && distance(p.xz, l.centre) < LM_RADIUS + 1.5)
-        occlusion = mix(0.45, 1.0, smoothstep(0.0, 1.4, landmarkSdf(p, l)));
-
-    float sunLight = max(dot(n, pc.sun.xyz), 0.0);
-    if (shadows && sunLight > 0.0) sunLight *= landmarkShadow(p + n * 0.02, pc.sun.xyz);
-    return albedo * (SUN_COLOUR * sunLight + ambientLight(n) * occlusion);
+    Landmark l = landmarkOf(cellOf(xz));
+    float near = l.present ? landmarkFootprint(xz, l) : 10.0;
+    s.occlusion = mix(0.45, 1.0, smoothstep(0.0, 1.6, near));
+    s.gloss = 0.0;
+    return s;
 }
 
-vec3 shadeLandmark(vec3 ro, vec3 rd, float t, Landmark l, bool shadows) {
-    vec3 p = ro + rd * t;
-    vec3 n = landmarkNormal(p, l);
-    vec3 albedo = PALETTE[l.colour];
-    // A dusty band at the foot grounds the object, a lighter band near the top makes the silhouette read.
+Surface landmarkSurface(vec3 p, Landmark l) {
+    Surface s;
+    s.normal = landmarkNormal(p, l);
     float ground = hills(l.centre);
-    albedo *= mix(0.55, 1.0, smoothstep(ground - 0.1, ground + 0.5, p.y));
-    float sunLight = max(dot(n, pc.sun.xyz), 0.0);
-    if (shadows && sunLight > 0.0) sunLight *= landmarkShadow(p + n * 0.02, pc.sun.xyz);
-    // Occlusion hint: crevices and undersides near the ground are darker.
-    float occlusion = (0.55 + 0.45 * smoothstep(ground - 0.5, ground + 1.5, p.y)) * (0.8 + 0.2 * n.y);
-    vec3 col = albedo * (SUN_COLOUR * sunLight + ambientLight(n) * occlusion);
-    vec3 h = normalize(pc.sun.xyz - rd);
-    col += SUN_COLOUR * 0.12 * pow(max(dot(n, h), 0.0), 40.0) * sunLight;        // glossy paint
-    col += vec3(0.35, 0.45, 0.6) * 0.35 * pow(1.0 - max(dot(n, -rd), 0.0), 4.0); // sky rim
+    s.albedo = paletteColour(l.colour) * mix(0.6, 1.0, smoothstep(ground - 0.1, ground + 0.6, p.y)); // dusty foot
+    // Undersides and the parts near the ground get less sky.
+    s.occlusion = (0.5 + 0.5 * smoothstep(ground - 0.5, ground + 1.5, p.y)) * (0.75 + 0.25 * s.normal.y);
+    s.gloss = 1.0;
+    return s;
+}
+
+Surface mountainSurface(vec3 p, vec3 rd, vec2 ridge) {
+    // Walls facing the origin, tilted back and turned by the ridge slope: enough relief for the sun to model.
+    vec2 inward = -normalize(p.xz);
+    vec2 along = vec2(-inward.y, inward.x);
+    Surface s;
+    s.normal = normalize(vec3(inward * 0.8 + along * clamp(-ridge.y * 0.002, -0.6, 0.6), 0.6).xzy);
+    float snow = smoothstep(0.72, 0.8, p.y / ridge.x) * step(55.0, ridge.x);
+    s.albedo = mix(vec3(0.16, 0.16, 0.17), vec3(0.85, 0.88, 0.92), snow);
+    s.occlusion = 0.6 + 0.4 * p.y / ridge.x;
+    s.gloss = 0.0;
+    return s;
+}
+
+vec3 light(Surface s, vec3 rd, float shadow) {
+    float sunLight = max(dot(s.normal, pc.sun.xyz), 0.0) * shadow;
+    vec3 col = s.albedo * (SUN_COLOUR * sunLight * mix(1.0, s.occlusion, 0.5) + ambientLight(s.normal) * s.occlusion);
+    vec3 hv = normalize(pc.sun.xyz - rd);
+    float spec = pow8(max(dot(s.normal, hv), 0.0));
+    col += SUN_COLOUR * 0.10 * s.gloss * spec * spec * sunLight; // glossy paint on landmarks
+    float rim = 1.0 - max(dot(s.normal, -rd), 0.0);
+    rim *= rim;
+    col += vec3(0.30, 0.38, 0.5) * 0.3 * s.gloss * rim * rim * s.occlusion; // sky rim on landmarks
     return col;
 }
 
@@ -531,8 +523,10 @@ vec3 toneMap(vec3 x) { // ACES fit (Narkowicz 2015)
     return clamp((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0);
 }
 
+// sRGB encoding via three square roots (Taylor's fit, error < 0.3 %): far cheaper than pow() on a CPU rasterizer.
 vec3 linearToSrgb(vec3 c) {
-    return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(vec3(0.0031308), c));
+    vec3 s1 = sqrt(c), s2 = sqrt(s1), s3 = sqrt(s2);
+    return clamp(0.662002687 * s1 + 0.684122060 * s2 - 0.323583601 * s3 - 0.0225411470 * c, 0.0, 1.0);
 }
 
 void main() {
@@ -547,27 +541,32 @@ void main() {
     vec3 ro = pc.camPos.xyz;
     float pixelAngle = 1.0 / min(pc.intrinsics.x, pc.intrinsics.y);
 
-    uint quality = pc.frame.w;
-    int maxSteps = quality == 0u ? 40 : (quality == 1u ? 72 : 120);
-    bool shadows = quality >= 2u;
 
-    // Where the ray can stop looking: fog makes everything beyond ~8 optical depths invisible, and a ray heading
-    // up leaves all geometry once it clears the landmarks (or, past the ring, the mountains).
-    float tmax = min(TMAX, 8.0 / max(pc.sun.w, 1e-5));
-    float tRing = ringExit(ro, rd);
-    if (rd.y > 0.0) {
-        float tTop = max(LM_TOP - ro.y, 0.0) / rd.y;
-        tmax = min(tmax, tTop < tRing ? tTop : max(MTN_TOP - ro.y, 0.0) / rd.y);
+    // Where the ray can stop looking: at the mountain ring, where fog hides everything (~8 optical depths), or,
+    // heading up, once it clears the tallest landmark.
+    float tRing = ringDistance(ro, rd);
+    float tmax = min(tRing, 8.0 / max(pc.sun.w, 1e-5));
+    if (rd.y > 0.0) tmax = min(tmax, max(LM_TOP - ro.y, 0.0) / rd.y);
+
+    Hit hit = march(ro, rd, tmax, pixelAngle);
+    vec3 p = ro + rd * hit.t;
+
+    // A ray that found nothing may still meet the mountains' skyline on the ring.
+    vec3 q = ro + rd * tRing;
+    vec2 ridge = skyline(q.xz);
+    if (hit.kind == HIT_SKY && tRing < 1e8 && q.y < ridge.x && rd.y > -0.5) {
+        hit = Hit(HIT_MOUNTAIN, tRing);
+        p = q;
     }
 
-    Hit hit = march(ro, rd, tmax, tRing, maxSteps, pixelAngle);
-    vec3 col;
-    if (hit.kind == HIT_NONE) {
-        col = skyColour(ro, rd);
-    } else {
-        vec3 surface = hit.kind == HIT_TERRAIN ? shadeTerrain(ro, rd, hit.t, pixelAngle, shadows)
-                                               : shadeLandmark(ro, rd, hit.t, hit.landmark, shadows);
-        col = mix(surface, fogColour(rd), fogAmount(ro, rd, hit.t));
-    }
+    // Every surface kind is shaded and the right one picked: llvmpipe executes all branches anyway.
+    Landmark l = landmarkOf(cellOf(p.xz));
+    Surface s = terrainSurface(p, pixelAngle * hit.t);
+    if (hit.kind == HIT_LANDMARK) s = landmarkSurface(p, l);
+    if (hit.kind == HIT_MOUNTAIN) s = mountainSurface(p, rd, ridge);
+    float shadow = QUALITY >= 2u ? landmarkShadow(p + s.normal * 0.03, pc.sun.xyz, 40) : 1.0;
+    vec3 col = light(s, rd, shadow);
+    col = mix(col, fogColour(rd), fogAmount(ro, rd, hit.t));
+    if (hit.kind == HIT_SKY) col = skyColour(ro, rd);
     imageStore(uFrame, ivec2(px), vec4(linearToSrgb(toneMap(col)), 1.0));
 }

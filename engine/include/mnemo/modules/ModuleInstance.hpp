@@ -30,8 +30,10 @@ public:
 
     // World modules: renders one frame per camera into `frames` (host-allocated, width x height) and reports the
     // cameras actually used. `ticks` are the controller ticks since the previous step.
+    // `memory`: the entries retrieved for these cameras (may be empty).
     Status worldStep(const std::vector<world::CameraFrame> &cameras, const std::vector<world::ControllerTick> &ticks,
-                     const std::vector<Frame *> &frames, std::vector<world::CameraFrame> *camerasUsed = nullptr);
+                     const std::vector<Frame *> &frames, std::vector<world::CameraFrame> *camerasUsed = nullptr,
+                     const std::vector<mnemo_memory_pick> &memory = {});
 
 private:
     ModuleInstance(const LoadedModule &module) : m_module(module) {}

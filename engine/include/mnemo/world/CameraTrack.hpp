@@ -35,7 +35,7 @@ Result<CameraTrack> cameraTrackFromJson(const std::string &json, const std::stri
 // Scripted tracks made by driving the integrator with synthetic controller input (so they carry controller state):
 //  "walk"         forward with gentle left and right turns
 //  "turn"         a full 360-degree turn in place
-//  "out-and-back" walk out, turn 180 degrees, walk back to the start (a revisit trajectory)
+//  "out-and-back" walk out, look right and back, walk backwards to the start (every way-back frame revisits)
 Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frames, uint32_t width, uint32_t height,
                                       double fps = 30.0);
 

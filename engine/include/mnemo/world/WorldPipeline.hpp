@@ -17,6 +17,7 @@
 
 #include "mnemo/core/BoundedQueue.hpp"
 #include "mnemo/core/SampleWindow.hpp"
+#include "mnemo/memory/MemorySnapshot.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/render/FramePool.hpp"
 #include "mnemo/world/CameraIntegrator.hpp"
@@ -35,6 +36,7 @@ struct WorldFrame {
     CameraFrame camera;          // the camera the module reports it used
     std::optional<CameraPose> pose; // set when the integrator produced the camera
     double stepMs = 0;           // module time for the whole chunk this frame came from
+    std::vector<memory::RetrievedEntry> memory; // what retrieval picked for this frame's step
 };
 using WorldFramePtr = std::shared_ptr<const WorldFrame>;
 
@@ -53,6 +55,12 @@ struct WorldPipelineConfig {
     size_t recordCapacity = 8;
     IntegratorConfig integrator;
     CameraPose startPose;
+    // Camera-aware memory: every frame is written to the bank; each step retrieves for its cameras and hands the
+    // picks to the module.
+    bool memoryEnabled = true;
+    memory::MemoryBankConfig memoryConfig;
+    memory::RetrievalParams retrieval;
+    std::string memoryLoadPath; // start from a saved bank (empty: start empty)
 };
 
 struct WorldPipelineStats {
@@ -64,6 +72,8 @@ struct WorldPipelineStats {
     double latencyMsP50 = 0, latencyMsP95 = 0;
     double hostOverheadMsPerFrame = 0; // engine-loop time outside the module, per frame (mean of recent steps)
     double producedFps = 0;            // over the last second or so
+    double retrievalMsP50 = 0, retrievalMsP95 = 0;
+    size_t memoryEntries = 0;
     std::vector<float> stepMsHistory;  // oldest first, for graphs
     std::vector<float> latencyMsHistory;
 };
@@ -89,6 +99,13 @@ public:
     BoundedQueue<WorldFramePtr> &display() { return *m_display; }
     BoundedQueue<WorldFramePtr> &record() { return *m_record; }
 
+    // The newest picture of the memory (null until memory has entries). Thread: any.
+    std::shared_ptr<const memory::MemorySnapshot> memorySnapshot() const;
+    // Saves the bank when the engine thread next gets to it; the outcome is logged (and a failure becomes warning()).
+    void requestMemorySave(const std::string &path);
+    // Changes retrieval settings from the next step on.
+    void setRetrievalParams(const memory::RetrievalParams &params);
+
     // Thread: the consumer that showed `frame`. Feeds the input-to-display latency statistics.
     void reportDisplayed(const Frame &frame);
 
@@ -107,6 +124,7 @@ private:
     bool nextCameras(uint32_t chunk, ControllerTick &tick, std::vector<CameraFrame> &cameras,
                      std::vector<CameraPose> &poses);
     void applyCommands(modules::ModuleInstance &instance);
+    void publishSnapshot(bool force);
     void fail(const std::string &message);
 
     modules::ModuleRegistry &m_registry;
@@ -123,12 +141,21 @@ private:
     std::atomic<bool> m_paused{false};
     size_t m_trackCursor = 0;
     uint64_t m_frameIndex = 0;
+    uint64_t m_step = 0;
+    std::unique_ptr<memory::MemoryBank> m_bank; // owned by the engine thread while running
+    int64_t m_lastSnapshotUs = 0;
+    memory::RetrievalResult m_lastRetrieval;
+    std::optional<CameraFrame> m_lastCamera;
 
     mutable std::mutex m_mutex; // guards everything below
     std::string m_error;
     std::string m_warning;
     std::optional<uint64_t> m_pendingReset;
     std::map<std::string, double> m_pendingParams;
+    std::optional<std::string> m_pendingMemorySave;
+    std::optional<memory::RetrievalParams> m_pendingRetrieval;
+    std::shared_ptr<const memory::MemorySnapshot> m_snapshot;
+    SampleWindow m_retrievalMs{240};
     SampleWindow m_stepMs{240};
     SampleWindow m_latencyMs{240};
     SampleWindow m_overheadMsPerFrame{240};
