@@ -1,5 +1,6 @@
 // mnemo-cli as a user runs it: a separate process, JSON on stdout, exit codes that scripts can trust.
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -137,6 +138,36 @@ private slots:
         const Run r = runCli({"bench", "reference-world", "--size", "64x36", "--frames", "4"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(QJsonDocument::fromJson(r.out).object()["fps"].toDouble() > 0.0);
+    }
+
+    void evalRevisitIsExactOnTheReferenceWorld() {
+        QTemporaryDir out;
+        const Run r = runCli({"eval", "revisit", "--engine", "reference-world", "--camera-track",
+                              MNEMO_SOURCE_DIR "/assets/tracks/out_and_back.json", "--size", "64x36", "--out",
+                              out.path()});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(json["revisits"].toInt() > 50);
+        const QJsonObject truth = json["vs_ground_truth"].toObject();
+        QVERIFY(truth["exact"].toBool());
+        QCOMPARE(truth["ssim_mean"].toDouble(), 1.0);
+        QCOMPARE(truth["identical"].toInt(), json["revisits"].toInt());
+        QVERIFY(json["mean_overlap"].toDouble() >= 0.6);
+        QFile csv(out.filePath("revisits.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), json["revisits"].toInt() + 1);
+        QImage plot(out.filePath("revisits.png"));
+        QVERIFY(!plot.isNull());
+    }
+
+    void benchRetrievalPrintsBothAlgorithms() {
+        const Run r = runCli({"bench", "retrieval", "--entries", "5000", "--queries", "20"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+        for (const char *algo : {"worldmem", "matrixgame"}) {
+            QVERIFY2(json[algo].toObject().contains("p50_ms"), algo);
+            QVERIFY2(json[algo].toObject().contains("p95_ms"), algo);
+        }
     }
 
     void unknownCommandIsAUsageError() {

@@ -30,7 +30,7 @@ struct Frustum {
 };
 
 // Roll is always 0 for the host's cameras, so right = normalise(cross(forward, up)) and down = forward x right.
-Frustum frustumFromRecord(const IndexRecord &r, const RetrievalParams &p) {
+Frustum frustumFromRecord(const IndexRecord &r, const RetrievalParams &p, float tanX, float tanY) {
     const Vec3 &f = r.forward;
     float rx = -f[2], rz = f[0];
     const float len = std::sqrt(rx * rx + rz * rz);
@@ -43,8 +43,7 @@ Frustum frustumFromRecord(const IndexRecord &r, const RetrievalParams &p) {
     }
     const Vec3 right{rx, 0.0f, rz};
     const Vec3 down{f[1] * right[2] - f[2] * right[1], f[2] * right[0] - f[0] * right[2], f[0] * right[1] - f[1] * right[0]};
-    return {right, down, f, r.position, std::tan(0.5f * p.hfovDeg * kDeg), std::tan(0.5f * p.vfovDeg * kDeg),
-            p.nearPlane, p.farPlane};
+    return {right, down, f, r.position, tanX, tanY, p.nearPlane, p.farPlane};
 }
 
 Frustum makeFrustum(const world::CameraFrame &c, const RetrievalParams &p) {
@@ -98,8 +97,65 @@ void keepBest(std::vector<Candidate> &candidates, size_t keep) {
     candidates.resize(keep);
 }
 
-constexpr size_t kCoarsePoints = 128;  // query subsample for the first pass
-constexpr size_t kExactPerPick = 4;    // exact pass on this many candidates per wanted pick
+constexpr size_t kCoarsePoints = 128; // query subsample for the first pass
+
+// Coarse masks over at most 128 points: two words.
+using CoarseMask = std::array<uint64_t, 2>;
+
+CoarseMask coarseMask(const Frustum &f, const PointsSoA &p) {
+    // Two passes: a branch-free loop that vectorises, writing one byte per point, then bit packing.
+    uint8_t seen[128] = {};
+    const size_t n = std::min<size_t>(p.size(), 128);
+    for (size_t i = 0; i < n; ++i) {
+        const float dx = p.x[i] - f.origin[0], dy = p.y[i] - f.origin[1], dz = p.z[i] - f.origin[2];
+        const float z = f.forward[0] * dx + f.forward[1] * dy + f.forward[2] * dz;
+        const float x = f.right[0] * dx + f.right[1] * dy + f.right[2] * dz;
+        const float y = f.down[0] * dx + f.down[1] * dy + f.down[2] * dz;
+        seen[i] = uint8_t((z > f.nearPlane) & (z < f.farPlane) & (std::fabs(x) <= z * f.tanX) &
+                          (std::fabs(y) <= z * f.tanY));
+    }
+    CoarseMask m{0, 0};
+    for (size_t i = 0; i < n; ++i) m[i >> 6] |= uint64_t(seen[i]) << (i & 63);
+    return m;
+}
+
+// Reduces `candidates` to a short list for the exact pass: the coarse greedy's k picks, and the 2k best coarse
+// scores (overlap minus recency penalty).
+void shortlist(std::vector<Candidate> &candidates, const PointsSoA &coarse, uint32_t k) {
+    const size_t keep = size_t(3) * k;
+    if (candidates.size() <= keep) return;
+    std::vector<CoarseMask> masks;
+    masks.reserve(candidates.size());
+    const float total = float(std::min<size_t>(coarse.size(), 128));
+    for (Candidate &c : candidates) {
+        masks.push_back(coarseMask(c.frustum, coarse));
+        c.estimate = float(std::popcount(masks.back()[0]) + std::popcount(masks.back()[1])) / total - c.penalty;
+    }
+    std::vector<char> chosen(candidates.size(), 0);
+    CoarseMask remaining{~uint64_t(0), ~uint64_t(0)};
+    for (uint32_t pick = 0; pick < k; ++pick) {
+        int best = -1;
+        float bestScore = -INFINITY;
+        for (size_t i = 0; i < candidates.size(); ++i) {
+            if (chosen[i]) continue;
+            const int covered = std::popcount(masks[i][0] & remaining[0]) + std::popcount(masks[i][1] & remaining[1]);
+            const float score = float(covered) / total - candidates[i].penalty;
+            if (covered > 0 && score > bestScore) {
+                best = int(i);
+                bestScore = score;
+            }
+        }
+        if (best < 0) break;
+        chosen[size_t(best)] = 1;
+        remaining[0] &= ~masks[size_t(best)][0];
+        remaining[1] &= ~masks[size_t(best)][1];
+    }
+    // The greedy's picks rank first, then the best overall estimates fill the list.
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        if (chosen[i]) candidates[i].estimate = INFINITY;
+    }
+    keepBest(candidates, keep);
+}
 
 // Entries that could see any point of a query ball (centre, radius): near enough, and facing it. With mergeTwins,
 // each twin group of the index contributes its representative only (see TwinGroup).
@@ -135,7 +191,7 @@ std::vector<Candidate> gatherCandidates(const MemoryBank &bank, const Vec3 &cent
             if (halfDiagonal + std::asin(sinB) < 3.14159f && cosA < cosLimit) return;
         }
         const float age = float(nowFrame > e->frameIndex ? nowFrame - e->frameIndex : 0);
-        out.push_back({e, frustumFromRecord(*e, params), params.recencyWeight * age * invNow});
+        out.push_back({e, frustumFromRecord(*e, params, tanX, tanY), params.recencyWeight * age * invNow});
     };
     if (params.mergeTwins) {
         for (const TwinGroup *g : groups) consider(&g->latest);
@@ -147,11 +203,21 @@ std::vector<Candidate> gatherCandidates(const MemoryBank &bank, const Vec3 &cent
 
 using Mask = std::vector<uint64_t>;
 
-Mask visibilityMask(const Frustum &f, const std::vector<Vec3> &points) {
-    Mask m((points.size() + 63) / 64, 0);
-    for (size_t i = 0; i < points.size(); ++i) {
-        if (f.sees(points[i])) m[i >> 6] |= uint64_t(1) << (i & 63);
+// Bit mask of the points a frustum sees: a vectorisable byte pass, then packing.
+Mask visibilityMask(const Frustum &f, const PointsSoA &p) {
+    static thread_local std::vector<uint8_t> seen;
+    const size_t n = p.size();
+    seen.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const float dx = p.x[i] - f.origin[0], dy = p.y[i] - f.origin[1], dz = p.z[i] - f.origin[2];
+        const float z = f.forward[0] * dx + f.forward[1] * dy + f.forward[2] * dz;
+        const float x = f.right[0] * dx + f.right[1] * dy + f.right[2] * dz;
+        const float y = f.down[0] * dx + f.down[1] * dy + f.down[2] * dz;
+        seen[i] = uint8_t((z > f.nearPlane) & (z < f.farPlane) & (std::fabs(x) <= z * f.tanX) &
+                          (std::fabs(y) <= z * f.tanY));
     }
+    Mask m((n + 63) / 64, 0);
+    for (size_t i = 0; i < n; ++i) m[i >> 6] |= uint64_t(seen[i]) << (i & 63);
     return m;
 }
 
@@ -235,17 +301,16 @@ void retrieveWorldMem(const MemoryBank &bank, const std::vector<world::CameraFra
     std::vector<IndexRecord> expanded;
     std::vector<Candidate> candidates = gatherCandidates(bank, centre, params.sphereRadius, nowFrame, params, expanded);
     result.candidates = uint32_t(candidates.size());
-    // Coarse pass on a subsample of the query, then exact masks for the best few: greedy top-K only ever looks at
-    // the top of the ranking, and the subsample ranks well enough to keep the winners among them.
+    // Coarse pass: greedy selection on a 128-point subsample of the query over every candidate, plus the best
+    // overall overlaps; then the exact greedy runs on that short list. Running the coarse greedy (not just ranking
+    // by overlap) keeps candidates that see *different* parts of the query, which greedy coverage needs.
     const size_t stride = std::max<size_t>(1, result.queryPoints.size() / kCoarsePoints);
     const PointsSoA coarse(result.queryPoints, stride);
-    for (Candidate &c : candidates) {
-        c.estimate = float(countVisible(c.frustum, coarse)) / float(coarse.size()) - c.penalty;
-    }
-    keepBest(candidates, std::max<size_t>(params.k * kExactPerPick, 16));
+    if (!params.exhaustive) shortlist(candidates, coarse, params.k);
     std::vector<Mask> masks;
     masks.reserve(candidates.size());
-    for (const auto &c : candidates) masks.push_back(visibilityMask(c.frustum, result.queryPoints));
+    const PointsSoA query(result.queryPoints);
+    for (const auto &c : candidates) masks.push_back(visibilityMask(c.frustum, query));
 
     Mask remaining((result.queryPoints.size() + 63) / 64, ~uint64_t(0));
     if (result.queryPoints.size() % 64) remaining.back() = (uint64_t(1) << (result.queryPoints.size() % 64)) - 1;

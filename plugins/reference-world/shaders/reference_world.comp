@@ -171,20 +171,27 @@ struct Landmark {
 
 ivec2 cellOf(vec2 xz) { return ivec2(floor(xz * (1.0 / pc.world.x))); }
 
-Landmark landmarkOf(ivec2 cell) {
+// Where the landmark of a cell stands (xz), and whether it exists: the cheap part of landmarkOf, all that the
+// walk from cell to cell needs.
+vec2 landmarkCentre(ivec2 cell, uint h0, out bool present) {
     float spacing = pc.world.x;
     float jitter = 0.5 * spacing - LM_RADIUS - LM_MARGIN; // keeps the cylinder inside the cell with the margin
+    vec2 c = (vec2(cell) + 0.5) * spacing + (vec2(h0 & 0xffffu, h0 >> 16) * (2.0 / 65535.0) - 1.0) * jitter;
+    present = length(c) > CLEAR_RADIUS + LM_RADIUS;
+    return c;
+}
+
+Landmark landmarkOf(ivec2 cell) {
     uint h0 = cellHash(cell, gSaltLandmark);
     uint h1 = mix32(h0 ^ 0x68e31da4u);
     uint h2 = mix32(h1 ^ 0xb5297a4du);
     Landmark l;
-    l.centre = (vec2(cell) + 0.5) * spacing + (vec2(h0 & 0xffffu, h0 >> 16) * (2.0 / 65535.0) - 1.0) * jitter;
+    l.centre = landmarkCentre(cell, h0, l.present);
     l.axis = normalize(vec2(h1 & 0xffu, (h1 >> 8) & 0xffu) - 127.5); // a yaw without trigonometry
     int shape = int((h1 >> 16) % uint(SHAPE_COUNT));
     l.colour = int((h1 >> 20) % uint(PALETTE_SIZE));
     float h = 2.0 + 5.0 * float(h2 & 0xffu) / 255.0; // height above y = 0
     float k = float((h2 >> 8) & 0xffu) / 255.0;      // size within the kind's range
-    l.present = length(l.centre) > CLEAR_RADIUS + LM_RADIUS;
 
     l.taper = 1.0;
     l.rounding = 0.05;
@@ -265,11 +272,11 @@ float landmarkFootprint(vec2 xz, Landmark l) {
     return roundedRect(landmarkLocal(vec3(xz.x, 0.0, xz.y), l).xz, l.body.xy, l.rounding);
 }
 
-vec3 landmarkNormal(vec3 p, Landmark l) {
-    // Forward differences from the surface point, where the SDF is ~0: three evaluations instead of four.
+// Forward differences from the hit point, whose distance `d` the march already knows: three evaluations.
+vec3 landmarkNormal(vec3 p, float d, Landmark l) {
     const float e = 0.002;
     return normalize(vec3(landmarkSdf(p + vec3(e, 0.0, 0.0), l), landmarkSdf(p + vec3(0.0, e, 0.0), l),
-                          landmarkSdf(p + vec3(0.0, 0.0, e), l)));
+                          landmarkSdf(p + vec3(0.0, 0.0, e), l)) - d);
 }
 
 // Distance along the ray from p to the wall where it leaves `cell`.
@@ -280,26 +287,33 @@ float cellExit(vec3 p, vec3 rd, ivec2 cell) {
     return max(min(t.x, t.y), 0.0);
 }
 
-// How far the ray may advance from p without touching a landmark. Outside the current cell's bounding cylinder:
-// the exact distance to its entry, or, when the ray misses it, to the cell wall plus most of the margin (any
-// neighbour's cylinder is at least the margin beyond the wall). Inside: the SDF, also returned in `surface`
-// (NONE outside the cylinder) for hit tests and penumbrae.
-float landmarkClearance(vec3 p, vec3 rd, out float surface) {
-    ivec2 cell = cellOf(p.xz);
-    Landmark l = landmarkOf(cell);
-    float pastCell = cellExit(p, rd, cell) + 0.9 * LM_MARGIN;
+// Ray parameters [enter, exit] inside the vertical cylinder of radius R around c (enter > exit: never inside).
+vec2 cylinderSpan(vec3 ro, vec3 rd, vec2 c, float R) {
+    vec2 o = ro.xz - c;
+    float a = max(dot(rd.xz, rd.xz), 1e-12), b = dot(o, rd.xz), k = dot(o, o) - R * R;
+    float disc = b * b - a * k;
+    float s = sqrt(max(disc, 0.0));
+    return disc < 0.0 ? vec2(1e9, -1e9) : vec2(-b - s, -b + s) / a;
+}
 
+// Walks the landmark cells along the ray from t until it meets a landmark's bounding cylinder (a cylinder lies
+// inside its cell, so the ray cannot leave the cell first). Returns that cell's cylinder span; t is left at the
+// cell where the walk stopped. Cells are left at their wall plus most of the margin: any neighbour's cylinder is at
+// least the margin beyond the wall.
+vec2 nextCylinder(vec3 ro, vec3 rd, inout float t, float tEnd, int maxCells, out ivec2 cell) {
     const float R = LM_RADIUS + 0.02;
-    vec2 o = p.xz - l.centre;
-    float oo = dot(o, o);
-    float a = max(dot(rd.xz, rd.xz), 1e-12), b = dot(o, rd.xz), c = oo - R * R;
-    float disc = b * b - a * c;
-    float enter = (-b - sqrt(max(disc, 0.0))) / a;
-    bool inside = oo <= (R + 0.05) * (R + 0.05); // a little wider, so that stepping to `enter` lands inside
-    bool misses = !l.present || (!inside && (disc <= 0.0 || b >= 0.0));
-    float d = landmarkSdf(p, l);
-    surface = l.present && inside ? d : NONE;
-    return misses ? pastCell : (inside ? d : enter);
+    vec2 span = vec2(1e9, -1e9);
+    cell = ivec2(0);
+    for (int i = 0; i < maxCells && t < tEnd; ++i) {
+        vec3 p = ro + rd * t;
+        cell = cellOf(p.xz);
+        bool present;
+        vec2 c = landmarkCentre(cell, cellHash(cell, gSaltLandmark), present);
+        span = present ? cylinderSpan(ro, rd, c, R) : vec2(1e9, -1e9);
+        if (span.y > t) break;
+        t += cellExit(p, rd, cell) + 0.9 * LM_MARGIN;
+    }
+    return span;
 }
 
 // ---- ray marching ----
@@ -321,15 +335,32 @@ float marchHills(vec3 ro, vec3 rd, float tmax, int maxSteps, float pixelAngle) {
     return rd.y < 0.0 && t < tmax ? t : -1.0;
 }
 
-// Landmarks, cell by cell, up to tEnd: distance to the first hit, or -1. Only the slab below LM_TOP is searched.
-float marchLandmarks(vec3 ro, vec3 rd, float tEnd, int maxSteps, float pixelAngle) {
+// Landmarks up to tEnd: distance to the first hit, or -1, and the SDF there in `surface`. Only the slab below
+// LM_TOP is searched. Two phases per round, so that the costly SDF runs only inside a bounding cylinder: walk the
+// cells (cheap: one hash each) to the next cylinder, then sphere-trace that one landmark through it.
+float marchLandmarks(vec3 ro, vec3 rd, float tEnd, float pixelAngle, out float surface) {
+    const int rounds = QUALITY == 0u ? 2 : (QUALITY == 1u ? 3 : 4);
+    const int cells = QUALITY == 0u ? 12 : (QUALITY == 1u ? 16 : 24);
+    const int sdfSteps = QUALITY == 0u ? 16 : (QUALITY == 1u ? 24 : 40);
     float t = ro.y <= LM_TOP ? 0.0 : (rd.y < 0.0 ? (ro.y - LM_TOP) / -rd.y : tEnd);
     if (rd.y > 0.0) tEnd = min(tEnd, (LM_TOP - ro.y) / rd.y);
-    for (int i = 0; i < maxSteps && t < tEnd; ++i) {
-        float surface;
-        float clear = landmarkClearance(ro + rd * t, rd, surface);
-        if (surface < 0.5 * pixelAngle * t + 0.001) return t;
-        t += max(clear, 0.0005 * t);
+    surface = NONE;
+    for (int round = 0; round < rounds && t < tEnd; ++round) {
+        ivec2 cell;
+        vec2 span = nextCylinder(ro, rd, t, tEnd, cells, cell);
+        if (span.y <= t) break; // ran out of cells (or of distance) without meeting a cylinder
+        Landmark l = landmarkOf(cell);
+        t = max(t, span.x);
+        float tOut = min(span.y, tEnd);
+        for (int i = 0; i < sdfSteps && t < tOut; ++i) {
+            float d = landmarkSdf(ro + rd * t, l);
+            if (d < 0.5 * pixelAngle * t + 0.001) {
+                surface = d;
+                return t;
+            }
+            t += d;
+        }
+        t = max(t, span.y) + 0.01; // passed this landmark by: on to the next cell
     }
     return -1.0;
 }
@@ -337,30 +368,38 @@ float marchLandmarks(vec3 ro, vec3 rd, float tEnd, int maxSteps, float pixelAngl
 struct Hit {
     int kind;
     float t;
+    float surface; // the landmark SDF at the hit point
 };
 
-Hit march(vec3 ro, vec3 rd, float tmax, float pixelAngle) {
+Hit march(vec3 ro, vec3 rd, float tmax, float tLandmarks, float pixelAngle) {
     const int hillSteps = QUALITY == 0u ? 28 : (QUALITY == 1u ? 48 : 80);
-    const int landmarkSteps = QUALITY == 0u ? 24 : (QUALITY == 1u ? 40 : 64);
     float tHills = marchHills(ro, rd, tmax, hillSteps, pixelAngle);
-    float tLandmark = marchLandmarks(ro, rd, tHills >= 0.0 ? tHills : tmax, landmarkSteps, pixelAngle);
-    if (tLandmark >= 0.0) return Hit(HIT_LANDMARK, tLandmark);
-    if (tHills >= 0.0) return Hit(HIT_TERRAIN, tHills);
-    return Hit(HIT_SKY, tmax);
+    float surface;
+    float tLandmark = marchLandmarks(ro, rd, min(tHills >= 0.0 ? tHills : tmax, tLandmarks), pixelAngle, surface);
+    if (tLandmark >= 0.0) return Hit(HIT_LANDMARK, tLandmark, surface);
+    if (tHills >= 0.0) return Hit(HIT_TERRAIN, tHills, 0.0);
+    return Hit(HIT_SKY, tmax, 0.0);
 }
 
-// Soft shadow from landmarks (hills are too gentle to shadow themselves visibly). Only in `high`.
-float landmarkShadow(vec3 p, vec3 l, int steps) {
+// Soft shadow from landmarks (hills are too gentle to shadow themselves visibly), penumbra from the closest
+// approach. Only in `high`.
+float landmarkShadow(vec3 ro, vec3 l) {
     float res = 1.0;
     float t = 0.05;
-    for (int i = 0; i < steps && t < 60.0; ++i) {
-        vec3 q = p + l * t;
-        if (q.y > LM_TOP) break;
-        float surface;
-        float clear = landmarkClearance(q, l, surface);
-        res = min(res, 8.0 * surface / t); // penumbra from the closest approach
+    float tEnd = min(60.0, max(LM_TOP - ro.y, 0.0) / max(l.y, 0.05));
+    for (int round = 0; round < 2 && t < tEnd; ++round) {
+        ivec2 cell;
+        vec2 span = nextCylinder(ro, l, t, tEnd, 6, cell);
+        if (span.y <= t) break;
+        Landmark lm = landmarkOf(cell);
+        t = max(t, span.x);
+        for (int i = 0; i < 24 && t < span.y; ++i) {
+            float d = landmarkSdf(ro + l * t, lm);
+            res = min(res, 8.0 * d / t);
+            t += max(d, 0.04);
+        }
         if (res < 0.02) break;
-        t += max(clear, 0.04);
+        t = max(t, span.y) + 0.01;
     }
     return smoothstep(0.0, 1.0, res);
 }
@@ -481,9 +520,9 @@ Surface terrainSurface(vec3 p, float footprint) {
     return s;
 }
 
-Surface landmarkSurface(vec3 p, Landmark l) {
+Surface landmarkSurface(vec3 p, float d, Landmark l) {
     Surface s;
-    s.normal = landmarkNormal(p, l);
+    s.normal = landmarkNormal(p, d, l);
     float ground = hills(l.centre);
     s.albedo = paletteColour(l.colour) * mix(0.6, 1.0, smoothstep(ground - 0.1, ground + 0.6, p.y)); // dusty foot
     // Undersides and the parts near the ground get less sky.
@@ -548,25 +587,30 @@ void main() {
     float tmax = min(tRing, 8.0 / max(pc.sun.w, 1e-5));
     if (rd.y > 0.0) tmax = min(tmax, max(LM_TOP - ro.y, 0.0) / rd.y);
 
-    Hit hit = march(ro, rd, tmax, pixelAngle);
+    // Landmarks are searched only as far as the haze lets them show (3 optical depths at eye level); they fade out
+    // completely before that range, so they never pop in.
+    float landmarkRange = min(3.0 / max(pc.sun.w * exp(-FOG_FALLOFF * ro.y), 1e-5), RING_RADIUS);
+    Hit hit = march(ro, rd, tmax, landmarkRange, pixelAngle);
     vec3 p = ro + rd * hit.t;
 
     // A ray that found nothing may still meet the mountains' skyline on the ring.
     vec3 q = ro + rd * tRing;
     vec2 ridge = skyline(q.xz);
     if (hit.kind == HIT_SKY && tRing < 1e8 && q.y < ridge.x && rd.y > -0.5) {
-        hit = Hit(HIT_MOUNTAIN, tRing);
+        hit = Hit(HIT_MOUNTAIN, tRing, 0.0);
         p = q;
     }
 
     // Every surface kind is shaded and the right one picked: llvmpipe executes all branches anyway.
     Landmark l = landmarkOf(cellOf(p.xz));
     Surface s = terrainSurface(p, pixelAngle * hit.t);
-    if (hit.kind == HIT_LANDMARK) s = landmarkSurface(p, l);
+    if (hit.kind == HIT_LANDMARK) s = landmarkSurface(p, hit.surface, l);
     if (hit.kind == HIT_MOUNTAIN) s = mountainSurface(p, rd, ridge);
-    float shadow = QUALITY >= 2u ? landmarkShadow(p + s.normal * 0.03, pc.sun.xyz, 40) : 1.0;
+    float shadow = QUALITY >= 2u ? landmarkShadow(p + s.normal * 0.03, pc.sun.xyz) : 1.0;
     vec3 col = light(s, rd, shadow);
-    col = mix(col, fogColour(rd), fogAmount(ro, rd, hit.t));
+    float fog = fogAmount(ro, rd, hit.t);
+    if (hit.kind == HIT_LANDMARK) fog = max(fog, smoothstep(0.7 * landmarkRange, landmarkRange, hit.t));
+    col = mix(col, fogColour(rd), fog);
     if (hit.kind == HIT_SKY) col = skyColour(ro, rd);
     imageStore(uFrame, ivec2(px), vec4(linearToSrgb(toneMap(col)), 1.0));
 }

@@ -39,6 +39,9 @@ struct RetrievalParams {
     // once, through their most recent member: an older twin would cover the same points with a larger recency
     // penalty, so greedy selection would never prefer it. This keeps dense revisits cheap.
     bool mergeTwins = true;
+    // Score every candidate exactly. Off (the default), a coarse pass on a 128-point subsample of the query picks
+    // a short list (the coarse greedy's picks and the best overlaps) for the exact greedy: much faster on big banks.
+    bool exhaustive = false;
 
     static RetrievalParams worldMem() { return {}; }
     static RetrievalParams matrixGame() {
