@@ -8,6 +8,8 @@ namespace mnemo::cli {
 
 // mnemo-cli run --engine ID (--camera-track FILE | --pattern P) [--size WxH] [--frames N] [--out DIR]
 //               [--seed S] [--param name=value]... [--realtime] [--fps F]
+//               [--memory on|off] [--retrieval worldmem|matrixgame] [--memory-policy P] [--memory-budget-mb N]
+//               [--memory-in FILE] [--memory-out FILE]
 int commandRun(const CliArgs &args) {
     world::WorldPipelineConfig config;
     config.moduleId = args.valueOr("engine", "reference-world");
@@ -37,6 +39,23 @@ int commandRun(const CliArgs &args) {
     }
     config.maxFrames = frames > 0 ? uint64_t(frames) : 0;
 
+    // Memory: on by default, as in the app.
+    config.memoryEnabled = args.valueOr("memory", "on") != "off";
+    const std::string retrieval = args.valueOr("retrieval", "worldmem");
+    if (retrieval == "matrixgame") {
+        config.retrieval = memory::RetrievalParams::matrixGame();
+    } else if (retrieval != "worldmem") {
+        return failWith("run", "--retrieval must be worldmem or matrixgame", 2);
+    }
+    if (const auto policy = args.value("memory-policy")) {
+        const auto p = memory::evictionPolicyFromName(*policy);
+        if (!p) return failWith("run", "--memory-policy must be keep-all, fifo or coverage", 2);
+        config.memoryConfig.policy = *p;
+    }
+    if (const auto mb = args.value("memory-budget-mb")) config.memoryConfig.byteBudget = size_t(std::atof(mb->c_str()) * 1048576.0);
+    config.memoryLoadPath = args.valueOr("memory-in", "");
+    const std::optional<std::string> memoryOut = args.value("memory-out");
+
     std::optional<std::string> outDir = args.value("out");
     if (outDir) {
         std::error_code ec;
@@ -59,7 +78,7 @@ int commandRun(const CliArgs &args) {
         return failWith("run", "no engine '" + config.moduleId + "' (loaded: " + (known.empty() ? "none" : known) +
                                    "; see mnemo-cli plugins)");
     }
-    WorldRunReport report = runWorld(*env, config, outDir);
+    WorldRunReport report = runWorld(*env, config, outDir, memoryOut);
     if (!report.ok) return failWith("run", report.error);
     if (outDir) {
         if (Status s = world::saveCameraTrack(report.camerasUsed, *outDir + "/cameras.json"); !s.ok()) {
@@ -71,6 +90,13 @@ int commandRun(const CliArgs &args) {
     out["size"] = std::to_string(config.width) + "x" + std::to_string(config.height);
     out["mode"] = config.fixedTimestep ? "fixed-timestep" : "realtime";
     if (outDir) out["out"] = *outDir;
+    if (config.memoryEnabled) {
+        out["memory_entries"] = report.memoryEntries;
+        out["retrieval"] = retrieval;
+        out["retrieval_ms_p50"] = report.stats.retrievalMsP50;
+        out["retrieval_ms_p95"] = report.stats.retrievalMsP95;
+        if (memoryOut) out["memory_out"] = *memoryOut;
+    }
     if (env->vulkan) out["device"] = env->vulkan->deviceInfo().name;
     std::cout << out.dump(2) << "\n";
     return 0;

@@ -23,10 +23,11 @@ bool parseParams(const std::vector<std::string> &items, modules::ParamValues &ou
 }
 
 WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config,
-                        const std::optional<std::string> &pngFolder) {
+                        const std::optional<std::string> &pngFolder, const std::optional<std::string> &memoryOut) {
     WorldRunReport report;
     world::WorldPipelineConfig cfg = config;
     cfg.record = true;
+    if (memoryOut) cfg.memorySavePath = *memoryOut; // saved by the engine thread when the run ends
     world::WorldPipeline pipeline(*env.registry);
     pipeline.start(cfg);
     // Time from the first step on: creating the module (shader compilation) is set-up, not per-frame cost.
@@ -79,6 +80,11 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
     }
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     report.stats = pipeline.stats();
+    if (const auto snapshot = pipeline.memorySnapshot()) report.memoryEntries = snapshot->entries.size();
+    if (memoryOut && !pipeline.warning().empty()) {
+        report.error = pipeline.warning();
+        return report;
+    }
     if (pipeline.state() == world::WorldPipeline::State::Failed) {
         report.error = pipeline.error();
         return report;

@@ -25,11 +25,14 @@ struct WorldRunReport {
     // Host time per frame outside the module and the consumer: input, cameras, queues, hand-over.
     double hostOverheadMsPerFrame = 0;
     world::WorldPipelineStats stats;
+    size_t memoryEntries = 0;
     world::CameraTrack camerasUsed;      // what the module reports it rendered
 };
 
+// `memoryOut`: save the memory bank there when the run ends.
 WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config,
-                        const std::optional<std::string> &pngFolder);
+                        const std::optional<std::string> &pngFolder,
+                        const std::optional<std::string> &memoryOut = std::nullopt);
 
 // Parses repeated "--param name=value" into values; an error names the bad item.
 bool parseParams(const std::vector<std::string> &items, modules::ParamValues &out, std::string &error);

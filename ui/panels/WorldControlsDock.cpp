@@ -4,6 +4,8 @@
 #include "../workspaces/WorldWorkspace.hpp"
 
 #include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -38,6 +40,7 @@ WorldControlsDock::WorldControlsDock(WorldWorkspace &world, QWidget *parent)
     m_note->setWordWrap(true);
     m_note->setObjectName("worldControlsNote");
     v->addWidget(m_note);
+    v->addWidget(makeMemoryControls());
     v->addStretch(1);
     setWidget(body);
 
@@ -88,6 +91,35 @@ void WorldControlsDock::onParamChanged(const QString &name, double value, bool l
     } else if (m_world.pipeline()) {
         m_world.pipeline()->setParam(name.toStdString(), value);
     }
+}
+
+QWidget *WorldControlsDock::makeMemoryControls() {
+    auto *box = new QGroupBox(tr("Memory retrieval"), this);
+    auto *form = new QFormLayout(box);
+    m_retrieval = new QComboBox(box);
+    m_retrieval->setObjectName("retrievalCombo");
+    m_retrieval->addItem(tr("WorldMem (greedy FOV overlap)"), "worldmem");
+    m_retrieval->addItem(tr("Matrix-Game 3.0 (frustum grid)"), "matrixgame");
+    m_retrieval->setToolTip(tr("How memory frames are chosen for the frame being generated"));
+    m_picks = new QSpinBox(box);
+    m_picks->setObjectName("retrievalPicks");
+    m_picks->setRange(1, 32);
+    m_picks->setValue(8);
+    m_picks->setToolTip(tr("WorldMem: how many memory frames the greedy selection may pick"));
+    form->addRow(tr("Algorithm"), m_retrieval);
+    form->addRow(tr("Picks (K)"), m_picks);
+    connect(m_retrieval, &QComboBox::currentIndexChanged, this, &WorldControlsDock::applyRetrieval);
+    connect(m_picks, &QSpinBox::valueChanged, this, &WorldControlsDock::applyRetrieval);
+    return box;
+}
+
+void WorldControlsDock::applyRetrieval() {
+    memory::RetrievalParams params = m_retrieval->currentData().toString() == "matrixgame"
+                                         ? memory::RetrievalParams::matrixGame()
+                                         : memory::RetrievalParams::worldMem();
+    params.k = uint32_t(m_picks->value());
+    m_picks->setEnabled(params.algorithm == memory::RetrievalAlgorithm::WorldMem);
+    m_world.setRetrieval(params);
 }
 
 void WorldControlsDock::togglePause() { m_pause->toggle(); }

@@ -30,6 +30,8 @@ private:
     void populate();
     void onModuleChosen(int index);
     void onParamChanged(const QString &name, double value, bool loadTime);
+    QWidget *makeMemoryControls();
+    void applyRetrieval();
 
     WorldWorkspace &m_world;
     QComboBox *m_modules;
@@ -37,6 +39,8 @@ private:
     QPushButton *m_pause;
     QSpinBox *m_seed;
     QLabel *m_note;
+    QComboBox *m_retrieval = nullptr;
+    QSpinBox *m_picks = nullptr;
 };
 
 } // namespace mnemo::ui

@@ -14,6 +14,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -95,6 +96,19 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenus() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Memory Bank..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Memory Bank"), {},
+                                                          tr("Memory banks (*.mnemo-memory *.sqlite);;All files (*)"));
+        if (!path.isEmpty()) m_world->openMemory(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save Memory Bank..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Memory Bank"), "memory.mnemo-memory",
+                                                          tr("Memory banks (*.mnemo-memory *.sqlite)"));
+        if (!path.isEmpty()) m_world->saveMemory(path);
+    });
+    save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setShortcutContext(Qt::ApplicationShortcut);

@@ -23,6 +23,10 @@ struct OverlayModel {
     double stepMsP50 = 0, stepMsP95 = 0;
     double latencyMsP50 = 0, latencyMsP95 = 0;
     uint64_t displayDropped = 0;
+    size_t memoryEntries = 0;
+    double retrievalMsP50 = 0, retrievalMsP95 = 0;
+    std::string retrievalName;
+    std::vector<std::string> memoryPicks; // "frame 1234  score 0.62  covers 41%" per pick of the newest step
     std::vector<float> stepMsHistory;    // oldest first
     std::vector<float> latencyMsHistory; // oldest first
     bool hasPose = false;

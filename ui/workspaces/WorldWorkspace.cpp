@@ -7,6 +7,8 @@
 #include "mnemo/core/Log.hpp"
 
 #include <QTimer>
+
+#include <cstdio>
 #include <QVBoxLayout>
 #include <QVulkanInstance>
 #include <QtConcurrent/QtConcurrentRun>
@@ -95,6 +97,9 @@ void WorldWorkspace::startWorld(const QString &moduleId, const modules::ParamVal
     config.moduleId = moduleId.toStdString();
     config.params = params;
     config.seed = m_config.seed ? m_config.seed : 1;
+    config.retrieval = m_config.retrieval;
+    config.memoryLoadPath = m_pendingMemoryLoad;
+    m_pendingMemoryLoad.clear();
     m_config = config;
     m_pipeline->start(config);
     log::info("world", "starting " + config.moduleId);
@@ -113,6 +118,20 @@ void WorldWorkspace::setPaused(bool paused) {
 void WorldWorkspace::resetWorld(quint64 seed) {
     m_config.seed = seed;
     if (m_pipeline) m_pipeline->requestReset(seed);
+}
+
+void WorldWorkspace::setRetrieval(const memory::RetrievalParams &params) {
+    m_config.retrieval = params;
+    if (m_pipeline) m_pipeline->setRetrievalParams(params);
+}
+
+void WorldWorkspace::saveMemory(const QString &path) {
+    if (m_pipeline) m_pipeline->requestMemorySave(path.toStdString());
+}
+
+void WorldWorkspace::openMemory(const QString &path) {
+    m_pendingMemoryLoad = path.toStdString();
+    startWorld(QString::fromStdString(m_config.moduleId), m_config.params);
 }
 
 void WorldWorkspace::sampleController() {
@@ -144,6 +163,19 @@ OverlayModel WorldWorkspace::describe() const {
     model.displayDropped = stats.displayDropped;
     model.stepMsHistory = stats.stepMsHistory;
     model.latencyMsHistory = stats.latencyMsHistory;
+    model.memoryEntries = stats.memoryEntries;
+    model.retrievalMsP50 = stats.retrievalMsP50;
+    model.retrievalMsP95 = stats.retrievalMsP95;
+    model.retrievalName = memory::retrievalAlgorithmName(m_config.retrieval.algorithm);
+    if (const auto snapshot = m_pipeline->memorySnapshot()) {
+        for (const auto &pick : snapshot->lastRetrieval.picks) {
+            if (model.memoryPicks.size() >= 4) break; // the Memory panel has the full list
+            char line[96];
+            std::snprintf(line, sizeof line, "frame %llu  score %.2f  covers %.0f%%",
+                          static_cast<unsigned long long>(pick.frameIndex), pick.score, pick.covered * 100.0f);
+            model.memoryPicks.push_back(line);
+        }
+    }
     if (const auto pose = m_pipeline->pose()) {
         model.hasPose = true;
         model.x = pose->x;

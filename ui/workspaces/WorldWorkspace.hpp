@@ -53,6 +53,12 @@ public slots:
     void startWorld(const QString &moduleId, const mnemo::modules::ParamValues &params);
     void setPaused(bool paused);
     void resetWorld(quint64 seed);
+    // Retrieval settings for the running world and the next ones.
+    void setRetrieval(const mnemo::memory::RetrievalParams &params);
+    // Saves the running world's memory bank (the engine thread writes it; the outcome is logged).
+    void saveMemory(const QString &path);
+    // Restarts the world from a saved memory bank.
+    void openMemory(const QString &path);
 
 signals:
     void captureChanged(bool capturing);
@@ -69,6 +75,7 @@ private:
     std::unique_ptr<world::WorldPipeline> m_pipeline;
     QFutureWatcher<modules::ModuleEnvironment *> m_envWatcher;
     world::WorldPipelineConfig m_config;
+    std::string m_pendingMemoryLoad; // used by the next startWorld()
     ControllerCapture *m_controller;
     QTimer *m_tickTimer;
     VulkanViewport *m_vulkanViewport = nullptr;

@@ -176,6 +176,17 @@ void WorldPipeline::fail(const std::string &message) {
     m_record->close();
 }
 
+void WorldPipeline::saveMemory(const std::string &path) {
+    if (!m_bank) return;
+    if (Status s = m_bank->save(path); !s.ok()) {
+        log::warning("world", s.message());
+        std::lock_guard lock(m_mutex);
+        m_warning = s.message();
+    } else {
+        log::info("world", "memory bank saved to " + path + " (" + std::to_string(m_bank->size()) + " entries)");
+    }
+}
+
 void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
     std::optional<uint64_t> reset;
     std::map<std::string, double> params;
@@ -189,15 +200,7 @@ void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
         retrieval.swap(m_pendingRetrieval);
     }
     if (retrieval) m_config.retrieval = *retrieval;
-    if (savePath && m_bank) {
-        if (Status s = m_bank->save(*savePath); !s.ok()) {
-            log::warning("world", s.message());
-            std::lock_guard lock(m_mutex);
-            m_warning = s.message();
-        } else {
-            log::info("world", "memory bank saved to " + *savePath + " (" + std::to_string(m_bank->size()) + " entries)");
-        }
-    }
+    if (savePath) saveMemory(*savePath);
     for (const auto &[name, value] : params) {
         if (Status s = instance.setParam(name, value); !s.ok()) {
             // A rejected parameter is the user's to fix, not a reason to stop the world.
@@ -365,6 +368,7 @@ void WorldPipeline::run() {
     }
     if (m_config.memoryEnabled && m_bank->size() > 0) publishSnapshot(true);
     applyCommands(instance); // a save requested at the very end still happens
+    if (!m_config.memorySavePath.empty()) saveMemory(m_config.memorySavePath);
     if (!m_stop) m_state = State::Finished;
     m_record->close(); // tells a draining consumer that nothing more will come
 }

@@ -181,17 +181,42 @@ vec2 landmarkCentre(ivec2 cell, uint h0, out bool present) {
     return c;
 }
 
+// A cell's landmark comes from three hashes: h0 places it, h1 = mix32(h0 ^ H1_KEY) picks kind, height, size and
+// colour, h2 = mix32(h1 ^ H2_KEY) its yaw.
+const uint H1_KEY = 0x68e31da4u;
+const uint H2_KEY = 0xb5297a4du;
+int landmarkShape(uint h1) { return int(h1 & 7u); } // SHAPE_COUNT == 8
+float landmarkHeight(uint h1) { return 2.0 + 5.0 * float((h1 >> 8) & 0xffu) / 255.0; } // top above y = 0
+float landmarkSize(uint h1) { return float((h1 >> 16) & 0xffu) / 255.0; }          // within the kind's range
+
+// Radius and top of a landmark's bounding cylinder, from its kind and size only, so the cell walk can skip rays
+// that pass a slim landmark or fly over a short one without building the whole shape. Each radius range bounds
+// the shape's extent in xz over its size range (see landmarkOf).
+vec2 landmarkBound(uint h1) {
+    int shape = landmarkShape(h1);
+    vec2 r = shape == 0 ? vec2(1.30, 2.07)  // orb: plinth diagonal
+           : shape == 1 ? vec2(0.85, 1.56)  // tower
+           : shape == 2 ? vec2(1.84, 2.54)  // ring
+           : shape == 3 ? vec2(0.60, 0.85)  // pillar: its ball
+           : shape == 4 ? vec2(1.20, 2.20)  // cone
+           : shape == 5 ? vec2(1.46, 2.24)  // arch
+           : shape == 6 ? vec2(1.56, 2.48)  // pyramid
+                        : vec2(0.64, 1.07); // obelisk
+    float h = landmarkHeight(h1);
+    return vec2(mix(r.x, r.y, landmarkSize(h1)) + 0.02, shape == 2 ? max(h, 2.7) : h);
+}
+
 Landmark landmarkOf(ivec2 cell) {
     uint h0 = cellHash(cell, gSaltLandmark);
-    uint h1 = mix32(h0 ^ 0x68e31da4u);
-    uint h2 = mix32(h1 ^ 0xb5297a4du);
+    uint h1 = mix32(h0 ^ H1_KEY);
+    uint h2 = mix32(h1 ^ H2_KEY);
     Landmark l;
     l.centre = landmarkCentre(cell, h0, l.present);
-    l.axis = normalize(vec2(h1 & 0xffu, (h1 >> 8) & 0xffu) - 127.5); // a yaw without trigonometry
-    int shape = int((h1 >> 16) % uint(SHAPE_COUNT));
-    l.colour = int((h1 >> 20) % uint(PALETTE_SIZE));
-    float h = 2.0 + 5.0 * float(h2 & 0xffu) / 255.0; // height above y = 0
-    float k = float((h2 >> 8) & 0xffu) / 255.0;      // size within the kind's range
+    l.axis = normalize(vec2(h2 & 0xffu, (h2 >> 8) & 0xffu) - 127.5); // a yaw without trigonometry
+    int shape = landmarkShape(h1);
+    l.colour = int((h1 >> 24) % uint(PALETTE_SIZE));
+    float h = landmarkHeight(h1);
+    float k = landmarkSize(h1);
 
     l.taper = 1.0;
     l.rounding = 0.05;
@@ -268,7 +293,7 @@ float landmarkSdf(vec3 p, Landmark l) {
 }
 
 // Distance in xz from the landmark's base section (for the ground's contact shadow).
-float landmarkFootprint(vec2 xz, Landmark l) {
+float landmarkBaseDistance(vec2 xz, Landmark l) {
     return roundedRect(landmarkLocal(vec3(xz.x, 0.0, xz.y), l).xz, l.body.xy, l.rounding);
 }
 
@@ -301,16 +326,21 @@ vec2 cylinderSpan(vec3 ro, vec3 rd, vec2 c, float R) {
 // cell where the walk stopped. Cells are left at their wall plus most of the margin: any neighbour's cylinder is at
 // least the margin beyond the wall.
 vec2 nextCylinder(vec3 ro, vec3 rd, inout float t, float tEnd, int maxCells, out ivec2 cell) {
-    const float R = LM_RADIUS + 0.02;
     vec2 span = vec2(1e9, -1e9);
     cell = ivec2(0);
     for (int i = 0; i < maxCells && t < tEnd; ++i) {
         vec3 p = ro + rd * t;
         cell = cellOf(p.xz);
+        uint h0 = cellHash(cell, gSaltLandmark);
         bool present;
-        vec2 c = landmarkCentre(cell, cellHash(cell, gSaltLandmark), present);
-        span = present ? cylinderSpan(ro, rd, c, R) : vec2(1e9, -1e9);
-        if (span.y > t) break;
+        vec2 c = landmarkCentre(cell, h0, present);
+        vec2 bound = landmarkBound(mix32(h0 ^ H1_KEY));
+        span = present ? cylinderSpan(ro, rd, c, bound.x) : vec2(1e9, -1e9);
+        // Only the part of the cylinder below the landmark's top counts.
+        float tTop = (bound.y - ro.y) / rd.y;
+        if (rd.y > 0.0) span.y = min(span.y, tTop);
+        if (rd.y < 0.0) span.x = max(span.x, tTop);
+        if (span.y > max(t, span.x)) break;
         t += cellExit(p, rd, cell) + 0.9 * LM_MARGIN;
     }
     return span;
@@ -348,7 +378,7 @@ float marchLandmarks(vec3 ro, vec3 rd, float tEnd, float pixelAngle, out float s
     for (int round = 0; round < rounds && t < tEnd; ++round) {
         ivec2 cell;
         vec2 span = nextCylinder(ro, rd, t, tEnd, cells, cell);
-        if (span.y <= t) break; // ran out of cells (or of distance) without meeting a cylinder
+        if (span.y <= max(t, span.x)) break; // ran out of cells (or of distance) without meeting a cylinder
         Landmark l = landmarkOf(cell);
         t = max(t, span.x);
         float tOut = min(span.y, tEnd);
@@ -390,7 +420,7 @@ float landmarkShadow(vec3 ro, vec3 l) {
     for (int round = 0; round < 2 && t < tEnd; ++round) {
         ivec2 cell;
         vec2 span = nextCylinder(ro, l, t, tEnd, 6, cell);
-        if (span.y <= t) break;
+        if (span.y <= max(t, span.x)) break;
         Landmark lm = landmarkOf(cell);
         t = max(t, span.x);
         for (int i = 0; i < 24 && t < span.y; ++i) {
@@ -416,19 +446,20 @@ float ringDistance(vec3 ro, vec3 rd) {
     return c < 0.0 ? (-b + s) / a : ((-b - s) / a > 0.0 ? (-b - s) / a : 1e9);
 }
 
-// Peak height at the point xz of the ring, ridged, with its slope along the ring (for a hint of relief).
-vec2 skyline(vec2 xz) {
+// The skyline at the point xz of the ring: peak height, slope along the ring (height per unit of `x`), and a
+// gully pattern for shading. x runs 0..48 around the circle.
+vec3 skyline(vec2 xz) {
     // Angle as a fraction of the circle without atan: the pseudo-angle is monotonic, which is all noise needs.
     vec2 d = xz / (abs(xz.x) + abs(xz.y));
     float turn = (xz.y >= 0.0 ? 1.0 - d.x : 3.0 + d.x) * 0.25; // 0..1 around the circle
     float x = turn * 48.0;
+    const float e = 0.05;
     float n1 = 1.0 - abs(ringNoise(x, 48.0, gSaltRidge));
+    float n1b = 1.0 - abs(ringNoise(x + e, 48.0, gSaltRidge));
     float n2 = ringNoise(x * 3.0, 144.0, gSaltRidge ^ 0x1b873593u);
-    float n3 = ringNoise(x * 9.0, 432.0, gSaltRidge ^ 0xcc9e2d51u);
-    float e = 0.004;
-    float n1b = 1.0 - abs(ringNoise(x + e * 48.0, 48.0, gSaltRidge));
-    float height = 22.0 + 55.0 * n1 * n1 + 9.0 * n2 + 3.0 * n3;
-    return vec2(height, 55.0 * (n1b * n1b - n1 * n1) / e);
+    float n3 = ringNoise(x * 11.0, 528.0, gSaltRidge ^ 0xcc9e2d51u);
+    float height = 12.0 + 38.0 * n1 * n1 + 6.0 * n2 + 2.0 * n3;
+    return vec3(height, 38.0 * (n1b * n1b - n1 * n1) / e, n3);
 }
 
 // ---- sky, fog and lighting (linear light; ~1 is a bright surface before tone mapping) ----
@@ -486,35 +517,34 @@ struct Surface {
     float gloss;     // strength of the sun highlight
 };
 
-Surface terrainSurface(vec3 p, float footprint) {
+Surface terrainSurface(vec3 p, float footprint, Landmark l) {
     vec2 xz = p.xz;
-    // The marched octaves plus two small ones for the normal; the small ones fade out below the pixel size so the
-    // distance does not shimmer.
+    // The marched octaves plus smaller ones for the normal and the texture; these fade out as they shrink below
+    // the pixel size, so the distance does not shimmer.
     vec3 a = noiseGrad(xz * (1.0 / 26.0), gSaltHillA);
     vec3 b = noiseGrad(xz * (1.0 / 11.0), gSaltHillB);
     vec3 c = vec3(0.0), d = vec3(0.0);
+    float e = 0.0;
     if (QUALITY > 0u) { // `fast` does without the small octaves
         c = (1.0 - smoothstep(1.0, 3.0, footprint)) * noiseGrad(xz * (1.0 / 3.1), gSaltDetail);
-        d = (1.0 - smoothstep(0.08, 0.3, footprint)) * noiseGrad(xz * (1.0 / 0.37), gSaltDetail ^ 0x5bd1e995u);
+        d = (1.0 - smoothstep(0.1, 0.35, footprint)) * noiseGrad(xz * (1.0 / 0.45), gSaltDetail ^ 0x5bd1e995u);
+        e = (1.0 - smoothstep(0.02, 0.07, footprint)) * noise(xz * (1.0 / 0.085), gSaltDetail ^ 0x2545f491u);
     }
-    vec2 grad = 0.40 / 26.0 * a.yz + 0.18 / 11.0 * b.yz + 0.07 / 3.1 * c.yz + 0.005 / 0.37 * d.yz;
+    vec2 grad = 0.40 / 26.0 * a.yz + 0.18 / 11.0 * b.yz + 0.07 / 3.1 * c.yz + 0.012 / 0.45 * d.yz;
     Surface s;
     s.normal = normalize(vec3(-grad.x, 1.0, -grad.y));
 
     // Lush grass in the hollows, drier and lighter on the crests, bare earth in patches and on slopes.
     float dryness = clamp(0.5 + 0.9 * a.x - 0.6 * b.x, 0.0, 1.0);
-    vec3 grass = mix(vec3(0.05, 0.16, 0.02), vec3(0.16, 0.22, 0.04), dryness);
-    vec3 earth = vec3(0.24, 0.17, 0.09);
-    s.albedo = mix(grass, earth, smoothstep(0.45, 0.9, 0.5 * c.x + 0.6 * dryness) * 0.7);
+    vec3 grass = mix(vec3(0.045, 0.15, 0.02), vec3(0.15, 0.20, 0.04), dryness);
+    vec3 earth = vec3(0.22, 0.16, 0.085);
+    s.albedo = mix(grass, earth, smoothstep(0.5, 0.95, 0.5 * c.x + 0.6 * dryness) * 0.75);
     s.albedo = mix(s.albedo, earth, smoothstep(0.08, 0.25, 1.0 - s.normal.y));
-    // Texture: grass tufts from the finest octave and a faint 4-unit tiling, so motion reads on flat ground.
-    vec2 tile = floor(xz * 0.25);
-    float checker = mod(tile.x + tile.y, 2.0) - 0.5;
-    s.albedo *= 1.0 + 0.35 * d.x + 0.10 * checker * (1.0 - smoothstep(0.4, 2.0, footprint));
+    // Texture: clumps (d) and blades (e) of grass, so that motion reads on flat ground.
+    s.albedo *= (1.0 + 0.25 * d.x) * (1.0 + 0.3 * e);
 
     // Landmarks darken the ground around their foot (own cell only; the margin keeps this seamless).
-    Landmark l = landmarkOf(cellOf(xz));
-    float near = l.present ? landmarkFootprint(xz, l) : 10.0;
+    float near = l.present ? landmarkBaseDistance(xz, l) : 10.0;
     s.occlusion = mix(0.45, 1.0, smoothstep(0.0, 1.6, near));
     s.gloss = 0.0;
     return s;
@@ -531,15 +561,18 @@ Surface landmarkSurface(vec3 p, float d, Landmark l) {
     return s;
 }
 
-Surface mountainSurface(vec3 p, vec3 rd, vec2 ridge) {
-    // Walls facing the origin, tilted back and turned by the ridge slope: enough relief for the sun to model.
+Surface mountainSurface(vec3 p, vec3 ridge) {
+    // The skyline is a wall facing the origin; tilting its normal back, turning it with the slope of the ridge
+    // and with a gully pattern gives the sun something to model.
     vec2 inward = -normalize(p.xz);
     vec2 along = vec2(-inward.y, inward.x);
+    float rise = clamp(p.y / ridge.x, 0.0, 1.0);
+    vec2 facing = inward * 0.7 + along * clamp(-0.02 * ridge.y + 0.5 * ridge.z, -0.8, 0.8);
     Surface s;
-    s.normal = normalize(vec3(inward * 0.8 + along * clamp(-ridge.y * 0.002, -0.6, 0.6), 0.6).xzy);
-    float snow = smoothstep(0.72, 0.8, p.y / ridge.x) * step(55.0, ridge.x);
-    s.albedo = mix(vec3(0.16, 0.16, 0.17), vec3(0.85, 0.88, 0.92), snow);
-    s.occlusion = 0.6 + 0.4 * p.y / ridge.x;
+    s.normal = normalize(vec3(facing.x, 0.45 + 0.35 * (1.0 - rise), facing.y));
+    float snow = smoothstep(0.80, 0.86, rise + 0.06 * ridge.z) * smoothstep(34.0, 44.0, ridge.x);
+    s.albedo = mix(vec3(0.10, 0.11, 0.13), vec3(0.80, 0.84, 0.90), snow);
+    s.occlusion = 0.55 + 0.45 * rise;
     s.gloss = 0.0;
     return s;
 }
@@ -595,7 +628,7 @@ void main() {
 
     // A ray that found nothing may still meet the mountains' skyline on the ring.
     vec3 q = ro + rd * tRing;
-    vec2 ridge = skyline(q.xz);
+    vec3 ridge = skyline(q.xz);
     if (hit.kind == HIT_SKY && tRing < 1e8 && q.y < ridge.x && rd.y > -0.5) {
         hit = Hit(HIT_MOUNTAIN, tRing, 0.0);
         p = q;
@@ -603,9 +636,9 @@ void main() {
 
     // Every surface kind is shaded and the right one picked: llvmpipe executes all branches anyway.
     Landmark l = landmarkOf(cellOf(p.xz));
-    Surface s = terrainSurface(p, pixelAngle * hit.t);
+    Surface s = terrainSurface(p, pixelAngle * hit.t, l);
     if (hit.kind == HIT_LANDMARK) s = landmarkSurface(p, hit.surface, l);
-    if (hit.kind == HIT_MOUNTAIN) s = mountainSurface(p, rd, ridge);
+    if (hit.kind == HIT_MOUNTAIN) s = mountainSurface(p, ridge);
     float shadow = QUALITY >= 2u ? landmarkShadow(p + s.normal * 0.03, pc.sun.xyz) : 1.0;
     vec3 col = light(s, rd, shadow);
     float fog = fogAmount(ro, rd, hit.t);

@@ -61,6 +61,7 @@ struct WorldPipelineConfig {
     memory::MemoryBankConfig memoryConfig;
     memory::RetrievalParams retrieval;
     std::string memoryLoadPath; // start from a saved bank (empty: start empty)
+    std::string memorySavePath; // save the bank here when the run ends (empty: don't)
 };
 
 struct WorldPipelineStats {
@@ -125,6 +126,7 @@ private:
                      std::vector<CameraPose> &poses);
     void applyCommands(modules::ModuleInstance &instance);
     void publishSnapshot(bool force);
+    void saveMemory(const std::string &path);
     void fail(const std::string &message);
 
     modules::ModuleRegistry &m_registry;
