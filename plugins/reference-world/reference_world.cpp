@@ -46,7 +46,7 @@ const mnemo_param_desc kParams[kParamCount] = {
      "Compass direction of the sun in degrees, turning right from the start view direction (+z)", MNEMO_PARAM_FLOAT,
      0.0, 360.0, 210.0, nullptr, 0, 0},
     {sizeof(mnemo_param_desc), "quality", "Quality",
-     "fast: 40 march steps, no fine ground detail; balanced: 72 steps; high: 120 steps and soft landmark shadows",
+     "fast: fewer march steps, no fine ground detail; balanced: the default; high: more steps, soft landmark shadows",
      MNEMO_PARAM_ENUM, 0.0, 2.0, 1.0, kQualityNames, kQualityLevels, 0},
     {sizeof(mnemo_param_desc), "landmark_spacing", "Landmark spacing",
      "Grid spacing of the landmarks in world units (one landmark per cell); changes the whole world layout",
@@ -71,11 +71,12 @@ const mnemo_module_info kInfo = {
 
 struct ModuleError {
     mnemo_status status;
+    bool vulkan; // a Vulkan call failed: the report names the module call it happened in
     char message[512];
 };
 
 [[noreturn]] __attribute__((format(printf, 2, 3))) void fail(mnemo_status status, const char *format, ...) {
-    ModuleError e{status, {}};
+    ModuleError e{status, false, {}};
     va_list args;
     va_start(args, format);
     std::vsnprintf(e.message, sizeof e.message, format, args);
@@ -95,7 +96,9 @@ const char *vkResultName(VkResult r) {
     case VK_ERROR_MEMORY_MAP_FAILED: return "VK_ERROR_MEMORY_MAP_FAILED";
     case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
     case VK_ERROR_FORMAT_NOT_SUPPORTED: return "VK_ERROR_FORMAT_NOT_SUPPORTED";
-    case VK_ERROR_INVALID_SHADER_NV: return "VK_ERROR_INVALID_SHADER_NV";
+    case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
+    case VK_ERROR_OUT_OF_POOL_MEMORY: return "VK_ERROR_OUT_OF_POOL_MEMORY";
+    case VK_ERROR_UNKNOWN: return "VK_ERROR_UNKNOWN";
     default: return "VkResult";
     }
 }
@@ -106,7 +109,9 @@ void check(VkResult r, const char *call) {
                                     ? MNEMO_ERR_OUT_OF_MEMORY
                                 : r == VK_TIMEOUT ? MNEMO_ERR_TIMEOUT
                                                   : MNEMO_ERR_DEVICE;
-    fail(status, "reference-world: %s failed: %s (%d)", call, vkResultName(r), int(r));
+    ModuleError e{status, true, {}};
+    std::snprintf(e.message, sizeof e.message, "%s failed: %s (%d)", call, vkResultName(r), int(r));
+    throw e;
 }
 
 // Runs one exported call: no exception may cross the C ABI.
@@ -119,7 +124,10 @@ template <typename F> mnemo_status guarded(mnemo_error *error, const char *call,
         body();
         return MNEMO_OK;
     } catch (const ModuleError &e) {
-        return report(e.status, e.message);
+        if (!e.vulkan) return report(e.status, e.message);
+        char message[512];
+        std::snprintf(message, sizeof message, "reference-world %s: %.400s", call, e.message);
+        return report(e.status, message);
     } catch (const std::bad_alloc &) {
         char message[128];
         std::snprintf(message, sizeof message, "reference-world: out of memory in %s", call);

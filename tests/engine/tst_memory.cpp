@@ -56,12 +56,21 @@ private slots:
         MemoryBank bank;
         bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
         const uint64_t behind = bank.add(1, 0, 1, camera(0, 0, 180), nullptr);
-        const auto r = retrieve(bank, {camera(0, -2.0f, 180)}, 10, RetrievalParams::worldMem());
+        const auto r = retrieve(bank, {camera(0, -2.0f, 180)}, 100, RetrievalParams::worldMem());
         QVERIFY(!r.picks.empty());
         QCOMPARE(r.picks[0].entryId, behind);
-        const auto mg = retrieve(bank, {camera(0, -2.0f, 180)}, 10, RetrievalParams::matrixGame());
+        const auto mg = retrieve(bank, {camera(0, -2.0f, 180)}, 100, RetrievalParams::matrixGame());
         QCOMPARE(mg.picks.size(), size_t(1));
         QCOMPARE(mg.picks[0].entryId, behind);
+    }
+
+    void theContextWindowIsNotMemory() {
+        MemoryBank bank;
+        const uint64_t old = bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
+        bank.add(95, 0, 95, camera(0, 0.1f, 0), nullptr); // just generated: the model's context, not memory
+        const auto r = retrieve(bank, {camera(0, 0.2f, 0)}, 100, RetrievalParams::worldMem());
+        QCOMPARE(r.picks.size(), size_t(1));
+        QCOMPARE(r.picks[0].entryId, old);
     }
 
     void nothingInViewMeansNoPicks() {
@@ -112,12 +121,12 @@ private slots:
     void recencyPenaltyPrefersTheNewerOfTwoEqualViews() {
         MemoryBank bank;
         bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
-        const uint64_t newer = bank.add(90, 0, 90, camera(0, 0, 0), nullptr);
+        const uint64_t newer = bank.add(60, 0, 60, camera(0, 0, 0), nullptr);
         RetrievalParams p = RetrievalParams::worldMem();
         p.mergeTwins = false;
         const auto r = retrieve(bank, {camera(0, 0.5f, 0)}, 100, p);
         QCOMPARE(r.picks[0].entryId, newer);
-        QVERIFY(r.picks[0].recencyPenalty < 0.2f * 0.2f);
+        QVERIFY(std::fabs(r.picks[0].recencyPenalty - 0.2f * 40.0f / 100.0f) < 1e-6f); // weight x age / now
         QCOMPARE(r.picks.size(), size_t(1)); // the older twin covers nothing new
     }
 
@@ -193,8 +202,8 @@ private slots:
         QCOMPARE(loaded->entries()[1].readCount, 1u);
         QCOMPARE(loaded->events().size(), bank.events().size());
         // Retrieval on the loaded bank gives the same answer.
-        const auto a = retrieve(bank, {camera(2, 0, 30)}, 10, RetrievalParams::worldMem());
-        const auto b = retrieve(loaded.value(), {camera(2, 0, 30)}, 10, RetrievalParams::worldMem());
+        const auto a = retrieve(bank, {camera(2, 0, 30)}, 100, RetrievalParams::worldMem());
+        const auto b = retrieve(loaded.value(), {camera(2, 0, 30)}, 100, RetrievalParams::worldMem());
         QCOMPARE(a.picks.front().entryId, b.picks.front().entryId);
     }
 
@@ -213,7 +222,7 @@ private slots:
         MemoryBank bank;
         const Frame f = flatFrame(10);
         for (int i = 0; i < 10; ++i) bank.add(uint64_t(i), 0, uint64_t(i), camera(0, float(i), 0), &f);
-        const auto r = retrieve(bank, {camera(0, 3, 0)}, 10, RetrievalParams::worldMem());
+        const auto r = retrieve(bank, {camera(0, 3, 0)}, 100, RetrievalParams::worldMem());
         const CameraFrame cam = camera(0, 3, 0);
         const auto snap = makeSnapshot(bank, 10, r, RetrievalParams::worldMem(), &cam);
         QCOMPARE(snap->entries.size(), size_t(10));

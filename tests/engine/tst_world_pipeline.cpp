@@ -157,6 +157,7 @@ private slots:
         WorldPipeline p(*m_env->registry);
         WorldPipelineConfig c;
         c.moduleId = "memory-probe";
+        c.retrieval.excludeRecentFrames = 4; // a short run: let recent frames count as memory
         c.width = 16;
         c.height = 16;
         c.fixedTimestep = true;

@@ -2,6 +2,7 @@
 
 #include "EngineDock.hpp"
 #include "LogDock.hpp"
+#include "../panels/MemoryPanel.hpp"
 #include "../panels/PluginsDock.hpp"
 #include "../panels/WorldControlsDock.hpp"
 #include "../workspaces/ComingNextPanel.hpp"
@@ -90,6 +91,21 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::BottomDockWidgetArea, m_pluginsDock);
     tabifyDockWidget(m_logDock, m_pluginsDock);
     m_logDock->raise();
+    m_memoryPanel = new MemoryPanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_memoryPanel);
+    tabifyDockWidget(m_engineDock, m_memoryPanel);
+    m_memoryPanel->raise();
+    // The engine publishes a memory snapshot at most ten times a second; hand the newest to the panel.
+    auto *memoryTimer = new QTimer(this);
+    connect(memoryTimer, &QTimer::timeout, this, [this] {
+        if (!m_world->pipeline()) return;
+        auto snapshot = m_world->pipeline()->memorySnapshot();
+        if (snapshot && snapshot != m_lastSnapshot) {
+            m_lastSnapshot = snapshot;
+            m_memoryPanel->setSnapshot(snapshot);
+        }
+    });
+    memoryTimer->start(100);
     resizeDocks({m_logDock}, {150}, Qt::Vertical);
     resizeDocks({m_controlsDock}, {330}, Qt::Horizontal);
 }
@@ -136,6 +152,9 @@ void MainWindow::createMenus() {
     QAction *controls = m_controlsDock->toggleViewAction();
     controls->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
     view->addAction(controls);
+    QAction *memory = m_memoryPanel->toggleViewAction();
+    memory->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    view->addAction(memory);
     QAction *plugins = m_pluginsDock->toggleViewAction();
     plugins->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     view->addAction(plugins);
@@ -202,10 +221,12 @@ void MainWindow::setWorkspace(Workspace workspace) {
 void MainWindow::resetLayout() {
     restoreState(m_defaultState);
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_engineDock), static_cast<QDockWidget *>(m_logDock),
-                              static_cast<QDockWidget *>(m_controlsDock), static_cast<QDockWidget *>(m_pluginsDock)}) {
+                              static_cast<QDockWidget *>(m_controlsDock), static_cast<QDockWidget *>(m_pluginsDock),
+                              static_cast<QDockWidget *>(m_memoryPanel)}) {
         dock->show();
     }
     m_logDock->raise();
+    m_memoryPanel->raise();
 }
 
 void MainWindow::showAbout() {

@@ -2,7 +2,11 @@
 // Mnemo's main window: the workspace switcher (World, Edit, Inspect), dockable panels, menus with shortcuts,
 // a status bar, and window/dock state persisted with QSettings.
 
+#include "mnemo/memory/MemorySnapshot.hpp"
+
 #include <QMainWindow>
+
+#include <memory>
 
 class QVulkanInstance;
 class QStackedWidget;
@@ -17,6 +21,7 @@ class EngineDock;
 class LogDock;
 class PluginsDock;
 class WorldControlsDock;
+class MemoryPanel;
 
 enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
 
@@ -33,6 +38,7 @@ public:
     LogDock *logDock() const { return m_logDock; }
     PluginsDock *pluginsDock() const { return m_pluginsDock; }
     WorldControlsDock *controlsDock() const { return m_controlsDock; }
+    MemoryPanel *memoryPanel() const { return m_memoryPanel; }
 
 public slots:
     void setWorkspace(mnemo::ui::Workspace workspace);
@@ -62,10 +68,12 @@ private:
     LogDock *m_logDock = nullptr;
     PluginsDock *m_pluginsDock = nullptr;
     WorldControlsDock *m_controlsDock = nullptr;
+    MemoryPanel *m_memoryPanel = nullptr;
     QLabel *m_controlIndicator = nullptr;
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_fpsLabel = nullptr;
     QByteArray m_defaultState;
+    std::shared_ptr<const memory::MemorySnapshot> m_lastSnapshot;
     uint64_t m_lastPresented = 0;
 };
 

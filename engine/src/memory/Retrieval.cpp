@@ -166,6 +166,7 @@ std::vector<Candidate> gatherCandidates(const MemoryBank &bank, const Vec3 &cent
     std::vector<const TwinGroup *> groups;
     bank.groupsNear(centre[0], centre[2], radius + params.farPlane, groups);
     expanded.clear();
+    expanded.reserve(params.mergeTwins ? groups.size() : bank.size()); // candidates point into it: no reallocation
     if (!params.mergeTwins) {
         for (const TwinGroup *g : groups) {
             for (uint64_t id : g->members) expanded.push_back(MemoryBank::recordOf(*bank.find(id)));
@@ -194,7 +195,21 @@ std::vector<Candidate> gatherCandidates(const MemoryBank &bank, const Vec3 &cent
         out.push_back({e, frustumFromRecord(*e, params, tanX, tanY), params.recencyWeight * age * invNow});
     };
     if (params.mergeTwins) {
-        for (const TwinGroup *g : groups) consider(&g->latest);
+        for (const TwinGroup *g : groups) {
+            if (!params.excludeRecentFrames || g->latest.frameIndex + params.excludeRecentFrames <= nowFrame) {
+                consider(&g->latest);
+                continue;
+            }
+            // The representative is still context: the group's newest member that is not stands in for it.
+            for (auto id = g->members.rbegin(); id != g->members.rend(); ++id) {
+                const MemoryEntry *m = bank.find(*id);
+                if (m && m->frameIndex + params.excludeRecentFrames <= nowFrame) {
+                    expanded.push_back(MemoryBank::recordOf(*m));
+                    break;
+                }
+            }
+        }
+        for (const IndexRecord &r : expanded) consider(&r);
     } else {
         for (const IndexRecord &r : expanded) consider(&r);
     }

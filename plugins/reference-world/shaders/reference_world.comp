@@ -7,16 +7,18 @@
  * revisited), a ring of hazy mountains on the horizon, sky with clouds and sun. Every frame is a pure function of
  * (seed, parameters, camera, frame size).
  *
- * Written for lavapipe (llvmpipe) first: it runs 8 pixels per SIMD vector and does not branch on `if` — both sides
- * of every condition execute under a lane mask; only loops end early, once all 8 lanes are done. So the cost is
- * (straight-line shading code) + (steps of the slowest lane in the group) x (work per step). Hence:
- *  - one short march loop: per step two noise octaves for the ground and one landmark SDF (a single parametric
- *    shape, not a switch over shapes, which would evaluate every case);
- *  - big steps: analytic bounds above the hills, exact entry distances into each landmark's bounding cylinder, and
- *    steps to the next cell wall when the ray misses the landmark of the current cell (landmarks keep a margin to
- *    their cell walls, so no neighbour can be skipped);
- *  - the distant mountains are a skyline on a ring, intersected analytically once per pixel instead of marched;
- *  - pow() and trigonometry avoided in the per-pixel path.
+ * Written for lavapipe (llvmpipe) first. It runs 8 pixels per SIMD vector and does not branch on `if`: both sides
+ * of every condition execute under a lane mask, and a loop runs until its slowest lane is done. So the cost is
+ * (all straight-line code, taken or not) + (iterations of the slowest lane) x (loop body). Hence:
+ *  - two march loops, each with a small body: the hills (two noise octaves per step) and the landmarks;
+ *  - landmarks are found by walking the grid cells along the ray (one hash per cell) to the next bounding
+ *    cylinder, entered analytically; only inside it is the SDF evaluated, and the SDF is one parametric shape for
+ *    all eight kinds (a switch over shapes would evaluate every case). Each landmark keeps a margin to its cell's
+ *    walls, so stepping from wall to wall never skips a neighbour;
+ *  - analytic bounds instead of steps where possible: nothing to find above the hill tops or the tallest landmark,
+ *    and the distant mountains are a skyline on a ring, intersected once per pixel instead of marched;
+ *  - the quality level is a specialization constant, so a level's pipeline holds only the code it runs;
+ *  - no pow() or trigonometry per pixel.
  * Lighting is linear; the result is tone-mapped and sRGB-encoded into an RGBA8 UNORM image.
  */
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
@@ -40,14 +42,14 @@ layout(push_constant) uniform Push {
 
 // ---- scene constants ----
 const float HILL_TOP = 0.60;    // hills are 0.40*n1 + 0.18*n2 with |n| <= 1, so they never rise above this
-const float HILL_SLOPE = 0.12;  // max |grad hills|: 0.109 measured over 36M samples of this noise
+const float HILL_SLOPE = 0.12;  // bound on |grad hills|: the largest of 36M samples of this noise was 0.109
 const float LM_BASE = -1.0;     // landmarks start below the lowest ground so they always look planted
 const float LM_TOP = 7.4;       // above every landmark
 const float LM_RADIUS = 2.6;    // every landmark fits in this vertical cylinder around its centre
 const float LM_MARGIN = 1.5;    // the cylinder keeps this gap to its cell's walls
 const float CLEAR_RADIUS = 6.0; // no landmark near the origin, where every walk starts
 const float RING_RADIUS = 420.0; // the mountain skyline stands on this circle around the origin
-const float FOG_FALLOFF = 0.06; // fog density halves every ~11.5 units of height: far peaks stay visible
+const float FOG_FALLOFF = 0.10; // fog density halves every ~7 units of height: landmark tops and peaks stay clear
 const float CLOUD_HEIGHT = 220.0;
 const float NONE = 1e5;         // "no such surface" distance for disabled landmark parts
 
@@ -57,6 +59,7 @@ const int HIT_LANDMARK = 2;
 const int HIT_MOUNTAIN = 3;
 
 const int SHAPE_COUNT = 8;
+const int LANDMARK_CELLS = QUALITY == 0u ? 12 : (QUALITY == 1u ? 16 : 24); // cells one walk may cross
 const int PALETTE_SIZE = 10;
 
 // Saturated hues that stay distinct from each other and from grass, sky and haze (linear RGB). A chain of selects:
@@ -185,7 +188,7 @@ vec2 landmarkCentre(ivec2 cell, uint h0, out bool present) {
 // colour, h2 = mix32(h1 ^ H2_KEY) its yaw.
 const uint H1_KEY = 0x68e31da4u;
 const uint H2_KEY = 0xb5297a4du;
-int landmarkShape(uint h1) { return int(h1 & 7u); } // SHAPE_COUNT == 8
+int landmarkShape(uint h1) { return int(h1 % uint(SHAPE_COUNT)); }
 float landmarkHeight(uint h1) { return 2.0 + 5.0 * float((h1 >> 8) & 0xffu) / 255.0; } // top above y = 0
 float landmarkSize(uint h1) { return float((h1 >> 16) & 0xffu) / 255.0; }          // within the kind's range
 
@@ -370,7 +373,7 @@ float marchHills(vec3 ro, vec3 rd, float tmax, int maxSteps, float pixelAngle) {
 // cells (cheap: one hash each) to the next cylinder, then sphere-trace that one landmark through it.
 float marchLandmarks(vec3 ro, vec3 rd, float tEnd, float pixelAngle, out float surface) {
     const int rounds = QUALITY == 0u ? 2 : (QUALITY == 1u ? 3 : 4);
-    const int cells = QUALITY == 0u ? 12 : (QUALITY == 1u ? 16 : 24);
+    const int cells = LANDMARK_CELLS;
     const int sdfSteps = QUALITY == 0u ? 16 : (QUALITY == 1u ? 24 : 40);
     float t = ro.y <= LM_TOP ? 0.0 : (rd.y < 0.0 ? (ro.y - LM_TOP) / -rd.y : tEnd);
     if (rd.y > 0.0) tEnd = min(tEnd, (LM_TOP - ro.y) / rd.y);
@@ -384,6 +387,7 @@ float marchLandmarks(vec3 ro, vec3 rd, float tEnd, float pixelAngle, out float s
         float tOut = min(span.y, tEnd);
         for (int i = 0; i < sdfSteps && t < tOut; ++i) {
             float d = landmarkSdf(ro + rd * t, l);
+            if (t == 0.0 && d < 0.0) break; // the camera is inside this landmark: look out through it
             if (d < 0.5 * pixelAngle * t + 0.001) {
                 surface = d;
                 return t;
@@ -457,7 +461,7 @@ vec3 skyline(vec2 xz) {
     float n1 = 1.0 - abs(ringNoise(x, 48.0, gSaltRidge));
     float n1b = 1.0 - abs(ringNoise(x + e, 48.0, gSaltRidge));
     float n2 = ringNoise(x * 3.0, 144.0, gSaltRidge ^ 0x1b873593u);
-    float n3 = ringNoise(x * 11.0, 528.0, gSaltRidge ^ 0xcc9e2d51u);
+    float n3 = QUALITY > 0u ? ringNoise(x * 11.0, 528.0, gSaltRidge ^ 0xcc9e2d51u) : 0.0; // `fast`: smoother
     float height = 12.0 + 38.0 * n1 * n1 + 6.0 * n2 + 2.0 * n3;
     return vec3(height, 38.0 * (n1b * n1b - n1 * n1) / e, n3);
 }
@@ -487,8 +491,8 @@ vec3 skyColour(vec3 ro, vec3 rd) {
     col += vec3(1.0, 0.8, 0.55) * 0.3 * pow8(mu8);
     // Clouds on a plane high above: three octaves of noise, fading into the haze towards the horizon.
     vec2 uv = (ro.xz + rd.xz * ((CLOUD_HEIGHT - ro.y) / max(rd.y, 0.01))) * (1.0 / 260.0);
-    float n = 0.58 * noise(uv, gSaltCloud) + 0.29 * noise(uv * 2.1 + 3.7, gSaltCloud ^ 1u) +
-              0.15 * noise(uv * 4.7 + 1.3, gSaltCloud ^ 2u);
+    float n = 0.58 * noise(uv, gSaltCloud) + 0.29 * noise(uv * 2.1 + 3.7, gSaltCloud ^ 1u);
+    if (QUALITY > 0u) n += 0.15 * noise(uv * 4.7 + 1.3, gSaltCloud ^ 2u); // `fast`: softer clouds
     float cover = smoothstep(0.02, 0.5, n) * smoothstep(0.01, 0.22, rd.y);
     vec3 cloud = mix(vec3(0.90, 0.92, 0.96), vec3(0.50, 0.55, 0.64), smoothstep(0.25, 0.75, n));
     cloud += vec3(0.4, 0.3, 0.18) * 0.6 * mu8;
@@ -527,8 +531,11 @@ Surface terrainSurface(vec3 p, float footprint, Landmark l) {
     float e = 0.0;
     if (QUALITY > 0u) { // `fast` does without the small octaves
         c = (1.0 - smoothstep(1.0, 3.0, footprint)) * noiseGrad(xz * (1.0 / 3.1), gSaltDetail);
-        d = (1.0 - smoothstep(0.1, 0.35, footprint)) * noiseGrad(xz * (1.0 / 0.45), gSaltDetail ^ 0x5bd1e995u);
-        e = (1.0 - smoothstep(0.02, 0.07, footprint)) * noise(xz * (1.0 / 0.085), gSaltDetail ^ 0x2545f491u);
+        // The small octaves run on rotated axes so that their lattices do not line up into visible squares.
+        vec2 r = mat2(0.8, 0.6, -0.6, 0.8) * xz;
+        d = (1.0 - smoothstep(0.1, 0.35, footprint)) * noiseGrad(r * (1.0 / 0.45), gSaltDetail ^ 0x5bd1e995u);
+        d.yz = d.yz * mat2(0.8, 0.6, -0.6, 0.8); // gradient back to world axes
+        e = (1.0 - smoothstep(0.02, 0.07, footprint)) * noise(r.yx * (1.0 / 0.085), gSaltDetail ^ 0x2545f491u);
     }
     vec2 grad = 0.40 / 26.0 * a.yz + 0.18 / 11.0 * b.yz + 0.07 / 3.1 * c.yz + 0.012 / 0.45 * d.yz;
     Surface s;
@@ -541,7 +548,7 @@ Surface terrainSurface(vec3 p, float footprint, Landmark l) {
     s.albedo = mix(grass, earth, smoothstep(0.5, 0.95, 0.5 * c.x + 0.6 * dryness) * 0.75);
     s.albedo = mix(s.albedo, earth, smoothstep(0.08, 0.25, 1.0 - s.normal.y));
     // Texture: clumps (d) and blades (e) of grass, so that motion reads on flat ground.
-    s.albedo *= (1.0 + 0.25 * d.x) * (1.0 + 0.3 * e);
+    s.albedo *= (1.0 + 0.25 * d.x) * (1.0 + 0.2 * e);
 
     // Landmarks darken the ground around their foot (own cell only; the margin keeps this seamless).
     float near = l.present ? landmarkBaseDistance(xz, l) : 10.0;
@@ -571,7 +578,7 @@ Surface mountainSurface(vec3 p, vec3 ridge) {
     Surface s;
     s.normal = normalize(vec3(facing.x, 0.45 + 0.35 * (1.0 - rise), facing.y));
     float snow = smoothstep(0.80, 0.86, rise + 0.06 * ridge.z) * smoothstep(34.0, 44.0, ridge.x);
-    s.albedo = mix(vec3(0.10, 0.11, 0.13), vec3(0.80, 0.84, 0.90), snow);
+    s.albedo = mix(vec3(0.09, 0.10, 0.12), vec3(0.62, 0.66, 0.72), snow);
     s.occlusion = 0.55 + 0.45 * rise;
     s.gloss = 0.0;
     return s;
@@ -613,16 +620,17 @@ void main() {
     vec3 ro = pc.camPos.xyz;
     float pixelAngle = 1.0 / min(pc.intrinsics.x, pc.intrinsics.y);
 
-
     // Where the ray can stop looking: at the mountain ring, where fog hides everything (~8 optical depths), or,
     // heading up, once it clears the tallest landmark.
     float tRing = ringDistance(ro, rd);
     float tmax = min(tRing, 8.0 / max(pc.sun.w, 1e-5));
     if (rd.y > 0.0) tmax = min(tmax, max(LM_TOP - ro.y, 0.0) / rd.y);
 
-    // Landmarks are searched only as far as the haze lets them show (3 optical depths at eye level); they fade out
-    // completely before that range, so they never pop in.
-    float landmarkRange = min(3.0 / max(pc.sun.w * exp(-FOG_FALLOFF * ro.y), 1e-5), RING_RADIUS);
+    // Landmarks are searched only as far as the haze lets them show (3 optical depths at eye level) and the cell
+    // walk reaches (a diagonal ray crosses up to sqrt(2) cells per spacing). They fade out completely before that
+    // range, so they never pop in.
+    float landmarkRange = min(3.0 / max(pc.sun.w * exp(-FOG_FALLOFF * ro.y), 1e-5),
+                              float(LANDMARK_CELLS - 2) * pc.world.x * 0.7071);
     Hit hit = march(ro, rd, tmax, landmarkRange, pixelAngle);
     vec3 p = ro + rd * hit.t;
 
@@ -642,6 +650,9 @@ void main() {
     float shadow = QUALITY >= 2u ? landmarkShadow(p + s.normal * 0.03, pc.sun.xyz) : 1.0;
     vec3 col = light(s, rd, shadow);
     float fog = fogAmount(ro, rd, hit.t);
+    // Artistic licence: the mountains get a thinner haze, so that their bodies read as blue silhouettes rather than
+    // only their snow floating above the horizon.
+    if (hit.kind == HIT_MOUNTAIN) fog = 1.0 - sqrt(1.0 - fog);
     if (hit.kind == HIT_LANDMARK) fog = max(fog, smoothstep(0.7 * landmarkRange, landmarkRange, hit.t));
     col = mix(col, fogColour(rd), fog);
     if (hit.kind == HIT_SKY) col = skyColour(ro, rd);

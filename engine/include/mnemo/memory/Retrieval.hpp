@@ -33,8 +33,9 @@ struct RetrievalParams {
     uint32_t k = 8;             // WorldMem: picks
     float recencyWeight = 0.2f; // WorldMem: penalty weight x (now - t) / now
     uint64_t seed = 1;
-    // Entries of the last `excludeRecentFrames` frames are not candidates (a model already has them as context).
-    uint64_t excludeRecentFrames = 0;
+    // The last `excludeRecentFrames` frames are not candidates: a model already has them as its context window, and
+    // the frame just generated would otherwise always win (it sees almost exactly what the next one will).
+    uint64_t excludeRecentFrames = 30;
     // Candidates with near-identical poses (same 1-unit ground cell, 10-degree heading and pitch bins) are scored
     // once, through their most recent member: an older twin would cover the same points with a larger recency
     // penalty, so greedy selection would never prefer it. This keeps dense revisits cheap.

@@ -1,0 +1,143 @@
+#pragma once
+// Top-down map of the memory bank: the trajectory, every entry as a view cone (clustered in screen space when they
+// would overlap), the sample points of the last retrieval, the picks with their thumbnails and scores, and the
+// current camera. North (+z) is up and +x is to the LEFT, so a camera turning right (positive yaw, towards -x) turns
+// clockwise on the map, as it does in the viewport.
+//
+// The screen layout (entry positions, glyphs, a grid of the visible entries) is cached until the snapshot, the view or
+// the size changes, so hovering over 10k entries looks at a few grid cells, not at the whole bank.
+
+#include "mnemo/memory/MemorySnapshot.hpp"
+
+#include <QHash>
+#include <QImage>
+#include <QPixmap>
+#include <QStringList>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace mnemo::ui {
+
+class MemoryMapView : public QWidget {
+    Q_OBJECT
+public:
+    explicit MemoryMapView(QWidget *parent = nullptr);
+
+    void setSnapshot(std::shared_ptr<const memory::MemorySnapshot> snapshot); // cheap: the layout is rebuilt lazily
+    const memory::MemorySnapshot *snapshot() const { return m_snapshot.get(); }
+
+    // Widget coordinates of an entry's position; nullopt when the id is not in the snapshot.
+    std::optional<QPointF> screenPosition(quint64 entryId) const;
+    // The entry nearest to `pos` within a few pixels (visible entries only).
+    std::optional<quint64> entryAt(QPointF pos) const;
+    QPointF worldToScreen(double x, double z) const;
+    QPointF screenToWorld(QPointF pos) const; // returns (x, z)
+
+    double scale() const; // pixels per world unit
+    void zoomAt(QPointF anchor, double factor);
+    void resetView(); // back to the auto-fit (double-click)
+    bool autoFit() const { return m_autoFit; }
+
+    void setSelectedEntry(std::optional<quint64> entryId);
+    std::optional<quint64> selectedEntry() const { return m_selected; }
+    std::optional<quint64> hoveredEntry() const;
+
+    int drawnConeCount() const { return m_drawnCones; }       // glyphs drawn by the last paint
+    int drawnClusterCount() const { return m_drawnClusters; } // of which stand for more than one entry
+
+    // Shared with the timeline so both read the same age scale: t = 0 oldest (cool, dark) .. 1 newest (warm).
+    static QColor ageColor(double t);
+    // Where `step` lies between the oldest entry's write step (0) and the snapshot's step (1).
+    static double ageFraction(const memory::MemorySnapshot &snapshot, uint64_t step);
+    // Distinct colours for retrieval picks, by pick index.
+    static QColor pickColor(int pick);
+    // A QImage of an entry's RGBA8 thumbnail, cached per id (null image when the entry has none).
+    QImage thumbnail(const memory::MemorySnapshot::Entry &entry) const;
+
+signals:
+    void entryActivated(quint64 entryId); // a click on an entry
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+
+private:
+    // One cone on screen: a single entry, or the entries binned into one grid cell.
+    struct Glyph {
+        QPointF pos;
+        QPointF dir;      // unit heading on screen
+        float spread = 0; // extra half-angle (radians) for a cluster's heading spread
+        int count = 1;
+        float age = 0; // 0 oldest .. 1 newest
+        float readFraction = 0;
+    };
+    struct Layout {
+        bool valid = false;
+        bool clustered = false;
+        std::vector<QPointF> screen; // per entry index
+        std::vector<Glyph> glyphs;
+        std::vector<int> glyphOf;   // per entry index: its glyph, or -1 when off screen
+        int cols = 0, rows = 0;     // the screen grid, kCell pixels a cell: clustering and hover lookups
+        std::vector<int> cellStart; // cols * rows + 1 offsets into cellItems
+        std::vector<int> cellItems; // indices of the visible entries, grouped by cell
+        int visible = 0;
+    };
+
+    void invalidateLayout();
+    void updateFitBounds();
+    void followCamera();
+    void ensureLayout() const;
+    void binVisible(Layout &layout) const;
+    void buildGlyphs(Layout &layout) const;
+    std::optional<int> nearestIndex(QPointF pos, double radius) const;
+    int indexOf(quint64 entryId) const;
+    QPointF headingOnScreen(float yawDeg) const;
+    bool cameraPose(QPointF &pos, QPointF &dir) const;
+
+    void renderBase();
+    void paintGrid(QPainter &p) const;
+    void paintSamples(QPainter &p) const;
+    void paintTrajectory(QPainter &p) const;
+    void paintCones(QPainter &p);
+    void paintPicks(QPainter &p) const;
+    void paintCamera(QPainter &p) const;
+    void paintSelection(QPainter &p) const;
+    void paintLegend(QPainter &p) const;
+    void paintStatus(QPainter &p) const;
+    void paintHover(QPainter &p) const;
+    QStringList describe(int index) const;
+    void paintEmpty(QPainter &p) const;
+
+    std::shared_ptr<const memory::MemorySnapshot> m_snapshot;
+    QRectF m_fitBounds; // world (x, z) bounds the auto-fit shows; grows, shrinks only on big changes
+    bool m_autoFit = true;
+    QPointF m_center;      // world (x, z) at the widget centre when not auto-fitting
+    double m_scale = 10.0; // pixels per world unit when not auto-fitting
+    bool m_cameraWasVisible = true;
+    std::optional<quint64> m_selected;
+    std::optional<QPointF> m_hoverPos;
+    std::optional<QPointF> m_pressPos;
+    QPointF m_lastDragPos;
+    bool m_dragging = false;
+    int m_drawnCones = 0;
+    int m_drawnClusters = 0;
+    mutable Layout m_layout;
+    QPixmap m_base; // everything but the overlays, so hovering does not redraw 10k cones
+    bool m_baseValid = false;
+    struct CachedThumb {
+        const void *data = nullptr;
+        QImage image;
+    };
+    mutable QHash<quint64, CachedThumb> m_thumbs;
+};
+
+} // namespace mnemo::ui
