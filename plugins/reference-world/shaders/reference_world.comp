@@ -470,7 +470,7 @@ vec3 skyline(vec2 xz) {
 
 const vec3 SUN_COLOUR = vec3(1.0, 0.90, 0.76) * 1.9;
 const vec3 ZENITH = vec3(0.035, 0.11, 0.34);
-const vec3 HORIZON = vec3(0.40, 0.50, 0.62);
+const vec3 HORIZON = vec3(0.34, 0.45, 0.60);
 
 float pow8(float x) {
     x *= x;
@@ -656,5 +656,7 @@ void main() {
     if (hit.kind == HIT_LANDMARK) fog = max(fog, smoothstep(0.7 * landmarkRange, landmarkRange, hit.t));
     col = mix(col, fogColour(rd), fog);
     if (hit.kind == HIT_SKY) col = skyColour(ro, rd);
+    // A little extra saturation makes up for what the tone curve and the haze take away.
+    col = max(mix(vec3(dot(col, vec3(0.2126, 0.7152, 0.0722))), col, 1.12), 0.0);
     imageStore(uFrame, ivec2(px), vec4(linearToSrgb(toneMap(col)), 1.0));
 }
