@@ -74,18 +74,35 @@ struct PointsSoA {
     size_t size() const { return x.size(); }
 };
 
-// Branch-free count of the points a frustum sees (the hot loop of both algorithms).
-uint32_t countVisible(const Frustum &f, const PointsSoA &p) {
-    uint32_t count = 0;
-    const size_t n = p.size();
+// The hot loop of both algorithms: one byte per point (1 = the frustum sees it) for points [0, n). Branch-free over
+// separate coordinate arrays, so the compiler vectorises it; callers count or pack the bytes.
+// (__restrict: a uint8_t store may alias anything, which would otherwise stop the vectoriser.)
+inline void visibleFlags(const Frustum &f, const PointsSoA &p, size_t n, uint8_t *__restrict out) {
+    const float *__restrict px = p.x.data();
+    const float *__restrict py = p.y.data();
+    const float *__restrict pz = p.z.data();
+    const Frustum c = f; // a local copy: its fields cannot change under the stores either
     for (size_t i = 0; i < n; ++i) {
-        const float dx = p.x[i] - f.origin[0], dy = p.y[i] - f.origin[1], dz = p.z[i] - f.origin[2];
-        const float z = f.forward[0] * dx + f.forward[1] * dy + f.forward[2] * dz;
-        const float x = f.right[0] * dx + f.right[1] * dy + f.right[2] * dz;
-        const float y = f.down[0] * dx + f.down[1] * dy + f.down[2] * dz;
-        count += uint32_t((z > f.nearPlane) & (z < f.farPlane) & (std::fabs(x) <= z * f.tanX) &
-                          (std::fabs(y) <= z * f.tanY));
+        const float dx = px[i] - c.origin[0], dy = py[i] - c.origin[1], dz = pz[i] - c.origin[2];
+        const float z = c.forward[0] * dx + c.forward[1] * dy + c.forward[2] * dz;
+        const float x = c.right[0] * dx + c.right[1] * dy + c.right[2] * dz;
+        const float y = c.down[0] * dx + c.down[1] * dy + c.down[2] * dz;
+        out[i] = uint8_t((z > c.nearPlane) & (z < c.farPlane) & (std::fabs(x) <= z * c.tanX) &
+                         (std::fabs(y) <= z * c.tanY));
     }
+}
+
+std::vector<uint8_t> &scratchFlags(size_t n) {
+    static thread_local std::vector<uint8_t> flags;
+    flags.resize(n);
+    return flags;
+}
+
+uint32_t countVisible(const Frustum &f, const PointsSoA &p) {
+    auto &flags = scratchFlags(p.size());
+    visibleFlags(f, p, p.size(), flags.data());
+    uint32_t count = 0;
+    for (uint8_t v : flags) count += v;
     return count;
 }
 
@@ -103,17 +120,9 @@ constexpr size_t kCoarsePoints = 128; // query subsample for the first pass
 using CoarseMask = std::array<uint64_t, 2>;
 
 CoarseMask coarseMask(const Frustum &f, const PointsSoA &p) {
-    // Two passes: a branch-free loop that vectorises, writing one byte per point, then bit packing.
-    uint8_t seen[128] = {};
+    uint8_t seen[128];
     const size_t n = std::min<size_t>(p.size(), 128);
-    for (size_t i = 0; i < n; ++i) {
-        const float dx = p.x[i] - f.origin[0], dy = p.y[i] - f.origin[1], dz = p.z[i] - f.origin[2];
-        const float z = f.forward[0] * dx + f.forward[1] * dy + f.forward[2] * dz;
-        const float x = f.right[0] * dx + f.right[1] * dy + f.right[2] * dz;
-        const float y = f.down[0] * dx + f.down[1] * dy + f.down[2] * dz;
-        seen[i] = uint8_t((z > f.nearPlane) & (z < f.farPlane) & (std::fabs(x) <= z * f.tanX) &
-                          (std::fabs(y) <= z * f.tanY));
-    }
+    visibleFlags(f, p, n, seen);
     CoarseMask m{0, 0};
     for (size_t i = 0; i < n; ++i) m[i >> 6] |= uint64_t(seen[i]) << (i & 63);
     return m;
@@ -218,21 +227,12 @@ std::vector<Candidate> gatherCandidates(const MemoryBank &bank, const Vec3 &cent
 
 using Mask = std::vector<uint64_t>;
 
-// Bit mask of the points a frustum sees: a vectorisable byte pass, then packing.
+// Bit mask of the points a frustum sees.
 Mask visibilityMask(const Frustum &f, const PointsSoA &p) {
-    static thread_local std::vector<uint8_t> seen;
-    const size_t n = p.size();
-    seen.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-        const float dx = p.x[i] - f.origin[0], dy = p.y[i] - f.origin[1], dz = p.z[i] - f.origin[2];
-        const float z = f.forward[0] * dx + f.forward[1] * dy + f.forward[2] * dz;
-        const float x = f.right[0] * dx + f.right[1] * dy + f.right[2] * dz;
-        const float y = f.down[0] * dx + f.down[1] * dy + f.down[2] * dz;
-        seen[i] = uint8_t((z > f.nearPlane) & (z < f.farPlane) & (std::fabs(x) <= z * f.tanX) &
-                          (std::fabs(y) <= z * f.tanY));
-    }
-    Mask m((n + 63) / 64, 0);
-    for (size_t i = 0; i < n; ++i) m[i >> 6] |= uint64_t(seen[i]) << (i & 63);
+    auto &seen = scratchFlags(p.size());
+    visibleFlags(f, p, p.size(), seen.data());
+    Mask m((p.size() + 63) / 64, 0);
+    for (size_t i = 0; i < p.size(); ++i) m[i >> 6] |= uint64_t(seen[i]) << (i & 63);
     return m;
 }
 
