@@ -26,7 +26,7 @@ const uint32_t kWorldSpv[] =
     ;
 
 constexpr uint32_t kMaxSize = 8192;
-constexpr uint32_t kGroupSize = 8;                // local_size_x/y in the shader
+constexpr uint32_t kGroupSize = 8;                      // local_size_x/y in the shader
 constexpr uint64_t kFenceTimeoutNs = 10'000'000'000ull; // a frame taking 10 s means the device is gone
 
 // ---- parameters, declared as data ----
@@ -149,7 +149,8 @@ struct Params {
     double values[kParamCount];
 
     Params() {
-        for (uint32_t i = 0; i < kParamCount; ++i) values[i] = kParams[i].default_value;
+        for (uint32_t i = 0; i < kParamCount; ++i)
+            values[i] = kParams[i].default_value;
     }
 };
 
@@ -162,8 +163,10 @@ const mnemo_param_desc &findParam(const char *name, uint32_t *index) {
             }
         }
     }
-    fail(MNEMO_ERR_INVALID_ARGUMENT, "reference-world has no parameter '%s' (fog_density, sun_elevation, sun_azimuth, "
-         "quality, landmark_spacing)", name ? name : "(null)");
+    fail(MNEMO_ERR_INVALID_ARGUMENT,
+         "reference-world has no parameter '%s' (fog_density, sun_elevation, sun_azimuth, "
+         "quality, landmark_spacing)",
+         name ? name : "(null)");
 }
 
 // Rejects (never clamps) values outside the declared range: a silently clamped value would make a run differ from
@@ -194,7 +197,9 @@ struct PushConstants {
 static_assert(sizeof(PushConstants) == 128, "push constants must fit the guaranteed 128 bytes");
 
 // Folds the 64-bit seed into the shader's 32 bits so both halves matter.
-uint32_t foldSeed(uint64_t seed) { return uint32_t(seed) ^ uint32_t(seed >> 32) * 0x9e3779b9u; }
+uint32_t foldSeed(uint64_t seed) {
+    return uint32_t(seed) ^ uint32_t(seed >> 32) * 0x9e3779b9u;
+}
 
 // Azimuth turns right from +z (the start view), matching the host's yaw convention (positive yaw looks towards -x).
 void sunDirection(double elevationDeg, double azimuthDeg, float out[3]) {
@@ -207,7 +212,8 @@ void sunDirection(double elevationDeg, double azimuthDeg, float out[3]) {
 
 void validateCamera(const mnemo_camera &c, uint32_t index) {
     for (float v : c.c2w) {
-        if (!std::isfinite(v)) fail(MNEMO_ERR_INVALID_ARGUMENT, "reference-world: camera %u has a non-finite c2w", index);
+        if (!std::isfinite(v))
+            fail(MNEMO_ERR_INVALID_ARGUMENT, "reference-world: camera %u has a non-finite c2w", index);
     }
     if (!(c.fx > 0.0f) || !(c.fy > 0.0f) || !std::isfinite(c.fx) || !std::isfinite(c.fy) || !std::isfinite(c.cx) ||
         !std::isfinite(c.cy)) {
@@ -228,6 +234,7 @@ public:
             createReadbackBuffer();
             createPipeline();
             createCommands();
+            warmUp();
         } catch (...) {
             release();
             throw;
@@ -256,8 +263,10 @@ public:
             fail(MNEMO_ERR_INVALID_ARGUMENT, "reference-world: world_step got %u frames but no camera/frame arrays",
                  in.frame_count);
         }
-        for (uint32_t i = 0; i < in.frame_count; ++i) validateFrame(out.frames[i], i);
-        for (uint32_t i = 0; i < in.frame_count; ++i) validateCamera(in.cameras[i], i);
+        for (uint32_t i = 0; i < in.frame_count; ++i)
+            validateFrame(out.frames[i], i);
+        for (uint32_t i = 0; i < in.frame_count; ++i)
+            validateCamera(in.cameras[i], i);
         out.frames_written = 0;
         for (uint32_t i = 0; i < in.frame_count; ++i) {
             render(in.cameras[i]);
@@ -353,7 +362,8 @@ private:
         VkMemoryRequirements req;
         vkGetBufferMemoryRequirements(m_device, m_readback, &req);
         // Cached memory makes the CPU copy out much faster where it exists; coherent either way.
-        const VkMemoryPropertyFlags coherent = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+        const VkMemoryPropertyFlags coherent =
+            VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
         m_readbackMemory = allocate(req, coherent | VK_MEMORY_PROPERTY_HOST_CACHED_BIT, coherent);
         check(vkBindBufferMemory(m_device, m_readback, m_readbackMemory, 0), "vkBindBufferMemory");
         void *mapped = nullptr;
@@ -449,7 +459,7 @@ private:
     void release() {
         if (m_submitted) vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, UINT64_MAX);
         if (m_fence) vkDestroyFence(m_device, m_fence, nullptr);
-        if (m_commandPool) vkDestroyCommandPool(m_device, m_commandPool, nullptr); // frees m_commands
+        if (m_commandPool) vkDestroyCommandPool(m_device, m_commandPool, nullptr);          // frees m_commands
         if (m_descriptorPool) vkDestroyDescriptorPool(m_device, m_descriptorPool, nullptr); // frees the set
         for (VkPipeline &pipeline : m_pipelines) {
             if (pipeline) vkDestroyPipeline(m_device, pipeline, nullptr);
@@ -511,12 +521,14 @@ private:
         return pc;
     }
 
-    void record(const PushConstants &pc, VkPipeline pipeline) {
+    void beginCommands() {
         check(vkResetCommandBuffer(m_commands, 0), "vkResetCommandBuffer");
         VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
         begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
         check(vkBeginCommandBuffer(m_commands, &begin), "vkBeginCommandBuffer");
+    }
 
+    void recordDispatch(const PushConstants &pc, VkPipeline pipeline, uint32_t groupsX, uint32_t groupsY) {
         // Every pixel is rewritten, so the old contents are discarded (UNDEFINED). The previous frame's copy has
         // finished (we waited on the fence), but the barrier still orders it before the new writes.
         VkImageMemoryBarrier toGeneral{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
@@ -531,17 +543,22 @@ private:
                              nullptr, 0, nullptr, 1, &toGeneral);
 
         vkCmdBindPipeline(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
-        vkCmdBindDescriptorSets(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelineLayout, 0, 1, &m_descriptorSet,
-                                0, nullptr);
+        vkCmdBindDescriptorSets(m_commands, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelineLayout, 0, 1, &m_descriptorSet, 0,
+                                nullptr);
         vkCmdPushConstants(m_commands, m_pipelineLayout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
-        vkCmdDispatch(m_commands, (m_width + kGroupSize - 1) / kGroupSize, (m_height + kGroupSize - 1) / kGroupSize,
-                      1);
+        vkCmdDispatch(m_commands, groupsX, groupsY, 1);
+    }
 
-        VkImageMemoryBarrier toCopy = toGeneral;
+    // Image -> host-visible buffer, made visible to the host once the fence signals.
+    void recordReadback() {
+        VkImageMemoryBarrier toCopy{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
         toCopy.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
         toCopy.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
         toCopy.oldLayout = VK_IMAGE_LAYOUT_GENERAL;
         toCopy.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+        toCopy.srcQueueFamilyIndex = toCopy.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        toCopy.image = m_image;
+        toCopy.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
         vkCmdPipelineBarrier(m_commands, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0,
                              nullptr, 0, nullptr, 1, &toCopy);
 
@@ -558,8 +575,9 @@ private:
         toHost.size = VK_WHOLE_SIZE;
         vkCmdPipelineBarrier(m_commands, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1,
                              &toHost, 0, nullptr);
-        check(vkEndCommandBuffer(m_commands), "vkEndCommandBuffer");
     }
+
+    void endCommands() { check(vkEndCommandBuffer(m_commands), "vkEndCommandBuffer"); }
 
     // Submits under the host's queue lock (the queue is shared), then waits on our own fence outside it.
     void submitAndWait() {
@@ -576,12 +594,35 @@ private:
         m_submitted = false;
     }
 
+    // A previous wait that timed out leaves the command buffer and fence in use: finish that first.
+    void waitForPrevious() {
+        if (!m_submitted) return;
+        check(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, kFenceTimeoutNs), "vkWaitForFences");
+        m_submitted = false;
+    }
+
     void render(const mnemo_camera &camera) {
-        if (m_submitted) { // an earlier wait timed out: the command buffer and fence are still in use
-            check(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, kFenceTimeoutNs), "vkWaitForFences");
-            m_submitted = false;
-        }
-        record(pushConstants(camera), pipelineFor(uint32_t(m_params.values[kQuality])));
+        waitForPrevious();
+        beginCommands();
+        recordDispatch(pushConstants(camera), pipelineFor(uint32_t(m_params.values[kQuality])),
+                       (m_width + kGroupSize - 1) / kGroupSize, (m_height + kGroupSize - 1) / kGroupSize);
+        recordReadback();
+        endCommands();
+        submitAndWait();
+    }
+
+    // llvmpipe compiles a pipeline on its first dispatch (a few hundred ms on two cores): pay that in create
+    // rather than in the first frame. One workgroup of the start view is enough.
+    void warmUp() {
+        mnemo_camera start{};
+        const float c2w[16] = {-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 1.7f, 0, 1};
+        std::memcpy(start.c2w, c2w, sizeof c2w);
+        start.fx = start.fy = 0.5f * float(m_width);
+        start.cx = 0.5f * float(m_width);
+        start.cy = 0.5f * float(m_height);
+        beginCommands();
+        recordDispatch(pushConstants(start), pipelineFor(uint32_t(m_params.values[kQuality])), 1, 1);
+        endCommands();
         submitAndWait();
     }
 
@@ -599,7 +640,9 @@ private:
 
 // ---- the C ABI ----
 
-const mnemo_module_info *describe() { return &kInfo; }
+const mnemo_module_info *describe() {
+    return &kInfo;
+}
 
 mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out_instance,
                     mnemo_error *error) {
@@ -641,7 +684,8 @@ void destroy(void *instance) {
 
 mnemo_status setParam(void *instance, const mnemo_param_value *value, mnemo_error *error) {
     return guarded(error, "set_param", [&] {
-        if (!instance || !value) fail(MNEMO_ERR_INVALID_ARGUMENT, "reference-world: set_param needs an instance and a value");
+        if (!instance || !value)
+            fail(MNEMO_ERR_INVALID_ARGUMENT, "reference-world: set_param needs an instance and a value");
         static_cast<ReferenceWorld *>(instance)->setParam(*value);
     });
 }
@@ -664,7 +708,14 @@ mnemo_status worldStep(void *instance, const mnemo_world_step_input *input, mnem
 }
 
 const mnemo_module_api kApi = {
-    sizeof(mnemo_module_api), MNEMO_MODULE_ABI_VERSION, describe, create, destroy, setParam, reset, worldStep,
+    sizeof(mnemo_module_api),
+    MNEMO_MODULE_ABI_VERSION,
+    describe,
+    create,
+    destroy,
+    setParam,
+    reset,
+    worldStep,
     nullptr, // edit_process: this is a world module
 };
 

@@ -16,7 +16,11 @@
  *    engine thread of the pipeline that owns it). host->log and host->now_us may be called from any thread.
  *  - Memory: whatever a module returns (info, param descriptors, strings) stays valid until the library is
  *    unloaded, which the host never does while running. Frame pixels are host-allocated; a module writes into them.
- *  - Vulkan: the host's VkQueue is shared; wrap every vkQueueSubmit/vkQueueWaitIdle in host->vulkan->lock_queue /
+ *  - A call that fails leaves its outputs undefined: the host ignores them (frames_written included).
+ *  - mnemo_camera and mnemo_param_value are array elements with no struct_size: they will not grow; a future
+ *    camera model comes as a new struct next to them.
+ *  - Vulkan: modules link the Vulkan loader themselves and use the host's handles with the ordinary entry points;
+ *    the host's VkQueue is shared; wrap every vkQueueSubmit/vkQueueWaitIdle in host->vulkan->lock_queue /
  *    unlock_queue. Modules create their own pipelines and memory on the host's VkDevice and free them in destroy.
  *
  * See plugins/include/mnemo/README.md for the walk-through and a minimal module.
