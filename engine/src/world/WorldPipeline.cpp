@@ -333,6 +333,8 @@ void WorldPipeline::run() {
             if (i < poses.size()) wf->pose = poses[i];
             wf->stepMs = stepMs;
             wf->memory = retrieval.picks;
+            wf->tick = tick;
+            wf->step = m_step;
             m_display->push(wf);
             if (m_config.record && !m_record->push(wf)) break; // closed: we are stopping
         }

@@ -80,6 +80,11 @@ public:
         m_closed = false;
     }
 
+    bool closed() const {
+        std::lock_guard lock(m_mutex);
+        return m_closed;
+    }
+
     size_t size() const {
         std::lock_guard lock(m_mutex);
         return m_items.size();

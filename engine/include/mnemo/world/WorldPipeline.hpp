@@ -37,6 +37,8 @@ struct WorldFrame {
     std::optional<CameraPose> pose; // set when the integrator produced the camera
     double stepMs = 0;           // module time for the whole chunk this frame came from
     std::vector<memory::RetrievedEntry> memory; // what retrieval picked for this frame's step
+    ControllerTick tick;         // the controller state the step consumed
+    uint64_t step = 0;           // the pipeline step that produced it
 };
 using WorldFramePtr = std::shared_ptr<const WorldFrame>;
 
