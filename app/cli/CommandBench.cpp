@@ -33,7 +33,7 @@ int benchWorld(const CliArgs &args, const std::string &bench, const std::string 
 
     auto env = modules::ModuleEnvironment::create();
     if (!env->registry->find(moduleId)) return failWith("bench", "module '" + moduleId + "' is not loaded");
-    WorldRunReport report = runWorld(*env, config, std::nullopt);
+    WorldRunReport report = runWorld(*env, config, {});
     if (!report.ok) return failWith("bench", report.error);
     nlohmann::json out = statsJson(report);
     out["bench"] = bench;

@@ -9,7 +9,7 @@ namespace mnemo::cli {
 // mnemo-cli run --engine ID (--camera-track FILE | --pattern P) [--size WxH] [--frames N] [--out DIR]
 //               [--seed S] [--param name=value]... [--realtime] [--fps F]
 //               [--memory on|off] [--retrieval worldmem|matrixgame] [--memory-policy P] [--memory-budget-mb N]
-//               [--memory-in FILE] [--memory-out FILE]
+//               [--memory-in FILE] [--memory-out FILE] [--record SESSION_DIR]
 int commandRun(const CliArgs &args) {
     world::WorldPipelineConfig config;
     config.moduleId = args.valueOr("engine", "reference-world");
@@ -62,6 +62,7 @@ int commandRun(const CliArgs &args) {
         std::filesystem::create_directories(*outDir, ec);
         if (ec) return failWith("run", "cannot create output folder '" + *outDir + "': " + ec.message());
     }
+    const std::optional<std::string> recordDir = args.value("record");
     if (const auto unused = args.unusedOptions(); !unused.empty()) {
         return failWith("run", "unknown option " + unused.front(), 2);
     }
@@ -78,7 +79,7 @@ int commandRun(const CliArgs &args) {
         return failWith("run", "no engine '" + config.moduleId + "' (loaded: " + (known.empty() ? "none" : known) +
                                    "; see mnemo-cli plugins)");
     }
-    WorldRunReport report = runWorld(*env, config, outDir, memoryOut);
+    WorldRunReport report = runWorld(*env, config, {outDir, memoryOut, recordDir});
     if (!report.ok) return failWith("run", report.error);
     if (outDir) {
         if (Status s = world::saveCameraTrack(report.camerasUsed, *outDir + "/cameras.json"); !s.ok()) {
@@ -90,6 +91,7 @@ int commandRun(const CliArgs &args) {
     out["size"] = std::to_string(config.width) + "x" + std::to_string(config.height);
     out["mode"] = config.fixedTimestep ? "fixed-timestep" : "realtime";
     if (outDir) out["out"] = *outDir;
+    if (recordDir) out["session"] = *recordDir;
     if (config.memoryEnabled) {
         out["memory_entries"] = report.memoryEntries;
         out["retrieval"] = retrieval;

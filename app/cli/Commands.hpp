@@ -12,6 +12,9 @@ int commandTrack(const CliArgs &args);
 int commandRun(const CliArgs &args);
 int commandBench(const CliArgs &args);
 int commandEval(const CliArgs &args);
+int commandProbe(const CliArgs &args);
+int commandSession(const CliArgs &args);
+int commandExport(const CliArgs &args);
 
 // Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
 int failWith(const char *command, const std::string &message, int code = 1);

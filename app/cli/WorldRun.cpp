@@ -1,6 +1,7 @@
 #include "WorldRun.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
+#include "mnemo/session/SessionRecorder.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -23,11 +24,28 @@ bool parseParams(const std::vector<std::string> &items, modules::ParamValues &ou
 }
 
 WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config,
-                        const std::optional<std::string> &pngFolder, const std::optional<std::string> &memoryOut) {
+                        const WorldRunOutputs &outputs) {
     WorldRunReport report;
     world::WorldPipelineConfig cfg = config;
     cfg.record = true;
-    if (memoryOut) cfg.memorySavePath = *memoryOut; // saved by the engine thread when the run ends
+    if (outputs.memoryOut) cfg.memorySavePath = *outputs.memoryOut; // saved by the engine thread when the run ends
+    const auto &pngFolder = outputs.pngFolder;
+    const auto &memoryOut = outputs.memoryOut;
+    std::unique_ptr<session::SessionRecorder> recorder;
+    if (outputs.sessionFolder) {
+        const auto *module = env.registry->find(cfg.moduleId);
+        nlohmann::json params(cfg.params);
+        session::SessionInfo info{"", cfg.moduleId, module ? module->version : "", params.dump(), cfg.seed,
+                                  cfg.width, cfg.height, cfg.targetFps};
+        session::RecorderConfig rc;
+        rc.folder = *outputs.sessionFolder;
+        auto started = session::SessionRecorder::start(rc, info);
+        if (!started.ok()) {
+            report.error = started.message();
+            return report;
+        }
+        recorder = std::move(started.value());
+    }
     world::WorldPipeline pipeline(*env.registry);
     pipeline.start(cfg);
     // Time from the first step on: creating the module (shader compilation) is set-up, not per-frame cost.
@@ -65,6 +83,11 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
         used.camera = wf.camera;
         used.tUs = int64_t(double(wf.frame->index) * 1e6 / cfg.targetFps);
         report.camerasUsed.frames.push_back(used);
+        if (recorder && !recorder->push(*item)) {
+            pipeline.stop();
+            report.error = "recording stopped: " + recorder->stats().error;
+            return report;
+        }
         if (pngFolder) {
             char name[64];
             std::snprintf(name, sizeof name, "/frame_%06llu.png", static_cast<unsigned long long>(wf.frame->index));
@@ -80,6 +103,12 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
     }
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     report.stats = pipeline.stats();
+    if (recorder) {
+        if (Status s = recorder->finish(); !s.ok()) {
+            report.error = s.message();
+            return report;
+        }
+    }
     if (const auto snapshot = pipeline.memorySnapshot()) report.memoryEntries = snapshot->entries.size();
     if (memoryOut && !pipeline.warning().empty()) {
         report.error = pipeline.warning();

@@ -29,10 +29,14 @@ struct WorldRunReport {
     world::CameraTrack camerasUsed;      // what the module reports it rendered
 };
 
-// `memoryOut`: save the memory bank there when the run ends.
+struct WorldRunOutputs {
+    std::optional<std::string> pngFolder;     // write frame_NNNNNN.png here
+    std::optional<std::string> memoryOut;     // save the memory bank here when the run ends
+    std::optional<std::string> sessionFolder; // record a session (database + video) here
+};
+
 WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config,
-                        const std::optional<std::string> &pngFolder,
-                        const std::optional<std::string> &memoryOut = std::nullopt);
+                        const WorldRunOutputs &outputs);
 
 // Parses repeated "--param name=value" into values; an error names the bad item.
 bool parseParams(const std::vector<std::string> &items, modules::ParamValues &out, std::string &error);

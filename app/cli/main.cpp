@@ -25,6 +25,12 @@ void printUsage(std::FILE *to) {
                "      --pattern P            a scripted track: walk, turn, out-and-back (default walk)\n"
                "      --size WxH --frames N --out DIR --seed S --param name=value (repeatable)\n"
                "      --realtime [--fps F]   pace at F frames/s instead of running as fast as possible\n"
+               "      --record DIR           record a session (session.sqlite + video.mkv) into DIR\n"
+               "  session DIR              what a recorded session holds (JSON)\n"
+               "  export DIR --format dataset --out OUT\n"
+               "                           frames as PNGs plus per-frame camera, action and prompt (frames.jsonl)\n"
+               "  probe FILE [--decode]    container, codec, size, pixel format, rotation, duration (JSON);\n"
+               "                           --decode decodes every frame and counts them\n"
                "  track                    write a scripted camera track: --pattern P --frames N --size WxH --out FILE\n"
                "  eval revisit             revisit consistency: --engine ID --camera-track FILE [--size WxH]\n"
                "                           [--threshold 0.6] [--min-gap 30] [--max-distance 2] [--out DIR];\n"
@@ -53,7 +59,7 @@ int commandVersion() {
 } // namespace
 
 int main(int argc, char **argv) {
-    const mnemo::cli::CliArgs args(std::vector<std::string>(argv + 1, argv + argc), {"verbose", "realtime"});
+    const mnemo::cli::CliArgs args(std::vector<std::string>(argv + 1, argv + argc), {"verbose", "realtime", "decode"});
     // stdout carries JSON; diagnostics go to stderr, and only warnings unless asked for more.
     mnemo::log::setMinimumLevel(args.flag("verbose") ? mnemo::log::Level::Info : mnemo::log::Level::Warning);
     if (!args.error().empty()) {
@@ -76,6 +82,9 @@ int main(int argc, char **argv) {
     if (command == "run") return mnemo::cli::commandRun(args);
     if (command == "bench") return mnemo::cli::commandBench(args);
     if (command == "eval") return mnemo::cli::commandEval(args);
+    if (command == "probe") return mnemo::cli::commandProbe(args);
+    if (command == "session") return mnemo::cli::commandSession(args);
+    if (command == "export") return mnemo::cli::commandExport(args);
     std::fprintf(stderr, "mnemo-cli: unknown command '%s'\n\n", command.c_str());
     printUsage(stderr);
     return 2;

@@ -1,0 +1,133 @@
+// Recording sessions from the CLI as a user would, including a recorder killed with SIGKILL mid-session: the
+// database must open with everything committed and the video must play up to within a second of the kill.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+namespace {
+struct Run {
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+Run runCli(const QStringList &args) {
+    QProcess p;
+    p.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", args);
+    if (!p.waitForFinished(180000)) return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QJsonObject json(const QByteArray &out) { return QJsonDocument::fromJson(out).object(); }
+} // namespace
+
+class TestSessionCli : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+private slots:
+    void recordInspectAndExport() {
+        const QString session = m_dir.filePath("walk");
+        Run r = runCli({"run", "--pattern", "walk", "--frames", "45", "--size", "96x54", "--record", session});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFile::exists(session + "/session.sqlite"));
+        QVERIFY(QFile::exists(session + "/video.mkv"));
+
+        r = runCli({"session", session});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["frames"].toInt(), 45);
+        QCOMPARE(json(r.out)["meta"].toObject()["engine_id"].toString(), QString("reference-world"));
+        QCOMPARE(json(r.out)["video"].toObject()["width"].toInt(), 96);
+
+        const QString dataset = m_dir.filePath("dataset");
+        r = runCli({"export", session, "--format", "dataset", "--out", dataset});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["frames"].toInt(), 45);
+        QVERIFY(QFile::exists(dataset + "/frames/000044.png"));
+        QFile lines(dataset + "/frames.jsonl");
+        QVERIFY(lines.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = lines.readAll().trimmed().split('\n');
+        QCOMPARE(rows.size(), 45);
+        const QJsonObject first = json(rows.first());
+        QCOMPARE(first["c2w"].toArray().size(), 16);
+        QCOMPARE(first["action"].toObject()["ws"].toInt(), 1); // the walk pattern holds W
+        QVERIFY(first["action"].toObject()["keys"].toArray().contains("KeyW"));
+    }
+
+    void badSessionsFailClearly() {
+        Run r = runCli({"session", m_dir.filePath("nothing-here")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("nothing-here"), r.err.constData());
+        const QString walk = m_dir.filePath("walk");
+        if (QFile::exists(walk + "/session.sqlite")) {
+            // Recording into a folder that already holds a session is refused, and the old one is untouched.
+            r = runCli({"run", "--frames", "3", "--size", "32x18", "--record", walk});
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("already holds a recorded session"), r.err.constData());
+            QCOMPARE(json(runCli({"session", walk}).out)["frames"].toInt(), 45);
+        }
+    }
+
+    void probeDescribesVideosAndRefusesOthers() {
+        const QString session = m_dir.filePath("walk");
+        Run r = runCli({"probe", session + "/video.mkv", "--decode"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["codec"].toString(), QString("h264"));
+        QCOMPARE(json(r.out)["frames_decoded"].toInt(), 45);
+        QCOMPARE(json(r.out)["height"].toInt(), 54);
+        r = runCli({"probe", MNEMO_SOURCE_DIR "/README.md"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("README.md"), r.err.constData());
+        QCOMPARE(runCli({"probe"}).exitCode, 2);
+    }
+
+    void killedRecorderLeavesAPlayableSession() {
+        const QString session = m_dir.filePath("killed");
+        QProcess recorder;
+        recorder.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",
+                       {"run", "--realtime", "--fps", "30", "--pattern", "walk", "--frames", "100000", "--size",
+                        "96x54", "--record", session});
+        QVERIFY(recorder.waitForStarted(10000));
+        // Let it record for a while: until the committed database holds at least two seconds of frames.
+        QElapsedTimer timer;
+        timer.start();
+        int committed = 0;
+        while (timer.elapsed() < 60000) {
+            QTest::qWait(250);
+            const Run info = runCli({"session", session});
+            committed = info.exitCode == 0 ? json(info.out)["frames"].toInt() : 0;
+            if (committed >= 60) break;
+        }
+        QVERIFY2(committed >= 60, qPrintable(QString::number(committed)));
+        QTest::qWait(500);
+        ::kill(pid_t(recorder.processId()), SIGKILL);
+        QVERIFY(recorder.waitForFinished(10000));
+        QCOMPARE(recorder.exitStatus(), QProcess::CrashExit);
+
+        const Run info = runCli({"session", session});
+        QVERIFY2(info.exitCode == 0, info.err.constData());
+        const int rows = json(info.out)["frames"].toInt();
+        QVERIFY(rows >= committed);
+        const Run probe = runCli({"probe", session + "/video.mkv", "--decode"});
+        QVERIFY2(probe.exitCode == 0, probe.err.constData());
+        const int decoded = json(probe.out)["frames_decoded"].toInt();
+        qInfo("killed after %d committed rows: %d rows, %d frames decodable", committed, rows, decoded);
+        // Within one second (30 frames) of the last committed row.
+        QVERIFY2(decoded >= rows - 30, qPrintable(QString("decoded %1, rows %2").arg(decoded).arg(rows)));
+        // And the dataset export works on what survived.
+        const Run exported = runCli({"export", session, "--out", m_dir.filePath("killed-dataset")});
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        QVERIFY(json(exported.out)["frames"].toInt() >= rows - 30);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionCli)
+#include "tst_session_cli.moc"
