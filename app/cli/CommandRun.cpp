@@ -63,6 +63,8 @@ int commandRun(const CliArgs &args) {
         if (ec) return failWith("run", "cannot create output folder '" + *outDir + "': " + ec.message());
     }
     const std::optional<std::string> recordDir = args.value("record");
+    const std::string videoCodec = args.valueOr("video-codec", "h264");
+    if (videoCodec != "h264" && videoCodec != "ffv1") return failWith("run", "--video-codec must be h264 or ffv1", 2);
     if (const auto unused = args.unusedOptions(); !unused.empty()) {
         return failWith("run", "unknown option " + unused.front(), 2);
     }
@@ -79,7 +81,7 @@ int commandRun(const CliArgs &args) {
         return failWith("run", "no engine '" + config.moduleId + "' (loaded: " + (known.empty() ? "none" : known) +
                                    "; see mnemo-cli plugins)");
     }
-    WorldRunReport report = runWorld(*env, config, {outDir, memoryOut, recordDir});
+    WorldRunReport report = runWorld(*env, config, {outDir, memoryOut, recordDir, videoCodec == "ffv1"});
     if (!report.ok) return failWith("run", report.error);
     if (outDir) {
         if (Status s = world::saveCameraTrack(report.camerasUsed, *outDir + "/cameras.json"); !s.ok()) {

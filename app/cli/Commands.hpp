@@ -15,6 +15,7 @@ int commandEval(const CliArgs &args);
 int commandProbe(const CliArgs &args);
 int commandSession(const CliArgs &args);
 int commandExport(const CliArgs &args);
+int commandReplay(const CliArgs &args);
 
 // Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
 int failWith(const char *command, const std::string &message, int code = 1);

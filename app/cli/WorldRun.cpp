@@ -39,6 +39,7 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
                                   cfg.width, cfg.height, cfg.targetFps};
         session::RecorderConfig rc;
         rc.folder = *outputs.sessionFolder;
+        rc.codec = outputs.losslessVideo ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
         auto started = session::SessionRecorder::start(rc, info);
         if (!started.ok()) {
             report.error = started.message();

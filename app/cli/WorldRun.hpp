@@ -33,6 +33,7 @@ struct WorldRunOutputs {
     std::optional<std::string> pngFolder;     // write frame_NNNNNN.png here
     std::optional<std::string> memoryOut;     // save the memory bank here when the run ends
     std::optional<std::string> sessionFolder; // record a session (database + video) here
+    bool losslessVideo = false;               // FFV1 instead of H.264 for the session video
 };
 
 WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config,

@@ -26,6 +26,9 @@ void printUsage(std::FILE *to) {
                "      --size WxH --frames N --out DIR --seed S --param name=value (repeatable)\n"
                "      --realtime [--fps F]   pace at F frames/s instead of running as fast as possible\n"
                "      --record DIR           record a session (session.sqlite + video.mkv) into DIR\n"
+               "      --video-codec C        h264 (default) or ffv1 (lossless) for the session video\n"
+               "  replay DIR [--engine ID] [--csv FILE]\n"
+               "                           re-drive an engine with a session's cameras and compare with its video\n"
                "  session DIR              what a recorded session holds (JSON)\n"
                "  export DIR --format dataset --out OUT\n"
                "                           frames as PNGs plus per-frame camera, action and prompt (frames.jsonl)\n"
@@ -85,6 +88,7 @@ int main(int argc, char **argv) {
     if (command == "probe") return mnemo::cli::commandProbe(args);
     if (command == "session") return mnemo::cli::commandSession(args);
     if (command == "export") return mnemo::cli::commandExport(args);
+    if (command == "replay") return mnemo::cli::commandReplay(args);
     std::fprintf(stderr, "mnemo-cli: unknown command '%s'\n\n", command.c_str());
     printUsage(stderr);
     return 2;

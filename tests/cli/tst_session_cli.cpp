@@ -62,6 +62,22 @@ private slots:
         QVERIFY(first["action"].toObject()["keys"].toArray().contains("KeyW"));
     }
 
+    void losslessReplayOfTheReferenceWorldIsExact() {
+        const QString session = m_dir.filePath("lossless");
+        Run r = runCli({"run", "--pattern", "out-and-back", "--frames", "40", "--size", "64x36", "--seed", "5",
+                        "--video-codec", "ffv1", "--record", session});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({"replay", session, "--csv", m_dir.filePath("replay.csv")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["frames_compared"].toInt(), 40);
+        QVERIFY2(json(r.out)["deterministic"].toBool(), r.out.constData());
+        // Another engine on the same cameras is compared too, and differs.
+        r = runCli({"replay", session, "--engine", "null-world"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(!json(r.out)["deterministic"].toBool());
+        QVERIFY(json(r.out)["psnr_mean"].toDouble() < 20.0);
+    }
+
     void badSessionsFailClearly() {
         Run r = runCli({"session", m_dir.filePath("nothing-here")});
         QCOMPARE(r.exitCode, 1);
