@@ -2,6 +2,7 @@
 // viewport's frames and its click-to-control / Escape-to-release behaviour, and the ImGui overlay drawn on the CPU.
 #include "panels/ParamForm.hpp"
 #include "panels/PluginsDock.hpp"
+#include "panels/SessionsDock.hpp"
 #include "panels/WorldControlsDock.hpp"
 #include "shell/EngineDock.hpp"
 #include "input/ControllerCapture.hpp"
@@ -15,6 +16,8 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
+#include <QTableWidget>
 #include <QSlider>
 #include <QTreeWidget>
 #include <QApplication>
@@ -180,6 +183,40 @@ private slots:
         // The plugins panel lists what loaded.
         QTreeWidget *tree = w.pluginsDock()->tree();
         QVERIFY(tree->topLevelItem(0)->childCount() >= 2);
+    }
+
+    void recordingASessionAndManagingIt() {
+        QTemporaryDir sessions;
+        qputenv("MNEMO_SESSIONS_DIR", sessions.path().toUtf8());
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline() &&
+                                     w.world()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running,
+                                 30000);
+        QAction *record = w.findChild<QAction *>("actionRecord");
+        QVERIFY(record);
+        record->trigger();
+        QVERIFY(w.world()->isRecording());
+        QTRY_VERIFY_WITH_TIMEOUT(w.world()->recordingStats().framesWritten >= 5, 30000);
+        QTRY_VERIFY(w.findChild<QLabel *>("recordIndicator")->isVisible());
+        QVERIFY(w.findChild<QLabel *>("recordIndicator")->text().contains("REC"));
+        record->trigger();
+        QVERIFY(!w.world()->isRecording());
+        QVERIFY(!record->isChecked());
+        SessionsDock *dock = w.sessionsDock();
+        QTRY_COMPARE_WITH_TIMEOUT(dock->table()->rowCount(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT((dock->refresh(), dock->table()->item(0, 3)->text().toInt() >= 5), 15000);
+        dock->table()->selectRow(0);
+        QVERIFY(dock->renameSelected("first walk"));
+        QCOMPARE(dock->table()->item(0, 0)->text(), QString("first walk"));
+        dock->table()->selectRow(0);
+        QVERIFY(dock->deleteSelected());
+        QCOMPARE(dock->table()->rowCount(), 0);
+        QVERIFY(QDir(sessions.filePath(".trash")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() == 1);
+        QVERIFY(dock->undoDelete());
+        QCOMPARE(dock->table()->rowCount(), 1);
+        QCOMPARE(dock->table()->item(0, 0)->text(), QString("first walk"));
+        qunsetenv("MNEMO_SESSIONS_DIR");
     }
 
     void logDockShowsEngineMessages() {

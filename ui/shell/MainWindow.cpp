@@ -4,6 +4,7 @@
 #include "LogDock.hpp"
 #include "../panels/MemoryPanel.hpp"
 #include "../panels/PluginsDock.hpp"
+#include "../panels/SessionsDock.hpp"
 #include "../panels/WorldControlsDock.hpp"
 #include "../workspaces/ComingNextPanel.hpp"
 #include "../workspaces/WorldWorkspace.hpp"
@@ -90,7 +91,15 @@ void MainWindow::createDocks() {
     m_pluginsDock = new PluginsDock(*m_world, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_pluginsDock);
     tabifyDockWidget(m_logDock, m_pluginsDock);
+    m_sessionsDock = new SessionsDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_sessionsDock);
+    tabifyDockWidget(m_logDock, m_sessionsDock);
     m_logDock->raise();
+    connect(m_world, &WorldWorkspace::recordingChanged, this, [this](bool recording) {
+        updateStatus();
+        // The finished session appears once its recorder has closed the files.
+        if (!recording) QTimer::singleShot(1500, m_sessionsDock, &SessionsDock::refresh);
+    });
     m_memoryPanel = new MemoryPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, m_memoryPanel);
     tabifyDockWidget(m_engineDock, m_memoryPanel);
@@ -155,6 +164,9 @@ void MainWindow::createMenus() {
     QAction *memory = m_memoryPanel->toggleViewAction();
     memory->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
     view->addAction(memory);
+    QAction *sessions = m_sessionsDock->toggleViewAction();
+    sessions->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    view->addAction(sessions);
     QAction *plugins = m_pluginsDock->toggleViewAction();
     plugins->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     view->addAction(plugins);
@@ -169,6 +181,11 @@ void MainWindow::createMenus() {
     QAction *resetWorld = worldMenu->addAction(tr("&Reset"), m_controlsDock, &WorldControlsDock::reset);
     resetWorld->setObjectName("actionResetWorld");
     resetWorld->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction *record = worldMenu->addAction(tr("R&ecord Session"), m_world, &WorldWorkspace::toggleRecording);
+    record->setObjectName("actionRecord");
+    record->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    record->setCheckable(true);
+    connect(m_world, &WorldWorkspace::recordingChanged, record, &QAction::setChecked);
     worldMenu->addAction(tr("Release &Control"), m_world, &WorldWorkspace::releaseControl);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -179,6 +196,11 @@ void MainWindow::createMenus() {
 }
 
 void MainWindow::createStatusBar() {
+    m_recordIndicator = new QLabel(this);
+    m_recordIndicator->setObjectName("recordIndicator");
+    m_recordIndicator->setStyleSheet("QLabel { color: white; background: #c62828; padding: 1px 6px; border-radius: 3px; }");
+    m_recordIndicator->hide();
+    statusBar()->addPermanentWidget(m_recordIndicator);
     m_controlIndicator = new QLabel(this);
     m_controlIndicator->setObjectName("controlIndicator");
     m_deviceLabel = new QLabel(this);
@@ -197,6 +219,20 @@ void MainWindow::createStatusBar() {
 }
 
 void MainWindow::updateStatus() {
+    if (m_world->isRecording()) {
+        const auto stats = m_world->recordingStats();
+        const qint64 s = m_world->recordingMs() / 1000;
+        m_recordIndicator->setText(tr("● REC %1:%2  %3 frames%4")
+                                       .arg(s / 60)
+                                       .arg(s % 60, 2, 10, QChar('0'))
+                                       .arg(stats.framesWritten)
+                                       .arg(stats.framesDropped ? tr(", %1 dropped (disk too slow)").arg(stats.framesDropped)
+                                                                : QString()));
+        m_recordIndicator->setToolTip(m_world->recordingFolder());
+        m_recordIndicator->show();
+    } else {
+        m_recordIndicator->hide();
+    }
     m_controlIndicator->setText(m_world->capturing() ? tr("● Controlling viewport (Esc releases)") : QString());
     m_deviceLabel->setText(m_engineDock->deviceText());
     // Called once a second by the timer; the capture signal may call it in between, which only shortens one sample.
@@ -222,7 +258,7 @@ void MainWindow::resetLayout() {
     restoreState(m_defaultState);
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_engineDock), static_cast<QDockWidget *>(m_logDock),
                               static_cast<QDockWidget *>(m_controlsDock), static_cast<QDockWidget *>(m_pluginsDock),
-                              static_cast<QDockWidget *>(m_memoryPanel)}) {
+                              static_cast<QDockWidget *>(m_memoryPanel), static_cast<QDockWidget *>(m_sessionsDock)}) {
         dock->show();
     }
     m_logDock->raise();

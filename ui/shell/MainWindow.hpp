@@ -22,6 +22,7 @@ class LogDock;
 class PluginsDock;
 class WorldControlsDock;
 class MemoryPanel;
+class SessionsDock;
 
 enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
 
@@ -39,6 +40,7 @@ public:
     PluginsDock *pluginsDock() const { return m_pluginsDock; }
     WorldControlsDock *controlsDock() const { return m_controlsDock; }
     MemoryPanel *memoryPanel() const { return m_memoryPanel; }
+    SessionsDock *sessionsDock() const { return m_sessionsDock; }
 
 public slots:
     void setWorkspace(mnemo::ui::Workspace workspace);
@@ -69,6 +71,8 @@ private:
     PluginsDock *m_pluginsDock = nullptr;
     WorldControlsDock *m_controlsDock = nullptr;
     MemoryPanel *m_memoryPanel = nullptr;
+    SessionsDock *m_sessionsDock = nullptr;
+    QLabel *m_recordIndicator = nullptr;
     QLabel *m_controlIndicator = nullptr;
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_fpsLabel = nullptr;

@@ -6,6 +6,11 @@
 
 #include "mnemo/core/Log.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <QDateTime>
+#include <QDir>
+#include <QStandardPaths>
 #include <QTimer>
 
 #include <cstdio>
@@ -65,6 +70,7 @@ WorldWorkspace::WorldWorkspace(QVulkanInstance *vulkan, const QString &whyNoVulk
 WorldWorkspace::~WorldWorkspace() {
     m_envWatcher.waitForFinished();
     if (!m_env) m_env.reset(m_envWatcher.future().result()); // finished but not yet delivered
+    setRecording(false);
     // The viewport calls back into this object while it draws: remove it before the pipeline it reads goes away.
     delete m_viewportWidget;
     m_vulkanViewport = nullptr;
@@ -93,6 +99,7 @@ void WorldWorkspace::onEnvironmentReady() {
 
 void WorldWorkspace::startWorld(const QString &moduleId, const modules::ParamValues &params) {
     if (!m_pipeline) return;
+    setRecording(false); // a session records one world configuration
     world::WorldPipelineConfig config;
     config.moduleId = moduleId.toStdString();
     config.params = params;
@@ -132,6 +139,62 @@ void WorldWorkspace::saveMemory(const QString &path) {
 void WorldWorkspace::openMemory(const QString &path) {
     m_pendingMemoryLoad = path.toStdString();
     startWorld(QString::fromStdString(m_config.moduleId), m_config.params);
+}
+
+QString WorldWorkspace::sessionsFolder() {
+    const QString env = qEnvironmentVariable("MNEMO_SESSIONS_DIR");
+    if (!env.isEmpty()) return env;
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions";
+}
+
+session::SessionRecorder::Stats WorldWorkspace::recordingStats() const {
+    return m_recorder ? m_recorder->stats() : session::SessionRecorder::Stats{};
+}
+
+qint64 WorldWorkspace::recordingMs() const {
+    return m_recorder ? QDateTime::currentMSecsSinceEpoch() - m_recordingStartMs : 0;
+}
+
+void WorldWorkspace::setRecording(bool on) {
+    if (on == isRecording() || !m_pipeline) return;
+    if (!on) {
+        m_pipeline->setFrameTap(nullptr);
+        // Finishing drains the queue and closes the video: off the UI thread.
+        auto recorder = std::move(m_recorder);
+        const QString folder = m_recordingFolder;
+        (void)QtConcurrent::run([recorder, folder] {
+            if (Status s = recorder->finish(); !s.ok()) {
+                log::error("session", s.message());
+            } else {
+                log::info("session", "recorded " + std::to_string(recorder->stats().framesWritten) + " frames to " +
+                                         folder.toStdString());
+            }
+        });
+        emit recordingChanged(false, folder);
+        return;
+    }
+    session::RecorderConfig rc;
+    rc.folder = (sessionsFolder() + "/" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")).toStdString();
+    rc.policy = QueueFullPolicy::DropOldest;
+    rc.queueCapacity = 64;
+    const auto *module = m_pipeline->module();
+    nlohmann::json params(m_config.params);
+    session::SessionInfo info{"", m_config.moduleId, module ? module->version : "", params.dump(), m_config.seed,
+                              m_config.width, m_config.height, m_config.targetFps};
+    auto recorder = session::SessionRecorder::start(rc, info);
+    if (!recorder.ok()) {
+        log::error("session", recorder.message());
+        return;
+    }
+    m_recorder = std::move(recorder.value());
+    m_recordingFolder = QString::fromStdString(rc.folder);
+    m_recordingStartMs = QDateTime::currentMSecsSinceEpoch();
+    std::weak_ptr<session::SessionRecorder> weak = m_recorder;
+    m_pipeline->setFrameTap([weak](const world::WorldFramePtr &frame) {
+        if (auto r = weak.lock()) r->push(frame);
+    });
+    log::info("session", "recording to " + rc.folder);
+    emit recordingChanged(true, m_recordingFolder);
 }
 
 void WorldWorkspace::sampleController() {

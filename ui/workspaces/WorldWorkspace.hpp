@@ -8,6 +8,7 @@
 #include "../viewport/ViewportOverlay.hpp"
 
 #include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/session/SessionRecorder.hpp"
 #include "mnemo/world/WorldPipeline.hpp"
 
 #include <QFutureWatcher>
@@ -59,12 +60,25 @@ public slots:
     void saveMemory(const QString &path);
     // Restarts the world from a saved memory bank.
     void openMemory(const QString &path);
+    // Recording: a session folder (database + video) under sessionsFolder(). Never blocks the engine: if the disk
+    // falls behind, frames are dropped from the recording and counted (shown in the status bar).
+    void setRecording(bool on);
+    void toggleRecording() { setRecording(!isRecording()); }
+
+public:
+    bool isRecording() const { return m_recorder != nullptr; }
+    session::SessionRecorder::Stats recordingStats() const;
+    QString recordingFolder() const { return m_recordingFolder; }
+    qint64 recordingMs() const;
+    // Where sessions are recorded: $MNEMO_SESSIONS_DIR, else the app's data folder + /sessions.
+    static QString sessionsFolder();
 
 signals:
     void captureChanged(bool capturing);
     void firstFramePresented();
     void environmentReady();
     void worldStarted();
+    void recordingChanged(bool recording, const QString &folder);
 
 private:
     void onEnvironmentReady();
@@ -76,6 +90,9 @@ private:
     QFutureWatcher<modules::ModuleEnvironment *> m_envWatcher;
     world::WorldPipelineConfig m_config;
     std::string m_pendingMemoryLoad; // used by the next startWorld()
+    std::shared_ptr<session::SessionRecorder> m_recorder;
+    QString m_recordingFolder;
+    qint64 m_recordingStartMs = 0;
     ControllerCapture *m_controller;
     QTimer *m_tickTimer;
     VulkanViewport *m_vulkanViewport = nullptr;

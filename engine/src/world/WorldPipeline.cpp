@@ -102,6 +102,11 @@ std::shared_ptr<const memory::MemorySnapshot> WorldPipeline::memorySnapshot() co
     return m_snapshot;
 }
 
+void WorldPipeline::setFrameTap(FrameTap tap) {
+    std::lock_guard lock(m_mutex);
+    m_tap = std::move(tap);
+}
+
 void WorldPipeline::requestMemorySave(const std::string &path) {
     std::lock_guard lock(m_mutex);
     m_pendingMemorySave = path;
@@ -336,6 +341,12 @@ void WorldPipeline::run() {
             wf->tick = tick;
             wf->step = m_step;
             m_display->push(wf);
+            FrameTap tap;
+            {
+                std::lock_guard lock(m_mutex);
+                tap = m_tap;
+            }
+            if (tap) tap(wf);
             if (m_config.record && !m_record->push(wf)) break; // closed: we are stopping
         }
         m_frameIndex += frames.size();

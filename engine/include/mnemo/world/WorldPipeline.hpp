@@ -25,6 +25,7 @@
 #include "mnemo/world/ControllerInput.hpp"
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <optional>
 #include <thread>
@@ -109,6 +110,11 @@ public:
     // Changes retrieval settings from the next step on.
     void setRetrievalParams(const memory::RetrievalParams &params);
 
+    // A callback that sees every frame on the engine thread (a recorder's push). It must not block: hand the
+    // frame over and return. Null removes it. Thread: any.
+    using FrameTap = std::function<void(const WorldFramePtr &)>;
+    void setFrameTap(FrameTap tap);
+
     // Thread: the consumer that showed `frame`. Feeds the input-to-display latency statistics.
     void reportDisplayed(const Frame &frame);
 
@@ -159,6 +165,7 @@ private:
     std::optional<std::string> m_pendingMemorySave;
     std::optional<memory::RetrievalParams> m_pendingRetrieval;
     std::shared_ptr<const memory::MemorySnapshot> m_snapshot;
+    FrameTap m_tap;
     SampleWindow m_retrievalMs{240};
     SampleWindow m_stepMs{240};
     SampleWindow m_latencyMs{240};

@@ -1,0 +1,40 @@
+#pragma once
+// Recorded sessions: a list of the session folders under WorldWorkspace::sessionsFolder() with their name, date,
+// engine, frame count and size. Rename edits the session's name (its folder stays); Delete moves the folder to a
+// .trash folder beside them, and Undo brings the last deleted one back.
+
+#include <QDockWidget>
+
+class QTableWidget;
+class QPushButton;
+class QLabel;
+
+namespace mnemo::ui {
+
+class SessionsDock : public QDockWidget {
+    Q_OBJECT
+public:
+    explicit SessionsDock(QWidget *parent = nullptr);
+
+    QTableWidget *table() const { return m_table; }
+    // Folder of the selected session, empty if none.
+    QString selectedFolder() const;
+
+public slots:
+    void refresh();
+    bool renameSelected(const QString &name);
+    bool deleteSelected();
+    bool undoDelete();
+
+private:
+    void askRename();
+    QTableWidget *m_table;
+    QPushButton *m_rename;
+    QPushButton *m_delete;
+    QPushButton *m_undo;
+    QLabel *m_status;
+    QString m_lastDeleted;     // its path in the trash
+    QString m_lastDeletedFrom; // where it came from
+};
+
+} // namespace mnemo::ui
