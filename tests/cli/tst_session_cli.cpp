@@ -105,6 +105,26 @@ private slots:
         QCOMPARE(runCli({"probe"}).exitCode, 2);
     }
 
+    void fullDiskStopsTheRecordingClearlyAndKeepsWhatWasWritten() {
+        // A 300 KiB file-size limit stands in for a full disk: writes past it fail with EFBIG (SIGXFSZ ignored).
+        const QString session = m_dir.filePath("full");
+        QProcess p;
+        p.start("bash", {"-c", QString("trap '' XFSZ; ulimit -f 300; exec '%1' run --pattern walk --frames 3000 "
+                                       "--size 320x180 --record '%2'")
+                                   .arg(MNEMO_BINARY_DIR "/bin/mnemo-cli", session)});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("recording stopped") && err.contains("video.mkv"), err.constData());
+        const Run info = runCli({"session", session});
+        QVERIFY2(info.exitCode == 0, info.err.constData());
+        const int rows = json(info.out)["frames"].toInt();
+        QVERIFY(rows > 10);
+        const Run probe = runCli({"probe", session + "/video.mkv", "--decode"});
+        QVERIFY2(probe.exitCode == 0, probe.err.constData());
+        QVERIFY(json(probe.out)["frames_decoded"].toInt() >= rows - 30);
+    }
+
     void killedRecorderLeavesAPlayableSession() {
         const QString session = m_dir.filePath("killed");
         QProcess recorder;
