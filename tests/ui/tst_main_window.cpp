@@ -3,6 +3,7 @@
 #include "panels/ParamForm.hpp"
 #include "panels/PluginsDock.hpp"
 #include "panels/SessionsDock.hpp"
+#include "replay/ReplayWindow.hpp"
 #include "panels/WorldControlsDock.hpp"
 #include "shell/EngineDock.hpp"
 #include "input/ControllerCapture.hpp"
@@ -216,6 +217,28 @@ private slots:
         QVERIFY(dock->undoDelete());
         QCOMPARE(dock->table()->rowCount(), 1);
         QCOMPARE(dock->table()->item(0, 0)->text(), QString("first walk"));
+
+        // Reopen it: scrub, compare a frame with the engine, replay it all.
+        dock->table()->selectRow(0);
+        ReplayWindow *replay = w.openSession(dock->selectedFolder());
+        QVERIFY(replay);
+        QVERIFY(replay->frameCount() >= 5);
+        QTRY_VERIFY_WITH_TIMEOUT(!replay->recordedImage().isNull(), 20000);
+        QSignalSpy shown(replay, &ReplayWindow::recordedFrameShown);
+        replay->seekTo(3);
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty() && shown.last().at(0).toInt() == 3, 20000);
+        QSignalSpy compared(replay, &ReplayWindow::engineFrameShown);
+        replay->compareCurrent();
+        QTRY_VERIFY_WITH_TIMEOUT(!compared.isEmpty(), 30000);
+        QVERIFY2(replay->metricText().contains("PSNR"), qPrintable(replay->metricText()));
+        QVERIFY(!replay->engineImage().isNull());
+        QSignalSpy replayed(replay, &ReplayWindow::replayFinished);
+        replay->replayAll();
+        QTRY_VERIFY_WITH_TIMEOUT(!replayed.isEmpty(), 60000);
+        QCOMPARE(int(replay->replayPsnr().size()), replay->frameCount());
+        // The reference world is deterministic, so the replay matches the (H.264) recording closely.
+        for (double p : replay->replayPsnr()) QVERIFY(p > 30.0);
+        QVERIFY(!w.openSession(sessions.filePath("no-such-session")));
         qunsetenv("MNEMO_SESSIONS_DIR");
     }
 

@@ -33,7 +33,8 @@ qint64 folderBytes(const QString &folder) {
 } // namespace
 
 SessionsDock::SessionsDock(QWidget *parent)
-    : QDockWidget(tr("Sessions"), parent), m_table(new QTableWidget(0, ColumnCount)), m_rename(new QPushButton(tr("Rename..."))),
+    : QDockWidget(tr("Sessions"), parent), m_table(new QTableWidget(0, ColumnCount)), m_open(new QPushButton(tr("Open"))),
+      m_rename(new QPushButton(tr("Rename..."))),
       m_delete(new QPushButton(tr("Delete"))), m_undo(new QPushButton(tr("Undo Delete"))), m_status(new QLabel) {
     setObjectName("sessionsDock");
     auto *body = new QWidget(this);
@@ -48,7 +49,8 @@ SessionsDock::SessionsDock(QWidget *parent)
     v->addWidget(m_table);
     auto *row = new QHBoxLayout;
     auto *refreshButton = new QPushButton(tr("Refresh"));
-    for (QPushButton *b : {refreshButton, m_rename, m_delete, m_undo}) row->addWidget(b);
+    m_open->setToolTip(tr("Scrub the session and replay it against its engine (double-click a row)"));
+    for (QPushButton *b : {m_open, refreshButton, m_rename, m_delete, m_undo}) row->addWidget(b);
     row->addStretch(1);
     v->addLayout(row);
     m_status->setWordWrap(true);
@@ -58,6 +60,11 @@ SessionsDock::SessionsDock(QWidget *parent)
     m_undo->setEnabled(false);
     connect(refreshButton, &QPushButton::clicked, this, &SessionsDock::refresh);
     connect(m_rename, &QPushButton::clicked, this, &SessionsDock::askRename);
+    auto openSelected = [this] {
+        if (const QString folder = selectedFolder(); !folder.isEmpty()) emit openRequested(folder);
+    };
+    connect(m_open, &QPushButton::clicked, this, openSelected);
+    connect(m_table, &QTableWidget::cellDoubleClicked, this, openSelected);
     connect(m_delete, &QPushButton::clicked, this, &SessionsDock::deleteSelected);
     connect(m_undo, &QPushButton::clicked, this, &SessionsDock::undoDelete);
     refresh();

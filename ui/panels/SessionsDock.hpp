@@ -20,6 +20,9 @@ public:
     // Folder of the selected session, empty if none.
     QString selectedFolder() const;
 
+signals:
+    void openRequested(const QString &folder);
+
 public slots:
     void refresh();
     bool renameSelected(const QString &name);
@@ -29,6 +32,7 @@ public slots:
 private:
     void askRename();
     QTableWidget *m_table;
+    QPushButton *m_open;
     QPushButton *m_rename;
     QPushButton *m_delete;
     QPushButton *m_undo;

@@ -5,11 +5,13 @@
 #include "../panels/MemoryPanel.hpp"
 #include "../panels/PluginsDock.hpp"
 #include "../panels/SessionsDock.hpp"
+#include "../replay/ReplayWindow.hpp"
 #include "../panels/WorldControlsDock.hpp"
 #include "../workspaces/ComingNextPanel.hpp"
 #include "../workspaces/WorldWorkspace.hpp"
 
 #include "mnemo/core/BuildInfo.hpp"
+#include "mnemo/core/Log.hpp"
 #include "mnemo/core/Version.hpp"
 
 #include <QAction>
@@ -46,7 +48,11 @@ MainWindow::MainWindow(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWid
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // Replay windows use the engine environment the World workspace owns: they go first (their destructors wait
+    // for their workers).
+    for (const auto &replay : m_replays) delete replay.data();
+}
 
 void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan) {
     m_stack = new QStackedWidget(this);
@@ -95,6 +101,7 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::BottomDockWidgetArea, m_sessionsDock);
     tabifyDockWidget(m_logDock, m_sessionsDock);
     m_logDock->raise();
+    connect(m_sessionsDock, &SessionsDock::openRequested, this, &MainWindow::openSession);
     connect(m_world, &WorldWorkspace::recordingChanged, this, [this](bool recording) {
         updateStatus();
         // The finished session appears once its recorder has closed the files.
@@ -254,6 +261,23 @@ void MainWindow::setWorkspace(Workspace workspace) {
     emit workspaceChanged(workspace);
 }
 
+ReplayWindow *MainWindow::openSession(const QString &folder) {
+    QString error;
+    ReplayWindow *window = ReplayWindow::open(folder, m_world->environment(), &error);
+    if (!window) {
+        // Said in the log, the status bar and a box that does not block the event loop (the engine keeps running).
+        log::error("session", error.toStdString());
+        statusBar()->showMessage(tr("Cannot open session: %1").arg(error), 10000);
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open session"), error, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return nullptr;
+    }
+    window->show(); // deleted when closed, or by ~MainWindow at the latest
+    m_replays.push_back(window);
+    return window;
+}
+
 void MainWindow::resetLayout() {
     restoreState(m_defaultState);
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_engineDock), static_cast<QDockWidget *>(m_logDock),
@@ -293,6 +317,9 @@ void MainWindow::saveSettings() const {
 
 void MainWindow::closeEvent(QCloseEvent *event) {
     saveSettings();
+    for (const auto &replay : m_replays) {
+        if (replay) replay->close();
+    }
     event->accept();
 }
 

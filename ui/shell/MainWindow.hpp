@@ -5,6 +5,7 @@
 #include "mnemo/memory/MemorySnapshot.hpp"
 
 #include <QMainWindow>
+#include <QPointer>
 
 #include <memory>
 
@@ -23,6 +24,7 @@ class PluginsDock;
 class WorldControlsDock;
 class MemoryPanel;
 class SessionsDock;
+class ReplayWindow;
 
 enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
 
@@ -46,6 +48,8 @@ public slots:
     void setWorkspace(mnemo::ui::Workspace workspace);
     void resetLayout();
     void showAbout();
+    // Opens a recorded session in a replay window (null, after a message box, if it cannot be read).
+    ReplayWindow *openSession(const QString &folder);
 
 signals:
     void workspaceChanged(mnemo::ui::Workspace workspace);
@@ -73,6 +77,7 @@ private:
     MemoryPanel *m_memoryPanel = nullptr;
     SessionsDock *m_sessionsDock = nullptr;
     QLabel *m_recordIndicator = nullptr;
+    std::vector<QPointer<ReplayWindow>> m_replays;
     QLabel *m_controlIndicator = nullptr;
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_fpsLabel = nullptr;

@@ -1,0 +1,326 @@
+#include "ReplayWindow.hpp"
+
+#include "mnemo/metrics/ImageMetrics.hpp"
+#include "mnemo/modules/ModuleInstance.hpp"
+#include "mnemo/session/SessionRecorder.hpp"
+#include "mnemo/world/WorldPipeline.hpp"
+
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QSlider>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace mnemo::ui {
+
+// Paints one frame, letterboxed, with a caption.
+class FramePane : public QWidget {
+public:
+    FramePane(const QString &caption, QWidget *parent) : QWidget(parent), m_caption(caption) { setMinimumSize(240, 150); }
+    void setImage(const QImage &image) {
+        m_image = image;
+        update();
+    }
+    const QImage &image() const { return m_image; }
+
+protected:
+    void paintEvent(QPaintEvent *) override {
+        QPainter p(this);
+        p.fillRect(rect(), QColor(18, 19, 23));
+        if (!m_image.isNull()) {
+            const QSize s = m_image.size().scaled(size(), Qt::KeepAspectRatio);
+            p.drawImage(QRect(QPoint((width() - s.width()) / 2, (height() - s.height()) / 2), s), m_image);
+        } else {
+            p.setPen(QColor(150, 150, 160));
+            p.drawText(rect(), Qt::AlignCenter, tr("(nothing yet)"));
+        }
+        p.setPen(Qt::white);
+        p.drawText(rect().adjusted(8, 6, -8, -6), Qt::AlignLeft | Qt::AlignTop, m_caption);
+    }
+
+private:
+    QString m_caption;
+    QImage m_image;
+};
+
+namespace {
+
+QImage toImage(const Frame &f) {
+    return QImage(f.rgba.data(), int(f.width), int(f.height), int(f.width) * 4, QImage::Format_RGBA8888).copy();
+}
+
+Frame toFrame(const QImage &image) {
+    const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
+    Frame f;
+    f.width = uint32_t(rgba.width());
+    f.height = uint32_t(rgba.height());
+    f.rgba.resize(size_t(f.width) * f.height * 4);
+    for (int y = 0; y < rgba.height(); ++y) {
+        std::memcpy(f.rgba.data() + size_t(y) * f.width * 4, rgba.constScanLine(y), f.width * 4);
+    }
+    return f;
+}
+
+modules::ParamValues paramsFrom(const std::map<std::string, std::string> &meta) {
+    modules::ParamValues params;
+    if (!meta.count("params_json")) return params;
+    const auto json = nlohmann::json::parse(meta.at("params_json"), nullptr, false);
+    if (!json.is_object()) return params;
+    for (const auto &[k, v] : json.items()) {
+        if (v.is_number()) params[k] = v.get<double>();
+    }
+    return params;
+}
+
+std::string metaOr(const std::map<std::string, std::string> &meta, const char *key, const char *fallback) {
+    auto it = meta.find(key);
+    return it == meta.end() || it->second.empty() ? fallback : it->second;
+}
+
+} // namespace
+
+ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironment *env, QString *error) {
+    auto db = session::SessionDatabase::openReadOnly(session::sessionDatabasePath(folder.toStdString()));
+    if (!db.ok()) {
+        *error = QString::fromStdString(db.message());
+        return nullptr;
+    }
+    auto rows = db.value()->frames();
+    auto events = db.value()->memoryEvents();
+    if (!rows.ok() || !events.ok()) {
+        *error = QString::fromStdString(!rows.ok() ? rows.message() : events.message());
+        return nullptr;
+    }
+    const auto meta = db.value()->meta();
+    auto decoder = media::VideoDecoder::open(folder.toStdString() + "/" + metaOr(meta, "video_path", "video.mkv"));
+    if (!decoder.ok()) {
+        *error = QString::fromStdString(decoder.message());
+        return nullptr;
+    }
+    auto *w = new ReplayWindow(folder, env);
+    w->m_meta = meta;
+    w->m_rows = std::move(rows.value());
+    w->m_events = std::move(events.value());
+    w->m_decoder = std::move(decoder.value());
+    w->m_slider->setRange(0, std::max(0, int(w->m_rows.size()) - 1));
+    w->setWindowTitle(tr("Replay — %1").arg(QString::fromStdString(metaOr(meta, "name", folder.toStdString().c_str()))));
+    w->seekTo(0);
+    return w;
+}
+
+ReplayWindow::ReplayWindow(QString folder, modules::ModuleEnvironment *env)
+    : QWidget(nullptr, Qt::Window), m_folder(std::move(folder)), m_env(env),
+      m_recorded(new FramePane(tr("Recorded"), this)), m_engine(new FramePane(tr("Engine, same camera"), this)),
+      m_slider(new QSlider(Qt::Horizontal)), m_info(new QLabel), m_metric(new QLabel), m_plot(new QLabel),
+      m_replayButton(new QPushButton(tr("Replay All"))) {
+    setObjectName("replayWindow");
+    setAttribute(Qt::WA_DeleteOnClose);
+    resize(1100, 620);
+    auto *grid = new QGridLayout(this);
+    grid->addWidget(m_recorded, 0, 0);
+    grid->addWidget(m_engine, 0, 1);
+    m_slider->setObjectName("replaySlider");
+    grid->addWidget(m_slider, 1, 0, 1, 2);
+    m_plot->setMinimumHeight(70);
+    grid->addWidget(m_plot, 2, 0, 1, 2);
+    m_info->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_info->setWordWrap(true);
+    grid->addWidget(m_info, 3, 0);
+    auto *buttons = new QHBoxLayout;
+    auto *compare = new QPushButton(tr("Compare Frame"));
+    compare->setToolTip(tr("Render this frame's camera with the recorded engine and compare (PSNR/SSIM)"));
+    m_replayButton->setToolTip(tr("Re-drive the engine through the whole session and plot the per-frame PSNR"));
+    buttons->addWidget(compare);
+    buttons->addWidget(m_replayButton);
+    buttons->addWidget(m_metric, 1);
+    grid->addLayout(buttons, 3, 1);
+    grid->setRowStretch(0, 1);
+    connect(m_slider, &QSlider::valueChanged, this, &ReplayWindow::seekTo);
+    connect(compare, &QPushButton::clicked, this, &ReplayWindow::compareCurrent);
+    connect(m_replayButton, &QPushButton::clicked, this, &ReplayWindow::replayAll);
+    connect(&m_decodeWatcher, &QFutureWatcher<std::pair<int, QImage>>::finished, this, &ReplayWindow::onDecoded);
+    connect(&m_compareWatcher, &QFutureWatcher<std::pair<QImage, QString>>::finished, this, [this] {
+        const auto [image, text] = m_compareWatcher.result();
+        m_engine->setImage(image);
+        m_metricText = text;
+        m_metric->setText(text);
+        emit engineFrameShown(position());
+    });
+    connect(&m_replayWatcher, &QFutureWatcher<std::vector<double>>::finished, this, [this] {
+        m_replayPsnr = m_replayWatcher.result();
+        m_replayButton->setEnabled(true);
+        updatePlot();
+        emit replayFinished();
+    });
+}
+
+ReplayWindow::~ReplayWindow() {
+    m_decodeWatcher.waitForFinished();
+    m_compareWatcher.waitForFinished();
+    m_replayWatcher.waitForFinished();
+}
+
+int ReplayWindow::position() const { return m_slider->value(); }
+QImage ReplayWindow::recordedImage() const { return m_recorded->image(); }
+QImage ReplayWindow::engineImage() const { return m_engine->image(); }
+QString ReplayWindow::metricText() const { return m_metricText; }
+
+void ReplayWindow::seekTo(int frame) {
+    if (m_rows.empty()) return;
+    frame = std::clamp(frame, 0, int(m_rows.size()) - 1);
+    if (m_slider->value() != frame) m_slider->setValue(frame); // re-enters through valueChanged
+    m_wanted = frame;
+    showInfo(frame);
+    decodeLatest();
+}
+
+void ReplayWindow::showInfo(int frame) {
+    const session::FrameRow &r = m_rows[size_t(frame)];
+    const auto &m = r.camera.c2w;
+    QString keys;
+    for (const auto &k : r.controller.keys) keys += QString::fromStdString(k) + " ";
+    QString reads;
+    for (const auto &e : m_events) {
+        if (e.frameIndex == r.frameIndex) {
+            reads += tr("frame %1 (score %2, %3%) ").arg(e.entryFrame).arg(e.score, 0, 'f', 2).arg(int(e.covered * 100));
+        }
+    }
+    m_info->setText(tr("Frame %1 of %2 · step %3 · camera (%4, %5, %6) · keys: %7 · mouse %8, %9 · step %10 ms · "
+                       "latency %11 ms\nMemory read: %12")
+                        .arg(r.frameIndex)
+                        .arg(m_rows.size())
+                        .arg(r.step)
+                        .arg(m[12], 0, 'f', 2)
+                        .arg(m[13], 0, 'f', 2)
+                        .arg(m[14], 0, 'f', 2)
+                        .arg(keys.isEmpty() ? tr("none") : keys.trimmed())
+                        .arg(r.controller.mouseDx, 0, 'f', 0)
+                        .arg(r.controller.mouseDy, 0, 'f', 0)
+                        .arg(r.stepMs, 0, 'f', 1)
+                        .arg(r.latencyMs, 0, 'f', 1)
+                        .arg(reads.isEmpty() ? tr("nothing") : reads));
+}
+
+void ReplayWindow::decodeLatest() {
+    if (m_decoding) return; // onDecoded() picks up the newest position when the current decode ends
+    m_decoding = true;
+    const int target = m_wanted;
+    const int64_t videoFrame = m_rows[size_t(target)].videoFrame;
+    const double fps = std::stod(metaOr(m_meta, "fps", "30"));
+    media::VideoDecoder *decoder = m_decoder.get();
+    m_decodeWatcher.setFuture(QtConcurrent::run([decoder, target, videoFrame, fps]() -> std::pair<int, QImage> {
+        if (videoFrame < 0) return {target, {}};
+        if (!decoder->seek(int64_t(std::llround(double(videoFrame) * 1e6 / fps))).ok()) return {target, {}};
+        auto next = decoder->next();
+        if (!next.ok() || !next.value()) return {target, {}};
+        return {target, toImage(next.value()->frame)};
+    }));
+}
+
+void ReplayWindow::onDecoded() {
+    const auto [frame, image] = m_decodeWatcher.result();
+    m_decoding = false;
+    m_recorded->setImage(image);
+    if (m_wanted != frame) {
+        decodeLatest();
+        return;
+    }
+    emit recordedFrameShown(frame);
+}
+
+void ReplayWindow::compareCurrent() {
+    if (!m_env || m_rows.empty() || m_compareWatcher.isRunning()) return;
+    const session::FrameRow row = m_rows[size_t(position())];
+    const QImage recorded = m_recorded->image();
+    const auto meta = m_meta;
+    modules::ModuleEnvironment *env = m_env;
+    m_metric->setText(tr("Rendering..."));
+    m_compareWatcher.setFuture(QtConcurrent::run([env, row, recorded, meta]() -> std::pair<QImage, QString> {
+        const std::string id = metaOr(meta, "engine_id", "reference-world");
+        const auto *module = env->registry->find(id);
+        if (!module) return {{}, tr("engine '%1' is not loaded").arg(QString::fromStdString(id))};
+        const uint32_t w = uint32_t(std::stoul(metaOr(meta, "width", "0"))), h = uint32_t(std::stoul(metaOr(meta, "height", "0")));
+        auto instance = modules::ModuleInstance::create(*module, *env->host, w, h, paramsFrom(meta));
+        if (!instance.ok()) return {{}, QString::fromStdString(instance.message())};
+        (void)instance.value()->reset(std::stoull(metaOr(meta, "seed", "1")));
+        Frame frame;
+        frame.width = w;
+        frame.height = h;
+        frame.rgba.resize(size_t(w) * h * 4);
+        if (Status s = instance.value()->worldStep({row.camera}, {row.controller}, {&frame}); !s.ok()) {
+            return {{}, QString::fromStdString(s.message())};
+        }
+        if (recorded.isNull()) return {toImage(frame), tr("no recorded frame to compare")};
+        auto cmp = metrics::compareFrames(frame, toFrame(recorded));
+        if (!cmp.ok()) return {toImage(frame), QString::fromStdString(cmp.message())};
+        const QString psnr = std::isfinite(cmp->psnr) ? QString::number(cmp->psnr, 'f', 2) + " dB" : tr("identical");
+        return {toImage(frame), tr("PSNR %1 · SSIM %2").arg(psnr).arg(cmp->ssim, 0, 'f', 4)};
+    }));
+}
+
+void ReplayWindow::replayAll() {
+    if (!m_env || m_rows.empty() || m_replayWatcher.isRunning()) return;
+    m_replayButton->setEnabled(false);
+    const auto rows = m_rows;
+    const auto meta = m_meta;
+    const std::string video = m_folder.toStdString() + "/" + metaOr(meta, "video_path", "video.mkv");
+    modules::ModuleEnvironment *env = m_env;
+    m_replayWatcher.setFuture(QtConcurrent::run([env, rows, meta, video]() -> std::vector<double> {
+        std::vector<double> psnr;
+        auto decoder = media::VideoDecoder::open(video);
+        if (!decoder.ok()) return psnr;
+        world::WorldPipelineConfig c;
+        c.moduleId = metaOr(meta, "engine_id", "reference-world");
+        c.width = uint32_t(std::stoul(metaOr(meta, "width", "0")));
+        c.height = uint32_t(std::stoul(metaOr(meta, "height", "0")));
+        c.seed = std::stoull(metaOr(meta, "seed", "1"));
+        c.params = paramsFrom(meta);
+        c.fixedTimestep = true;
+        c.record = true;
+        world::CameraTrack track;
+        track.width = c.width;
+        track.height = c.height;
+        for (const auto &r : rows) track.frames.push_back({r.camera, r.inputUs, r.controller});
+        c.track = std::move(track);
+        world::WorldPipeline pipeline(*env->registry);
+        pipeline.start(c);
+        while (auto item = pipeline.record().pop(std::chrono::seconds(60))) {
+            auto recorded = decoder.value()->next();
+            if (!recorded.ok() || !recorded.value()) break;
+            auto cmp = metrics::compareFrames(*(*item)->frame, recorded.value()->frame);
+            psnr.push_back(cmp.ok() ? cmp->psnr : 0.0);
+        }
+        pipeline.stop();
+        return psnr;
+    }));
+}
+
+void ReplayWindow::updatePlot() {
+    QPixmap pixmap(std::max(200, m_plot->width()), 70);
+    pixmap.fill(QColor(24, 26, 32));
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    int identical = 0;
+    QPolygonF line;
+    for (size_t i = 0; i < m_replayPsnr.size(); ++i) {
+        const double v = std::isfinite(m_replayPsnr[i]) ? std::min(60.0, m_replayPsnr[i]) : 60.0;
+        identical += !std::isfinite(m_replayPsnr[i]);
+        line << QPointF(double(i) / std::max<size_t>(1, m_replayPsnr.size() - 1) * (pixmap.width() - 1),
+                        66 - v / 60.0 * 60.0);
+    }
+    p.setPen(QPen(QColor(90, 200, 255), 1.5));
+    p.drawPolyline(line);
+    p.setPen(QColor(220, 224, 232));
+    p.drawText(6, 14, tr("Replay PSNR per frame (top = 60 dB or identical): %1 of %2 frames identical")
+                          .arg(identical)
+                          .arg(m_replayPsnr.size()));
+    m_plot->setPixmap(pixmap);
+}
+
+} // namespace mnemo::ui
