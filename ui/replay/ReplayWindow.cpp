@@ -141,6 +141,9 @@ ReplayWindow::ReplayWindow(QString folder, modules::ModuleEnvironment *env)
     buttons->addWidget(m_metric, 1);
     grid->addLayout(buttons, 3, 1);
     grid->setRowStretch(0, 1);
+    grid->setColumnStretch(0, 1); // the two frames get the same size, whatever the labels below say
+    grid->setColumnStretch(1, 1);
+    m_info->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     connect(m_slider, &QSlider::valueChanged, this, &ReplayWindow::seekTo);
     connect(compare, &QPushButton::clicked, this, &ReplayWindow::compareCurrent);
     connect(m_replayButton, &QPushButton::clicked, this, &ReplayWindow::replayAll);
@@ -191,7 +194,7 @@ void ReplayWindow::showInfo(int frame) {
             reads += tr("frame %1 (score %2, %3%) ").arg(e.entryFrame).arg(e.score, 0, 'f', 2).arg(int(e.covered * 100));
         }
     }
-    m_info->setText(tr("Frame %1 of %2 · step %3 · camera (%4, %5, %6) · keys: %7 · mouse %8, %9 · step %10 ms · "
+    m_info->setText(tr("Frame %1 of %2 · step %3 · camera (%4, %5, %6) · keys: %7 · mouse %8, %9 · module %10 ms · "
                        "latency %11 ms\nMemory read: %12")
                         .arg(r.frameIndex)
                         .arg(m_rows.size())
