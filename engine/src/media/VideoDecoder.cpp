@@ -1,8 +1,11 @@
 #include "mnemo/media/VideoDecoder.hpp"
 
+#include <sys/stat.h>
+
 #include "media/FfmpegError.hpp"
 
 extern "C" {
+#include <libavdevice/avdevice.h>
 #include <libavutil/display.h>
 #include <libavutil/pixdesc.h>
 }
@@ -114,16 +117,26 @@ Status chooseVideoStream(const std::string &path, Input &in) {
     return {};
 }
 
-Result<Input> openInput(const std::string &path) {
+// `device`: a V4L2 capture device (a camera) instead of a file.
+Result<Input> openInput(const std::string &path, bool device = false) {
     routeFfmpegLog();
-    if (Status s = checkFile(path); !s.ok()) return s;
     lastFfmpegError().clear();
     AVFormatContext *raw = nullptr;
     AVDictionary *options = nullptr;
-    // A file and nothing else: no playlists reaching out to the network, no "concat:" tricks in a file name.
-    av_dict_set(&options, "protocol_whitelist", "file", 0);
-    // "file:" so a ':' in the name is never read as a protocol.
-    int r = avformat_open_input(&raw, ("file:" + path).c_str(), nullptr, &options);
+    const AVInputFormat *format = nullptr;
+    int r = 0;
+    if (device) {
+        avdevice_register_all();
+        format = av_find_input_format("video4linux2");
+        if (!format) return Status(StatusCode::Unsupported, "this FFmpeg build has no video4linux2 input for cameras");
+        r = avformat_open_input(&raw, path.c_str(), format, &options);
+    } else {
+        if (Status s = checkFile(path); !s.ok()) return s;
+        // A file and nothing else: no playlists reaching out to the network, no "concat:" tricks in a file name.
+        av_dict_set(&options, "protocol_whitelist", "file", 0);
+        // "file:" so a ':' in the name is never read as a protocol.
+        r = avformat_open_input(&raw, ("file:" + path).c_str(), nullptr, &options);
+    }
     av_dict_free(&options);
     if (r < 0)
         return Status(StatusCode::InvalidArgument, "cannot open video " + inQuotes(path) + ": " + describeFailure(r));
@@ -413,8 +426,23 @@ VideoDecoder::VideoDecoder(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
 
 VideoDecoder::~VideoDecoder() = default;
 
-Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::string &path) {
-    auto input = openInput(path);
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::string &path) { return openImpl(path, false); }
+
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::openCamera(const std::string &device) {
+    struct stat st{};
+    if (::stat(device.c_str(), &st) != 0) {
+        return Status(StatusCode::NotFound, "no camera at " + inQuotes(device) + ": the device does not exist");
+    }
+    if (!S_ISCHR(st.st_mode)) {
+        return Status(StatusCode::InvalidArgument, inQuotes(device) + " is not a camera (not a character device)");
+    }
+    auto decoder = openImpl(device, true);
+    if (!decoder.ok()) return Status(decoder.status().code(), "camera " + inQuotes(device) + ": " + decoder.message());
+    return decoder;
+}
+
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::openImpl(const std::string &path, bool device) {
+    auto input = openInput(path, device);
     if (!input.ok()) return input.status();
     auto impl = std::make_unique<Impl>();
     impl->path = path;

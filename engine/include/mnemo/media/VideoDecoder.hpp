@@ -40,6 +40,8 @@ class VideoDecoder {
 public:
     // Decodes the first frame already (timestamps count from it), so frames that cannot be converted fail here.
     static Result<std::unique_ptr<VideoDecoder>> open(const std::string &path);
+    // A V4L2 camera (/dev/videoN) through libavdevice. A missing device, or a path that is not one, is a clear error.
+    static Result<std::unique_ptr<VideoDecoder>> openCamera(const std::string &device);
     ~VideoDecoder();
 
     VideoDecoder(const VideoDecoder &) = delete;
@@ -63,6 +65,7 @@ public:
 private:
     struct Impl;
     explicit VideoDecoder(std::unique_ptr<Impl> impl);
+    static Result<std::unique_ptr<VideoDecoder>> openImpl(const std::string &path, bool device);
     std::unique_ptr<Impl> m_impl; // keeps FFmpeg's headers out of the engine's public API
 };
 
