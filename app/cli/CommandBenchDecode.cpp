@@ -148,18 +148,21 @@ uint8_t triangle(int v) {
     return uint8_t(v < 256 ? v : 511 - v);
 }
 
-// Moving gradients under a fine grain: the grain gives the bitrate of filmed footage (a clean gradient would compress
-// to almost nothing and decode faster than any real video would).
+// A panning picture: gradients over a fine static texture, moving 3 pixels a frame with colours drifting. The texture
+// gives the bitrate of filmed footage (a clean gradient compresses to almost nothing and decodes faster than any real
+// video); it moves with the picture, so x264 predicts it from the last frame and keeps to its keyframe interval (a
+// grain that changed every frame would make every frame a scene cut, and the file all-intra).
 void drawPattern(Frame &frame, int n) {
     for (uint32_t y = 0; y < frame.height; ++y) {
         uint8_t *p = frame.rgba.data() + size_t(y) * frame.width * 4;
         for (uint32_t x = 0; x < frame.width; ++x, p += 4) {
-            uint32_t hash = (x * 73856093u) ^ (y * 19349663u) ^ (uint32_t(n) * 83492791u);
+            const int sx = int(x) + 3 * n;
+            uint32_t hash = (uint32_t(sx) * 73856093u) ^ (y * 19349663u);
             hash *= 2654435761u;
             const int grain = int((hash >> 27) & 15) - 8;
-            p[0] = uint8_t(std::clamp(triangle(int(x) + 6 * n) + grain, 0, 255));
-            p[1] = uint8_t(std::clamp(triangle(int(y) * 2 + 4 * n) + grain, 0, 255));
-            p[2] = uint8_t(std::clamp(triangle(int(x + y) - 5 * n) + grain, 0, 255));
+            p[0] = uint8_t(std::clamp(triangle(sx) + grain, 0, 255));
+            p[1] = uint8_t(std::clamp(triangle(int(y) * 2 + n) + grain, 0, 255));
+            p[2] = uint8_t(std::clamp(triangle(sx / 2 + int(y)) + grain, 0, 255));
             p[3] = 255;
         }
     }

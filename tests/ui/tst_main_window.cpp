@@ -218,6 +218,15 @@ private slots:
         QCOMPARE(dock->table()->rowCount(), 1);
         QCOMPARE(dock->table()->item(0, 0)->text(), QString("first walk"));
 
+        // Export it as a dataset, off the UI thread.
+        QSignalSpy exported(dock, &SessionsDock::exportFinished);
+        QTemporaryDir dataset;
+        dock->table()->selectRow(0);
+        dock->exportSelectedTo(dataset.path());
+        QTRY_VERIFY_WITH_TIMEOUT(!exported.isEmpty(), 30000);
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
+        QVERIFY(QFile::exists(dataset.filePath("frames.jsonl")));
+
         // Reopen it: scrub, compare a frame with the engine, replay it all.
         dock->table()->selectRow(0);
         ReplayWindow *replay = w.openSession(dock->selectedFolder());

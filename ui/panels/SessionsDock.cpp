@@ -2,9 +2,13 @@
 
 #include "../workspaces/WorldWorkspace.hpp"
 
+#include "mnemo/session/DatasetExport.hpp"
 #include "mnemo/session/SessionDatabase.hpp"
 
 #include <QDateTime>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QDir>
 #include <QDirIterator>
 #include <QHBoxLayout>
@@ -34,7 +38,7 @@ qint64 folderBytes(const QString &folder) {
 
 SessionsDock::SessionsDock(QWidget *parent)
     : QDockWidget(tr("Sessions"), parent), m_table(new QTableWidget(0, ColumnCount)), m_open(new QPushButton(tr("Open"))),
-      m_rename(new QPushButton(tr("Rename..."))),
+      m_rename(new QPushButton(tr("Rename..."))), m_export(new QPushButton(tr("Export Dataset..."))),
       m_delete(new QPushButton(tr("Delete"))), m_undo(new QPushButton(tr("Undo Delete"))), m_status(new QLabel) {
     setObjectName("sessionsDock");
     auto *body = new QWidget(this);
@@ -50,7 +54,8 @@ SessionsDock::SessionsDock(QWidget *parent)
     auto *row = new QHBoxLayout;
     auto *refreshButton = new QPushButton(tr("Refresh"));
     m_open->setToolTip(tr("Scrub the session and replay it against its engine (double-click a row)"));
-    for (QPushButton *b : {m_open, refreshButton, m_rename, m_delete, m_undo}) row->addWidget(b);
+    m_export->setToolTip(tr("Frames as PNGs plus per-frame camera, action and prompt (frames.jsonl)"));
+    for (QPushButton *b : {m_open, m_export, refreshButton, m_rename, m_delete, m_undo}) row->addWidget(b);
     row->addStretch(1);
     v->addLayout(row);
     m_status->setWordWrap(true);
@@ -65,6 +70,11 @@ SessionsDock::SessionsDock(QWidget *parent)
     };
     connect(m_open, &QPushButton::clicked, this, openSelected);
     connect(m_table, &QTableWidget::cellDoubleClicked, this, openSelected);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        if (selectedFolder().isEmpty()) return;
+        const QString out = QFileDialog::getExistingDirectory(this, tr("Export Dataset To"));
+        if (!out.isEmpty()) exportSelectedTo(out);
+    });
     connect(m_delete, &QPushButton::clicked, this, &SessionsDock::deleteSelected);
     connect(m_undo, &QPushButton::clicked, this, &SessionsDock::undoDelete);
     refresh();
@@ -146,6 +156,26 @@ bool SessionsDock::deleteSelected() {
     refresh();
     m_status->setText(tr("Deleted '%1' (moved to %2; Undo Delete brings it back)").arg(QFileInfo(folder).fileName(), trash));
     return true;
+}
+
+void SessionsDock::exportSelectedTo(const QString &outFolder) {
+    const QString folder = selectedFolder();
+    if (folder.isEmpty()) return;
+    m_export->setEnabled(false);
+    m_status->setText(tr("Exporting %1 to %2...").arg(QFileInfo(folder).fileName(), outFolder));
+    auto *watcher = new QFutureWatcher<QPair<bool, QString>>(this);
+    connect(watcher, &QFutureWatcher<QPair<bool, QString>>::finished, this, [this, watcher] {
+        const auto [ok, message] = watcher->result();
+        watcher->deleteLater();
+        m_export->setEnabled(true);
+        m_status->setText(message);
+        emit exportFinished(ok, message);
+    });
+    watcher->setFuture(QtConcurrent::run([folder, outFolder]() -> QPair<bool, QString> {
+        auto report = session::exportDataset(folder.toStdString(), outFolder.toStdString());
+        if (!report.ok()) return {false, tr("Export failed: %1").arg(QString::fromStdString(report.message()))};
+        return {true, tr("Exported %1 frames to %2").arg(report->frames).arg(outFolder)};
+    }));
 }
 
 bool SessionsDock::undoDelete() {

@@ -22,18 +22,22 @@ public:
 
 signals:
     void openRequested(const QString &folder);
+    void exportFinished(bool ok, const QString &message);
 
 public slots:
     void refresh();
     bool renameSelected(const QString &name);
     bool deleteSelected();
     bool undoDelete();
+    // Exports the selected session as a dataset (docs/dataset-format.md) on a worker; exportFinished() reports.
+    void exportSelectedTo(const QString &outFolder);
 
 private:
     void askRename();
     QTableWidget *m_table;
     QPushButton *m_open;
     QPushButton *m_rename;
+    QPushButton *m_export;
     QPushButton *m_delete;
     QPushButton *m_undo;
     QLabel *m_status;

@@ -108,6 +108,12 @@ void WorldPipeline::setFrameTap(FrameTap tap) {
 }
 
 void WorldPipeline::requestMemorySave(const std::string &path) {
+    const State s = m_state.load();
+    if (s == State::Finished || s == State::Stopped || s == State::Failed) {
+        // The engine thread is done with the bank (these states are set after its last use): save it here.
+        saveMemory(path);
+        return;
+    }
     std::lock_guard lock(m_mutex);
     m_pendingMemorySave = path;
 }
@@ -383,6 +389,13 @@ void WorldPipeline::run() {
     applyCommands(instance); // a save requested at the very end still happens
     if (!m_config.memorySavePath.empty()) saveMemory(m_config.memorySavePath);
     if (!m_stop) m_state = State::Finished;
+    // A save requested between the last applyCommands() and the state change above would otherwise be lost.
+    std::optional<std::string> lateSave;
+    {
+        std::lock_guard lock(m_mutex);
+        lateSave.swap(m_pendingMemorySave);
+    }
+    if (lateSave) saveMemory(*lateSave);
     m_record->close(); // tells a draining consumer that nothing more will come
 }
 
