@@ -27,6 +27,9 @@ void drawViewportOverlay(const OverlayModel &model, const FrameTimeHistory &fram
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                    ImGuiWindowFlags_NoNav;
     if (ImGui::Begin("##viewport-hud", nullptr, flags)) {
+        if (!model.recording.empty()) {
+            ImGui::TextColored(ImVec4(1.0f, 0.3f, 0.3f, 1.0f), "%s", model.recording.c_str());
+        }
         ImGui::TextColored(ImVec4(0.55f, 0.85f, 1.0f, 1.0f), "%.1f fps shown", frameTimes.fps());
         ImGui::SameLine();
         ImGui::TextDisabled("| %.1f fps generated | %s", model.producedFps, model.state.c_str());

@@ -32,6 +32,7 @@ struct OverlayModel {
     bool hasPose = false;
     float x = 0, y = 0, z = 0, yawDeg = 0, pitchDeg = 0;
     std::string heldKeys;
+    std::string recording; // "REC 0:12, 345 frames, 3 dropped" while recording, else empty
     bool capturing = false;        // the viewport has keyboard and mouse
 };
 

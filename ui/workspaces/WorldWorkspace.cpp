@@ -226,6 +226,16 @@ OverlayModel WorldWorkspace::describe() const {
     model.displayDropped = stats.displayDropped;
     model.stepMsHistory = stats.stepMsHistory;
     model.latencyMsHistory = stats.latencyMsHistory;
+    if (m_recorder) {
+        const auto rec = m_recorder->stats();
+        const qint64 seconds = recordingMs() / 1000;
+        char line[160];
+        std::snprintf(line, sizeof line, "REC %lld:%02lld  %llu frames%s", static_cast<long long>(seconds / 60),
+                      static_cast<long long>(seconds % 60), static_cast<unsigned long long>(rec.framesWritten),
+                      rec.framesDropped ? (", " + std::to_string(rec.framesDropped) + " dropped: the disk is too slow").c_str()
+                                        : "");
+        model.recording = rec.error.empty() ? line : "Recording stopped: " + rec.error;
+    }
     model.memoryEntries = stats.memoryEntries;
     model.retrievalMsP50 = stats.retrievalMsP50;
     model.retrievalMsP95 = stats.retrievalMsP95;
