@@ -29,6 +29,10 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
     world::WorldPipelineConfig cfg = config;
     cfg.record = true;
     if (outputs.memoryOut) cfg.memorySavePath = *outputs.memoryOut; // saved by the engine thread when the run ends
+    // A recorded session keeps the world's memory too, unless it is saved elsewhere.
+    if (outputs.sessionFolder && cfg.memoryEnabled && !outputs.memoryOut) {
+        cfg.memorySavePath = *outputs.sessionFolder + "/memory.mnemo-memory";
+    }
     const auto &pngFolder = outputs.pngFolder;
     const auto &memoryOut = outputs.memoryOut;
     std::unique_ptr<session::SessionRecorder> recorder;

@@ -40,6 +40,7 @@ private slots:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(QFile::exists(session + "/session.sqlite"));
         QVERIFY(QFile::exists(session + "/video.mkv"));
+        QVERIFY(QFile::exists(session + "/memory.mnemo-memory")); // the world's memory is part of the session
 
         r = runCli({"session", session});
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -115,7 +116,10 @@ private slots:
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 1);
         const QByteArray err = p.readAllStandardError();
-        QVERIFY2(err.contains("recording stopped") && err.contains("video.mkv"), err.constData());
+        // Whichever file hits the limit first is named, with the likely cause.
+        QVERIFY2(err.contains("recording stopped") && (err.contains("video.mkv") || err.contains("session.sqlite")) &&
+                     err.contains("disk full"),
+                 err.constData());
         const Run info = runCli({"session", session});
         QVERIFY2(info.exitCode == 0, info.err.constData());
         const int rows = json(info.out)["frames"].toInt();

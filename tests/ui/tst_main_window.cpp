@@ -206,6 +206,7 @@ private slots:
         QVERIFY(!record->isChecked());
         SessionsDock *dock = w.sessionsDock();
         QTRY_COMPARE_WITH_TIMEOUT(dock->table()->rowCount(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(w.world()->recordingFolder() + "/memory.mnemo-memory"), 15000);
         QTRY_VERIFY_WITH_TIMEOUT((dock->refresh(), dock->table()->item(0, 3)->text().toInt() >= 5), 15000);
         dock->table()->selectRow(0);
         QVERIFY(dock->renameSelected("first walk"));

@@ -159,6 +159,8 @@ void WorldWorkspace::setRecording(bool on) {
     if (on == isRecording() || !m_pipeline) return;
     if (!on) {
         m_pipeline->setFrameTap(nullptr);
+        // The session keeps the world's memory as it was when recording stopped (docs/memory-bank.md).
+        m_pipeline->requestMemorySave((m_recordingFolder + "/memory.mnemo-memory").toStdString());
         // Finishing drains the queue and closes the video: off the UI thread.
         auto recorder = std::move(m_recorder);
         const QString folder = m_recordingFolder;

@@ -53,6 +53,7 @@ struct KeyframeScan {
     std::vector<KeyframeGroup> groups; // groups[0] starts at the first packet, keyframe or not
     AVRational timeBase{1, 1};
     int64_t firstTs = AV_NOPTS_VALUE; // the first frame's timestamp, from which VideoDecoder counts ptsUs
+    std::vector<int64_t> shownTs;     // every shown packet's timestamp: where each interval's last frame lies
     std::string uncuttable;           // why the stream must be decoded straight; empty when it can be cut
 };
 
@@ -97,6 +98,7 @@ bool addPacket(KeyframeScan &scan, const AVPacket &packet) {
         scan.firstTs = packet.pts;
     }
     ++scan.groups.back().packets;
+    if (!discarded) scan.shownTs.push_back(packet.pts);
     return true;
 }
 
@@ -140,6 +142,11 @@ struct Interval {
     int64_t startUs = 0;    // the ptsUs VideoDecoder gives its first keyframe: where a thread seeks to
     int64_t endUs = kNoEnd; // the next interval's startUs: frames from there on belong to the next interval
     uint64_t packets = 0;   // about its frame count
+    // Its last frame's ptsUs and its frame count, from the packets. A thread that has handed out that many frames,
+    // the last at lastUs, stops there; otherwise (a damaged packet, timestamps the decoder changed) it decodes on
+    // to the first frame at endUs, which costs one frame more.
+    int64_t lastUs = kNoEnd;
+    uint64_t frames = 0;
 };
 
 std::vector<Interval> straightInterval() {
@@ -149,16 +156,29 @@ std::vector<Interval> straightInterval() {
 // Keyframe groups merged until each interval holds at least `minFrames` packets. Interval starts are in ptsUs as
 // VideoDecoder counts them; should firstTs differ from its start, the cut stays exact (both sides of a boundary
 // compare with the same number through the same decoder arithmetic), only the seek may start a keyframe earlier.
-std::vector<Interval> cutAtKeyframes(const KeyframeScan &scan, uint32_t minFrames) {
+std::vector<Interval> cutAtKeyframes(KeyframeScan &scan, uint32_t minFrames) {
     std::vector<Interval> intervals{Interval{0, kNoEnd, scan.groups.front().packets}};
+    std::vector<int64_t> startTs{std::numeric_limits<int64_t>::min()};
     for (size_t g = 1; g < scan.groups.size(); ++g) {
         const KeyframeGroup &group = scan.groups[g];
         const int64_t startUs = av_rescale_q(group.keyTs - scan.firstTs, scan.timeBase, kMicroseconds);
         if (intervals.back().packets >= minFrames && startUs > intervals.back().startUs) {
             intervals.back().endUs = startUs;
             intervals.push_back({startUs, kNoEnd, 0});
+            startTs.push_back(group.keyTs);
         }
         intervals.back().packets += group.packets;
+    }
+    // In presentation order an interval holds the shown frames from its keyframe to the next one's, wherever their
+    // packets lie (an open GOP's leading pictures follow the next keyframe in the file).
+    std::sort(scan.shownTs.begin(), scan.shownTs.end());
+    for (size_t i = 0; i < intervals.size(); ++i) {
+        const auto begin = std::lower_bound(scan.shownTs.begin(), scan.shownTs.end(), startTs[i]);
+        const auto end = i + 1 < intervals.size()
+                             ? std::lower_bound(begin, scan.shownTs.end(), startTs[i + 1])
+                             : scan.shownTs.end();
+        intervals[i].frames = uint64_t(end - begin);
+        if (end != begin) intervals[i].lastUs = av_rescale_q(*(end - 1) - scan.firstTs, scan.timeBase, kMicroseconds);
     }
     return intervals;
 }
@@ -301,7 +321,8 @@ bool ParallelDecoder::Impl::decodeInterval(Worker &worker, size_t interval) {
         queue.push(errorItem(std::move(s)));
         return false;
     }
-    const int64_t endUs = intervals[interval].endUs;
+    const Interval &bounds = intervals[interval];
+    uint64_t handedOut = 0;
     for (;;) {
         auto frame = take(worker);
         if (!frame.ok()) {
@@ -312,12 +333,17 @@ bool ParallelDecoder::Impl::decodeInterval(Worker &worker, size_t interval) {
             worker.positionedAt = kUnknownInterval; // the end of the stream
             break;
         }
-        if (frame.value()->ptsUs >= endUs) {
+        if (frame.value()->ptsUs >= bounds.endUs) {
             worker.carried = std::move(frame.value());
             worker.positionedAt = interval + 1;
             break;
         }
+        const bool last = ++handedOut >= bounds.frames && frame.value()->ptsUs == bounds.lastUs;
         if (!queue.push(frameItem(std::move(*frame.value())))) return false; // closed: the decoder is going away
+        if (last) {
+            worker.positionedAt = interval + 1; // the decoder's next frame is the next interval's keyframe
+            break;
+        }
     }
     reportErrors(worker);
     return queue.push(Item{});

@@ -27,13 +27,17 @@ const char *const kMigrations[] = {
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per schema version");
 
 Status sqlError(sqlite3 *db, const std::string &path, const std::string &what) {
-    return {StatusCode::Internal, "session '" + path + "': " + what + ": " + (db ? sqlite3_errmsg(db) : "?")};
+    const int code = db ? (sqlite3_extended_errcode(db) & 0xff) : SQLITE_ERROR;
+    const std::string hint = code == SQLITE_FULL || code == SQLITE_IOERR ? " (disk full, or the disk failed?)" : "";
+    return {StatusCode::Internal, "session '" + path + "': " + what + ": " + (db ? sqlite3_errmsg(db) : "?") + hint};
 }
 
 Status exec(sqlite3 *db, const std::string &path, const std::string &sql) {
     char *message = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        Status s(StatusCode::Internal, "session '" + path + "': " + (message ? message : "?"));
+    if (const int r = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message); r != SQLITE_OK) {
+        const bool disk = (r & 0xff) == SQLITE_FULL || (r & 0xff) == SQLITE_IOERR;
+        Status s(StatusCode::Internal, "session '" + path + "': " + (message ? message : "?") +
+                                           (disk ? " (disk full, or the disk failed?)" : ""));
         sqlite3_free(message);
         return s;
     }
