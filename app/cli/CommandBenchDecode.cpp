@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <sys/wait.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,12 +33,25 @@ constexpr int kGeneratedCrf = 23; // x264's default: the bitrate of ordinary foo
 struct Timing {
     uint64_t frames = 0;
     double seconds = 0;
+    double cpuSeconds = 0; // this process's CPU time, all threads: what the speed cost, whatever else ran
     double fps() const { return seconds > 0 ? double(frames) / seconds : 0.0; }
+};
+
+double processCpuSeconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+struct Clock {
+    std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
+    double cpu = processCpuSeconds();
 };
 
 // Open to last frame, the RGBA conversion included: what a caller of next() waits for.
 template <typename Decoder>
-Result<Timing> drainTimed(const std::chrono::steady_clock::time_point start, Decoder &decoder) {
+Result<Timing> drainTimed(const Clock &start, Decoder &decoder) {
     for (;;) {
         auto frame = decoder.next();
         if (!frame.ok()) return frame.status();
@@ -46,12 +59,13 @@ Result<Timing> drainTimed(const std::chrono::steady_clock::time_point start, Dec
     }
     Timing timing;
     timing.frames = decoder.framesDecoded();
-    timing.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    timing.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start.wall).count();
+    timing.cpuSeconds = processCpuSeconds() - start.cpu;
     return timing;
 }
 
 Result<Timing> timeSingleThreaded(const std::string &file) {
-    const auto start = std::chrono::steady_clock::now();
+    const Clock start;
     media::VideoDecoderOptions options;
     options.decoderThreads = 1;
     auto decoder = media::VideoDecoder::open(file, options);
@@ -66,7 +80,7 @@ struct ParallelTiming {
 };
 
 Result<ParallelTiming> timeParallel(const std::string &file, unsigned threads) {
-    const auto start = std::chrono::steady_clock::now();
+    const Clock start;
     auto decoder = media::ParallelDecoder::open(file, threads);
     if (!decoder.ok()) return decoder.status();
     auto timing = drainTimed(start, *decoder.value());
@@ -79,7 +93,7 @@ Result<ParallelTiming> timeParallel(const std::string &file, unsigned threads) {
 struct FfmpegTiming {
     std::optional<double> fps; // nothing when ffmpeg is missing or failed; `problem` says why
     uint64_t frames = 0;
-    double rtime = 0, utime = 0;
+    double rtime = 0, cpuSeconds = 0; // cpuSeconds: utime + stime
     std::string problem;
 };
 
@@ -130,13 +144,14 @@ FfmpegTiming timeFfmpeg(const std::string &file, bool toRgba) {
     const auto frames = lastNumberAfter(text, "frame=");
     const auto rtime = lastNumberAfter(text, "rtime=");
     const auto utime = lastNumberAfter(text, "utime=");
+    const auto stime = lastNumberAfter(text, "stime=");
     if (!frames || !rtime || *rtime <= 0) {
         out.problem = "no frame count or rtime in ffmpeg's output";
         return out;
     }
     out.frames = uint64_t(*frames);
     out.rtime = *rtime;
-    out.utime = utime.value_or(0);
+    out.cpuSeconds = utime.value_or(0) + stime.value_or(0);
     out.fps = *frames / *rtime;
     return out;
 }
@@ -263,6 +278,9 @@ int benchDecode(const CliArgs &args) {
     auto info = media::probe(file);
     if (!info.ok()) return failWith("bench", info.message());
 
+    // The machine may be shared: a busy one slows the parallel path most, and this says how busy it was.
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) == 3) out["load_average"] = {load[0], load[1], load[2]};
     const bool haveFfmpeg = ffmpegInstalled();
     Best best;
     for (long round = 0; round < *repeat; ++round) {
@@ -293,13 +311,18 @@ int benchDecode(const CliArgs &args) {
     out["single_fps"] = *singleFps;
     out["parallel_fps"] = *parallelFps;
     out["parallel_speedup"] = orNull(ratio(parallelFps, singleFps));
+    out["single_cpu_s"] = best.single.cpuSeconds;
+    out["parallel_cpu_s"] = best.parallel.timing.cpuSeconds;
     out["threads"] = best.parallel.threads;
     out["intervals"] = best.parallel.intervals;
     out["ffmpeg_fps"] = orNull(best.ffmpegRgba.fps);
     out["vs_ffmpeg"] = orNull(ratio(singleFps, best.ffmpegRgba.fps));
     out["ffmpeg_decode_only_fps"] = orNull(best.ffmpegDecode.fps);
     out["vs_ffmpeg_decode_only"] = orNull(ratio(singleFps, best.ffmpegDecode.fps));
-    if (best.ffmpegRgba.fps) out["ffmpeg_frames"] = best.ffmpegRgba.frames;
+    if (best.ffmpegRgba.fps) {
+        out["ffmpeg_frames"] = best.ffmpegRgba.frames;
+        out["ffmpeg_cpu_s"] = best.ffmpegRgba.cpuSeconds;
+    }
     out["repeat"] = *repeat;
     std::string note = "best of " + std::to_string(*repeat) + " runs each. single: VideoDecoder with one FFmpeg "
                        "thread, open to last RGBA frame. parallel: ParallelDecoder, keyframe intervals on " +
@@ -308,7 +331,9 @@ int benchDecode(const CliArgs &args) {
                        "-sws_flags bilinear+accurate_rnd+full_chroma_int -pix_fmt rgba -f null -`, one decoding "
                        "thread and the same RGBA conversion as Mnemo, frames / rtime (rtime leaves out ffmpeg's own "
                        "open and probe, which Mnemo's times include); vs_ffmpeg = single_fps / ffmpeg_fps. "
-                       "ffmpeg_decode_only_fps drops the conversion (ffmpeg then hands out YUV frames).";
+                       "ffmpeg_decode_only_fps drops the conversion (ffmpeg then hands out YUV frames). *_cpu_s: CPU "
+                       "time of that run, all threads: when other work shares the cores, the wall-clock speed-up "
+                       "falls and the CPU times still tell what each path costs.";
     if (!haveFfmpeg) {
         note += " ffmpeg is not installed (Debian package ffmpeg): no comparison.";
     } else if (!best.ffmpegRgba.fps || !best.ffmpegDecode.fps) {
