@@ -244,10 +244,73 @@ struct Best {
     FfmpegTiming ffmpegRgba, ffmpegDecode;
 };
 
-// Best of each, rounds interleaved: on a shared machine the fastest run is the one least disturbed by others.
 // A failed run is kept only while there is nothing better, so its reason can be reported.
 void keepBest(FfmpegTiming &best, FfmpegTiming run) {
     if (run.fps ? !best.fps || *run.fps > *best.fps : !best.fps && best.problem.empty()) best = std::move(run);
+}
+
+// Best of each over the rounds, the paths interleaved in every round: on a shared machine the fastest run of each is
+// the one least disturbed by other work, and interleaving spreads any disturbance over all of them.
+Result<Best> runRounds(const std::string &file, unsigned threads, long rounds, bool withFfmpeg) {
+    Best best;
+    for (long round = 0; round < rounds; ++round) {
+        auto single = timeSingleThreaded(file);
+        if (!single.ok()) return single.status();
+        auto parallel = timeParallel(file, threads);
+        if (!parallel.ok()) return parallel.status();
+        // The parallel path must give every frame the single one does, or its speed means nothing.
+        if (parallel.value().timing.frames != single.value().frames) {
+            return Status(StatusCode::Internal, "the parallel decode gave " +
+                                                    std::to_string(parallel.value().timing.frames) +
+                                                    " frames, the single-threaded one " +
+                                                    std::to_string(single.value().frames));
+        }
+        if (single.value().fps() > best.single.fps()) best.single = single.value();
+        if (parallel.value().timing.fps() > best.parallel.timing.fps()) best.parallel = parallel.value();
+        if (withFfmpeg) {
+            keepBest(best.ffmpegRgba, timeFfmpeg(file, true));
+            keepBest(best.ffmpegDecode, timeFfmpeg(file, false));
+        }
+    }
+    return best;
+}
+
+std::string noteFor(const Best &best, long rounds, bool haveFfmpeg) {
+    std::string note =
+        "best of " + std::to_string(rounds) + " runs each. single: VideoDecoder with one FFmpeg thread, open to last "
+        "RGBA frame. parallel: ParallelDecoder, keyframe intervals on " + std::to_string(best.parallel.threads) +
+        " threads, each decoder with one FFmpeg thread, keyframe scan included. ffmpeg: `ffmpeg -benchmark -threads 1 "
+        "-i FILE -an -filter_threads 1 -sws_flags bilinear+accurate_rnd+full_chroma_int -pix_fmt rgba -f null -`, one "
+        "decoding thread and the same RGBA conversion as Mnemo, frames / rtime (rtime leaves out ffmpeg's own open "
+        "and probe, which Mnemo's times include); vs_ffmpeg = single_fps / ffmpeg_fps. ffmpeg_decode_only_fps drops "
+        "the conversion (ffmpeg then hands out YUV frames). *_cpu_s: CPU time of that run, all threads: when other "
+        "work shares the cores, the wall-clock speed-up falls and the CPU times still tell what each path costs.";
+    if (!haveFfmpeg) {
+        note += " ffmpeg is not installed (Debian package ffmpeg): no comparison.";
+    } else if (!best.ffmpegRgba.fps || !best.ffmpegDecode.fps) {
+        note += " " + (best.ffmpegRgba.fps ? best.ffmpegDecode.problem : best.ffmpegRgba.problem);
+    }
+    return note;
+}
+
+void addResults(nlohmann::json &out, const Best &best) {
+    const std::optional<double> singleFps = best.single.fps(), parallelFps = best.parallel.timing.fps();
+    out["frames"] = best.single.frames;
+    out["single_fps"] = *singleFps;
+    out["parallel_fps"] = *parallelFps;
+    out["parallel_speedup"] = orNull(ratio(parallelFps, singleFps));
+    out["single_cpu_s"] = best.single.cpuSeconds;
+    out["parallel_cpu_s"] = best.parallel.timing.cpuSeconds;
+    out["threads"] = best.parallel.threads;
+    out["intervals"] = best.parallel.intervals;
+    out["ffmpeg_fps"] = orNull(best.ffmpegRgba.fps);
+    out["vs_ffmpeg"] = orNull(ratio(singleFps, best.ffmpegRgba.fps));
+    out["ffmpeg_decode_only_fps"] = orNull(best.ffmpegDecode.fps);
+    out["vs_ffmpeg_decode_only"] = orNull(ratio(singleFps, best.ffmpegDecode.fps));
+    if (best.ffmpegRgba.fps) {
+        out["ffmpeg_frames"] = best.ffmpegRgba.frames;
+        out["ffmpeg_cpu_s"] = best.ffmpegRgba.cpuSeconds;
+    }
 }
 
 } // namespace
@@ -275,71 +338,22 @@ int benchDecode(const CliArgs &args) {
         file = generated.value();
         out["generated"] = file;
     }
-    auto info = media::probe(file);
+    const auto info = media::probe(file);
     if (!info.ok()) return failWith("bench", info.message());
-
-    // The machine may be shared: a busy one slows the parallel path most, and this says how busy it was.
-    double load[3] = {0, 0, 0};
-    if (getloadavg(load, 3) == 3) out["load_average"] = {load[0], load[1], load[2]};
-    const bool haveFfmpeg = ffmpegInstalled();
-    Best best;
-    for (long round = 0; round < *repeat; ++round) {
-        auto single = timeSingleThreaded(file);
-        if (!single.ok()) return failWith("bench", single.message());
-        auto parallel = timeParallel(file, unsigned(*threads));
-        if (!parallel.ok()) return failWith("bench", parallel.message());
-        // The parallel path must give every frame the single one does, or its speed means nothing.
-        if (parallel.value().timing.frames != single.value().frames) {
-            return failWith("bench", "the parallel decode gave " + std::to_string(parallel.value().timing.frames) +
-                                         " frames, the single-threaded one " +
-                                         std::to_string(single.value().frames));
-        }
-        if (single.value().fps() > best.single.fps()) best.single = single.value();
-        if (parallel.value().timing.fps() > best.parallel.timing.fps()) best.parallel = parallel.value();
-        if (haveFfmpeg) {
-            keepBest(best.ffmpegRgba, timeFfmpeg(file, true));
-            keepBest(best.ffmpegDecode, timeFfmpeg(file, false));
-        }
-    }
-
-    const std::optional<double> singleFps = best.single.fps(), parallelFps = best.parallel.timing.fps();
     out["file"] = file;
     out["codec"] = info.value().codec;
     out["size"] = std::to_string(info.value().width) + "x" + std::to_string(info.value().height);
     out["bitrate_mbps"] = bitrateMbps(file, info.value().durationSeconds);
-    out["frames"] = best.single.frames;
-    out["single_fps"] = *singleFps;
-    out["parallel_fps"] = *parallelFps;
-    out["parallel_speedup"] = orNull(ratio(parallelFps, singleFps));
-    out["single_cpu_s"] = best.single.cpuSeconds;
-    out["parallel_cpu_s"] = best.parallel.timing.cpuSeconds;
-    out["threads"] = best.parallel.threads;
-    out["intervals"] = best.parallel.intervals;
-    out["ffmpeg_fps"] = orNull(best.ffmpegRgba.fps);
-    out["vs_ffmpeg"] = orNull(ratio(singleFps, best.ffmpegRgba.fps));
-    out["ffmpeg_decode_only_fps"] = orNull(best.ffmpegDecode.fps);
-    out["vs_ffmpeg_decode_only"] = orNull(ratio(singleFps, best.ffmpegDecode.fps));
-    if (best.ffmpegRgba.fps) {
-        out["ffmpeg_frames"] = best.ffmpegRgba.frames;
-        out["ffmpeg_cpu_s"] = best.ffmpegRgba.cpuSeconds;
-    }
+    // The machine may be shared: a busy one slows the parallel path most, and this says how busy it was.
+    double load[3] = {0, 0, 0};
+    if (getloadavg(load, 3) == 3) out["load_average"] = {load[0], load[1], load[2]};
+
+    const bool haveFfmpeg = ffmpegInstalled();
+    const auto best = runRounds(file, unsigned(*threads), *repeat, haveFfmpeg);
+    if (!best.ok()) return failWith("bench", best.message());
+    addResults(out, best.value());
     out["repeat"] = *repeat;
-    std::string note = "best of " + std::to_string(*repeat) + " runs each. single: VideoDecoder with one FFmpeg "
-                       "thread, open to last RGBA frame. parallel: ParallelDecoder, keyframe intervals on " +
-                       std::to_string(best.parallel.threads) + " threads, each decoder with one FFmpeg thread, "
-                       "keyframe scan included. ffmpeg: `ffmpeg -benchmark -threads 1 -i FILE -an -filter_threads 1 "
-                       "-sws_flags bilinear+accurate_rnd+full_chroma_int -pix_fmt rgba -f null -`, one decoding "
-                       "thread and the same RGBA conversion as Mnemo, frames / rtime (rtime leaves out ffmpeg's own "
-                       "open and probe, which Mnemo's times include); vs_ffmpeg = single_fps / ffmpeg_fps. "
-                       "ffmpeg_decode_only_fps drops the conversion (ffmpeg then hands out YUV frames). *_cpu_s: CPU "
-                       "time of that run, all threads: when other work shares the cores, the wall-clock speed-up "
-                       "falls and the CPU times still tell what each path costs.";
-    if (!haveFfmpeg) {
-        note += " ffmpeg is not installed (Debian package ffmpeg): no comparison.";
-    } else if (!best.ffmpegRgba.fps || !best.ffmpegDecode.fps) {
-        note += " " + (best.ffmpegRgba.fps ? best.ffmpegDecode.problem : best.ffmpegRgba.problem);
-    }
-    out["note"] = note;
+    out["note"] = noteFor(best.value(), *repeat, haveFfmpeg);
     std::cout << out.dump(2) << "\n";
     return 0;
 }

@@ -16,6 +16,7 @@ int commandProbe(const CliArgs &args);
 int commandSession(const CliArgs &args);
 int commandExport(const CliArgs &args);
 int commandReplay(const CliArgs &args);
+int benchDecode(const CliArgs &args); // bench decode [FILE] [--threads N] [--repeat R]
 
 // Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
 int failWith(const char *command, const std::string &message, int code = 1);

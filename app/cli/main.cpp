@@ -41,6 +41,8 @@ void printUsage(std::FILE *to) {
                "  bench pipeline           host overhead per frame with the null engine (JSON)\n"
                "  bench reference-world    reference-world frame rate on this machine (JSON)\n"
                "  bench retrieval          memory retrieval time, both algorithms [--entries 100000] (JSON)\n"
+               "  bench decode [FILE]      decode speed: one thread, keyframe intervals in parallel, vs ffmpeg\n"
+               "                           [--threads N] [--repeat 3] (JSON)\n"
                "  --version                version of mnemo-cli and of the libraries it runs with\n"
                "  help                     this text\n"
                "\n"

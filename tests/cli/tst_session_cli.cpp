@@ -104,6 +104,13 @@ private slots:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("README.md"), r.err.constData());
         QCOMPARE(runCli({"probe"}).exitCode, 2);
+        // The decode benchmark runs on a given file and reports both paths and the ffmpeg ratio.
+        r = runCli({"bench", "decode", session + "/video.mkv", "--repeat", "1"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        for (const char *key : {"single_fps", "parallel_fps", "parallel_speedup", "vs_ffmpeg"}) {
+            QVERIFY2(json(r.out).contains(key), key);
+        }
+        QCOMPARE(json(r.out)["frames"].toInt(), 45);
     }
 
     void fullDiskStopsTheRecordingClearlyAndKeepsWhatWasWritten() {

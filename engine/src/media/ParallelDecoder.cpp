@@ -22,7 +22,7 @@ namespace {
 constexpr AVRational kMicroseconds{1, 1000000};
 constexpr int64_t kNoEnd = std::numeric_limits<int64_t>::max();
 constexpr size_t kUnknownInterval = std::numeric_limits<size_t>::max();
-// next() waits in slices of this, only so a wait never looks like a hang in a debugger.
+// BoundedQueue::pop() always takes a timeout: next() waits in slices of this until its frame has been decoded.
 constexpr std::chrono::seconds kPopSlice{1};
 // One interval and one thread: the queue only smooths the hand-over, so it needs few frames.
 constexpr size_t kStraightQueueFrames = 8;

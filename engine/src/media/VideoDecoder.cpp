@@ -197,6 +197,7 @@ Result<VideoInfo> probe(const std::string &path) {
 struct VideoDecoder::Impl {
     std::string path;
     Input input;
+    int decoderThreads = 0; // VideoDecoderOptions::decoderThreads
     AVStream *stream = nullptr;
     CodecContextPtr codec;
     FramePtr frame;
@@ -254,7 +255,7 @@ Status VideoDecoder::Impl::openCodec() {
         return {StatusCode::Internal, "cannot decode " + inQuotes(path) + ": " + avErrorText(r)};
     }
     codec->pkt_timebase = stream->time_base; // decoders need it for best_effort_timestamp
-    codec->thread_count = 0;                 // FFmpeg picks from the core count
+    codec->thread_count = decoderThreads;    // 0: FFmpeg picks from the core count
     codec->opaque = &errorTally;
     DecoderErrorRegistry::instance().add(&errorTally);
     lastFfmpegError().clear();
@@ -426,7 +427,9 @@ VideoDecoder::VideoDecoder(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
 
 VideoDecoder::~VideoDecoder() = default;
 
-Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::string &path) { return openImpl(path, false); }
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::open(const std::string &path, const VideoDecoderOptions &options) {
+    return openImpl(path, false, options);
+}
 
 Result<std::unique_ptr<VideoDecoder>> VideoDecoder::openCamera(const std::string &device) {
     struct stat st{};
@@ -441,11 +444,13 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::openCamera(const std::string
     return decoder;
 }
 
-Result<std::unique_ptr<VideoDecoder>> VideoDecoder::openImpl(const std::string &path, bool device) {
+Result<std::unique_ptr<VideoDecoder>> VideoDecoder::openImpl(const std::string &path, bool device,
+                                                             const VideoDecoderOptions &options) {
     auto input = openInput(path, device);
     if (!input.ok()) return input.status();
     auto impl = std::make_unique<Impl>();
     impl->path = path;
+    impl->decoderThreads = std::max(0, options.decoderThreads);
     impl->input = std::move(input.value());
     impl->stream = impl->input.stream;
     impl->startTs = impl->stream->start_time != AV_NOPTS_VALUE ? impl->stream->start_time : 0;

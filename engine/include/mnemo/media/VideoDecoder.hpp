@@ -36,10 +36,16 @@ struct DecodedFrame {
     int64_t ptsUs = 0;
 };
 
+struct VideoDecoderOptions {
+    // FFmpeg's decoding threads: 0 lets FFmpeg pick from the core count. 1 decodes on the calling thread alone, for
+    // callers that run several decoders side by side (ParallelDecoder) or measure single-threaded speed.
+    int decoderThreads = 0;
+};
+
 class VideoDecoder {
 public:
     // Decodes the first frame already (timestamps count from it), so frames that cannot be converted fail here.
-    static Result<std::unique_ptr<VideoDecoder>> open(const std::string &path);
+    static Result<std::unique_ptr<VideoDecoder>> open(const std::string &path, const VideoDecoderOptions &options = {});
     // A V4L2 camera (/dev/videoN) through libavdevice. A missing device, or a path that is not one, is a clear error.
     static Result<std::unique_ptr<VideoDecoder>> openCamera(const std::string &device);
     ~VideoDecoder();
@@ -65,7 +71,8 @@ public:
 private:
     struct Impl;
     explicit VideoDecoder(std::unique_ptr<Impl> impl);
-    static Result<std::unique_ptr<VideoDecoder>> openImpl(const std::string &path, bool device);
+    static Result<std::unique_ptr<VideoDecoder>> openImpl(const std::string &path, bool device,
+                                                          const VideoDecoderOptions &options = {});
     std::unique_ptr<Impl> m_impl; // keeps FFmpeg's headers out of the engine's public API
 };
 
