@@ -9,7 +9,12 @@
 #include <QCommandLineParser>
 #include <QVulkanInstance>
 
+#include <malloc.h>
+
 int main(int argc, char **argv) {
+    // Keep frame-sized blocks in the heap instead of mmap/munmap per frame (see mnemo-cli's main for the numbers).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     QApplication app(argc, argv);
     QApplication::setOrganizationName("Mnemo");
     QApplication::setApplicationName("Mnemo");
