@@ -1,6 +1,7 @@
 // Vulkan context, buffers, images, compute pipelines and the self-test, on whatever ICD
 // the test environment selects (Mesa lavapipe in CI, through VK_DRIVER_FILES set by CTest).
 #include "mnemo/gpu/ComputePipeline.hpp"
+#include "mnemo/gpu/GpuImage.hpp"
 #include "mnemo/gpu/SelfTest.hpp"
 #include "mnemo/gpu/VulkanContext.hpp"
 

@@ -30,9 +30,6 @@ public:
     size_t count() const { return m_count; }
     // Oldest-first access, i in [0, count()).
     float at(size_t i) const { return m_values[(m_next + kCapacity - m_count + i) % kCapacity]; }
-    // For ImGui::PlotLines: the ring and the offset of its oldest value.
-    const float *data() const { return m_values.data(); }
-    int offset() const { return int((m_next + kCapacity - m_count) % kCapacity); }
 
     // Mean over the last `window` intervals; 0 when empty.
     float averageMs(size_t window = 60) const {

@@ -122,17 +122,6 @@ void ComputePipeline::bindBuffer(uint32_t binding, const GpuBuffer &buffer) {
     vkUpdateDescriptorSets(m_device, 1, &write, 0, nullptr);
 }
 
-void ComputePipeline::bindStorageImage(uint32_t binding, const GpuImage &image) {
-    VkDescriptorImageInfo info{VK_NULL_HANDLE, image.view(), VK_IMAGE_LAYOUT_GENERAL};
-    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    write.dstSet = m_set;
-    write.dstBinding = binding;
-    write.descriptorCount = 1;
-    write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
-    write.pImageInfo = &info;
-    vkUpdateDescriptorSets(m_device, 1, &write, 0, nullptr);
-}
-
 void ComputePipeline::recordDispatch(VkCommandBuffer cmd, const void *pushConstants, uint32_t gx, uint32_t gy,
                                      uint32_t gz) const {
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);

@@ -95,7 +95,6 @@ mnemo_memory_pick toMemoryPick(const memory::MemoryEntry &e, float score, float 
 }
 
 void ModuleHost::setStepMemory(StepMemoryContext *context) { t_stepMemory = context; }
-StepMemoryContext *ModuleHost::stepMemory() { return t_stepMemory; }
 
 int64_t steadyNowUs() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())

@@ -73,12 +73,6 @@ public:
         m_notEmpty.notify_all();
         m_notFull.notify_all();
     }
-    // Reopens an emptied queue (a pipeline restart).
-    void reopen() {
-        std::lock_guard lock(m_mutex);
-        m_items.clear();
-        m_closed = false;
-    }
 
     bool closed() const {
         std::lock_guard lock(m_mutex);

@@ -4,7 +4,6 @@
 // Not thread-safe: one owner records its dispatches.
 
 #include "mnemo/gpu/GpuBuffer.hpp"
-#include "mnemo/gpu/GpuImage.hpp"
 
 #include <span>
 #include <string>
@@ -15,7 +14,7 @@ namespace mnemo::gpu {
 struct ComputePipelineDesc {
     std::string name;                       // for error messages and logs
     std::span<const uint32_t> spirv;
-    std::vector<VkDescriptorType> bindings; // STORAGE_BUFFER or STORAGE_IMAGE, binding = index
+    std::vector<VkDescriptorType> bindings; // STORAGE_BUFFER, binding = index
     uint32_t pushConstantBytes = 0;
 };
 
@@ -32,8 +31,6 @@ public:
     ~ComputePipeline();
 
     void bindBuffer(uint32_t binding, const GpuBuffer &buffer);
-    // The image must be in VK_IMAGE_LAYOUT_GENERAL when the dispatch runs (recordDispatch does not transition).
-    void bindStorageImage(uint32_t binding, const GpuImage &image);
     void recordDispatch(VkCommandBuffer cmd, const void *pushConstants, uint32_t groupsX, uint32_t groupsY = 1,
                         uint32_t groupsZ = 1) const;
 

@@ -35,9 +35,7 @@ public:
 
     // Thread: the calling engine thread. Null clears it.
     static void setStepMemory(StepMemoryContext *context);
-    static StepMemoryContext *stepMemory();
     gpu::VulkanContext *vulkan() const { return m_vulkan.get(); }
-    const std::shared_ptr<gpu::VulkanContext> &vulkanShared() const { return m_vulkan; }
 
 private:
     std::shared_ptr<gpu::VulkanContext> m_vulkan;

@@ -19,7 +19,6 @@ public:
         m_pending.mouseDx += tick.mouseDx;
         m_pending.mouseDy += tick.mouseDy;
         m_pending.wheel += tick.wheel;
-        ++m_submitted;
     }
 
     // Thread: engine. The coalesced tick; motion is reset, held keys stay held until the UI says otherwise.
@@ -35,15 +34,9 @@ public:
         m_pending = {};
     }
 
-    uint64_t submittedCount() const {
-        std::lock_guard lock(m_mutex);
-        return m_submitted;
-    }
-
 private:
     mutable std::mutex m_mutex;
     ControllerTick m_pending;
-    uint64_t m_submitted = 0;
 };
 
 } // namespace mnemo::world
