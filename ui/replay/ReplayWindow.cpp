@@ -1,9 +1,10 @@
 #include "ReplayWindow.hpp"
 
+#include "mnemo/core/Log.hpp"
 #include "mnemo/metrics/ImageMetrics.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/session/SessionRecorder.hpp"
-#include "mnemo/world/WorldPipeline.hpp"
+#include "mnemo/session/SessionReplay.hpp"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -12,8 +13,6 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QtConcurrent/QtConcurrentRun>
-
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -67,17 +66,6 @@ Frame toFrame(const QImage &image) {
     return f;
 }
 
-modules::ParamValues paramsFrom(const std::map<std::string, std::string> &meta) {
-    modules::ParamValues params;
-    if (!meta.count("params_json")) return params;
-    const auto json = nlohmann::json::parse(meta.at("params_json"), nullptr, false);
-    if (!json.is_object()) return params;
-    for (const auto &[k, v] : json.items()) {
-        if (v.is_number()) params[k] = v.get<double>();
-    }
-    return params;
-}
-
 std::string metaOr(const std::map<std::string, std::string> &meta, const char *key, const char *fallback) {
     auto it = meta.find(key);
     return it == meta.end() || it->second.empty() ? fallback : it->second;
@@ -98,6 +86,11 @@ ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironme
         return nullptr;
     }
     const auto meta = db.value()->meta();
+    auto replay = session::replayConfig(*db.value());
+    if (!replay.ok()) {
+        *error = QString::fromStdString(replay.message());
+        return nullptr;
+    }
     auto decoder = media::VideoDecoder::open(folder.toStdString() + "/" + metaOr(meta, "video_path", "video.mkv"));
     if (!decoder.ok()) {
         *error = QString::fromStdString(decoder.message());
@@ -105,6 +98,7 @@ ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironme
     }
     auto *w = new ReplayWindow(folder, env);
     w->m_meta = meta;
+    w->m_replay = std::move(replay.value());
     w->m_rows = std::move(rows.value());
     w->m_events = std::move(events.value());
     w->m_decoder = std::move(decoder.value());
@@ -215,7 +209,7 @@ void ReplayWindow::decodeLatest() {
     m_decoding = true;
     const int target = m_wanted;
     const int64_t videoFrame = m_rows[size_t(target)].videoFrame;
-    const double fps = std::stod(metaOr(m_meta, "fps", "30"));
+    const double fps = m_replay.targetFps;
     media::VideoDecoder *decoder = m_decoder.get();
     m_decodeWatcher.setFuture(QtConcurrent::run([decoder, target, videoFrame, fps]() -> std::pair<int, QImage> {
         if (videoFrame < 0) return {target, {}};
@@ -241,21 +235,19 @@ void ReplayWindow::compareCurrent() {
     if (!m_env || m_rows.empty() || m_compareWatcher.isRunning()) return;
     const session::FrameRow row = m_rows[size_t(position())];
     const QImage recorded = m_recorded->image();
-    const auto meta = m_meta;
+    const world::WorldPipelineConfig c = m_replay;
     modules::ModuleEnvironment *env = m_env;
     m_metric->setText(tr("Rendering..."));
-    m_compareWatcher.setFuture(QtConcurrent::run([env, row, recorded, meta]() -> std::pair<QImage, QString> {
-        const std::string id = metaOr(meta, "engine_id", "reference-world");
-        const auto *module = env->registry->find(id);
-        if (!module) return {{}, tr("engine '%1' is not loaded").arg(QString::fromStdString(id))};
-        const uint32_t w = uint32_t(std::stoul(metaOr(meta, "width", "0"))), h = uint32_t(std::stoul(metaOr(meta, "height", "0")));
-        auto instance = modules::ModuleInstance::create(*module, *env->host, w, h, paramsFrom(meta));
+    m_compareWatcher.setFuture(QtConcurrent::run([env, row, recorded, c]() -> std::pair<QImage, QString> {
+        const auto *module = env->registry->find(c.moduleId);
+        if (!module) return {{}, tr("engine '%1' is not loaded").arg(QString::fromStdString(c.moduleId))};
+        auto instance = modules::ModuleInstance::create(*module, *env->host, c.width, c.height, c.params);
         if (!instance.ok()) return {{}, QString::fromStdString(instance.message())};
-        (void)instance.value()->reset(std::stoull(metaOr(meta, "seed", "1")));
+        (void)instance.value()->reset(c.seed);
         Frame frame;
-        frame.width = w;
-        frame.height = h;
-        frame.rgba.resize(size_t(w) * h * 4);
+        frame.width = c.width;
+        frame.height = c.height;
+        frame.rgba.resize(size_t(c.width) * c.height * 4);
         if (Status s = instance.value()->worldStep({row.camera}, {row.controller}, {&frame}); !s.ok()) {
             return {{}, QString::fromStdString(s.message())};
         }
@@ -270,36 +262,13 @@ void ReplayWindow::compareCurrent() {
 void ReplayWindow::replayAll() {
     if (!m_env || m_rows.empty() || m_replayWatcher.isRunning()) return;
     m_replayButton->setEnabled(false);
-    const auto rows = m_rows;
-    const auto meta = m_meta;
-    const std::string video = m_folder.toStdString() + "/" + metaOr(meta, "video_path", "video.mkv");
+    const std::string folder = m_folder.toStdString();
     modules::ModuleEnvironment *env = m_env;
-    m_replayWatcher.setFuture(QtConcurrent::run([env, rows, meta, video]() -> std::vector<double> {
+    m_replayWatcher.setFuture(QtConcurrent::run([env, folder]() -> std::vector<double> {
         std::vector<double> psnr;
-        auto decoder = media::VideoDecoder::open(video);
-        if (!decoder.ok()) return psnr;
-        world::WorldPipelineConfig c;
-        c.moduleId = metaOr(meta, "engine_id", "reference-world");
-        c.width = uint32_t(std::stoul(metaOr(meta, "width", "0")));
-        c.height = uint32_t(std::stoul(metaOr(meta, "height", "0")));
-        c.seed = std::stoull(metaOr(meta, "seed", "1"));
-        c.params = paramsFrom(meta);
-        c.fixedTimestep = true;
-        c.record = true;
-        world::CameraTrack track;
-        track.width = c.width;
-        track.height = c.height;
-        for (const auto &r : rows) track.frames.push_back({r.camera, r.inputUs, r.controller});
-        c.track = std::move(track);
-        world::WorldPipeline pipeline(*env->registry);
-        pipeline.start(c);
-        while (auto item = pipeline.record().pop(std::chrono::seconds(60))) {
-            auto recorded = decoder.value()->next();
-            if (!recorded.ok() || !recorded.value()) break;
-            auto cmp = metrics::compareFrames(*(*item)->frame, recorded.value()->frame);
-            psnr.push_back(cmp.ok() ? cmp->psnr : 0.0);
-        }
-        pipeline.stop();
+        auto result = session::replaySession(*env->registry, folder, {},
+                                             [&](const session::ReplayFrame &f) { psnr.push_back(f.comparison.psnr); });
+        if (!result.ok()) log::warning("replay", result.message());
         return psnr;
     }));
 }

@@ -7,6 +7,7 @@
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/session/SessionDatabase.hpp"
+#include "mnemo/world/WorldPipeline.hpp"
 
 #include <QFutureWatcher>
 #include <QImage>
@@ -59,6 +60,7 @@ private:
     QString m_folder;
     modules::ModuleEnvironment *m_env;
     std::map<std::string, std::string> m_meta;
+    world::WorldPipelineConfig m_replay; // engine, size, seed, parameters of the session (session::replayConfig)
     std::vector<session::FrameRow> m_rows;
     std::vector<session::MemoryEventRow> m_events;
     std::unique_ptr<media::VideoDecoder> m_decoder; // used by one worker at a time (m_decoding guards it)
