@@ -4,6 +4,7 @@
 #include "input/ControllerCapture.hpp"
 
 #include "mnemo/core/Log.hpp"
+#include "mnemo/gpu/VulkanContext.hpp"
 
 #include <QCursor>
 #include <QKeyEvent>
@@ -32,15 +33,7 @@ VulkanViewport::VulkanViewport(QVulkanInstance *instance, ViewportFeed feed)
 // Same ranking as the engine (discrete > integrated > virtual > cpu), so both normally land on the same GPU.
 void VulkanViewport::choosePhysicalDevice() {
     const auto devices = availablePhysicalDevices();
-    auto rank = [](VkPhysicalDeviceType t) {
-        switch (t) {
-        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
-        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
-        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-        case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1;
-        default: return 0;
-        }
-    };
+    const auto rank = [](VkPhysicalDeviceType t) { return gpu::deviceTypeRank(t); };
     const QByteArray filter = qgetenv("MNEMO_VK_DEVICE");
     int best = -1;
     int bestRank = -1;

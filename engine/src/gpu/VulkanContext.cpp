@@ -22,17 +22,6 @@ std::string deviceTypeName(VkPhysicalDeviceType type) {
     }
 }
 
-// Higher is better: real GPUs first, the software rasterizer last but still acceptable.
-int deviceTypeRank(VkPhysicalDeviceType type) {
-    switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1;
-    default: return 0;
-    }
-}
-
 bool layerInstalled(const char *name) {
     uint32_t count = 0;
     vkEnumerateInstanceLayerProperties(&count, nullptr);
@@ -97,6 +86,17 @@ GpuDeviceInfo describeDevice(VkPhysicalDevice device) {
 }
 
 } // namespace
+
+// Real GPUs first, the software rasterizer last but still acceptable.
+int deviceTypeRank(VkPhysicalDeviceType type) {
+    switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1;
+    default: return 0;
+    }
+}
 
 const char *vkResultName(VkResult result) {
     switch (result) {

@@ -105,5 +105,7 @@ const char *vkResultName(VkResult result);
 // Ok for VK_SUCCESS, else an error naming the call and the result.
 Status vkCheck(VkResult result, const char *what);
 std::string formatVulkanVersion(uint32_t version);
+// Preference of a device type, higher is better: discrete > integrated > virtual > cpu (lavapipe) > other.
+int deviceTypeRank(VkPhysicalDeviceType type);
 
 } // namespace mnemo::gpu
