@@ -106,14 +106,15 @@ int benchRetrieval(const CliArgs &args) {
 // mnemo-cli bench pipeline [--size WxH] [--frames N]      host overhead with the null engine
 // mnemo-cli bench reference-world [--size WxH] [--frames N]
 int commandBench(const CliArgs &args) {
-    if (args.positional().size() < 2) return failWith("bench", "which benchmark? (pipeline, reference-world, retrieval, decode)", 2);
+    if (args.positional().size() < 2) return failWith("bench", "which benchmark? (pipeline, reference-world, retrieval, decode, inspect)", 2);
     const std::string which = args.positional()[1];
     // The null engine with fill off does no per-pixel work: what remains is the host's own cost per frame.
     if (which == "pipeline") return benchWorld(args, "pipeline", "null-world", 3000, {{"fill", 0}});
     if (which == "reference-world") return benchWorld(args, "reference-world", "reference-world", 60, {});
     if (which == "retrieval") return benchRetrieval(args);
     if (which == "decode") return benchDecode(args);
-    return failWith("bench", "unknown benchmark '" + which + "' (pipeline, reference-world, retrieval, decode)", 2);
+    if (which == "inspect") return benchInspect(args);
+    return failWith("bench", "unknown benchmark '" + which + "' (pipeline, reference-world, retrieval, decode, inspect)", 2);
 }
 
 } // namespace mnemo::cli

@@ -16,7 +16,10 @@ int commandProbe(const CliArgs &args);
 int commandSession(const CliArgs &args);
 int commandExport(const CliArgs &args);
 int commandReplay(const CliArgs &args);
-int benchDecode(const CliArgs &args); // bench decode [FILE] [--threads N] [--repeat R]
+int benchDecode(const CliArgs &args);
+int benchInspect(const CliArgs &args); // bench inspect [--items N] [--dim D] [--store FILE] [--keep]
+int commandInspect(const CliArgs &args);
+int commandMemstore(const CliArgs &args); // bench decode [FILE] [--threads N] [--repeat R]
 
 // Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
 int failWith(const char *command, const std::string &message, int code = 1);

@@ -45,6 +45,12 @@ void printUsage(std::FILE *to) {
                "  bench retrieval          memory retrieval time, both algorithms [--entries 100000] (JSON)\n"
                "  bench decode [FILE]      decode speed: one thread, keyframe intervals in parallel, vs ffmpeg\n"
                "                           [--threads N] [--repeat 3] (JSON)\n"
+               "  inspect PATH             an agent-memory store (Mem0, Chroma, LangGraph, Letta, MCP memory, Mnemo),\n"
+               "                           read-only: JSON summary [--as-of T] [--visible-to P] [--search TEXT]\n"
+               "                           [--query TEXT | --like ID] [--k 10] [--export items.jsonl] [--with-embeddings]\n"
+               "  memstore VERB FILE ...   write a Mnemo agent-memory store: create, add, update, delete, relate,\n"
+               "                           policy, access, script SCRIPT.jsonl, index (docs/agent-memory-store.md)\n"
+               "  bench inspect            1M-item store: open, full-text and 10-NN times [--items N] [--store F] (JSON)\n"
                "  --version                version of mnemo-cli and of the libraries it runs with\n"
                "  help                     this text\n"
                "\n"
@@ -71,7 +77,7 @@ int main(int argc, char **argv) {
     // faults; keeping them in the heap (up to 32 MiB blocks, trimmed only past 1 GiB) lets buffers be reused.
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    const mnemo::cli::CliArgs args(std::vector<std::string>(argv + 1, argv + argc), {"verbose", "realtime", "decode"});
+    const mnemo::cli::CliArgs args(std::vector<std::string>(argv + 1, argv + argc), {"verbose", "realtime", "decode", "with-embeddings", "keep"});
     // stdout carries JSON; diagnostics go to stderr, and only warnings unless asked for more.
     mnemo::log::setMinimumLevel(args.flag("verbose") ? mnemo::log::Level::Info : mnemo::log::Level::Warning);
     if (!args.error().empty()) {
@@ -98,6 +104,8 @@ int main(int argc, char **argv) {
     if (command == "session") return mnemo::cli::commandSession(args);
     if (command == "export") return mnemo::cli::commandExport(args);
     if (command == "replay") return mnemo::cli::commandReplay(args);
+    if (command == "inspect") return mnemo::cli::commandInspect(args);
+    if (command == "memstore") return mnemo::cli::commandMemstore(args);
     std::fprintf(stderr, "mnemo-cli: unknown command '%s'\n\n", command.c_str());
     printUsage(stderr);
     return 2;

@@ -1,0 +1,84 @@
+#include "AgentMemoryJson.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace mnemo::cli {
+
+std::string isoTime(int64_t us) {
+    time_t secs = time_t(us / 1000000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, int(us % 1000000));
+    return buf;
+}
+
+std::optional<int64_t> parseTimeArg(const std::string &text) {
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) >= 3 ||
+        std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) >= 3) {
+        std::tm tm{};
+        tm.tm_year = y - 1900;
+        tm.tm_mon = mo - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = h;
+        tm.tm_min = mi;
+        tm.tm_sec = s;
+        return int64_t(timegm(&tm)) * 1000000;
+    }
+    char *end = nullptr;
+    double v = std::strtod(text.c_str(), &end);
+    if (!end || *end != '\0' || text.empty()) return std::nullopt;
+    if (v < 1e11) return int64_t(v * 1e6);
+    if (v < 1e14) return int64_t(v * 1e3);
+    return int64_t(v);
+}
+
+nlohmann::json itemJson(const agentmem::MemoryItem &it, bool withEmbedding) {
+    nlohmann::json j = {{"type", "item"},      {"id", it.id},          {"kind", it.kind},
+                        {"text", it.text},     {"tier", it.tier},      {"scope", it.scope},
+                        {"created", isoTime(it.createdUs)}, {"updated", isoTime(it.updatedUs)}};
+    auto opt = [&](const char *key, const std::string &v) { j[key] = v.empty() ? nlohmann::json() : nlohmann::json(v); };
+    opt("user_id", it.userId);
+    opt("agent_id", it.agentId);
+    opt("app_id", it.appId);
+    opt("thread_id", it.threadId);
+    opt("parent_id", it.parentId);
+    j["deleted"] = it.deletedUs ? nlohmann::json(isoTime(*it.deletedUs)) : nlohmann::json();
+    auto meta = nlohmann::json::parse(it.metadataJson, nullptr, false);
+    j["metadata"] = meta.is_discarded() ? nlohmann::json(it.metadataJson) : meta;
+    if (withEmbedding && !it.embedding.empty()) j["embedding"] = it.embedding;
+    return j;
+}
+
+nlohmann::json eventJson(const agentmem::MemoryEvent &e) {
+    nlohmann::json j = {{"seq", e.seq}, {"item_id", e.itemId}, {"action", e.action}, {"time", isoTime(e.timeUs)}};
+    if (!e.actorId.empty()) j["actor"] = e.actorId;
+    if (!e.oldText.empty()) j["old"] = e.oldText;
+    if (!e.newText.empty()) j["new"] = e.newText;
+    auto detail = nlohmann::json::parse(e.detailJson, nullptr, false);
+    if (!detail.is_discarded() && !detail.empty()) j["detail"] = detail;
+    return j;
+}
+
+nlohmann::json summaryJson(const agentmem::StoreSummary &s) {
+    nlohmann::json j = {{"kind", s.kind},          {"variant", s.variant},
+                        {"path", s.path},          {"items", s.items},
+                        {"deleted_items", s.deletedItems}, {"events", s.events},
+                        {"event_actions", s.eventActions}, {"item_kinds", s.itemKinds},
+                        {"users", s.users},        {"agents", s.agents},
+                        {"apps", s.apps},          {"relations", s.relations},
+                        {"accesses", s.accesses},  {"policies", s.policies},
+                        {"embedding_dim", s.embeddingDim}, {"embeddings", s.embeddings},
+                        {"embedder", s.embedder.empty() ? nlohmann::json() : nlohmann::json(s.embedder)},
+                        {"notes", s.notes}};
+    if (s.threads > 0) j["threads"] = s.threads;
+    if (s.checkpoints > 0) j["checkpoints"] = s.checkpoints;
+    j["time_range"] = s.firstUs ? nlohmann::json{{"first", isoTime(*s.firstUs)}, {"last", isoTime(*s.lastUs)}}
+                                : nlohmann::json();
+    return j;
+}
+
+} // namespace mnemo::cli

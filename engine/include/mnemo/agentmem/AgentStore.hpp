@@ -1,0 +1,141 @@
+#pragma once
+// Read-only access to one agent-memory store through the common model. A Mnemo store is read in place (read-only,
+// or immutable when no writer is attached, so nothing is ever written, locked against a writer, or checkpointed);
+// a foreign store (Mem0, Chroma, LangGraph, Letta, MCP memory) is read from a private snapshot of its files and
+// imported into a temporary catalogue with the native schema, so every query below has one shape. Queries page
+// through SQLite with indexes; nothing loads the whole store unless asked for embeddings.
+//
+// One AgentStore is one SQLite connection: use it from one thread at a time; openReader() gives another
+// connection onto the same catalogue for a worker thread.
+
+#include "mnemo/agentmem/AgentMemoryModel.hpp"
+#include "mnemo/agentmem/StoreKind.hpp"
+#include "mnemo/core/Status.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mnemo::agentmem {
+
+namespace sql { class Db; }
+class NeighbourIndex;
+struct Catalogue;
+
+struct StoreSummary {
+    std::string kind;        // "mem0", "chroma", "langgraph", "letta", "mcp-memory", "mnemo"
+    std::string variant;     // e.g. "ts", "python", "openmemory", "checkpointer", "store"
+    std::string path;
+    int64_t items = 0, deletedItems = 0, events = 0, relations = 0, accesses = 0, policies = 0;
+    int64_t users = 0, agents = 0, apps = 0, threads = 0, checkpoints = 0;
+    std::optional<int64_t> firstUs, lastUs;
+    int embeddingDim = 0;
+    int64_t embeddings = 0;
+    std::string embedder;    // how the vectors were made, when the store says
+    std::map<std::string, int64_t> itemKinds, eventActions;
+    std::vector<std::string> notes; // what the reader could not show or had to assume
+};
+
+struct ItemFilter {
+    std::string text;                    // full-text query (FTS5 over the current text)
+    std::string userId, agentId, appId, threadId, tier, kind;
+    std::optional<int64_t> asOfUs;       // time travel: the store as it was at this time
+    bool includeDeleted = false;         // without asOf: show deleted items too
+    std::string visibleTo;               // only what this principal may read (at asOf, or now)
+};
+
+struct StoreDiff {
+    int64_t fromUs = 0, toUs = 0;
+    std::vector<MemoryItem> added, removed, changed; // changed: text at `to`, old text in metadataJson "before"
+};
+
+struct Neighbour {
+    int64_t rowid = 0;
+    std::string id;
+    float score = 0; // cosine similarity
+};
+
+struct EmbeddingSet {
+    int dim = 0;
+    std::vector<int64_t> rowids;
+    std::vector<float> data; // rowids.size() x dim, L2-normalised
+    int64_t total = 0;       // embeddings in the store; > rowids.size() when sampled
+};
+
+struct AccessDecision {
+    bool visible = false;
+    std::string reason; // "own", "shared", "allowed by policy #3", "denied by policy #5", "private to alice"
+};
+
+class AgentStore {
+public:
+    struct OpenOptions {
+        StoreKind kind = StoreKind::Unknown; // Unknown: detect from the path
+        std::string workDir;                  // where snapshots and catalogues go; default: a temp directory
+    };
+
+    static Result<std::unique_ptr<AgentStore>> open(const std::string &path, const OpenOptions &options);
+    static Result<std::unique_ptr<AgentStore>> open(const std::string &path) { return open(path, OpenOptions()); }
+    ~AgentStore();
+
+    // Another connection onto the same catalogue, for a worker thread.
+    Result<std::unique_ptr<AgentStore>> openReader() const;
+
+    StoreKind kind() const;
+    const std::string &path() const;
+    Result<StoreSummary> summary() const;
+
+    Result<int64_t> countItems(const ItemFilter &filter) const;
+    // Newest first. With asOf set, each item's text is its text at that time.
+    Result<std::vector<MemoryItem>> items(const ItemFilter &filter, int64_t offset, int limit,
+                                          bool withEmbeddings = false) const;
+    Result<MemoryItem> item(const std::string &id, std::optional<int64_t> asOfUs = {}) const;
+    Result<std::vector<MemoryItem>> itemsByRowid(const std::vector<int64_t> &rowids) const;
+    Result<std::vector<MemoryItem>> children(const std::string &parentId, int limit) const; // "" = roots
+    // Item counts per value of one column (user_id, agent_id, app_id, thread_id, tier, kind, scope), most first.
+    Result<std::vector<std::pair<std::string, int64_t>>> groupCounts(const std::string &field,
+                                                                     const ItemFilter &filter) const;
+
+    Result<std::vector<MemoryEvent>> events(std::optional<int64_t> fromUs, std::optional<int64_t> toUs,
+                                            int64_t limit) const;
+    Result<std::vector<MemoryEvent>> eventsAfter(int64_t seq, int64_t limit) const;
+    Result<std::vector<MemoryEvent>> history(const std::string &itemId) const;
+    Result<std::vector<Relation>> relations(int64_t limit, const std::string &itemId = {}) const;
+    Result<std::vector<Provenance>> provenance(const std::string &itemId) const;
+    Result<std::vector<AccessRecord>> accesses(const std::string &itemId, int64_t limit) const;
+    Result<std::vector<Principal>> principals() const;
+    Result<std::vector<Policy>> policies() const;
+    Result<StoreDiff> diff(int64_t fromUs, int64_t toUs, int limit = 1000) const;
+
+    // Collaborative-Memory style read check for one principal at one time.
+    Result<AccessDecision> explainAccess(const MemoryItem &item, const std::string &principalId,
+                                         std::optional<int64_t> atUs) const;
+
+    // Embeddings for the map: every live one, or an even sample of at most maxPoints.
+    Result<EmbeddingSet> embeddings(int64_t maxPoints) const;
+    // Nearest neighbours by cosine. Uses the store's own index (Chroma HNSW, Mnemo IVF) where there is one.
+    Result<std::vector<Neighbour>> nearest(const std::vector<float> &query, int k, const std::string &excludeId = {}) const;
+    std::string nearestMethod() const;
+    // The store's embedder, when Mnemo has it locally; otherwise the reason it cannot embed text.
+    bool canEmbedText() const;
+    std::string embedderDescription() const;
+    Result<std::vector<float>> embedText(const std::string &text) const;
+
+    // Live tail: true when the store changed since the last call (a foreign store is re-imported).
+    Result<bool> refreshIfChanged();
+    int64_t lastEventSeq() const;
+
+private:
+    AgentStore();
+    Status attach();
+
+    std::shared_ptr<Catalogue> m_catalogue;
+    std::unique_ptr<sql::Db> m_db;
+    mutable std::shared_ptr<NeighbourIndex> m_exact;
+    mutable std::shared_ptr<NeighbourIndex> m_ivf;
+    int64_t m_dataVersion = -1;
+};
+
+} // namespace mnemo::agentmem

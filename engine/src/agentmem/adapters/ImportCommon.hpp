@@ -1,0 +1,30 @@
+#pragma once
+// Helpers shared by the importers.
+
+#include "../Sqlite.hpp"
+#include "../StoreImport.hpp"
+#include "../TimeText.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace mnemo::agentmem {
+
+// Opens a snapshot copy (ours, so read-write: SQLite may replay the copied WAL into it).
+Result<sql::Db> openSnapshot(const std::string &path, const std::string &label);
+
+// The snapshot file whose name is `name`, or empty.
+std::string snapshotFile(const ImportContext &ctx, const std::string &name);
+
+// Parses JSON, returning a null json on malformed input (the caller decides whether that is an error).
+nlohmann::json parseJson(const std::string &text);
+std::string jsonString(const nlohmann::json &j, std::initializer_list<const char *> keys);
+int64_t jsonTimeUs(const nlohmann::json &j, std::initializer_list<const char *> keys, int64_t fallback);
+int64_t textTimeUs(const std::string &text, int64_t fallback);
+
+// Records a principal once per import.
+Status notePrincipal(ImportContext &ctx, const std::string &id, const char *kind, const std::string &name = {});
+
+} // namespace mnemo::agentmem

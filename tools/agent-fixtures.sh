@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Generate real agent-memory store fixtures (Mem0 TS, LangGraph JS, MCP memory server) with the real
+# npm libraries pinned in tests/fixtures/agent-stores/package-lock.json.
+#
+#   tools/agent-fixtures.sh OUTDIR
+#
+# Writes OUTDIR/{mem0,langgraph,mcp}/ and OUTDIR/manifest.json (see generate.mjs). Idempotent.
+# Optional for the build: exits 3 when Node.js/npm are missing, so callers can skip.
+set -euo pipefail
+
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+  echo "usage: $0 OUTDIR" >&2
+  exit 2
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "agent-fixtures: node and npm are required (Node.js >= 20); not found, skipping fixture generation" >&2
+  exit 3
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "agent-fixtures: Node.js >= 20 is required (found $(node --version)); skipping fixture generation" >&2
+  exit 3
+fi
+
+mkdir -p -- "$1"
+OUTDIR=$(cd -- "$1" && pwd)
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+PKG="$ROOT/tests/fixtures/agent-stores"
+cd "$PKG"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+t_all=$(now)
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  t=$(now)
+  echo "agent-fixtures: npm ci (pinned versions from package-lock.json)"
+  npm ci --no-audit --no-fund
+  echo "agent-fixtures: npm ci took $(elapsed "$t") s"
+else
+  echo "agent-fixtures: node_modules up to date, skipping npm ci"
+fi
+
+# npm 11 skips install scripts, so better-sqlite3's native binding may not have been built.
+if ! node -e "require('better-sqlite3')(':memory:').close()" >/dev/null 2>&1; then
+  t=$(now)
+  echo "agent-fixtures: building better-sqlite3's native binding (npm rebuild, about a minute)"
+  npm rebuild better-sqlite3
+  node -e "require('better-sqlite3')(':memory:').close()"
+  echo "agent-fixtures: npm rebuild took $(elapsed "$t") s"
+fi
+
+t=$(now)
+node generate.mjs "$OUTDIR"
+echo "agent-fixtures: generate.mjs took $(elapsed "$t") s"
+echo "agent-fixtures: total $(elapsed "$t_all") s -> $OUTDIR"
