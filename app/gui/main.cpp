@@ -1,5 +1,6 @@
 // mnemo: the desktop studio. Wires the engine (headless core) to the Qt shell.
 
+#include "inspect/InspectWorkspace.hpp"
 #include "shell/MainWindow.hpp"
 #include "viewport/PresenterInstance.hpp"
 
@@ -24,11 +25,17 @@ int main(int argc, char **argv) {
     parser.setApplicationDescription("Mnemo: memory-driven real-time generation studio");
     parser.addHelpOption();
     parser.addVersionOption();
+    QCommandLineOption inspect("inspect", "Open an agent-memory store in the Inspect workspace.", "path");
+    parser.addOption(inspect);
     parser.process(app);
 
     // Declared before the window so it outlives every Vulkan window that presents through it.
     mnemo::ui::PresenterInstance presenter = mnemo::ui::createPresenterInstance();
     mnemo::ui::MainWindow window(presenter.instance.get(), presenter.whyUnavailable);
+    if (parser.isSet(inspect)) {
+        window.inspect()->openStore(parser.value(inspect));
+        window.setWorkspace(mnemo::ui::Workspace::Inspect);
+    }
     window.show();
     return app.exec();
 }

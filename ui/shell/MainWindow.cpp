@@ -9,6 +9,7 @@
 #include "../panels/WorldControlsDock.hpp"
 #include "../workspaces/ComingNextPanel.hpp"
 #include "../workspaces/WorldWorkspace.hpp"
+#include "../inspect/InspectWorkspace.hpp"
 
 #include "mnemo/core/BuildInfo.hpp"
 #include "mnemo/core/Log.hpp"
@@ -18,6 +19,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
@@ -63,11 +65,10 @@ void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoV
         tr("Streaming video-to-video editing: a file, camera or still flows through a chain of GPU edit modules to a "
            "live preview and an encoder, with a virtual camera path and temporal-consistency metrics."),
         m_stack));
-    m_stack->addWidget(new ComingNextPanel(
-        tr("Inspect"),
-        tr("A read-only inspector for LLM-agent memory stores (Mem0, Chroma, LangGraph, Letta, Mnemo's own): table "
-           "and search, timeline with time travel, graph, tree, embedding map, provenance and access control."),
-        m_stack));
+    m_inspect = new InspectWorkspace(m_stack);
+    m_stack->addWidget(m_inspect);
+    // The sample store opens in the background so the workspace is never empty on first look.
+    if (const QString sample = InspectWorkspace::sampleStorePath(); !sample.isEmpty()) m_inspect->openStore(sample);
     setCentralWidget(m_stack);
 
     // The switcher is a tab bar in its own toolbar, so it can be moved like any toolbar and its state persists.
@@ -195,6 +196,29 @@ void MainWindow::createMenus() {
     connect(m_world, &WorldWorkspace::recordingChanged, record, &QAction::setChecked);
     worldMenu->addAction(tr("Release &Control"), m_world, &WorldWorkspace::releaseControl);
 
+    QMenu *inspectMenu = menuBar()->addMenu(tr("&Inspect"));
+    QAction *openStore = inspectMenu->addAction(tr("&Open Agent Memory Store..."), this, [this] {
+        setWorkspace(Workspace::Inspect);
+        m_inspect->chooseStore();
+    });
+    openStore->setObjectName("actionOpenAgentStore");
+    openStore->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction *openDir = inspectMenu->addAction(tr("Open Store &Directory..."), this, [this] {
+        setWorkspace(Workspace::Inspect);
+        m_inspect->chooseStoreDirectory();
+    });
+    openDir->setObjectName("actionOpenAgentStoreDir");
+    QAction *openSample = inspectMenu->addAction(tr("Open the &Sample Store"), this, [this] {
+        setWorkspace(Workspace::Inspect);
+        if (const QString sample = InspectWorkspace::sampleStorePath(); !sample.isEmpty()) m_inspect->openStore(sample);
+    });
+    openSample->setEnabled(!InspectWorkspace::sampleStorePath().isEmpty());
+    QAction *find = inspectMenu->addAction(tr("&Find in Store"), this, [this] {
+        setWorkspace(Workspace::Inspect);
+        m_inspect->focusSearch();
+    });
+    find->setShortcut(QKeySequence::Find);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Mnemo"), this, &MainWindow::showAbout);
     about->setObjectName("actionAbout");
@@ -255,6 +279,17 @@ void MainWindow::setWorkspace(Workspace workspace) {
     if (index < 0 || index >= kWorkspaceCount) return;
     if (m_stack->currentIndex() == index && m_tabs->currentIndex() == index) return;
     if (workspace != Workspace::World) m_world->releaseControl();
+    // The World's docks belong to the World: they step aside for the other workspaces and come back as they were.
+    const bool leavingWorld = m_stack->currentIndex() == int(Workspace::World) && workspace != Workspace::World;
+    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_controlsDock, m_engineDock, m_memoryPanel}) {
+        if (!dock) continue;
+        if (leavingWorld) {
+            dock->setProperty("visibleInWorld", dock->isVisible());
+            dock->hide();
+        } else if (workspace == Workspace::World && dock->property("visibleInWorld").isValid()) {
+            dock->setVisible(dock->property("visibleInWorld").toBool());
+        }
+    }
     m_stack->setCurrentIndex(index);
     m_tabs->setCurrentIndex(index);
     m_workspaceActions->actions().at(index)->setChecked(true);

@@ -25,6 +25,7 @@ class WorldControlsDock;
 class MemoryPanel;
 class SessionsDock;
 class ReplayWindow;
+class InspectWorkspace;
 
 enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
 
@@ -37,6 +38,7 @@ public:
 
     Workspace workspace() const;
     WorldWorkspace *world() const { return m_world; }
+    InspectWorkspace *inspect() const { return m_inspect; }
     EngineDock *engineDock() const { return m_engineDock; }
     LogDock *logDock() const { return m_logDock; }
     PluginsDock *pluginsDock() const { return m_pluginsDock; }
@@ -70,6 +72,7 @@ private:
     QTabBar *m_tabs = nullptr;
     QActionGroup *m_workspaceActions = nullptr;
     WorldWorkspace *m_world = nullptr;
+    InspectWorkspace *m_inspect = nullptr;
     EngineDock *m_engineDock = nullptr;
     LogDock *m_logDock = nullptr;
     PluginsDock *m_pluginsDock = nullptr;

@@ -239,21 +239,20 @@ Result<StoreSummary> AgentStore::summary() const {
     out.relations = scalar(db, "SELECT count(*) FROM relations", st);
     out.accesses = scalar(db, "SELECT count(*) FROM access_log", st);
     out.policies = scalar(db, "SELECT count(*) FROM policies", st);
-    out.users = scalar(db, "SELECT count(*) FROM (SELECT user_id FROM items WHERE user_id IS NOT NULL"
-                           " UNION SELECT id FROM principals WHERE kind='user')", st);
-    out.agents = scalar(db, "SELECT count(*) FROM (SELECT agent_id FROM items WHERE agent_id IS NOT NULL"
-                            " UNION SELECT id FROM principals WHERE kind='agent')", st);
-    out.apps = scalar(db, "SELECT count(*) FROM (SELECT app_id FROM items WHERE app_id IS NOT NULL"
-                          " UNION SELECT id FROM principals WHERE kind='app')", st);
+    // The writer records every user, agent and app an item is scoped to as a principal.
+    out.users = scalar(db, "SELECT count(*) FROM principals WHERE kind='user'", st);
+    out.agents = scalar(db, "SELECT count(*) FROM principals WHERE kind='agent'", st);
+    out.apps = scalar(db, "SELECT count(*) FROM principals WHERE kind='app'", st);
     out.threads = scalar(db, "SELECT count(DISTINCT thread_id) FROM items WHERE thread_id IS NOT NULL", st);
     out.checkpoints = scalar(db, "SELECT count(*) FROM items WHERE kind='checkpoint'", st);
     out.embeddings = scalar(db, "SELECT count(*) FROM vectors", st);
     out.embeddingDim = int(scalar(db, "SELECT dim FROM vectors LIMIT 1", st));
     {
         // Zero means "no time recorded": it would stretch the range back to 1970.
+        // Every change is an event, so events and creation times bound the range (both indexed).
         sql::Stmt q(db, "SELECT min(t), max(t) FROM (SELECT min(time_us) AS t FROM events WHERE time_us > 0 UNION ALL"
                         " SELECT max(time_us) FROM events UNION ALL SELECT min(created_us) FROM items WHERE created_us > 0"
-                        " UNION ALL SELECT max(updated_us) FROM items) WHERE t > 0");
+                        " UNION ALL SELECT max(created_us) FROM items) WHERE t > 0");
         if (q.step() && !q.isNull(0)) {
             out.firstUs = q.i64(0);
             out.lastUs = q.i64(1);
@@ -814,6 +813,9 @@ Result<bool> AgentStore::refreshIfChanged() {
     if (Status s = attach(); !s.ok()) return s;
     return true;
 }
+
+bool AgentStore::sourceChanged() const { return stampFiles(stampedFiles(*m_catalogue)) != m_catalogue->stamps; }
+bool AgentStore::isImported() const { return !m_catalogue->nativeInPlace; }
 
 int64_t AgentStore::lastEventSeq() const {
     Status st;

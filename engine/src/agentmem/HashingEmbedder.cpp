@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace mnemo::agentmem {
 namespace {
@@ -18,18 +19,44 @@ uint64_t fnv1a(std::string_view s, uint64_t seed = 1469598103934665603ull) {
     return h;
 }
 
+// Function words carry no topic and would make every sentence a neighbour of every other.
+bool isStopword(const std::string &w) {
+    static const std::unordered_set<std::string> stop = {
+        "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about",
+        "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "has", "have", "had",
+        "it", "its", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose",
+        "where", "when", "why", "how", "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+        "i", "me", "my", "we", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their",
+        "so", "if", "then", "than", "too", "very", "not", "no", "yes", "all", "any", "some", "into", "over", "up"};
+    return stop.count(w) > 0;
+}
+
+// A light stemmer: plural and common verb endings, so "seats" meets "seat" and "booked" meets "book".
+std::string stem(std::string w) {
+    auto strip = [&](std::string_view suffix, size_t minStem) {
+        if (w.size() >= suffix.size() + minStem && w.compare(w.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            w.resize(w.size() - suffix.size());
+            return true;
+        }
+        return false;
+    };
+    if (strip("ing", 3) || strip("ed", 3) || strip("es", 3)) return w;
+    if (w.size() > 3 && w.back() == 's' && w[w.size() - 2] != 's') w.pop_back();
+    return w;
+}
+
 std::vector<std::string> words(std::string_view text) {
     std::vector<std::string> out;
     std::string cur;
+    auto flush = [&] {
+        if (!cur.empty() && !isStopword(cur)) out.push_back(stem(cur));
+        cur.clear();
+    };
     for (unsigned char c : text) {
-        if (std::isalnum(c) || c >= 0x80) {
-            cur.push_back(char(std::tolower(c)));
-        } else if (!cur.empty()) {
-            out.push_back(std::move(cur));
-            cur.clear();
-        }
+        if (std::isalnum(c) || c >= 0x80) cur.push_back(char(std::tolower(c)));
+        else flush();
     }
-    if (!cur.empty()) out.push_back(std::move(cur));
+    flush();
     return out;
 }
 

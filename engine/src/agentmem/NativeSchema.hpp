@@ -30,6 +30,8 @@ CREATE INDEX items_created ON items(created_us);
 CREATE INDEX items_user ON items(user_id);
 CREATE INDEX items_agent ON items(agent_id);
 CREATE INDEX items_parent ON items(parent_id);
+CREATE INDEX items_thread ON items(thread_id);
+CREATE INDEX items_kind ON items(kind);
 CREATE VIRTUAL TABLE items_fts USING fts5(text, content='items', content_rowid='item_seq');
 CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
     INSERT INTO items_fts(rowid, text) VALUES (new.item_seq, new.text);
@@ -52,6 +54,7 @@ CREATE TABLE events(
     detail TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX events_item ON events(item_id, time_us);
 CREATE INDEX events_time ON events(time_us);
+CREATE INDEX events_action ON events(action);
 CREATE TABLE relations(
     id INTEGER PRIMARY KEY, src TEXT NOT NULL, dst TEXT NOT NULL, kind TEXT NOT NULL, label TEXT,
     created_us INTEGER NOT NULL DEFAULT 0, deleted_us INTEGER);

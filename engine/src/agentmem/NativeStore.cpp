@@ -52,20 +52,22 @@ struct NativeStoreWriter::Statements {
                         " kind=excluded.kind, name=excluded.name"),
           policy(db, "INSERT INTO policies(subject_id, object_kind, object_id, effect, valid_from_us, valid_to_us)"
                      " VALUES(?,?,?,?,?,?)"),
+          scopePrincipal(db, "INSERT INTO principals(id, kind, name) VALUES(?,?,?) ON CONFLICT(id) DO NOTHING"),
           meta(db, "INSERT INTO meta(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"),
           lookup(db, "SELECT text, deleted_us FROM items WHERE id=?"),
           setText(db, "UPDATE items SET text=?, updated_us=? WHERE id=?"),
           setDeleted(db, "UPDATE items SET deleted_us=?, updated_us=? WHERE id=?") {}
 
     Status firstError() const {
-        for (const sql::Stmt *s : {&item, &vector, &seqOf, &event, &relation, &provenance, &access, &principal, &policy, &meta,
+        for (const sql::Stmt *s : {&item, &vector, &seqOf, &event, &relation, &provenance, &access, &principal,
+                                   &scopePrincipal, &policy, &meta,
                                    &lookup, &setText, &setDeleted}) {
             if (!s->ok()) return s->status();
         }
         return {};
     }
 
-    sql::Stmt item, vector, seqOf, event, relation, provenance, access, principal, policy, meta, lookup, setText, setDeleted;
+    sql::Stmt item, vector, seqOf, event, relation, provenance, access, principal, scopePrincipal, policy, meta, lookup, setText, setDeleted;
 };
 
 NativeStoreWriter::~NativeStoreWriter() {
@@ -166,6 +168,14 @@ Status NativeStoreWriter::putItem(const MemoryItem &item) {
     if (!q.step()) return q.ok() ? Status(StatusCode::Internal, "item upsert returned no row") : q.status();
     int64_t seq = q.i64(0);
     q.reset();
+    // Every id an item is scoped to is a principal, so counting users or agents never scans the items.
+    for (auto [id, kind] : {std::pair{&item.userId, "user"}, {&item.agentId, "agent"}, {&item.appId, "app"}}) {
+        if (id->empty()) continue;
+        sql::Stmt &p = m_stmts->scopePrincipal;
+        p.reset();
+        p.bind(1, *id).bind(2, kind).bind(3, *id);
+        if (Status s = p.run(); !s.ok()) return s;
+    }
     if (item.embedding.empty()) return {};
     return putVector(seq, item.embedding);
 }

@@ -125,6 +125,9 @@ public:
 
     // Live tail: true when the store changed since the last call (a foreign store is re-imported).
     Result<bool> refreshIfChanged();
+    // Cheap (a few stat calls): whether the store's files changed since this connection's catalogue was made.
+    bool sourceChanged() const;
+    bool isImported() const; // a foreign store read through a temporary catalogue
     int64_t lastEventSeq() const;
 
 private:

@@ -2,7 +2,8 @@
 // A local, deterministic text embedder: signed feature hashing of lower-cased word unigrams and bigrams into a
 // fixed number of dimensions, sublinear term weights, L2-normalised. It is no substitute for a neural embedding
 // model, but it needs no weights (nothing may be downloaded), makes lexically related texts neighbours, and lets
-// the retrieval debugger embed a typed query for stores written with it ("mnemo-hash-<dim>").
+// the retrieval debugger embed a typed query for stores written with it ("mnemo-hash-<dim>"). Stopwords are
+// dropped and words lightly stemmed, so topic words decide the neighbours.
 
 #include <string>
 #include <string_view>

@@ -1,0 +1,287 @@
+// The Inspect workspace offscreen: every view over the sample store and a Chroma store, linked selection, time
+// travel and diff, the access projection, the retrieval debugger, live tail, and a bad store that leaves the
+// current one open.
+#include "inspect/AccessPanel.hpp"
+#include "inspect/DetailPane.hpp"
+#include "inspect/GraphPanel.hpp"
+#include "inspect/InspectSession.hpp"
+#include "inspect/InspectWorkspace.hpp"
+#include "inspect/ItemTableModel.hpp"
+#include "inspect/MapPanel.hpp"
+#include "inspect/RetrievalPanel.hpp"
+#include "inspect/StoreTreePanel.hpp"
+#include "inspect/TimelinePanel.hpp"
+#include "inspect/widgets/EmbeddingMapView.hpp"
+#include "inspect/widgets/GraphView.hpp"
+#include "inspect/widgets/TimelineView.hpp"
+
+#include "mnemo/agentmem/NativeStore.hpp"
+
+#include <QComboBox>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace mnemo::ui;
+
+namespace {
+const QString kSample = MNEMO_BINARY_DIR "/assets/agent-memory/sample.mnemem";
+}
+
+class TestInspectWorkspace : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+
+    void openAndWait(InspectWorkspace &w, const QString &path) {
+        QSignalSpy opened(&w.session(), &InspectSession::opened);
+        w.openStore(path);
+        QVERIFY2(opened.wait(20000), qPrintable(w.statusLabel()->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isBusy(), 20000);
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(QFile::exists(kSample)); }
+
+    void tableSearchAndDetail() {
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, kSample);
+        QCOMPARE(w.tableModel()->totalCount(), 24); // 19 memories + 7 day nodes - 2 deleted
+        w.searchEdit()->setText("Lisbon");
+        QTRY_COMPARE(w.tableModel()->totalCount(), 3);
+        // Selecting a row makes it current everywhere; the detail pane shows its history and provenance.
+        const int row = w.tableModel()->rowOf("m-lisbon");
+        QVERIFY(row >= 0);
+        w.table()->selectRow(row);
+        QCOMPARE(w.session().currentId(), QString("m-lisbon"));
+        const QString detail = w.detailPane()->toPlainText();
+        QVERIFY2(detail.contains("History (3)"), qPrintable(detail)); // add, update, a retrieval
+        QVERIFY(detail.contains("late June"));
+        QVERIFY(detail.contains("Provenance"));
+        QVERIFY(detail.contains("Retrieved"));
+        QVERIFY(detail.contains("Who may read it"));
+        // The map marks the same item.
+        QCOMPARE(w.mapPanel()->view()->pointCount() > 0, true);
+        QVERIFY(w.mapPanel()->indexOf("m-lisbon") >= 0);
+        w.searchEdit()->clear();
+        QTRY_COMPARE(w.tableModel()->totalCount(), 24);
+    }
+
+    void mapClickAndLassoSelect() {
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, kSample);
+        w.tabs()->setCurrentWidget(w.mapPanel());
+        EmbeddingMapView *map = w.mapPanel()->view();
+        QTRY_VERIFY(!map->isBusy());
+        QCOMPARE(map->pointCount(), 26 - 2); // deleted items leave the map
+        const int index = w.mapPanel()->indexOf("m-peanut");
+        QVERIFY(index >= 0);
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->toScreen(index).toPoint());
+        QTRY_VERIFY(!w.session().currentId().isEmpty());
+        // The click picks the nearest point within a few pixels: it is m-peanut unless another point overlaps it.
+        QVERIFY(map->pointAt(map->toScreen(index)) >= 0);
+        // A lasso around the whole view selects every point.
+        QRect r = map->rect().adjusted(2, 2, -2, -2);
+        QTest::mousePress(map, Qt::LeftButton, {}, r.topLeft());
+        QTest::mouseMove(map, r.topRight());
+        QTest::mouseMove(map, r.bottomRight());
+        QTest::mouseMove(map, r.bottomLeft());
+        QTest::mouseRelease(map, Qt::LeftButton, {}, r.bottomLeft());
+        QTRY_COMPARE(w.session().selection().size(), map->pointCount());
+        // Colour by tier: three tiers plus the day nodes' "tree".
+        auto *colourBy = w.mapPanel()->findChild<QComboBox *>("mapColourBy");
+        colourBy->setCurrentIndex(2);
+        QTRY_VERIFY(!map->isBusy());
+        QImage shot = map->grab().toImage();
+        QVERIFY(!shot.isNull());
+    }
+
+    void graphTreeAndLinkedSelection() {
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, kSample);
+        w.tabs()->setCurrentWidget(w.graphPanel());
+        GraphView *graph = w.graphPanel()->view();
+        QTRY_VERIFY_WITH_TIMEOUT(!graph->isBusy(), 20000);
+        QVERIFY(graph->shownNodeCount() >= 10); // 8 relations over memories
+        QVERIFY(graph->shownEdgeCount() == 8);
+        auto pos = graph->toScreen("m-lisbon");
+        QVERIFY(pos.has_value());
+        QTest::mouseClick(graph, Qt::LeftButton, {}, pos->toPoint());
+        QTRY_COMPARE(w.session().currentId(), QString("m-lisbon"));
+
+        // Tree: the day nodes are roots; a day holds that day's memories.
+        w.tabs()->setCurrentWidget(w.treePanel());
+        QTreeWidget *tree = w.treePanel()->tree();
+        QCOMPARE(tree->topLevelItemCount(), 7);
+        QTreeWidgetItem *monday = tree->topLevelItem(0);
+        monday->setExpanded(true);
+        QTRY_VERIFY(monday->childCount() >= 5);
+        tree->setCurrentItem(monday->child(0));
+        QCOMPARE(w.session().currentId(), monday->child(0)->data(0, Qt::UserRole).toString());
+        // Group by user instead.
+        w.treePanel()->findChild<QComboBox *>("treeGroupBy")->setCurrentIndex(1);
+        QVERIFY(tree->topLevelItemCount() >= 3);
+    }
+
+    void timeTravelAndDiff() {
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, kSample);
+        TimelineView *timeline = w.timelinePanel()->view();
+        QTRY_VERIFY(!timeline->isBusy());
+        QCOMPARE(timeline->eventCount(), 44);
+        // Travel to the middle of Tuesday: fewer items existed, and m-lisbon had its first text.
+        w.session().setCurrent("m-lisbon");
+        const qint64 tuesdayNoon = QDateTime(QDate(2026, 11, 17), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        timeline->setCursorUs(tuesdayNoon);
+        emit timeline->cursorChanged(tuesdayNoon);
+        QVERIFY(w.session().asOfUs().has_value());
+        QTRY_VERIFY(w.tableModel()->totalCount() < 24);
+        QVERIFY(w.tableModel()->totalCount() >= 10);
+        QVERIFY(w.detailPane()->toPlainText().contains("As of"));
+        // The text as it was then; the later update is listed, marked as after this time.
+        QVERIFY(w.detailPane()->toPlainText().contains("Alice plans a trip to Lisbon in June to visit her sister"));
+        QVERIFY(w.detailPane()->toPlainText().contains("after this time"));
+        // Compare Thursday with Saturday: the diff lists what changed in between.
+        const qint64 thursday = QDateTime(QDate(2026, 11, 19), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        timeline->setCursorUs(thursday);
+        emit timeline->cursorChanged(thursday);
+        const qint64 saturday = QDateTime(QDate(2026, 11, 21), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        timeline->setCompareUs(saturday);
+        emit timeline->compareChanged(saturday);
+        const QString diff = w.detailPane()->toPlainText();
+        QVERIFY2(diff.contains("Changes"), qPrintable(diff));
+        QVERIFY(diff.contains("5 added · 2 removed · 2 changed"));
+        QVERIFY(diff.contains("m-sleep"));
+        QVERIFY(diff.contains("135k"));
+        // Back to now.
+        w.timelinePanel()->nowButton()->click();
+        QVERIFY(!w.session().asOfUs().has_value());
+        QTRY_COMPARE(w.tableModel()->totalCount(), 24);
+    }
+
+    void accessProjection() {
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, kSample);
+        w.tabs()->setCurrentWidget(w.accessPanel());
+        QComboBox *who = w.accessPanel()->principalBox();
+        const int coach = who->findData("coach");
+        QVERIFY(coach >= 0);
+        who->setCurrentIndex(coach);
+        QVERIFY(w.accessPanel()->summaryLabel()->text().contains("may read"));
+        QVERIFY(w.accessPanel()->table()->rowCount() > 0);
+        bool sawDenied = false;
+        for (int r = 0; r < w.accessPanel()->table()->rowCount(); ++r) {
+            sawDenied |= w.accessPanel()->table()->item(r, 1)->text().startsWith("denied");
+        }
+        QVERIFY(sawDenied); // the coach may not read the travel agent's memories
+        // Project every view through the coach's eyes.
+        w.accessPanel()->findChild<QCheckBox *>("accessApplyEverywhere")->setChecked(true);
+        QCOMPARE(w.session().viewAs(), QString("coach"));
+        QTRY_VERIFY(w.tableModel()->totalCount() < 24);
+        const qint64 seen = w.tableModel()->totalCount();
+        who->setCurrentIndex(who->findData("carol"));
+        QTRY_VERIFY(w.tableModel()->totalCount() != seen);
+    }
+
+    void retrievalDebugger() {
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, kSample);
+        w.tabs()->setCurrentWidget(w.retrievalPanel());
+        RetrievalPanel *r = w.retrievalPanel();
+        QVERIFY(r->queryEdit()->isEnabled());
+        r->queryEdit()->setText("peanut allergy");
+        r->searchText();
+        QTRY_VERIFY(!r->isBusy());
+        QTRY_VERIFY(r->results()->rowCount() > 0);
+        QCOMPARE(r->results()->item(0, 3)->text(), QString("m-peanut"));
+        QVERIFY(!w.session().highlighted().isEmpty());
+        // Item as the query: the item itself is left out of its own neighbours.
+        w.session().setCurrent("m-marathon");
+        r->searchLikeCurrent();
+        QTRY_VERIFY(!r->isBusy());
+        QTRY_VERIFY(r->results()->rowCount() > 0);
+        for (int i = 0; i < r->results()->rowCount(); ++i) QVERIFY(r->results()->item(i, 3)->text() != "m-marathon");
+    }
+
+    void chromaStoreInEveryView() {
+        QProcess gen;
+        gen.start(MNEMO_BINARY_DIR "/bin/mnemo_agent_store_gen", {"chroma", m_tmp.filePath("gen")});
+        QVERIFY(gen.waitForFinished(60000));
+        QCOMPARE(gen.exitCode(), 0);
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, m_tmp.filePath("gen/chroma"));
+        QCOMPARE(w.tableModel()->totalCount(), 313);
+        QTRY_VERIFY(!w.mapPanel()->isBusy());
+        QCOMPARE(w.mapPanel()->view()->pointCount(), 313);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.graphPanel()->isBusy(), 20000);
+        QVERIFY(w.graphPanel()->view()->shownEdgeCount() > 100); // A-MEM links
+        // No local embedder for this store: text queries are off, item-as-query works, through Chroma's HNSW graph.
+        RetrievalPanel *r = w.retrievalPanel();
+        QVERIFY(!r->queryEdit()->isEnabled());
+        QVERIFY(r->findChild<QLabel *>("retrievalEmbedder")->text().contains("HNSW"));
+        const QString first = w.tableModel()->data(w.tableModel()->index(0, 0), Qt::UserRole).toString();
+        w.session().setCurrent(first);
+        r->searchLikeCurrent();
+        QTRY_VERIFY(!r->isBusy());
+        QTRY_COMPARE(r->results()->rowCount(), 10);
+    }
+
+    void liveTailAndBadStore() {
+        const QString path = m_tmp.filePath("live.mnemem");
+        QVERIFY(QFile::copy(kSample, path));
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, path);
+        w.session().setLiveInterval(200);
+        QSignalSpy refreshed(&w.session(), &InspectSession::refreshed);
+        {
+            auto writer = mnemo::agentmem::NativeStoreWriter::openForAppend(path.toStdString());
+            QVERIFY(writer.ok());
+            mnemo::agentmem::MemoryItem it;
+            it.text = "Carol booked the Porto venue for the offsite";
+            it.userId = "carol";
+            QVERIFY(writer.value()->add(it).ok());
+            // The agent keeps its writer open; the inspector must see the commit within a second.
+            QVERIFY(refreshed.wait(1500));
+            QTRY_COMPARE(w.tableModel()->totalCount(), 25);
+        }
+        // A bad store: a clear message, and the open store stays.
+        QFile bad(m_tmp.filePath("broken.db"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("SQLite format 3");
+        bad.write(QByteArray(100, '\0'));
+        bad.close();
+        QSignalSpy failed(&w.session(), &InspectSession::failed);
+        w.openStore(bad.fileName());
+        QVERIFY(failed.wait(10000));
+        QVERIFY(w.statusLabel()->text().contains("broken.db"));
+        QCOMPARE(w.tableModel()->totalCount(), 25);
+        QVERIFY(w.session().isOpen());
+    }
+};
+
+QTEST_MAIN(TestInspectWorkspace)
+#include "tst_inspect_workspace.moc"

@@ -1,0 +1,103 @@
+#include "GraphPanel.hpp"
+
+#include "InspectSession.hpp"
+#include "widgets/GraphView.hpp"
+
+#include <QHash>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace mnemo::ui {
+
+using namespace agentmem;
+
+struct GraphPanel::Loaded {
+    std::vector<GraphNode> nodes;
+    std::vector<GraphEdge> edges;
+    QStringList legend;
+    QString error;
+};
+
+GraphPanel::GraphPanel(InspectSession &session, QWidget *parent) : QWidget(parent), m_session(session) {
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_view = new GraphView(this);
+    m_view->setObjectName("inspectGraph");
+    m_view->setEmptyMessage(tr("Open a store to see its relations"));
+    layout->addWidget(m_view);
+    connect(m_view, &GraphView::nodeClicked, this, [this](const QString &id) { m_session.setCurrent(id); });
+    connect(&m_session, &InspectSession::currentChanged, this, &GraphPanel::syncSelection);
+    connect(&m_session, &InspectSession::selectionChanged, this, &GraphPanel::syncSelection);
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
+        auto loaded = std::move(m_pending);
+        if (!loaded) return;
+        if (!loaded->error.isEmpty()) m_view->setEmptyMessage(loaded->error);
+        else if (loaded->nodes.empty()) {
+            m_view->setEmptyMessage(tr("This store records no relations (entity links, knowledge-graph edges, "
+                                       "checkpoint lineage or shared blocks)"));
+        }
+        m_view->setGraph(std::move(loaded->nodes), std::move(loaded->edges), loaded->legend);
+        syncSelection();
+    });
+}
+
+bool GraphPanel::isBusy() const { return m_watcher.isRunning() || m_view->isBusy(); }
+
+void GraphPanel::reload() {
+    auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());
+    if (!reader) {
+        m_view->setGraph({}, {}, {});
+        return;
+    }
+    auto loaded = std::make_shared<Loaded>();
+    m_pending = loaded;
+    m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
+        auto relations = reader->relations(kMaxEdges);
+        if (!relations.ok()) {
+            loaded->error = QString::fromStdString(relations.message());
+            return;
+        }
+        // Colours: node kinds first, then relation kinds, in one legend.
+        QHash<QString, quint32> colour;
+        auto colourOf = [&](const QString &name) {
+            auto it = colour.find(name);
+            if (it != colour.end()) return it.value();
+            quint32 c = quint32(loaded->legend.size());
+            colour.insert(name, c);
+            loaded->legend << name;
+            return c;
+        };
+        QHash<QString, int> index;
+        auto node = [&](const std::string &id) {
+            QString key = QString::fromStdString(id);
+            auto it = index.find(key);
+            if (it != index.end()) return it.value();
+            GraphNode n{key, key, 0, false};
+            auto item = reader->item(id);
+            QString kind = QObject::tr("principal / unknown");
+            if (item.ok()) {
+                QString text = QString::fromStdString(item->text).simplified();
+                n.label = text.isEmpty() ? key : text.left(80);
+                n.faded = item->deletedUs.has_value();
+                kind = QString::fromStdString(item->kind);
+            }
+            n.colourKey = colourOf(kind);
+            loaded->nodes.push_back(n);
+            index.insert(key, int(loaded->nodes.size()) - 1);
+            return int(loaded->nodes.size()) - 1;
+        };
+        for (const Relation &r : relations.value()) {
+            int a = node(r.src), b = node(r.dst);
+            QString label = QString::fromStdString(r.label.empty() ? r.kind : r.label);
+            loaded->edges.push_back({a, b, label, colourOf(QString::fromStdString("→ " + r.kind)), r.deletedUs.has_value()});
+        }
+    }));
+}
+
+void GraphPanel::syncSelection() {
+    QStringList ids = m_session.selection();
+    if (!m_session.currentId().isEmpty()) ids << m_session.currentId();
+    m_view->setSelectedIds(ids);
+}
+
+} // namespace mnemo::ui

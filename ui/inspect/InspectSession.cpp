@@ -1,0 +1,140 @@
+#include "InspectSession.hpp"
+
+#include "mnemo/core/Log.hpp"
+
+#include <QtConcurrent>
+
+namespace mnemo::ui {
+
+using namespace agentmem;
+
+InspectSession::InspectSession(QObject *parent) : QObject(parent) {
+    connect(&m_liveTimer, &QTimer::timeout, this, &InspectSession::checkForChanges);
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
+        auto result = std::move(m_pending);
+        const bool refresh = m_reimporting;
+        m_opening = false;
+        m_reimporting = false;
+        if (!result) return;
+        if (!result->ok()) {
+            // A live re-import can catch a writer mid-transaction: keep the last good view and try again later.
+            if (!refresh) emit failed(QString::fromStdString(result->message()));
+            return;
+        }
+        adopt(std::move(result->value()), refresh);
+    });
+    m_liveTimer.start(1000);
+}
+
+InspectSession::~InspectSession() { m_watcher.waitForFinished(); }
+
+void InspectSession::open(const QString &path) {
+    if (m_opening) m_watcher.waitForFinished();
+    m_path = path;
+    m_opening = true;
+    m_reimporting = false;
+    emit opening(path);
+    auto pending = std::make_shared<Result<std::unique_ptr<AgentStore>>>(Status(StatusCode::Internal, "not run"));
+    m_pending = pending;
+    const std::string p = path.toStdString();
+    m_watcher.setFuture(QtConcurrent::run([pending, p] { *pending = AgentStore::open(p); }));
+}
+
+void InspectSession::adopt(std::unique_ptr<AgentStore> store, bool isRefresh) {
+    auto summary = store->summary();
+    if (!summary.ok()) {
+        if (!isRefresh) emit failed(QString::fromStdString(summary.message()));
+        return;
+    }
+    const int64_t seq = store->lastEventSeq();
+    const int newEvents = isRefresh ? int(std::max<int64_t>(0, seq - m_lastSeq)) : 0;
+    m_store = std::move(store);
+    m_summary = summary.value();
+    m_lastSeq = seq;
+    ++m_generation;
+    if (isRefresh) {
+        emit refreshed(newEvents);
+    } else {
+        m_current.clear();
+        m_selection.clear();
+        m_highlighted.clear();
+        m_asOf.reset();
+        m_viewAs.clear();
+        log::info("inspect", "opened " + m_summary.kind + " store " + m_path.toStdString());
+        emit opened();
+    }
+}
+
+std::unique_ptr<AgentStore> InspectSession::openReader() const {
+    if (!m_store) return nullptr;
+    auto r = m_store->openReader();
+    return r.ok() ? std::move(r.value()) : nullptr;
+}
+
+void InspectSession::setCurrent(const QString &id) {
+    if (id == m_current) return;
+    m_current = id;
+    emit currentChanged(id);
+}
+
+void InspectSession::setSelection(const QStringList &ids) {
+    m_selection = ids;
+    emit selectionChanged(ids);
+    if (!ids.isEmpty() && !ids.contains(m_current)) setCurrent(ids.front());
+}
+
+void InspectSession::setHighlighted(const QSet<qint64> &rowids) {
+    m_highlighted = rowids;
+    emit highlightedChanged();
+}
+
+void InspectSession::setAsOf(std::optional<qint64> us) {
+    if (us == m_asOf) return;
+    m_asOf = us;
+    emit asOfChanged();
+}
+
+void InspectSession::setViewAs(const QString &principal) {
+    if (principal == m_viewAs) return;
+    m_viewAs = principal;
+    emit viewAsChanged();
+}
+
+ItemFilter InspectSession::baseFilter() const {
+    ItemFilter f;
+    if (m_asOf) f.asOfUs = *m_asOf;
+    f.visibleTo = m_viewAs.toStdString();
+    return f;
+}
+
+void InspectSession::setLiveInterval(int ms) {
+    if (ms <= 0) m_liveTimer.stop();
+    else m_liveTimer.start(ms);
+}
+
+void InspectSession::checkForChanges() {
+    if (!m_store || m_opening || !m_store->sourceChanged()) return;
+    if (!m_store->isImported()) {
+        // Our own store, read in place: re-attaching is a file open, cheap enough for the UI thread.
+        auto changed = m_store->refreshIfChanged();
+        if (changed.ok() && changed.value()) {
+            auto summary = m_store->summary();
+            if (summary.ok()) m_summary = summary.value();
+            const int64_t seq = m_store->lastEventSeq();
+            const int newEvents = int(std::max<int64_t>(0, seq - m_lastSeq));
+            m_lastSeq = seq;
+            ++m_generation;
+            emit refreshed(newEvents);
+        }
+        return;
+    }
+    // A foreign store is re-imported from a fresh snapshot on a worker; the old view stays until it is ready.
+    m_opening = true;
+    m_reimporting = true;
+    auto pending = std::make_shared<Result<std::unique_ptr<AgentStore>>>(Status(StatusCode::Internal, "not run"));
+    m_pending = pending;
+    const std::string p = m_path.toStdString();
+    m_watcher.setFuture(QtConcurrent::run([pending, p] { *pending = AgentStore::open(p); }));
+}
+
+} // namespace mnemo::ui

@@ -1,0 +1,89 @@
+#pragma once
+// One open agent-memory store in the Inspect workspace, and the state every view shares: the current item, the
+// selection, the highlighted (retrieved) items, the time being looked at (time travel) and whose eyes the store
+// is seen through (access projection). Views read through store() on the UI thread for small paged queries and
+// use openReader() for work they push to a thread. Opening, re-importing and the live-tail check never block the
+// UI thread.
+
+#include "mnemo/agentmem/AgentStore.hpp"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+#include <optional>
+
+namespace mnemo::ui {
+
+class InspectSession : public QObject {
+    Q_OBJECT
+public:
+    explicit InspectSession(QObject *parent = nullptr);
+    ~InspectSession() override;
+
+    // Opens asynchronously: opening() now, then opened() or failed(). The previous store stays until then.
+    void open(const QString &path);
+    bool isOpen() const { return m_store != nullptr; }
+    bool isBusy() const { return m_opening; }
+    QString path() const { return m_path; }
+    agentmem::AgentStore *store() const { return m_store.get(); }
+    const agentmem::StoreSummary &summary() const { return m_summary; }
+    std::unique_ptr<agentmem::AgentStore> openReader() const;
+
+    // A generation number: bumped whenever the data views show may have changed (open, live refresh).
+    int generation() const { return m_generation; }
+
+    QString currentId() const { return m_current; }
+    void setCurrent(const QString &id);
+    QStringList selection() const { return m_selection; }
+    void setSelection(const QStringList &ids);
+    const QSet<qint64> &highlighted() const { return m_highlighted; }
+    void setHighlighted(const QSet<qint64> &rowids);
+
+    std::optional<qint64> asOfUs() const { return m_asOf; }
+    void setAsOf(std::optional<qint64> us);
+    QString viewAs() const { return m_viewAs; }
+    void setViewAs(const QString &principal);
+    // The filter every item view applies: time travel and the access projection.
+    agentmem::ItemFilter baseFilter() const;
+
+    // Live tail: checks the store's files every `ms` (a few stat calls) and reloads when they change.
+    void setLiveInterval(int ms);
+    bool isLive() const { return m_liveTimer.isActive(); }
+
+signals:
+    void opening(const QString &path);
+    void opened();
+    void failed(const QString &message);
+    void refreshed(int newEvents);
+    void currentChanged(const QString &id);
+    void selectionChanged(const QStringList &ids);
+    void highlightedChanged();
+    void asOfChanged();
+    void viewAsChanged();
+
+private:
+    void checkForChanges();
+    void adopt(std::unique_ptr<agentmem::AgentStore> store, bool isRefresh);
+
+    QString m_path;
+    std::unique_ptr<agentmem::AgentStore> m_store;
+    agentmem::StoreSummary m_summary;
+    int m_generation = 0;
+    bool m_opening = false;
+    bool m_reimporting = false;
+    QFutureWatcher<void> m_watcher;
+    std::shared_ptr<Result<std::unique_ptr<agentmem::AgentStore>>> m_pending;
+    QString m_current;
+    QStringList m_selection;
+    QSet<qint64> m_highlighted;
+    std::optional<qint64> m_asOf;
+    QString m_viewAs;
+    QTimer m_liveTimer;
+    int64_t m_lastSeq = 0;
+};
+
+} // namespace mnemo::ui

@@ -1,0 +1,52 @@
+#pragma once
+// The Inspect table: the store's items as rows, newest first, read a page at a time (fetchMore) through SQLite
+// indexes, so a million-item store shows its first page at once. Filters (full-text, user, agent, kind) combine
+// with the session's time travel and access projection.
+
+#include "mnemo/agentmem/AgentStore.hpp"
+
+#include <QAbstractTableModel>
+
+namespace mnemo::ui {
+
+class InspectSession;
+
+class ItemTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Text, Kind, User, Agent, Tier, Created, State, ColumnCount };
+    static constexpr int kPage = 200;
+
+    explicit ItemTableModel(InspectSession &session, QObject *parent = nullptr);
+
+    void setFilter(const agentmem::ItemFilter &extra);
+    const agentmem::ItemFilter &filter() const { return m_extra; }
+    void reload();
+    qint64 totalCount() const { return m_total; }
+    QString lastError() const { return m_error; }
+    int rowOf(const QString &id) const;
+    const agentmem::MemoryItem *itemAt(int row) const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+signals:
+    void reloaded(qint64 total);
+
+private:
+    agentmem::ItemFilter effectiveFilter() const;
+
+    InspectSession &m_session;
+    agentmem::ItemFilter m_extra;
+    std::vector<agentmem::MemoryItem> m_rows;
+    qint64 m_total = 0;
+    QString m_error;
+};
+
+QString formatTime(qint64 us);
+
+} // namespace mnemo::ui

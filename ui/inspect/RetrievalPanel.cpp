@@ -1,0 +1,170 @@
+#include "RetrievalPanel.hpp"
+
+#include "InspectSession.hpp"
+
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace mnemo::ui {
+
+using namespace agentmem;
+
+RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidget(parent), m_session(session) {
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *bar = new QHBoxLayout;
+    m_query = new QLineEdit(this);
+    m_query->setObjectName("retrievalQuery");
+    m_query->setPlaceholderText(tr("Ask the store: e.g. where does Alice like to sit?"));
+    m_query->setClearButtonEnabled(true);
+    bar->addWidget(m_query, 1);
+    bar->addWidget(new QLabel(tr("k"), this));
+    m_k = new QSpinBox(this);
+    m_k->setRange(1, 200);
+    m_k->setValue(10);
+    bar->addWidget(m_k);
+    m_search = new QPushButton(tr("Search"), this);
+    m_search->setObjectName("retrievalSearch");
+    bar->addWidget(m_search);
+    m_like = new QPushButton(tr("Like selected item"), this);
+    m_like->setObjectName("retrievalLike");
+    m_like->setToolTip(tr("Use the current item's own embedding as the query"));
+    bar->addWidget(m_like);
+    layout->addLayout(bar);
+    m_embedder = new QLabel(this);
+    m_embedder->setObjectName("retrievalEmbedder");
+    m_embedder->setWordWrap(true);
+    layout->addWidget(m_embedder);
+    m_status = new QLabel(this);
+    m_status->setObjectName("retrievalStatus");
+    layout->addWidget(m_status);
+    m_results = new QTableWidget(this);
+    m_results->setObjectName("retrievalResults");
+    m_results->setColumnCount(4);
+    m_results->setHorizontalHeaderLabels({tr("Rank"), tr("Score"), tr("Item"), tr("Id")});
+    m_results->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_results->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_results->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_results->verticalHeader()->hide();
+    layout->addWidget(m_results);
+
+    connect(m_search, &QPushButton::clicked, this, &RetrievalPanel::searchText);
+    connect(m_query, &QLineEdit::returnPressed, this, &RetrievalPanel::searchText);
+    connect(m_like, &QPushButton::clicked, this, &RetrievalPanel::searchLikeCurrent);
+    connect(m_results, &QTableWidget::cellClicked, this, [this](int row, int) {
+        if (auto *cell = m_results->item(row, 3)) m_session.setCurrent(cell->text());
+    });
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
+        m_busy = false;
+        auto result = std::move(m_pending);
+        if (!result) return;
+        if (!result->second.isEmpty()) {
+            m_status->setText("<span style='color:#c62828'>" + result->second.toHtmlEscaped() + "</span>");
+            return;
+        }
+        m_status->setText(m_status->text().replace(tr("searching…"), tr("done")));
+        m_results->setRowCount(int(result->first.size()));
+        QSet<qint64> rowids;
+        QStringList ids;
+        for (int i = 0; i < int(result->first.size()); ++i) {
+            const Hit &h = result->first[size_t(i)];
+            m_results->setItem(i, 0, new QTableWidgetItem(QString::number(i + 1)));
+            m_results->setItem(i, 1, new QTableWidgetItem(QString::number(h.score, 'f', 4)));
+            m_results->setItem(i, 2, new QTableWidgetItem(h.text.simplified().left(300)));
+            m_results->setItem(i, 3, new QTableWidgetItem(h.id));
+            rowids.insert(h.rowid);
+            ids << h.id;
+        }
+        m_session.setHighlighted(rowids);
+    });
+    reload();
+}
+
+void RetrievalPanel::reload() {
+    m_results->setRowCount(0);
+    AgentStore *store = m_session.store();
+    const bool hasVectors = store && m_session.summary().embeddings > 0;
+    m_search->setEnabled(hasVectors && store->canEmbedText());
+    m_query->setEnabled(hasVectors && store->canEmbedText());
+    m_like->setEnabled(hasVectors);
+    if (!store) {
+        m_embedder->clear();
+    } else if (!hasVectors) {
+        m_embedder->setText(tr("This store keeps no embeddings: nothing to search by similarity."));
+    } else {
+        m_embedder->setText(tr("Embedder: %1 · index: %2")
+                                .arg(QString::fromStdString(store->embedderDescription()),
+                                     QString::fromStdString(store->nearestMethod())));
+    }
+    m_status->clear();
+}
+
+void RetrievalPanel::run(const QString &description, std::function<std::vector<Hit>(QString &)> work) {
+    if (m_busy) return;
+    m_busy = true;
+    m_status->setText(description + " — " + tr("searching…"));
+    auto pending = std::make_shared<std::pair<std::vector<Hit>, QString>>();
+    m_pending = pending;
+    m_watcher.setFuture(QtConcurrent::run([pending, work] { pending->first = work(pending->second); }));
+}
+
+namespace {
+std::vector<RetrievalPanel::Hit> collect(AgentStore &store, const std::vector<Neighbour> &found);
+}
+
+void RetrievalPanel::searchText() {
+    const QString text = m_query->text().trimmed();
+    if (text.isEmpty() || !m_session.store()) return;
+    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    const int k = m_k->value();
+    run(tr("“%1”").arg(text), [reader, text, k](QString &error) -> std::vector<Hit> {
+        if (!reader) return error = QObject::tr("the store is not open"), std::vector<Hit>{};
+        auto q = reader->embedText(text.toStdString());
+        if (!q.ok()) return error = QString::fromStdString(q.message()), std::vector<Hit>{};
+        auto found = reader->nearest(q.value(), k);
+        if (!found.ok()) return error = QString::fromStdString(found.message()), std::vector<Hit>{};
+        return collect(*reader, found.value());
+    });
+}
+
+void RetrievalPanel::searchLikeCurrent() {
+    const QString id = m_session.currentId();
+    if (id.isEmpty()) {
+        m_status->setText(tr("Select an item first: its embedding becomes the query."));
+        return;
+    }
+    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    const int k = m_k->value();
+    run(tr("like %1").arg(id), [reader, id, k](QString &error) -> std::vector<Hit> {
+        if (!reader) return error = QObject::tr("the store is not open"), std::vector<Hit>{};
+        auto item = reader->item(id.toStdString());
+        if (!item.ok()) return error = QString::fromStdString(item.message()), std::vector<Hit>{};
+        if (item->embedding.empty()) return error = QObject::tr("item %1 has no embedding").arg(id), std::vector<Hit>{};
+        auto found = reader->nearest(item->embedding, k, item->id);
+        if (!found.ok()) return error = QString::fromStdString(found.message()), std::vector<Hit>{};
+        return collect(*reader, found.value());
+    });
+}
+
+namespace {
+std::vector<RetrievalPanel::Hit> collect(AgentStore &store, const std::vector<Neighbour> &found) {
+    std::vector<int64_t> rowids;
+    for (const auto &n : found) rowids.push_back(n.rowid);
+    auto rows = store.itemsByRowid(rowids);
+    std::vector<RetrievalPanel::Hit> out;
+    for (size_t i = 0; i < found.size(); ++i) {
+        QString text = rows.ok() && i < rows->size() ? QString::fromStdString(rows.value()[i].text) : QString();
+        out.push_back({found[i].rowid, QString::fromStdString(found[i].id), text, found[i].score});
+    }
+    return out;
+}
+} // namespace
+
+} // namespace mnemo::ui

@@ -1,0 +1,127 @@
+#include "StoreTreePanel.hpp"
+
+#include "InspectSession.hpp"
+#include "ItemTableModel.hpp"
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace mnemo::ui {
+
+using namespace agentmem;
+
+namespace {
+constexpr int kIdRole = Qt::UserRole;       // item id (empty for a group node)
+constexpr int kGroupRole = Qt::UserRole + 1; // group value for group nodes
+constexpr int kLoadedRole = Qt::UserRole + 2;
+constexpr int kChildLimit = 500;
+const char *const kFields[] = {"", "user_id", "agent_id", "tier", "thread_id", "kind"};
+} // namespace
+
+StoreTreePanel::StoreTreePanel(InspectSession &session, QWidget *parent) : QWidget(parent), m_session(session) {
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Tree:"), this));
+    m_groupBy = new QComboBox(this);
+    m_groupBy->setObjectName("treeGroupBy");
+    m_groupBy->addItems({tr("Hierarchy (parent links)"), tr("By user"), tr("By agent / app"), tr("By tier / namespace"),
+                         tr("By thread"), tr("By kind")});
+    bar->addWidget(m_groupBy);
+    bar->addStretch();
+    layout->addLayout(bar);
+    m_tree = new QTreeWidget(this);
+    m_tree->setObjectName("inspectTree");
+    m_tree->setColumnCount(3);
+    m_tree->setHeaderLabels({tr("Item"), tr("Kind"), tr("Created")});
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->setUniformRowHeights(true);
+    layout->addWidget(m_tree);
+
+    connect(m_groupBy, &QComboBox::currentIndexChanged, this, &StoreTreePanel::reload);
+    connect(m_tree, &QTreeWidget::itemExpanded, this, &StoreTreePanel::expand);
+    connect(m_tree, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *node) {
+        if (node && !node->data(0, kIdRole).toString().isEmpty()) m_session.setCurrent(node->data(0, kIdRole).toString());
+    });
+    connect(&m_session, &InspectSession::currentChanged, this, &StoreTreePanel::selectCurrent);
+}
+
+void StoreTreePanel::reload() {
+    m_tree->clear();
+    AgentStore *store = m_session.store();
+    if (!store) return;
+    const int mode = m_groupBy->currentIndex();
+    if (mode == 0) {
+        auto roots = store->children("", kChildLimit);
+        if (!roots.ok()) return;
+        for (const MemoryItem &it : roots.value()) {
+            auto *node = new QTreeWidgetItem(m_tree, {QString::fromStdString(it.text).simplified().left(120),
+                                                      QString::fromStdString(it.kind), formatTime(it.createdUs)});
+            node->setData(0, kIdRole, QString::fromStdString(it.id));
+            node->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
+        }
+        return;
+    }
+    auto groups = store->groupCounts(kFields[mode], m_session.baseFilter());
+    if (!groups.ok()) return;
+    for (const auto &[value, count] : groups.value()) {
+        QString label = value.empty() ? tr("(none)") : QString::fromStdString(value);
+        auto *node = new QTreeWidgetItem(m_tree, {tr("%1 (%2)").arg(label).arg(count), tr("group"), {}});
+        node->setData(0, kGroupRole, QString::fromStdString(value));
+        node->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
+        QFont f = node->font(0);
+        f.setBold(true);
+        node->setFont(0, f);
+    }
+}
+
+void StoreTreePanel::expand(QTreeWidgetItem *node) {
+    AgentStore *store = m_session.store();
+    if (!store || node->data(0, kLoadedRole).toBool()) return;
+    node->setData(0, kLoadedRole, true);
+    std::vector<MemoryItem> kids;
+    const QString id = node->data(0, kIdRole).toString();
+    if (!id.isEmpty()) {
+        auto r = store->children(id.toStdString(), kChildLimit);
+        if (r.ok()) kids = std::move(r.value());
+    } else {
+        ItemFilter f = m_session.baseFilter();
+        const std::string value = node->data(0, kGroupRole).toString().toStdString();
+        switch (m_groupBy->currentIndex()) {
+        case 1: f.userId = value; break;
+        case 2: f.agentId = value; break;
+        case 3: f.tier = value; break;
+        case 4: f.threadId = value; break;
+        case 5: f.kind = value; break;
+        }
+        auto r = store->items(f, 0, kChildLimit);
+        if (r.ok()) kids = std::move(r.value());
+    }
+    for (const MemoryItem &it : kids) {
+        auto *child = new QTreeWidgetItem(node, {QString::fromStdString(it.text).simplified().left(120),
+                                                 QString::fromStdString(it.kind), formatTime(it.createdUs)});
+        child->setData(0, kIdRole, QString::fromStdString(it.id));
+        if (m_groupBy->currentIndex() == 0) child->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
+        child->setToolTip(0, QString::fromStdString(it.text).left(1000));
+    }
+    if (kids.empty()) node->setChildIndicatorPolicy(QTreeWidgetItem::DontShowIndicator);
+    if (int(kids.size()) == kChildLimit) new QTreeWidgetItem(node, {tr("… first %1 shown; use the table's filters for the rest").arg(kChildLimit)});
+}
+
+void StoreTreePanel::selectCurrent(const QString &id) {
+    // Only among nodes already read: selecting must not expand a million-node tree.
+    auto found = m_tree->findItems(QStringLiteral("*"), Qt::MatchWildcard | Qt::MatchRecursive);
+    for (QTreeWidgetItem *node : found) {
+        if (node->data(0, kIdRole).toString() == id) {
+            QSignalBlocker block(m_tree);
+            m_tree->setCurrentItem(node);
+            m_tree->scrollToItem(node);
+            return;
+        }
+    }
+}
+
+} // namespace mnemo::ui

@@ -1,0 +1,307 @@
+#include "EmbeddingMapView.hpp"
+
+#include "InspectStyle.hpp"
+
+#include <QKeyEvent>
+#include <QLineF>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace mnemo::ui {
+
+namespace {
+
+constexpr int kDragThreshold = 4;       // px a left press may wander and still be a click
+constexpr double kLassoStep = 2.0;      // px between recorded lasso vertices
+constexpr size_t kMaxHighlights = 2000; // rings painted one by one; more would make hover paints slow
+constexpr double kMaxZoomIn = 1e5;      // relative to the fitted scale
+constexpr double kMaxZoomOut = 0.05;
+const QRgb kSelectionHalo = qRgb(245, 245, 245); // the halo around selected points
+const QColor kHighlight(255, 214, 64);
+const QColor kCurrent(255, 255, 255);
+
+} // namespace
+
+EmbeddingMapView::EmbeddingMapView(QWidget *parent) : QWidget(parent) {
+    setObjectName("embeddingMap");
+    setMinimumSize(160, 120);
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_emptyMessage = tr("No points to show");
+}
+
+void EmbeddingMapView::setPoints(std::vector<MapPoint> points, QStringList legendNames, QString caption) {
+    m_points = std::make_shared<const std::vector<MapPoint>>(std::move(points));
+    m_legend = std::move(legendNames);
+    m_caption = std::move(caption);
+    m_bounds.reset();
+    m_fitted = true;
+    m_selected.reset();
+    m_highlighted.clear();
+    m_current = -1;
+    m_selectionLayer = {};
+    m_selectionJob.cancel();
+    requestRaster();
+    update();
+}
+
+void EmbeddingMapView::setSelected(const std::vector<int> &indices) {
+    m_selected = indices.empty() ? nullptr : std::make_shared<const std::vector<int>>(indices);
+    requestSelectionLayer();
+    update();
+}
+
+void EmbeddingMapView::setHighlighted(const std::vector<int> &indices) {
+    m_highlighted.assign(indices.begin(), indices.begin() + std::min(indices.size(), kMaxHighlights));
+    update();
+}
+
+void EmbeddingMapView::setCurrent(int index) {
+    m_current = index;
+    update();
+}
+
+void EmbeddingMapView::setEmptyMessage(QString message) {
+    m_emptyMessage = std::move(message);
+    update();
+}
+
+QPointF EmbeddingMapView::toScreen(int index) const {
+    if (!m_points || index < 0 || index >= int(m_points->size())) return {qQNaN(), qQNaN()};
+    const MapPoint &p = (*m_points)[size_t(index)];
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) return {qQNaN(), qQNaN()};
+    return m_view.toScreen(p.x, p.y);
+}
+
+int EmbeddingMapView::pointAt(QPointF pos) const {
+    if (!hasCurrentRaster()) return -1;
+    // The grid belongs to the raster's view, which lags the current one during a zoom: ask in its coordinates.
+    const QPointF there = m_raster.view.toScreen(m_view.toWorld(pos).x(), m_view.toWorld(pos).y());
+    return m_raster.nearest(there, kPickRadius * m_raster.view.scale / m_view.scale);
+}
+
+std::vector<int> EmbeddingMapView::pointsInside(const QPolygonF &polygon) const {
+    if (!hasCurrentRaster()) return {};
+    return m_raster.inside(m_raster.view.screenFrom(m_view).map(polygon));
+}
+
+void EmbeddingMapView::fitView() {
+    m_fitted = true;
+    requestRaster();
+    update();
+}
+
+void EmbeddingMapView::zoomAt(QPointF anchor, double factor) {
+    if (!m_bounds) return; // the view is not known before the first raster
+    const double fitted = MapViewport::fit(*m_bounds, size()).scale;
+    const double scale = std::clamp(m_view.scale * factor, fitted * kMaxZoomOut, fitted * kMaxZoomIn);
+    const QPointF world = m_view.toWorld(anchor);
+    m_view.scale = scale;
+    // Keep the world point under the cursor where it was.
+    const QPointF moved = m_view.toScreen(world.x(), world.y());
+    m_view.centre += QPointF((moved.x() - anchor.x()) / scale, -(moved.y() - anchor.y()) / scale);
+    m_fitted = false;
+    requestRaster();
+    update();
+}
+
+void EmbeddingMapView::panBy(QPointF delta) {
+    if (!m_bounds) return;
+    m_view.centre -= QPointF(delta.x() / m_view.scale, -delta.y() / m_view.scale);
+    m_fitted = false;
+    requestRaster();
+    update();
+}
+
+void EmbeddingMapView::requestRaster() {
+    if (!m_points || m_points->empty() || width() <= 0 || height() <= 0) {
+        m_rasterJob.cancel();
+        return;
+    }
+    if (m_bounds && m_fitted) m_view = MapViewport::fit(*m_bounds, size());
+    m_view.size = size();
+    const bool newPoints = !hasCurrentRaster();
+    // A view change while a raster is in flight waits for it (applyRaster notices the view moved on), so a burst of
+    // wheel events costs two rasterisations, not one per event. New points supersede at once.
+    if (m_rasterJob.busy() && !newPoints) return;
+    MapRasterRequest request{m_points, m_bounds, std::nullopt, size(), devicePixelRatioF()};
+    if (m_bounds) request.view = m_view;
+    m_rasterJob.run([request](const auto &) { return rasteriseMap(request); },
+                    [this](MapRaster &&raster) { applyRaster(std::move(raster)); });
+}
+
+void EmbeddingMapView::applyRaster(MapRaster &&raster) {
+    if (raster.points != m_points) return;
+    const bool firstForPoints = !m_bounds;
+    m_bounds = raster.bounds;
+    if (m_fitted) m_view = MapViewport::fit(*m_bounds, size());
+    m_view.size = size();
+    m_raster = std::move(raster);
+    if (!(m_raster.view == m_view) || m_raster.image.devicePixelRatio() != devicePixelRatioF()) requestRaster();
+    if (firstForPoints || !(m_selectionLayer.view == m_raster.view)) requestSelectionLayer();
+    update();
+}
+
+void EmbeddingMapView::requestSelectionLayer() {
+    if (!m_selected || !hasCurrentRaster()) {
+        m_selectionJob.cancel();
+        m_selectionLayer = {};
+        return;
+    }
+    const MapPoints points = m_points;
+    const auto selected = m_selected;
+    const MapViewport view = m_raster.view;
+    const qreal dpr = m_raster.image.devicePixelRatio();
+    const int onScreen = m_raster.onScreen;
+    m_selectionJob.run(
+        [points, selected, view, dpr, onScreen](const auto &) {
+            return SelectionLayer{rasteriseSelection(points, *selected, view, dpr, onScreen, kSelectionHalo), view};
+        },
+        [this](SelectionLayer &&layer) {
+            m_selectionLayer = std::move(layer);
+            update();
+        });
+}
+
+void EmbeddingMapView::paintEvent(QPaintEvent *) {
+    QPainter p(this);
+    p.fillRect(rect(), inspectBackground());
+    if (!m_points || m_points->empty()) {
+        paintCentredMessage(p, rect(), m_emptyMessage);
+        paintTag(p, QPoint(8, 8), Qt::AlignLeft | Qt::AlignTop, m_caption);
+        return;
+    }
+    if (!hasCurrentRaster()) {
+        paintCentredMessage(p, rect(), tr("Rasterising %1 points…").arg(groupedCount(qint64(m_points->size()))));
+        paintTag(p, QPoint(8, 8), Qt::AlignLeft | Qt::AlignTop, m_caption);
+        return;
+    }
+    // The same transform is the identity once the raster caught up with the view: a plain blit.
+    p.save();
+    p.setTransform(m_view.screenFrom(m_raster.view));
+    p.drawImage(QPointF(0, 0), m_raster.image);
+    p.restore();
+    if (m_selected && !m_selectionLayer.image.isNull()) {
+        p.save();
+        p.setTransform(m_view.screenFrom(m_selectionLayer.view));
+        p.drawImage(QPointF(0, 0), m_selectionLayer.image);
+        p.restore();
+    }
+    paintMarkers(p);
+    paintOverlays(p);
+}
+
+void EmbeddingMapView::paintMarkers(QPainter &p) const {
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QPen(kHighlight, 2.0));
+    const QRectF visible = QRectF(rect()).adjusted(-10, -10, 10, 10);
+    for (int i : m_highlighted) {
+        const QPointF s = toScreen(i);
+        if (std::isfinite(s.x()) && visible.contains(s)) p.drawEllipse(s, 6.5, 6.5);
+    }
+    const QPointF c = toScreen(m_current); // NaN for none, which QRectF::contains does not reject
+    if (std::isfinite(c.x()) && visible.contains(c)) {
+        p.setPen(QPen(Qt::black, 4.0));
+        p.drawEllipse(c, 9, 9);
+        p.setPen(QPen(kCurrent, 2.0));
+        p.drawEllipse(c, 9, 9);
+        p.drawLine(c + QPointF(-15, 0), c + QPointF(-11, 0));
+        p.drawLine(c + QPointF(11, 0), c + QPointF(15, 0));
+        p.drawLine(c + QPointF(0, -15), c + QPointF(0, -11));
+        p.drawLine(c + QPointF(0, 11), c + QPointF(0, 15));
+    }
+    if (!m_lasso.isEmpty()) {
+        p.setPen(QPen(QColor(255, 255, 255, 220), 1.2, Qt::DashLine));
+        p.setBrush(QColor(255, 255, 255, 28));
+        p.drawPolygon(m_lasso);
+    }
+    p.restore();
+}
+
+void EmbeddingMapView::paintOverlays(QPainter &p) const {
+    paintLegend(p, QPoint(width() - 8, 8), m_legend);
+    paintTag(p, QPoint(8, 8), Qt::AlignLeft | Qt::AlignTop, m_caption);
+    QString count = tr("%1 points").arg(groupedCount(qint64(m_points->size())));
+    if (m_selected) count += tr(" · %1 selected").arg(groupedCount(qint64(m_selected->size())));
+    if (m_raster.onScreen < int(m_points->size())) count += tr(" · %1 in view").arg(groupedCount(m_raster.onScreen));
+    paintTag(p, QPoint(8, height() - 8), Qt::AlignLeft | Qt::AlignBottom, count);
+}
+
+void EmbeddingMapView::resizeEvent(QResizeEvent *) {
+    requestRaster();
+}
+
+void EmbeddingMapView::wheelEvent(QWheelEvent *event) {
+    const double notches = event->angleDelta().y() / 120.0;
+    if (notches != 0) zoomAt(event->position(), std::pow(1.25, notches));
+    event->accept();
+}
+
+void EmbeddingMapView::mousePressEvent(QMouseEvent *event) {
+    m_pressPos = m_lastPos = event->position();
+    const bool shift = event->modifiers() & Qt::ShiftModifier;
+    if (event->button() == Qt::LeftButton) {
+        m_drag = Drag::ClickOrLasso;
+    } else if (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton) {
+        m_drag = shift ? Drag::Lasso : Drag::Pan;
+    }
+    if (m_drag == Drag::Lasso) m_lasso = {m_pressPos};
+    event->accept();
+}
+
+void EmbeddingMapView::mouseMoveEvent(QMouseEvent *event) {
+    const QPointF pos = event->position();
+    if (m_drag == Drag::ClickOrLasso && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
+        m_drag = Drag::Lasso;
+        m_lasso = {m_pressPos};
+    }
+    if (m_drag == Drag::Pan) {
+        panBy(pos - m_lastPos);
+    } else if (m_drag == Drag::Lasso) {
+        if (QLineF(m_lasso.back(), pos).length() >= kLassoStep) m_lasso << pos;
+        update();
+    }
+    m_lastPos = pos;
+}
+
+void EmbeddingMapView::mouseReleaseEvent(QMouseEvent *event) {
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    if (drag == Drag::Lasso && m_lasso.size() >= 3) {
+        m_lasso << event->position();
+        const std::vector<int> caught = pointsInside(m_lasso);
+        m_lasso.clear();
+        update();
+        emit lassoSelected(caught);
+        return;
+    }
+    m_lasso.clear();
+    // A Shift+press that never became a lasso is a click, like a plain one.
+    if (drag == Drag::ClickOrLasso || drag == Drag::Lasso) {
+        const int index = pointAt(event->position());
+        if (index >= 0) emit pointClicked(index);
+    }
+    update();
+}
+
+void EmbeddingMapView::mouseDoubleClickEvent(QMouseEvent *event) {
+    m_drag = Drag::None;
+    m_lasso.clear();
+    if (event->button() == Qt::LeftButton) fitView();
+}
+
+void EmbeddingMapView::keyPressEvent(QKeyEvent *event) {
+    if (event->key() == Qt::Key_F) {
+        fitView();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+} // namespace mnemo::ui
