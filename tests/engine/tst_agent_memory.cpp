@@ -251,6 +251,12 @@ private slots:
         QCOMPARE(int(exact->size()), 10);
         for (const auto &n : exact.value()) QVERIFY(std::stoi(n.id.substr(1)) % 4 == 3); // all music notes
         QVERIFY(QString::fromStdString(store->nearestMethod()).startsWith("exact"));
+        // The map's even sample: every 4th row by key, not a filtered scan.
+        auto sample = store->embeddings(500);
+        QVERIFY(sample.ok());
+        QCOMPARE(sample->total, 2000);
+        QCOMPARE(int(sample->rowids.size()), 500);
+        for (int64_t r : sample->rowids) QCOMPARE(r % 4, 0);
         store.reset();
         {
             auto w = NativeStoreWriter::openForAppend(path.toStdString());

@@ -8,6 +8,35 @@ namespace mnemo::ui {
 
 using namespace agentmem;
 
+// What the worker hands back: the store, its summary and facets, or why not.
+struct InspectSession::Opened {
+    std::unique_ptr<AgentStore> store;
+    StoreSummary summary;
+    Facets facets;
+    int64_t lastSeq = 0;
+    QString error;
+
+    void run(const std::string &path) {
+        auto s = AgentStore::open(path);
+        if (!s.ok()) {
+            error = QString::fromStdString(s.message());
+            return;
+        }
+        auto sum = s.value()->summary();
+        if (!sum.ok()) {
+            error = QString::fromStdString(sum.message());
+            return;
+        }
+        summary = sum.value();
+        for (auto [field, target] : {std::pair{"user_id", &facets.users}, {"agent_id", &facets.agents}, {"kind", &facets.kinds}}) {
+            auto g = s.value()->groupCounts(field, {});
+            if (g.ok()) *target = std::move(g.value());
+        }
+        lastSeq = s.value()->lastEventSeq();
+        store = std::move(s.value());
+    }
+};
+
 InspectSession::InspectSession(QObject *parent) : QObject(parent) {
     connect(&m_liveTimer, &QTimer::timeout, this, &InspectSession::checkForChanges);
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
@@ -16,12 +45,12 @@ InspectSession::InspectSession(QObject *parent) : QObject(parent) {
         m_opening = false;
         m_reimporting = false;
         if (!result) return;
-        if (!result->ok()) {
+        if (!result->error.isEmpty()) {
             // A live re-import can catch a writer mid-transaction: keep the last good view and try again later.
-            if (!refresh) emit failed(QString::fromStdString(result->message()));
+            if (!refresh) emit failed(result->error);
             return;
         }
-        adopt(std::move(result->value()), refresh);
+        adopt(*result, refresh);
     });
     m_liveTimer.start(1000);
 }
@@ -31,25 +60,25 @@ InspectSession::~InspectSession() { m_watcher.waitForFinished(); }
 void InspectSession::open(const QString &path) {
     if (m_opening) m_watcher.waitForFinished();
     m_path = path;
-    m_opening = true;
-    m_reimporting = false;
     emit opening(path);
-    auto pending = std::make_shared<Result<std::unique_ptr<AgentStore>>>(Status(StatusCode::Internal, "not run"));
-    m_pending = pending;
-    const std::string p = path.toStdString();
-    m_watcher.setFuture(QtConcurrent::run([pending, p] { *pending = AgentStore::open(p); }));
+    start(false);
 }
 
-void InspectSession::adopt(std::unique_ptr<AgentStore> store, bool isRefresh) {
-    auto summary = store->summary();
-    if (!summary.ok()) {
-        if (!isRefresh) emit failed(QString::fromStdString(summary.message()));
-        return;
-    }
-    const int64_t seq = store->lastEventSeq();
+void InspectSession::start(bool reimport) {
+    m_opening = true;
+    m_reimporting = reimport;
+    auto pending = std::make_shared<Opened>();
+    m_pending = pending;
+    const std::string p = m_path.toStdString();
+    m_watcher.setFuture(QtConcurrent::run([pending, p] { pending->run(p); }));
+}
+
+void InspectSession::adopt(Opened &result, bool isRefresh) {
+    const int64_t seq = result.lastSeq;
     const int newEvents = isRefresh ? int(std::max<int64_t>(0, seq - m_lastSeq)) : 0;
-    m_store = std::move(store);
-    m_summary = summary.value();
+    m_store = std::move(result.store);
+    m_summary = std::move(result.summary);
+    m_facets = std::move(result.facets);
     m_lastSeq = seq;
     ++m_generation;
     if (isRefresh) {
@@ -129,12 +158,7 @@ void InspectSession::checkForChanges() {
         return;
     }
     // A foreign store is re-imported from a fresh snapshot on a worker; the old view stays until it is ready.
-    m_opening = true;
-    m_reimporting = true;
-    auto pending = std::make_shared<Result<std::unique_ptr<AgentStore>>>(Status(StatusCode::Internal, "not run"));
-    m_pending = pending;
-    const std::string p = m_path.toStdString();
-    m_watcher.setFuture(QtConcurrent::run([pending, p] { *pending = AgentStore::open(p); }));
+    start(true);
 }
 
 } // namespace mnemo::ui

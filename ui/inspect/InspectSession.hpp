@@ -31,6 +31,11 @@ public:
     QString path() const { return m_path; }
     agentmem::AgentStore *store() const { return m_store.get(); }
     const agentmem::StoreSummary &summary() const { return m_summary; }
+    // Values to filter by, most frequent first (computed on the worker with the summary).
+    struct Facets {
+        std::vector<std::pair<std::string, int64_t>> users, agents, kinds;
+    };
+    const Facets &facets() const { return m_facets; }
     std::unique_ptr<agentmem::AgentStore> openReader() const;
 
     // A generation number: bumped whenever the data views show may have changed (open, live refresh).
@@ -67,7 +72,9 @@ signals:
 
 private:
     void checkForChanges();
-    void adopt(std::unique_ptr<agentmem::AgentStore> store, bool isRefresh);
+    struct Opened;
+    void start(bool reimport);
+    void adopt(Opened &result, bool isRefresh);
 
     QString m_path;
     std::unique_ptr<agentmem::AgentStore> m_store;
@@ -76,7 +83,8 @@ private:
     bool m_opening = false;
     bool m_reimporting = false;
     QFutureWatcher<void> m_watcher;
-    std::shared_ptr<Result<std::unique_ptr<agentmem::AgentStore>>> m_pending;
+    std::shared_ptr<Opened> m_pending;
+    Facets m_facets;
     QString m_current;
     QStringList m_selection;
     QSet<qint64> m_highlighted;

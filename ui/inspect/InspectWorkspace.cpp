@@ -237,26 +237,23 @@ void InspectWorkspace::onRefreshed(int newEvents) {
 }
 
 void InspectWorkspace::fillFilterCombos() {
-    auto fill = [this](QComboBox *box, const char *field, const QString &all) {
+    auto fill = [this](QComboBox *box, const std::vector<std::pair<std::string, int64_t>> &groups, const QString &all) {
         const QString previous = box->currentData().toString();
         box->clear();
         box->addItem(all, QString());
-        if (AgentStore *store = m_session->store()) {
-            auto groups = store->groupCounts(field, {});
-            if (groups.ok()) {
-                for (const auto &[value, count] : groups.value()) {
-                    if (value.empty() || box->count() > 500) continue;
-                    box->addItem(QString("%1 (%2)").arg(QString::fromStdString(value)).arg(count), QString::fromStdString(value));
-                }
+        if (m_session->isOpen()) {
+            for (const auto &[value, count] : groups) {
+                if (value.empty() || box->count() > 500) continue;
+                box->addItem(QString("%1 (%2)").arg(QString::fromStdString(value)).arg(count), QString::fromStdString(value));
             }
         }
         int index = box->findData(previous);
         box->setCurrentIndex(index >= 0 ? index : 0);
         box->setEnabled(box->count() > 1);
     };
-    fill(m_user, "user_id", tr("All users"));
-    fill(m_agent, "agent_id", tr("All agents"));
-    fill(m_kind, "kind", tr("All kinds"));
+    fill(m_user, m_session->facets().users, tr("All users"));
+    fill(m_agent, m_session->facets().agents, tr("All agents"));
+    fill(m_kind, m_session->facets().kinds, tr("All kinds"));
 }
 
 void InspectWorkspace::applyFilters() {

@@ -88,13 +88,13 @@ void TimelinePanel::reload() {
     auto loaded = std::make_shared<Loaded>();
     m_pending = loaded;
     m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
-        auto events = reader->events(std::nullopt, std::nullopt, kMaxEvents);
+        auto events = reader->eventMarks(kMaxEvents);
         if (!events.ok()) {
             loaded->error = QString::fromStdString(events.message());
             return;
         }
         loaded->events.reserve(events->size());
-        for (const MemoryEvent &e : events.value()) {
+        for (const EventMark &e : events.value()) {
             int lane = int(kLanes.indexOf(QString::fromStdString(e.action)));
             if (lane < 0) lane = int(kLanes.size()) - 1;
             if (e.timeUs <= 0) continue; // no time recorded: cannot be placed

@@ -547,6 +547,17 @@ Result<std::vector<MemoryEvent>> AgentStore::events(std::optional<int64_t> fromU
     return out;
 }
 
+Result<std::vector<EventMark>> AgentStore::eventMarks(int64_t limit) const {
+    // The newest `limit` events, oldest first: what a timeline needs, without the texts.
+    sql::Stmt q(*m_db, "SELECT seq, time_us, action, item_id FROM (SELECT seq, time_us, action, item_id FROM events"
+                       " ORDER BY time_us DESC, seq DESC LIMIT ?) ORDER BY time_us, seq");
+    q.bind(1, limit);
+    std::vector<EventMark> out;
+    while (q.step()) out.push_back({q.i64(0), q.i64(1), q.text(2), q.text(3)});
+    if (!q.ok()) return q.status();
+    return out;
+}
+
 Result<std::vector<MemoryEvent>> AgentStore::eventsAfter(int64_t seq, int64_t limit) const {
     sql::Stmt q(*m_db, std::string("SELECT ") + kEventColumns + " FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
     q.bind(1, seq).bind(2, limit);
@@ -707,9 +718,15 @@ Result<EmbeddingSet> AgentStore::embeddings(int64_t maxPoints) const {
     set.total = scalar(*m_db, "SELECT count(*) FROM vectors v JOIN items i ON i.item_seq = v.item_seq WHERE i.deleted_us IS NULL", st);
     if (!st.ok()) return st;
     int64_t stride = maxPoints > 0 && set.total > maxPoints ? (set.total + maxPoints - 1) / maxPoints : 1;
-    sql::Stmt q(*m_db, "SELECT v.item_seq, v.embedding FROM vectors v JOIN items i ON i.item_seq = v.item_seq"
-                       " WHERE i.deleted_us IS NULL AND (v.item_seq % ?) = 0 ORDER BY v.item_seq");
-    q.bind(1, stride);
+    // A sample visits every stride-th row by primary key instead of filtering a scan of every vector.
+    int64_t maxSeq = scalar(*m_db, "SELECT COALESCE(max(item_seq), 0) FROM vectors", st);
+    sql::Stmt q(*m_db, stride == 1
+                           ? "SELECT v.item_seq, v.embedding FROM vectors v JOIN items i ON i.item_seq = v.item_seq"
+                             " WHERE i.deleted_us IS NULL AND ?1 = 1 AND ?2 >= 0 ORDER BY v.item_seq"
+                           : "WITH RECURSIVE s(x) AS (SELECT ?1 UNION ALL SELECT x + ?1 FROM s WHERE x + ?1 <= ?2)"
+                             " SELECT v.item_seq, v.embedding FROM s JOIN vectors v ON v.item_seq = s.x"
+                             " JOIN items i ON i.item_seq = v.item_seq WHERE i.deleted_us IS NULL");
+    q.bind(1, stride).bind(2, maxSeq);
     while (q.step()) {
         size_t bytes = q.blobBytes(1);
         if (bytes == 0 || bytes % 4 != 0) {

@@ -33,7 +33,7 @@ private:
     const sql::Db *m_db = nullptr;
     int m_dim = 0;
     int m_lists = 0;
-    int m_probes = 12;
+    int m_probes = 16;
     int64_t m_indexedMaxSeq = 0;
     std::vector<float> m_centroids;
     mutable std::mutex m_cacheMutex;

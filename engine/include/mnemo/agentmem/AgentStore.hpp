@@ -64,6 +64,12 @@ struct EmbeddingSet {
     int64_t total = 0;       // embeddings in the store; > rowids.size() when sampled
 };
 
+// An event without its texts, for timelines of millions.
+struct EventMark {
+    int64_t seq = 0, timeUs = 0;
+    std::string action, itemId;
+};
+
 struct AccessDecision {
     bool visible = false;
     std::string reason; // "own", "shared", "allowed by policy #3", "denied by policy #5", "private to alice"
@@ -101,6 +107,7 @@ public:
     Result<std::vector<MemoryEvent>> events(std::optional<int64_t> fromUs, std::optional<int64_t> toUs,
                                             int64_t limit) const;
     Result<std::vector<MemoryEvent>> eventsAfter(int64_t seq, int64_t limit) const;
+    Result<std::vector<EventMark>> eventMarks(int64_t limit) const;
     Result<std::vector<MemoryEvent>> history(const std::string &itemId) const;
     Result<std::vector<Relation>> relations(int64_t limit, const std::string &itemId = {}) const;
     Result<std::vector<Provenance>> provenance(const std::string &itemId) const;
