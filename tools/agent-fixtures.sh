@@ -36,7 +36,18 @@ t_all=$(now)
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   t=$(now)
   echo "agent-fixtures: npm ci (pinned versions from package-lock.json)"
-  npm ci --no-audit --no-fund
+  # The registry is the one thing fetched; when it cannot be reached, say so and let callers skip (exit 3).
+  if ! npm ci --no-audit --no-fund 2>&1 | tee /tmp/agent-fixtures-npm.$$.log; then
+    if grep -qE "ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET|network" /tmp/agent-fixtures-npm.$$.log; then
+      echo "agent-fixtures: the npm registry cannot be reached; skipping fixture generation" >&2
+      rm -f /tmp/agent-fixtures-npm.$$.log
+      exit 3
+    fi
+    rm -f /tmp/agent-fixtures-npm.$$.log
+    echo "agent-fixtures: npm ci failed" >&2
+    exit 1
+  fi
+  rm -f /tmp/agent-fixtures-npm.$$.log
   echo "agent-fixtures: npm ci took $(elapsed "$t") s"
 else
   echo "agent-fixtures: node_modules up to date, skipping npm ci"

@@ -130,7 +130,7 @@ private slots:
         npm.start("bash", {MNEMO_SOURCE_DIR "/tools/agent-fixtures.sh", m_tmp.filePath("npm")});
         QVERIFY(npm.waitForFinished(600000));
         if (npm.exitCode() == 3) {
-            qWarning("Node.js missing: the npm-made fixtures are skipped (%s)", npm.readAll().constData());
+            qWarning("npm-made fixtures skipped: %s", npm.readAll().constData());
         } else {
             QVERIFY2(npm.exitCode() == 0, npm.readAll().constData());
             m_npm = m_tmp.filePath("npm");
@@ -408,7 +408,7 @@ private slots:
     }
 
     void realMem0LangGraphMcp() {
-        if (m_npm.isEmpty()) QSKIP("Node.js is not installed: the npm-made fixtures could not be generated");
+        if (m_npm.isEmpty()) QSKIP("the npm-made fixtures could not be generated (no Node.js >= 20, or no npm registry)");
         QJsonObject manifest = readJson(m_npm + "/manifest.json");
         {
             QJsonObject m = manifest["mem0"].toObject();

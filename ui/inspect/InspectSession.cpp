@@ -92,6 +92,11 @@ void InspectSession::adopt(Opened &result, bool isRefresh) {
         log::info("inspect", "opened " + m_summary.kind + " store " + m_path.toStdString());
         emit opened();
     }
+    // Read the neighbour index into memory in the background, so the retrieval debugger answers at once.
+    if (m_summary.embeddings > 0) {
+        std::shared_ptr<AgentStore> warm(openReader().release());
+        if (warm) (void)QtConcurrent::run([warm] { (void)warm->warmNeighbourIndex(); });
+    }
 }
 
 std::unique_ptr<AgentStore> InspectSession::openReader() const {

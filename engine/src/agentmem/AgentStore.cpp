@@ -753,20 +753,11 @@ Result<std::vector<Neighbour>> AgentStore::nearest(const std::vector<float> &que
     std::vector<float> qv = query;
     normalise(qv);
     const NeighbourIndex *index = m_catalogue->nativeIndex.get();
+    if (!index) index = ivf();
     if (!index) {
-        if (!m_ivf) m_ivf = IvfIndexReader::load(*m_db);
-        index = m_ivf.get();
-    }
-    if (!index) {
-        if (!m_exact) {
-            auto set = embeddings(0);
-            if (!set.ok()) return set.status();
-            std::vector<std::string> ids;
-            auto rows = itemsByRowid(set->rowids);
-            if (!rows.ok()) return rows.status();
-            for (const auto &r : rows.value()) ids.push_back(r.id);
-            m_exact = std::make_shared<ExactIndex>(std::move(set.value()), std::move(ids));
-        }
+        auto exact = exactIndex();
+        if (!exact.ok()) return exact.status();
+        m_exact = exact.value();
         index = m_exact.get();
     }
     // Ask for extra so excluded and since-deleted items do not shorten the list.
@@ -786,10 +777,42 @@ Result<std::vector<Neighbour>> AgentStore::nearest(const std::vector<float> &que
     return out;
 }
 
+const NeighbourIndex *AgentStore::ivf() const {
+    if (!m_ivf) {
+        std::shared_ptr<IvfListCache> cache;
+        {
+            std::lock_guard lock(m_catalogue->indexMutex);
+            if (!m_catalogue->ivfLists) m_catalogue->ivfLists = std::make_shared<IvfListCache>();
+            cache = m_catalogue->ivfLists;
+        }
+        m_ivf = IvfIndexReader::load(*m_db, cache);
+    }
+    return m_ivf.get();
+}
+
+Result<std::shared_ptr<NeighbourIndex>> AgentStore::exactIndex() const {
+    std::lock_guard lock(m_catalogue->indexMutex);
+    if (m_catalogue->exact) return m_catalogue->exact;
+    auto set = embeddings(0);
+    if (!set.ok()) return set.status();
+    std::vector<std::string> ids;
+    auto rows = itemsByRowid(set->rowids);
+    if (!rows.ok()) return rows.status();
+    for (const auto &r : rows.value()) ids.push_back(r.id);
+    m_catalogue->exact = std::make_shared<ExactIndex>(std::move(set.value()), std::move(ids));
+    return m_catalogue->exact;
+}
+
+Status AgentStore::warmNeighbourIndex() const {
+    if (m_catalogue->nativeIndex) return {}; // loaded with the store
+    if (const NeighbourIndex *index = ivf()) return static_cast<const IvfIndexReader *>(index)->loadAllLists();
+    auto exact = exactIndex();
+    return exact.ok() ? Status() : exact.status();
+}
+
 std::string AgentStore::nearestMethod() const {
     if (m_catalogue->nativeIndex) return m_catalogue->nativeIndex->describe();
-    if (!m_ivf) m_ivf = IvfIndexReader::load(*m_db);
-    if (m_ivf) return m_ivf->describe();
+    if (const NeighbourIndex *index = ivf()) return index->describe();
     return "exact cosine over all embeddings";
 }
 
@@ -815,6 +838,11 @@ Result<bool> AgentStore::refreshIfChanged() {
     if (now == m_catalogue->stamps) return false;
     if (m_catalogue->nativeInPlace) {
         m_catalogue->stamps = now;
+        {
+            // New rows (and perhaps a rebuilt index): the exact index is stale; IVF lists check their build.
+            std::lock_guard lock(m_catalogue->indexMutex);
+            m_catalogue->exact.reset();
+        }
         if (Status s = attach(); !s.ok()) return s;
         return true;
     }

@@ -16,6 +16,7 @@
 namespace mnemo::agentmem {
 
 class NeighbourIndex;
+struct IvfListCache;
 
 // Modification stamps of a store's files: a change in any means the store was written.
 using FileStamps = std::map<std::string, std::pair<int64_t, int64_t>>; // path -> (mtime ns, size)
@@ -32,6 +33,11 @@ struct Catalogue {
     std::vector<std::string> notes;
     std::shared_ptr<NeighbourIndex> nativeIndex; // e.g. Chroma's HNSW graph
     FileStamps stamps;
+
+    // Neighbour-search state shared by every connection: the IVF lists read so far, or the exact index.
+    std::mutex indexMutex;
+    std::shared_ptr<IvfListCache> ivfLists;
+    std::shared_ptr<NeighbourIndex> exact;
 
     ~Catalogue();
 };

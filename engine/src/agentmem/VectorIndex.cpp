@@ -77,18 +77,29 @@ std::string ExactIndex::describe() const {
 // ---------------------------------------------------------------------------------------------------------------
 // IVF reader
 
-std::shared_ptr<IvfIndexReader> IvfIndexReader::load(const sql::Db &db) {
+std::shared_ptr<IvfIndexReader> IvfIndexReader::load(const sql::Db &db, std::shared_ptr<IvfListCache> cache) {
     if (!db.hasTable("vector_index_meta")) return nullptr;
     auto r = std::shared_ptr<IvfIndexReader>(new IvfIndexReader());
     r->m_db = &db;
+    std::string built;
     sql::Stmt m(db, "SELECT key, value FROM vector_index_meta");
     while (m.step()) {
         std::string k = m.text(0), v = m.text(1);
         if (k == "dim") r->m_dim = std::atoi(v.c_str());
         else if (k == "lists") r->m_lists = std::atoi(v.c_str());
         else if (k == "indexed_max_seq") r->m_indexedMaxSeq = std::atoll(v.c_str());
+        else if (k == "built_us") built = v;
     }
     if (r->m_dim <= 0 || r->m_lists <= 0) return nullptr;
+    if (!cache) cache = std::make_shared<IvfListCache>();
+    {
+        std::lock_guard lock(cache->mutex);
+        if (cache->builtUs != built) { // the index was rebuilt since these lists were read
+            cache->lists.clear();
+            cache->builtUs = built;
+        }
+    }
+    r->m_cache = std::move(cache);
     r->m_centroids.assign(size_t(r->m_lists) * size_t(r->m_dim), 0.0f);
     sql::Stmt c(db, "SELECT list, centroid FROM vector_index_centroids");
     while (c.step()) {
@@ -99,11 +110,13 @@ std::shared_ptr<IvfIndexReader> IvfIndexReader::load(const sql::Db &db) {
     return r;
 }
 
-const IvfIndexReader::List *IvfIndexReader::list(int index) const {
-    std::lock_guard lock(m_cacheMutex);
-    auto it = m_cache.find(index);
-    if (it != m_cache.end()) return it->second.get();
-    auto l = std::make_unique<List>();
+std::shared_ptr<const IvfIndexReader::List> IvfIndexReader::list(int index) const {
+    {
+        std::lock_guard lock(m_cache->mutex);
+        auto it = m_cache->lists.find(index);
+        if (it != m_cache->lists.end()) return it->second;
+    }
+    auto l = std::make_shared<List>();
     sql::Stmt q(*m_db, "SELECT item_seqs, codes, scales FROM vector_index_lists WHERE list = ?");
     q.bind(1, int64_t(index));
     if (q.step()) {
@@ -119,9 +132,14 @@ const IvfIndexReader::List *IvfIndexReader::list(int index) const {
             }
         }
     }
-    const List *raw = l.get();
-    m_cache.emplace(index, std::move(l));
-    return raw;
+    std::lock_guard lock(m_cache->mutex);
+    m_cache->lists.emplace(index, l);
+    return l;
+}
+
+Status IvfIndexReader::loadAllLists() const {
+    for (int i = 0; i < m_lists; ++i) list(i);
+    return {};
 }
 
 Result<std::vector<Neighbour>> IvfIndexReader::search(const std::vector<float> &query, int k) const {
@@ -141,15 +159,17 @@ Result<std::vector<Neighbour>> IvfIndexReader::search(const std::vector<float> &
     for (size_t d = 0; d < query.size(); ++d) q8[d] = int8_t(std::lround(query[d] / qScale));
     std::vector<Scored> candidates;
     for (const Scored &ls : lists) {
-        const List *l = list(int(ls.index));
+        std::shared_ptr<const List> l = list(int(ls.index));
         for (size_t i = 0; i < l->itemSeqs.size(); ++i) {
             float approx = l->scales[i] * qScale * float(dotCode(&l->codes[i * size_t(m_dim)], q8.data(), m_dim));
             candidates.push_back({approx, l->itemSeqs[i]});
         }
     }
-    keepBest(candidates, size_t(std::max(k, 1)) * 4);
+    // int8 scores rank as well as floats here (the quantisation error is far below the gaps between neighbours);
+    // only the final k are re-scored exactly, so a cold store pays k vector reads, not 4k.
+    keepBest(candidates, size_t(std::max(k, 1)));
 
-    // Re-rank with the float vectors, and score what was added after the index was built.
+    // Exact scores for the shortlist, and for what was added after the index was built.
     std::vector<Neighbour> out;
     sql::Stmt exact(*m_db, "SELECT i.id, v.embedding FROM vectors v JOIN items i ON i.item_seq = v.item_seq WHERE v.item_seq = ?");
     auto score = [&](const void *blob, size_t bytes) {
@@ -177,7 +197,7 @@ Result<std::vector<Neighbour>> IvfIndexReader::search(const std::vector<float> &
 
 std::string IvfIndexReader::describe() const {
     return "IVF index (" + std::to_string(m_lists) + " lists, " + std::to_string(m_probes) +
-           " probed, int8 codes, exact re-rank)";
+           " probed, int8 codes, exact scores)";
 }
 
 // ---------------------------------------------------------------------------------------------------------------

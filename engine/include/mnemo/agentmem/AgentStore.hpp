@@ -125,6 +125,9 @@ public:
     // Nearest neighbours by cosine. Uses the store's own index (Chroma HNSW, Mnemo IVF) where there is one.
     Result<std::vector<Neighbour>> nearest(const std::vector<float> &query, int k, const std::string &excludeId = {}) const;
     std::string nearestMethod() const;
+    // Reads the neighbour index into memory (shared by every connection to this store), so the first searches
+    // do not wait for the disk. Meant for a worker right after opening.
+    Status warmNeighbourIndex() const;
     // The store's embedder, when Mnemo has it locally; otherwise the reason it cannot embed text.
     bool canEmbedText() const;
     std::string embedderDescription() const;
@@ -140,6 +143,8 @@ public:
 private:
     AgentStore();
     Status attach();
+    const NeighbourIndex *ivf() const;
+    Result<std::shared_ptr<NeighbourIndex>> exactIndex() const;
 
     std::shared_ptr<Catalogue> m_catalogue;
     std::unique_ptr<sql::Db> m_db;
