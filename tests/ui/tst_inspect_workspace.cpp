@@ -34,6 +34,12 @@ using namespace mnemo::ui;
 
 namespace {
 const QString kSample = MNEMO_BINARY_DIR "/assets/agent-memory/sample.mnemem";
+
+// Kept in build/test-artifacts for a person to look at.
+void snapshot(QWidget &w, const char *name) {
+    QCoreApplication::processEvents();
+    w.grab().save(QString(MNEMO_TEST_ARTIFACTS_DIR "/inspect-%1.png").arg(name));
+}
 }
 
 class TestInspectWorkspace : public QObject {
@@ -122,6 +128,7 @@ private slots:
         QVERIFY(pos.has_value());
         QTest::mouseClick(graph, Qt::LeftButton, {}, pos->toPoint());
         QTRY_COMPARE(w.session().currentId(), QString("m-lisbon"));
+        snapshot(w, "graph");
 
         // Tree: the day nodes are roots; a day holds that day's memories.
         w.tabs()->setCurrentWidget(w.treePanel());
@@ -131,6 +138,7 @@ private slots:
         monday->setExpanded(true);
         QTRY_VERIFY(monday->childCount() >= 5);
         tree->setCurrentItem(monday->child(0));
+        snapshot(w, "tree");
         QCOMPARE(w.session().currentId(), monday->child(0)->data(0, Qt::UserRole).toString());
         // Group by user instead.
         w.treePanel()->findChild<QComboBox *>("treeGroupBy")->setCurrentIndex(1);
@@ -169,6 +177,7 @@ private slots:
         QVERIFY(diff.contains("5 added · 2 removed · 2 changed"));
         QVERIFY(diff.contains("m-sleep"));
         QVERIFY(diff.contains("135k"));
+        snapshot(w, "time-travel-diff");
         // Back to now.
         w.timelinePanel()->nowButton()->click();
         QVERIFY(!w.session().asOfUs().has_value());
@@ -192,6 +201,7 @@ private slots:
             sawDenied |= w.accessPanel()->table()->item(r, 1)->text().startsWith("denied");
         }
         QVERIFY(sawDenied); // the coach may not read the travel agent's memories
+        snapshot(w, "access");
         // Project every view through the coach's eyes.
         w.accessPanel()->findChild<QCheckBox *>("accessApplyEverywhere")->setChecked(true);
         QCOMPARE(w.session().viewAs(), QString("coach"));
@@ -215,6 +225,7 @@ private slots:
         QTRY_VERIFY(r->results()->rowCount() > 0);
         QCOMPARE(r->results()->item(0, 3)->text(), QString("m-peanut"));
         QVERIFY(!w.session().highlighted().isEmpty());
+        snapshot(w, "retrieval");
         // Item as the query: the item itself is left out of its own neighbours.
         w.session().setCurrent("m-marathon");
         r->searchLikeCurrent();
@@ -246,6 +257,9 @@ private slots:
         r->searchLikeCurrent();
         QTRY_VERIFY(!r->isBusy());
         QTRY_COMPARE(r->results()->rowCount(), 10);
+        w.tabs()->setCurrentWidget(w.mapPanel());
+        QTRY_VERIFY(!w.mapPanel()->isBusy());
+        snapshot(w, "chroma-map");
     }
 
     void liveTailAndBadStore() {

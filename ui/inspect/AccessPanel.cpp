@@ -41,6 +41,7 @@ AccessPanel::AccessPanel(InspectSession &session, QWidget *parent) : QWidget(par
     m_table->setColumnCount(4);
     m_table->setHorizontalHeaderLabels({tr("Decision"), tr("Why"), tr("Item"), tr("Owner / scope")});
     m_table->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_table->horizontalHeader()->resizeSection(1, 240);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();

@@ -51,6 +51,7 @@ MapPanel::MapPanel(InspectSession &session, QWidget *parent) : QWidget(parent), 
     connect(&m_session, &InspectSession::currentChanged, this, &MapPanel::syncCurrent);
     connect(&m_session, &InspectSession::highlightedChanged, this, &MapPanel::syncHighlighted);
     connect(&m_session, &InspectSession::selectionChanged, this, &MapPanel::syncSelection);
+    connect(&m_session, &InspectSession::asOfChanged, this, &MapPanel::recolour); // the caption says which time
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
         auto loaded = std::move(m_pending);
         if (!loaded) return;
@@ -153,7 +154,8 @@ void MapPanel::recolour() {
                           .arg(qint64(points.size()) < m_data->total ? tr(" (even sample)") : QString())
                           .arg(m_data->dim)
                           .arg(double(m_data->explained[0] * 100), 0, 'f', 1)
-                          .arg(double(m_data->explained[1] * 100), 0, 'f', 1);
+                          .arg(double(m_data->explained[1] * 100), 0, 'f', 1) +
+                      (m_session.asOfUs() ? tr(" · the map shows the embeddings stored now") : QString());
     m_view->setPoints(std::move(points), legend, caption);
     syncCurrent();
     syncHighlighted();
