@@ -1,40 +1,7 @@
 #include "AgentMemoryJson.hpp"
 
-#include <cstdio>
-#include <ctime>
 
 namespace mnemo::cli {
-
-std::string isoTime(int64_t us) {
-    time_t secs = time_t(us / 1000000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, int(us % 1000000));
-    return buf;
-}
-
-std::optional<int64_t> parseTimeArg(const std::string &text) {
-    int y, mo, d, h = 0, mi = 0, s = 0;
-    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) >= 3 ||
-        std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) >= 3) {
-        std::tm tm{};
-        tm.tm_year = y - 1900;
-        tm.tm_mon = mo - 1;
-        tm.tm_mday = d;
-        tm.tm_hour = h;
-        tm.tm_min = mi;
-        tm.tm_sec = s;
-        return int64_t(timegm(&tm)) * 1000000;
-    }
-    char *end = nullptr;
-    double v = std::strtod(text.c_str(), &end);
-    if (!end || *end != '\0' || text.empty()) return std::nullopt;
-    if (v < 1e11) return int64_t(v * 1e6);
-    if (v < 1e14) return int64_t(v * 1e3);
-    return int64_t(v);
-}
 
 nlohmann::json itemJson(const agentmem::MemoryItem &it, bool withEmbedding) {
     nlohmann::json j = {{"type", "item"},      {"id", it.id},          {"kind", it.kind},

@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 using namespace mnemo::agentmem;
@@ -236,7 +237,7 @@ private slots:
                                     "project deadline meeting budget", "jazz music concert evening"};
             for (int i = 0; i < 2000; ++i) {
                 MemoryItem it;
-                it.id = "m" + std::to_string(i);
+                it.id = std::string("m").append(std::to_string(i));
                 it.text = std::string(topics[i % 4]) + " note " + std::to_string(i) + " extra" + std::to_string(i % 37);
                 it.createdUs = kT0 + i;
                 QVERIFY(w.value()->add(it).ok());
@@ -551,6 +552,71 @@ private slots:
         expectError(bad.filePath("memory.jsonl"), "line 2");
         // A path that does not exist.
         expectError(bad.filePath("nope"), "does not exist");
+    }
+
+    void langGraphPythonMsgpackIsDecoded() {
+        // Python's checkpointer stores msgpack with extension types (constructors as nested msgpack): no npm writer
+        // exists, so the blobs are made here with nlohmann's msgpack writer, as the documented format describes.
+        QString db = m_tmp.filePath("lg-python.db");
+        execSql(db, "CREATE TABLE checkpoints(thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL DEFAULT '',"
+                    " checkpoint_id TEXT NOT NULL, parent_checkpoint_id TEXT, type TEXT, checkpoint BLOB, metadata BLOB,"
+                    " PRIMARY KEY(thread_id, checkpoint_ns, checkpoint_id));"
+                    "CREATE TABLE writes(thread_id TEXT NOT NULL, checkpoint_ns TEXT NOT NULL DEFAULT '',"
+                    " checkpoint_id TEXT NOT NULL, task_id TEXT NOT NULL, idx INTEGER NOT NULL, channel TEXT NOT NULL,"
+                    " type TEXT, value BLOB, PRIMARY KEY(thread_id, checkpoint_ns, checkpoint_id, task_id, idx));");
+        nlohmann::json message = {"langchain_core.messages", "HumanMessage", {{"content", "remember my cat is Miso"}}};
+        std::vector<uint8_t> inner = nlohmann::json::to_msgpack(message);
+        nlohmann::json checkpoint = {{"v", 1}, {"id", "cp-2"}, {"ts", "2026-03-01T09:00:05+00:00"},
+                                     {"channel_values", {{"messages", nlohmann::json::array({nlohmann::json::binary(inner, 5)})}}}};
+        std::vector<uint8_t> blob = nlohmann::json::to_msgpack(checkpoint);
+        sqlite3 *h = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &h), SQLITE_OK);
+        sqlite3_stmt *st = nullptr;
+        sqlite3_prepare_v2(h, "INSERT INTO checkpoints VALUES('t1','',?,?, 'msgpack', ?, ?)", -1, &st, nullptr);
+        for (auto [id, parent] : {std::pair{"cp-1", ""}, {"cp-2", "cp-1"}}) {
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+            if (*parent) sqlite3_bind_text(st, 2, parent, -1, SQLITE_TRANSIENT);
+            else sqlite3_bind_null(st, 2);
+            sqlite3_bind_blob(st, 3, blob.data(), int(blob.size()), SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 4, R"({"source":"loop","step":1})", -1, SQLITE_TRANSIENT);
+            QCOMPARE(sqlite3_step(st), SQLITE_DONE);
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(h);
+        auto store = openOrFail(db);
+        QVERIFY(store);
+        QCOMPARE(store->summary()->checkpoints, 2);
+        auto cp = store->item("cp-2");
+        QVERIFY(cp.ok());
+        QVERIFY2(QString::fromStdString(cp->text).contains("Miso"), cp->text.c_str()); // the ext payload, decoded
+        QCOMPARE(QString::fromStdString(cp->parentId), QString("cp-1"));
+        // A garbage blob is named.
+        execSql(db, "UPDATE checkpoints SET checkpoint = x'c1c1c1' WHERE checkpoint_id = 'cp-1';");
+        auto bad = AgentStore::open(db.toStdString());
+        QVERIFY(!bad.ok());
+        QVERIFY2(QString::fromStdString(bad.message()).contains("cp-1"), bad.message().c_str());
+    }
+
+    void foreignStoreLiveTail() {
+        // A foreign store changing on disk is re-imported from a fresh snapshot.
+        QString file = m_tmp.filePath("tail/memory.jsonl");
+        QDir().mkpath(m_tmp.filePath("tail"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"type\":\"entity\",\"name\":\"Ada\",\"entityType\":\"person\",\"observations\":[\"likes tea\"]}\n");
+        f.close();
+        auto store = openOrFail(file);
+        QVERIFY(store);
+        QCOMPARE(store->summary()->items, 1);
+        QCOMPARE(store->refreshIfChanged().value(), false);
+        QTest::qWait(20); // a distinct modification time
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("{\"type\":\"entity\",\"name\":\"Bo\",\"entityType\":\"person\",\"observations\":[]}\n");
+        f.close();
+        QVERIFY(store->sourceChanged());
+        QCOMPARE(store->refreshIfChanged().value(), true);
+        QCOMPARE(store->summary()->items, 2);
     }
 
     void embedderIsDeterministic() {

@@ -262,6 +262,41 @@ private slots:
         snapshot(w, "chroma-map");
     }
 
+    void realMem0AndLangGraphInEveryView() {
+        // Stores written by the vendors' own npm packages (tools/agent-fixtures.sh).
+        QProcess npm;
+        npm.setProcessChannelMode(QProcess::MergedChannels);
+        npm.start("bash", {MNEMO_SOURCE_DIR "/tools/agent-fixtures.sh", m_tmp.filePath("npm")});
+        QVERIFY(npm.waitForFinished(600000));
+        if (npm.exitCode() == 3) QSKIP("the npm-made fixtures could not be generated (no Node.js >= 20, or no npm registry)");
+        QVERIFY2(npm.exitCode() == 0, npm.readAll().constData());
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, m_tmp.filePath("npm/mem0"));
+        QCOMPARE(w.tableModel()->totalCount(), 12 + 5); // memories and their entities
+        QTRY_VERIFY(!w.mapPanel()->isBusy());
+        QCOMPARE(w.mapPanel()->view()->pointCount(), 17);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.graphPanel()->isBusy(), 20000);
+        QVERIFY(w.graphPanel()->view()->shownEdgeCount() >= 5); // entity -> memory mentions
+        QVERIFY(!w.retrievalPanel()->queryEdit()->isEnabled()); // the store's embedder is not Mnemo's
+        w.session().setCurrent(w.tableModel()->data(w.tableModel()->index(0, 0), Qt::UserRole).toString());
+        w.retrievalPanel()->searchLikeCurrent();
+        QTRY_VERIFY(!w.retrievalPanel()->isBusy());
+        QTRY_VERIFY(w.retrievalPanel()->results()->rowCount() > 0);
+        snapshot(w, "mem0");
+
+        openAndWait(w, m_tmp.filePath("npm/langgraph/checkpoints.db"));
+        QCOMPARE(w.tableModel()->totalCount(), 34);
+        QCOMPARE(w.treePanel()->tree()->topLevelItemCount(), 3); // one root checkpoint per thread
+        QTRY_VERIFY(!w.timelinePanel()->isBusy());
+        QCOMPARE(w.timelinePanel()->view()->eventCount(), 34 + 49);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.graphPanel()->isBusy(), 20000);
+        QCOMPARE(w.graphPanel()->view()->shownEdgeCount(), 31); // the checkpoint lineage, with its fork
+        w.tabs()->setCurrentWidget(w.treePanel());
+        snapshot(w, "langgraph");
+    }
+
     void liveTailAndBadStore() {
         const QString path = m_tmp.filePath("live.mnemem");
         QVERIFY(QFile::copy(kSample, path));

@@ -41,7 +41,7 @@ GraphPanel::GraphPanel(InspectSession &session, QWidget *parent) : QWidget(paren
     });
 }
 
-bool GraphPanel::isBusy() const { return m_watcher.isRunning() || m_view->isBusy(); }
+bool GraphPanel::isBusy() const { return m_pending != nullptr || m_view->isBusy(); } // busy until the result is applied, not just computed
 
 void GraphPanel::reload() {
     auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());

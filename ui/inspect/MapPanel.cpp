@@ -70,7 +70,7 @@ MapPanel::MapPanel(InspectSession &session, QWidget *parent) : QWidget(parent), 
     });
 }
 
-bool MapPanel::isBusy() const { return m_watcher.isRunning() || m_view->isBusy(); }
+bool MapPanel::isBusy() const { return m_pending != nullptr || m_view->isBusy(); } // busy until the result is applied, not just computed
 
 void MapPanel::reload() {
     auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());

@@ -77,7 +77,7 @@ TimelinePanel::TimelinePanel(InspectSession &session, QWidget *parent) : QWidget
     updateLabel();
 }
 
-bool TimelinePanel::isBusy() const { return m_watcher.isRunning() || m_view->isBusy(); }
+bool TimelinePanel::isBusy() const { return m_pending != nullptr || m_view->isBusy(); } // busy until the result is applied, not just computed
 
 void TimelinePanel::reload() {
     auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());

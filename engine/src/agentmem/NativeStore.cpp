@@ -67,7 +67,7 @@ struct NativeStoreWriter::Statements {
         return {};
     }
 
-    sql::Stmt item, vector, seqOf, event, relation, provenance, access, principal, scopePrincipal, policy, meta, lookup, setText, setDeleted;
+    sql::Stmt item, vector, seqOf, event, relation, provenance, access, principal, policy, scopePrincipal, meta, lookup, setText, setDeleted;
 };
 
 NativeStoreWriter::~NativeStoreWriter() {
@@ -257,18 +257,25 @@ Result<std::string> NativeStoreWriter::add(MemoryItem item, const std::string &a
     return item.id;
 }
 
-Status NativeStoreWriter::update(const std::string &id, const std::string &newText, const std::string &actorId,
-                                 int64_t timeUs) {
+Result<std::pair<std::string, bool>> NativeStoreWriter::lookup(const std::string &id) {
     sql::Stmt &look = m_stmts->lookup;
     look.reset();
     look.bind(1, id);
     if (!look.step()) {
         if (!look.ok()) return look.status();
-        return {StatusCode::NotFound, "no item '" + id + "' in '" + m_path + "'"};
+        return Status(StatusCode::NotFound, "no item '" + id + "' in '" + m_path + "'");
     }
-    std::string oldText = look.text(0);
-    if (!look.isNull(1)) return {StatusCode::InvalidArgument, "item '" + id + "' is deleted"};
+    std::pair<std::string, bool> out{look.text(0), !look.isNull(1)};
     look.reset();
+    return out;
+}
+
+Status NativeStoreWriter::update(const std::string &id, const std::string &newText, const std::string &actorId,
+                                 int64_t timeUs) {
+    auto found = lookup(id);
+    if (!found.ok()) return found.status();
+    if (found->second) return {StatusCode::InvalidArgument, "item '" + id + "' is deleted"};
+    const std::string oldText = found->first;
     if (timeUs == 0) timeUs = nowUs();
     std::vector<float> emb;
     if (m_embedder) emb = m_embedder->embed(newText);
@@ -289,17 +296,10 @@ Status NativeStoreWriter::update(const std::string &id, const std::string &newTe
 }
 
 Status NativeStoreWriter::remove(const std::string &id, const std::string &actorId, int64_t timeUs) {
-    sql::Stmt &look = m_stmts->lookup;
-    look.reset();
-    look.bind(1, id);
-    if (!look.step()) {
-        if (!look.ok()) return look.status();
-        return {StatusCode::NotFound, "no item '" + id + "' in '" + m_path + "'"};
-    }
-    std::string oldText = look.text(0);
-    bool alreadyDeleted = !look.isNull(1);
-    look.reset();
-    if (alreadyDeleted) return {StatusCode::InvalidArgument, "item '" + id + "' is already deleted"};
+    auto found = lookup(id);
+    if (!found.ok()) return found.status();
+    if (found->second) return {StatusCode::InvalidArgument, "item '" + id + "' is already deleted"};
+    const std::string oldText = found->first;
     if (timeUs == 0) timeUs = nowUs();
     sql::Stmt &q = m_stmts->setDeleted;
     q.reset();

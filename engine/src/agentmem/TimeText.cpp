@@ -1,4 +1,4 @@
-#include "TimeText.hpp"
+#include "mnemo/agentmem/TimeText.hpp"
 
 #include <cctype>
 #include <cstdio>
@@ -77,13 +77,17 @@ std::optional<int64_t> parseTimeUs(const std::string &raw) {
 }
 
 std::string formatTimeUs(int64_t us) {
-    time_t secs = time_t(us / 1000000);
-    int ms = int((us % 1000000) / 1000);
+    int64_t secs = us / 1000000, frac = us % 1000000;
+    if (frac < 0) { // floor, so times before 1970 read correctly
+        frac += 1000000;
+        --secs;
+    }
+    time_t t = time_t(secs);
     std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+    gmtime_r(&t, &tm);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, int(frac));
     return buf;
 }
 

@@ -67,6 +67,7 @@ private:
     NativeStoreWriter() = default;
     Status prepare();
     Status putVector(int64_t itemSeq, const std::vector<float> &embedding);
+    Result<std::pair<std::string, bool>> lookup(const std::string &id); // (text, deleted)
     Status fail(const std::string &what) const;
 
     std::unique_ptr<sql::Db> m_db;

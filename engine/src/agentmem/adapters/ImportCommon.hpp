@@ -3,7 +3,7 @@
 
 #include "../Sqlite.hpp"
 #include "../StoreImport.hpp"
-#include "../TimeText.hpp"
+#include "mnemo/agentmem/TimeText.hpp"
 
 #include <nlohmann/json.hpp>
 
