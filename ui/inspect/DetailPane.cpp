@@ -99,9 +99,15 @@ void DetailPane::showItem(const QString &id) {
         h += tr("<h4>Relations (%1)</h4><ul>").arg(rel->size());
         for (const Relation &r : rel.value()) {
             bool outgoing = r.src == it.id;
-            h += QString("<li>%1 <i>%2</i> %3</li>")
+            const std::string &other = outgoing ? r.dst : r.src;
+            // Name the other end by its text where it is an item (ids alone say little).
+            QString what;
+            if (auto target = store->item(other); target.ok() && !target->text.empty()) {
+                what = " " + esc(target->text.substr(0, 120));
+            }
+            h += QString("<li>%1 <i>%2</i> %3%4</li>")
                      .arg(outgoing ? tr("→") : tr("←"), esc(r.kind + (r.label.empty() ? "" : ": " + r.label)),
-                          link(outgoing ? r.dst : r.src));
+                          link(other), what);
         }
         h += "</ul>";
     }

@@ -56,6 +56,55 @@ std::string compact(const nlohmann::json &j, size_t maxChars = 4000) {
     return s;
 }
 
+// A message's text, whether LangChain's serialised constructor form ({lc, kwargs: {content}}), a plain
+// {role, content} dict, or Python's decoded ext form.
+std::string messageText(const nlohmann::json &m) {
+    if (m.is_string()) return m.get<std::string>();
+    if (!m.is_object()) return {};
+    if (m.contains("kwargs") && m["kwargs"].is_object()) return jsonString(m["kwargs"], {"content"});
+    if (m.contains("content")) return jsonString(m, {"content"});
+    if (m.contains("value")) { // a decoded msgpack extension: [module, class, {content...}]
+        const auto &v = m["value"];
+        if (v.is_array()) {
+            for (const auto &part : v) {
+                if (!part.is_object()) continue; // module and class names
+                std::string t = messageText(part);
+                if (!t.empty()) return t;
+            }
+        }
+    }
+    return {};
+}
+
+// What a person wants to read in a list: the step, and each user channel's latest value; the full state stays in
+// the metadata and the detail pane.
+std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::json &meta) {
+    std::string out;
+    if (meta.is_object() && meta.contains("step")) {
+        out = "step " + meta["step"].dump();
+        std::string source = jsonString(meta, {"source"});
+        if (!source.empty()) out += " (" + source + ")";
+    }
+    if (!values.is_object()) return out.empty() ? compact(values, 300) : out;
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const std::string &key = it.key();
+        if (key.rfind("__", 0) == 0 || key.rfind("branch:", 0) == 0) continue; // the runtime's own channels
+        std::string shown;
+        if (it->is_array() && !it->empty()) {
+            std::string last = messageText(it->back());
+            shown = last.empty() ? compact(it->back(), 120) : "\u201c" + last + "\u201d";
+            if (it->size() > 1) shown += " (" + std::to_string(it->size()) + ")";
+        } else if (it->is_object()) {
+            std::string t = messageText(*it);
+            shown = t.empty() ? compact(*it, 120) : "\u201c" + t + "\u201d";
+        } else {
+            shown = it->is_string() ? it->get<std::string>() : it->dump();
+        }
+        out += (out.empty() ? "" : " \u00b7 ") + key + ": " + shown;
+    }
+    return out;
+}
+
 Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
     if (Status s = db.requireColumns("checkpoints", {"thread_id", "checkpoint_id", "parent_checkpoint_id", "type",
                                                      "checkpoint", "metadata"});
@@ -107,9 +156,10 @@ Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
         const nlohmann::json &c = cp.value();
         it.createdUs = it.updatedUs = jsonTimeUs(c, {"ts"}, 0);
         nlohmann::json values = c.is_object() && c.contains("channel_values") ? c["channel_values"] : nlohmann::json();
-        it.text = compact(values);
+        it.text = summariseCheckpoint(values, meta.value());
         nlohmann::json m = nlohmann::json::object();
         m["metadata"] = meta.value();
+        m["channel_values"] = values;
         if (c.is_object()) {
             m["v"] = c.value("v", nlohmann::json());
             m["channel_versions"] = c.value("channel_versions", nlohmann::json());
@@ -121,7 +171,7 @@ Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
         if (Status s = ctx.out.putItem(it); !s.ok()) return s;
         nlohmann::json detail = {{"step", meta.value().is_object() ? meta.value().value("step", nlohmann::json()) : nlohmann::json()},
                                  {"source", meta.value().is_object() ? meta.value().value("source", nlohmann::json()) : nlohmann::json()}};
-        if (Status s = ctx.out.putEvent({0, it.id, "checkpoint", it.createdUs, it.threadId, {}, it.text, detail.dump()}); !s.ok()) return s;
+        if (Status s = ctx.out.putEvent({0, it.id, "checkpoint", it.createdUs, it.threadId, {}, compact(values), detail.dump()}); !s.ok()) return s;
         if (!it.parentId.empty()) {
             if (Status s = ctx.out.putRelation({it.parentId, it.id, "parent", "next", it.createdUs, std::nullopt}); !s.ok()) return s;
         }
