@@ -226,6 +226,16 @@ private slots:
         QCOMPARE(r->results()->item(0, 3)->text(), QString("m-peanut"));
         QVERIFY(!w.session().highlighted().isEmpty());
         snapshot(w, "retrieval");
+        // The store's own retrieval log, and replaying one of its queries.
+        QCOMPARE(r->logged()->rowCount(), 11);
+        int peanutRow = -1;
+        for (int i = 0; i < r->logged()->rowCount(); ++i) {
+            if (r->logged()->item(i, 5)->data(Qt::UserRole).toString() == "m-peanut") peanutRow = i;
+        }
+        QVERIFY(peanutRow >= 0);
+        emit r->logged()->cellDoubleClicked(peanutRow, 2);
+        QCOMPARE(r->queryEdit()->text(), QString("allergies of the group for the offsite dinner"));
+        QTRY_VERIFY(!r->isBusy());
         // Item as the query: the item itself is left out of its own neighbours.
         w.session().setCurrent("m-marathon");
         r->searchLikeCurrent();

@@ -1,6 +1,7 @@
 #include "RetrievalPanel.hpp"
 
 #include "InspectSession.hpp"
+#include "ItemTableModel.hpp"
 
 #include <QElapsedTimer>
 #include <QHeaderView>
@@ -53,7 +54,31 @@ RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidg
     m_results->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_results->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_results->verticalHeader()->hide();
-    layout->addWidget(m_results);
+    layout->addWidget(m_results, 2);
+    auto *loggedTitle = new QLabel(tr("<b>Logged retrievals</b> — what the agents actually got back (double-click to "
+                                      "replay the query here)"), this);
+    layout->addWidget(loggedTitle);
+    m_logged = new QTableWidget(this);
+    m_logged->setObjectName("retrievalLogged");
+    m_logged->setColumnCount(6);
+    m_logged->setHorizontalHeaderLabels({tr("Time"), tr("Who"), tr("Query"), tr("Rank"), tr("Score"), tr("Item")});
+    m_logged->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    for (auto [column, width] : {std::pair{0, 130}, {1, 90}, {3, 40}, {4, 55}, {5, 260}}) {
+        m_logged->horizontalHeader()->resizeSection(column, width);
+    }
+    m_logged->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_logged->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_logged->verticalHeader()->hide();
+    layout->addWidget(m_logged, 1);
+    connect(m_logged, &QTableWidget::cellClicked, this, [this](int row, int) {
+        if (auto *cell = m_logged->item(row, 5)) m_session.setCurrent(cell->data(Qt::UserRole).toString());
+    });
+    connect(m_logged, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+        auto *query = m_logged->item(row, 2);
+        if (!query || query->text().isEmpty() || !m_query->isEnabled()) return;
+        m_query->setText(query->text());
+        searchText(); // replay: what the index returns now, next to what the agent got then
+    });
 
     connect(m_search, &QPushButton::clicked, this, &RetrievalPanel::searchText);
     connect(m_query, &QLineEdit::returnPressed, this, &RetrievalPanel::searchText);
@@ -89,7 +114,27 @@ RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidg
 
 void RetrievalPanel::reload() {
     m_results->setRowCount(0);
+    m_logged->setRowCount(0);
     AgentStore *store = m_session.store();
+    if (store) {
+        auto log = store->accesses({}, 500);
+        if (log.ok()) {
+            m_logged->setRowCount(int(log->size()));
+            int row = 0;
+            for (const AccessRecord &a : log.value()) {
+                m_logged->setItem(row, 0, new QTableWidgetItem(formatTime(a.timeUs)));
+                m_logged->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(a.principalId)));
+                m_logged->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(a.query)));
+                m_logged->setItem(row, 3, new QTableWidgetItem(a.rank >= 0 ? QString::number(a.rank) : QString()));
+                m_logged->setItem(row, 4, new QTableWidgetItem(a.score != 0 ? QString::number(a.score, 'f', 3) : QString()));
+                QString text = QString::fromStdString(a.itemId);
+                if (auto it = store->item(a.itemId); it.ok()) text = QString::fromStdString(it->text).simplified().left(160);
+                auto *item = new QTableWidgetItem(text);
+                item->setData(Qt::UserRole, QString::fromStdString(a.itemId));
+                m_logged->setItem(row++, 5, item);
+            }
+        }
+    }
     const bool hasVectors = store && m_session.summary().embeddings > 0;
     m_search->setEnabled(hasVectors && store->canEmbedText());
     m_query->setEnabled(hasVectors && store->canEmbedText());

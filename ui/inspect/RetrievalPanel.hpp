@@ -27,6 +27,7 @@ public:
     bool isBusy() const { return m_busy; }
     QLineEdit *queryEdit() const { return m_query; }
     QTableWidget *results() const { return m_results; }
+    QTableWidget *logged() const { return m_logged; }
     QLabel *statusLabel() const { return m_status; }
 
     struct Hit {
@@ -48,6 +49,7 @@ private:
     QPushButton *m_search, *m_like;
     QLabel *m_embedder, *m_status;
     QTableWidget *m_results;
+    QTableWidget *m_logged; // what the agents actually retrieved, from the store's own log
     QFutureWatcher<void> m_watcher;
     bool m_busy = false;
     std::shared_ptr<std::pair<std::vector<Hit>, QString>> m_pending;
