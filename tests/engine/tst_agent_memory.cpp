@@ -619,6 +619,37 @@ private slots:
         QCOMPARE(store->summary()->items, 2);
     }
 
+    void aWalWriterIsNeverBlockedAndItsCommitsAreSeen() {
+        // An agent holds its WAL-mode database open and keeps writing (no checkpoint). The inspector must see the
+        // committed rows that are still only in the -wal file, and the writer must never get SQLITE_BUSY.
+        QDir().mkpath(m_tmp.filePath("walagent"));
+        const QString db = m_tmp.filePath("walagent/sqlite.db");
+        QVERIFY(QFile::copy(m_generated + "/letta/sqlite.db", db));
+        sqlite3 *w = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &w), SQLITE_OK);
+        auto exec = [&](const char *sql) {
+            char *err = nullptr;
+            int rc = sqlite3_exec(w, sql, nullptr, nullptr, &err);
+            QVERIFY2(rc == SQLITE_OK, err ? err : "?");
+        };
+        exec("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;");
+        exec("UPDATE block SET value = value || ' Also likes climbing.' WHERE label = 'human';");
+        QVERIFY(QFile::exists(db + "-wal"));
+        auto store = openOrFail(m_tmp.filePath("walagent"));
+        QVERIFY(store);
+        ItemFilter f;
+        f.text = "climbing";
+        QCOMPARE(store->countItems(f).value(), 1); // the commit that only lives in the -wal file
+        // While the inspector is open (and reading), the agent writes on.
+        QVERIFY(store->items({}, 0, 100).ok());
+        exec("UPDATE block SET value = value || ' And chess.' WHERE label = 'human';");
+        QVERIFY(store->sourceChanged());
+        QCOMPARE(store->refreshIfChanged().value(), true);
+        f.text = "chess";
+        QCOMPARE(store->countItems(f).value(), 1);
+        sqlite3_close(w);
+    }
+
     void embedderIsDeterministic() {
         HashingEmbedder e(384);
         auto a = e.embed("Alice likes jazz"), b = e.embed("alice LIKES jazz!");
