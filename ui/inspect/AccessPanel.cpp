@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -58,6 +59,10 @@ AccessPanel::AccessPanel(InspectSession &session, QWidget *parent) : QWidget(par
         if (auto *cell = m_table->item(row, 2)) m_session.setCurrent(cell->data(Qt::UserRole).toString());
     });
     connect(&m_session, &InspectSession::asOfChanged, this, &AccessPanel::evaluate);
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
+        auto e = std::move(m_pending);
+        if (e) show(*e);
+    });
 }
 
 void AccessPanel::reload() {
@@ -80,43 +85,78 @@ void AccessPanel::reload() {
     evaluate();
 }
 
+// Counting what a principal may read touches every item: done on a worker, shown when ready.
+struct AccessPanel::Evaluation {
+    QString principal, label;
+    std::optional<int64_t> asOf;
+    qint64 total = 0, seen = 0;
+    struct Row {
+        bool visible;
+        QString reason, text, id, owner;
+    };
+    std::vector<Row> rows;
+    QString error;
+};
+
 void AccessPanel::evaluate() {
     m_table->setRowCount(0);
-    AgentStore *store = m_session.store();
     const QString principal = m_principal->currentData().toString();
-    if (!store || principal.isEmpty()) {
-        m_summary->setText(store ? tr("This store names no users, agents or apps.") : QString());
+    std::shared_ptr<AgentStore> reader(m_session.store() && !principal.isEmpty() ? m_session.openReader().release() : nullptr);
+    if (!reader) {
+        m_pending.reset();
+        m_summary->setText(m_session.store() ? tr("This store names no users, agents or apps.") : QString());
         return;
     }
-    ItemFilter all;
-    all.asOfUs = m_session.asOfUs();
-    ItemFilter visible = all;
-    visible.visibleTo = principal.toStdString();
-    auto total = store->countItems(all), seen = store->countItems(visible);
-    auto items = store->items(all, 0, kShown);
-    if (!total.ok() || !seen.ok() || !items.ok()) {
-        m_summary->setText(tr("Cannot evaluate: %1").arg(QString::fromStdString(total.ok() ? seen.message() : total.message())));
+    auto e = std::make_shared<Evaluation>();
+    e->principal = principal;
+    e->label = m_principal->currentText();
+    e->asOf = m_session.asOfUs();
+    m_pending = e;
+    m_summary->setText(tr("Evaluating %1's policies…").arg(e->label.toHtmlEscaped()));
+    m_watcher.setFuture(QtConcurrent::run([reader, e] {
+        ItemFilter all;
+        all.asOfUs = e->asOf;
+        ItemFilter visible = all;
+        visible.visibleTo = e->principal.toStdString();
+        auto total = reader->countItems(all), seen = reader->countItems(visible);
+        auto items = reader->items(all, 0, kShown);
+        if (!total.ok() || !seen.ok() || !items.ok()) {
+            e->error = QString::fromStdString(!total.ok() ? total.message() : !seen.ok() ? seen.message() : items.message());
+            return;
+        }
+        e->total = total.value();
+        e->seen = seen.value();
+        for (const MemoryItem &it : items.value()) {
+            auto d = reader->explainAccess(it, e->principal.toStdString(), e->asOf);
+            std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
+            e->rows.push_back({d.ok() && d->visible, QString::fromStdString(d.ok() ? d->reason : d.message()),
+                               QString::fromStdString(it.text).simplified().left(200), QString::fromStdString(it.id),
+                               QString::fromStdString(owner + " · " + it.scope)});
+        }
+    }));
+}
+
+void AccessPanel::show(const Evaluation &e) {
+    if (!e.error.isEmpty()) {
+        m_summary->setText(tr("Cannot evaluate: %1").arg(e.error.toHtmlEscaped()));
         return;
     }
     m_summary->setText(tr("<b>%1</b> may read <b>%2</b> of %3 items%4")
-                           .arg(m_principal->currentText().toHtmlEscaped())
-                           .arg(seen.value())
-                           .arg(total.value())
-                           .arg(m_session.asOfUs() ? tr(" as of %1").arg(formatTime(*m_session.asOfUs())) : tr(" now")));
-    m_table->setRowCount(int(items->size()));
+                           .arg(e.label.toHtmlEscaped())
+                           .arg(e.seen)
+                           .arg(e.total)
+                           .arg(e.asOf ? tr(" as of %1").arg(formatTime(*e.asOf)) : tr(" now")));
+    m_table->setRowCount(int(e.rows.size()));
     int row = 0;
-    for (const MemoryItem &it : items.value()) {
-        auto d = store->explainAccess(it, principal.toStdString(), m_session.asOfUs());
-        bool ok = d.ok() && d->visible;
-        auto *decision = new QTableWidgetItem(ok ? tr("reads") : tr("hidden"));
-        decision->setForeground(ok ? QColor("#2e7d32") : QColor("#c62828"));
+    for (const auto &r : e.rows) {
+        auto *decision = new QTableWidgetItem(r.visible ? tr("reads") : tr("hidden"));
+        decision->setForeground(r.visible ? QColor("#2e7d32") : QColor("#c62828"));
         m_table->setItem(row, 0, decision);
-        m_table->setItem(row, 1, new QTableWidgetItem(d.ok() ? QString::fromStdString(d->reason) : QString::fromStdString(d.message())));
-        auto *text = new QTableWidgetItem(QString::fromStdString(it.text).simplified().left(200));
-        text->setData(Qt::UserRole, QString::fromStdString(it.id));
+        m_table->setItem(row, 1, new QTableWidgetItem(r.reason));
+        auto *text = new QTableWidgetItem(r.text);
+        text->setData(Qt::UserRole, r.id);
         m_table->setItem(row, 2, text);
-        std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
-        m_table->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(owner + " · " + it.scope)));
+        m_table->setItem(row, 3, new QTableWidgetItem(r.owner));
         ++row;
     }
 }

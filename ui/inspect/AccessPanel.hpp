@@ -3,7 +3,10 @@
 // time-evolving permissions), at the time the timeline points to. Lists every item with its decision and reason,
 // and can project all other views through that principal's eyes.
 
+#include <QFutureWatcher>
 #include <QWidget>
+
+#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -22,15 +25,20 @@ public:
     QComboBox *principalBox() const { return m_principal; }
     QTableWidget *table() const { return m_table; }
     QLabel *summaryLabel() const { return m_summary; }
+    bool isBusy() const { return m_pending != nullptr; }
 
 private:
     void evaluate();
+    struct Evaluation;
+    void show(const Evaluation &e);
 
     InspectSession &m_session;
     QComboBox *m_principal;
     QCheckBox *m_applyEverywhere;
     QLabel *m_summary;
     QTableWidget *m_table;
+    QFutureWatcher<void> m_watcher;
+    std::shared_ptr<Evaluation> m_pending;
 };
 
 } // namespace mnemo::ui

@@ -130,6 +130,7 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     m_searchDelay->setInterval(200);
 
     connect(open, &QPushButton::clicked, this, &InspectWorkspace::chooseStore);
+    connect(m_model, &ItemTableModel::reloaded, this, &InspectWorkspace::showCount);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &InspectWorkspace::applyFilters);
     for (QComboBox *c : {m_user, m_agent, m_kind}) connect(c, &QComboBox::activated, this, &InspectWorkspace::applyFilters);
@@ -173,7 +174,8 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
 }
 
 bool InspectWorkspace::isBusy() const {
-    return m_session->isBusy() || m_map->isBusy() || m_graph->isBusy() || m_timeline->isBusy() || m_retrieval->isBusy();
+    return m_session->isBusy() || m_model->isCounting() || m_map->isBusy() || m_graph->isBusy() || m_timeline->isBusy() ||
+           m_retrieval->isBusy() || m_access->isBusy();
 }
 
 void InspectWorkspace::chooseStore() {
@@ -206,9 +208,10 @@ void InspectWorkspace::onOpened() {
                          .arg(s.embeddings ? tr(" · %1 × %2-dim embeddings").arg(s.embeddings).arg(s.embeddingDim) : QString()));
     QStringList notes;
     for (const auto &n : s.notes) notes << QString::fromStdString(n);
+    m_storeNotes = notes.isEmpty() ? tr("read-only: nothing is written to the store")
+                                   : tr("read-only · note: %1").arg(notes.join("; "));
     m_status->setStyleSheet("color: gray");
-    m_status->setText(notes.isEmpty() ? tr("Read-only: nothing is written to the store.")
-                                      : tr("Read-only. Note: %1").arg(notes.join("; ")));
+    m_status->setText(m_storeNotes);
     m_live->setText(tr("● live"));
     m_live->setToolTip(tr("Changes to the store's files show within a second"));
     m_live->setStyleSheet("color: #2e7d32");
@@ -264,23 +267,27 @@ void InspectWorkspace::applyFilters() {
     f.kind = m_kind->currentData().toString().toStdString();
     f.includeDeleted = m_deleted->isChecked();
     m_model->setFilter(f);
-    if (!m_model->lastError().isEmpty()) {
-        m_status->setText(m_model->lastError());
-        m_status->setStyleSheet("color: #c62828");
-    } else if (m_session->isOpen()) {
-        m_status->setStyleSheet("color: gray");
-        m_status->setText(tr("%1 matching items").arg(m_model->totalCount()));
-    }
 }
 
 void InspectWorkspace::reloadItemViews() {
     m_model->reload();
     m_tree->reload();
-    if (m_session->isOpen()) {
-        QString scope = m_session->viewAs().isEmpty() ? QString() : tr(" as seen by %1").arg(m_session->viewAs());
-        m_status->setStyleSheet("color: gray");
-        m_status->setText(tr("%1 items%2").arg(m_model->totalCount()).arg(scope));
+}
+
+void InspectWorkspace::showCount(qint64 total) {
+    if (!m_model->lastError().isEmpty()) {
+        m_status->setText(m_model->lastError());
+        m_status->setStyleSheet("color: #c62828");
+        return;
     }
+    if (!m_session->isOpen() || total < 0) return;
+    QStringList parts{tr("%1 items").arg(total)};
+    if (!m_search->text().isEmpty()) parts[0] = tr("%1 matching “%2”").arg(total).arg(m_search->text());
+    if (m_session->asOfUs()) parts << tr("as of %1").arg(formatTime(*m_session->asOfUs()));
+    if (!m_session->viewAs().isEmpty()) parts << tr("as seen by %1").arg(m_session->viewAs());
+    parts << m_storeNotes;
+    m_status->setStyleSheet("color: gray");
+    m_status->setText(parts.join(" · "));
 }
 
 } // namespace mnemo::ui

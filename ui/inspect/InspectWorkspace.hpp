@@ -60,6 +60,7 @@ private:
     void applyFilters();
     void reloadItemViews();
     void fillFilterCombos();
+    void showCount(qint64 total);
 
     InspectSession *m_session;
     ItemTableModel *m_model;
@@ -77,6 +78,7 @@ private:
     QComboBox *m_user, *m_agent, *m_kind;
     QCheckBox *m_deleted;
     QTimer *m_searchDelay;
+    QString m_storeNotes; // what the reader could not show or had to assume, kept in the status line
 };
 
 } // namespace mnemo::ui

@@ -5,6 +5,7 @@
 #include <QBrush>
 #include <QDateTime>
 #include <QFont>
+#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -15,7 +16,15 @@ QString formatTime(qint64 us) {
     return QDateTime::fromMSecsSinceEpoch(us / 1000).toString("yyyy-MM-dd HH:mm:ss");
 }
 
-ItemTableModel::ItemTableModel(InspectSession &session, QObject *parent) : QAbstractTableModel(parent), m_session(session) {}
+ItemTableModel::ItemTableModel(InspectSession &session, QObject *parent) : QAbstractTableModel(parent), m_session(session) {
+    connect(&m_countWatcher, &QFutureWatcher<void>::finished, this, [this] {
+        auto result = std::move(m_countPending);
+        if (!result) return;
+        if (!result->second.isEmpty()) m_error = result->second;
+        m_total = result->first;
+        emit reloaded(m_total);
+    });
+}
 
 ItemFilter ItemTableModel::effectiveFilter() const {
     ItemFilter f = m_session.baseFilter();
@@ -36,21 +45,38 @@ void ItemTableModel::setFilter(const ItemFilter &extra) {
 void ItemTableModel::reload() {
     beginResetModel();
     m_rows.clear();
+    m_more = false;
     m_total = 0;
     m_error.clear();
-    if (AgentStore *store = m_session.store()) {
+    AgentStore *store = m_session.store();
+    if (store) {
+        // The first page is a LIMIT query walking the newest rows: quick enough to show at once.
         ItemFilter f = effectiveFilter();
-        auto total = store->countItems(f);
         auto page = store->items(f, 0, kPage);
-        if (total.ok() && page.ok()) {
-            m_total = total.value();
+        if (page.ok()) {
             m_rows = std::move(page.value());
+            m_more = m_rows.size() == size_t(kPage);
         } else {
-            m_error = QString::fromStdString(total.ok() ? page.message() : total.message());
+            m_error = QString::fromStdString(page.message());
         }
     }
     endResetModel();
-    emit reloaded(m_total);
+    std::shared_ptr<AgentStore> reader(store && m_error.isEmpty() ? m_session.openReader().release() : nullptr);
+    if (!reader) {
+        m_countPending.reset();
+        m_total = qint64(m_rows.size());
+        emit reloaded(m_total);
+        return;
+    }
+    m_total = -1;
+    auto pending = std::make_shared<std::pair<qint64, QString>>(0, QString());
+    m_countPending = pending;
+    const ItemFilter f = effectiveFilter();
+    m_countWatcher.setFuture(QtConcurrent::run([reader, pending, f] {
+        auto n = reader->countItems(f);
+        if (n.ok()) pending->first = n.value();
+        else pending->second = QString::fromStdString(n.message());
+    }));
 }
 
 int ItemTableModel::rowOf(const QString &id) const {
@@ -68,18 +94,14 @@ const MemoryItem *ItemTableModel::itemAt(int row) const {
 int ItemTableModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 int ItemTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-bool ItemTableModel::canFetchMore(const QModelIndex &parent) const {
-    return !parent.isValid() && qint64(m_rows.size()) < m_total;
-}
+bool ItemTableModel::canFetchMore(const QModelIndex &parent) const { return !parent.isValid() && m_more; }
 
 void ItemTableModel::fetchMore(const QModelIndex &parent) {
     AgentStore *store = m_session.store();
     if (parent.isValid() || !store) return;
     auto page = store->items(effectiveFilter(), qint64(m_rows.size()), kPage);
-    if (!page.ok() || page->empty()) {
-        m_total = qint64(m_rows.size()); // nothing more can be read: stop asking
-        return;
-    }
+    m_more = page.ok() && page->size() == size_t(kPage);
+    if (!page.ok() || page->empty()) return; // nothing more can be read: stop asking
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size()) - 1);
     for (auto &it : page.value()) m_rows.push_back(std::move(it));
     endInsertRows();

@@ -1,11 +1,15 @@
 #pragma once
 // The Inspect table: the store's items as rows, newest first, read a page at a time (fetchMore) through SQLite
-// indexes, so a million-item store shows its first page at once. Filters (full-text, user, agent, kind) combine
-// with the session's time travel and access projection.
+// indexes, so a million-item store shows its first page at once; the total is counted on a worker (a count over a
+// selective filter can touch every row). Filters (full-text, user, agent, kind) combine with the session's time
+// travel and access projection.
 
 #include "mnemo/agentmem/AgentStore.hpp"
 
 #include <QAbstractTableModel>
+#include <QFutureWatcher>
+
+#include <memory>
 
 namespace mnemo::ui {
 
@@ -22,7 +26,8 @@ public:
     void setFilter(const agentmem::ItemFilter &extra);
     const agentmem::ItemFilter &filter() const { return m_extra; }
     void reload();
-    qint64 totalCount() const { return m_total; }
+    qint64 totalCount() const { return m_total; } // -1 while it is being counted
+    bool isCounting() const { return m_countPending != nullptr; }
     QString lastError() const { return m_error; }
     int rowOf(const QString &id) const;
     const agentmem::MemoryItem *itemAt(int row) const;
@@ -43,7 +48,10 @@ private:
     InspectSession &m_session;
     agentmem::ItemFilter m_extra;
     std::vector<agentmem::MemoryItem> m_rows;
+    bool m_more = false;
     qint64 m_total = 0;
+    QFutureWatcher<void> m_countWatcher;
+    std::shared_ptr<std::pair<qint64, QString>> m_countPending;
     QString m_error;
 };
 
