@@ -450,7 +450,11 @@ Result<std::vector<MemoryItem>> AgentStore::items(const ItemFilter &filter, int6
     std::string sqlText = "SELECT " + itemColumns(filter.asOfUs.has_value()) +
                           (withEmbeddings ? ", v.embedding FROM items i LEFT JOIN vectors v ON v.item_seq = i.item_seq"
                                           : " FROM items i") +
-                          w.sql() + " ORDER BY i.item_seq DESC LIMIT ? OFFSET ?";
+                          w.sql() +
+                          // Time travel pages back from the chosen time along the creation index instead of
+                          // walking every newer row first.
+                          (filter.asOfUs ? " ORDER BY i.created_us DESC, i.item_seq DESC LIMIT ? OFFSET ?"
+                                         : " ORDER BY i.item_seq DESC LIMIT ? OFFSET ?");
     sql::Stmt q(*m_db, sqlText);
     if (filter.asOfUs) q.bind(1, *filter.asOfUs);
     int next = filter.asOfUs ? 2 : 1;
@@ -620,14 +624,8 @@ Result<std::vector<AccessRecord>> AgentStore::accesses(const std::string &itemId
 }
 
 Result<std::vector<Principal>> AgentStore::principals() const {
-    // Declared principals plus every id items are scoped to, so a store without a principals table still lists
-    // its users and agents.
-    sql::Stmt q(*m_db,
-                "SELECT id, kind, COALESCE(name, id) FROM principals UNION"
-                " SELECT user_id, 'user', user_id FROM items WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT id FROM principals) UNION"
-                " SELECT agent_id, 'agent', agent_id FROM items WHERE agent_id IS NOT NULL AND agent_id NOT IN (SELECT id FROM principals) UNION"
-                " SELECT app_id, 'app', app_id FROM items WHERE app_id IS NOT NULL AND app_id NOT IN (SELECT id FROM principals)"
-                " ORDER BY 2, 1");
+    // The writer registers every user, agent and app an item is scoped to, so this table is complete.
+    sql::Stmt q(*m_db, "SELECT id, kind, COALESCE(name, id) FROM principals ORDER BY kind, id");
     std::vector<Principal> out;
     while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2)});
     if (!q.ok()) return q.status();
