@@ -279,6 +279,20 @@ private slots:
         int musical = 0;
         for (const auto &n : viaIndex.value()) musical += n.id == "late" || std::stoi(n.id.substr(1)) % 4 == 3;
         QCOMPARE(musical, 10);
+        // The index answers with its int8 scores: within a hundredth of the exact cosine.
+        for (const auto &n : viaIndex.value()) {
+            auto it = store->item(n.id);
+            QVERIFY(it.ok());
+            std::vector<float> v = it->embedding;
+            double dotq = 0, nv = 0, nq = 0;
+            for (size_t d = 0; d < v.size(); ++d) {
+                dotq += double(v[d]) * q.value()[d];
+                nv += double(v[d]) * v[d];
+                nq += double(q.value()[d]) * q.value()[d];
+            }
+            const double exactCos = dotq / std::sqrt(nv * nq);
+            QVERIFY2(std::abs(exactCos - n.score) < 0.01, qPrintable(QString("%1 vs %2").arg(exactCos).arg(n.score)));
+        }
     }
 
     void liveTailSeesAWriter() {

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <limits>
 #include <set>
+#include <unordered_map>
 #include <variant>
 
 namespace fs = std::filesystem;
@@ -761,15 +762,33 @@ Result<std::vector<Neighbour>> AgentStore::nearest(const std::vector<float> &que
     // Ask for extra so excluded and since-deleted items do not shorten the list.
     auto found = index->search(qv, k + 8);
     if (!found.ok()) return found.status();
+    // Resolve and check liveness in one query for results known by row, one lookup each for those known by id.
+    std::vector<Neighbour> candidates = std::move(found.value());
+    std::string inList;
+    for (const Neighbour &n : candidates) {
+        if (n.rowid != 0) inList += (inList.empty() ? "" : ",") + std::to_string(n.rowid);
+    }
+    std::unordered_map<int64_t, std::string> liveById;
+    if (!inList.empty()) {
+        sql::Stmt q(*m_db, "SELECT item_seq, id FROM items WHERE deleted_us IS NULL AND item_seq IN (" + inList + ")");
+        while (q.step()) liveById[q.i64(0)] = q.text(1);
+        if (!q.ok()) return q.status();
+    }
+    sql::Stmt byId(*m_db, "SELECT item_seq FROM items WHERE id = ? AND deleted_us IS NULL");
     std::vector<Neighbour> out;
-    sql::Stmt live(*m_db, "SELECT item_seq FROM items WHERE id = ? AND deleted_us IS NULL");
-    for (Neighbour n : found.value()) {
+    for (Neighbour n : candidates) {
         if (int(out.size()) >= k) break;
+        if (n.rowid != 0) {
+            auto it = liveById.find(n.rowid);
+            if (it == liveById.end()) continue;
+            n.id = it->second;
+        } else {
+            byId.reset();
+            byId.bind(1, n.id);
+            if (!byId.step()) continue;
+            n.rowid = byId.i64(0);
+        }
         if (!excludeId.empty() && n.id == excludeId) continue;
-        live.reset();
-        live.bind(1, n.id);
-        if (!live.step()) continue;
-        n.rowid = live.i64(0);
         out.push_back(std::move(n));
     }
     return out;

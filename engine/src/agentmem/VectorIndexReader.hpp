@@ -1,7 +1,7 @@
 #pragma once
 // The native store's IVF index (written by NativeStoreWriter::buildVectorIndex): k-means centroids and, per list,
 // the member rows' int8 codes with one scale each. A query scores the centroids, scans the best lists' codes,
-// scores the final candidates exactly with their float vectors, and scans rows added after the index was built exactly,
+// answers with int8 scores (no float vector read), and scans rows added after the index was built exactly,
 // so a live store's newest items are never missed.
 
 #include "NeighbourIndex.hpp"
@@ -45,7 +45,7 @@ private:
     const sql::Db *m_db = nullptr;
     int m_dim = 0;
     int m_lists = 0;
-    int m_probes = 16;
+    int m_probes = 24;
     int64_t m_indexedMaxSeq = 0;
     std::vector<float> m_centroids;
     std::shared_ptr<IvfListCache> m_cache;
