@@ -175,7 +175,7 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
 
 bool InspectWorkspace::isBusy() const {
     return m_session->isBusy() || m_model->isCounting() || m_map->isBusy() || m_graph->isBusy() || m_timeline->isBusy() ||
-           m_retrieval->isBusy() || m_access->isBusy();
+           m_retrieval->isBusy() || m_access->isBusy() || m_tree->isBusy();
 }
 
 void InspectWorkspace::chooseStore() {

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -47,9 +48,14 @@ StoreTreePanel::StoreTreePanel(InspectSession &session, QWidget *parent) : QWidg
         if (node && !node->data(0, kIdRole).toString().isEmpty()) m_session.setCurrent(node->data(0, kIdRole).toString());
     });
     connect(&m_session, &InspectSession::currentChanged, this, &StoreTreePanel::selectCurrent);
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
+        auto groups = std::move(m_pending);
+        if (groups) showGroups(*groups);
+    });
 }
 
 void StoreTreePanel::reload() {
+    m_pending.reset(); // a grouping still counting belongs to the previous choice
     m_tree->clear();
     AgentStore *store = m_session.store();
     if (!store) return;
@@ -65,9 +71,23 @@ void StoreTreePanel::reload() {
         }
         return;
     }
-    auto groups = store->groupCounts(kFields[mode], m_session.baseFilter());
-    if (!groups.ok()) return;
-    for (const auto &[value, count] : groups.value()) {
+    // Grouping counts every item: on a worker; the nodes appear when it is done.
+    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    if (!reader) return;
+    auto pending = std::make_shared<std::vector<std::pair<std::string, int64_t>>>();
+    m_pending = pending;
+    new QTreeWidgetItem(m_tree, {tr("counting…")});
+    const std::string field = kFields[mode];
+    const ItemFilter filter = m_session.baseFilter();
+    m_watcher.setFuture(QtConcurrent::run([reader, pending, field, filter] {
+        auto groups = reader->groupCounts(field, filter);
+        if (groups.ok()) *pending = std::move(groups.value());
+    }));
+}
+
+void StoreTreePanel::showGroups(const std::vector<std::pair<std::string, int64_t>> &groups) {
+    m_tree->clear();
+    for (const auto &[value, count] : groups) {
         QString label = value.empty() ? tr("(none)") : QString::fromStdString(value);
         auto *node = new QTreeWidgetItem(m_tree, {tr("%1 (%2)").arg(label).arg(count), tr("group"), {}});
         node->setData(0, kGroupRole, QString::fromStdString(value));

@@ -3,7 +3,12 @@
 // time-ordered trees, Letta block lineage) or the items grouped by user, agent, tier/namespace or thread. Children
 // are read when a node is expanded, so a large store opens at once.
 
+#include <QFutureWatcher>
 #include <QWidget>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 class QComboBox;
 class QTreeWidget;
@@ -19,14 +24,18 @@ public:
     explicit StoreTreePanel(InspectSession &session, QWidget *parent = nullptr);
     void reload();
     QTreeWidget *tree() const { return m_tree; }
+    bool isBusy() const { return m_pending != nullptr; }
 
 private:
     void expand(QTreeWidgetItem *node);
     void selectCurrent(const QString &id);
+    void showGroups(const std::vector<std::pair<std::string, int64_t>> &groups);
 
     InspectSession &m_session;
     QComboBox *m_groupBy;
     QTreeWidget *m_tree;
+    QFutureWatcher<void> m_watcher;
+    std::shared_ptr<std::vector<std::pair<std::string, int64_t>>> m_pending;
 };
 
 } // namespace mnemo::ui
