@@ -120,16 +120,18 @@ void AccessPanel::evaluate() {
         visible.visibleTo = e->principal.toStdString();
         auto total = reader->countItems(all), seen = reader->countItems(visible);
         auto items = reader->items(all, 0, kShown);
-        if (!total.ok() || !seen.ok() || !items.ok()) {
-            e->error = QString::fromStdString(!total.ok() ? total.message() : !seen.ok() ? seen.message() : items.message());
+        auto policies = reader->policies();
+        if (!total.ok() || !seen.ok() || !items.ok() || !policies.ok()) {
+            e->error = QString::fromStdString(!total.ok() ? total.message() : !seen.ok() ? seen.message()
+                                              : !items.ok() ? items.message() : policies.message());
             return;
         }
         e->total = total.value();
         e->seen = seen.value();
         for (const MemoryItem &it : items.value()) {
-            auto d = reader->explainAccess(it, e->principal.toStdString(), e->asOf);
+            const AccessDecision d = reader->explainAccess(it, e->principal.toStdString(), e->asOf, policies.value());
             std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
-            e->rows.push_back({d.ok() && d->visible, QString::fromStdString(d.ok() ? d->reason : d.message()),
+            e->rows.push_back({d.visible, QString::fromStdString(d.reason),
                                QString::fromStdString(it.text).simplified().left(200), QString::fromStdString(it.id),
                                QString::fromStdString(owner + " · " + it.scope)});
         }

@@ -128,16 +128,16 @@ void DetailPane::showItem(const QString &id) {
         }
         h += "</table>";
     }
-    if (auto who = store->principals(); who.ok() && !who->empty()) {
+    auto policies = store->policies();
+    if (auto who = store->principals(); who.ok() && !who->empty() && policies.ok()) {
         h += tr("<h4>Who may read it%1</h4><table>").arg(m_session.asOfUs() ? tr(" (at that time)") : QString());
         int shown = 0;
         for (const Principal &p : who.value()) {
             if (p.kind == "thread" || ++shown > 12) continue;
-            auto d = store->explainAccess(it, p.id, m_session.asOfUs());
-            if (!d.ok()) continue;
+            const AccessDecision d = store->explainAccess(it, p.id, m_session.asOfUs(), policies.value());
             h += QString("<tr><td>%1 <span style='color:#888'>%2</span></td><td style='color:%3'>%4</td><td>%5</td></tr>")
-                     .arg(esc(p.name), esc(p.kind), d->visible ? "#2e7d32" : "#c62828",
-                          d->visible ? tr("reads") : tr("hidden"), esc(d->reason));
+                     .arg(esc(p.name), esc(p.kind), d.visible ? "#2e7d32" : "#c62828",
+                          d.visible ? tr("reads") : tr("hidden"), esc(d.reason));
         }
         h += "</table>";
     }

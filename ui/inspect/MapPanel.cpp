@@ -64,9 +64,7 @@ MapPanel::MapPanel(InspectSession &session, QWidget *parent) : QWidget(parent), 
         }
         if (!m_data->error.isEmpty()) m_view->setEmptyMessage(m_data->error);
         else if (m_data->ids.isEmpty()) m_view->setEmptyMessage(tr("This store keeps no embeddings"));
-        recolour();
-        syncCurrent();
-        syncHighlighted();
+        recolour(); // also marks the current, highlighted and selected points
     });
 }
 

@@ -201,8 +201,8 @@ Status AgentStore::attach() {
     if (!db.ok()) return db.status();
     m_db = std::make_unique<sql::Db>(std::move(db.value()));
     sqlite3_busy_timeout(m_db->get(), 1000);
-    m_exact.reset();
     m_ivf.reset();
+    m_ivfChecked = false;
     return {};
 }
 
@@ -645,6 +645,11 @@ Result<AccessDecision> AgentStore::explainAccess(const MemoryItem &it, const std
                                                  std::optional<int64_t> atUs) const {
     auto policies = this->policies();
     if (!policies.ok()) return policies.status();
+    return explainAccess(it, principal, atUs, policies.value());
+}
+
+AccessDecision AgentStore::explainAccess(const MemoryItem &it, const std::string &principal,
+                                         std::optional<int64_t> atUs, const std::vector<Policy> &policies) const {
     int64_t t = atUs.value_or(std::numeric_limits<int64_t>::max() - 1);
     auto matches = [&](const Policy &p) {
         std::string value;
@@ -659,7 +664,7 @@ Result<AccessDecision> AgentStore::explainAccess(const MemoryItem &it, const std
         else return false;
         return p.objectId == "*" ? !value.empty() : value == p.objectId;
     };
-    for (const Policy &p : policies.value()) {
+    for (const Policy &p : policies) {
         if (p.effect == "deny" && policyApplies(p, principal, t) && matches(p)) {
             return AccessDecision{false, "denied by policy #" + std::to_string(p.seq) + " (" + p.subjectId + " -/-> " +
                                              p.objectKind + ":" + p.objectId + ")"};
@@ -669,7 +674,7 @@ Result<AccessDecision> AgentStore::explainAccess(const MemoryItem &it, const std
         return AccessDecision{true, "own"};
     }
     if (it.scope == "shared") return AccessDecision{true, "shared"};
-    for (const Policy &p : policies.value()) {
+    for (const Policy &p : policies) {
         if (p.effect == "allow" && policyApplies(p, principal, t) && matches(p)) {
             return AccessDecision{true, "allowed by policy #" + std::to_string(p.seq) + " (" + p.subjectId + " -> " +
                                             p.objectKind + ":" + p.objectId + ")"};
@@ -751,13 +756,14 @@ Result<std::vector<Neighbour>> AgentStore::nearest(const std::vector<float> &que
                                                    const std::string &excludeId) const {
     std::vector<float> qv = query;
     normalise(qv);
+    std::shared_ptr<NeighbourIndex> exact; // keeps the shared exact index alive for this search
     const NeighbourIndex *index = m_catalogue->nativeIndex.get();
     if (!index) index = ivf();
     if (!index) {
-        auto exact = exactIndex();
-        if (!exact.ok()) return exact.status();
-        m_exact = exact.value();
-        index = m_exact.get();
+        auto built = exactIndex();
+        if (!built.ok()) return built.status();
+        exact = built.value();
+        index = exact.get();
     }
     // Ask for extra so excluded and since-deleted items do not shorten the list.
     auto found = index->search(qv, k + 8);
@@ -795,7 +801,8 @@ Result<std::vector<Neighbour>> AgentStore::nearest(const std::vector<float> &que
 }
 
 const NeighbourIndex *AgentStore::ivf() const {
-    if (!m_ivf) {
+    if (!m_ivfChecked) {
+        m_ivfChecked = true;
         std::shared_ptr<IvfListCache> cache;
         {
             std::lock_guard lock(m_catalogue->indexMutex);

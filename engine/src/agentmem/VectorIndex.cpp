@@ -340,7 +340,6 @@ Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(i
         if (Status s = c.run(); !s.ok()) return s;
         l.reset();
         const size_t n = listSeqs[size_t(i)].size();
-        static const char empty = 0;
         l.bind(1, int64_t(i));
         if (n == 0) {
             sqlite3_bind_zeroblob(l.get(), 2, 0);
@@ -351,7 +350,6 @@ Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(i
             l.bindBlob(3, listCodes[size_t(i)].data(), n * size_t(dim));
             l.bindBlob(4, listScales[size_t(i)].data(), n * 4);
         }
-        (void)empty;
         if (Status s = l.run(); !s.ok()) return s;
     }
     sql::Stmt m(db, "INSERT INTO vector_index_meta(key, value) VALUES(?,?)");

@@ -119,6 +119,9 @@ public:
     // Collaborative-Memory style read check for one principal at one time.
     Result<AccessDecision> explainAccess(const MemoryItem &item, const std::string &principalId,
                                          std::optional<int64_t> atUs) const;
+    // The same with the policies already read (policies()), for callers that decide for many items.
+    AccessDecision explainAccess(const MemoryItem &item, const std::string &principalId, std::optional<int64_t> atUs,
+                                 const std::vector<Policy> &policies) const;
 
     // Embeddings for the map: every live one, or an even sample of at most maxPoints.
     Result<EmbeddingSet> embeddings(int64_t maxPoints) const;
@@ -148,9 +151,8 @@ private:
 
     std::shared_ptr<Catalogue> m_catalogue;
     std::unique_ptr<sql::Db> m_db;
-    mutable std::shared_ptr<NeighbourIndex> m_exact;
-    mutable std::shared_ptr<NeighbourIndex> m_ivf;
-    int64_t m_dataVersion = -1;
+    mutable std::shared_ptr<NeighbourIndex> m_ivf; // this connection's reader of the shared IVF lists
+    mutable bool m_ivfChecked = false;              // whether the store has an IVF index was looked up
 };
 
 } // namespace mnemo::agentmem

@@ -308,7 +308,6 @@ Status importMem0(ImportContext &ctx) {
             m.updatedUs = e.timeUs;
             m.text = e.newText.empty() ? e.oldText : e.newText;
             it = st.items.emplace(e.itemId, std::move(m)).first;
-            it->second.deletedUs = std::nullopt;
         }
         MemoryItem &m = it->second;
         if (e.action == "delete") {
