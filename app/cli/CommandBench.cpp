@@ -1,4 +1,5 @@
 #include "Commands.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "WorldRun.hpp"
 
 #include "mnemo/core/SampleWindow.hpp"
@@ -40,7 +41,7 @@ int benchWorld(const CliArgs &args, const std::string &bench, const std::string 
     out["engine"] = moduleId;
     out["size"] = std::to_string(config.width) + "x" + std::to_string(config.height);
     out["device"] = env->vulkan ? env->vulkan->deviceInfo().name : "none";
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 
@@ -97,7 +98,7 @@ int benchRetrieval(const CliArgs &args) {
             {"mean_candidates", candidates / double(queries)}, {"mean_picks", picks / double(queries)},
             {"k", params.algorithm == memory::RetrievalAlgorithm::WorldMem ? params.k : 1u}};
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "mnemo/media/VideoEncoder.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -354,7 +355,7 @@ int benchDecode(const CliArgs &args) {
     addResults(out, best.value());
     out["repeat"] = *repeat;
     out["note"] = noteFor(best.value(), *repeat, haveFfmpeg);
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

@@ -3,6 +3,7 @@
 // first page, full-text search, and 10-NN search. Prints JSON; targets: open < 1 s, text p95 < 50 ms, 10-NN p95
 // < 10 ms.
 #include "AgentMemoryJson.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "Commands.hpp"
 
 #include "mnemo/agentmem/AgentStore.hpp"
@@ -271,7 +272,7 @@ int benchInspect(const CliArgs &args) {
     store.value().reset();
     if (generated && !keep) fs::remove(path, ec);
     else out["kept"] = true;
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

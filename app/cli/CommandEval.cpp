@@ -1,4 +1,5 @@
 #include "Commands.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "WorldRun.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
@@ -179,7 +180,7 @@ int commandEval(const CliArgs &args) {
         {"csv", outDir + "/revisits.csv"},
         {"plot", outDir + "/revisits.png"},
     };
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

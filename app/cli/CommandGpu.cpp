@@ -3,6 +3,7 @@
 #include "mnemo/gpu/SelfTest.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <iostream>
 
@@ -17,7 +18,7 @@ int commandGpu(const CliArgs &) {
     using nlohmann::json;
     auto ctx = gpu::VulkanContext::create();
     if (!ctx.ok()) {
-        std::cout << json{{"error", ctx.message()}, {"self_test", "not run"}}.dump(2) << "\n";
+        std::cout << json{{"error", ctx.message()}, {"self_test", "not run"}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         return failWith("gpu", ctx.message());
     }
     const auto &info = ctx.value()->deviceInfo();
@@ -40,7 +41,7 @@ int commandGpu(const CliArgs &) {
     if (!report.ok()) {
         out["self_test"] = "error";
         out["self_test_error"] = report.message();
-        std::cout << out.dump(2) << "\n";
+        std::cout << mnemo::toJson(out, 2) << "\n";
         return failWith("gpu", "self-test could not run: " + report.message());
     }
     out["self_test"] = report->passed ? "pass" : "fail";
@@ -48,7 +49,7 @@ int commandGpu(const CliArgs &) {
     out["self_test_mismatches"] = report->mismatches;
     out["self_test_ms"] = report->elapsedMs;
     if (!report->passed) out["self_test_first_mismatch"] = report->firstMismatchIndex;
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return report->passed ? 0 : 1;
 }
 

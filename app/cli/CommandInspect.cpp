@@ -1,5 +1,6 @@
 // mnemo-cli inspect PATH: what an agent-memory store holds (JSON), read-only; --export writes the common model.
 #include "AgentMemoryJson.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "Commands.hpp"
 
 #include <fstream>
@@ -115,7 +116,7 @@ int commandInspect(const CliArgs &args) {
                         j["provenance"].push_back({{"principal", p.principalId}, {"role", p.role}, {"time", isoTime(p.timeUs)}});
                     }
                 }
-                file << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+                file << mnemo::toJson(j) << "\n";
                 ++exported;
             }
             if (page->size() < 1000) break;
@@ -124,7 +125,7 @@ int commandInspect(const CliArgs &args) {
         if (rels.ok()) {
             for (const auto &r : rels.value()) {
                 file << nlohmann::json{{"type", "relation"}, {"src", r.src}, {"dst", r.dst}, {"kind", r.kind},
-                                       {"label", r.label}}.dump() << "\n";
+                                       {"label", r.label}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
             }
         }
         auto pol = store.value()->policies();
@@ -132,7 +133,7 @@ int commandInspect(const CliArgs &args) {
             for (const auto &p : pol.value()) {
                 file << nlohmann::json{{"type", "policy"}, {"subject", p.subjectId}, {"object_kind", p.objectKind},
                                        {"object", p.objectId}, {"effect", p.effect}, {"from", isoTime(p.validFromUs)},
-                                       {"to", p.validToUs ? nlohmann::json(isoTime(*p.validToUs)) : nlohmann::json()}}.dump()
+                                       {"to", p.validToUs ? nlohmann::json(isoTime(*p.validToUs)) : nlohmann::json()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                      << "\n";
             }
         }
@@ -140,14 +141,14 @@ int commandInspect(const CliArgs &args) {
         if (acc.ok()) {
             for (const auto &a : acc.value()) {
                 file << nlohmann::json{{"type", "access"}, {"item_id", a.itemId}, {"principal", a.principalId},
-                                       {"query", a.query}, {"score", a.score}, {"kind", a.kind}, {"time", isoTime(a.timeUs)}}.dump()
+                                       {"query", a.query}, {"score", a.score}, {"kind", a.kind}, {"time", isoTime(a.timeUs)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                      << "\n";
             }
         }
         if (!file) return failWith("inspect", "writing '" + *exportPath + "' failed (disk full?)");
         out["exported"] = {{"file", *exportPath}, {"items", exported}};
     }
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

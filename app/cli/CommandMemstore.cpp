@@ -1,6 +1,7 @@
 // mnemo-cli memstore: create and append to a Mnemo agent-memory store (docs/agent-memory-store.md), so that an
 // agent (or a shell script) can write one and the Inspect workspace can show it live.
 #include "AgentMemoryJson.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "Commands.hpp"
 
 #include "mnemo/agentmem/NativeStore.hpp"
@@ -47,7 +48,7 @@ Status applyOp(NativeStoreWriter &w, const nlohmann::json &op, nlohmann::json &r
         it.scope = op.contains("scope") ? str(op, "scope") : "private";
         it.parentId = str(op, "parent");
         it.createdUs = t.value();
-        if (op.contains("meta")) it.metadataJson = op["meta"].dump();
+        if (op.contains("meta")) it.metadataJson = mnemo::toJson(op["meta"]);
         if (it.text.empty()) return {StatusCode::InvalidArgument, "add needs a text"};
         if (it.scope != "private" && it.scope != "shared") {
             return {StatusCode::InvalidArgument, "scope must be private or shared, not '" + it.scope + "'"};
@@ -93,7 +94,7 @@ Status applyOp(NativeStoreWriter &w, const nlohmann::json &op, nlohmann::json &r
         a.timeUs = t.value() ? t.value() : nowUs();
         if (Status s = w.putAccess(a); !s.ok()) return s;
         return w.putEvent({0, a.itemId, "access", a.timeUs, a.principalId, {}, {},
-                           nlohmann::json{{"query", a.query}, {"score", a.score}, {"rank", a.rank}}.dump()});
+                           nlohmann::json{{"query", a.query}, {"score", a.score}, {"rank", a.rank}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
     }
     return {StatusCode::InvalidArgument, "unknown op '" + kind + "' (add, update, delete, relate, principal, policy, access)"};
 }
@@ -125,7 +126,7 @@ int commandMemstore(const CliArgs &args) {
         auto w = NativeStoreWriter::create(file, o);
         if (!w.ok()) return fail(w.message());
         result["embedder"] = embedder;
-        std::cout << result.dump(2) << "\n";
+        std::cout << mnemo::toJson(result, 2) << "\n";
         return 0;
     }
     if (verb == "script") {
@@ -153,7 +154,7 @@ int commandMemstore(const CliArgs &args) {
         }
         if (Status s = w.value()->commit(); !s.ok()) return fail(s.message());
         result["applied"] = applied;
-        std::cout << result.dump(2) << "\n";
+        std::cout << mnemo::toJson(result, 2) << "\n";
         return 0;
     }
     if (verb == "index") {
@@ -164,7 +165,7 @@ int commandMemstore(const CliArgs &args) {
         if (Status s = w.value()->begin(); !s.ok()) return fail(s.message());
         if (Status s = w.value()->buildVectorIndex(lists); !s.ok()) return fail(s.message());
         if (Status s = w.value()->commit(); !s.ok()) return fail(s.message());
-        std::cout << result.dump(2) << "\n";
+        std::cout << mnemo::toJson(result, 2) << "\n";
         return 0;
     }
     nlohmann::json op = {{"op", verb}};
@@ -195,7 +196,7 @@ int commandMemstore(const CliArgs &args) {
     auto w = NativeStoreWriter::openForAppend(file);
     if (!w.ok()) return fail(w.message());
     if (Status s = applyOp(*w.value(), op, result); !s.ok()) return fail(s.message());
-    std::cout << result.dump(2) << "\n";
+    std::cout << mnemo::toJson(result, 2) << "\n";
     return 0;
 }
 

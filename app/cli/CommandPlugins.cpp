@@ -3,6 +3,7 @@
 #include "mnemo/modules/ModuleEnvironment.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <iostream>
 
@@ -35,7 +36,7 @@ int commandPlugins(const CliArgs &) {
     for (const auto &r : env->registry->refused()) refused.push_back({{"file", r.file}, {"reason", r.reason}});
     json out{{"search_paths", env->searchPaths}, {"loaded", loaded}, {"refused", refused}};
     if (!env->vulkan) out["vulkan_error"] = env->vulkanError;
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

@@ -1,16 +1,19 @@
 #include "Commands.hpp"
 
+#include "mnemo/media/FrameSource.hpp"
 #include "mnemo/media/VideoDecoder.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <iostream>
 
 namespace mnemo::cli {
 namespace {
 
-nlohmann::json describe(const std::string &file, const media::VideoInfo &info) {
+nlohmann::json describe(const std::string &file, const media::VideoInfo &info, media::SourceKind kind) {
     return {{"file", file},
+            {"kind", media::sourceKindName(kind)},
             {"container", info.container},
             {"codec", info.codec},
             {"width", info.width},
@@ -18,7 +21,28 @@ nlohmann::json describe(const std::string &file, const media::VideoInfo &info) {
             {"pixel_format", info.pixelFormat},
             {"rotation", info.rotationDeg},
             {"duration", info.durationSeconds},
-            {"fps", info.fps}};
+            {"fps", info.fps},
+            {"frames", info.frameCountHint}};
+}
+
+// Stills and image folders: what the frame sources would play. --decode reads every image.
+int probeImages(const std::string &file, media::SourceKind kind, bool decode) {
+    auto source = media::openSource(file);
+    if (!source.ok()) return failWith("probe", source.message());
+    nlohmann::json out = describe(file, source.value()->info(), kind);
+    if (decode) {
+        int64_t frames = 0;
+        for (;;) {
+            auto frame = source.value()->next();
+            if (!frame.ok()) return failWith("probe", frame.message());
+            if (!frame.value()) break;
+            ++frames;
+        }
+        out["frames_decoded"] = frames;
+        out["decode_errors"] = 0;
+    }
+    std::cout << mnemo::toJson(out, 2) << "\n";
+    return 0;
 }
 
 } // namespace
@@ -33,10 +57,15 @@ int commandProbe(const CliArgs &args) {
         return failWith("probe", "unknown option " + unused.front(), 2);
     }
     const std::string &file = args.positional()[1];
+    const auto kind = media::sourceKind(file);
+    if (!kind.ok()) return failWith("probe", kind.message());
+    if (kind.value() == media::SourceKind::Image || kind.value() == media::SourceKind::ImageSequence) {
+        return probeImages(file, kind.value(), args.flag("decode"));
+    }
     if (!args.flag("decode")) {
         const auto info = media::probe(file);
         if (!info.ok()) return failWith("probe", info.message());
-        std::cout << describe(file, info.value()).dump(2) << "\n";
+        std::cout << mnemo::toJson(describe(file, info.value(), kind.value()), 2) << "\n";
         return 0;
     }
     // Decoding every frame is the real test of a file: the header can look fine while the data is damaged.
@@ -47,10 +76,10 @@ int commandProbe(const CliArgs &args) {
         if (!frame.ok()) return failWith("probe", frame.message());
         if (!frame.value()) break;
     }
-    nlohmann::json out = describe(file, decoder.value()->info());
+    nlohmann::json out = describe(file, decoder.value()->info(), kind.value());
     out["frames_decoded"] = decoder.value()->framesDecoded();
     out["decode_errors"] = decoder.value()->decodeErrors();
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

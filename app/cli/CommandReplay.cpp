@@ -4,6 +4,7 @@
 #include "mnemo/session/SessionReplay.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -55,7 +56,7 @@ int commandReplay(const CliArgs &args) {
                        {"psnr_min", finite ? nlohmann::json(worstPsnr) : nlohmann::json(nullptr)},
                        {"ssim_mean", ssimSum / double(n)}};
     if (!csvPath.empty()) out["csv"] = csvPath;
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

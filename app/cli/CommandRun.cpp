@@ -1,4 +1,5 @@
 #include "Commands.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "WorldRun.hpp"
 
 #include <filesystem>
@@ -102,7 +103,7 @@ int commandRun(const CliArgs &args) {
         if (memoryOut) out["memory_out"] = *memoryOut;
     }
     if (env->vulkan) out["device"] = env->vulkan->deviceInfo().name;
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 

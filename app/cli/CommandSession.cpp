@@ -5,6 +5,7 @@
 #include "mnemo/session/SessionRecorder.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -44,7 +45,7 @@ int commandSession(const CliArgs &args) {
                                                   {"duration", info->durationSeconds}}
                                  : nlohmann::json{{"error", info.message()}};
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << mnemo::toJson(out, 2) << "\n";
     return 0;
 }
 
@@ -65,7 +66,7 @@ int commandExport(const CliArgs &args) {
                                 {"rows", report->rows},
                                 {"video_frames", report->videoFrames},
                                 {"video_frames_without_row", report->videoFramesWithoutRow}}
-                     .dump(2)
+                     .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
     return 0;
 }

@@ -21,7 +21,7 @@ int commandTrack(const CliArgs &args) {
                                           size->second, fps > 0 ? fps : 30.0);
     if (!track.ok()) return failWith("track", track.message(), 2);
     if (Status s = world::saveCameraTrack(track.value(), *out); !s.ok()) return failWith("track", s.message());
-    std::cout << nlohmann::json{{"out", *out}, {"frames", frames}, {"pattern", args.valueOr("pattern", "walk")}}.dump()
+    std::cout << nlohmann::json{{"out", *out}, {"frames", frames}, {"pattern", args.valueOr("pattern", "walk")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
     return 0;
 }

@@ -1,4 +1,5 @@
 #include "WorldRun.hpp"
+#include "mnemo/core/JsonText.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
 #include "mnemo/session/SessionRecorder.hpp"
@@ -39,7 +40,7 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
     if (outputs.sessionFolder) {
         const auto *module = env.registry->find(cfg.moduleId);
         nlohmann::json params(cfg.params);
-        session::SessionInfo info{"", cfg.moduleId, module ? module->version : "", params.dump(), cfg.seed,
+        session::SessionInfo info{"", cfg.moduleId, module ? module->version : "", mnemo::toJson(params), cfg.seed,
                                   cfg.width, cfg.height, cfg.targetFps};
         session::RecorderConfig rc;
         rc.folder = *outputs.sessionFolder;

@@ -4,6 +4,7 @@
 #include "Commands.hpp"
 
 #include "mnemo/core/BuildInfo.hpp"
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 #include "mnemo/core/Version.hpp"
 
@@ -34,7 +35,8 @@ void printUsage(std::FILE *to) {
                "  session DIR              what a recorded session holds (JSON)\n"
                "  export DIR --format dataset --out OUT\n"
                "                           frames as PNGs plus per-frame camera, action and prompt (frames.jsonl)\n"
-               "  probe FILE [--decode]    container, codec, size, pixel format, rotation, duration (JSON);\n"
+               "  probe PATH [--decode]    what a video, still image or image folder is: kind, container, codec,\n"
+               "                           size, pixel format, rotation, duration, frames (JSON);\n"
                "                           --decode decodes every frame and counts them\n"
                "  track                    write a scripted camera track: --pattern P --frames N --size WxH --out FILE\n"
                "  eval revisit             revisit consistency: --engine ID --camera-track FILE [--size WxH]\n"
@@ -69,6 +71,24 @@ int commandVersion() {
     return 0;
 }
 
+constexpr int kUnknownCommand = -1;
+
+int runCommand(const std::string &command, const mnemo::cli::CliArgs &args) {
+    if (command == "gpu") return mnemo::cli::commandGpu(args);
+    if (command == "plugins") return mnemo::cli::commandPlugins(args);
+    if (command == "track") return mnemo::cli::commandTrack(args);
+    if (command == "run") return mnemo::cli::commandRun(args);
+    if (command == "bench") return mnemo::cli::commandBench(args);
+    if (command == "eval") return mnemo::cli::commandEval(args);
+    if (command == "probe") return mnemo::cli::commandProbe(args);
+    if (command == "session") return mnemo::cli::commandSession(args);
+    if (command == "export") return mnemo::cli::commandExport(args);
+    if (command == "replay") return mnemo::cli::commandReplay(args);
+    if (command == "inspect") return mnemo::cli::commandInspect(args);
+    if (command == "memstore") return mnemo::cli::commandMemstore(args);
+    return kUnknownCommand;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -94,18 +114,17 @@ int main(int argc, char **argv) {
         printUsage(stdout);
         return 0;
     }
-    if (command == "gpu") return mnemo::cli::commandGpu(args);
-    if (command == "plugins") return mnemo::cli::commandPlugins(args);
-    if (command == "track") return mnemo::cli::commandTrack(args);
-    if (command == "run") return mnemo::cli::commandRun(args);
-    if (command == "bench") return mnemo::cli::commandBench(args);
-    if (command == "eval") return mnemo::cli::commandEval(args);
-    if (command == "probe") return mnemo::cli::commandProbe(args);
-    if (command == "session") return mnemo::cli::commandSession(args);
-    if (command == "export") return mnemo::cli::commandExport(args);
-    if (command == "replay") return mnemo::cli::commandReplay(args);
-    if (command == "inspect") return mnemo::cli::commandInspect(args);
-    if (command == "memstore") return mnemo::cli::commandMemstore(args);
+    // No exception leaves a command: whatever escapes becomes the documented exit code 1 with a message.
+    int rc = 2;
+    mnemo::Status s = mnemo::guarded("mnemo-cli " + command, [&] {
+        mnemo::faultPoint("cli.command");
+        rc = runCommand(command, args);
+    });
+    if (!s.ok()) {
+        std::fprintf(stderr, "mnemo-cli: %s\n", s.message().c_str());
+        return 1;
+    }
+    if (rc != kUnknownCommand) return rc;
     std::fprintf(stderr, "mnemo-cli: unknown command '%s'\n\n", command.c_str());
     printUsage(stderr);
     return 2;

@@ -3,6 +3,8 @@
 #include "InspectSession.hpp"
 #include "ItemTableModel.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHeaderView>
@@ -114,27 +116,34 @@ void AccessPanel::evaluate() {
     m_pending = e;
     m_summary->setText(tr("Evaluating %1's policies…").arg(e->label.toHtmlEscaped()));
     m_watcher.setFuture(QtConcurrent::run([reader, e] {
-        ItemFilter all;
-        all.asOfUs = e->asOf;
-        ItemFilter visible = all;
-        visible.visibleTo = e->principal.toStdString();
-        auto total = reader->countItems(all), seen = reader->countItems(visible);
-        auto items = reader->items(all, 0, kShown);
-        auto policies = reader->policies();
-        if (!total.ok() || !seen.ok() || !items.ok() || !policies.ok()) {
-            e->error = QString::fromStdString(!total.ok() ? total.message() : !seen.ok() ? seen.message()
-                                              : !items.ok() ? items.message() : policies.message());
-            return;
-        }
-        e->total = total.value();
-        e->seen = seen.value();
-        for (const MemoryItem &it : items.value()) {
-            const AccessDecision d = reader->explainAccess(it, e->principal.toStdString(), e->asOf, policies.value());
-            std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
-            e->rows.push_back({d.visible, QString::fromStdString(d.reason),
-                               QString::fromStdString(it.text).simplified().left(200), QString::fromStdString(it.id),
-                               QString::fromStdString(owner + " · " + it.scope)});
-        }
+        // A throw becomes the panel's "Cannot evaluate" message (show() checks the error before the rows), never an
+        // exception in the future.
+        const Status s = guarded("evaluating what " + e->principal.toStdString() + " may read", [&] {
+            faultPoint("ui.inspect.access");
+            ItemFilter all;
+            all.asOfUs = e->asOf;
+            ItemFilter visible = all;
+            visible.visibleTo = e->principal.toStdString();
+            auto total = reader->countItems(all), seen = reader->countItems(visible);
+            auto items = reader->items(all, 0, kShown);
+            auto policies = reader->policies();
+            if (!total.ok() || !seen.ok() || !items.ok() || !policies.ok()) {
+                e->error = QString::fromStdString(!total.ok() ? total.message() : !seen.ok() ? seen.message()
+                                                  : !items.ok() ? items.message() : policies.message());
+                return;
+            }
+            e->total = total.value();
+            e->seen = seen.value();
+            for (const MemoryItem &it : items.value()) {
+                const AccessDecision d =
+                    reader->explainAccess(it, e->principal.toStdString(), e->asOf, policies.value());
+                std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
+                e->rows.push_back({d.visible, QString::fromStdString(d.reason),
+                                   QString::fromStdString(it.text).simplified().left(200),
+                                   QString::fromStdString(it.id), QString::fromStdString(owner + " · " + it.scope)});
+            }
+        });
+        if (!s.ok()) e->error = QString::fromStdString(s.message());
     }));
 }
 

@@ -3,6 +3,8 @@
 #include "InspectSession.hpp"
 #include "widgets/GraphView.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include <QHash>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -52,44 +54,54 @@ void GraphPanel::reload() {
     auto loaded = std::make_shared<Loaded>();
     m_pending = loaded;
     m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
-        auto relations = reader->relations(kMaxEdges);
-        if (!relations.ok()) {
-            loaded->error = QString::fromStdString(relations.message());
-            return;
-        }
-        // Colours: node kinds first, then relation kinds, in one legend.
-        QHash<QString, quint32> colour;
-        auto colourOf = [&](const QString &name) {
-            auto it = colour.find(name);
-            if (it != colour.end()) return it.value();
-            quint32 c = quint32(loaded->legend.size());
-            colour.insert(name, c);
-            loaded->legend << name;
-            return c;
-        };
-        QHash<QString, int> index;
-        auto node = [&](const std::string &id) {
-            QString key = QString::fromStdString(id);
-            auto it = index.find(key);
-            if (it != index.end()) return it.value();
-            GraphNode n{key, key, 0, false};
-            auto item = reader->item(id);
-            QString kind = QObject::tr("principal / unknown");
-            if (item.ok()) {
-                QString text = QString::fromStdString(item->text).simplified();
-                n.label = text.isEmpty() ? key : text.left(80);
-                n.faded = item->deletedUs.has_value();
-                kind = QString::fromStdString(item->kind);
+        // A throw mid-read would leave half a graph: nothing read is kept, and the view shows the error the way it
+        // shows a failed read.
+        const Status s = guarded("reading the store's relations", [&] {
+            faultPoint("ui.inspect.graph");
+            auto relations = reader->relations(kMaxEdges);
+            if (!relations.ok()) {
+                loaded->error = QString::fromStdString(relations.message());
+                return;
             }
-            n.colourKey = colourOf(kind);
-            loaded->nodes.push_back(n);
-            index.insert(key, int(loaded->nodes.size()) - 1);
-            return int(loaded->nodes.size()) - 1;
-        };
-        for (const Relation &r : relations.value()) {
-            int a = node(r.src), b = node(r.dst);
-            QString label = QString::fromStdString(r.label.empty() ? r.kind : r.label);
-            loaded->edges.push_back({a, b, label, colourOf(QString::fromStdString("→ " + r.kind)), r.deletedUs.has_value()});
+            // Colours: node kinds first, then relation kinds, in one legend.
+            QHash<QString, quint32> colour;
+            auto colourOf = [&](const QString &name) {
+                auto it = colour.find(name);
+                if (it != colour.end()) return it.value();
+                quint32 c = quint32(loaded->legend.size());
+                colour.insert(name, c);
+                loaded->legend << name;
+                return c;
+            };
+            QHash<QString, int> index;
+            auto node = [&](const std::string &id) {
+                QString key = QString::fromStdString(id);
+                auto it = index.find(key);
+                if (it != index.end()) return it.value();
+                GraphNode n{key, key, 0, false};
+                auto item = reader->item(id);
+                QString kind = QObject::tr("principal / unknown");
+                if (item.ok()) {
+                    QString text = QString::fromStdString(item->text).simplified();
+                    n.label = text.isEmpty() ? key : text.left(80);
+                    n.faded = item->deletedUs.has_value();
+                    kind = QString::fromStdString(item->kind);
+                }
+                n.colourKey = colourOf(kind);
+                loaded->nodes.push_back(n);
+                index.insert(key, int(loaded->nodes.size()) - 1);
+                return int(loaded->nodes.size()) - 1;
+            };
+            for (const Relation &r : relations.value()) {
+                int a = node(r.src), b = node(r.dst);
+                QString label = QString::fromStdString(r.label.empty() ? r.kind : r.label);
+                loaded->edges.push_back(
+                    {a, b, label, colourOf(QString::fromStdString("→ " + r.kind)), r.deletedUs.has_value()});
+            }
+        });
+        if (!s.ok()) {
+            *loaded = {};
+            loaded->error = QString::fromStdString(s.message());
         }
     }));
 }

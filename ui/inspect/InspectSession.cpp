@@ -1,5 +1,6 @@
 #include "InspectSession.hpp"
 
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 
 #include <QtConcurrent>
@@ -16,7 +17,20 @@ struct InspectSession::Opened {
     int64_t lastSeq = 0;
     QString error;
 
+    // On the worker. Whatever load() throws becomes `error`, like a failed Status: the session reports it and keeps
+    // the store it has, and the future never carries an exception for waitForFinished() to rethrow.
     void run(const std::string &path) {
+        const Status s = guarded("opening " + path, [&] {
+            faultPoint("ui.inspect.open");
+            load(path);
+        });
+        if (!s.ok()) {
+            store.reset(); // never adopted, but a half-read result should not look usable either
+            error = QString::fromStdString(s.message());
+        }
+    }
+
+    void load(const std::string &path) {
         auto s = AgentStore::open(path);
         if (!s.ok()) {
             error = QString::fromStdString(s.message());
@@ -36,6 +50,18 @@ struct InspectSession::Opened {
         store = std::move(s.value());
     }
 };
+
+namespace {
+// Fire and forget: nobody reads the future, so a throw would vanish there. Log it; a failed warm-up only means the
+// first search reads the index from disk (its Status is ignored for the same reason).
+void warmIndex(const AgentStore &store) {
+    const Status s = guarded("warming the neighbour index", [&] {
+        faultPoint("ui.inspect.warm-index");
+        (void)store.warmNeighbourIndex();
+    });
+    if (!s.ok()) log::warning("inspect", s.message());
+}
+} // namespace
 
 InspectSession::InspectSession(QObject *parent) : QObject(parent) {
     connect(&m_liveTimer, &QTimer::timeout, this, &InspectSession::checkForChanges);
@@ -95,7 +121,7 @@ void InspectSession::adopt(Opened &result, bool isRefresh) {
     // Read the neighbour index into memory in the background, so the retrieval debugger answers at once.
     if (m_summary.embeddings > 0) {
         std::shared_ptr<AgentStore> warm(openReader().release());
-        if (warm) (void)QtConcurrent::run([warm] { (void)warm->warmNeighbourIndex(); });
+        if (warm) (void)QtConcurrent::run([warm] { warmIndex(*warm); });
     }
 }
 

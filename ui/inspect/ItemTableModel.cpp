@@ -2,6 +2,8 @@
 
 #include "InspectSession.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include <QBrush>
 #include <QDateTime>
 #include <QFont>
@@ -73,9 +75,14 @@ void ItemTableModel::reload() {
     m_countPending = pending;
     const ItemFilter f = effectiveFilter();
     m_countWatcher.setFuture(QtConcurrent::run([reader, pending, f] {
-        auto n = reader->countItems(f);
-        if (n.ok()) pending->first = n.value();
-        else pending->second = QString::fromStdString(n.message());
+        // A throw becomes the model's error like a failed count; the future must never carry one (see Guard.hpp).
+        const Status s = guarded("counting the items", [&] {
+            faultPoint("ui.inspect.table");
+            auto n = reader->countItems(f);
+            if (n.ok()) pending->first = n.value();
+            else pending->second = QString::fromStdString(n.message());
+        });
+        if (!s.ok()) pending->second = QString::fromStdString(s.message());
     }));
 }
 

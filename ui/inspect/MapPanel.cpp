@@ -4,6 +4,8 @@
 #include "ItemTableModel.hpp"
 #include "widgets/EmbeddingMapView.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include "mnemo/agentmem/Projection.hpp"
 
 #include <QComboBox>
@@ -80,29 +82,38 @@ void MapPanel::reload() {
     auto loaded = std::make_shared<Loaded>();
     m_pending = loaded;
     m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
-        auto set = reader->embeddings(kMaxPoints);
-        if (!set.ok()) {
-            loaded->error = QString::fromStdString(set.message());
-            return;
-        }
-        loaded->total = set->total;
-        loaded->dim = set->dim;
-        Projection2D p = projectPca2D(set->data, set->dim);
-        loaded->xy = std::move(p.xy);
-        loaded->explained[0] = p.explained[0];
-        loaded->explained[1] = p.explained[1];
-        loaded->rowids.assign(set->rowids.begin(), set->rowids.end());
-        auto rows = reader->itemsByRowid(set->rowids);
-        if (!rows.ok()) {
-            loaded->error = QString::fromStdString(rows.message());
-            return;
-        }
-        for (const MemoryItem &it : rows.value()) {
-            loaded->ids << QString::fromStdString(it.id);
-            loaded->keys.push_back({QString::fromStdString(it.userId),
-                                    QString::fromStdString(!it.agentId.empty() ? it.agentId : it.appId),
-                                    QString::fromStdString(it.tier), QString::fromStdString(it.kind)});
-            loaded->created.push_back(it.createdUs);
+        // A throw mid-read would leave ids and points out of step: nothing read is kept, and the map shows the
+        // error the way it shows a failed read.
+        const Status s = guarded("projecting the embeddings", [&] {
+            faultPoint("ui.inspect.map");
+            auto set = reader->embeddings(kMaxPoints);
+            if (!set.ok()) {
+                loaded->error = QString::fromStdString(set.message());
+                return;
+            }
+            loaded->total = set->total;
+            loaded->dim = set->dim;
+            Projection2D p = projectPca2D(set->data, set->dim);
+            loaded->xy = std::move(p.xy);
+            loaded->explained[0] = p.explained[0];
+            loaded->explained[1] = p.explained[1];
+            loaded->rowids.assign(set->rowids.begin(), set->rowids.end());
+            auto rows = reader->itemsByRowid(set->rowids);
+            if (!rows.ok()) {
+                loaded->error = QString::fromStdString(rows.message());
+                return;
+            }
+            for (const MemoryItem &it : rows.value()) {
+                loaded->ids << QString::fromStdString(it.id);
+                loaded->keys.push_back({QString::fromStdString(it.userId),
+                                        QString::fromStdString(!it.agentId.empty() ? it.agentId : it.appId),
+                                        QString::fromStdString(it.tier), QString::fromStdString(it.kind)});
+                loaded->created.push_back(it.createdUs);
+            }
+        });
+        if (!s.ok()) {
+            *loaded = {};
+            loaded->error = QString::fromStdString(s.message());
         }
     }));
 }

@@ -3,6 +3,8 @@
 #include "InspectSession.hpp"
 #include "ItemTableModel.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
@@ -157,7 +159,17 @@ void RetrievalPanel::run(const QString &description, std::function<std::vector<H
     m_status->setText(description + " — " + tr("searching…"));
     auto pending = std::make_shared<std::pair<std::vector<Hit>, QString>>();
     m_pending = pending;
-    m_watcher.setFuture(QtConcurrent::run([pending, work] { pending->first = work(pending->second); }));
+    // Every search goes through here: a throw in any of them becomes the red status line a failed search shows.
+    m_watcher.setFuture(QtConcurrent::run([pending, work, what = description.toStdString()] {
+        const Status s = guarded("searching " + what, [&] {
+            faultPoint("ui.inspect.retrieval");
+            pending->first = work(pending->second);
+        });
+        if (!s.ok()) {
+            pending->first.clear();
+            pending->second = QString::fromStdString(s.message());
+        }
+    }));
 }
 
 namespace {

@@ -3,6 +3,8 @@
 #include "InspectSession.hpp"
 #include "ItemTableModel.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -74,20 +76,31 @@ void StoreTreePanel::reload() {
     // Grouping counts every item: on a worker; the nodes appear when it is done.
     std::shared_ptr<AgentStore> reader(m_session.openReader().release());
     if (!reader) return;
-    auto pending = std::make_shared<std::vector<std::pair<std::string, int64_t>>>();
+    auto pending = std::make_shared<Grouping>();
     m_pending = pending;
     new QTreeWidgetItem(m_tree, {tr("counting…")});
     const std::string field = kFields[mode];
     const ItemFilter filter = m_session.baseFilter();
     m_watcher.setFuture(QtConcurrent::run([reader, pending, field, filter] {
-        auto groups = reader->groupCounts(field, filter);
-        if (groups.ok()) *pending = std::move(groups.value());
+        const Status s = guarded("grouping the items by " + field, [&] {
+            faultPoint("ui.inspect.tree");
+            auto groups = reader->groupCounts(field, filter);
+            if (groups.ok()) pending->groups = std::move(groups.value());
+            else pending->error = QString::fromStdString(groups.message());
+        });
+        if (!s.ok()) pending->error = QString::fromStdString(s.message());
     }));
 }
 
-void StoreTreePanel::showGroups(const std::vector<std::pair<std::string, int64_t>> &groups) {
+void StoreTreePanel::showGroups(const Grouping &grouping) {
     m_tree->clear();
-    for (const auto &[value, count] : groups) {
+    if (!grouping.error.isEmpty()) {
+        // In place of "counting…", so the tree says why it stays empty.
+        auto *node = new QTreeWidgetItem(m_tree, {tr("Cannot group: %1").arg(grouping.error)});
+        node->setToolTip(0, grouping.error);
+        return;
+    }
+    for (const auto &[value, count] : grouping.groups) {
         QString label = value.empty() ? tr("(none)") : QString::fromStdString(value);
         auto *node = new QTreeWidgetItem(m_tree, {tr("%1 (%2)").arg(label).arg(count), tr("group"), {}});
         node->setData(0, kGroupRole, QString::fromStdString(value));

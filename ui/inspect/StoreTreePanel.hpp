@@ -27,15 +27,21 @@ public:
     bool isBusy() const { return m_pending != nullptr; }
 
 private:
+    // What the grouping worker hands back: (value, count) per group, or why there are none.
+    struct Grouping {
+        std::vector<std::pair<std::string, int64_t>> groups;
+        QString error;
+    };
+
     void expand(QTreeWidgetItem *node);
     void selectCurrent(const QString &id);
-    void showGroups(const std::vector<std::pair<std::string, int64_t>> &groups);
+    void showGroups(const Grouping &grouping);
 
     InspectSession &m_session;
     QComboBox *m_groupBy;
     QTreeWidget *m_tree;
     QFutureWatcher<void> m_watcher;
-    std::shared_ptr<std::vector<std::pair<std::string, int64_t>>> m_pending;
+    std::shared_ptr<Grouping> m_pending;
 };
 
 } // namespace mnemo::ui

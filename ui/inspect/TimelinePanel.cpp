@@ -4,6 +4,8 @@
 #include "ItemTableModel.hpp"
 #include "widgets/TimelineView.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -88,25 +90,35 @@ void TimelinePanel::reload() {
     auto loaded = std::make_shared<Loaded>();
     m_pending = loaded;
     m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
-        auto events = reader->eventMarks(kMaxEvents);
-        if (!events.ok()) {
-            loaded->error = QString::fromStdString(events.message());
-            return;
-        }
-        loaded->events.reserve(events->size());
-        for (const EventMark &e : events.value()) {
-            int lane = int(kLanes.indexOf(QString::fromStdString(e.action)));
-            if (lane < 0) lane = int(kLanes.size()) - 1;
-            if (e.timeUs <= 0) continue; // no time recorded: cannot be placed
-            loaded->events.push_back({e.timeUs, quint16(lane), quint32(loaded->itemIds.size())});
-            loaded->itemIds.push_back(e.itemId);
+        // A throw mid-read would leave half the events: none are shown, and the label says why (updateLabel).
+        const Status s = guarded("reading the store's events", [&] {
+            faultPoint("ui.inspect.timeline");
+            auto events = reader->eventMarks(kMaxEvents);
+            if (!events.ok()) {
+                loaded->error = QString::fromStdString(events.message());
+                return;
+            }
+            loaded->events.reserve(events->size());
+            for (const EventMark &e : events.value()) {
+                int lane = int(kLanes.indexOf(QString::fromStdString(e.action)));
+                if (lane < 0) lane = int(kLanes.size()) - 1;
+                if (e.timeUs <= 0) continue; // no time recorded: cannot be placed
+                loaded->events.push_back({e.timeUs, quint16(lane), quint32(loaded->itemIds.size())});
+                loaded->itemIds.push_back(e.itemId);
+            }
+        });
+        if (!s.ok()) {
+            *loaded = {};
+            loaded->error = QString::fromStdString(s.message());
         }
     }));
 }
 
 void TimelinePanel::updateLabel() {
     QString text;
-    if (!m_session.asOfUs()) {
+    if (m_data && !m_data->error.isEmpty()) {
+        text = tr("<span style='color:#c62828'>Cannot read the events: %1</span>").arg(m_data->error.toHtmlEscaped());
+    } else if (!m_session.asOfUs()) {
         text = tr("<b>Now</b> · %1 events · click or drag on the timeline to travel back; Shift+click to compare two times")
                    .arg(m_view->eventCount());
     } else {

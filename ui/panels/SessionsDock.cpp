@@ -2,6 +2,7 @@
 
 #include "../workspaces/WorldWorkspace.hpp"
 
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/session/DatasetExport.hpp"
 #include "mnemo/session/SessionDatabase.hpp"
 
@@ -172,9 +173,16 @@ void SessionsDock::exportSelectedTo(const QString &outFolder) {
         emit exportFinished(ok, message);
     });
     watcher->setFuture(QtConcurrent::run([folder, outFolder]() -> QPair<bool, QString> {
-        auto report = session::exportDataset(folder.toStdString(), outFolder.toStdString());
-        if (!report.ok()) return {false, tr("Export failed: %1").arg(QString::fromStdString(report.message()))};
-        return {true, tr("Exported %1 frames to %2").arg(report->frames).arg(outFolder)};
+        // A throw is reported as a failed export; in the future it would be rethrown by result() in the slot above.
+        QPair<bool, QString> outcome;
+        const Status s = guarded("exporting " + folder.toStdString(), [&] {
+            faultPoint("ui.sessions.export");
+            auto report = session::exportDataset(folder.toStdString(), outFolder.toStdString());
+            if (!report.ok()) outcome = {false, tr("Export failed: %1").arg(QString::fromStdString(report.message()))};
+            else outcome = {true, tr("Exported %1 frames to %2").arg(report->frames).arg(outFolder)};
+        });
+        if (!s.ok()) outcome = {false, tr("Export failed: %1").arg(QString::fromStdString(s.message()))};
+        return outcome;
     }));
 }
 

@@ -1,5 +1,6 @@
 #include "ReplayWindow.hpp"
 
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 #include "mnemo/metrics/ImageMetrics.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
@@ -71,6 +72,39 @@ std::string metaOr(const std::map<std::string, std::string> &meta, const char *k
     return it == meta.end() || it->second.empty() ? fallback : it->second;
 }
 
+// The recorded frame at `videoFrame`, or a null image when it cannot be read.
+QImage decodeAt(media::VideoDecoder &decoder, int64_t videoFrame, double fps) {
+    if (videoFrame < 0) return {};
+    if (!decoder.seek(int64_t(std::llround(double(videoFrame) * 1e6 / fps))).ok()) return {};
+    auto next = decoder.next();
+    if (!next.ok() || !next.value()) return {};
+    return toImage(next.value()->frame);
+}
+
+// Renders `row`'s camera with the session's engine and compares it with the recorded frame: the engine's image and
+// the metric line (or why there is none).
+std::pair<QImage, QString> renderAndCompare(modules::ModuleEnvironment &env, const session::FrameRow &row,
+                                            const QImage &recorded, const world::WorldPipelineConfig &c) {
+    const auto *module = env.registry->find(c.moduleId);
+    if (!module) return {{}, ReplayWindow::tr("engine '%1' is not loaded").arg(QString::fromStdString(c.moduleId))};
+    auto instance = modules::ModuleInstance::create(*module, *env.host, c.width, c.height, c.params);
+    if (!instance.ok()) return {{}, QString::fromStdString(instance.message())};
+    (void)instance.value()->reset(c.seed);
+    Frame frame;
+    frame.width = c.width;
+    frame.height = c.height;
+    frame.rgba.resize(size_t(c.width) * c.height * 4);
+    if (Status s = instance.value()->worldStep({row.camera}, {row.controller}, {&frame}); !s.ok()) {
+        return {{}, QString::fromStdString(s.message())};
+    }
+    if (recorded.isNull()) return {toImage(frame), ReplayWindow::tr("no recorded frame to compare")};
+    auto cmp = metrics::compareFrames(frame, toFrame(recorded));
+    if (!cmp.ok()) return {toImage(frame), QString::fromStdString(cmp.message())};
+    const QString psnr =
+        std::isfinite(cmp->psnr) ? QString::number(cmp->psnr, 'f', 2) + " dB" : ReplayWindow::tr("identical");
+    return {toImage(frame), ReplayWindow::tr("PSNR %1 · SSIM %2").arg(psnr).arg(cmp->ssim, 0, 'f', 4)};
+}
+
 } // namespace
 
 ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironment *env, QString *error) {
@@ -96,7 +130,8 @@ ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironme
         *error = QString::fromStdString(decoder.message());
         return nullptr;
     }
-    auto *w = new ReplayWindow(folder, env);
+    // Owned until returned, so a throw below (the caller guards against one) does not leak a hidden window.
+    std::unique_ptr<ReplayWindow> w(new ReplayWindow(folder, env));
     w->m_meta = meta;
     w->m_replay = std::move(replay.value());
     w->m_rows = std::move(rows.value());
@@ -105,7 +140,7 @@ ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironme
     w->m_slider->setRange(0, std::max(0, int(w->m_rows.size()) - 1));
     w->setWindowTitle(tr("Replay — %1").arg(QString::fromStdString(metaOr(meta, "name", folder.toStdString().c_str()))));
     w->seekTo(0);
-    return w;
+    return w.release();
 }
 
 ReplayWindow::ReplayWindow(QString folder, modules::ModuleEnvironment *env)
@@ -212,11 +247,15 @@ void ReplayWindow::decodeLatest() {
     const double fps = m_replay.targetFps;
     media::VideoDecoder *decoder = m_decoder.get();
     m_decodeWatcher.setFuture(QtConcurrent::run([decoder, target, videoFrame, fps]() -> std::pair<int, QImage> {
-        if (videoFrame < 0) return {target, {}};
-        if (!decoder->seek(int64_t(std::llround(double(videoFrame) * 1e6 / fps))).ok()) return {target, {}};
-        auto next = decoder->next();
-        if (!next.ok() || !next.value()) return {target, {}};
-        return {target, toImage(next.value()->frame)};
+        // A throw shows no frame, like a failed decode, and is logged; in the future it would be rethrown by
+        // result() in onDecoded() or the destructor.
+        QImage image;
+        const Status s = guarded("decoding replay frame " + std::to_string(target), [&] {
+            faultPoint("ui.replay.seek");
+            image = decodeAt(*decoder, videoFrame, fps);
+        });
+        if (!s.ok()) log::warning("replay", s.message());
+        return {target, image};
     }));
 }
 
@@ -239,23 +278,14 @@ void ReplayWindow::compareCurrent() {
     modules::ModuleEnvironment *env = m_env;
     m_metric->setText(tr("Rendering..."));
     m_compareWatcher.setFuture(QtConcurrent::run([env, row, recorded, c]() -> std::pair<QImage, QString> {
-        const auto *module = env->registry->find(c.moduleId);
-        if (!module) return {{}, tr("engine '%1' is not loaded").arg(QString::fromStdString(c.moduleId))};
-        auto instance = modules::ModuleInstance::create(*module, *env->host, c.width, c.height, c.params);
-        if (!instance.ok()) return {{}, QString::fromStdString(instance.message())};
-        (void)instance.value()->reset(c.seed);
-        Frame frame;
-        frame.width = c.width;
-        frame.height = c.height;
-        frame.rgba.resize(size_t(c.width) * c.height * 4);
-        if (Status s = instance.value()->worldStep({row.camera}, {row.controller}, {&frame}); !s.ok()) {
-            return {{}, QString::fromStdString(s.message())};
-        }
-        if (recorded.isNull()) return {toImage(frame), tr("no recorded frame to compare")};
-        auto cmp = metrics::compareFrames(frame, toFrame(recorded));
-        if (!cmp.ok()) return {toImage(frame), QString::fromStdString(cmp.message())};
-        const QString psnr = std::isfinite(cmp->psnr) ? QString::number(cmp->psnr, 'f', 2) + " dB" : tr("identical");
-        return {toImage(frame), tr("PSNR %1 · SSIM %2").arg(psnr).arg(cmp->ssim, 0, 'f', 4)};
+        // A throw becomes the metric line, like any other reason the comparison could not be made.
+        std::pair<QImage, QString> outcome;
+        const Status s = guarded("comparing frame " + std::to_string(row.frameIndex) + " with the engine", [&] {
+            faultPoint("ui.replay.compare");
+            outcome = renderAndCompare(*env, row, recorded, c);
+        });
+        if (!s.ok()) outcome = {QImage(), QString::fromStdString(s.message())};
+        return outcome;
     }));
 }
 
@@ -265,10 +295,16 @@ void ReplayWindow::replayAll() {
     const std::string folder = m_folder.toStdString();
     modules::ModuleEnvironment *env = m_env;
     m_replayWatcher.setFuture(QtConcurrent::run([env, folder]() -> std::vector<double> {
+        // A throw ends the replay like a failed one: logged, and the frames compared so far are plotted.
         std::vector<double> psnr;
-        auto result = session::replaySession(*env->registry, folder, {},
-                                             [&](const session::ReplayFrame &f) { psnr.push_back(f.comparison.psnr); });
-        if (!result.ok()) log::warning("replay", result.message());
+        const Status s = guarded("replaying " + folder, [&]() -> Status {
+            faultPoint("ui.replay.all");
+            auto result = session::replaySession(*env->registry, folder, {}, [&](const session::ReplayFrame &f) {
+                psnr.push_back(f.comparison.psnr);
+            });
+            return result.status();
+        });
+        if (!s.ok()) log::warning("replay", s.message());
         return psnr;
     }));
 }

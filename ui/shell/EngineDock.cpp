@@ -37,8 +37,9 @@ QString EngineDock::deviceText() const { return m_device->text(); }
 void EngineDock::refresh() {
     const modules::ModuleEnvironment *env = m_world.environment();
     if (!env) {
-        m_device->setText(tr("starting..."));
-        m_state->setText(tr("loading modules"));
+        const QString error = m_world.environmentError();
+        m_device->setText(error.isEmpty() ? tr("starting...") : tr("none"));
+        m_state->setText(error.isEmpty() ? tr("loading modules") : tr("failed: %1").arg(error));
         return;
     }
     if (env->vulkan) {

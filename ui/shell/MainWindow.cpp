@@ -12,6 +12,7 @@
 #include "../inspect/InspectWorkspace.hpp"
 
 #include "mnemo/core/BuildInfo.hpp"
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 #include "mnemo/core/Version.hpp"
 
@@ -298,7 +299,14 @@ void MainWindow::setWorkspace(Workspace workspace) {
 
 ReplayWindow *MainWindow::openSession(const QString &folder) {
     QString error;
-    ReplayWindow *window = ReplayWindow::open(folder, m_world->environment(), &error);
+    ReplayWindow *window = nullptr;
+    // A slot: nothing may escape it. Reading the session's metadata can throw (a malformed number), which makes it a
+    // session that cannot be opened, reported like any other.
+    const Status opened = guarded("opening session " + folder.toStdString(), [&] {
+        faultPoint("ui.replay.open");
+        window = ReplayWindow::open(folder, m_world->environment(), &error);
+    });
+    if (!opened.ok()) error = QString::fromStdString(opened.message());
     if (!window) {
         // Said in the log, the status bar and a box that does not block the event loop (the engine keeps running).
         log::error("session", error.toStdString());

@@ -4,9 +4,11 @@
 #include "../viewport/SoftwareViewport.hpp"
 #include "../viewport/VulkanViewport.hpp"
 
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <QDateTime>
 #include <QDir>
@@ -62,14 +64,25 @@ WorldWorkspace::WorldWorkspace(QVulkanInstance *vulkan, const QString &whyNoVulk
     connect(m_tickTimer, &QTimer::timeout, this, &WorldWorkspace::sampleController);
     m_tickTimer->start(kControllerTickMs);
 
-    connect(&m_envWatcher, &QFutureWatcher<modules::ModuleEnvironment *>::finished, this,
-            &WorldWorkspace::onEnvironmentReady);
-    m_envWatcher.setFuture(QtConcurrent::run([] { return modules::ModuleEnvironment::create().release(); }));
+    connect(&m_envWatcher, &QFutureWatcher<EnvironmentResult>::finished, this, &WorldWorkspace::onEnvironmentReady);
+    m_envWatcher.setFuture(QtConcurrent::run(&WorldWorkspace::createEnvironment));
+}
+
+// On the worker. A throw becomes the error the overlay shows; the future never carries one, since result() would
+// rethrow it in onEnvironmentReady() or the destructor.
+WorldWorkspace::EnvironmentResult WorldWorkspace::createEnvironment() {
+    EnvironmentResult result;
+    const Status s = guarded("creating the module environment", [&] {
+        faultPoint("ui.world.environment");
+        result.env = modules::ModuleEnvironment::create().release();
+    });
+    if (!s.ok()) result.error = s.message();
+    return result;
 }
 
 WorldWorkspace::~WorldWorkspace() {
     m_envWatcher.waitForFinished();
-    if (!m_env) m_env.reset(m_envWatcher.future().result()); // finished but not yet delivered
+    if (!m_env) m_env.reset(m_envWatcher.future().result().env); // finished but not yet delivered (or failed: null)
     setRecording(false);
     // The viewport calls back into this object while it draws: remove it before the pipeline it reads goes away.
     delete m_viewportWidget;
@@ -79,7 +92,14 @@ WorldWorkspace::~WorldWorkspace() {
 }
 
 void WorldWorkspace::onEnvironmentReady() {
-    m_env.reset(m_envWatcher.future().result());
+    const EnvironmentResult result = m_envWatcher.future().result();
+    m_env.reset(result.env);
+    if (!m_env) {
+        // No modules, no world: the overlay and the log say why, and nothing that needs an environment starts.
+        m_envError = result.error;
+        log::error("world", m_envError);
+        return;
+    }
     m_pipeline = std::make_unique<world::WorldPipeline>(*m_env->registry);
     // The reference world is the default; if it is missing or refused, any other world module is better than none.
     QString first = "reference-world";
@@ -165,12 +185,17 @@ void WorldWorkspace::setRecording(bool on) {
         auto recorder = std::move(m_recorder);
         const QString folder = m_recordingFolder;
         (void)QtConcurrent::run([recorder, folder] {
-            if (Status s = recorder->finish(); !s.ok()) {
-                log::error("session", s.message());
-            } else {
-                log::info("session", "recorded " + std::to_string(recorder->stats().framesWritten) + " frames to " +
-                                         folder.toStdString());
-            }
+            // Nobody reads this future: a throw would vanish in it, so it is logged like a failed finish().
+            const Status guard = guarded("finishing the recording in " + folder.toStdString(), [&] {
+                faultPoint("ui.world.recorder-finish");
+                if (Status s = recorder->finish(); !s.ok()) {
+                    log::error("session", s.message());
+                } else {
+                    log::info("session", "recorded " + std::to_string(recorder->stats().framesWritten) +
+                                             " frames to " + folder.toStdString());
+                }
+            });
+            if (!guard.ok()) log::error("session", guard.message());
         });
         emit recordingChanged(false, folder);
         return;
@@ -181,7 +206,7 @@ void WorldWorkspace::setRecording(bool on) {
     rc.queueCapacity = 64;
     const auto *module = m_pipeline->module();
     nlohmann::json params(m_config.params);
-    session::SessionInfo info{"", m_config.moduleId, module ? module->version : "", params.dump(), m_config.seed,
+    session::SessionInfo info{"", m_config.moduleId, module ? module->version : "", mnemo::toJson(params), m_config.seed,
                               m_config.width, m_config.height, m_config.targetFps};
     auto recorder = session::SessionRecorder::start(rc, info);
     if (!recorder.ok()) {
@@ -207,8 +232,9 @@ void WorldWorkspace::sampleController() {
 OverlayModel WorldWorkspace::describe() const {
     OverlayModel model;
     if (!m_env) {
-        model.state = "loading modules";
-        model.engineDevice = "starting...";
+        model.state = m_envError.empty() ? "loading modules" : "failed";
+        model.engineDevice = m_envError.empty() ? "starting..." : "none";
+        model.problem = m_envError;
         return model;
     }
     model.engineDevice = m_env->vulkan ? m_env->vulkan->deviceInfo().name + " (" + m_env->vulkan->deviceInfo().type + ")"

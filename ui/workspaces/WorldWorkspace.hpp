@@ -34,6 +34,8 @@ public:
 
     // Null until environmentReady().
     modules::ModuleEnvironment *environment() const { return m_env.get(); }
+    // Why environment() stays null, once creating it failed (environmentReady() is then never emitted); else empty.
+    QString environmentError() const { return QString::fromStdString(m_envError); }
     world::WorldPipeline *pipeline() const { return m_pipeline.get(); }
     ControllerCapture *controller() const { return m_controller; }
 
@@ -85,9 +87,17 @@ private:
     void sampleController();
     OverlayModel describe() const;
 
+    // What the environment worker hands back: the environment (owned by whoever takes it), or why there is none.
+    struct EnvironmentResult {
+        modules::ModuleEnvironment *env = nullptr;
+        std::string error;
+    };
+    static EnvironmentResult createEnvironment();
+
     std::unique_ptr<modules::ModuleEnvironment> m_env;
+    std::string m_envError; // why there is no environment, once creating it failed
     std::unique_ptr<world::WorldPipeline> m_pipeline;
-    QFutureWatcher<modules::ModuleEnvironment *> m_envWatcher;
+    QFutureWatcher<EnvironmentResult> m_envWatcher;
     world::WorldPipelineConfig m_config;
     std::string m_pendingMemoryLoad; // used by the next startWorld()
     std::shared_ptr<session::SessionRecorder> m_recorder;

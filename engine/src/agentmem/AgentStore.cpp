@@ -78,8 +78,9 @@ std::vector<std::string> stampedFiles(const Catalogue &c) {
     std::vector<std::string> files = c.detected.files;
     if (c.nativeInPlace) files.push_back(c.dbPath + "-wal");
     // A Mem0/Letta/LangGraph writer may create a WAL later: watch for it too.
-    for (const std::string &f : c.detected.files) {
-        if (!f.ends_with("-wal") && !f.ends_with("-journal") && f.ends_with(".db")) files.push_back(f + "-wal");
+    for (size_t i = 0; i < c.detected.files.size() && i < c.detected.roles.size(); ++i) {
+        const std::string &role = c.detected.roles[i];
+        if (!role.empty() && role != "mcp-memory") files.push_back(c.detected.files[i] + "-wal");
     }
     return files;
 }

@@ -3,6 +3,7 @@
 // become Status values naming the file and the statement.
 
 #include "mnemo/core/Status.hpp"
+#include "mnemo/core/Utf8.hpp"
 
 #include <sqlite3.h>
 
@@ -84,8 +85,16 @@ public:
     Stmt &bind(int i, int64_t v) { if (m_s) sqlite3_bind_int64(m_s, i, v); return *this; }
     Stmt &bind(int i, int v) { return bind(i, int64_t(v)); }
     Stmt &bind(int i, double v) { if (m_s) sqlite3_bind_double(m_s, i, v); return *this; }
+    // Text crosses into SQLite as valid UTF-8 only (mnemo/core/Utf8.hpp): importers pass foreign strings through
+    // here, and FTS, JSON output and Qt all expect UTF-8.
     Stmt &bind(int i, const std::string &v) {
-        if (m_s) sqlite3_bind_text(m_s, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
+        if (!m_s) return *this;
+        if (isValidUtf8(v)) {
+            sqlite3_bind_text(m_s, i, v.data(), int(v.size()), SQLITE_TRANSIENT);
+        } else {
+            std::string valid = validUtf8(std::string_view(v));
+            sqlite3_bind_text(m_s, i, valid.data(), int(valid.size()), SQLITE_TRANSIENT);
+        }
         return *this;
     }
     Stmt &bind(int i, const char *v) { return v ? bind(i, std::string(v)) : bindNull(i); }
@@ -123,9 +132,11 @@ public:
     int type(int c) const { return sqlite3_column_type(m_s, c); }
     int64_t i64(int c) const { return sqlite3_column_int64(m_s, c); }
     double f64(int c) const { return sqlite3_column_double(m_s, c); }
+    // A foreign store's TEXT may hold any bytes: they come out as valid UTF-8 (U+FFFD for ill-formed subparts).
     std::string text(int c) const {
         const unsigned char *t = sqlite3_column_text(m_s, c);
-        return t ? std::string(reinterpret_cast<const char *>(t), size_t(sqlite3_column_bytes(m_s, c))) : std::string();
+        if (!t) return {};
+        return validUtf8(std::string(reinterpret_cast<const char *>(t), size_t(sqlite3_column_bytes(m_s, c))));
     }
     std::optional<int64_t> optI64(int c) const { return isNull(c) ? std::nullopt : std::optional<int64_t>(i64(c)); }
     const void *blob(int c) const { return sqlite3_column_blob(m_s, c); }

@@ -2,19 +2,38 @@
 
 #include "mnemo/media/ImageFile.hpp"
 
+#include <stb/stb_image.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 namespace mnemo::media {
 namespace {
 namespace fs = std::filesystem;
 
-bool isImagePath(const fs::path &p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tga";
+std::string magicImageFormat(const std::string &path) {
+    unsigned char h[8] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(reinterpret_cast<char *>(h), sizeof h);
+    const auto n = in.gcount();
+    if (n >= 8 && std::memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0) return "png";
+    if (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) return "jpeg";
+    if (n >= 6 && (std::memcmp(h, "GIF87a", 6) == 0 || std::memcmp(h, "GIF89a", 6) == 0)) return "gif";
+    if (n >= 2 && h[0] == 'B' && h[1] == 'M') return "bmp";
+    return {};
 }
+
+// TGA has no magic number: stb's header check, and no container FFmpeg recognises.
+bool looksLikeTga(const std::string &path) {
+    int w = 0, h = 0, c = 0;
+    if (!stbi_info(path.c_str(), &w, &h, &c)) return false;
+    return !probe(path).ok();
+}
+
+bool isImageFile(const fs::path &p) { return !stillImageFormat(p.string()).empty(); }
 
 class DecoderSource : public FrameSource {
 public:
@@ -31,14 +50,14 @@ private:
 class ImageSequenceSource : public FrameSource {
 public:
     static Result<std::unique_ptr<FrameSource>> open(std::vector<std::string> files, double fps, const std::string &spec) {
-        if (files.empty()) return Status(StatusCode::NotFound, "no images (.png .jpg .jpeg .bmp .tga) in '" + spec + "'");
+        if (files.empty()) return Status(StatusCode::NotFound, "no images (PNG, JPEG, BMP, GIF, TGA) in '" + spec + "'");
         auto first = readImage(files.front());
         if (!first.ok()) return first.status();
         std::unique_ptr<ImageSequenceSource> s(new ImageSequenceSource);
         s->m_files = std::move(files);
         s->m_fps = fps > 0 ? fps : 30.0;
         s->m_info.container = s->m_files.size() == 1 ? "image" : "image-sequence";
-        s->m_info.codec = fs::path(s->m_files.front()).extension().string().substr(1);
+        s->m_info.codec = stillImageFormat(s->m_files.front());
         s->m_info.pixelFormat = "rgba";
         s->m_info.width = first->width;
         s->m_info.height = first->height;
@@ -79,22 +98,51 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<FrameSource>> openSource(const std::string &spec, double sequenceFps) {
+std::string stillImageFormat(const std::string &path) {
+    std::string magic = magicImageFormat(path);
+    if (!magic.empty()) return magic;
+    return looksLikeTga(path) ? "tga" : "";
+}
+
+const char *sourceKindName(SourceKind kind) {
+    switch (kind) {
+    case SourceKind::Video: return "video";
+    case SourceKind::Camera: return "camera";
+    case SourceKind::Image: return "image";
+    case SourceKind::ImageSequence: return "image-sequence";
+    }
+    return "video";
+}
+
+Result<SourceKind> sourceKind(const std::string &spec) {
     std::error_code ec;
-    if (spec.rfind("/dev/video", 0) == 0) {
+    if (spec.rfind("/dev/video", 0) == 0) return SourceKind::Camera;
+    if (fs::is_directory(spec, ec)) return SourceKind::ImageSequence;
+    if (!fs::exists(spec, ec)) return Status(StatusCode::NotFound, "'" + spec + "' does not exist");
+    return isImageFile(spec) ? SourceKind::Image : SourceKind::Video;
+}
+
+Result<std::unique_ptr<FrameSource>> openSource(const std::string &spec, double sequenceFps) {
+    auto kind = sourceKind(spec);
+    if (!kind.ok()) return kind.status();
+    std::error_code ec;
+    switch (kind.value()) {
+    case SourceKind::Camera: {
         auto camera = VideoDecoder::openCamera(spec);
         if (!camera.ok()) return camera.status();
         return std::unique_ptr<FrameSource>(new DecoderSource(std::move(camera.value())));
     }
-    if (fs::is_directory(spec, ec)) {
+    case SourceKind::ImageSequence: {
         std::vector<std::string> files;
         for (const auto &entry : fs::directory_iterator(spec, ec)) {
-            if (entry.is_regular_file() && isImagePath(entry.path())) files.push_back(entry.path().string());
+            if (entry.is_regular_file(ec) && isImageFile(entry.path())) files.push_back(entry.path().string());
         }
         std::sort(files.begin(), files.end());
         return ImageSequenceSource::open(std::move(files), sequenceFps, spec);
     }
-    if (isImagePath(spec)) return ImageSequenceSource::open({spec}, sequenceFps, spec);
+    case SourceKind::Image: return ImageSequenceSource::open({spec}, sequenceFps, spec);
+    case SourceKind::Video: break;
+    }
     auto video = VideoDecoder::open(spec);
     if (!video.ok()) return video.status();
     return std::unique_ptr<FrameSource>(new DecoderSource(std::move(video.value())));

@@ -1,4 +1,5 @@
 #include "mnemo/media/ParallelDecoder.hpp"
+#include "mnemo/core/Guard.hpp"
 
 #include "mnemo/core/BoundedQueue.hpp"
 #include "media/FfmpegError.hpp"
@@ -298,8 +299,16 @@ void ParallelDecoder::Impl::work(std::unique_ptr<VideoDecoder> decoder) {
         worker.decoder = std::move(decoder);
         worker.positionedAt = 0; // freshly opened: its first frame is the stream's
     }
+    // An exception in one interval is that interval's error: next() reports it in order instead of waiting forever
+    // on a queue no thread fills.
     while (const auto interval = claim()) {
-        if (!decodeInterval(worker, *interval)) return;
+        bool more = false;
+        Status s = guarded("decoding " + inQuotes(path), [&] {
+            faultPoint("engine.decode-thread");
+            more = decodeInterval(worker, *interval);
+        });
+        if (!s.ok()) queues[*interval]->push(errorItem(std::move(s)));
+        if (!more) return;
     }
 }
 

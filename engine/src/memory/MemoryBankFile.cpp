@@ -1,5 +1,6 @@
 // MemoryBank persistence: one SQLite file, documented in docs/memory-bank.md.
 #include "mnemo/memory/MemoryBank.hpp"
+#include "mnemo/core/NumberText.hpp"
 
 #include <sqlite3.h>
 
@@ -145,7 +146,14 @@ Result<MemoryBank> MemoryBank::load(const std::string &path) {
     }
     MemoryBankConfig config;
     config.policy = evictionPolicyFromName(meta["policy"]).value_or(EvictionPolicy::KeepAll);
-    config.byteBudget = size_t(std::stoull(meta["byte_budget"].empty() ? "0" : meta["byte_budget"]));
+    const auto byteBudget = parseUnsigned(meta["byte_budget"].empty() ? "0" : meta["byte_budget"]);
+    const auto nextId = parseUnsigned(meta["next_id"].empty() ? "1" : meta["next_id"]);
+    const auto evicted = parseUnsigned(meta["evicted"].empty() ? "0" : meta["evicted"]);
+    if (!byteBudget || !nextId || !evicted) {
+        return Status(StatusCode::InvalidArgument, "memory bank '" + path + "': malformed byte_budget, next_id or "
+                                                   "evicted in its meta table");
+    }
+    config.byteBudget = size_t(*byteBudget);
     config.thumbnailWidth = uint32_t(std::atoi(meta["thumbnail_width"].c_str()));
     MemoryBank bank(config);
     Stmt q;
@@ -205,9 +213,8 @@ Result<MemoryBank> MemoryBank::load(const std::string &path) {
         e.covered = float(sqlite3_column_double(ev.s, 5));
         bank.m_events.push_back(e);
     }
-    bank.m_nextId = std::max<uint64_t>(std::stoull(meta["next_id"].empty() ? "1" : meta["next_id"]),
-                                       bank.m_entries.empty() ? 1 : bank.m_entries.back().id + 1);
-    bank.m_evicted = std::stoull(meta["evicted"].empty() ? "0" : meta["evicted"]);
+    bank.m_nextId = std::max<uint64_t>(*nextId, bank.m_entries.empty() ? 1 : bank.m_entries.back().id + 1);
+    bank.m_evicted = *evicted;
     return bank;
 }
 

@@ -1,5 +1,6 @@
 #include "mnemo/modules/ModuleHost.hpp"
 
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 
 #include <chrono>
@@ -9,12 +10,18 @@
 namespace mnemo::modules {
 namespace {
 
-void hostLog(void *, mnemo_log_level level, const char *message) {
+// The host's own callbacks run on the module's stack, often through C frames: nothing may unwind out of them.
+mnemo_status reportCaught(const Status &caught, mnemo_error *error) {
+    if (error) std::snprintf(error->message, sizeof error->message, "%s", caught.message().c_str());
+    return caught.code() == StatusCode::OutOfMemory ? MNEMO_ERR_OUT_OF_MEMORY : MNEMO_ERR_INTERNAL;
+}
+
+void hostLog(void *, mnemo_log_level level, const char *message) noexcept {
     const log::Level l = level == MNEMO_LOG_ERROR     ? log::Level::Error
                          : level == MNEMO_LOG_WARNING ? log::Level::Warning
                          : level == MNEMO_LOG_DEBUG   ? log::Level::Debug
                                                       : log::Level::Info;
-    log::write(l, "module", message ? message : "");
+    (void)guarded("module log", [&] { log::write(l, "module", message ? message : ""); });
 }
 
 int64_t hostNowUs(void *) { return steadyNowUs(); }
@@ -33,8 +40,8 @@ mnemo_status memoryUnavailable(mnemo_error *error) {
     return MNEMO_ERR_UNSUPPORTED;
 }
 
-mnemo_status memoryRetrieve(void *, const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
-                            uint32_t capacity, uint32_t *outCount, mnemo_error *error) {
+mnemo_status retrieveUnguarded(const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
+                               uint32_t capacity, uint32_t *outCount, mnemo_error *error) {
     StepMemoryContext *ctx = t_stepMemory;
     if (!ctx || !ctx->bank) return memoryUnavailable(error);
     if (!cameras || cameraCount == 0 || (!out && capacity > 0) || !outCount) {
@@ -56,7 +63,16 @@ mnemo_status memoryRetrieve(void *, const mnemo_camera *cameras, uint32_t camera
     return MNEMO_OK;
 }
 
-mnemo_status memoryAttachLatent(void *, uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) {
+mnemo_status memoryRetrieve(void *, const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
+                            uint32_t capacity, uint32_t *outCount, mnemo_error *error) noexcept {
+    mnemo_status status = MNEMO_ERR_INTERNAL;
+    Status caught = guarded("memory retrieve", [&] {
+        status = retrieveUnguarded(cameras, cameraCount, out, capacity, outCount, error);
+    });
+    return caught.ok() ? status : reportCaught(caught, error);
+}
+
+mnemo_status attachLatentUnguarded(uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) {
     StepMemoryContext *ctx = t_stepMemory;
     if (!ctx) return memoryUnavailable(error);
     if (!data && size > 0) {
@@ -66,6 +82,12 @@ mnemo_status memoryAttachLatent(void *, uint64_t frameIndex, const void *data, s
     const auto *bytes = static_cast<const uint8_t *>(data);
     ctx->attachedLatents[frameIndex].assign(bytes, bytes + size);
     return MNEMO_OK;
+}
+
+mnemo_status memoryAttachLatent(void *, uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) noexcept {
+    mnemo_status status = MNEMO_ERR_INTERNAL;
+    Status caught = guarded("memory attach_latent", [&] { status = attachLatentUnguarded(frameIndex, data, size, error); });
+    return caught.ok() ? status : reportCaught(caught, error);
 }
 
 } // namespace

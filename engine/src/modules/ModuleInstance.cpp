@@ -1,5 +1,8 @@
 #include "mnemo/modules/ModuleInstance.hpp"
 
+#include "mnemo/core/Guard.hpp"
+
+#include <cstdio>
 #include <cstring>
 
 namespace mnemo::modules {
@@ -20,6 +23,20 @@ world::CameraFrame cameraFromC(const mnemo_camera &c) {
     std::memcpy(out.c2w.data(), c.c2w, sizeof c.c2w);
     out.intrinsics = {c.fx, c.fy, c.cx, c.cy};
     return out;
+}
+
+// Every call into a module goes through here. The ABI forbids exceptions across it, but a C++ module can still let
+// one out; it stops at this frame and becomes the call's error, so one broken module cannot take the host down.
+template <typename F>
+mnemo_status callModule(mnemo_error &error, F &&call) noexcept {
+    mnemo_status status = MNEMO_ERR_INTERNAL;
+    Status caught = guarded("an exception crossed the module ABI", [&] {
+        faultPoint("engine.module-call");
+        status = call();
+    });
+    if (caught.ok()) return status;
+    std::snprintf(error.message, sizeof error.message, "%s", caught.message().c_str());
+    return caught.code() == StatusCode::OutOfMemory ? MNEMO_ERR_OUT_OF_MEMORY : MNEMO_ERR_INTERNAL;
 }
 
 } // namespace
@@ -48,7 +65,9 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
     for (const auto &[name, value] : params) values.push_back({name.c_str(), value});
     mnemo_create_args args{sizeof args, width, height, values.data(), uint32_t(values.size())};
     mnemo_error error{};
-    const mnemo_status s = module.api->create(host.services(), &args, &instance->m_instance, &error);
+    const mnemo_status s = callModule(error, [&] {
+        return module.api->create(host.services(), &args, &instance->m_instance, &error);
+    });
     if (Status st = instance->fromC(s, error, "create"); !st.ok()) {
         instance->m_instance = nullptr;
         return st;
@@ -59,14 +78,15 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
 }
 
 ModuleInstance::~ModuleInstance() {
-    if (m_instance) m_module.api->destroy(m_instance);
+    mnemo_error error{};
+    if (m_instance) (void)callModule(error, [&] { m_module.api->destroy(m_instance); return MNEMO_OK; });
 }
 
 Status ModuleInstance::reset(uint64_t seed, const std::string &prompt) {
     if (!m_module.api->reset) return {};
     mnemo_reset_args args{sizeof args, seed, prompt.empty() ? nullptr : prompt.c_str(), nullptr};
     mnemo_error error{};
-    return fromC(m_module.api->reset(m_instance, &args, &error), error, "reset");
+    return fromC(callModule(error, [&] { return m_module.api->reset(m_instance, &args, &error); }), error, "reset");
 }
 
 Status ModuleInstance::setParam(const std::string &name, double value) {
@@ -75,7 +95,8 @@ Status ModuleInstance::setParam(const std::string &name, double value) {
     }
     mnemo_param_value v{name.c_str(), value};
     mnemo_error error{};
-    return fromC(m_module.api->set_param(m_instance, &v, &error), error, "set_param");
+    return fromC(callModule(error, [&] { return m_module.api->set_param(m_instance, &v, &error); }), error,
+                 "set_param");
 }
 
 Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
@@ -111,7 +132,9 @@ Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
                               uint32_t(cticks.size()), memory.data(), uint32_t(memory.size())};
     mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
     mnemo_error error{};
-    if (Status s = fromC(m_module.api->world_step(m_instance, &in, &result, &error), error, "world_step"); !s.ok()) {
+    const mnemo_status stepped =
+        callModule(error, [&] { return m_module.api->world_step(m_instance, &in, &result, &error); });
+    if (Status s = fromC(stepped, error, "world_step"); !s.ok()) {
         return s;
     }
     if (result.frames_written != cameras.size()) {

@@ -1,5 +1,6 @@
 #include "mnemo/modules/ModuleRegistry.hpp"
 
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 
@@ -62,7 +63,7 @@ void ModuleRegistry::scan(const std::vector<std::string> &folders) {
         if (!fs::is_directory(folder, ec)) continue;
         std::vector<fs::path> libraries;
         for (const auto &entry : fs::directory_iterator(folder, ec)) {
-            if (entry.is_regular_file() && entry.path().extension() == ".so") libraries.push_back(entry.path());
+            if (entry.is_regular_file(ec) && entry.path().extension() == ".so") libraries.push_back(entry.path());
         }
         std::sort(libraries.begin(), libraries.end());
         for (const auto &lib : libraries) {
@@ -81,10 +82,12 @@ const LoadedModule *ModuleRegistry::find(const std::string &id) const {
 
 Status ModuleRegistry::loadFile(const std::string &path) {
     for (const auto &m : m_loaded) {
-        if (fs::equivalent(m.file, path)) return {}; // the same file found through two search paths
+        std::error_code ec;
+        if (fs::equivalent(m.file, path, ec)) return {}; // the same file found through two search paths
     }
     LoadedModule module;
-    Status status = vet(path, module);
+    // vet() calls the module's entry and describe(): a C++ module that throws there is refused like any other.
+    Status status = guarded("an exception crossed the module ABI while loading it", [&] { return vet(path, module); });
     if (!status.ok()) {
         m_refused.push_back({path, status.message()});
         log::warning("modules", "refused " + path + ": " + status.message());

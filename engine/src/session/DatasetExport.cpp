@@ -5,6 +5,7 @@
 #include "mnemo/session/SessionRecorder.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -62,7 +63,7 @@ Result<ExportReport> exportDataset(const std::string &folder, const std::string 
                                 {"t_us", r.inputUs},            {"c2w", r.camera.c2w},
                                 {"intrinsics", {k.fx, k.fy, k.cx, k.cy}}, {"action", actionJson(r.controller)},
                                 {"prompt", prompt}}
-                     .dump()
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
         ++report.frames;
         if (progress && report.frames % 16 == 0) progress(report.frames, report.rows);
@@ -72,7 +73,7 @@ Result<ExportReport> exportDataset(const std::string &folder, const std::string 
     metaJson["format"] = "mnemo-dataset";
     metaJson["dataset_version"] = 1;
     metaJson["frames"] = report.frames;
-    std::ofstream(outDir + "/meta.json") << metaJson.dump(2) << "\n";
+    std::ofstream(outDir + "/meta.json") << mnemo::toJson(metaJson, 2) << "\n";
     if (progress) progress(report.frames, report.rows);
     if (report.frames == 0) return Status(StatusCode::InvalidArgument, "no frame could be exported from '" + folder + "'");
     return report;

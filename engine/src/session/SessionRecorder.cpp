@@ -1,4 +1,5 @@
 #include "mnemo/session/SessionRecorder.hpp"
+#include "mnemo/core/Guard.hpp"
 
 #include "mnemo/core/Log.hpp"
 #include "mnemo/core/Version.hpp"
@@ -50,7 +51,18 @@ Result<std::unique_ptr<SessionRecorder>> SessionRecorder::start(const RecorderCo
         if (!video.ok()) return video.status();
         r->m_video = std::move(video.value());
     }
-    r->m_thread = std::thread([raw = r.get()] { raw->run(); });
+    r->m_thread = std::thread([raw = r.get()] {
+        // An exception ends recording like a disk error does: the error is kept, pushes are refused, and what was
+        // committed so far stays readable.
+        Status s = guarded("the session recorder thread", [raw] {
+            faultPoint("engine.recorder-thread");
+            raw->run();
+        });
+        if (!s.ok()) {
+            raw->setError(s.message());
+            raw->m_queue.close();
+        }
+    });
     return r;
 }
 

@@ -1,5 +1,7 @@
 #include "mnemo/session/SessionReplay.hpp"
 
+#include "mnemo/core/NumberText.hpp"
+
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/session/SessionRecorder.hpp"
 
@@ -22,13 +24,23 @@ Result<world::WorldPipelineConfig> replayConfig(const SessionDatabase &db, const
     if (rows->empty()) return Status(StatusCode::InvalidArgument, "session '" + db.path() + "' has no frames");
     world::WorldPipelineConfig c;
     c.moduleId = engineOverride.empty() ? metaOr(meta, "engine_id", "reference-world") : engineOverride;
-    c.width = uint32_t(std::stoul(metaOr(meta, "width", "0")));
-    c.height = uint32_t(std::stoul(metaOr(meta, "height", "0")));
-    c.seed = std::stoull(metaOr(meta, "seed", "1"));
-    c.targetFps = std::stod(metaOr(meta, "fps", "30"));
-    if (c.width == 0 || c.height == 0) {
-        return Status(StatusCode::InvalidArgument, "session '" + db.path() + "' does not say its frame size");
+    const auto width = parseUnsigned(metaOr(meta, "width", "0"));
+    const auto height = parseUnsigned(metaOr(meta, "height", "0"));
+    const auto seed = parseUnsigned(metaOr(meta, "seed", "1"));
+    const auto fps = parseDouble(metaOr(meta, "fps", "30"));
+    if (!width || !height || *width == 0 || *height == 0 || *width > 16384 || *height > 16384) {
+        return Status(StatusCode::InvalidArgument, "session '" + db.path() + "' does not say a valid frame size (width '" +
+                                                       metaOr(meta, "width", "") + "', height '" +
+                                                       metaOr(meta, "height", "") + "')");
     }
+    if (!seed || !fps || !(*fps > 0)) {
+        return Status(StatusCode::InvalidArgument, "session '" + db.path() + "' has a malformed seed or fps ('" +
+                                                       metaOr(meta, "seed", "") + "', '" + metaOr(meta, "fps", "") + "')");
+    }
+    c.width = uint32_t(*width);
+    c.height = uint32_t(*height);
+    c.seed = *seed;
+    c.targetFps = *fps;
     const auto params = nlohmann::json::parse(metaOr(meta, "params_json", "{}"), nullptr, false);
     if (params.is_object()) {
         for (const auto &[k, v] : params.items()) {

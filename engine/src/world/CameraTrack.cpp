@@ -1,6 +1,9 @@
 #include "mnemo/world/CameraTrack.hpp"
 
+#include "mnemo/core/Utf8.hpp"
+
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -53,11 +56,14 @@ std::string cameraTrackToJson(const CameraTrack &track) {
              {"height", track.height},
              {"fps", track.fps},
              {"frames", frames}};
-    return doc.dump(1);
+    return mnemo::toJson(doc, 1);
 }
 
-Result<CameraTrack> cameraTrackFromJson(const std::string &text, const std::string &source) {
-    json doc = json::parse(text, nullptr, false);
+namespace {
+
+Result<CameraTrack> trackFromJson(const std::string &text, const std::string &source) {
+    // A track is often hand-edited or made by another tool: stray bytes in a name must not refuse the file.
+    json doc = json::parse(validUtf8(std::string_view(text)), nullptr, false);
     if (doc.is_discarded()) return Status(StatusCode::InvalidArgument, source + ": not valid JSON");
     if (!doc.is_object() || doc.value("format", "") != kFormat) {
         return Status(StatusCode::InvalidArgument,
@@ -104,6 +110,17 @@ Result<CameraTrack> cameraTrackFromJson(const std::string &text, const std::stri
         track.frames.push_back(std::move(f));
     }
     return track;
+}
+
+} // namespace
+
+Result<CameraTrack> cameraTrackFromJson(const std::string &text, const std::string &source) {
+    // nlohmann's value() throws when a field has the wrong type ("width": "wide"); that is the file's fault.
+    try {
+        return trackFromJson(text, source);
+    } catch (const json::exception &e) {
+        return Status(StatusCode::InvalidArgument, source + ": a field has the wrong type (" + e.what() + ")");
+    }
 }
 
 Result<CameraTrack> loadCameraTrack(const std::string &path) {

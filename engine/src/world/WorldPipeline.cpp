@@ -1,4 +1,5 @@
 #include "mnemo/world/WorldPipeline.hpp"
+#include "mnemo/core/Guard.hpp"
 
 #include "mnemo/core/Log.hpp"
 
@@ -65,7 +66,15 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
     m_stop = false;
     m_paused = false;
     m_state = State::Starting;
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        // Whatever escapes the loop (a frame tap's exception, std::bad_alloc) fails the pipeline with a message and
+        // closes its queues, so the viewport and the recorder wind down instead of the process terminating.
+        Status s = guarded("the world engine thread", [this] {
+            faultPoint("engine.world-thread");
+            run();
+        });
+        if (!s.ok()) fail(s.message());
+    });
 }
 
 void WorldPipeline::stop() {

@@ -2,6 +2,8 @@
 
 #include "InspectStyle.hpp"
 
+#include "mnemo/core/Log.hpp"
+
 #include <QKeyEvent>
 #include <QLineF>
 #include <QMouseEvent>
@@ -39,6 +41,7 @@ void EmbeddingMapView::setPoints(std::vector<MapPoint> points, QStringList legen
     m_points = std::make_shared<const std::vector<MapPoint>>(std::move(points));
     m_legend = std::move(legendNames);
     m_caption = std::move(caption);
+    m_rasterError.clear();
     m_bounds.reset();
     m_fitted = true;
     m_selected.reset();
@@ -132,11 +135,13 @@ void EmbeddingMapView::requestRaster() {
     MapRasterRequest request{m_points, m_bounds, std::nullopt, size(), devicePixelRatioF()};
     if (m_bounds) request.view = m_view;
     m_rasterJob.run([request](const auto &) { return rasteriseMap(request); },
-                    [this](MapRaster &&raster) { applyRaster(std::move(raster)); });
+                    [this](MapRaster &&raster) { applyRaster(std::move(raster)); },
+                    [this](const QString &message) { rasterFailed(message); });
 }
 
 void EmbeddingMapView::applyRaster(MapRaster &&raster) {
     if (raster.points != m_points) return;
+    m_rasterError.clear();
     const bool firstForPoints = !m_bounds;
     m_bounds = raster.bounds;
     if (m_fitted) m_view = MapViewport::fit(*m_bounds, size());
@@ -144,6 +149,14 @@ void EmbeddingMapView::applyRaster(MapRaster &&raster) {
     m_raster = std::move(raster);
     if (!(m_raster.view == m_view) || m_raster.image.devicePixelRatio() != devicePixelRatioF()) requestRaster();
     if (firstForPoints || !(m_selectionLayer.view == m_raster.view)) requestSelectionLayer();
+    update();
+}
+
+void EmbeddingMapView::rasterFailed(const QString &message) {
+    // Without a raster the view says so in place of "Rasterising…", which would otherwise stay forever; with one, it
+    // keeps showing the older raster, and the log says why it did not follow the view.
+    m_rasterError = message;
+    log::error("inspect", message.toStdString());
     update();
 }
 
@@ -177,7 +190,9 @@ void EmbeddingMapView::paintEvent(QPaintEvent *) {
         return;
     }
     if (!hasCurrentRaster()) {
-        paintCentredMessage(p, rect(), tr("Rasterising %1 points…").arg(groupedCount(qint64(m_points->size()))));
+        paintCentredMessage(p, rect(), !m_rasterError.isEmpty()
+                                           ? m_rasterError
+                                           : tr("Rasterising %1 points…").arg(groupedCount(qint64(m_points->size()))));
         paintTag(p, QPoint(8, 8), Qt::AlignLeft | Qt::AlignTop, m_caption);
         return;
     }

@@ -73,6 +73,7 @@ private:
     bool hasCurrentRaster() const { return m_raster.points && m_raster.points == m_points; }
     void requestRaster();
     void applyRaster(MapRaster &&raster);
+    void rasterFailed(const QString &message);
     void requestSelectionLayer();
     void paintMarkers(QPainter &p) const;
     void paintOverlays(QPainter &p) const;
@@ -81,6 +82,7 @@ private:
     QStringList m_legend;
     QString m_caption;
     QString m_emptyMessage;
+    QString m_rasterError; // why the last rasterisation of these points failed; shown while there is no raster
     std::optional<QRectF> m_bounds; // known once the first raster of these points is back
     bool m_fitted = true;           // the view follows the bounds (and the size) until the user zooms or pans
     MapViewport m_view;             // what the user looks at; the raster may lag behind it
@@ -94,8 +96,8 @@ private:
     QPointF m_pressPos, m_lastPos;
     QPolygonF m_lasso;
 
-    LatestJob<MapRaster> m_rasterJob{this};
-    LatestJob<SelectionLayer> m_selectionJob{this};
+    LatestJob<MapRaster> m_rasterJob{this, "rasterising the map"};
+    LatestJob<SelectionLayer> m_selectionJob{this, "drawing the selection"};
 };
 
 } // namespace mnemo::ui

@@ -57,6 +57,7 @@ GraphView::GraphView(QWidget *parent) : QWidget(parent) {
 void GraphView::setGraph(std::vector<GraphNode> nodes, std::vector<GraphEdge> edges, QStringList legendNames) {
     m_legend = std::move(legendNames);
     m_pendingNodes = int(nodes.size());
+    m_layoutError.clear();
     m_graph = {};
     m_indexOf.clear();
     m_selected.clear();
@@ -68,7 +69,12 @@ void GraphView::setGraph(std::vector<GraphNode> nodes, std::vector<GraphEdge> ed
             layoutGraph(layout, stale);
             return layout;
         },
-        [this](GraphLayout &&layout) { applyLayout(std::move(layout)); });
+        [this](GraphLayout &&layout) { applyLayout(std::move(layout)); },
+        [this](const QString &message) {
+            // The graph was cleared above: say why it stays empty rather than "no graph".
+            m_layoutError = message;
+            update();
+        });
     update();
 }
 
@@ -197,7 +203,7 @@ void GraphView::paintEvent(QPaintEvent *) {
         return;
     }
     if (m_graph.nodes.empty()) {
-        paintCentredMessage(p, rect(), m_emptyMessage);
+        paintCentredMessage(p, rect(), m_layoutError.isEmpty() ? m_emptyMessage : m_layoutError);
         return;
     }
     paintEdges(p);

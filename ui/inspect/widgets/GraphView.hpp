@@ -81,6 +81,7 @@ private:
     double m_typicalGap = 1.0;
     QStringList m_legend;
     QString m_emptyMessage;
+    QString m_layoutError;  // why the last layout failed; shown in place of the graph
     int m_pendingNodes = 0; // nodes in the graph being laid out, for the progress message
 
     QSet<QString> m_selectedIds;
@@ -94,7 +95,7 @@ private:
     bool m_pressed = false, m_panning = false;
     QPointF m_pressPos, m_lastPos;
 
-    LatestJob<GraphLayout> m_layoutJob{this};
+    LatestJob<GraphLayout> m_layoutJob{this, "laying out the graph"};
 };
 
 } // namespace mnemo::ui

@@ -57,6 +57,7 @@ void TimelineView::setLanes(QStringList names, QList<QColor> colours) {
 void TimelineView::setEvents(std::vector<TimelineEvent> sortedByTime) {
     m_events = std::make_shared<const std::vector<TimelineEvent>>(std::move(sortedByTime));
     const Events events = m_events;
+    m_indexError.clear();
     m_indexJob.run(
         [events](const auto &) {
             LaneIndex index;
@@ -80,7 +81,12 @@ void TimelineView::setEvents(std::vector<TimelineEvent> sortedByTime) {
                 index.times[e.lane].push_back(e.timeUs);
             return index;
         },
-        [this](LaneIndex &&index) { applyIndex(std::move(index)); });
+        [this](LaneIndex &&index) { applyIndex(std::move(index)); },
+        [this](const QString &message) {
+            // Ticks need no index and still show; the dense view says why it has no histograms.
+            m_indexError = message;
+            update();
+        });
     if (m_autoRange) fitToEvents();
     if (!m_cursorPlaced && !m_events->empty()) {
         m_cursor = m_events->back().timeUs;
@@ -324,7 +330,9 @@ void TimelineView::paintEvent(QPaintEvent *) {
     } else if (m_index.events == m_events) {
         paintHistograms(p);
     } else {
-        paintCentredMessage(p, plotArea(), tr("Indexing %1 events…").arg(groupedCount(eventCount())));
+        paintCentredMessage(p, plotArea(), !m_indexError.isEmpty()
+                                               ? m_indexError
+                                               : tr("Indexing %1 events…").arg(groupedCount(eventCount())));
     }
     paintMarkers(p, precisionUs);
 }

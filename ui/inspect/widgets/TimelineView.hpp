@@ -127,6 +127,7 @@ private:
     QList<QColor> m_laneColours;
     Events m_events;
     LaneIndex m_index;
+    QString m_indexError; // why indexing the current events failed; shown where the histograms would be
     quint64 m_indexGeneration = 0; // bumped per applied index: the histogram cache key
     mutable Histogram m_histogram; // cached per range, width and index
     int m_maxLane = -1;
@@ -147,7 +148,7 @@ private:
     QTimer m_cursorSignalTimer; // delivers the last position of a throttled drag
     bool m_cursorSignalPending = false;
 
-    LatestJob<LaneIndex> m_indexJob{this};
+    LatestJob<LaneIndex> m_indexJob{this, "indexing the timeline"};
 };
 
 } // namespace mnemo::ui

@@ -19,8 +19,18 @@ public:
     virtual Status seek(int64_t ptsUs) = 0;
 };
 
-// `spec`: a video file; "/dev/videoN" (a camera); an image file (.png .jpg .jpeg .bmp .tga); or a folder of
-// images, sorted by name, all the same size, played at `sequenceFps`.
+// The still-image format of a file from its content ("png", "jpeg", "bmp", "gif", "tga"), or empty when it is not an
+// image stb can read. PNG, JPEG, BMP and GIF are known by their magic numbers; TGA has none, so a file is taken as
+// TGA only when stb parses its header and FFmpeg does not recognise it as a container (see openSource).
+std::string stillImageFormat(const std::string &path);
+
+enum class SourceKind { Video, Camera, Image, ImageSequence };
+const char *sourceKindName(SourceKind kind); // "video", "camera", "image", "image-sequence"
+
+// `spec`: a video file; "/dev/videoN" (a camera); an image file; or a folder of images (sorted by name, all the
+// same size, played at `sequenceFps`). Files are recognised by their content, never their names.
 Result<std::unique_ptr<FrameSource>> openSource(const std::string &spec, double sequenceFps = 30.0);
+// What openSource(spec) would open, without decoding anything.
+Result<SourceKind> sourceKind(const std::string &spec);
 
 } // namespace mnemo::media

@@ -173,15 +173,15 @@ void applyMetadata(MemoryItem &it, const nlohmann::json &meta) {
     }
     it.userId = jsonString(m, {"user_id", "userId"});
     it.agentId = jsonString(m, {"agent_id", "agentId"});
-    it.metadataJson = m.dump();
+    it.metadataJson = mnemo::toJson(m);
 }
 
 } // namespace
 
 Status importChroma(ImportContext &ctx) {
-    std::string dbFile = snapshotFile(ctx, "chroma.sqlite3");
-    if (dbFile.empty()) return {StatusCode::NotFound, "'" + ctx.originalRoot + "': chroma.sqlite3 is missing"};
-    auto opened = openSnapshot(dbFile, ctx.originalRoot + "/chroma.sqlite3");
+    std::string dbFile = snapshotFileWithRole(ctx, "chroma");
+    if (dbFile.empty()) return {StatusCode::NotFound, "'" + ctx.originalRoot + "': no Chroma database (chroma.sqlite3)"};
+    auto opened = openSnapshot(dbFile, originalLabel(ctx, dbFile));
     if (!opened.ok()) return opened.status();
     const sql::Db &db = opened.value();
     if (Status s = db.requireColumns("collections", {"id", "name", "dimension"}); !s.ok()) return s;
@@ -345,7 +345,7 @@ Status importChroma(ImportContext &ctx) {
                 MemoryEvent e;
                 e.itemId = id;
                 e.timeUs = t;
-                e.detailJson = nlohmann::json{{"source", "write-ahead log"}, {"seq_id", seq}, {"operation", op}}.dump();
+                e.detailJson = nlohmann::json{{"source", "write-ahead log"}, {"seq_id", seq}, {"operation", op}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                 auto existing = records.find(id);
                 if (op == 3) { // delete
                     if (existing != records.end()) {

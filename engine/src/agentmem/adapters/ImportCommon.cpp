@@ -15,16 +15,25 @@ Result<sql::Db> openSnapshot(const std::string &path, const std::string &label) 
     return db;
 }
 
-std::string snapshotFile(const ImportContext &ctx, const std::string &name) {
-    for (const std::string &f : ctx.files) {
-        if (std::filesystem::path(f).filename() == name) return f;
+std::string snapshotFileWithRole(const ImportContext &ctx, const std::string &role) {
+    const std::vector<std::string> &roles = ctx.catalogue.detected.roles;
+    for (size_t i = 0; i < ctx.files.size() && i < roles.size(); ++i) {
+        if (roles[i] == role) return ctx.files[i];
     }
     return {};
 }
 
+std::string originalLabel(const ImportContext &ctx, const std::string &snapshotPath) {
+    std::filesystem::path root(ctx.originalRoot);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) return ctx.originalRoot;
+    return (root / std::filesystem::path(snapshotPath).filename()).string();
+}
+
 nlohmann::json parseJson(const std::string &text) {
     if (text.empty()) return nlohmann::json();
-    auto j = nlohmann::json::parse(text, nullptr, false);
+    // nlohmann refuses ill-formed UTF-8 outright; a foreign line with one bad byte keeps its other fields.
+    auto j = nlohmann::json::parse(validUtf8(std::string_view(text)), nullptr, false);
     return j.is_discarded() ? nlohmann::json() : j;
 }
 
@@ -34,7 +43,7 @@ std::string jsonString(const nlohmann::json &j, std::initializer_list<const char
         auto it = j.find(k);
         if (it == j.end() || it->is_null()) continue;
         if (it->is_string()) return it->get<std::string>();
-        return it->dump();
+        return mnemo::toJson(*it);
     }
     return {};
 }

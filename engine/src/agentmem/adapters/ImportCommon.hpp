@@ -6,6 +6,7 @@
 #include "mnemo/agentmem/TimeText.hpp"
 
 #include <nlohmann/json.hpp>
+#include "mnemo/core/JsonText.hpp"
 
 #include <filesystem>
 #include <string>
@@ -16,7 +17,10 @@ namespace mnemo::agentmem {
 Result<sql::Db> openSnapshot(const std::string &path, const std::string &label);
 
 // The snapshot file whose name is `name`, or empty.
-std::string snapshotFile(const ImportContext &ctx, const std::string &name);
+// The snapshot copy of the store file that detection gave `role` (see classifyStoreFile), or empty.
+std::string snapshotFileWithRole(const ImportContext &ctx, const std::string &role);
+// The user's path of a snapshot copy, for messages.
+std::string originalLabel(const ImportContext &ctx, const std::string &snapshotPath);
 
 // Parses JSON, returning a null json on malformed input (the caller decides whether that is an error).
 nlohmann::json parseJson(const std::string &text);

@@ -37,7 +37,8 @@ Result<nlohmann::json> decodeValue(const std::string &type, const void *data, si
     const auto *p = static_cast<const uint8_t *>(data);
     if (type == "null" || bytes == 0) return nlohmann::json();
     if (type == "json" || type.empty()) {
-        auto j = nlohmann::json::parse(p, p + bytes, nullptr, false);
+        auto j = nlohmann::json::parse(validUtf8(std::string_view(reinterpret_cast<const char *>(p), bytes)), nullptr,
+                                       false);
         if (j.is_discarded()) return Status(StatusCode::InvalidArgument, where + ": payload is not valid JSON");
         return j;
     }
@@ -51,7 +52,7 @@ Result<nlohmann::json> decodeValue(const std::string &type, const void *data, si
 }
 
 std::string compact(const nlohmann::json &j, size_t maxChars = 4000) {
-    std::string s = j.is_null() ? std::string() : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string s = j.is_null() ? std::string() : mnemo::toJson(j);
     if (s.size() > maxChars) s = s.substr(0, maxChars) + "…";
     return s;
 }
@@ -81,7 +82,7 @@ std::string messageText(const nlohmann::json &m) {
 std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::json &meta) {
     std::string out;
     if (meta.is_object() && meta.contains("step")) {
-        out = "step " + meta["step"].dump();
+        out = "step " + mnemo::toJson(meta["step"]);
         std::string source = jsonString(meta, {"source"});
         if (!source.empty()) out += " (" + source + ")";
     }
@@ -98,7 +99,7 @@ std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::js
             std::string t = messageText(*it);
             shown = t.empty() ? compact(*it, 120) : "\u201c" + t + "\u201d";
         } else {
-            shown = it->is_string() ? it->get<std::string>() : it->dump();
+            shown = it->is_string() ? it->get<std::string>() : mnemo::toJson(*it);
         }
         out += (out.empty() ? "" : " \u00b7 ") + key + ": " + shown;
     }
@@ -126,7 +127,7 @@ Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
             e.action = "write";
             e.actorId = r.str("task_id");
             e.newText = compact(v.value(), 2000);
-            e.detailJson = nlohmann::json{{"channel", r.str("channel")}, {"task_id", r.str("task_id")}, {"idx", r.i64("idx")}}.dump();
+            e.detailJson = nlohmann::json{{"channel", r.str("channel")}, {"task_id", r.str("task_id")}, {"idx", r.i64("idx")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             writes[e.itemId].push_back(std::move(e));
         }
         if (!w.ok()) return w.status();
@@ -165,13 +166,13 @@ Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
             m["channel_versions"] = c.value("channel_versions", nlohmann::json());
         }
         m["checkpoint_ns"] = ns;
-        it.metadataJson = m.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        it.metadataJson = mnemo::toJson(m);
         threads.insert(it.threadId);
         if (Status s = notePrincipal(ctx, it.threadId, "thread"); !s.ok()) return s;
         if (Status s = ctx.out.putItem(it); !s.ok()) return s;
         nlohmann::json detail = {{"step", meta.value().is_object() ? meta.value().value("step", nlohmann::json()) : nlohmann::json()},
                                  {"source", meta.value().is_object() ? meta.value().value("source", nlohmann::json()) : nlohmann::json()}};
-        if (Status s = ctx.out.putEvent({0, it.id, "checkpoint", it.createdUs, it.threadId, {}, compact(values), detail.dump()}); !s.ok()) return s;
+        if (Status s = ctx.out.putEvent({0, it.id, "checkpoint", it.createdUs, it.threadId, {}, compact(values), mnemo::toJson(detail)}); !s.ok()) return s;
         if (!it.parentId.empty()) {
             if (Status s = ctx.out.putRelation({it.parentId, it.id, "parent", "next", it.createdUs, std::nullopt}); !s.ok()) return s;
         }
@@ -248,7 +249,7 @@ Status readStore(ImportContext &ctx, const sql::Db &db) {
         nlohmann::json meta = {{"value", value}};
         if (!r.isNull("expires_at")) meta["expires_at"] = r.str("expires_at");
         if (!r.isNull("ttl_minutes")) meta["ttl_minutes"] = r.f64("ttl_minutes");
-        it.metadataJson = meta.dump();
+        it.metadataJson = mnemo::toJson(meta);
         auto v = vectors.find(prefix + "\x1f" + r.str("key"));
         if (v != vectors.end()) {
             if (dim == 0) dim = int(v->second.size());
@@ -269,7 +270,7 @@ Status readStore(ImportContext &ctx, const sql::Db &db) {
 
 Status importLangGraph(ImportContext &ctx) {
     if (ctx.files.empty()) return {StatusCode::NotFound, "no database file"};
-    auto db = openSnapshot(ctx.files.front(), ctx.originalRoot);
+    auto db = openSnapshot(ctx.files.front(), originalLabel(ctx, ctx.files.front()));
     if (!db.ok()) return db.status();
     std::vector<std::string> parts;
     if (db->hasTable("checkpoints")) {

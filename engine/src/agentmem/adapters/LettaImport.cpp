@@ -28,7 +28,7 @@ std::string messageText(const sql::Row &r) {
 
 Status importLetta(ImportContext &ctx) {
     if (ctx.files.empty()) return {StatusCode::NotFound, "no sqlite.db"};
-    auto opened = openSnapshot(ctx.files.front(), ctx.originalRoot);
+    auto opened = openSnapshot(ctx.files.front(), originalLabel(ctx, ctx.files.front()));
     if (!opened.ok()) return opened.status();
     const sql::Db &db = opened.value();
     if (Status s = db.requireColumns("agents", {"id", "name"}); !s.ok()) return s;
@@ -81,7 +81,7 @@ Status importLetta(ImportContext &ctx) {
             e.timeUs = textTimeUs(r.str("created_at"), 0);
             e.actorId = r.str("actor_id");
             e.detailJson = nlohmann::json{{"sequence_number", r.i64("sequence_number")}, {"actor_type", r.str("actor_type")},
-                                          {"history_id", r.str("id")}}.dump();
+                                          {"history_id", r.str("id")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             blockHistory[e.itemId].push_back(std::move(e));
         }
         if (!q.ok()) return q.status();
@@ -104,7 +104,7 @@ Status importLetta(ImportContext &ctx) {
             nlohmann::json meta = {{"label", r.str("label")}, {"limit", r.i64("limit")}, {"read_only", r.i64("read_only")},
                                    {"version", r.i64("version")}, {"description", r.str("description")},
                                    {"attached_to", agents}};
-            it.metadataJson = meta.dump();
+            it.metadataJson = mnemo::toJson(meta);
             if (Status s = ctx.out.putItem(it); !s.ok()) return s;
             for (const std::string &a : agents) {
                 if (Status s = ctx.out.putRelation({it.id, a, "attached", r.str("label"), it.createdUs, std::nullopt}); !s.ok()) return s;
@@ -167,7 +167,7 @@ Status importLetta(ImportContext &ctx) {
             }
             nlohmann::json meta = {{"tags", parseJson(r.str("tags"))}, {"metadata", parseJson(r.str("metadata_"))},
                                    {"archive_id", r.str("archive_id")}};
-            it.metadataJson = meta.dump();
+            it.metadataJson = mnemo::toJson(meta);
             if (Status s = ctx.out.putItem(it); !s.ok()) return s;
             if (Status s = ctx.out.putEvent({0, it.id, "add", it.createdUs, it.agentId, {}, it.text, "{}"}); !s.ok()) return s;
             if (it.deletedUs) {
@@ -202,10 +202,10 @@ Status importLetta(ImportContext &ctx) {
             if (deleted(r)) it.deletedUs = it.updatedUs;
             bool context = inContext[it.agentId].count(it.id) > 0;
             it.metadataJson = nlohmann::json{{"role", r.str("role")}, {"in_context_window", context},
-                                             {"sequence_id", r.i64("sequence_id")}}.dump();
+                                             {"sequence_id", r.i64("sequence_id")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             if (Status s = ctx.out.putItem(it); !s.ok()) return s;
             if (Status s = ctx.out.putEvent({0, it.id, "add", it.createdUs, r.str("role") == "user" ? std::string() : it.agentId,
-                                             {}, it.text, nlohmann::json{{"role", r.str("role")}}.dump()});
+                                             {}, it.text, nlohmann::json{{"role", r.str("role")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
                 !s.ok()) {
                 return s;
             }

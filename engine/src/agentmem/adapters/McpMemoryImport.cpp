@@ -49,7 +49,7 @@ Status importMcpMemory(ImportContext &ctx) {
             }
             it.text = text.empty() ? it.id : it.id + ": " + text;
             it.createdUs = it.updatedUs = t;
-            it.metadataJson = nlohmann::json{{"entityType", it.tier}, {"observations", obs}}.dump();
+            it.metadataJson = nlohmann::json{{"entityType", it.tier}, {"observations", obs}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             entities.insert(it.id);
             if (Status s = ctx.out.putItem(it); !s.ok()) return s;
             if (Status s = ctx.out.putEvent({0, it.id, "add", t, {}, {}, it.text, "{}"}); !s.ok()) return s;

@@ -24,7 +24,7 @@ std::string lower(std::string s) {
 
 // vectors(id, vector BLOB, payload JSON): the live memories (or, in the _entities file, the entities).
 Status readVectors(ImportContext &ctx, const std::string &file, bool entities, Mem0State &st, int &dim) {
-    auto db = openSnapshot(file, ctx.originalRoot + "/" + std::filesystem::path(file).filename().string());
+    auto db = openSnapshot(file, originalLabel(ctx, file));
     if (!db.ok()) return db.status();
     if (Status s = db->requireColumns("vectors", {"id", "vector", "payload"}); !s.ok()) return s;
     sql::Stmt q(db.value(), "SELECT id, vector, payload FROM vectors");
@@ -69,7 +69,7 @@ Status readVectors(ImportContext &ctx, const std::string &file, bool entities, M
         for (const char *k : {"data", "user_id", "agent_id", "run_id", "userId", "agentId", "runId", "linkedMemoryIds"}) {
             meta.erase(k);
         }
-        it.metadataJson = meta.dump();
+        it.metadataJson = mnemo::toJson(meta);
         st.items[it.id] = std::move(it);
     }
     return q.status();
@@ -77,7 +77,7 @@ Status readVectors(ImportContext &ctx, const std::string &file, bool entities, M
 
 // memory_history (TS) or history (Python): ADD/UPDATE/DELETE rows with the old and new text.
 Status readHistory(ImportContext &ctx, const std::string &file, bool python, Mem0State &st) {
-    auto db = openSnapshot(file, ctx.originalRoot + "/" + std::filesystem::path(file).filename().string());
+    auto db = openSnapshot(file, originalLabel(ctx, file));
     if (!db.ok()) return db.status();
     const char *table = python ? "history" : "memory_history";
     std::vector<std::string> need = python ? std::vector<std::string>{"memory_id", "old_memory", "new_memory", "event", "created_at"}
@@ -109,7 +109,7 @@ Status readHistory(ImportContext &ctx, const std::string &file, bool python, Mem
         }
         lastTime = std::max(lastTime, e.timeUs);
         if (row.has("role") && !row.str("role").empty()) detail["role"] = row.str("role");
-        e.detailJson = detail.dump();
+        e.detailJson = mnemo::toJson(detail);
         if (e.action == "add") st.hasAdd[e.itemId] = true;
         st.events.push_back(std::move(e));
     }
@@ -127,7 +127,7 @@ Status readHistory(ImportContext &ctx, const std::string &file, bool python, Mem
             it.tier = "messages";
             it.createdUs = it.updatedUs = textTimeUs(mr.str("created_at"), 0);
             nlohmann::json meta = {{"role", mr.str("role")}, {"name", mr.str("name")}};
-            it.metadataJson = meta.dump();
+            it.metadataJson = mnemo::toJson(meta);
             if (Status s = ctx.out.putItem(it); !s.ok()) return s;
             if (Status s = ctx.out.putEvent({0, it.id, "add", it.createdUs, mr.str("role"), {}, it.text, "{}"}); !s.ok()) return s;
         }
@@ -138,7 +138,7 @@ Status readHistory(ImportContext &ctx, const std::string &file, bool python, Mem
 
 // OpenMemory: users/apps/memories plus permissions, state history and the retrieval log.
 Status readOpenMemory(ImportContext &ctx, const std::string &file) {
-    auto db = openSnapshot(file, ctx.originalRoot + "/openmemory.db");
+    auto db = openSnapshot(file, originalLabel(ctx, file));
     if (!db.ok()) return db.status();
     for (auto &[table, cols] : std::vector<std::pair<std::string, std::vector<std::string>>>{
              {"users", {"id", "user_id"}},
@@ -195,7 +195,7 @@ Status readOpenMemory(ImportContext &ctx, const std::string &file) {
             meta["state"] = it.tier;
             if (!r.str("archived_at").empty()) meta["archived_at"] = r.str("archived_at");
             if (categories.count(it.id)) meta["categories"] = categories[it.id];
-            it.metadataJson = meta.dump();
+            it.metadataJson = mnemo::toJson(meta);
             if (Status s = ctx.out.putItem(it); !s.ok()) return s;
             if (Status s = ctx.out.putEvent({0, it.id, "add", it.createdUs, it.appId, {}, it.text, "{}"}); !s.ok()) return s;
             if (it.deletedUs) {
@@ -213,7 +213,7 @@ Status readOpenMemory(ImportContext &ctx, const std::string &file) {
             nlohmann::json d = {{"old_state", r.str("old_state")}, {"new_state", r.str("new_state")}};
             MemoryEvent e{0, r.str("memory_id"), "state", textTimeUs(r.str("changed_at"), 0),
                           userName.count(r.str("changed_by")) ? userName[r.str("changed_by")] : r.str("changed_by"),
-                          r.str("old_state"), r.str("new_state"), d.dump()};
+                          r.str("old_state"), r.str("new_state"), mnemo::toJson(d)};
             if (Status s = ctx.out.putEvent(e); !s.ok()) return s;
         }
         if (!q.ok()) return q.status();
@@ -249,7 +249,7 @@ Status readOpenMemory(ImportContext &ctx, const std::string &file) {
             a.timeUs = textTimeUs(r.str("accessed_at"), 0);
             if (Status s = ctx.out.putAccess(a); !s.ok()) return s;
             if (Status s = ctx.out.putEvent({0, a.itemId, "access", a.timeUs, a.principalId, {}, {},
-                                             nlohmann::json{{"query", a.query}, {"score", a.score}, {"kind", a.kind}}.dump()});
+                                             nlohmann::json{{"query", a.query}, {"score", a.score}, {"kind", a.kind}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
                 !s.ok()) {
                 return s;
             }
@@ -266,23 +266,13 @@ Status importMem0(ImportContext &ctx) {
     Mem0State st;
     int dim = 0;
     std::vector<std::string> variants;
-    std::string vectors = snapshotFile(ctx, "vector_store.db");
-    std::string entities = snapshotFile(ctx, "vector_store_entities.db");
-    std::string tsHistory = snapshotFile(ctx, "memory.db");
-    std::string pyHistory = snapshotFile(ctx, "history.db");
-    std::string openMemory = snapshotFile(ctx, "openmemory.db");
-    // A single file opened directly may carry another name: classify it by its tables.
-    if (vectors.empty() && tsHistory.empty() && pyHistory.empty() && openMemory.empty() && entities.empty() &&
-        !ctx.files.empty()) {
-        const std::string &only = ctx.files.front();
-        if (ctx.catalogue.variant == "openmemory") openMemory = only;
-        else if (ctx.catalogue.variant == "python") pyHistory = only;
-        else {
-            auto db = openSnapshot(only, ctx.originalRoot);
-            if (!db.ok()) return db.status();
-            (db->hasTable("memory_history") ? tsHistory : vectors) = only;
-        }
-    }
+    // Each file's role comes from its tables (and, for the two vector files, their payloads), never its name:
+    // users name these files freely (historyDbPath, vectorStore.config.dbPath).
+    std::string vectors = snapshotFileWithRole(ctx, "mem0-vectors");
+    std::string entities = snapshotFileWithRole(ctx, "mem0-entities");
+    std::string tsHistory = snapshotFileWithRole(ctx, "mem0-ts-history");
+    std::string pyHistory = snapshotFileWithRole(ctx, "mem0-python-history");
+    std::string openMemory = snapshotFileWithRole(ctx, "openmemory");
     if (!vectors.empty()) {
         if (Status s = readVectors(ctx, vectors, false, st, dim); !s.ok()) return s;
         variants.push_back("ts");

@@ -1,5 +1,8 @@
 #include "PickleReader.hpp"
 
+#include "mnemo/core/JsonText.hpp"
+#include "mnemo/core/Utf8.hpp"
+
 #include <cstring>
 #include <map>
 
@@ -14,7 +17,7 @@ Result<nlohmann::json> readPickle(const std::vector<uint8_t> &b) {
     std::vector<Value> stack;
     std::map<uint32_t, json> memo;
     size_t p = 0;
-    auto need = [&](size_t n) { return p + n <= b.size(); };
+    auto need = [&](size_t n) { return n <= b.size() - p; }; // p <= size always; no overflow for huge n
     auto fail = [&](const std::string &why) {
         return Status(StatusCode::InvalidArgument, "pickle: " + why + " at byte " + std::to_string(p));
     };
@@ -33,7 +36,7 @@ Result<nlohmann::json> readPickle(const std::vector<uint8_t> &b) {
         stack.pop_back();
         return true;
     };
-    auto key = [](const json &k) { return k.is_string() ? k.get<std::string>() : k.dump(); };
+    auto key = [](const json &k) { return k.is_string() ? k.get<std::string>() : mnemo::toJson(k); };
     while (p < b.size()) {
         uint8_t op = b[p++];
         switch (op) {
@@ -73,7 +76,7 @@ Result<nlohmann::json> readPickle(const std::vector<uint8_t> &b) {
             if (!need(lenBytes)) return fail("truncated");
             size_t n = size_t(uint(lenBytes));
             if (!need(n)) return fail("truncated string");
-            stack.push_back({std::string(reinterpret_cast<const char *>(&b[p]), n)});
+            stack.push_back({validUtf8(std::string_view(reinterpret_cast<const char *>(&b[p]), n))});
             p += n;
             break;
         }
