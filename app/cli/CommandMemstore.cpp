@@ -89,8 +89,9 @@ Status applyOp(NativeStoreWriter &w, const nlohmann::json &op, nlohmann::json &r
         a.principalId = str(op, "principal");
         a.query = str(op, "query");
         a.kind = op.contains("kind") ? str(op, "kind") : "search";
-        a.score = op.value("score", 0.0);
-        a.rank = op.value("rank", -1);
+        // value() would throw on a script's "score": "high"; a wrong type reads as absent.
+        a.score = op.contains("score") && op["score"].is_number() ? op["score"].get<double>() : 0.0;
+        a.rank = op.contains("rank") && op["rank"].is_number_integer() ? op["rank"].get<int>() : -1;
         a.timeUs = t.value() ? t.value() : nowUs();
         if (Status s = w.putAccess(a); !s.ok()) return s;
         return w.putEvent({0, a.itemId, "access", a.timeUs, a.principalId, {}, {},

@@ -12,6 +12,9 @@ namespace mnemo::cli {
 namespace {
 
 nlohmann::json describe(const std::string &file, const media::VideoInfo &info, media::SourceKind kind) {
+    // An array of pairs, not an object: a file may repeat a tag (container and stream both have "encoder").
+    nlohmann::json metadata = nlohmann::json::array();
+    for (const auto &[key, value] : info.metadata) metadata.push_back(nlohmann::json::array({key, value}));
     return {{"file", file},
             {"kind", media::sourceKindName(kind)},
             {"container", info.container},
@@ -22,7 +25,8 @@ nlohmann::json describe(const std::string &file, const media::VideoInfo &info, m
             {"rotation", info.rotationDeg},
             {"duration", info.durationSeconds},
             {"fps", info.fps},
-            {"frames", info.frameCountHint}};
+            {"frames", info.frameCountHint},
+            {"metadata", std::move(metadata)}};
 }
 
 // Stills and image folders: what the frame sources would play. --decode reads every image.

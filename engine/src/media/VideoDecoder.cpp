@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "media/FfmpegError.hpp"
+#include "mnemo/core/Utf8.hpp"
 
 extern "C" {
 #include <libavdevice/avdevice.h>
@@ -66,6 +67,15 @@ double rotationOf(const AVStream *stream) {
     return degrees >= 360.0 ? 0.0 : degrees;
 }
 
+// Tags are whatever the writer put there: text in any encoding, so each is made valid UTF-8 here.
+void appendTags(const AVDictionary *tags, std::vector<std::pair<std::string, std::string>> &out) {
+    const AVDictionaryEntry *entry = nullptr;
+    while ((entry = av_dict_get(tags, "", entry, AV_DICT_IGNORE_SUFFIX))) {
+        out.emplace_back(validUtf8(std::string_view(entry->key ? entry->key : "")),
+                         validUtf8(std::string_view(entry->value ? entry->value : "")));
+    }
+}
+
 VideoInfo describe(const AVFormatContext *format, AVStream *stream) {
     const AVCodecParameters *par = stream->codecpar;
     VideoInfo info;
@@ -84,6 +94,8 @@ VideoInfo describe(const AVFormatContext *format, AVStream *stream) {
     const AVRational rate = av_guess_frame_rate(const_cast<AVFormatContext *>(format), stream, nullptr);
     if (rate.num > 0 && rate.den > 0) info.fps = av_q2d(rate);
     info.frameCountHint = stream->nb_frames > 0 ? stream->nb_frames : std::llround(info.durationSeconds * info.fps);
+    appendTags(format->metadata, info.metadata);
+    appendTags(stream->metadata, info.metadata);
     return info;
 }
 

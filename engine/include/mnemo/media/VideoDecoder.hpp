@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mnemo::media {
 
@@ -23,6 +25,9 @@ struct VideoInfo {
     double durationSeconds = 0; // 0 when unknown (a cut Matroska file may not say)
     double fps = 0;             // FFmpeg's best guess of the frame rate; 0 when unknown
     int64_t frameCountHint = 0; // from the header, or duration x fps; decode to know exactly
+    // The container's and the video stream's metadata tags (title, encoder, creation_time, ...), stream tags after
+    // the container's, in the file's order. Foreign text: keys and values are made valid UTF-8 (mnemo/core/Utf8.hpp).
+    std::vector<std::pair<std::string, std::string>> metadata;
 };
 
 // Opens the file only as far as needed to describe its video stream.

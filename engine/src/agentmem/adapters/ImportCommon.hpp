@@ -17,6 +17,11 @@ namespace mnemo::agentmem {
 Result<sql::Db> openSnapshot(const std::string &path, const std::string &label);
 
 // The snapshot file whose name is `name`, or empty.
+// A LangGraph checkpoint, metadata or write value by its serialisation type ("json", "msgpack", "bytes", "null"),
+// Python's msgpack extension types decoded recursively. `where` names the row in messages.
+Result<nlohmann::json> decodeLangGraphValue(const std::string &type, const void *data, size_t bytes,
+                                            const std::string &where);
+
 // The snapshot copy of the store file that detection gave `role` (see classifyStoreFile), or empty.
 std::string snapshotFileWithRole(const ImportContext &ctx, const std::string &role);
 // The user's path of a snapshot copy, for messages.

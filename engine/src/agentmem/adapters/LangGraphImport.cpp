@@ -268,6 +268,11 @@ Status readStore(ImportContext &ctx, const sql::Db &db) {
 
 } // namespace
 
+Result<nlohmann::json> decodeLangGraphValue(const std::string &type, const void *data, size_t bytes,
+                                            const std::string &where) {
+    return decodeValue(type, data, bytes, where);
+}
+
 Status importLangGraph(ImportContext &ctx) {
     if (ctx.files.empty()) return {StatusCode::NotFound, "no database file"};
     auto db = openSnapshot(ctx.files.front(), originalLabel(ctx, ctx.files.front()));
