@@ -15,8 +15,11 @@ function(mnemo_add_module target)
         C_VISIBILITY_PRESET hidden
         CXX_VISIBILITY_PRESET hidden
         VISIBILITY_INLINES_HIDDEN ON)
-    # A module must resolve every symbol at link time; a missing one would otherwise surface only in dlopen.
-    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+    # A module must resolve every symbol at link time; a missing one would otherwise surface only in dlopen. Not in
+    # sanitizer builds: clang leaves the sanitizer runtime out of shared libraries (the executable provides it).
+    if(MNEMO_SANITIZE STREQUAL "")
+        target_link_options(${target} PRIVATE -Wl,--no-undefined)
+    endif()
     if(ARG_SHADERS)
         mnemo_add_shader_library(${target}_shaders SOURCES ${ARG_SHADERS})
         target_link_libraries(${target} PRIVATE ${target}_shaders)

@@ -3,7 +3,8 @@
 #
 #   tools/fuzz.sh TARGET SECONDS       fuzz one target (tests/fuzz/fuzz_TARGET.cpp) for SECONDS; new inputs that reach
 #                                      new code are kept in build-fuzz/fuzz-work/TARGET, crashes in build-fuzz/fuzz-artifacts
-#   tools/fuzz.sh --all SECONDS        every target in turn, then a table of runs and executions per second
+#   tools/fuzz.sh --all SECONDS [T...] every target (or those named) in turn, each row of a table of runs and
+#                                      executions per second appended to build-fuzz/fuzz-report.md
 #   tools/fuzz.sh --smoke              build, then the suite's short run of every target (CTest label fuzz)
 #   tools/fuzz.sh --list               the targets
 #
@@ -17,7 +18,7 @@ targets=(video image agent_store native_store pickle msgpack session_db memory_b
 declare -A max_len=([video]=65536 [image]=16384 [agent_store]=131072 [native_store]=131072 [session_db]=65536
                     [memory_bank]=65536 [pickle]=16384 [msgpack]=8192 [camera_track]=8192)
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 ensure_clang() {
   local missing=()
@@ -63,12 +64,16 @@ case "${1:-}" in
     build_targets
     cd "$build" && exec ctest --output-on-failure -L fuzz ;;
   --all)
-    seconds=${2:?"usage: tools/fuzz.sh --all SECONDS"}
+    seconds=${2:?"usage: tools/fuzz.sh --all SECONDS [TARGET...]"}
+    shift 2
+    chosen=("$@"); [ ${#chosen[@]} -eq 0 ] && chosen=("${targets[@]}")
     build_targets
     report="$build/fuzz-report.md"
-    echo "| target | seconds | runs | exec/s | corpus | result |" >"$report"
-    echo "| --- | --- | --- | --- | --- | --- |" >>"$report"
-    for t in "${targets[@]}"; do
+    if [ ! -f "$report" ]; then
+      echo "| target | seconds | runs | exec/s | corpus | result |" >"$report"
+      echo "| --- | --- | --- | --- | --- | --- |" >>"$report"
+    fi
+    for t in "${chosen[@]}"; do
       log="$build/fuzz-$t.log"
       if run_built "$build/bin/fuzz_$t" "$t" "$seconds" "$build/fuzz-work/$t" >"$log" 2>&1; then result=clean; else result="FINDING (see $log)"; fi
       runs=$(grep -oP 'stat::number_of_executed_units: \K[0-9]+' "$log" || echo "?")

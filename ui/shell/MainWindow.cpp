@@ -55,6 +55,9 @@ MainWindow::~MainWindow() {
     // Replay windows use the engine environment the World workspace owns: they go first (their destructors wait
     // for their workers).
     for (const auto &replay : m_replays) delete replay.data();
+    // ~QWidget closes the window and moves focus, so children still emit (the viewport's captureChanged on focus
+    // out) after this object is no longer a MainWindow; UBSan caught updateStatus() being called then.
+    for (QObject *child : findChildren<QObject *>()) child->disconnect(this);
 }
 
 void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan) {

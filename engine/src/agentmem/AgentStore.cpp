@@ -815,16 +815,40 @@ const NeighbourIndex *AgentStore::ivf() const {
     return m_ivf.get();
 }
 
+namespace {
+// A damaged store can hold embeddings whose item is gone (itemsByRowid skips those): keep only the rows that have an
+// item, in order, so the set and `items` stay parallel.
+EmbeddingSet withItemsOnly(EmbeddingSet set, const std::vector<MemoryItem> &items) {
+    if (items.size() == set.rowids.size()) return set;
+    const size_t dim = size_t(set.dim);
+    size_t kept = 0;
+    for (size_t i = 0; i < set.rowids.size() && kept < items.size(); ++i) {
+        if (set.rowids[i] != items[kept].rowid) continue;
+        set.rowids[kept] = set.rowids[i];
+        std::copy_n(set.data.begin() + std::ptrdiff_t(i * dim), dim, set.data.begin() + std::ptrdiff_t(kept * dim));
+        ++kept;
+    }
+    set.rowids.resize(kept);
+    set.data.resize(kept * dim);
+    return set;
+}
+
+std::vector<std::string> idsOf(const std::vector<MemoryItem> &items) {
+    std::vector<std::string> out;
+    out.reserve(items.size());
+    for (const MemoryItem &it : items) out.push_back(it.id);
+    return out;
+}
+} // namespace
+
 Result<std::shared_ptr<NeighbourIndex>> AgentStore::exactIndex() const {
     std::lock_guard lock(m_catalogue->indexMutex);
     if (m_catalogue->exact) return m_catalogue->exact;
     auto set = embeddings(0);
     if (!set.ok()) return set.status();
-    std::vector<std::string> ids;
     auto rows = itemsByRowid(set->rowids);
     if (!rows.ok()) return rows.status();
-    for (const auto &r : rows.value()) ids.push_back(r.id);
-    m_catalogue->exact = std::make_shared<ExactIndex>(std::move(set.value()), std::move(ids));
+    m_catalogue->exact = std::make_shared<ExactIndex>(withItemsOnly(std::move(set.value()), rows.value()), idsOf(rows.value()));
     return m_catalogue->exact;
 }
 

@@ -5,6 +5,18 @@
 
 namespace mnemo::memory {
 
+namespace {
+// floor(v) as an integer, clamped far outside any world's extent: a loaded bank can hold any float (a huge or
+// non-finite position), and converting such a value to an integer is undefined behaviour.
+int64_t floorToCell(float v) {
+    constexpr double kLimit = double(int64_t(1) << 40);
+    const double f = std::floor(double(v));
+    if (!(f > -kLimit)) return -(int64_t(1) << 40); // also NaN
+    if (f > kLimit) return int64_t(1) << 40;
+    return int64_t(f);
+}
+} // namespace
+
 const char *evictionPolicyName(EvictionPolicy policy) {
     switch (policy) {
     case EvictionPolicy::KeepAll: return "keep-all";
@@ -61,15 +73,15 @@ std::vector<uint8_t> makeThumbnail(const Frame &frame, uint32_t width, uint32_t 
 MemoryBank::MemoryBank(MemoryBankConfig config) : m_config(config) {}
 
 int64_t MemoryBank::cellKey(float x, float z) const {
-    const int64_t cx = int64_t(std::floor(x / m_cellSize));
-    const int64_t cz = int64_t(std::floor(z / m_cellSize));
+    const int64_t cx = floorToCell(x / m_cellSize);
+    const int64_t cz = floorToCell(z / m_cellSize);
     return (cx << 32) ^ (cz & 0xffffffff);
 }
 
 IndexRecord MemoryBank::recordOf(const MemoryEntry &e) { return {e.id, e.frameIndex, e.position(), e.forward()}; }
 
 uint64_t MemoryBank::twinKey(const IndexRecord &r) {
-    auto q = [](float v, float scale) { return uint64_t(int64_t(std::floor(v * scale)) & 0x3FFF); };
+    auto q = [](float v, float scale) { return uint64_t(floorToCell(v * scale) & 0x3FFF); };
     return (q(r.position[0], 0.5f) << 50) ^ (q(r.position[2], 0.5f) << 36) ^ (q(r.forward[0], 4.0f) << 24) ^
            (q(r.forward[1], 4.0f) << 12) ^ q(r.forward[2], 4.0f);
 }

@@ -1,5 +1,6 @@
 // MemoryBank persistence: one SQLite file, documented in docs/memory-bank.md.
 #include "mnemo/memory/MemoryBank.hpp"
+#include "mnemo/core/Utf8.hpp"
 #include "mnemo/core/NumberText.hpp"
 
 #include <sqlite3.h>
@@ -45,6 +46,11 @@ private:
 struct Stmt {
     sqlite3_stmt *s = nullptr;
     ~Stmt() { sqlite3_finalize(s); }
+    // A text column as valid UTF-8; "" for NULL (a damaged or hand-edited file can hold NULL anywhere).
+    std::string text(int column) const {
+        const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(s, column));
+        return p ? validUtf8(std::string_view(p, size_t(sqlite3_column_bytes(s, column)))) : std::string();
+    }
 };
 
 } // namespace
@@ -131,8 +137,7 @@ Result<MemoryBank> MemoryBank::load(const std::string &path) {
             return db.fail("not a memory bank (no 'meta' table)");
         }
         while (sqlite3_step(q.s) == SQLITE_ROW) {
-            meta[reinterpret_cast<const char *>(sqlite3_column_text(q.s, 0))] =
-                reinterpret_cast<const char *>(sqlite3_column_text(q.s, 1));
+            meta[q.text(0)] = q.text(1);
         }
     }
     if (meta["format"] != "mnemo-memory-bank") {
@@ -202,7 +207,7 @@ Result<MemoryBank> MemoryBank::load(const std::string &path) {
         return db.fail("reading table 'events'");
     }
     while (sqlite3_step(ev.s) == SQLITE_ROW) {
-        const std::string kind = reinterpret_cast<const char *>(sqlite3_column_text(ev.s, 0));
+        const std::string kind = ev.text(0);
         MemoryEvent e;
         e.kind = kind == "write" ? MemoryEventKind::Write : kind == "retrieve" ? MemoryEventKind::Retrieve
                                                                                 : MemoryEventKind::Evict;

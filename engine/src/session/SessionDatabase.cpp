@@ -1,5 +1,6 @@
 #include "mnemo/session/SessionDatabase.hpp"
 
+#include "mnemo/core/Utf8.hpp"
 #include <sqlite3.h>
 
 #include <cstring>
@@ -84,6 +85,11 @@ std::vector<std::string> splitKeys(const char *text) {
 struct Stmt {
     sqlite3_stmt *s = nullptr;
     ~Stmt() { sqlite3_finalize(s); }
+    // A text column as valid UTF-8; "" for NULL (a damaged or hand-edited file can hold NULL anywhere).
+    std::string text(int column) const {
+        const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(s, column));
+        return p ? validUtf8(std::string_view(p, size_t(sqlite3_column_bytes(s, column)))) : std::string();
+    }
 };
 
 Result<sqlite3 *> openDb(const std::string &path, int flags) {
@@ -108,7 +114,7 @@ Status checkIsSession(sqlite3 *db, const std::string &path, int version) {
         Stmt q;
         if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'format'", -1, &q.s, nullptr) != SQLITE_OK ||
             sqlite3_step(q.s) != SQLITE_ROW ||
-            std::strcmp(reinterpret_cast<const char *>(sqlite3_column_text(q.s, 0)), "mnemo-session") != 0) {
+            q.text(0) != "mnemo-session") {
             return {StatusCode::InvalidArgument, "'" + path + "' is not a Mnemo session (table 'meta' has no format 'mnemo-session')"};
         }
     }
@@ -177,8 +183,7 @@ std::map<std::string, std::string> SessionDatabase::meta() const {
     Stmt q;
     if (sqlite3_prepare_v2(m_db, "SELECT key, value FROM meta", -1, &q.s, nullptr) != SQLITE_OK) return out;
     while (sqlite3_step(q.s) == SQLITE_ROW) {
-        out[reinterpret_cast<const char *>(sqlite3_column_text(q.s, 0))] =
-            reinterpret_cast<const char *>(sqlite3_column_text(q.s, 1));
+        out[q.text(0)] = q.text(1);
     }
     return out;
 }
@@ -274,7 +279,7 @@ Result<std::vector<FrameRow>> SessionDatabase::frames() const {
         float k[4];
         std::memcpy(k, sqlite3_column_blob(q.s, 7), sizeof k);
         r.camera.intrinsics = {k[0], k[1], k[2], k[3]};
-        r.controller.keys = splitKeys(reinterpret_cast<const char *>(sqlite3_column_text(q.s, 8)));
+        r.controller.keys = splitKeys(q.text(8).c_str());
         r.controller.mouseDx = float(sqlite3_column_double(q.s, 9));
         r.controller.mouseDy = float(sqlite3_column_double(q.s, 10));
         r.controller.wheel = float(sqlite3_column_double(q.s, 11));
@@ -296,7 +301,7 @@ Result<std::vector<MemoryEventRow>> SessionDatabase::memoryEvents() const {
     while (sqlite3_step(q.s) == SQLITE_ROW) {
         MemoryEventRow r;
         r.frameIndex = uint64_t(sqlite3_column_int64(q.s, 0));
-        r.kind = reinterpret_cast<const char *>(sqlite3_column_text(q.s, 1));
+        r.kind = q.text(1);
         r.step = uint64_t(sqlite3_column_int64(q.s, 2));
         r.entryId = uint64_t(sqlite3_column_int64(q.s, 3));
         r.entryFrame = uint64_t(sqlite3_column_int64(q.s, 4));
