@@ -1,4 +1,6 @@
 #include "AgentMemoryJson.hpp"
+#include "mnemo/core/Utf8.hpp"
+#include "mnemo/core/JsonText.hpp"
 
 
 namespace mnemo::cli {
@@ -14,7 +16,7 @@ nlohmann::json itemJson(const agentmem::MemoryItem &it, bool withEmbedding) {
     opt("thread_id", it.threadId);
     opt("parent_id", it.parentId);
     j["deleted"] = it.deletedUs ? nlohmann::json(isoTime(*it.deletedUs)) : nlohmann::json();
-    auto meta = nlohmann::json::parse(it.metadataJson, nullptr, false);
+    auto meta = mnemo::parseJsonText(mnemo::validUtf8(std::string_view(it.metadataJson)));
     j["metadata"] = meta.is_discarded() ? nlohmann::json(it.metadataJson) : meta;
     if (withEmbedding && !it.embedding.empty()) j["embedding"] = it.embedding;
     return j;
@@ -25,7 +27,7 @@ nlohmann::json eventJson(const agentmem::MemoryEvent &e) {
     if (!e.actorId.empty()) j["actor"] = e.actorId;
     if (!e.oldText.empty()) j["old"] = e.oldText;
     if (!e.newText.empty()) j["new"] = e.newText;
-    auto detail = nlohmann::json::parse(e.detailJson, nullptr, false);
+    auto detail = mnemo::parseJsonText(mnemo::validUtf8(std::string_view(e.detailJson)));
     if (!detail.is_discarded() && !detail.empty()) j["detail"] = detail;
     return j;
 }

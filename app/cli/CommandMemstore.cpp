@@ -1,6 +1,7 @@
 // mnemo-cli memstore: create and append to a Mnemo agent-memory store (docs/agent-memory-store.md), so that an
 // agent (or a shell script) can write one and the Inspect workspace can show it live.
 #include "AgentMemoryJson.hpp"
+#include "mnemo/core/Utf8.hpp"
 #include "mnemo/core/JsonText.hpp"
 #include "Commands.hpp"
 
@@ -145,7 +146,7 @@ int commandMemstore(const CliArgs &args) {
         while (std::getline(in, line)) {
             ++lineNo;
             if (line.find_first_not_of(" \t\r") == std::string::npos || line[line.find_first_not_of(" \t")] == '#') continue;
-            auto op = nlohmann::json::parse(line, nullptr, false);
+            auto op = mnemo::parseJsonText(mnemo::validUtf8(std::string_view(line)));
             if (op.is_discarded() || !op.is_object()) return fail(pos[3] + " line " + std::to_string(lineNo) + ": not a JSON object");
             nlohmann::json r;
             if (Status s = applyOp(*w.value(), op, r); !s.ok()) {
@@ -179,7 +180,7 @@ int commandMemstore(const CliArgs &args) {
         }
     }
     if (auto m = args.value("meta")) {
-        auto meta = nlohmann::json::parse(*m, nullptr, false);
+        auto meta = mnemo::parseJsonText(mnemo::validUtf8(std::string_view(*m)));
         if (meta.is_discarded() || !meta.is_object()) return fail("--meta must be a JSON object", 2);
         op["meta"] = meta;
     }

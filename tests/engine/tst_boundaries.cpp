@@ -2,6 +2,7 @@
 // thread and module calls (and thrown by a C++ module through the C ABI) end as error values, never a crash or hang;
 // plus the input hygiene at those boundaries: UTF-8 repair by maximal subparts, guarded(), and whole-text numbers.
 #include "mnemo/core/Guard.hpp"
+#include "mnemo/core/JsonText.hpp"
 #include "mnemo/core/NumberText.hpp"
 #include "mnemo/core/Utf8.hpp"
 #include "mnemo/media/ParallelDecoder.hpp"
@@ -339,6 +340,25 @@ private slots:
         QVERIFY(!decoder.value()->next().ok()); // the error stays
         decoder.value().reset();                 // joins the threads
         qunsetenv(kFaultVariable);
+    }
+
+    // fuzz_msgpack overflowed the stack with 7 KB of nested fixarrays: documents deeper than kMaxJsonDepth are
+    // refused where bytes become a document, in MessagePack and in JSON text alike.
+    void deepDocumentsAreRefusedNotRecursedInto() {
+        const std::string deepPack(100000, char(0x91)); // fixarray of one element, nested 100,000 times, never closed
+        std::string pack = deepPack + char(0xC0);         // ... around a nil
+        QVERIFY(parseMsgpack(reinterpret_cast<const uint8_t *>(pack.data()), pack.size()).is_discarded());
+        std::string shallow = std::string(20, char(0x91)) + char(0xC0);
+        const auto ok = parseMsgpack(reinterpret_cast<const uint8_t *>(shallow.data()), shallow.size());
+        QVERIFY(!ok.is_discarded());
+        QCOMPARE(ok.dump().size(), size_t(20 * 2 + 4)); // [[[...null...]]]
+        const std::string deepText = std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
+        QVERIFY(parseJsonText(deepText).is_discarded());
+        const std::string fine = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+        QVERIFY(!parseJsonText(fine).is_discarded());
+        QVERIFY(parseJsonText("{\"a\": 1,").is_discarded()); // malformed: discarded, no exception
+        const std::string trailing = std::string(1, char(0xC0)) + char(0xC0);
+        QVERIFY(parseMsgpack(reinterpret_cast<const uint8_t *>(trailing.data()), trailing.size()).is_discarded());
     }
 
     void numbersMustBeTheWholeText() {

@@ -1,4 +1,6 @@
 #include "mnemo/session/SessionReplay.hpp"
+#include "mnemo/core/Utf8.hpp"
+#include "mnemo/core/JsonText.hpp"
 
 #include "mnemo/core/NumberText.hpp"
 
@@ -41,7 +43,7 @@ Result<world::WorldPipelineConfig> replayConfig(const SessionDatabase &db, const
     c.height = uint32_t(*height);
     c.seed = *seed;
     c.targetFps = *fps;
-    const auto params = nlohmann::json::parse(metaOr(meta, "params_json", "{}"), nullptr, false);
+    const auto params = parseJsonText(validUtf8(std::string_view(metaOr(meta, "params_json", "{}"))));
     if (params.is_object()) {
         for (const auto &[k, v] : params.items()) {
             if (v.is_number()) c.params[k] = v.get<double>();

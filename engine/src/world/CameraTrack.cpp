@@ -63,8 +63,8 @@ namespace {
 
 Result<CameraTrack> trackFromJson(const std::string &text, const std::string &source) {
     // A track is often hand-edited or made by another tool: stray bytes in a name must not refuse the file.
-    json doc = json::parse(validUtf8(std::string_view(text)), nullptr, false);
-    if (doc.is_discarded()) return Status(StatusCode::InvalidArgument, source + ": not valid JSON");
+    json doc = parseJsonText(validUtf8(std::string_view(text)));
+    if (doc.is_discarded()) return Status(StatusCode::InvalidArgument, source + ": not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + " levels)");
     if (!doc.is_object() || doc.value("format", "") != kFormat) {
         return Status(StatusCode::InvalidArgument,
                       source + ": not a camera track (\"format\" must be \"" + std::string(kFormat) + "\")");

@@ -33,7 +33,7 @@ std::string originalLabel(const ImportContext &ctx, const std::string &snapshotP
 nlohmann::json parseJson(const std::string &text) {
     if (text.empty()) return nlohmann::json();
     // nlohmann refuses ill-formed UTF-8 outright; a foreign line with one bad byte keeps its other fields.
-    auto j = nlohmann::json::parse(validUtf8(std::string_view(text)), nullptr, false);
+    auto j = parseJsonText(validUtf8(std::string_view(text)));
     return j.is_discarded() ? nlohmann::json() : j;
 }
 

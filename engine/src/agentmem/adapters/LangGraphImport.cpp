@@ -9,24 +9,26 @@ namespace mnemo::agentmem {
 namespace {
 
 // Python's msgpack ext types (constructors, pydantic models, numpy arrays) hold msgpack themselves: decode them
-// recursively so the detail pane shows values, not bytes.
-nlohmann::json decodeExtensions(const nlohmann::json &j) {
+// recursively so the detail pane shows values, not bytes. `depth` counts levels from the payload's root, across
+// nested extensions, so the whole value stays within kMaxJsonDepth however it was nested.
+nlohmann::json decodeExtensions(const nlohmann::json &j, size_t depth = 0) {
+    if (depth >= kMaxJsonDepth) return nlohmann::json{{"__truncated", "nested deeper than " + std::to_string(kMaxJsonDepth)}};
     if (j.is_binary()) {
         const auto &bin = j.get_binary();
-        nlohmann::json inner = nlohmann::json::from_msgpack(bin, true, false);
+        nlohmann::json inner = parseMsgpack(bin.data(), bin.size(), kMaxJsonDepth - depth);
         nlohmann::json out = {{"__ext", bin.has_subtype() ? int(bin.subtype()) : -1}};
-        if (!inner.is_discarded()) out["value"] = decodeExtensions(inner);
+        if (!inner.is_discarded()) out["value"] = decodeExtensions(inner, depth + 1);
         else out["bytes"] = bin.size();
         return out;
     }
     if (j.is_array()) {
         nlohmann::json out = nlohmann::json::array();
-        for (const auto &x : j) out.push_back(decodeExtensions(x));
+        for (const auto &x : j) out.push_back(decodeExtensions(x, depth + 1));
         return out;
     }
     if (j.is_object()) {
         nlohmann::json out = nlohmann::json::object();
-        for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = decodeExtensions(it.value());
+        for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = decodeExtensions(it.value(), depth + 1);
         return out;
     }
     return j;
@@ -37,13 +39,12 @@ Result<nlohmann::json> decodeValue(const std::string &type, const void *data, si
     const auto *p = static_cast<const uint8_t *>(data);
     if (type == "null" || bytes == 0) return nlohmann::json();
     if (type == "json" || type.empty()) {
-        auto j = nlohmann::json::parse(validUtf8(std::string_view(reinterpret_cast<const char *>(p), bytes)), nullptr,
-                                       false);
+        auto j = parseJsonText(validUtf8(std::string_view(reinterpret_cast<const char *>(p), bytes)));
         if (j.is_discarded()) return Status(StatusCode::InvalidArgument, where + ": payload is not valid JSON");
         return j;
     }
     if (type == "msgpack") {
-        auto j = nlohmann::json::from_msgpack(p, p + bytes, true, false);
+        auto j = parseMsgpack(p, bytes);
         if (j.is_discarded()) return Status(StatusCode::InvalidArgument, where + ": payload is not valid msgpack");
         return decodeExtensions(j);
     }
