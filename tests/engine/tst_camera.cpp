@@ -155,6 +155,32 @@ private slots:
                  bad.message().c_str());
         QVERIFY(!makeScriptedTrack("zigzag", 10, 64, 64).ok());
     }
+
+    // Numbers out of range are errors, never casts (fuzz_camera_track found "width": 3.2e31 cast to unsigned).
+    void outOfRangeNumbersAreErrors() {
+        const std::string frame = R"({"c2w":[1,0,0,0, 0,1,0,0, 0,0,1,0, 0,0,0,1],"intrinsics":[4,4,2,2]})";
+        auto track = [&](const std::string &fields, const std::string &frameJson) {
+            return cameraTrackFromJson(R"({"format":"mnemo-camera-track","version":1,)" + fields + R"(,"frames":[)" +
+                                           frameJson + "]}",
+                                       "x.json");
+        };
+        QVERIFY(track(R"("width":4,"height":4)", frame).ok());
+        QVERIFY(track(R"("width":4.0,"height":4)", frame).ok()); // a whole number written as a float is fine
+        for (const char *fields : {R"("width":3.2e31,"height":4)", R"("width":-4,"height":4)", R"("width":4.5,"height":4)",
+                                   R"("width":4,"height":4,"fps":1e300)", R"("width":4,"height":4,"fps":-1)"}) {
+            const auto r = track(fields, frame);
+            QVERIFY2(!r.ok() && r.message().find("width and height") != std::string::npos, fields);
+        }
+        QVERIFY(!track(R"("width":4,"height":4)", frame.substr(0, frame.size() - 1) + R"(,"t_us":1e30})").ok());
+        const auto hugeC2w = track(R"("width":4,"height":4)", R"({"c2w":[1e39,0,0,0, 0,1,0,0, 0,0,1,0, 0,0,0,1],"intrinsics":[4,4,2,2]})");
+        QVERIFY2(!hugeC2w.ok() && hugeC2w.message().find("c2w[0]") != std::string::npos, hugeC2w.message().c_str());
+        const auto mouse = track(R"("width":4,"height":4)", frame.substr(0, frame.size() - 1) +
+                                                                R"(,"controller":{"keys":["KeyW"],"mouse":[1e40,0]}})");
+        QVERIFY2(!mouse.ok() && mouse.message().find("mouse") != std::string::npos, mouse.message().c_str());
+        QVERIFY(!track(R"("width":4,"height":4)", "3").ok()); // a frame that is not an object
+        const auto version = cameraTrackFromJson(R"({"format":"mnemo-camera-track","version":1e30})", "x.json");
+        QVERIFY2(!version.ok() && version.message().find("not a number") != std::string::npos, version.message().c_str());
+    }
 };
 
 QTEST_APPLESS_MAIN(TestCamera)

@@ -1,12 +1,12 @@
 #include "mnemo/world/CameraTrack.hpp"
 
-#include "mnemo/core/Utf8.hpp"
-
-#include <nlohmann/json.hpp>
 #include "mnemo/core/JsonText.hpp"
+#include "mnemo/core/Utf8.hpp"
 
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <sstream>
 
 namespace mnemo::world {
@@ -19,17 +19,51 @@ json controllerToJson(const ControllerTick &t) {
     return {{"keys", t.keys}, {"mouse", {t.mouseDx, t.mouseDy}}, {"wheel", t.wheel}};
 }
 
-template <typename T>
-Status readArray(const json &j, const char *key, T *out, size_t n, const std::string &where) {
+// nlohmann's value<unsigned>() and get<float>() cast whatever number the file holds (3e31 into an unsigned: undefined
+// behaviour, found by fuzz_camera_track), so numbers are range-checked as doubles before any conversion.
+std::optional<double> finiteNumber(const json &j, double limit = std::numeric_limits<float>::max()) {
+    if (!j.is_number()) return std::nullopt;
+    const double v = j.get<double>();
+    return std::isfinite(v) && std::fabs(v) <= limit ? std::optional<double>(v) : std::nullopt;
+}
+
+std::optional<int64_t> wholeNumber(const json &j, int64_t lo, int64_t hi) {
+    if (j.is_number_unsigned()) {
+        const uint64_t u = j.get<uint64_t>();
+        return u <= uint64_t(hi) && int64_t(u) >= lo ? std::optional<int64_t>(int64_t(u)) : std::nullopt;
+    }
+    if (j.is_number_integer()) {
+        const int64_t i = j.get<int64_t>();
+        return i >= lo && i <= hi ? std::optional<int64_t>(i) : std::nullopt;
+    }
+    const auto d = finiteNumber(j, std::numeric_limits<double>::max());
+    if (!d || *d != std::floor(*d) || *d < double(lo) || *d > double(hi)) return std::nullopt;
+    return int64_t(*d);
+}
+
+// The field as a whole number in [lo, hi], `fallback` when absent, nullopt when present but not such a number.
+std::optional<int64_t> wholeField(const json &obj, const char *key, int64_t fallback, int64_t lo, int64_t hi) {
+    const auto it = obj.find(key);
+    return it == obj.end() ? std::optional<int64_t>(fallback) : wholeNumber(*it, lo, hi);
+}
+
+std::optional<double> numberField(const json &obj, const char *key, double fallback) {
+    const auto it = obj.find(key);
+    return it == obj.end() ? std::optional<double>(fallback) : finiteNumber(*it);
+}
+
+Status readArray(const json &j, const char *key, float *out, size_t n, const std::string &where) {
     if (!j.contains(key) || !j[key].is_array() || j[key].size() != n) {
         return {StatusCode::InvalidArgument, where + ": '" + key + "' must be an array of " + std::to_string(n) +
                                                  " numbers"};
     }
     for (size_t i = 0; i < n; ++i) {
-        if (!j[key][i].is_number()) {
-            return {StatusCode::InvalidArgument, where + ": '" + key + "[" + std::to_string(i) + "]' is not a number"};
+        const auto v = finiteNumber(j[key][i]);
+        if (!v) {
+            return {StatusCode::InvalidArgument,
+                    where + ": '" + key + "[" + std::to_string(i) + "]' is not a finite number in float range"};
         }
-        out[i] = j[key][i].get<T>();
+        out[i] = float(*v);
     }
     return {};
 }
@@ -61,51 +95,74 @@ std::string cameraTrackToJson(const CameraTrack &track) {
 
 namespace {
 
+constexpr int64_t kMaxTrackSide = 65536;
+constexpr int64_t kMaxTimeUs = int64_t(1) << 53; // about 285 years
+
+Result<ControllerTick> controllerFromJson(const json &c, int64_t tUs, const std::string &where) {
+    ControllerTick t;
+    t.tUs = tUs;
+    if (!c.is_object()) return Status(StatusCode::InvalidArgument, where + ": 'controller' is not an object");
+    t.keys = c.value("keys", std::vector<std::string>{});
+    if (const auto mouse = c.find("mouse"); mouse != c.end()) {
+        float m[2] = {0, 0};
+        if (Status s = readArray(c, "mouse", m, 2, where + " controller"); !s.ok()) return s;
+        t.mouseDx = m[0];
+        t.mouseDy = m[1];
+    }
+    const auto wheel = numberField(c, "wheel", 0.0);
+    if (!wheel) return Status(StatusCode::InvalidArgument, where + ": controller 'wheel' is not a finite number");
+    t.wheel = float(*wheel);
+    return t;
+}
+
 Result<CameraTrack> trackFromJson(const std::string &text, const std::string &source) {
     // A track is often hand-edited or made by another tool: stray bytes in a name must not refuse the file.
     json doc = parseJsonText(validUtf8(std::string_view(text)));
-    if (doc.is_discarded()) return Status(StatusCode::InvalidArgument, source + ": not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + " levels)");
+    if (doc.is_discarded()) {
+        return Status(StatusCode::InvalidArgument,
+                      source + ": not valid JSON (or nested deeper than " + std::to_string(kMaxJsonDepth) + " levels)");
+    }
     if (!doc.is_object() || doc.value("format", "") != kFormat) {
         return Status(StatusCode::InvalidArgument,
                       source + ": not a camera track (\"format\" must be \"" + std::string(kFormat) + "\")");
     }
-    const int version = doc.value("version", 0);
+    const auto version = wholeField(doc, "version", 0, 0, 1 << 30);
     if (version != kVersion) {
-        return Status(StatusCode::Unsupported, source + ": camera track version " + std::to_string(version) +
+        return Status(StatusCode::Unsupported, source + ": camera track version " +
+                                                   (version ? std::to_string(*version) : std::string("(not a number)")) +
                                                    " is not supported (this build reads version " +
                                                    std::to_string(kVersion) + ")");
     }
     CameraTrack track;
-    track.width = doc.value("width", 0u);
-    track.height = doc.value("height", 0u);
-    track.fps = doc.value("fps", 30.0);
-    if (track.width == 0 || track.height == 0 || !(track.fps > 0)) {
-        return Status(StatusCode::InvalidArgument, source + ": width, height and fps must be positive");
+    const auto width = wholeField(doc, "width", 0, 1, kMaxTrackSide);
+    const auto height = wholeField(doc, "height", 0, 1, kMaxTrackSide);
+    const auto fps = numberField(doc, "fps", 30.0);
+    if (!width || !height || !fps || !(*fps > 0) || *fps > 10000) {
+        return Status(StatusCode::InvalidArgument, source + ": width and height must be whole numbers from 1 to " +
+                                                       std::to_string(kMaxTrackSide) + " and fps a positive number");
     }
+    track.width = uint32_t(*width);
+    track.height = uint32_t(*height);
+    track.fps = *fps;
     if (!doc.contains("frames") || !doc["frames"].is_array() || doc["frames"].empty()) {
         return Status(StatusCode::InvalidArgument, source + ": 'frames' must be a non-empty array");
     }
     for (size_t i = 0; i < doc["frames"].size(); ++i) {
         const json &jf = doc["frames"][i];
         const std::string where = source + ": frame " + std::to_string(i);
+        if (!jf.is_object()) return Status(StatusCode::InvalidArgument, where + " is not an object");
         CameraTrackFrame f;
         if (Status s = readArray(jf, "c2w", f.camera.c2w.data(), 16, where); !s.ok()) return s;
         float k[4];
         if (Status s = readArray(jf, "intrinsics", k, 4, where); !s.ok()) return s;
         f.camera.intrinsics = {k[0], k[1], k[2], k[3]};
-        f.tUs = jf.value("t_us", int64_t(double(i) * 1e6 / track.fps));
+        const auto tUs = wholeField(jf, "t_us", int64_t(double(i) * 1e6 / track.fps), -kMaxTimeUs, kMaxTimeUs);
+        if (!tUs) return Status(StatusCode::InvalidArgument, where + ": 't_us' must be a whole number of microseconds");
+        f.tUs = *tUs;
         if (jf.contains("controller")) {
-            const json &c = jf["controller"];
-            ControllerTick t;
-            t.tUs = f.tUs;
-            t.keys = c.value("keys", std::vector<std::string>{});
-            const auto mouse = c.value("mouse", std::vector<float>{0, 0});
-            if (mouse.size() == 2) {
-                t.mouseDx = mouse[0];
-                t.mouseDy = mouse[1];
-            }
-            t.wheel = c.value("wheel", 0.0f);
-            f.controller = std::move(t);
+            auto tick = controllerFromJson(jf["controller"], f.tUs, where);
+            if (!tick.ok()) return tick.status();
+            f.controller = std::move(tick.value());
         }
         track.frames.push_back(std::move(f));
     }
