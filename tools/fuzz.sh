@@ -70,16 +70,16 @@ case "${1:-}" in
     build_targets
     report="$build/fuzz-report.md"
     if [ ! -f "$report" ]; then
-      echo "| target | seconds | runs | exec/s | corpus | result |" >"$report"
-      echo "| --- | --- | --- | --- | --- | --- |" >>"$report"
+      echo "| target | seconds | runs | exec/s | edges covered | peak RSS MB | corpus files | result |" >"$report"
+      echo "| --- | --- | --- | --- | --- | --- | --- | --- |" >>"$report"
     fi
     for t in "${chosen[@]}"; do
       log="$build/fuzz-$t.log"
       if run_built "$build/bin/fuzz_$t" "$t" "$seconds" "$build/fuzz-work/$t" >"$log" 2>&1; then result=clean; else result="FINDING (see $log)"; fi
-      runs=$(grep -oP 'stat::number_of_executed_units: \K[0-9]+' "$log" || echo "?")
-      eps=$(grep -oP 'stat::average_exec_per_sec: \K[0-9]+' "$log" || echo "?")
+      stat() { grep -oP "stat::$1:\s*\K[0-9]+" "$log" || echo "?"; }
+      edges=$(grep -oP '^#[0-9]+\s+\w+\s+cov: \K[0-9]+' "$log" | tail -1 || true)
       corpus=$(find "$build/fuzz-work/$t" -type f | wc -l)
-      echo "| $t | $seconds | $runs | $eps | $corpus | $result |" | tee -a "$report"
+      echo "| $t | $seconds | $(stat number_of_executed_units) | $(stat average_exec_per_sec) | ${edges:-?} | $(stat peak_rss_mb) | $corpus | $result |" | tee -a "$report"
     done
     echo "fuzz: report in $report" ;;
   *)
