@@ -2,6 +2,7 @@
 // foreign SQLite files and garbage.
 #include "mnemo/session/SessionDatabase.hpp"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -59,6 +60,10 @@ private slots:
         const auto events = db.value()->memoryEvents();
         QCOMPARE(events->size(), size_t(1));
         QCOMPARE(events->at(0).entryId, uint64_t(5));
+        db.value().reset();
+        // Reading leaves nothing beside the session (a read-only connection used to leave its -wal and -shm).
+        QVERIFY(!QFile::exists(QString::fromStdString(path) + "-wal"));
+        QVERIFY(!QFile::exists(QString::fromStdString(path) + "-shm"));
     }
 
     void migratesAnOlderSchemaKeepingItsData() {

@@ -143,8 +143,24 @@ Result<std::unique_ptr<SessionDatabase>> SessionDatabase::openForWriting(const s
     return out;
 }
 
+// A session is a WAL database. A read-only connection that is the last to close cannot remove the -wal and -shm files
+// it made, so reading a session left them beside it; a read-write connection with query_only on writes nothing and
+// tidies up as SQLite's last connection does. A folder the user cannot write falls back to a read-only connection.
+namespace {
+Result<sqlite3 *> openForReading(const std::string &path) {
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, "PRAGMA query_only=1", nullptr, nullptr, nullptr) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 2000);
+        return db;
+    }
+    sqlite3_close(db);
+    return openDb(path, SQLITE_OPEN_READONLY);
+}
+} // namespace
+
 Result<std::unique_ptr<SessionDatabase>> SessionDatabase::openReadOnly(const std::string &path) {
-    auto db = openDb(path, SQLITE_OPEN_READONLY);
+    auto db = openForReading(path);
     if (!db.ok()) return db.status();
     std::unique_ptr<SessionDatabase> out(new SessionDatabase(db.value(), path, 0));
     out->m_version = userVersion(out->m_db);
