@@ -1,4 +1,5 @@
 #include "WorldRun.hpp"
+#include "mnemo/core/Clock.hpp"
 #include "mnemo/core/JsonText.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
@@ -79,7 +80,7 @@ WorldRunReport runWorld(modules::ModuleEnvironment &env, const world::WorldPipel
         const world::WorldFrame &wf = **item;
         const auto consumeStart = std::chrono::steady_clock::now();
         pipeline.reportDisplayed(*wf.frame); // in a CLI run the consumer is the "display"
-        latencies.push(double(modules::steadyNowUs() - wf.frame->inputUs) / 1000.0);
+        latencies.push(double(mnemo::steadyNowUs() - wf.frame->inputUs) / 1000.0);
         const uint32_t chunk = pipeline.module() ? pipeline.module()->chunkFrames : 1;
         if (wf.frame->index % chunk == 0) {
             steps.push(wf.stepMs);

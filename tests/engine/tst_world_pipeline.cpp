@@ -1,6 +1,7 @@
 // The world pipeline end to end on real modules: chunked stepping, ordered lossless recording, the display's
 // drop-oldest policy keeping latency bounded under a slow engine and a slow display, pause/resume/reset, and
 // determinism of the reference world (same seed and camera, same pixels).
+#include "mnemo/core/Clock.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/world/WorldPipeline.hpp"
 
@@ -103,7 +104,7 @@ private slots:
         QTRY_VERIFY(p.stats().framesProduced > 8);
         ControllerTick walk;
         walk.keys = {"KeyW"};
-        walk.tUs = modules::steadyNowUs();
+        walk.tUs = mnemo::steadyNowUs();
         p.input().submit(walk);
         QTRY_VERIFY(p.pose()->z > 0.1f);
         p.pause();

@@ -4,6 +4,7 @@
 #include "../viewport/SoftwareViewport.hpp"
 #include "../viewport/VulkanViewport.hpp"
 
+#include "mnemo/core/Clock.hpp"
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 
@@ -226,7 +227,7 @@ void WorldWorkspace::setRecording(bool on) {
 
 void WorldWorkspace::sampleController() {
     if (!m_pipeline || !capturing()) return;
-    m_pipeline->input().submit(m_controller->sample(modules::steadyNowUs()));
+    m_pipeline->input().submit(m_controller->sample(mnemo::steadyNowUs()));
 }
 
 OverlayModel WorldWorkspace::describe() const {

@@ -1,9 +1,9 @@
 #include "mnemo/modules/ModuleHost.hpp"
+#include "mnemo/core/Clock.hpp"
 
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -24,7 +24,7 @@ void hostLog(void *, mnemo_log_level level, const char *message) noexcept {
     (void)guarded("module log", [&] { log::write(l, "module", message ? message : ""); });
 }
 
-int64_t hostNowUs(void *) { return steadyNowUs(); }
+int64_t hostNowUs(void *) { return mnemo::steadyNowUs(); }
 
 void lockQueue(void *host) { static_cast<ModuleHost *>(host)->vulkan()->lockQueue(); }
 void unlockQueue(void *host) { static_cast<ModuleHost *>(host)->vulkan()->unlockQueue(); }
@@ -118,10 +118,6 @@ mnemo_memory_pick toMemoryPick(const memory::MemoryEntry &e, float score, float 
 
 void ModuleHost::setStepMemory(StepMemoryContext *context) { t_stepMemory = context; }
 
-int64_t steadyNowUs() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 ModuleHost::ModuleHost(std::shared_ptr<gpu::VulkanContext> vulkan) : m_vulkan(std::move(vulkan)) {
     m_services.struct_size = sizeof m_services;

@@ -1,9 +1,9 @@
 #include "mnemo/session/SessionRecorder.hpp"
+#include "mnemo/core/Clock.hpp"
 #include "mnemo/core/Guard.hpp"
 
 #include "mnemo/core/Log.hpp"
 #include "mnemo/core/Version.hpp"
-#include "mnemo/modules/ModuleHost.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -113,7 +113,7 @@ void SessionRecorder::run() {
         row.step = wf.step;
         row.inputUs = wf.frame->inputUs;
         row.producedUs = wf.frame->producedUs;
-        row.recordedUs = modules::steadyNowUs();
+        row.recordedUs = mnemo::steadyNowUs();
         row.camera = wf.camera;
         row.controller = wf.tick;
         row.stepMs = wf.stepMs;

@@ -1,4 +1,5 @@
 #include "mnemo/world/WorldPipeline.hpp"
+#include "mnemo/core/Clock.hpp"
 #include "mnemo/core/Guard.hpp"
 
 #include "mnemo/core/Log.hpp"
@@ -59,7 +60,7 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
         m_pendingRetrieval.reset();
         m_pose = config.startPose;
         m_framesProduced = m_steps = m_lagged = 0;
-        m_fpsWindowStartUs = modules::steadyNowUs();
+        m_fpsWindowStartUs = mnemo::steadyNowUs();
         m_fpsWindowFrames = 0;
         m_producedFps = 0;
     }
@@ -134,7 +135,7 @@ void WorldPipeline::setRetrievalParams(const memory::RetrievalParams &params) {
 
 void WorldPipeline::publishSnapshot(bool force) {
     // A snapshot copies every entry's pose: at most ten a second is plenty for a panel that repaints at that rate.
-    const int64_t now = modules::steadyNowUs();
+    const int64_t now = mnemo::steadyNowUs();
     if (!force && now - m_lastSnapshotUs < 100000) return;
     m_lastSnapshotUs = now;
     auto snapshot = memory::makeSnapshot(*m_bank, m_step, m_lastRetrieval, m_config.retrieval,
@@ -144,7 +145,7 @@ void WorldPipeline::publishSnapshot(bool force) {
 }
 
 void WorldPipeline::reportDisplayed(const Frame &frame) {
-    const double ms = double(modules::steadyNowUs() - frame.inputUs) / 1000.0;
+    const double ms = double(mnemo::steadyNowUs() - frame.inputUs) / 1000.0;
     std::lock_guard lock(m_mutex);
     m_latencyMs.push(ms);
 }
@@ -253,11 +254,11 @@ bool WorldPipeline::nextCameras(uint32_t chunk, ControllerTick &tick, std::vecto
             cameras.push_back(c);
             ++m_trackCursor;
         }
-        tick.tUs = modules::steadyNowUs(); // scripted input is "sampled" when the step takes it
+        tick.tUs = mnemo::steadyNowUs(); // scripted input is "sampled" when the step takes it
         return !cameras.empty();
     }
     tick = m_config.fixedTimestep ? ControllerTick{} : m_input.take();
-    if (m_config.fixedTimestep || tick.tUs == 0) tick.tUs = modules::steadyNowUs();
+    if (m_config.fixedTimestep || tick.tUs == 0) tick.tUs = mnemo::steadyNowUs();
     const Intrinsics k = intrinsicsFromHorizontalFov(m_config.integrator.horizontalFovDeg, m_config.width,
                                                      m_config.height);
     poses = m_integrator.advance(tick, chunk);
@@ -331,7 +332,7 @@ void WorldPipeline::run() {
         modules::ModuleHost::setStepMemory(nullptr);
         if (!stepStatus.ok()) return fail(stepStatus.message());
         const double stepMs = msSince(stepStart);
-        const int64_t readyUs = modules::steadyNowUs();
+        const int64_t readyUs = mnemo::steadyNowUs();
         if (m_config.memoryEnabled) {
             for (size_t i = 0; i < frames.size(); ++i) {
                 auto latent = memoryContext.attachedLatents.find(frames[i]->index);

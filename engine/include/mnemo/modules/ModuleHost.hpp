@@ -44,6 +44,5 @@ private:
     mnemo_host_services m_services{};
 };
 
-int64_t steadyNowUs();
 
 } // namespace mnemo::modules
