@@ -28,6 +28,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,9 +78,15 @@ private slots:
         QCOMPARE(w.workspace(), Workspace::Edit);
         QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
         QCOMPARE(w.workspace(), Workspace::Inspect);
+        // The status bar's hint is the workspace's own, and the World's frame rate steps aside.
+        QVERIFY2(w.statusBar()->currentMessage().contains("Open Store"), qPrintable(w.statusBar()->currentMessage()));
+        QVERIFY(!w.statusBar()->currentMessage().contains("WASD"));
+        QVERIFY(!w.findChild<QLabel *>("fpsLabel")->isVisible());
         auto *tabs = w.findChild<QTabBar *>("workspaceTabs");
         QTest::mouseClick(tabs, Qt::LeftButton, {}, tabs->tabRect(0).center());
         QCOMPARE(w.workspace(), Workspace::World);
+        QVERIFY(w.statusBar()->currentMessage().contains("WASD"));
+        QVERIFY(w.findChild<QLabel *>("fpsLabel")->isVisible());
         QCOMPARE(spy.count(), 3);
         QCOMPARE(w.findChild<QAction *>("actionWorldWorkspace")->isChecked(), true);
     }

@@ -245,8 +245,7 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(m_controlIndicator);
     statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_fpsLabel);
-    statusBar()->showMessage(
-        tr("Click the viewport, then WASD to walk and the mouse to look; Esc releases. Ctrl+1/2/3 switch workspaces."));
+    showWorkspaceHint(Workspace::World);
     auto *timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &MainWindow::updateStatus);
     timer->start(1000);
@@ -276,6 +275,26 @@ void MainWindow::updateStatus() {
     m_lastPresented = presented;
 }
 
+// Each workspace's first steps, shown while nothing more urgent is in the status bar.
+void MainWindow::showWorkspaceHint(Workspace workspace) {
+    QString hint;
+    switch (workspace) {
+    case Workspace::World:
+        hint = tr("Click the viewport, then WASD to walk and the mouse to look; Esc releases. Ctrl+1/2/3 switch workspaces.");
+        break;
+    case Workspace::Edit: hint = tr("Edit is coming next. Ctrl+1/2/3 switch workspaces."); break;
+    case Workspace::Inspect:
+        hint = tr("Open Store… (Ctrl+Shift+O) reads Mem0, Chroma, LangGraph, Letta, MCP memory and Mnemo stores; "
+                  "search, select and time-travel in every view. "
+                  "Ctrl+1/2/3 switch workspaces.");
+        break;
+    }
+    statusBar()->showMessage(hint);
+    // The frame rate and device describe the World's engine: shown with it only.
+    m_fpsLabel->setVisible(workspace == Workspace::World);
+    m_controlIndicator->setVisible(workspace == Workspace::World);
+}
+
 Workspace MainWindow::workspace() const { return Workspace(m_stack->currentIndex()); }
 
 void MainWindow::setWorkspace(Workspace workspace) {
@@ -297,6 +316,7 @@ void MainWindow::setWorkspace(Workspace workspace) {
     m_stack->setCurrentIndex(index);
     m_tabs->setCurrentIndex(index);
     m_workspaceActions->actions().at(index)->setChecked(true);
+    showWorkspaceHint(workspace);
     emit workspaceChanged(workspace);
 }
 

@@ -67,6 +67,7 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void updateStatus();
+    void showWorkspaceHint(Workspace workspace);
 
     QStackedWidget *m_stack = nullptr;
     QTabBar *m_tabs = nullptr;
