@@ -271,7 +271,7 @@ private slots:
         frame.width = 8;
         frame.height = 4;
         frame.rgba.assign(8 * 4 * 4, 0);
-        const std::vector<world::CameraFrame> cameras(1); // throwing-world makes one frame per step
+        const std::vector<camera::CameraFrame> cameras(1); // throwing-world makes one frame per step
         const std::vector<Frame *> frames{&frame};
         auto step = [&] { return instance.value()->worldStep(cameras, {}, frames); };
         QVERIFY(step().ok());

@@ -1,6 +1,6 @@
 // The camera integrator (Matrix-Game 3.0 constants), camera matrices and the camera-track file format.
-#include "mnemo/world/CameraIntegrator.hpp"
-#include "mnemo/world/CameraTrack.hpp"
+#include "mnemo/camera/CameraIntegrator.hpp"
+#include "mnemo/camera/CameraTrack.hpp"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -9,7 +9,7 @@
 #include <fstream>
 
 using namespace mnemo;
-using namespace mnemo::world;
+using namespace mnemo::camera;
 
 namespace {
 ControllerTick keys(std::vector<std::string> k) {

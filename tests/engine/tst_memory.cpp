@@ -12,10 +12,10 @@
 
 using namespace mnemo;
 using namespace mnemo::memory;
-using namespace mnemo::world;
+using namespace mnemo::camera;
 
 namespace {
-CameraFrame camera(float x, float z, float yawDeg, float pitchDeg = 0) {
+CameraFrame cameraAt(float x, float z, float yawDeg, float pitchDeg = 0) {
     CameraPose p;
     p.x = x;
     p.z = z;
@@ -38,13 +38,13 @@ class TestMemory : public QObject {
 private slots:
     void facingTheSameWallTwicePicksThatView() {
         MemoryBank bank;
-        const uint64_t wall = bank.add(0, 0, 0, camera(0, 0, 0), nullptr);     // looks along +z
-        const uint64_t behind = bank.add(1, 0, 1, camera(0, 0, 180), nullptr); // looks along -z
-        bank.add(2, 0, 2, camera(0, 0, 90), nullptr);                          // looks along -x
+        const uint64_t wall = bank.add(0, 0, 0, cameraAt(0, 0, 0), nullptr);     // looks along +z
+        const uint64_t behind = bank.add(1, 0, 1, cameraAt(0, 0, 180), nullptr); // looks along -z
+        bank.add(2, 0, 2, cameraAt(0, 0, 90), nullptr);                          // looks along -x
         for (auto params : {RetrievalParams::worldMem(), RetrievalParams::matrixGame()}) {
             params.recencyWeight = 0;
             // Back at the start a bit later, facing +z again: the +z view must win, and the -z one never appears.
-            const auto r = retrieve(bank, {camera(0.5f, 1.0f, 0)}, 100, params);
+            const auto r = retrieve(bank, {cameraAt(0.5f, 1.0f, 0)}, 100, params);
             QVERIFY(!r.picks.empty());
             QCOMPARE(r.picks[0].entryId, wall);
             QVERIFY(r.picks[0].overlap > 0.5f);
@@ -54,40 +54,40 @@ private slots:
 
     void facingAwayPicksTheOtherView() {
         MemoryBank bank;
-        bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
-        const uint64_t behind = bank.add(1, 0, 1, camera(0, 0, 180), nullptr);
-        const auto r = retrieve(bank, {camera(0, -2.0f, 180)}, 100, RetrievalParams::worldMem());
+        bank.add(0, 0, 0, cameraAt(0, 0, 0), nullptr);
+        const uint64_t behind = bank.add(1, 0, 1, cameraAt(0, 0, 180), nullptr);
+        const auto r = retrieve(bank, {cameraAt(0, -2.0f, 180)}, 100, RetrievalParams::worldMem());
         QVERIFY(!r.picks.empty());
         QCOMPARE(r.picks[0].entryId, behind);
-        const auto mg = retrieve(bank, {camera(0, -2.0f, 180)}, 100, RetrievalParams::matrixGame());
+        const auto mg = retrieve(bank, {cameraAt(0, -2.0f, 180)}, 100, RetrievalParams::matrixGame());
         QCOMPARE(mg.picks.size(), size_t(1));
         QCOMPARE(mg.picks[0].entryId, behind);
     }
 
     void theContextWindowIsNotMemory() {
         MemoryBank bank;
-        const uint64_t old = bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
-        bank.add(95, 0, 95, camera(0, 0.1f, 0), nullptr); // just generated: the model's context, not memory
-        const auto r = retrieve(bank, {camera(0, 0.2f, 0)}, 100, RetrievalParams::worldMem());
+        const uint64_t old = bank.add(0, 0, 0, cameraAt(0, 0, 0), nullptr);
+        bank.add(95, 0, 95, cameraAt(0, 0.1f, 0), nullptr); // just generated: the model's context, not memory
+        const auto r = retrieve(bank, {cameraAt(0, 0.2f, 0)}, 100, RetrievalParams::worldMem());
         QCOMPARE(r.picks.size(), size_t(1));
         QCOMPARE(r.picks[0].entryId, old);
     }
 
     void nothingInViewMeansNoPicks() {
         MemoryBank bank;
-        bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
-        const auto r = retrieve(bank, {camera(500, 500, 0)}, 10, RetrievalParams::worldMem());
+        bank.add(0, 0, 0, cameraAt(0, 0, 0), nullptr);
+        const auto r = retrieve(bank, {cameraAt(500, 500, 0)}, 10, RetrievalParams::worldMem());
         QVERIFY(r.picks.empty());
         QCOMPARE(r.candidates, 0u);
     }
 
     void greedyNeverReturnsAnEntryTwiceAndCoversDisjointPoints() {
         MemoryBank bank;
-        for (int i = 0; i < 400; ++i) bank.add(uint64_t(i), 0, uint64_t(i), camera(float(i % 20) - 10, float(i / 20) - 10, float(i * 37 % 360)), nullptr);
+        for (int i = 0; i < 400; ++i) bank.add(uint64_t(i), 0, uint64_t(i), cameraAt(float(i % 20) - 10, float(i / 20) - 10, float(i * 37 % 360)), nullptr);
         RetrievalParams params = RetrievalParams::worldMem();
         params.mergeTwins = false;
         params.exhaustive = true;
-        const auto r = retrieve(bank, {camera(0, 0, 20)}, 400, params);
+        const auto r = retrieve(bank, {cameraAt(0, 0, 20)}, 400, params);
         QVERIFY(r.picks.size() >= 2);
         std::set<uint64_t> ids;
         float coveredSum = 0;
@@ -101,30 +101,30 @@ private slots:
         QVERIFY2(r.picks.size() == 8 || coveredSum > 0.95f, qPrintable(QString::number(coveredSum)));
         // The fast path (short list from a coarse pass) agrees with exhaustive scoring on the first pick.
         params.exhaustive = false;
-        QCOMPARE(retrieve(bank, {camera(0, 0, 20)}, 400, params).picks.front().entryId, r.picks.front().entryId);
+        QCOMPARE(retrieve(bank, {cameraAt(0, 0, 20)}, 400, params).picks.front().entryId, r.picks.front().entryId);
         for (size_t i = 0; i < r.pointCoveredBy.size(); ++i) QVERIFY(r.pointCoveredBy[i] < int32_t(r.picks.size()));
     }
 
     void retrievalIsDeterministicForASeed() {
         MemoryBank bank;
-        for (int i = 0; i < 200; ++i) bank.add(uint64_t(i), 0, uint64_t(i), camera(float(i % 10), float(i / 10), float(i * 13 % 360)), nullptr);
+        for (int i = 0; i < 200; ++i) bank.add(uint64_t(i), 0, uint64_t(i), cameraAt(float(i % 10), float(i / 10), float(i * 13 % 360)), nullptr);
         RetrievalParams p = RetrievalParams::worldMem();
         p.seed = 42;
-        const auto a = retrieve(bank, {camera(3, 3, 10)}, 200, p), b = retrieve(bank, {camera(3, 3, 10)}, 200, p);
+        const auto a = retrieve(bank, {cameraAt(3, 3, 10)}, 200, p), b = retrieve(bank, {cameraAt(3, 3, 10)}, 200, p);
         QCOMPARE(a.picks.size(), b.picks.size());
         for (size_t i = 0; i < a.picks.size(); ++i) QCOMPARE(a.picks[i].entryId, b.picks[i].entryId);
         QVERIFY(a.queryPoints == b.queryPoints);
         p.seed = 43;
-        QVERIFY(retrieve(bank, {camera(3, 3, 10)}, 200, p).queryPoints != a.queryPoints);
+        QVERIFY(retrieve(bank, {cameraAt(3, 3, 10)}, 200, p).queryPoints != a.queryPoints);
     }
 
     void recencyPenaltyPrefersTheNewerOfTwoEqualViews() {
         MemoryBank bank;
-        bank.add(0, 0, 0, camera(0, 0, 0), nullptr);
-        const uint64_t newer = bank.add(60, 0, 60, camera(0, 0, 0), nullptr);
+        bank.add(0, 0, 0, cameraAt(0, 0, 0), nullptr);
+        const uint64_t newer = bank.add(60, 0, 60, cameraAt(0, 0, 0), nullptr);
         RetrievalParams p = RetrievalParams::worldMem();
         p.mergeTwins = false;
-        const auto r = retrieve(bank, {camera(0, 0.5f, 0)}, 100, p);
+        const auto r = retrieve(bank, {cameraAt(0, 0.5f, 0)}, 100, p);
         QCOMPARE(r.picks[0].entryId, newer);
         QVERIFY(std::fabs(r.picks[0].recencyPenalty - 0.2f * 40.0f / 100.0f) < 1e-6f); // weight x age / now
         QCOMPARE(r.picks.size(), size_t(1)); // the older twin covers nothing new
@@ -134,10 +134,10 @@ private slots:
         MemoryBank bank;
         // Ten laps over the same 30 poses (one per 2-unit twin square): 300 entries, 30 places.
         for (int lap = 0; lap < 10; ++lap)
-            for (int i = 0; i < 30; ++i) bank.add(uint64_t(lap * 30 + i), 0, 0, camera(0.5f, float(i) * 2.0f + 1.0f, 0), nullptr);
+            for (int i = 0; i < 30; ++i) bank.add(uint64_t(lap * 30 + i), 0, 0, cameraAt(0.5f, float(i) * 2.0f + 1.0f, 0), nullptr);
         RetrievalParams merged = RetrievalParams::worldMem(), exact = merged;
         exact.mergeTwins = false;
-        const auto a = retrieve(bank, {camera(0.5f, 9, 0)}, 300, merged), b = retrieve(bank, {camera(0.5f, 9, 0)}, 300, exact);
+        const auto a = retrieve(bank, {cameraAt(0.5f, 9, 0)}, 300, merged), b = retrieve(bank, {cameraAt(0.5f, 9, 0)}, 300, exact);
         QVERIFY(a.candidates < b.candidates);
         QCOMPARE(a.picks.front().frameIndex, b.picks.front().frameIndex);
         QVERIFY(std::fabs(a.picks.front().score - b.picks.front().score) < 1e-6f);
@@ -149,10 +149,10 @@ private slots:
         config.thumbnailWidth = 16;
         const Frame f = flatFrame(100);
         MemoryBank probe(config);
-        probe.add(0, 0, 0, camera(0, 0, 0), &f);
+        probe.add(0, 0, 0, cameraAt(0, 0, 0), &f);
         config.byteBudget = probe.bytes() * 10;
         MemoryBank bank(config);
-        for (int i = 0; i < 50; ++i) bank.add(uint64_t(i), 0, uint64_t(i), camera(float(i), 0, 0), &f);
+        for (int i = 0; i < 50; ++i) bank.add(uint64_t(i), 0, uint64_t(i), cameraAt(float(i), 0, 0), &f);
         QVERIFY(bank.bytes() <= config.byteBudget);
         QCOMPARE(bank.size(), size_t(10));
         QCOMPARE(bank.entries().front().frameIndex, uint64_t(40)); // the oldest went first
@@ -167,11 +167,11 @@ private slots:
         config.policy = EvictionPolicy::CoverageThinning;
         config.thumbnailWidth = 0;
         MemoryBank probe(config);
-        probe.add(0, 0, 0, camera(0, 0, 0), nullptr);
+        probe.add(0, 0, 0, cameraAt(0, 0, 0), nullptr);
         config.byteBudget = probe.bytes() * 12;
         MemoryBank bank(config);
-        const uint64_t lonely = bank.add(0, 0, 0, camera(50, 50, 90), nullptr); // a place seen once, long ago
-        for (int i = 1; i < 60; ++i) bank.add(uint64_t(i), 0, uint64_t(i), camera(0, 0, 0), nullptr); // one view, repeated
+        const uint64_t lonely = bank.add(0, 0, 0, cameraAt(50, 50, 90), nullptr); // a place seen once, long ago
+        for (int i = 1; i < 60; ++i) bank.add(uint64_t(i), 0, uint64_t(i), cameraAt(0, 0, 0), nullptr); // one view, repeated
         QVERIFY(bank.bytes() <= config.byteBudget);
         QVERIFY(bank.find(lonely));                          // FIFO would have dropped it first
         QCOMPARE(bank.entries().back().frameIndex, uint64_t(59)); // and the newest repeat stays
@@ -181,14 +181,14 @@ private slots:
         MemoryBankConfig config;
         config.byteBudget = 1;
         MemoryBank bank(config);
-        for (int i = 0; i < 20; ++i) bank.add(uint64_t(i), 0, 0, camera(0, 0, 0), nullptr);
+        for (int i = 0; i < 20; ++i) bank.add(uint64_t(i), 0, 0, cameraAt(0, 0, 0), nullptr);
         QCOMPARE(bank.size(), size_t(20));
     }
 
     void saveAndLoadRoundTrip() {
         MemoryBank bank;
         const Frame f = flatFrame(77);
-        for (int i = 0; i < 5; ++i) bank.add(uint64_t(i), i * 1000, uint64_t(i), camera(float(i), 1, 30), &f, {uint8_t(i), 9});
+        for (int i = 0; i < 5; ++i) bank.add(uint64_t(i), i * 1000, uint64_t(i), cameraAt(float(i), 1, 30), &f, {uint8_t(i), 9});
         bank.recordRetrieval(4, bank.entries()[1].id, 0.5f, 0.25f);
         QTemporaryDir dir;
         const std::string path = dir.filePath("bank.sqlite").toStdString();
@@ -202,8 +202,8 @@ private slots:
         QCOMPARE(loaded->entries()[1].readCount, 1u);
         QCOMPARE(loaded->events().size(), bank.events().size());
         // Retrieval on the loaded bank gives the same answer.
-        const auto a = retrieve(bank, {camera(2, 0, 30)}, 100, RetrievalParams::worldMem());
-        const auto b = retrieve(loaded.value(), {camera(2, 0, 30)}, 100, RetrievalParams::worldMem());
+        const auto a = retrieve(bank, {cameraAt(2, 0, 30)}, 100, RetrievalParams::worldMem());
+        const auto b = retrieve(loaded.value(), {cameraAt(2, 0, 30)}, 100, RetrievalParams::worldMem());
         QCOMPARE(a.picks.front().entryId, b.picks.front().entryId);
     }
 
@@ -221,9 +221,9 @@ private slots:
     void snapshotCarriesEntriesAndRetrieval() {
         MemoryBank bank;
         const Frame f = flatFrame(10);
-        for (int i = 0; i < 10; ++i) bank.add(uint64_t(i), 0, uint64_t(i), camera(0, float(i), 0), &f);
-        const auto r = retrieve(bank, {camera(0, 3, 0)}, 100, RetrievalParams::worldMem());
-        const CameraFrame cam = camera(0, 3, 0);
+        for (int i = 0; i < 10; ++i) bank.add(uint64_t(i), 0, uint64_t(i), cameraAt(0, float(i), 0), &f);
+        const auto r = retrieve(bank, {cameraAt(0, 3, 0)}, 100, RetrievalParams::worldMem());
+        const CameraFrame cam = cameraAt(0, 3, 0);
         const auto snap = makeSnapshot(bank, 10, r, RetrievalParams::worldMem(), &cam);
         QCOMPARE(snap->entries.size(), size_t(10));
         QVERIFY(snap->find(snap->entries[4].id));

@@ -96,7 +96,7 @@ private slots:
         QVERIFY(!instance.value()->setParam("nope", 1).ok());
         std::vector<Frame> storage(4);
         std::vector<Frame *> frames;
-        std::vector<world::CameraFrame> cameras(4);
+        std::vector<camera::CameraFrame> cameras(4);
         for (size_t i = 0; i < storage.size(); ++i) {
             storage[i].width = 8;
             storage[i].height = 4;
@@ -105,7 +105,7 @@ private slots:
             frames.push_back(&storage[i]);
             cameras[i].c2w[12] = float(i); // tell the cameras apart
         }
-        std::vector<world::CameraFrame> used;
+        std::vector<camera::CameraFrame> used;
         QVERIFY(instance.value()->worldStep(cameras, {}, frames, &used).ok());
         QCOMPARE(used.size(), size_t(4));
         QCOMPARE(used[3].c2w[12], 3.0f);

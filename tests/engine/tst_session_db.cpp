@@ -22,7 +22,7 @@ FrameRow row(uint64_t i) {
     r.producedUs = 2000 + int64_t(i);
     r.recordedUs = 3000 + int64_t(i);
     r.videoFrame = int64_t(i);
-    r.camera.c2w = world::poseToCameraToWorld({float(i), 1.7f, 2.0f * float(i), 10.0f * float(i), 0});
+    r.camera.c2w = camera::poseToCameraToWorld({float(i), 1.7f, 2.0f * float(i), 10.0f * float(i), 0});
     r.camera.intrinsics = {320, 320, 320, 180};
     r.controller.keys = {"KeyW", "ShiftLeft"};
     r.controller.mouseDx = 3.5f;

@@ -13,6 +13,7 @@
 
 using namespace mnemo;
 using namespace mnemo::world;
+using namespace mnemo::camera;
 
 namespace {
 std::vector<std::shared_ptr<const WorldFrame>> drain(WorldPipeline &p, size_t expected) {

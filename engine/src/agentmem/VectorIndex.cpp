@@ -225,58 +225,82 @@ std::vector<int> assignAll(const std::vector<float> &data, size_t n, const std::
     return out;
 }
 
-} // namespace
 
-Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(int64_t, int64_t)> &progress) {
-    const sql::Db &db = *m_db;
+// What the vectors table holds: how many, the last row, and the widest dimension.
+struct VectorStats {
     int64_t total = 0, maxSeq = 0;
     int dim = 0;
-    {
-        sql::Stmt q(db, "SELECT count(*), COALESCE(max(item_seq), 0), COALESCE(max(dim), 0) FROM vectors");
-        if (q.step()) {
-            total = q.i64(0);
-            maxSeq = q.i64(1);
-            dim = int(q.i64(2));
-        }
-        if (!q.ok()) return q.status();
+};
+
+Result<VectorStats> readVectorStats(const sql::Db &db) {
+    VectorStats st;
+    sql::Stmt q(db, "SELECT count(*), COALESCE(max(item_seq), 0), COALESCE(max(dim), 0) FROM vectors");
+    if (q.step()) {
+        st.total = q.i64(0);
+        st.maxSeq = q.i64(1);
+        st.dim = int(q.i64(2));
     }
-    if (total == 0) return {StatusCode::InvalidArgument, "'" + m_path + "' has no embeddings to index"};
-    if (lists <= 0) lists = int(std::clamp<int64_t>(total / 2000, 1, 512));
+    if (!q.ok()) return q.status();
+    return st;
+}
 
-    auto readVectors = [&](int64_t afterSeq, int64_t limit, std::vector<int64_t> &seqs, std::vector<float> &data) -> Status {
-        sql::Stmt q(db, "SELECT item_seq, embedding FROM vectors WHERE item_seq > ? AND item_seq <= ? ORDER BY item_seq LIMIT ?");
-        q.bind(1, afterSeq).bind(2, maxSeq).bind(3, limit);
-        std::vector<float> v(static_cast<size_t>(dim), 0.0f);
-        while (q.step()) {
-            if (q.blobBytes(1) != size_t(dim) * 4) continue; // mixed dimensions are left out of the index
-            std::memcpy(v.data(), q.blob(1), size_t(dim) * 4);
-            normalise(v);
-            seqs.push_back(q.i64(0));
-            data.insert(data.end(), v.begin(), v.end());
-        }
-        return q.status();
-    };
+// Up to `limit` normalised vectors after `afterSeq` (and no later than the stats' last row), in row order.
+Status readVectorChunk(const sql::Db &db, const VectorStats &stats, int64_t afterSeq, int64_t limit,
+                       std::vector<int64_t> &seqs, std::vector<float> &data) {
+    const int dim = stats.dim;
+    sql::Stmt q(db, "SELECT item_seq, embedding FROM vectors WHERE item_seq > ? AND item_seq <= ? ORDER BY item_seq LIMIT ?");
+    q.bind(1, afterSeq).bind(2, stats.maxSeq).bind(3, limit);
+    std::vector<float> v(static_cast<size_t>(dim), 0.0f);
+    while (q.step()) {
+        if (q.blobBytes(1) != size_t(dim) * 4) continue; // mixed dimensions are left out of the index
+        std::memcpy(v.data(), q.blob(1), size_t(dim) * 4);
+        normalise(v);
+        seqs.push_back(q.i64(0));
+        data.insert(data.end(), v.begin(), v.end());
+    }
+    return q.status();
+}
 
-    // Train on an even sample: k-means, a few rounds (the lists only need to be coherent, not optimal).
+// An even sample of normalised vectors to train on: about 48 per list.
+Result<std::vector<float>> readTrainingSample(const sql::Db &db, const VectorStats &stats, int lists) {
+    const int dim = stats.dim;
     std::vector<float> sample;
-    {
-        std::vector<int64_t> seqs;
-        int64_t want = std::min<int64_t>(total, int64_t(lists) * 48);
-        int64_t stride = std::max<int64_t>(1, total / want);
-        sql::Stmt q(db, "SELECT embedding FROM vectors WHERE item_seq % ? = 0 LIMIT ?");
-        q.bind(1, stride).bind(2, want);
-        std::vector<float> v(static_cast<size_t>(dim));
-        while (q.step()) {
-            if (q.blobBytes(0) != size_t(dim) * 4) continue;
-            std::memcpy(v.data(), q.blob(0), size_t(dim) * 4);
-            normalise(v);
-            sample.insert(sample.end(), v.begin(), v.end());
-        }
-        if (!q.ok()) return q.status();
+    int64_t want = std::min<int64_t>(stats.total, int64_t(lists) * 48);
+    int64_t stride = std::max<int64_t>(1, stats.total / want);
+    sql::Stmt q(db, "SELECT embedding FROM vectors WHERE item_seq % ? = 0 LIMIT ?");
+    q.bind(1, stride).bind(2, want);
+    std::vector<float> v(static_cast<size_t>(dim));
+    while (q.step()) {
+        if (q.blobBytes(0) != size_t(dim) * 4) continue;
+        std::memcpy(v.data(), q.blob(0), size_t(dim) * 4);
+        normalise(v);
+        sample.insert(sample.end(), v.begin(), v.end());
     }
-    size_t sampleN = sample.size() / size_t(dim);
-    if (sampleN == 0) return {StatusCode::InvalidArgument, "no usable embeddings in '" + m_path + "'"};
-    lists = int(std::min<size_t>(size_t(lists), sampleN));
+    if (!q.ok()) return q.status();
+    return sample;
+}
+
+// One k-means round: each centroid moves to the normalised mean of the sample rows nearest to it.
+void kmeansRound(const std::vector<float> &sample, size_t sampleN, std::vector<float> &centroids, int lists, int dim) {
+    std::vector<int> assign = assignAll(sample, sampleN, centroids, lists, dim);
+    std::vector<double> sums(centroids.size(), 0.0);
+    std::vector<int> counts(static_cast<size_t>(lists), 0);
+    for (size_t i = 0; i < sampleN; ++i) {
+        counts[size_t(assign[i])]++;
+        for (int d = 0; d < dim; ++d) sums[size_t(assign[i]) * size_t(dim) + size_t(d)] += sample[i * size_t(dim) + size_t(d)];
+    }
+    for (int l = 0; l < lists; ++l) {
+        if (counts[size_t(l)] == 0) continue; // keep the old centroid rather than an empty one
+        std::vector<float> c(static_cast<size_t>(dim));
+        for (int d = 0; d < dim; ++d) c[size_t(d)] = float(sums[size_t(l) * size_t(dim) + size_t(d)]);
+        normalise(c);
+        std::copy(c.begin(), c.end(), &centroids[size_t(l) * size_t(dim)]);
+    }
+}
+
+// k-means from randomly chosen sample rows (a fixed seed: the same store builds the same index), a few rounds: the
+// lists only need to be coherent, not optimal.
+std::vector<float> trainCentroids(const std::vector<float> &sample, size_t sampleN, int lists, int dim) {
     std::vector<float> centroids(size_t(lists) * size_t(dim));
     std::mt19937 rng(7);
     std::vector<size_t> order(sampleN);
@@ -285,49 +309,53 @@ Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(i
     for (int l = 0; l < lists; ++l) {
         std::copy_n(&sample[order[size_t(l)] * size_t(dim)], dim, &centroids[size_t(l) * size_t(dim)]);
     }
-    for (int round = 0; round < 6; ++round) {
-        std::vector<int> assign = assignAll(sample, sampleN, centroids, lists, dim);
-        std::vector<double> sums(centroids.size(), 0.0);
-        std::vector<int> counts(static_cast<size_t>(lists), 0);
-        for (size_t i = 0; i < sampleN; ++i) {
-            counts[size_t(assign[i])]++;
-            for (int d = 0; d < dim; ++d) sums[size_t(assign[i]) * size_t(dim) + size_t(d)] += sample[i * size_t(dim) + size_t(d)];
-        }
-        for (int l = 0; l < lists; ++l) {
-            if (counts[size_t(l)] == 0) continue; // keep the old centroid rather than an empty one
-            std::vector<float> c(static_cast<size_t>(dim));
-            for (int d = 0; d < dim; ++d) c[size_t(d)] = float(sums[size_t(l) * size_t(dim) + size_t(d)]);
-            normalise(c);
-            std::copy(c.begin(), c.end(), &centroids[size_t(l) * size_t(dim)]);
-        }
-    }
+    for (int round = 0; round < 6; ++round) kmeansRound(sample, sampleN, centroids, lists, dim);
+    return centroids;
+}
 
-    // Assign every vector, in chunks, quantising as we go.
-    std::vector<std::vector<int64_t>> listSeqs(static_cast<size_t>(lists));
-    std::vector<std::vector<int8_t>> listCodes(static_cast<size_t>(lists));
-    std::vector<std::vector<float>> listScales(static_cast<size_t>(lists));
-    int64_t after = 0, done = 0;
+// The inverted lists being built: per list, the member rows, their int8 codes and one scale each.
+struct IvfLists {
+    std::vector<std::vector<int64_t>> seqs;
+    std::vector<std::vector<int8_t>> codes;
+    std::vector<std::vector<float>> scales;
+    explicit IvfLists(int lists)
+        : seqs(static_cast<size_t>(lists)), codes(static_cast<size_t>(lists)), scales(static_cast<size_t>(lists)) {}
+};
+
+// Quantises a chunk of rows to int8 (scaled by each row's largest magnitude) into the lists they were assigned to.
+void addToLists(IvfLists &out, const std::vector<int64_t> &seqs, const std::vector<float> &data,
+                const std::vector<int> &assign, int dim) {
+    for (size_t i = 0; i < seqs.size(); ++i) {
+        const float *v = &data[i * size_t(dim)];
+        float maxAbs = 0;
+        for (int d = 0; d < dim; ++d) maxAbs = std::max(maxAbs, std::fabs(v[d]));
+        float scale = maxAbs > 0 ? maxAbs / 127.0f : 1.0f;
+        size_t l = size_t(assign[i]);
+        out.seqs[l].push_back(seqs[i]);
+        out.scales[l].push_back(scale);
+        for (int d = 0; d < dim; ++d) out.codes[l].push_back(int8_t(std::lround(v[d] / scale)));
+    }
+}
+
+// Assigns every vector, in chunks, quantising as we go; `done` counts the rows indexed.
+Status assignAllVectors(const sql::Db &db, const VectorStats &stats, const std::vector<float> &centroids, int lists,
+                        IvfLists &out, int64_t &done, const std::function<void(int64_t, int64_t)> &progress) {
+    int64_t after = 0;
     for (;;) {
         std::vector<int64_t> seqs;
         std::vector<float> data;
-        if (Status s = readVectors(after, 32768, seqs, data); !s.ok()) return s;
+        if (Status s = readVectorChunk(db, stats, after, 32768, seqs, data); !s.ok()) return s;
         if (seqs.empty()) break;
         after = seqs.back();
-        std::vector<int> assign = assignAll(data, seqs.size(), centroids, lists, dim);
-        for (size_t i = 0; i < seqs.size(); ++i) {
-            const float *v = &data[i * size_t(dim)];
-            float maxAbs = 0;
-            for (int d = 0; d < dim; ++d) maxAbs = std::max(maxAbs, std::fabs(v[d]));
-            float scale = maxAbs > 0 ? maxAbs / 127.0f : 1.0f;
-            size_t l = size_t(assign[i]);
-            listSeqs[l].push_back(seqs[i]);
-            listScales[l].push_back(scale);
-            for (int d = 0; d < dim; ++d) listCodes[l].push_back(int8_t(std::lround(v[d] / scale)));
-        }
+        addToLists(out, seqs, data, assignAll(data, seqs.size(), centroids, lists, stats.dim), stats.dim);
         done += int64_t(seqs.size());
-        if (progress) progress(done, total);
+        if (progress) progress(done, stats.total);
     }
+    return {};
+}
 
+// Replaces the stored centroids and lists (an empty list is stored as empty blobs, not NULLs).
+Status writeLists(const sql::Db &db, const std::vector<float> &centroids, const IvfLists &ivf, int lists, int dim) {
     if (Status s = db.exec("DELETE FROM vector_index_meta; DELETE FROM vector_index_centroids; DELETE FROM vector_index_lists;");
         !s.ok()) {
         return s;
@@ -339,19 +367,24 @@ Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(i
         c.bind(1, int64_t(i)).bindBlob(2, &centroids[size_t(i) * size_t(dim)], size_t(dim) * 4);
         if (Status s = c.run(); !s.ok()) return s;
         l.reset();
-        const size_t n = listSeqs[size_t(i)].size();
+        const size_t n = ivf.seqs[size_t(i)].size();
         l.bind(1, int64_t(i));
         if (n == 0) {
             sqlite3_bind_zeroblob(l.get(), 2, 0);
             sqlite3_bind_zeroblob(l.get(), 3, 0);
             sqlite3_bind_zeroblob(l.get(), 4, 0);
         } else {
-            l.bindBlob(2, listSeqs[size_t(i)].data(), n * 8);
-            l.bindBlob(3, listCodes[size_t(i)].data(), n * size_t(dim));
-            l.bindBlob(4, listScales[size_t(i)].data(), n * 4);
+            l.bindBlob(2, ivf.seqs[size_t(i)].data(), n * 8);
+            l.bindBlob(3, ivf.codes[size_t(i)].data(), n * size_t(dim));
+            l.bindBlob(4, ivf.scales[size_t(i)].data(), n * 4);
         }
         if (Status s = l.run(); !s.ok()) return s;
     }
+    return {};
+}
+
+// The index's meta rows; built_us tells readers' list caches that the lists changed.
+Status writeIndexMeta(const sql::Db &db, int dim, int lists, int64_t maxSeq, int64_t done) {
     sql::Stmt m(db, "INSERT INTO vector_index_meta(key, value) VALUES(?,?)");
     for (auto [k, v] : {std::pair<std::string, std::string>{"dim", std::to_string(dim)},
                         {"lists", std::to_string(lists)},
@@ -363,6 +396,30 @@ Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(i
         if (Status s = m.run(); !s.ok()) return s;
     }
     return {};
+}
+
+} // namespace
+
+Status NativeStoreWriter::buildVectorIndex(int lists, const std::function<void(int64_t, int64_t)> &progress) {
+    const sql::Db &db = *m_db;
+    auto stats = readVectorStats(db);
+    if (!stats.ok()) return stats.status();
+    const int dim = stats->dim;
+    if (stats->total == 0) return {StatusCode::InvalidArgument, "'" + m_path + "' has no embeddings to index"};
+    if (lists <= 0) lists = int(std::clamp<int64_t>(stats->total / 2000, 1, 512));
+
+    auto sample = readTrainingSample(db, stats.value(), lists);
+    if (!sample.ok()) return sample.status();
+    size_t sampleN = sample->size() / size_t(dim);
+    if (sampleN == 0) return {StatusCode::InvalidArgument, "no usable embeddings in '" + m_path + "'"};
+    lists = int(std::min<size_t>(size_t(lists), sampleN));
+    std::vector<float> centroids = trainCentroids(sample.value(), sampleN, lists, dim);
+
+    IvfLists ivf(lists);
+    int64_t done = 0;
+    if (Status s = assignAllVectors(db, stats.value(), centroids, lists, ivf, done, progress); !s.ok()) return s;
+    if (Status s = writeLists(db, centroids, ivf, lists, dim); !s.ok()) return s;
+    return writeIndexMeta(db, dim, lists, stats->maxSeq, done);
 }
 
 } // namespace mnemo::agentmem

@@ -5,13 +5,13 @@
 
 namespace mnemo::gpu {
 
-Result<GpuImage> GpuImage::create(VulkanContext &ctx, uint32_t width, uint32_t height, VkFormat format) {
+Result<GpuImage> GpuImage::create(const DeviceRef &ctx, uint32_t width, uint32_t height, VkFormat format) {
     if (width == 0 || height == 0 || width > 16384 || height > 16384) {
         return Status(StatusCode::InvalidArgument,
                       "image size " + std::to_string(width) + "x" + std::to_string(height) + " is outside 1..16384");
     }
     GpuImage img;
-    img.m_device = ctx.device();
+    img.m_device = ctx.device;
     img.m_width = width;
     img.m_height = height;
     VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
@@ -25,27 +25,27 @@ Result<GpuImage> GpuImage::create(VulkanContext &ctx, uint32_t width, uint32_t h
     info.usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
                  VK_IMAGE_USAGE_TRANSFER_DST_BIT;
     info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-    if (Status s = vkCheck(vkCreateImage(ctx.device(), &info, nullptr, &img.m_image), "vkCreateImage"); !s.ok()) {
+    if (Status s = vkCheck(vkCreateImage(ctx.device, &info, nullptr, &img.m_image), "vkCreateImage"); !s.ok()) {
         return s;
     }
     VkMemoryRequirements req;
-    vkGetImageMemoryRequirements(ctx.device(), img.m_image, &req);
-    auto type = ctx.findMemoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    vkGetImageMemoryRequirements(ctx.device, img.m_image, &req);
+    auto type = findMemoryType(ctx, req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     if (!type.ok()) return type.status();
     VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     alloc.allocationSize = req.size;
     alloc.memoryTypeIndex = type.value();
-    if (Status s = vkCheck(vkAllocateMemory(ctx.device(), &alloc, nullptr, &img.m_memory), "vkAllocateMemory");
+    if (Status s = vkCheck(vkAllocateMemory(ctx.device, &alloc, nullptr, &img.m_memory), "vkAllocateMemory");
         !s.ok()) {
         return s;
     }
-    vkBindImageMemory(ctx.device(), img.m_image, img.m_memory, 0);
+    vkBindImageMemory(ctx.device, img.m_image, img.m_memory, 0);
     VkImageViewCreateInfo view{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
     view.image = img.m_image;
     view.viewType = VK_IMAGE_VIEW_TYPE_2D;
     view.format = format;
     view.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-    if (Status s = vkCheck(vkCreateImageView(ctx.device(), &view, nullptr, &img.m_view), "vkCreateImageView");
+    if (Status s = vkCheck(vkCreateImageView(ctx.device, &view, nullptr, &img.m_view), "vkCreateImageView");
         !s.ok()) {
         return s;
     }

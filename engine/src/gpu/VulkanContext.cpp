@@ -1,4 +1,5 @@
 #include "mnemo/gpu/VulkanContext.hpp"
+#include "mnemo/gpu/GpuBuffer.hpp"
 
 #include "mnemo/core/Log.hpp"
 
@@ -302,14 +303,7 @@ VulkanContext::~VulkanContext() {
 }
 
 Result<uint32_t> VulkanContext::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required) const {
-    VkPhysicalDeviceMemoryProperties props;
-    vkGetPhysicalDeviceMemoryProperties(m_physicalDevice, &props);
-    for (uint32_t i = 0; i < props.memoryTypeCount; ++i) {
-        if ((typeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & required) == required) {
-            return i;
-        }
-    }
-    return Status(StatusCode::Unsupported, "no memory type with flags " + std::to_string(required) + " on " + m_info.name);
+    return gpu::findMemoryType(deviceRef(*this), typeBits, required);
 }
 
 Status VulkanContext::submitAndWait(const std::function<void(VkCommandBuffer)> &record,

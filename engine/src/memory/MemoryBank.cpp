@@ -127,7 +127,7 @@ void MemoryBank::indexErase(const MemoryEntry &e) {
     if (groups.empty()) m_grid.erase(cell);
 }
 
-uint64_t MemoryBank::add(uint64_t frameIndex, int64_t timeUs, uint64_t step, const world::CameraFrame &camera,
+uint64_t MemoryBank::add(uint64_t frameIndex, int64_t timeUs, uint64_t step, const camera::CameraFrame &camera,
                          const Frame *frame, std::vector<uint8_t> latent) {
     MemoryEntry e;
     e.id = m_nextId++;

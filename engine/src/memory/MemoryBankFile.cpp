@@ -53,6 +53,99 @@ struct Stmt {
     }
 };
 
+// The meta table as key -> value. A file without one is not a memory bank.
+Status readMeta(const Db &db, std::map<std::string, std::string> &meta) {
+    Stmt q;
+    if (sqlite3_prepare_v2(db.get(), "SELECT key, value FROM meta", -1, &q.s, nullptr) != SQLITE_OK) {
+        return db.fail("not a memory bank (no 'meta' table)");
+    }
+    while (sqlite3_step(q.s) == SQLITE_ROW) {
+        meta[q.text(0)] = q.text(1);
+    }
+    return {};
+}
+
+// What the meta table says: the bank's configuration and counters, once its format and schema version are checked.
+struct BankMeta {
+    MemoryBankConfig config;
+    uint64_t nextId = 1;
+    uint64_t evicted = 0;
+};
+
+Result<BankMeta> parseMeta(std::map<std::string, std::string> &meta, const std::string &path) {
+    if (meta["format"] != "mnemo-memory-bank") {
+        return Status(StatusCode::InvalidArgument, "'" + path + "' is not a memory bank (meta.format)");
+    }
+    const int version = std::atoi(meta["schema_version"].c_str());
+    if (version != kSchemaVersion) {
+        return Status(StatusCode::Unsupported, "memory bank '" + path + "' has schema version " +
+                                                   std::to_string(version) + "; this build reads version " +
+                                                   std::to_string(kSchemaVersion));
+    }
+    BankMeta out;
+    out.config.policy = evictionPolicyFromName(meta["policy"]).value_or(EvictionPolicy::KeepAll);
+    const auto byteBudget = parseUnsigned(meta["byte_budget"].empty() ? "0" : meta["byte_budget"]);
+    const auto nextId = parseUnsigned(meta["next_id"].empty() ? "1" : meta["next_id"]);
+    const auto evicted = parseUnsigned(meta["evicted"].empty() ? "0" : meta["evicted"]);
+    if (!byteBudget || !nextId || !evicted) {
+        return Status(StatusCode::InvalidArgument, "memory bank '" + path + "': malformed byte_budget, next_id or "
+                                                   "evicted in its meta table");
+    }
+    out.config.byteBudget = size_t(*byteBudget);
+    out.config.thumbnailWidth = uint32_t(std::atoi(meta["thumbnail_width"].c_str()));
+    out.nextId = *nextId;
+    out.evicted = *evicted;
+    return out;
+}
+
+// One row of `entries`. A camera or thumbnail blob of the wrong size is an error naming the entry.
+Result<MemoryEntry> readEntry(const Stmt &q, const std::string &path) {
+    MemoryEntry e;
+    e.id = uint64_t(sqlite3_column_int64(q.s, 0));
+    e.frameIndex = uint64_t(sqlite3_column_int64(q.s, 1));
+    e.timeUs = sqlite3_column_int64(q.s, 2);
+    e.step = uint64_t(sqlite3_column_int64(q.s, 3));
+    if (sqlite3_column_bytes(q.s, 4) != int(sizeof(float) * 16) || sqlite3_column_bytes(q.s, 5) != 16) {
+        return Status(StatusCode::InvalidArgument,
+                      "memory bank '" + path + "': entry " + std::to_string(e.id) + " has a malformed camera");
+    }
+    std::memcpy(e.camera.c2w.data(), sqlite3_column_blob(q.s, 4), sizeof(float) * 16);
+    float k[4];
+    std::memcpy(k, sqlite3_column_blob(q.s, 5), sizeof k);
+    e.camera.intrinsics = {k[0], k[1], k[2], k[3]};
+    e.thumbWidth = uint32_t(sqlite3_column_int(q.s, 6));
+    e.thumbHeight = uint32_t(sqlite3_column_int(q.s, 7));
+    if (const int n = sqlite3_column_bytes(q.s, 8); n > 0) {
+        if (size_t(n) != size_t(e.thumbWidth) * e.thumbHeight * 4) {
+            return Status(StatusCode::InvalidArgument,
+                          "memory bank '" + path + "': entry " + std::to_string(e.id) + " thumbnail size mismatch");
+        }
+        const auto *p = static_cast<const uint8_t *>(sqlite3_column_blob(q.s, 8));
+        e.thumbnail = std::make_shared<const std::vector<uint8_t>>(p, p + n);
+    }
+    if (const int n = sqlite3_column_bytes(q.s, 9); n > 0) {
+        const auto *p = static_cast<const uint8_t *>(sqlite3_column_blob(q.s, 9));
+        e.latent.assign(p, p + n);
+    }
+    e.readCount = uint32_t(sqlite3_column_int(q.s, 10));
+    e.lastReadStep = uint64_t(sqlite3_column_int64(q.s, 11));
+    return e;
+}
+
+// One row of `events`; an unknown kind reads as an eviction.
+MemoryEvent readEvent(const Stmt &ev) {
+    const std::string kind = ev.text(0);
+    MemoryEvent e;
+    e.kind = kind == "write" ? MemoryEventKind::Write : kind == "retrieve" ? MemoryEventKind::Retrieve
+                                                                            : MemoryEventKind::Evict;
+    e.step = uint64_t(sqlite3_column_int64(ev.s, 1));
+    e.entryId = uint64_t(sqlite3_column_int64(ev.s, 2));
+    e.frameIndex = uint64_t(sqlite3_column_int64(ev.s, 3));
+    e.score = float(sqlite3_column_double(ev.s, 4));
+    e.covered = float(sqlite3_column_double(ev.s, 5));
+    return e;
+}
+
 } // namespace
 
 Status MemoryBank::save(const std::string &path) const {
@@ -130,37 +223,11 @@ Status MemoryBank::save(const std::string &path) const {
 Result<MemoryBank> MemoryBank::load(const std::string &path) {
     Db db(path, SQLITE_OPEN_READONLY);
     if (!db.error().empty()) return Status(StatusCode::NotFound, db.error());
-    std::map<std::string, std::string> meta;
-    {
-        Stmt q;
-        if (sqlite3_prepare_v2(db.get(), "SELECT key, value FROM meta", -1, &q.s, nullptr) != SQLITE_OK) {
-            return db.fail("not a memory bank (no 'meta' table)");
-        }
-        while (sqlite3_step(q.s) == SQLITE_ROW) {
-            meta[q.text(0)] = q.text(1);
-        }
-    }
-    if (meta["format"] != "mnemo-memory-bank") {
-        return Status(StatusCode::InvalidArgument, "'" + path + "' is not a memory bank (meta.format)");
-    }
-    const int version = std::atoi(meta["schema_version"].c_str());
-    if (version != kSchemaVersion) {
-        return Status(StatusCode::Unsupported, "memory bank '" + path + "' has schema version " +
-                                                   std::to_string(version) + "; this build reads version " +
-                                                   std::to_string(kSchemaVersion));
-    }
-    MemoryBankConfig config;
-    config.policy = evictionPolicyFromName(meta["policy"]).value_or(EvictionPolicy::KeepAll);
-    const auto byteBudget = parseUnsigned(meta["byte_budget"].empty() ? "0" : meta["byte_budget"]);
-    const auto nextId = parseUnsigned(meta["next_id"].empty() ? "1" : meta["next_id"]);
-    const auto evicted = parseUnsigned(meta["evicted"].empty() ? "0" : meta["evicted"]);
-    if (!byteBudget || !nextId || !evicted) {
-        return Status(StatusCode::InvalidArgument, "memory bank '" + path + "': malformed byte_budget, next_id or "
-                                                   "evicted in its meta table");
-    }
-    config.byteBudget = size_t(*byteBudget);
-    config.thumbnailWidth = uint32_t(std::atoi(meta["thumbnail_width"].c_str()));
-    MemoryBank bank(config);
+    std::map<std::string, std::string> metaRows;
+    if (Status s = readMeta(db, metaRows); !s.ok()) return s;
+    auto meta = parseMeta(metaRows, path);
+    if (!meta.ok()) return meta.status();
+    MemoryBank bank(meta->config);
     Stmt q;
     if (sqlite3_prepare_v2(db.get(), "SELECT id, frame_index, time_us, step, c2w, intrinsics, thumb_width,"
                                      " thumb_height, thumbnail, latent, read_count, last_read_step FROM entries"
@@ -168,58 +235,20 @@ Result<MemoryBank> MemoryBank::load(const std::string &path) {
         return db.fail("reading table 'entries'");
     }
     while (sqlite3_step(q.s) == SQLITE_ROW) {
-        MemoryEntry e;
-        e.id = uint64_t(sqlite3_column_int64(q.s, 0));
-        e.frameIndex = uint64_t(sqlite3_column_int64(q.s, 1));
-        e.timeUs = sqlite3_column_int64(q.s, 2);
-        e.step = uint64_t(sqlite3_column_int64(q.s, 3));
-        if (sqlite3_column_bytes(q.s, 4) != int(sizeof(float) * 16) || sqlite3_column_bytes(q.s, 5) != 16) {
-            return Status(StatusCode::InvalidArgument,
-                          "memory bank '" + path + "': entry " + std::to_string(e.id) + " has a malformed camera");
-        }
-        std::memcpy(e.camera.c2w.data(), sqlite3_column_blob(q.s, 4), sizeof(float) * 16);
-        float k[4];
-        std::memcpy(k, sqlite3_column_blob(q.s, 5), sizeof k);
-        e.camera.intrinsics = {k[0], k[1], k[2], k[3]};
-        e.thumbWidth = uint32_t(sqlite3_column_int(q.s, 6));
-        e.thumbHeight = uint32_t(sqlite3_column_int(q.s, 7));
-        if (const int n = sqlite3_column_bytes(q.s, 8); n > 0) {
-            if (size_t(n) != size_t(e.thumbWidth) * e.thumbHeight * 4) {
-                return Status(StatusCode::InvalidArgument,
-                              "memory bank '" + path + "': entry " + std::to_string(e.id) + " thumbnail size mismatch");
-            }
-            const auto *p = static_cast<const uint8_t *>(sqlite3_column_blob(q.s, 8));
-            e.thumbnail = std::make_shared<const std::vector<uint8_t>>(p, p + n);
-        }
-        if (const int n = sqlite3_column_bytes(q.s, 9); n > 0) {
-            const auto *p = static_cast<const uint8_t *>(sqlite3_column_blob(q.s, 9));
-            e.latent.assign(p, p + n);
-        }
-        e.readCount = uint32_t(sqlite3_column_int(q.s, 10));
-        e.lastReadStep = uint64_t(sqlite3_column_int64(q.s, 11));
-        bank.m_bytes += e.bytes();
-        bank.indexInsert(e);
-        bank.m_entries.push_back(std::move(e));
+        auto e = readEntry(q, path);
+        if (!e.ok()) return e.status();
+        bank.m_bytes += e->bytes();
+        bank.indexInsert(e.value());
+        bank.m_entries.push_back(std::move(e.value()));
     }
     Stmt ev;
     if (sqlite3_prepare_v2(db.get(), "SELECT kind, step, entry_id, frame_index, score, covered FROM events ORDER BY seq",
                            -1, &ev.s, nullptr) != SQLITE_OK) {
         return db.fail("reading table 'events'");
     }
-    while (sqlite3_step(ev.s) == SQLITE_ROW) {
-        const std::string kind = ev.text(0);
-        MemoryEvent e;
-        e.kind = kind == "write" ? MemoryEventKind::Write : kind == "retrieve" ? MemoryEventKind::Retrieve
-                                                                                : MemoryEventKind::Evict;
-        e.step = uint64_t(sqlite3_column_int64(ev.s, 1));
-        e.entryId = uint64_t(sqlite3_column_int64(ev.s, 2));
-        e.frameIndex = uint64_t(sqlite3_column_int64(ev.s, 3));
-        e.score = float(sqlite3_column_double(ev.s, 4));
-        e.covered = float(sqlite3_column_double(ev.s, 5));
-        bank.m_events.push_back(e);
-    }
-    bank.m_nextId = std::max<uint64_t>(*nextId, bank.m_entries.empty() ? 1 : bank.m_entries.back().id + 1);
-    bank.m_evicted = *evicted;
+    while (sqlite3_step(ev.s) == SQLITE_ROW) bank.m_events.push_back(readEvent(ev));
+    bank.m_nextId = std::max<uint64_t>(meta->nextId, bank.m_entries.empty() ? 1 : bank.m_entries.back().id + 1);
+    bank.m_evicted = meta->evicted;
     return bank;
 }
 

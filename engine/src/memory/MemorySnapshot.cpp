@@ -5,7 +5,7 @@
 
 namespace mnemo::memory {
 
-void cameraAngles(const world::CameraFrame &camera, float &yawDeg, float &pitchDeg) {
+void cameraAngles(const camera::CameraFrame &camera, float &yawDeg, float &pitchDeg) {
     constexpr float kRad = 180.0f / 3.14159265358979f;
     const float fx = camera.c2w[8], fy = camera.c2w[9], fz = camera.c2w[10];
     yawDeg = std::atan2(-fx, fz) * kRad;
@@ -19,7 +19,7 @@ const MemorySnapshot::Entry *MemorySnapshot::find(uint64_t id) const {
 
 std::shared_ptr<const MemorySnapshot> makeSnapshot(const MemoryBank &bank, uint64_t step,
                                                    const RetrievalResult &retrieval, const RetrievalParams &params,
-                                                   const world::CameraFrame *currentCamera, size_t maxEvents) {
+                                                   const camera::CameraFrame *currentCamera, size_t maxEvents) {
     auto snap = std::make_shared<MemorySnapshot>();
     snap->step = step;
     snap->entries.reserve(bank.size());

@@ -46,7 +46,7 @@ Frustum frustumFromRecord(const IndexRecord &r, const RetrievalParams &p, float 
     return {right, down, f, r.position, tanX, tanY, p.nearPlane, p.farPlane};
 }
 
-Frustum makeFrustum(const world::CameraFrame &c, const RetrievalParams &p) {
+Frustum makeFrustum(const camera::CameraFrame &c, const RetrievalParams &p) {
     const auto &m = c.c2w;
     return {{m[0], m[1], m[2]},    {m[4], m[5], m[6]},
             {m[8], m[9], m[10]},   {m[12], m[13], m[14]},
@@ -289,7 +289,7 @@ std::vector<Vec3> frustumGrid(const Frustum &f, uint32_t g) {
     return points;
 }
 
-Vec3 meanPosition(const std::vector<world::CameraFrame> &cams) {
+Vec3 meanPosition(const std::vector<camera::CameraFrame> &cams) {
     Vec3 c{0, 0, 0};
     for (const auto &cam : cams) {
         for (int a = 0; a < 3; ++a) c[a] += cam.c2w[12 + a] / float(cams.size());
@@ -297,7 +297,7 @@ Vec3 meanPosition(const std::vector<world::CameraFrame> &cams) {
     return c;
 }
 
-void retrieveWorldMem(const MemoryBank &bank, const std::vector<world::CameraFrame> &upcoming, uint64_t nowFrame,
+void retrieveWorldMem(const MemoryBank &bank, const std::vector<camera::CameraFrame> &upcoming, uint64_t nowFrame,
                       const RetrievalParams &params, RetrievalResult &result) {
     const Vec3 centre = meanPosition(upcoming);
     std::vector<Frustum> views;
@@ -366,7 +366,7 @@ void retrieveWorldMem(const MemoryBank &bank, const std::vector<world::CameraFra
     }
 }
 
-void retrieveMatrixGame(const MemoryBank &bank, const std::vector<world::CameraFrame> &upcoming, uint64_t nowFrame,
+void retrieveMatrixGame(const MemoryBank &bank, const std::vector<camera::CameraFrame> &upcoming, uint64_t nowFrame,
                         const RetrievalParams &params, RetrievalResult &result) {
     // The ball around the references that contains every grid point: candidates are gathered once for all.
     const Vec3 centre = meanPosition(upcoming);
@@ -417,7 +417,7 @@ const char *retrievalAlgorithmName(RetrievalAlgorithm a) {
     return a == RetrievalAlgorithm::WorldMem ? "worldmem" : "matrixgame";
 }
 
-RetrievalResult retrieve(const MemoryBank &bank, const std::vector<world::CameraFrame> &upcoming, uint64_t nowFrame,
+RetrievalResult retrieve(const MemoryBank &bank, const std::vector<camera::CameraFrame> &upcoming, uint64_t nowFrame,
                          const RetrievalParams &params) {
     const auto start = std::chrono::steady_clock::now();
     RetrievalResult result;
@@ -432,7 +432,7 @@ RetrievalResult retrieve(const MemoryBank &bank, const std::vector<world::Camera
     return result;
 }
 
-float frustumOverlap(const world::CameraFrame &a, const world::CameraFrame &b, const RetrievalParams &params,
+float frustumOverlap(const camera::CameraFrame &a, const camera::CameraFrame &b, const RetrievalParams &params,
                      uint32_t samples) {
     const Frustum fa = makeFrustum(a, params), fb = makeFrustum(b, params);
     const uint32_t g = std::max(2u, uint32_t(std::lround(std::cbrt(double(samples)))));

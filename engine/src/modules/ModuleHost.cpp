@@ -26,29 +26,27 @@ void hostLog(void *, mnemo_log_level level, const char *message) noexcept {
 
 int64_t hostNowUs(void *) { return mnemo::steadyNowUs(); }
 
-void lockQueue(void *host) { static_cast<ModuleHost *>(host)->vulkan()->lockQueue(); }
-void unlockQueue(void *host) { static_cast<ModuleHost *>(host)->vulkan()->unlockQueue(); }
+gpu::VulkanContext &vulkanOf(void *binding) { return *static_cast<HostBinding *>(binding)->host->vulkan(); }
+void lockQueue(void *binding) { vulkanOf(binding).lockQueue(); }
+void unlockQueue(void *binding) { vulkanOf(binding).unlockQueue(); }
 
 void (*getInstanceProcAddr(void *instance, const char *name))(void) {
     return reinterpret_cast<void (*)(void)>(vkGetInstanceProcAddr(static_cast<VkInstance>(instance), name));
 }
-
-thread_local StepMemoryContext *t_stepMemory = nullptr;
 
 mnemo_status memoryUnavailable(mnemo_error *error) {
     if (error) std::snprintf(error->message, sizeof error->message, "memory services are only valid inside world_step");
     return MNEMO_ERR_UNSUPPORTED;
 }
 
-mnemo_status retrieveUnguarded(const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
+mnemo_status retrieveUnguarded(StepMemoryContext *ctx, const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
                                uint32_t capacity, uint32_t *outCount, mnemo_error *error) {
-    StepMemoryContext *ctx = t_stepMemory;
     if (!ctx || !ctx->bank) return memoryUnavailable(error);
     if (!cameras || cameraCount == 0 || (!out && capacity > 0) || !outCount) {
         if (error) std::snprintf(error->message, sizeof error->message, "retrieve: cameras and out_count are required");
         return MNEMO_ERR_INVALID_ARGUMENT;
     }
-    std::vector<world::CameraFrame> query(cameraCount);
+    std::vector<camera::CameraFrame> query(cameraCount);
     for (uint32_t i = 0; i < cameraCount; ++i) {
         std::memcpy(query[i].c2w.data(), cameras[i].c2w, sizeof cameras[i].c2w);
         query[i].intrinsics = {cameras[i].fx, cameras[i].fy, cameras[i].cx, cameras[i].cy};
@@ -63,17 +61,17 @@ mnemo_status retrieveUnguarded(const mnemo_camera *cameras, uint32_t cameraCount
     return MNEMO_OK;
 }
 
-mnemo_status memoryRetrieve(void *, const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
+mnemo_status memoryRetrieve(void *binding, const mnemo_camera *cameras, uint32_t cameraCount, mnemo_memory_pick *out,
                             uint32_t capacity, uint32_t *outCount, mnemo_error *error) noexcept {
     mnemo_status status = MNEMO_ERR_INTERNAL;
     Status caught = guarded("memory retrieve", [&] {
-        status = retrieveUnguarded(cameras, cameraCount, out, capacity, outCount, error);
+        status = retrieveUnguarded(static_cast<HostBinding *>(binding)->step, cameras, cameraCount, out, capacity,
+                                   outCount, error);
     });
     return caught.ok() ? status : reportCaught(caught, error);
 }
 
-mnemo_status attachLatentUnguarded(uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) {
-    StepMemoryContext *ctx = t_stepMemory;
+mnemo_status attachLatentUnguarded(StepMemoryContext *ctx, uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) {
     if (!ctx) return memoryUnavailable(error);
     if (!data && size > 0) {
         if (error) std::snprintf(error->message, sizeof error->message, "attach_latent: data is NULL");
@@ -84,9 +82,12 @@ mnemo_status attachLatentUnguarded(uint64_t frameIndex, const void *data, size_t
     return MNEMO_OK;
 }
 
-mnemo_status memoryAttachLatent(void *, uint64_t frameIndex, const void *data, size_t size, mnemo_error *error) noexcept {
+mnemo_status memoryAttachLatent(void *binding, uint64_t frameIndex, const void *data, size_t size,
+                                mnemo_error *error) noexcept {
     mnemo_status status = MNEMO_ERR_INTERNAL;
-    Status caught = guarded("memory attach_latent", [&] { status = attachLatentUnguarded(frameIndex, data, size, error); });
+    Status caught = guarded("memory attach_latent", [&] {
+        status = attachLatentUnguarded(static_cast<HostBinding *>(binding)->step, frameIndex, data, size, error);
+    });
     return caught.ok() ? status : reportCaught(caught, error);
 }
 
@@ -116,13 +117,19 @@ mnemo_memory_pick toMemoryPick(const memory::MemoryEntry &e, float score, float 
     return p;
 }
 
-void ModuleHost::setStepMemory(StepMemoryContext *context) { t_stepMemory = context; }
+std::unique_ptr<HostBinding> ModuleHost::bind() {
+    auto binding = std::make_unique<HostBinding>();
+    binding->host = this;
+    binding->services = m_services;
+    binding->services.host = binding.get();
+    return binding;
+}
 
 
 ModuleHost::ModuleHost(std::shared_ptr<gpu::VulkanContext> vulkan) : m_vulkan(std::move(vulkan)) {
     m_services.struct_size = sizeof m_services;
     m_services.abi_version = MNEMO_MODULE_ABI_VERSION;
-    m_services.host = this;
+    m_services.host = nullptr; // each instance's copy points at its own HostBinding (bind())
     m_services.log = &hostLog;
     m_services.now_us = &hostNowUs;
     if (m_vulkan) {

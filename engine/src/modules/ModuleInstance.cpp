@@ -8,7 +8,7 @@
 namespace mnemo::modules {
 namespace {
 
-mnemo_camera cameraToC(const world::CameraFrame &c) {
+mnemo_camera cameraToC(const camera::CameraFrame &c) {
     mnemo_camera out{};
     std::memcpy(out.c2w, c.c2w.data(), sizeof out.c2w);
     out.fx = c.intrinsics.fx;
@@ -18,8 +18,8 @@ mnemo_camera cameraToC(const world::CameraFrame &c) {
     return out;
 }
 
-world::CameraFrame cameraFromC(const mnemo_camera &c) {
-    world::CameraFrame out;
+camera::CameraFrame cameraFromC(const mnemo_camera &c) {
+    camera::CameraFrame out;
     std::memcpy(out.c2w.data(), c.c2w, sizeof c.c2w);
     out.intrinsics = {c.fx, c.fy, c.cx, c.cy};
     return out;
@@ -58,15 +58,16 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
                                                                uint32_t width, uint32_t height,
                                                                const ParamValues &params) {
     std::unique_ptr<ModuleInstance> instance(new ModuleInstance(module));
-    if (module.requiresVulkan && !host.services()->vulkan) {
+    if (module.requiresVulkan && !host.hasVulkan()) {
         return Status(StatusCode::Unsupported, "module '" + module.id + "' needs a Vulkan device and none is available");
     }
     std::vector<mnemo_param_value> values;
     for (const auto &[name, value] : params) values.push_back({name.c_str(), value});
     mnemo_create_args args{sizeof args, width, height, values.data(), uint32_t(values.size())};
     mnemo_error error{};
+    instance->m_binding = host.bind();
     const mnemo_status s = callModule(error, [&] {
-        return module.api->create(host.services(), &args, &instance->m_instance, &error);
+        return module.api->create(&instance->m_binding->services, &args, &instance->m_instance, &error);
     });
     if (Status st = instance->fromC(s, error, "create"); !st.ok()) {
         instance->m_instance = nullptr;
@@ -99,10 +100,10 @@ Status ModuleInstance::setParam(const std::string &name, double value) {
                  "set_param");
 }
 
-Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
-                                 const std::vector<world::ControllerTick> &ticks, const std::vector<Frame *> &frames,
-                                 std::vector<world::CameraFrame> *camerasUsed,
-                                 const std::vector<mnemo_memory_pick> &memory) {
+Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras,
+                                 const std::vector<camera::ControllerTick> &ticks, const std::vector<Frame *> &frames,
+                                 std::vector<camera::CameraFrame> *camerasUsed,
+                                 const std::vector<mnemo_memory_pick> &memory, StepMemoryContext *stepMemory) {
     if (m_module.kind != ModuleKind::World) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' is not a world module"};
     }
@@ -132,8 +133,10 @@ Status ModuleInstance::worldStep(const std::vector<world::CameraFrame> &cameras,
                               uint32_t(cticks.size()), memory.data(), uint32_t(memory.size())};
     mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
     mnemo_error error{};
+    m_binding->step = stepMemory; // the module's memory callbacks act on this step only
     const mnemo_status stepped =
         callModule(error, [&] { return m_module.api->world_step(m_instance, &in, &result, &error); });
+    m_binding->step = nullptr;
     if (Status s = fromC(stepped, error, "world_step"); !s.ok()) {
         return s;
     }

@@ -98,6 +98,40 @@ Status ModuleRegistry::loadFile(const std::string &path) {
     return {};
 }
 
+namespace {
+
+// One declared parameter, checked and with the range its type implies.
+Result<ModuleParam> readParam(const mnemo_param_desc &d, uint32_t index) {
+    if (!d.name || !*d.name) return Status(StatusCode::InvalidArgument, "parameter " + std::to_string(index) + " has no name");
+    ModuleParam p;
+    p.name = d.name;
+    p.label = d.label ? d.label : d.name;
+    p.description = str(d.description);
+    switch (d.type) {
+    case MNEMO_PARAM_FLOAT: p.type = ParamType::Float; break;
+    case MNEMO_PARAM_INT: p.type = ParamType::Int; break;
+    case MNEMO_PARAM_BOOL: p.type = ParamType::Bool; break;
+    case MNEMO_PARAM_ENUM: p.type = ParamType::Enum; break;
+    default: return Status(StatusCode::InvalidArgument, "parameter '" + p.name + "' has an unknown type");
+    }
+    p.minValue = d.min_value;
+    p.maxValue = d.max_value;
+    p.defaultValue = d.default_value;
+    p.loadTime = d.flags & MNEMO_PARAM_FLAG_LOAD_TIME;
+    for (uint32_t e = 0; e < d.enum_count; ++e) p.enumValues.push_back(str(d.enum_values[e]));
+    if (p.type == ParamType::Enum) {
+        p.minValue = 0;
+        p.maxValue = p.enumValues.empty() ? 0 : double(p.enumValues.size() - 1);
+    }
+    if (p.type == ParamType::Bool) {
+        p.minValue = 0;
+        p.maxValue = 1;
+    }
+    return p;
+}
+
+} // namespace
+
 Status ModuleRegistry::vet(const std::string &path, LoadedModule &out) {
     // RTLD_LOCAL: modules must not see each other's symbols. Never dlclose'd (see the header).
     void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -148,33 +182,9 @@ Status ModuleRegistry::vet(const std::string &path, LoadedModule &out) {
         return {StatusCode::Unsupported, "unknown module kind " + std::to_string(int(info->kind))};
     }
     for (uint32_t i = 0; i < info->param_count; ++i) {
-        const mnemo_param_desc &d = info->params[i];
-        if (!d.name || !*d.name) return {StatusCode::InvalidArgument, "parameter " + std::to_string(i) + " has no name"};
-        ModuleParam p;
-        p.name = d.name;
-        p.label = d.label ? d.label : d.name;
-        p.description = str(d.description);
-        switch (d.type) {
-        case MNEMO_PARAM_FLOAT: p.type = ParamType::Float; break;
-        case MNEMO_PARAM_INT: p.type = ParamType::Int; break;
-        case MNEMO_PARAM_BOOL: p.type = ParamType::Bool; break;
-        case MNEMO_PARAM_ENUM: p.type = ParamType::Enum; break;
-        default: return {StatusCode::InvalidArgument, "parameter '" + p.name + "' has an unknown type"};
-        }
-        p.minValue = d.min_value;
-        p.maxValue = d.max_value;
-        p.defaultValue = d.default_value;
-        p.loadTime = d.flags & MNEMO_PARAM_FLAG_LOAD_TIME;
-        for (uint32_t e = 0; e < d.enum_count; ++e) p.enumValues.push_back(str(d.enum_values[e]));
-        if (p.type == ParamType::Enum) {
-            p.minValue = 0;
-            p.maxValue = p.enumValues.empty() ? 0 : double(p.enumValues.size() - 1);
-        }
-        if (p.type == ParamType::Bool) {
-            p.minValue = 0;
-            p.maxValue = 1;
-        }
-        out.params.push_back(std::move(p));
+        auto param = readParam(info->params[i], i);
+        if (!param.ok()) return param.status();
+        out.params.push_back(std::move(param.value()));
     }
     // A module that cannot even create itself with its defaults would only fail later, in front of the user.
     auto probe = ModuleInstance::create(out, m_host, 64, 36);

@@ -15,7 +15,7 @@
 namespace mnemo::session {
 namespace {
 
-nlohmann::json actionJson(const world::ControllerTick &t) {
+nlohmann::json actionJson(const camera::ControllerTick &t) {
     const int ws = int(t.held("KeyW")) - int(t.held("KeyS"));
     const int ad = int(t.held("KeyD")) - int(t.held("KeyA"));
     return {{"keys", t.keys}, {"mouse", {t.mouseDx, t.mouseDy}}, {"wheel", t.wheel}, {"ws", ws}, {"ad", ad}};

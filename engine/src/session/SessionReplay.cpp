@@ -49,7 +49,7 @@ Result<world::WorldPipelineConfig> replayConfig(const SessionDatabase &db, const
             if (v.is_number()) c.params[k] = v.get<double>();
         }
     }
-    world::CameraTrack track;
+    camera::CameraTrack track;
     track.width = c.width;
     track.height = c.height;
     track.fps = c.targetFps;

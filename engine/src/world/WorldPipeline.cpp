@@ -259,142 +259,182 @@ bool WorldPipeline::nextCameras(uint32_t chunk, ControllerTick &tick, std::vecto
     }
     tick = m_config.fixedTimestep ? ControllerTick{} : m_input.take();
     if (m_config.fixedTimestep || tick.tUs == 0) tick.tUs = mnemo::steadyNowUs();
-    const Intrinsics k = intrinsicsFromHorizontalFov(m_config.integrator.horizontalFovDeg, m_config.width,
+    const camera::Intrinsics k = camera::intrinsicsFromHorizontalFov(m_config.integrator.horizontalFovDeg, m_config.width,
                                                      m_config.height);
     poses = m_integrator.advance(tick, chunk);
-    for (const auto &p : poses) cameras.push_back({poseToCameraToWorld(p), k});
+    for (const auto &p : poses) cameras.push_back({camera::poseToCameraToWorld(p), k});
     return true;
 }
 
+// The engine thread: prepare the module and the memory, then step until stopped, then finish. A failure in any
+// phase ends the run with the state Failed and the message as error().
 void WorldPipeline::run() {
+    auto instance = createInstance();
+    if (!instance.ok()) return fail(instance.message());
+    if (Status s = loadMemoryBank(); !s.ok()) return fail(s.message());
+    m_state = m_paused ? State::Paused : State::Running;
+    if (Status s = stepLoop(*instance.value()); !s.ok()) return fail(s.message());
+    finishRun(*instance.value());
+}
+
+Result<std::unique_ptr<modules::ModuleInstance>> WorldPipeline::createInstance() {
     m_module = m_registry.find(m_config.moduleId);
-    if (!m_module) return fail("no world module '" + m_config.moduleId + "' is loaded (see the Plugins panel)");
-    if (m_module->kind != modules::ModuleKind::World) return fail("module '" + m_config.moduleId + "' is not a world module");
+    if (!m_module) {
+        return Status(StatusCode::NotFound,
+                      "no world module '" + m_config.moduleId + "' is loaded (see the Plugins panel)");
+    }
+    if (m_module->kind != modules::ModuleKind::World) {
+        return Status(StatusCode::InvalidArgument, "module '" + m_config.moduleId + "' is not a world module");
+    }
     auto created = modules::ModuleInstance::create(*m_module, m_registry.host(), m_config.width, m_config.height,
                                                    m_config.params);
-    if (!created.ok()) return fail(created.message());
-    modules::ModuleInstance &instance = *created.value();
-    if (Status s = instance.reset(m_config.seed); !s.ok()) return fail(s.message());
-    m_bank = std::make_unique<memory::MemoryBank>(m_config.memoryConfig);
-    if (!m_config.memoryLoadPath.empty()) {
-        auto loaded = memory::MemoryBank::load(m_config.memoryLoadPath);
-        if (!loaded.ok()) return fail(loaded.message());
-        m_bank = std::make_unique<memory::MemoryBank>(std::move(loaded.value()));
-        m_bank->setConfig(m_config.memoryConfig);
-        for (const auto &e : m_bank->entries()) m_frameIndex = std::max(m_frameIndex, e.frameIndex + 1);
-        log::info("world", "memory bank loaded from " + m_config.memoryLoadPath + " (" +
-                               std::to_string(m_bank->size()) + " entries)");
-    }
-    m_state = m_paused ? State::Paused : State::Running;
+    if (!created.ok()) return created.status();
+    if (Status s = created.value()->reset(m_config.seed); !s.ok()) return s;
+    return created;
+}
 
+Status WorldPipeline::loadMemoryBank() {
+    m_bank = std::make_unique<memory::MemoryBank>(m_config.memoryConfig);
+    if (m_config.memoryLoadPath.empty()) return {};
+    auto loaded = memory::MemoryBank::load(m_config.memoryLoadPath);
+    if (!loaded.ok()) return loaded.status();
+    m_bank = std::make_unique<memory::MemoryBank>(std::move(loaded.value()));
+    m_bank->setConfig(m_config.memoryConfig);
+    for (const auto &e : m_bank->entries()) m_frameIndex = std::max(m_frameIndex, e.frameIndex + 1);
+    log::info("world", "memory bank loaded from " + m_config.memoryLoadPath + " (" + std::to_string(m_bank->size()) +
+                           " entries)");
+    return {};
+}
+
+// Paced at the target rate in real time (a late step restarts the schedule instead of bursting to catch up), as
+// fast as possible with a fixed timestep.
+Status WorldPipeline::stepLoop(modules::ModuleInstance &instance) {
     const uint32_t chunk = m_module->chunkFrames;
     const auto interval = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(double(chunk) / std::max(1.0, m_config.targetFps)));
     auto next = Clock::now();
-    std::vector<CameraFrame> cameras, used;
-    std::vector<CameraPose> poses;
     while (!m_stop) {
         if (m_paused) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             next = Clock::now();
             continue;
         }
-        if (!m_config.fixedTimestep) {
-            std::this_thread::sleep_until(next);
-        }
-        const auto loopStart = Clock::now();
-        applyCommands(instance);
-
-        ControllerTick tick;
-        if (!nextCameras(chunk, tick, cameras, poses)) break; // the scripted track ended
-        std::vector<std::shared_ptr<Frame>> frames;
-        std::vector<Frame *> raw;
-        for (size_t i = 0; i < cameras.size(); ++i) {
-            frames.push_back(m_pool->acquire(m_config.width, m_config.height));
-            frames.back()->index = m_frameIndex + i;
-            frames.back()->inputUs = tick.tUs;
-            raw.push_back(frames.back().get());
-        }
-        // Memory: what the stored frames know about the cameras about to be generated.
-        memory::RetrievalResult retrieval;
-        std::vector<mnemo_memory_pick> picks;
-        if (m_config.memoryEnabled) {
-            retrieval = memory::retrieve(*m_bank, cameras, m_frameIndex, m_config.retrieval);
-            for (const auto &p : retrieval.picks) {
-                m_bank->recordRetrieval(m_step, p.entryId, p.score, p.covered);
-                if (const auto *e = m_bank->find(p.entryId)) picks.push_back(modules::toMemoryPick(*e, p.score, p.covered));
-            }
-        }
-        modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
-        const auto stepStart = Clock::now();
-        modules::ModuleHost::setStepMemory(m_config.memoryEnabled ? &memoryContext : nullptr);
-        Status stepStatus = instance.worldStep(cameras, {tick}, raw, &used, picks);
-        modules::ModuleHost::setStepMemory(nullptr);
-        if (!stepStatus.ok()) return fail(stepStatus.message());
-        const double stepMs = msSince(stepStart);
-        const int64_t readyUs = mnemo::steadyNowUs();
-        if (m_config.memoryEnabled) {
-            for (size_t i = 0; i < frames.size(); ++i) {
-                auto latent = memoryContext.attachedLatents.find(frames[i]->index);
-                m_bank->add(frames[i]->index, readyUs, m_step, used[i], frames[i].get(),
-                            latent == memoryContext.attachedLatents.end() ? std::vector<uint8_t>{}
-                                                                          : std::move(latent->second));
-            }
-            m_lastRetrieval = retrieval;
-            m_lastCamera = used.back();
-            publishSnapshot(false);
-        }
-
-        for (size_t i = 0; i < frames.size(); ++i) {
-            frames[i]->renderMs = stepMs / double(frames.size());
-            frames[i]->producedUs = readyUs;
-            auto wf = std::make_shared<WorldFrame>();
-            wf->frame = frames[i];
-            wf->camera = used[i];
-            if (i < poses.size()) wf->pose = poses[i];
-            wf->stepMs = stepMs;
-            wf->memory = retrieval.picks;
-            wf->tick = tick;
-            wf->step = m_step;
-            m_display->push(wf);
-            FrameTap tap;
-            {
-                std::lock_guard lock(m_mutex);
-                tap = m_tap;
-            }
-            if (tap) tap(wf);
-            if (m_config.record && !m_record->push(wf)) break; // closed: we are stopping
-        }
-        m_frameIndex += frames.size();
-        ++m_step;
-        const double overheadMs = msSince(loopStart) - stepMs;
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_config.memoryEnabled) m_retrievalMs.push(retrieval.elapsedMs);
-            m_stepMs.push(stepMs);
-            m_overheadMsPerFrame.push(overheadMs / double(frames.size()));
-            m_framesProduced += frames.size();
-            ++m_steps;
-            if (!poses.empty()) m_pose = poses.back();
-            m_fpsWindowFrames += frames.size();
-            const int64_t windowUs = readyUs - m_fpsWindowStartUs;
-            if (windowUs >= 500000) {
-                m_producedFps = double(m_fpsWindowFrames) * 1e6 / double(windowUs);
-                m_fpsWindowStartUs = readyUs;
-                m_fpsWindowFrames = 0;
-            }
-        }
-        if (m_config.maxFrames && m_frameIndex >= m_config.maxFrames) break;
+        if (!m_config.fixedTimestep) std::this_thread::sleep_until(next);
+        auto stepped = stepOnce(instance, chunk);
+        if (!stepped.ok()) return stepped.status();
+        if (!stepped.value()) break; // the track ended, the frame budget is spent, or the recording queue closed
         if (!m_config.fixedTimestep) {
             next += interval;
             if (Clock::now() > next) {
-                // Late: count it and restart the schedule from now instead of bursting to catch up.
                 std::lock_guard lock(m_mutex);
                 ++m_lagged;
                 next = Clock::now();
             }
         }
     }
+    return {};
+}
+
+// One step: cameras, memory retrieval, the module's frames, memory writes, hand-off. True to keep going.
+Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t chunk) {
+    const auto loopStart = Clock::now();
+    applyCommands(instance);
+    StepWork work;
+    if (!nextCameras(chunk, work.tick, work.cameras, work.poses)) return false; // the scripted track ended
+    acquireFrames(work);
+    std::vector<mnemo_memory_pick> picks = retrieveMemory(work);
+    modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
+    const auto stepStart = Clock::now();
+    Status stepStatus = instance.worldStep(work.cameras, {work.tick}, work.raw, &work.used, picks,
+                                           m_config.memoryEnabled ? &memoryContext : nullptr);
+    if (!stepStatus.ok()) return stepStatus;
+    work.stepMs = msSince(stepStart);
+    work.readyUs = mnemo::steadyNowUs();
+    if (m_config.memoryEnabled) rememberFrames(work, memoryContext);
+    const bool open = handOff(work);
+    m_frameIndex += work.frames.size();
+    ++m_step;
+    recordStepStats(work, msSince(loopStart) - work.stepMs);
+    if (!open) return false; // closed: we are stopping
+    return !(m_config.maxFrames && m_frameIndex >= m_config.maxFrames);
+}
+
+void WorldPipeline::acquireFrames(StepWork &work) {
+    for (size_t i = 0; i < work.cameras.size(); ++i) {
+        work.frames.push_back(m_pool->acquire(m_config.width, m_config.height));
+        work.frames.back()->index = m_frameIndex + i;
+        work.frames.back()->inputUs = work.tick.tUs;
+        work.raw.push_back(work.frames.back().get());
+    }
+}
+
+// What the stored frames know about the cameras about to be generated; every pick counts as a read.
+std::vector<mnemo_memory_pick> WorldPipeline::retrieveMemory(StepWork &work) {
+    std::vector<mnemo_memory_pick> picks;
+    if (!m_config.memoryEnabled) return picks;
+    work.retrieval = memory::retrieve(*m_bank, work.cameras, m_frameIndex, m_config.retrieval);
+    for (const auto &p : work.retrieval.picks) {
+        m_bank->recordRetrieval(m_step, p.entryId, p.score, p.covered);
+        if (const auto *e = m_bank->find(p.entryId)) picks.push_back(modules::toMemoryPick(*e, p.score, p.covered));
+    }
+    return picks;
+}
+
+// Each new frame enters the bank with the camera the module used and any latent it attached during the step.
+void WorldPipeline::rememberFrames(StepWork &work, modules::StepMemoryContext &context) {
+    for (size_t i = 0; i < work.frames.size(); ++i) {
+        auto latent = context.attachedLatents.find(work.frames[i]->index);
+        m_bank->add(work.frames[i]->index, work.readyUs, m_step, work.used[i], work.frames[i].get(),
+                    latent == context.attachedLatents.end() ? std::vector<uint8_t>{} : std::move(latent->second));
+    }
+    m_lastRetrieval = work.retrieval;
+    m_lastCamera = work.used.back();
+    publishSnapshot(false);
+}
+
+// To the display (drops the oldest), the frame tap, and the recording queue (blocks). False once that is closed.
+bool WorldPipeline::handOff(StepWork &work) {
+    for (size_t i = 0; i < work.frames.size(); ++i) {
+        work.frames[i]->renderMs = work.stepMs / double(work.frames.size());
+        work.frames[i]->producedUs = work.readyUs;
+        auto wf = std::make_shared<WorldFrame>();
+        wf->frame = work.frames[i];
+        wf->camera = work.used[i];
+        if (i < work.poses.size()) wf->pose = work.poses[i];
+        wf->stepMs = work.stepMs;
+        wf->memory = work.retrieval.picks;
+        wf->tick = work.tick;
+        wf->step = m_step;
+        m_display->push(wf);
+        FrameTap tap;
+        {
+            std::lock_guard lock(m_mutex);
+            tap = m_tap;
+        }
+        if (tap) tap(wf);
+        if (m_config.record && !m_record->push(wf)) return false;
+    }
+    return true;
+}
+
+void WorldPipeline::recordStepStats(const StepWork &work, double overheadMs) {
+    std::lock_guard lock(m_mutex);
+    if (m_config.memoryEnabled) m_retrievalMs.push(work.retrieval.elapsedMs);
+    m_stepMs.push(work.stepMs);
+    m_overheadMsPerFrame.push(overheadMs / double(work.frames.size()));
+    m_framesProduced += work.frames.size();
+    ++m_steps;
+    if (!work.poses.empty()) m_pose = work.poses.back();
+    m_fpsWindowFrames += work.frames.size();
+    const int64_t windowUs = work.readyUs - m_fpsWindowStartUs;
+    if (windowUs >= 500000) {
+        m_producedFps = double(m_fpsWindowFrames) * 1e6 / double(windowUs);
+        m_fpsWindowStartUs = work.readyUs;
+        m_fpsWindowFrames = 0;
+    }
+}
+
+void WorldPipeline::finishRun(modules::ModuleInstance &instance) {
     if (m_config.memoryEnabled && m_bank->size() > 0) publishSnapshot(true);
     applyCommands(instance); // a save requested at the very end still happens
     if (!m_config.memorySavePath.empty()) saveMemory(m_config.memorySavePath);

@@ -8,10 +8,28 @@ namespace mnemo::gpu {
 
 enum class MemoryLocation { Device, HostVisible };
 
+// The device a resource lives on. Resources are created the same way on the engine's device (VulkanContext) and on a
+// device someone else owns (the viewport's, which Qt's QVulkanWindow creates), so there is one implementation.
+struct DeviceRef {
+    VkPhysicalDevice physical = VK_NULL_HANDLE;
+    VkDevice device = VK_NULL_HANDLE;
+    std::string name; // for error messages
+};
+inline DeviceRef deviceRef(const VulkanContext &ctx) {
+    return {ctx.physicalDevice(), ctx.device(), ctx.deviceInfo().name};
+}
+
+// The first memory type in `typeBits` with all of `required`, or why there is none.
+Result<uint32_t> findMemoryType(const DeviceRef &device, uint32_t typeBits, VkMemoryPropertyFlags required);
+
 class GpuBuffer {
 public:
-    static Result<GpuBuffer> create(VulkanContext &ctx, VkDeviceSize sizeBytes, VkBufferUsageFlags usage,
+    static Result<GpuBuffer> create(const DeviceRef &device, VkDeviceSize sizeBytes, VkBufferUsageFlags usage,
                                     MemoryLocation location);
+    static Result<GpuBuffer> create(VulkanContext &ctx, VkDeviceSize sizeBytes, VkBufferUsageFlags usage,
+                                    MemoryLocation location) {
+        return create(deviceRef(ctx), sizeBytes, usage, location);
+    }
     GpuBuffer() = default;
     GpuBuffer(GpuBuffer &&other) noexcept { swap(other); }
     GpuBuffer &operator=(GpuBuffer &&other) noexcept { GpuBuffer tmp(std::move(other)); swap(tmp); return *this; }

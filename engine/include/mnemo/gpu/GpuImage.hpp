@@ -13,8 +13,12 @@ namespace mnemo::gpu {
 
 class GpuImage {
 public:
-    static Result<GpuImage> create(VulkanContext &ctx, uint32_t width, uint32_t height,
+    static Result<GpuImage> create(const DeviceRef &device, uint32_t width, uint32_t height,
                                    VkFormat format = VK_FORMAT_R8G8B8A8_UNORM);
+    static Result<GpuImage> create(VulkanContext &ctx, uint32_t width, uint32_t height,
+                                   VkFormat format = VK_FORMAT_R8G8B8A8_UNORM) {
+        return create(deviceRef(ctx), width, height, format);
+    }
     GpuImage() = default;
     GpuImage(GpuImage &&other) noexcept { swap(other); }
     GpuImage &operator=(GpuImage &&other) noexcept { GpuImage tmp(std::move(other)); swap(tmp); return *this; }

@@ -7,7 +7,7 @@
 
 #include "mnemo/core/Status.hpp"
 #include "mnemo/render/Frame.hpp"
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
 #include <array>
 #include <cstdint>
@@ -25,7 +25,7 @@ struct MemoryEntry {
     uint64_t frameIndex = 0;
     int64_t timeUs = 0;
     uint64_t step = 0;          // the pipeline step that wrote it
-    world::CameraFrame camera;
+    camera::CameraFrame camera;
     uint32_t thumbWidth = 0;
     uint32_t thumbHeight = 0;
     std::shared_ptr<const std::vector<uint8_t>> thumbnail; // RGBA8, thumbWidth x thumbHeight; shared with snapshots
@@ -87,7 +87,7 @@ public:
     explicit MemoryBank(MemoryBankConfig config = {});
 
     // Adds a frame; downsamples `frame` into the thumbnail (if given). May evict to stay within the budget.
-    uint64_t add(uint64_t frameIndex, int64_t timeUs, uint64_t step, const world::CameraFrame &camera,
+    uint64_t add(uint64_t frameIndex, int64_t timeUs, uint64_t step, const camera::CameraFrame &camera,
                  const Frame *frame, std::vector<uint8_t> latent = {});
     // Records that retrieval picked entries (for the timeline, read counts and the recorder).
     void recordRetrieval(uint64_t step, uint64_t entryId, float score, float covered);

@@ -29,7 +29,7 @@ struct MemorySnapshot {
     RetrievalResult lastRetrieval;      // for the current frame (picks refer to entry ids)
     RetrievalParams retrievalParams;    // what produced it (FOV for drawing cones)
     bool hasCamera = false;
-    world::CameraFrame currentCamera;   // the camera of the newest frame
+    camera::CameraFrame currentCamera;   // the camera of the newest frame
     std::vector<MemoryEvent> recentEvents; // newest last, at most a few thousand
     size_t bytes = 0;
     size_t byteBudget = 0;
@@ -42,9 +42,9 @@ struct MemorySnapshot {
 // Builds a snapshot of `bank` with the last retrieval. `maxEvents` bounds recentEvents.
 std::shared_ptr<const MemorySnapshot> makeSnapshot(const MemoryBank &bank, uint64_t step,
                                                    const RetrievalResult &retrieval, const RetrievalParams &params,
-                                                   const world::CameraFrame *currentCamera, size_t maxEvents = 4000);
+                                                   const camera::CameraFrame *currentCamera, size_t maxEvents = 4000);
 
 // Heading and pitch of a camera-to-world matrix, in the integrator's conventions.
-void cameraAngles(const world::CameraFrame &camera, float &yawDeg, float &pitchDeg);
+void cameraAngles(const camera::CameraFrame &camera, float &yawDeg, float &pitchDeg);
 
 } // namespace mnemo::memory

@@ -74,12 +74,12 @@ struct RetrievalResult {
 
 // `upcoming`: the camera(s) about to be generated; `nowFrame`: the index of the first of them (recency is measured
 // in frames, as WorldMem does: penalty = weight x (nowFrame - entry frame) / nowFrame).
-RetrievalResult retrieve(const MemoryBank &bank, const std::vector<world::CameraFrame> &upcoming, uint64_t nowFrame,
+RetrievalResult retrieve(const MemoryBank &bank, const std::vector<camera::CameraFrame> &upcoming, uint64_t nowFrame,
                          const RetrievalParams &params);
 
 // Fraction of points sampled in camera A's frustum (near..far, params' FOV) that camera B also sees. Symmetric
 // enough for revisit detection; deterministic for a seed.
-float frustumOverlap(const world::CameraFrame &a, const world::CameraFrame &b, const RetrievalParams &params,
+float frustumOverlap(const camera::CameraFrame &a, const camera::CameraFrame &b, const RetrievalParams &params,
                      uint32_t samples = 2000);
 
 } // namespace mnemo::memory

@@ -12,8 +12,8 @@
 
 namespace mnemo::modules {
 
-// What the memory services act on during one world_step: set by the pipeline on its engine thread around the call
-// (thread-local, so two pipelines on two threads never see each other's memory).
+// What the memory services act on during one world_step: passed by the pipeline to ModuleInstance::worldStep, which
+// holds it in the instance's HostBinding for the duration of the call only.
 struct StepMemoryContext {
     memory::MemoryBank *bank = nullptr;
     memory::RetrievalParams params;
@@ -24,6 +24,16 @@ struct StepMemoryContext {
 // Converts a bank entry to the ABI's pick (pointers into the entry: valid while the entry lives).
 mnemo_memory_pick toMemoryPick(const memory::MemoryEntry &entry, float score, float covered);
 
+class ModuleHost;
+
+// What one module instance's host callbacks see (the `host` pointer of its service table): the engine's host and the
+// memory of the step in progress. One per instance, so two instances stepped on two threads never share step state.
+struct HostBinding {
+    ModuleHost *host = nullptr;
+    StepMemoryContext *step = nullptr; // non-null only inside a worldStep with memory on
+    mnemo_host_services services{};
+};
+
 class ModuleHost {
 public:
     // `vulkan` may be null: modules that require Vulkan then fail to create, with a message saying so.
@@ -31,10 +41,10 @@ public:
     ModuleHost(const ModuleHost &) = delete;
     ModuleHost &operator=(const ModuleHost &) = delete;
 
-    const mnemo_host_services *services() const { return &m_services; }
-
-    // Thread: the calling engine thread. Null clears it.
-    static void setStepMemory(StepMemoryContext *context);
+    // Whether modules are offered the engine's Vulkan device.
+    bool hasVulkan() const { return m_services.vulkan != nullptr; }
+    // A service table for one new instance; its callbacks reach this host through the binding.
+    std::unique_ptr<HostBinding> bind();
     gpu::VulkanContext *vulkan() const { return m_vulkan.get(); }
 
 private:

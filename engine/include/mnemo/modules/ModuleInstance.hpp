@@ -2,9 +2,10 @@
 // One created module instance: RAII over create/destroy, C errors turned into Status with the module's message.
 // Thread: one owner at a time (the pipeline's engine thread), as the ABI requires.
 
+#include "mnemo/modules/ModuleHost.hpp"
 #include "mnemo/modules/ModuleRegistry.hpp"
 #include "mnemo/render/Frame.hpp"
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
 #include <map>
 #include <memory>
@@ -30,15 +31,17 @@ public:
 
     // World modules: renders one frame per camera into `frames` (host-allocated, width x height) and reports the
     // cameras actually used. `ticks` are the controller ticks since the previous step.
-    // `memory`: the entries retrieved for these cameras (may be empty).
-    Status worldStep(const std::vector<world::CameraFrame> &cameras, const std::vector<world::ControllerTick> &ticks,
-                     const std::vector<Frame *> &frames, std::vector<world::CameraFrame> *camerasUsed = nullptr,
-                     const std::vector<mnemo_memory_pick> &memory = {});
+    // `memory`: the entries retrieved for these cameras (may be empty). `stepMemory`: what the module's memory
+    // services (retrieve, attach_latent) act on during this call; null answers them "unsupported".
+    Status worldStep(const std::vector<camera::CameraFrame> &cameras, const std::vector<camera::ControllerTick> &ticks,
+                     const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed = nullptr,
+                     const std::vector<mnemo_memory_pick> &memory = {}, StepMemoryContext *stepMemory = nullptr);
 
 private:
     ModuleInstance(const LoadedModule &module) : m_module(module) {}
     Status fromC(mnemo_status status, const mnemo_error &error, const char *call) const;
     LoadedModule m_module;
+    std::unique_ptr<HostBinding> m_binding; // the service table this instance was created with
     void *m_instance = nullptr;
     uint32_t m_width = 0;
     uint32_t m_height = 0;

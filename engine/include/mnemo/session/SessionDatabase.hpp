@@ -4,7 +4,7 @@
 // own read-only connections and never block it.
 
 #include "mnemo/core/Status.hpp"
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
 #include <map>
 #include <memory>
@@ -28,8 +28,8 @@ struct FrameRow {
     int64_t producedUs = 0;  // when the module finished it
     int64_t recordedUs = 0;  // when the recorder wrote it
     int64_t videoFrame = -1; // index in the session video, -1 if not in it
-    world::CameraFrame camera;
-    world::ControllerTick controller;
+    camera::CameraFrame camera;
+    camera::ControllerTick controller;
     double stepMs = 0;
     double latencyMs = 0;    // input sample -> recorder
 };

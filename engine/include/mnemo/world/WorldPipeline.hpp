@@ -20,9 +20,9 @@
 #include "mnemo/memory/MemorySnapshot.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/render/FramePool.hpp"
-#include "mnemo/world/CameraIntegrator.hpp"
-#include "mnemo/world/CameraTrack.hpp"
-#include "mnemo/world/ControllerInput.hpp"
+#include "mnemo/camera/CameraIntegrator.hpp"
+#include "mnemo/camera/CameraTrack.hpp"
+#include "mnemo/camera/ControllerInput.hpp"
 
 #include <atomic>
 #include <functional>
@@ -31,6 +31,15 @@
 #include <thread>
 
 namespace mnemo::world {
+
+// The pipeline speaks the camera module's value types.
+using camera::CameraFrame;
+using camera::CameraIntegrator;
+using camera::CameraPose;
+using camera::CameraTrack;
+using camera::ControllerInput;
+using camera::ControllerTick;
+using camera::IntegratorConfig;
 
 struct WorldFrame {
     std::shared_ptr<Frame> frame;
@@ -129,7 +138,29 @@ public:
     const modules::LoadedModule *module() const { return m_module; }
 
 private:
+    // What one step works on, from its cameras to the frames it hands off.
+    struct StepWork {
+        ControllerTick tick;
+        std::vector<CameraFrame> cameras, used; // asked for, and what the module reports it used
+        std::vector<CameraPose> poses;
+        std::vector<std::shared_ptr<Frame>> frames;
+        std::vector<Frame *> raw;
+        memory::RetrievalResult retrieval;
+        double stepMs = 0;
+        int64_t readyUs = 0;
+    };
+
     void run();
+    Result<std::unique_ptr<modules::ModuleInstance>> createInstance();
+    Status loadMemoryBank();
+    Status stepLoop(modules::ModuleInstance &instance);
+    Result<bool> stepOnce(modules::ModuleInstance &instance, uint32_t chunk);
+    void acquireFrames(StepWork &work);
+    std::vector<mnemo_memory_pick> retrieveMemory(StepWork &work);
+    void rememberFrames(StepWork &work, modules::StepMemoryContext &context);
+    bool handOff(StepWork &work);
+    void recordStepStats(const StepWork &work, double overheadMs);
+    void finishRun(modules::ModuleInstance &instance);
     bool nextCameras(uint32_t chunk, ControllerTick &tick, std::vector<CameraFrame> &cameras,
                      std::vector<CameraPose> &poses);
     void applyCommands(modules::ModuleInstance &instance);

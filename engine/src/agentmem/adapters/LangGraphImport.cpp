@@ -107,32 +107,38 @@ std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::js
     return out;
 }
 
+using CheckpointWrites = std::map<std::string, std::vector<MemoryEvent>>; // checkpoint id -> its pending writes
+
+// writes: the channel values tasks wrote after a checkpoint, shown as "write" events of that checkpoint.
+Status readWrites(const sql::Db &db, CheckpointWrites &writes) {
+    if (!db.hasTable("writes")) return {};
+    if (Status s = db.requireColumns("writes", {"thread_id", "checkpoint_id", "task_id", "channel", "type", "value"}); !s.ok()) return s;
+    sql::Stmt w(db, "SELECT * FROM writes");
+    sql::Row r(w);
+    while (w.step()) {
+        size_t bytes = 0;
+        const void *blob = r.blob("value", bytes);
+        auto v = decodeValue(r.str("type"), blob, bytes, "'" + db.label() + "' writes of checkpoint " + r.str("checkpoint_id"));
+        if (!v.ok()) return v.status();
+        MemoryEvent e;
+        e.itemId = r.str("checkpoint_id");
+        e.action = "write";
+        e.actorId = r.str("task_id");
+        e.newText = compact(v.value(), 2000);
+        e.detailJson = nlohmann::json{{"channel", r.str("channel")}, {"task_id", r.str("task_id")}, {"idx", r.i64("idx")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        writes[e.itemId].push_back(std::move(e));
+    }
+    return w.status();
+}
+
 Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
     if (Status s = db.requireColumns("checkpoints", {"thread_id", "checkpoint_id", "parent_checkpoint_id", "type",
                                                      "checkpoint", "metadata"});
         !s.ok()) {
         return s;
     }
-    std::map<std::string, std::vector<MemoryEvent>> writes; // by checkpoint id
-    if (db.hasTable("writes")) {
-        if (Status s = db.requireColumns("writes", {"thread_id", "checkpoint_id", "task_id", "channel", "type", "value"}); !s.ok()) return s;
-        sql::Stmt w(db, "SELECT * FROM writes");
-        sql::Row r(w);
-        while (w.step()) {
-            size_t bytes = 0;
-            const void *blob = r.blob("value", bytes);
-            auto v = decodeValue(r.str("type"), blob, bytes, "'" + db.label() + "' writes of checkpoint " + r.str("checkpoint_id"));
-            if (!v.ok()) return v.status();
-            MemoryEvent e;
-            e.itemId = r.str("checkpoint_id");
-            e.action = "write";
-            e.actorId = r.str("task_id");
-            e.newText = compact(v.value(), 2000);
-            e.detailJson = nlohmann::json{{"channel", r.str("channel")}, {"task_id", r.str("task_id")}, {"idx", r.i64("idx")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            writes[e.itemId].push_back(std::move(e));
-        }
-        if (!w.ok()) return w.status();
-    }
+    CheckpointWrites writes;
+    if (Status s = readWrites(db, writes); !s.ok()) return s;
     sql::Stmt q(db, "SELECT * FROM checkpoints ORDER BY thread_id, checkpoint_id");
     sql::Row r(q);
     std::set<std::string> threads;
@@ -185,82 +191,97 @@ Status readCheckpoints(ImportContext &ctx, const sql::Db &db) {
     return q.status();
 }
 
+// store_vectors: one vector per item (its first field's), keyed by prefix and key.
+using StoreVectors = std::map<std::string, std::vector<float>>;
+
+Status readStoreVectors(const sql::Db &db, StoreVectors &vectors) {
+    if (!db.hasTable("store_vectors")) return {};
+    sql::Stmt v(db, "SELECT prefix, key, embedding FROM store_vectors ORDER BY field_name");
+    while (v.step()) {
+        std::string k = v.text(0) + "\x1f" + v.text(1);
+        if (vectors.count(k)) continue; // first field only: one vector per item on the map
+        auto f = sql::floatsFromBlob(v.blob(2), v.blobBytes(2));
+        if (!f) {
+            return {StatusCode::InvalidArgument, "'" + db.label() + "': store_vectors row " + v.text(0) + "/" +
+                                                     v.text(1) + " has a malformed embedding"};
+        }
+        vectors[k] = std::move(*f);
+    }
+    return v.status();
+}
+
+// Namespaces as a tree: "a.b.c" gets items ns:a, ns:a.b and ns:a.b.c, each the parent of the next, written once.
+Status ensureNamespace(ImportContext &ctx, std::set<std::string> &namespaces, const std::string &prefix, int64_t t) {
+    std::string acc;
+    size_t start = 0;
+    while (start <= prefix.size()) {
+        size_t dot = prefix.find('.', start);
+        std::string part = prefix.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        std::string parent = acc.empty() ? std::string() : "ns:" + acc;
+        acc += (acc.empty() ? "" : ".") + part;
+        if (namespaces.insert(acc).second) {
+            MemoryItem n;
+            n.id = "ns:" + acc;
+            n.kind = "namespace";
+            n.text = acc;
+            n.tier = "namespace";
+            n.scope = "shared";
+            n.parentId = parent;
+            n.createdUs = n.updatedUs = t;
+            if (Status s = ctx.out.putItem(n); !s.ok()) return s;
+        }
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return {};
+}
+
+// One store row: its JSON value (the text is its content field when it has one), under its namespace.
+Result<MemoryItem> storeItem(const sql::Db &db, const sql::Row &r, const StoreVectors &vectors, int &dim) {
+    MemoryItem it;
+    std::string prefix = r.str("prefix");
+    it.id = prefix + "/" + r.str("key");
+    it.tier = prefix;
+    it.parentId = "ns:" + prefix;
+    it.createdUs = textTimeUs(r.str("created_at"), 0);
+    it.updatedUs = textTimeUs(r.str("updated_at"), it.createdUs);
+    nlohmann::json value = parseJson(r.str("value"));
+    if (value.is_discarded() || (value.is_null() && !r.str("value").empty())) {
+        return Status(StatusCode::InvalidArgument, "'" + db.label() + "': store value of " + it.id + " is not JSON");
+    }
+    std::string text = jsonString(value, {"content", "text", "memory", "data"});
+    it.text = text.empty() ? compact(value) : text;
+    // Namespaces such as ("memories", "<user>") scope items to a user by convention.
+    size_t dot = prefix.find('.');
+    if (dot != std::string::npos) it.userId = prefix.substr(dot + 1, prefix.find('.', dot + 1) - dot - 1);
+    nlohmann::json meta = {{"value", value}};
+    if (!r.isNull("expires_at")) meta["expires_at"] = r.str("expires_at");
+    if (!r.isNull("ttl_minutes")) meta["ttl_minutes"] = r.f64("ttl_minutes");
+    it.metadataJson = mnemo::toJson(meta);
+    auto v = vectors.find(prefix + "\x1f" + r.str("key"));
+    if (v != vectors.end()) {
+        if (dim == 0) dim = int(v->second.size());
+        if (int(v->second.size()) == dim) it.embedding = v->second;
+    }
+    return it;
+}
+
 Status readStore(ImportContext &ctx, const sql::Db &db) {
     if (Status s = db.requireColumns("store", {"prefix", "key", "value", "created_at", "updated_at"}); !s.ok()) return s;
-    std::map<std::string, std::vector<float>> vectors;
-    if (db.hasTable("store_vectors")) {
-        sql::Stmt v(db, "SELECT prefix, key, embedding FROM store_vectors ORDER BY field_name");
-        while (v.step()) {
-            std::string k = v.text(0) + "\x1f" + v.text(1);
-            if (vectors.count(k)) continue; // first field only: one vector per item on the map
-            auto f = sql::floatsFromBlob(v.blob(2), v.blobBytes(2));
-            if (!f) {
-                return {StatusCode::InvalidArgument, "'" + db.label() + "': store_vectors row " + v.text(0) + "/" +
-                                                         v.text(1) + " has a malformed embedding"};
-            }
-            vectors[k] = std::move(*f);
-        }
-        if (!v.ok()) return v.status();
-    }
+    StoreVectors vectors;
+    if (Status s = readStoreVectors(db, vectors); !s.ok()) return s;
     std::set<std::string> namespaces;
-    auto ensureNamespace = [&](const std::string &prefix, int64_t t) -> Status {
-        std::string acc;
-        size_t start = 0;
-        while (start <= prefix.size()) {
-            size_t dot = prefix.find('.', start);
-            std::string part = prefix.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-            std::string parent = acc.empty() ? std::string() : "ns:" + acc;
-            acc += (acc.empty() ? "" : ".") + part;
-            if (namespaces.insert(acc).second) {
-                MemoryItem n;
-                n.id = "ns:" + acc;
-                n.kind = "namespace";
-                n.text = acc;
-                n.tier = "namespace";
-                n.scope = "shared";
-                n.parentId = parent;
-                n.createdUs = n.updatedUs = t;
-                if (Status s = ctx.out.putItem(n); !s.ok()) return s;
-            }
-            if (dot == std::string::npos) break;
-            start = dot + 1;
-        }
-        return {};
-    };
     sql::Stmt q(db, "SELECT * FROM store ORDER BY created_at");
     sql::Row r(q);
     int dim = 0;
     while (q.step()) {
-        MemoryItem it;
-        std::string prefix = r.str("prefix");
-        it.id = prefix + "/" + r.str("key");
-        it.tier = prefix;
-        it.parentId = "ns:" + prefix;
-        it.createdUs = textTimeUs(r.str("created_at"), 0);
-        it.updatedUs = textTimeUs(r.str("updated_at"), it.createdUs);
-        nlohmann::json value = parseJson(r.str("value"));
-        if (value.is_discarded() || (value.is_null() && !r.str("value").empty())) {
-            return {StatusCode::InvalidArgument, "'" + db.label() + "': store value of " + it.id + " is not JSON"};
-        }
-        std::string text = jsonString(value, {"content", "text", "memory", "data"});
-        it.text = text.empty() ? compact(value) : text;
-        // Namespaces such as ("memories", "<user>") scope items to a user by convention.
-        size_t dot = prefix.find('.');
-        if (dot != std::string::npos) it.userId = prefix.substr(dot + 1, prefix.find('.', dot + 1) - dot - 1);
-        nlohmann::json meta = {{"value", value}};
-        if (!r.isNull("expires_at")) meta["expires_at"] = r.str("expires_at");
-        if (!r.isNull("ttl_minutes")) meta["ttl_minutes"] = r.f64("ttl_minutes");
-        it.metadataJson = mnemo::toJson(meta);
-        auto v = vectors.find(prefix + "\x1f" + r.str("key"));
-        if (v != vectors.end()) {
-            if (dim == 0) dim = int(v->second.size());
-            if (int(v->second.size()) == dim) it.embedding = v->second;
-        }
-        if (Status s = ensureNamespace(prefix, it.createdUs); !s.ok()) return s;
-        if (Status s = ctx.out.putItem(it); !s.ok()) return s;
-        if (Status s = ctx.out.putEvent({0, it.id, "add", it.createdUs, {}, {}, it.text, "{}"}); !s.ok()) return s;
-        if (it.updatedUs > it.createdUs) {
-            if (Status s = ctx.out.putEvent({0, it.id, "update", it.updatedUs, {}, {}, it.text, R"({"previous_value_unknown":true})"}); !s.ok()) return s;
+        auto it = storeItem(db, r, vectors, dim);
+        if (!it.ok()) return it.status();
+        if (Status s = ensureNamespace(ctx, namespaces, it->tier, it->createdUs); !s.ok()) return s;
+        if (Status s = ctx.out.putItem(it.value()); !s.ok()) return s;
+        if (Status s = ctx.out.putEvent({0, it->id, "add", it->createdUs, {}, {}, it->text, "{}"}); !s.ok()) return s;
+        if (it->updatedUs > it->createdUs) {
+            if (Status s = ctx.out.putEvent({0, it->id, "update", it->updatedUs, {}, {}, it->text, R"({"previous_value_unknown":true})"}); !s.ok()) return s;
         }
     }
     ctx.catalogue.notes.push_back("SqliteStore keeps only the latest value: updates show their time, not the old text");

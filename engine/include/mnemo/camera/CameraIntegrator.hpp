@@ -8,9 +8,9 @@
 // the frame's turn, roll is 0 and yaw wraps to (-180, 180]. Mouse pixels become mouse units at 1/150 unit per pixel
 // (0.1 degree per pixel); the arrow keys turn by 0.1 unit per frame, like Matrix-Game's IJKL keys.
 
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
-namespace mnemo::world {
+namespace mnemo::camera {
 
 struct IntegratorConfig {
     float unitsPerFrame = 0.1235f;
@@ -42,4 +42,4 @@ private:
     CameraPose m_pose;
 };
 
-} // namespace mnemo::world
+} // namespace mnemo::camera

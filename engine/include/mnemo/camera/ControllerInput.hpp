@@ -3,11 +3,11 @@
 // newest held-key set when it steps, and the mouse motion accumulated since its previous read (so no motion is
 // lost when the UI ticks faster than the engine steps). Never blocks the UI thread for longer than a copy.
 
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
 #include <mutex>
 
-namespace mnemo::world {
+namespace mnemo::camera {
 
 class ControllerInput {
 public:
@@ -39,4 +39,4 @@ private:
     ControllerTick m_pending;
 };
 
-} // namespace mnemo::world
+} // namespace mnemo::camera

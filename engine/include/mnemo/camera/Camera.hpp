@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace mnemo::world {
+namespace mnemo::camera {
 
 struct Intrinsics {
     float fx = 0, fy = 0, cx = 0, cy = 0; // pixels
@@ -42,4 +42,4 @@ Intrinsics intrinsicsFromHorizontalFov(float hfovDeg, uint32_t width, uint32_t h
 // Scales intrinsics recorded for one frame size to another.
 Intrinsics rescaleIntrinsics(const Intrinsics &k, uint32_t fromW, uint32_t fromH, uint32_t toW, uint32_t toH);
 
-} // namespace mnemo::world
+} // namespace mnemo::camera

@@ -1,9 +1,9 @@
-#include "mnemo/world/CameraIntegrator.hpp"
+#include "mnemo/camera/CameraIntegrator.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace mnemo::world {
+namespace mnemo::camera {
 namespace {
 constexpr float kDeg = 3.14159265358979f / 180.0f;
 
@@ -59,4 +59,4 @@ std::vector<CameraPose> CameraIntegrator::advance(const ControllerTick &tick, ui
     return poses;
 }
 
-} // namespace mnemo::world
+} // namespace mnemo::camera

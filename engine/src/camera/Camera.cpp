@@ -1,9 +1,9 @@
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace mnemo::world {
+namespace mnemo::camera {
 
 bool ControllerTick::held(const std::string &code) const {
     return std::find(keys.begin(), keys.end(), code) != keys.end();
@@ -32,4 +32,4 @@ Intrinsics rescaleIntrinsics(const Intrinsics &k, uint32_t fromW, uint32_t fromH
     return {k.fx * sx, k.fy * sy, k.cx * sx, k.cy * sy};
 }
 
-} // namespace mnemo::world
+} // namespace mnemo::camera

@@ -3,13 +3,13 @@
 // state that produced each frame. JSON, documented in docs/camera-track.md; runs are scriptable and reproducible.
 
 #include "mnemo/core/Status.hpp"
-#include "mnemo/world/CameraIntegrator.hpp"
+#include "mnemo/camera/CameraIntegrator.hpp"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace mnemo::world {
+namespace mnemo::camera {
 
 struct CameraTrackFrame {
     CameraFrame camera;
@@ -39,4 +39,4 @@ Result<CameraTrack> cameraTrackFromJson(const std::string &json, const std::stri
 Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frames, uint32_t width, uint32_t height,
                                       double fps = 30.0);
 
-} // namespace mnemo::world
+} // namespace mnemo::camera

@@ -1,4 +1,4 @@
-#include "mnemo/world/CameraTrack.hpp"
+#include "mnemo/camera/CameraTrack.hpp"
 
 #include "mnemo/core/JsonText.hpp"
 #include "mnemo/core/Utf8.hpp"
@@ -9,7 +9,7 @@
 #include <optional>
 #include <sstream>
 
-namespace mnemo::world {
+namespace mnemo::camera {
 namespace {
 using nlohmann::json;
 constexpr const char *kFormat = "mnemo-camera-track";
@@ -247,4 +247,4 @@ Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frame
     return track;
 }
 
-} // namespace mnemo::world
+} // namespace mnemo::camera
