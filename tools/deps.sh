@@ -11,7 +11,7 @@ packages=(
   libimgui-dev libstb-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev ffmpeg
   libsqlite3-dev sqlite3
-  nlohmann-json3-dev libglm-dev libhnswlib-dev
+  nlohmann-json3-dev libglm-dev libhnswlib-dev libcli11-dev
   xvfb xauth xdotool
   fonts-dejavu-core
 )

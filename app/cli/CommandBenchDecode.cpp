@@ -8,18 +8,17 @@
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/media/VideoEncoder.hpp"
 
-#include <nlohmann/json.hpp>
-#include "mnemo/core/JsonText.hpp"
-
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -217,13 +216,6 @@ Result<std::string> generateVideo() {
 
 // ---- The command -----------------------------------------------------------------------------------------------
 
-std::optional<long> parseCount(const std::string &text, long min, long max) {
-    char *end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < min || value > max) return std::nullopt;
-    return value;
-}
-
 std::optional<double> ratio(std::optional<double> numerator, std::optional<double> denominator) {
     if (!numerator || !denominator || *denominator <= 0) return std::nullopt;
     return *numerator / *denominator;
@@ -314,49 +306,78 @@ void addResults(nlohmann::json &out, const Best &best) {
     }
 }
 
-} // namespace
+struct DecodeOptions {
+    std::optional<std::string> file;
+    long threads = 0;
+    long repeat = 3;
+};
 
-// mnemo-cli bench decode [FILE] [--threads N] [--repeat R]
-int benchDecode(const CliArgs &args) {
-    const auto threads = parseCount(args.valueOr("threads", "0"), 0, 256);
-    if (!threads) return failWith("bench", "--threads must be a whole number from 0 (all cores) to 256", 2);
-    const auto repeat = parseCount(args.valueOr("repeat", "3"), 1, 100);
-    if (!repeat) return failWith("bench", "--repeat must be a whole number from 1 to 100", 2);
-    if (const auto unused = args.unusedOptions(); !unused.empty()) {
-        return failWith("bench", "unknown option " + unused.front(), 2);
-    }
-    if (args.positional().size() > 3) {
-        return failWith("bench", "one file at a time; unexpected '" + args.positional()[3] + "'", 2);
-    }
-    nlohmann::json out{{"bench", "decode"}};
+struct DecodeResult {
     std::string file;
-    if (args.positional().size() == 3) {
-        file = args.positional()[2];
+    std::optional<std::string> generated; // the test video made because no file was given
+    std::string codec, size;
+    double bitrateMbps = 0;
+    std::optional<std::array<double, 3>> loadAverage;
+    Best best;
+    bool haveFfmpeg = false;
+};
+
+Result<DecodeResult> runDecode(const DecodeOptions &o) {
+    DecodeResult r;
+    if (o.file) {
+        r.file = *o.file;
     } else {
         std::cerr << "mnemo-cli bench: no file given; generating a 1280x720 H.264 test video (20 s at 30 fps)\n";
         auto generated = generateVideo();
-        if (!generated.ok()) return failWith("bench", generated.message());
-        file = generated.value();
-        out["generated"] = file;
+        if (!generated.ok()) return generated.status();
+        r.file = generated.value();
+        r.generated = r.file;
     }
-    const auto info = media::probe(file);
-    if (!info.ok()) return failWith("bench", info.message());
-    out["file"] = file;
-    out["codec"] = info.value().codec;
-    out["size"] = std::to_string(info.value().width) + "x" + std::to_string(info.value().height);
-    out["bitrate_mbps"] = bitrateMbps(file, info.value().durationSeconds);
+    const auto info = media::probe(r.file);
+    if (!info.ok()) return info.status();
+    r.codec = info.value().codec;
+    r.size = std::to_string(info.value().width) + "x" + std::to_string(info.value().height);
+    r.bitrateMbps = bitrateMbps(r.file, info.value().durationSeconds);
     // The machine may be shared: a busy one slows the parallel path most, and this says how busy it was.
     double load[3] = {0, 0, 0};
-    if (getloadavg(load, 3) == 3) out["load_average"] = {load[0], load[1], load[2]};
+    if (getloadavg(load, 3) == 3) r.loadAverage = std::array<double, 3>{load[0], load[1], load[2]};
+    r.haveFfmpeg = ffmpegInstalled();
+    auto best = runRounds(r.file, unsigned(o.threads), o.repeat, r.haveFfmpeg);
+    if (!best.ok()) return best.status();
+    r.best = best.value();
+    return r;
+}
 
-    const bool haveFfmpeg = ffmpegInstalled();
-    const auto best = runRounds(file, unsigned(*threads), *repeat, haveFfmpeg);
-    if (!best.ok()) return failWith("bench", best.message());
-    addResults(out, best.value());
-    out["repeat"] = *repeat;
-    out["note"] = noteFor(best.value(), *repeat, haveFfmpeg);
-    std::cout << mnemo::toJson(out, 2) << "\n";
-    return 0;
+void printDecode(const DecodeOptions &o, const DecodeResult &r) {
+    nlohmann::json out{{"bench", "decode"}};
+    if (r.generated) out["generated"] = *r.generated;
+    out["file"] = r.file;
+    out["codec"] = r.codec;
+    out["size"] = r.size;
+    out["bitrate_mbps"] = r.bitrateMbps;
+    if (r.loadAverage) out["load_average"] = {(*r.loadAverage)[0], (*r.loadAverage)[1], (*r.loadAverage)[2]};
+    addResults(out, r.best);
+    out["repeat"] = o.repeat;
+    out["note"] = noteFor(r.best, o.repeat, r.haveFfmpeg);
+    printJson(out);
+}
+
+} // namespace
+
+// mnemo-cli bench decode [FILE] [--threads N] [--repeat R]
+void addBenchDecodeCommand(CLI::App &bench, CommandLine &line) {
+    auto o = std::make_shared<DecodeOptions>();
+    CLI::App *decode = bench.add_subcommand(
+        "decode", "decode speed: one thread, keyframe intervals in parallel, vs ffmpeg (JSON)");
+    decode->add_option("FILE", o->file, "the video to decode (default: a generated 1280x720 H.264 test video)");
+    decode->add_option("--threads", o->threads, "threads of the parallel decode (0: all cores)")
+        ->check(wholeNumberIn(0, 256, "0 (all cores)"))
+        ->type_name("N");
+    decode->add_option("--repeat", o->repeat, "rounds; the best of each path counts")
+        ->check(wholeNumberIn(1, 100))
+        ->type_name("N");
+    onParsed(*decode, line,
+             [o] { return finish("bench", runDecode(*o), [&](const DecodeResult &r) { printDecode(*o, r); }); });
 }
 
 } // namespace mnemo::cli

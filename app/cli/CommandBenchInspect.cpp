@@ -3,7 +3,6 @@
 // first page, full-text search, and 10-NN search. Prints JSON; targets: open < 1 s, text p95 < 50 ms, 10-NN p95
 // < 10 ms.
 #include "AgentMemoryJson.hpp"
-#include "mnemo/core/JsonText.hpp"
 #include "Commands.hpp"
 
 #include "mnemo/agentmem/AgentStore.hpp"
@@ -13,7 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <iostream>
+#include <memory>
 #include <random>
 #include <set>
 #include <unordered_map>
@@ -128,152 +127,239 @@ Status generate(const std::string &path, int64_t count, int dim) {
     return w.value()->commit();
 }
 
-} // namespace
+struct InspectBenchOptions {
+    int64_t items = 1000000;
+    int dim = 384;
+    long queries = 50;
+    std::string store; // default: a store of `items` items in the temporary folder, made when missing
+    bool keep = false;
+};
 
-int benchInspect(const CliArgs &args) {
-    const int64_t count = std::atoll(args.valueOr("items", "1000000").c_str());
-    const int dim = std::atoi(args.valueOr("dim", "384").c_str());
-    const int queries = std::atoi(args.valueOr("queries", "50").c_str());
-    std::string path = args.valueOr("store", "");
-    const bool keep = args.flag("keep");
-    if (const auto unused = args.unusedOptions(); !unused.empty()) return failWith("bench", "unknown option " + unused.front(), 2);
-    if (count <= 0 || dim <= 0) return failWith("bench", "--items and --dim must be positive", 2);
-    bool generated = false;
-    double generateMs = 0;
+struct TextSearchTimes {
+    std::vector<double> pageMs, countMs;
+};
+
+struct NearestTimes {
+    std::string method;
+    double coldFirstMs = 0, warmUpMs = 0, recall = 0;
+    std::vector<double> coldMs, warmMs;
+    int recallQueries = 0;
+};
+
+struct InspectBenchResult {
+    std::string store;
+    bool generated = false, kept = false;
+    double generateMs = 0, openFirstPageMs = 0, summaryMs = 0;
+    uintmax_t storeBytes = 0;
+    int64_t liveItems = 0;
+    TextSearchTimes text;
+    std::vector<double> travelMs;
+    NearestTimes nearest;
+};
+
+// The store to time: the one given, or the generated one (made now if it is not there yet).
+Status prepareStore(const InspectBenchOptions &o, InspectBenchResult &r) {
     std::error_code ec;
-    if (path.empty()) path = (fs::temp_directory_path() / ("mnemo-bench-inspect-" + std::to_string(count) + ".mnemem")).string();
-    if (!fs::exists(path, ec)) {
-        auto t0 = std::chrono::steady_clock::now();
-        if (Status s = generate(path, count, dim); !s.ok()) return failWith("bench", s.message());
-        generateMs = msSince(t0);
-        generated = true;
+    r.store = o.store;
+    if (r.store.empty()) {
+        r.store = (fs::temp_directory_path() / ("mnemo-bench-inspect-" + std::to_string(o.items) + ".mnemem")).string();
     }
-    nlohmann::json out = {{"bench", "inspect"}, {"store", path}, {"items", count}, {"dim", dim},
-                          {"generated", generated}, {"generate_ms", generateMs}};
-    out["store_bytes"] = fs::file_size(path, ec);
+    if (!fs::exists(r.store, ec)) {
+        auto t0 = std::chrono::steady_clock::now();
+        if (Status s = generate(r.store, o.items, o.dim); !s.ok()) return s;
+        r.generateMs = msSince(t0);
+        r.generated = true;
+    }
+    r.storeBytes = fs::file_size(r.store, ec);
+    return {};
+}
 
-    // Open and show the first page as the Inspect table does (the count for its header, then a page); the store
-    // summary and filter values are computed beside it on a worker and reported separately.
+// Open and show the first page as the Inspect table does (the count for its header, then a page); the store summary
+// and filter values are computed beside it on a worker and timed separately.
+Result<std::unique_ptr<AgentStore>> timeOpen(const std::string &path, InspectBenchResult &r) {
     auto t0 = std::chrono::steady_clock::now();
     auto store = AgentStore::open(path);
-    if (!store.ok()) return failWith("bench", store.message());
+    if (!store.ok()) return store.status();
     auto shown = store.value()->countItems({});
     auto page = store.value()->items({}, 0, 100);
-    if (!shown.ok() || !page.ok()) return failWith("bench", shown.ok() ? page.message() : shown.message());
-    out["open_first_page_ms"] = msSince(t0);
-    auto ts = std::chrono::steady_clock::now();
-    auto summary = store.value()->summary();
-    if (!summary.ok()) return failWith("bench", summary.message());
-    out["summary_ms"] = msSince(ts);
-    out["live_items"] = summary->items;
+    if (!shown.ok() || !page.ok()) return shown.ok() ? page.status() : shown.status();
+    r.openFirstPageMs = msSince(t0);
+    return store;
+}
 
-    // Full-text search: a page of 100 matches plus the match count, for words of every frequency.
+// Full-text search: a page of 100 matches plus the match count, for words of every frequency.
+Result<TextSearchTimes> timeTextSearch(const AgentStore &store, long queries) {
     const char *words[] = {"Lisbon", "allergic peanuts", "Helix deadline", "jazz music", "budget", "Fatima", "timed out",
                            "window seats", "Kestrel project", "remotely", "reminders", "hotel Osaka", "classical",
                            "shellfish", "Thursday", "robotics books", "ship Aurora", "user-17", "gluten", "Oslo"};
-    std::vector<double> textMs, countMs;
-    for (int q = 0; q < queries; ++q) {
+    TextSearchTimes times;
+    for (long q = 0; q < queries; ++q) {
         ItemFilter f;
         f.text = words[size_t(q) % std::size(words)];
         auto t = std::chrono::steady_clock::now();
-        auto hits = store.value()->items(f, 0, 100);
-        textMs.push_back(msSince(t));
+        auto hits = store.items(f, 0, 100);
+        times.pageMs.push_back(msSince(t));
         auto tc = std::chrono::steady_clock::now();
-        auto n = store.value()->countItems(f);
-        countMs.push_back(msSince(tc));
-        if (!hits.ok() || !n.ok()) return failWith("bench", hits.ok() ? n.message() : hits.message());
+        auto n = store.countItems(f);
+        times.countMs.push_back(msSince(tc));
+        if (!hits.ok() || !n.ok()) return hits.ok() ? n.status() : hits.status();
     }
-    out["text_search"] = {{"queries", queries}, {"page_p50_ms", percentile(textMs, 0.5)}, {"page_p95_ms", percentile(textMs, 0.95)},
-                          {"count_p50_ms", percentile(countMs, 0.5)}, {"count_p95_ms", percentile(countMs, 0.95)},
-                          {"target_p95_ms", 50}, {"pass", percentile(textMs, 0.95) < 50}};
+    return times;
+}
 
-    // Time travel: the first page as the store was at scattered times (what scrubbing the timeline asks for).
+// Time travel: the first page as the store was at scattered times (what scrubbing the timeline asks for).
+Result<std::vector<double>> timeTimeTravel(const AgentStore &store, const StoreSummary &summary, long queries) {
     std::vector<double> travelMs;
-    if (summary->firstUs && summary->lastUs) {
-        std::mt19937_64 rng(3);
-        for (int q = 0; q < queries; ++q) {
-            ItemFilter f;
-            f.asOfUs = *summary->firstUs + int64_t(rng() % uint64_t(std::max<int64_t>(1, *summary->lastUs - *summary->firstUs)));
-            auto t = std::chrono::steady_clock::now();
-            auto page = store.value()->items(f, 0, 100);
-            travelMs.push_back(msSince(t));
-            if (!page.ok()) return failWith("bench", page.message());
-        }
+    if (!summary.firstUs || !summary.lastUs) return travelMs;
+    std::mt19937_64 rng(3);
+    for (long q = 0; q < queries; ++q) {
+        ItemFilter f;
+        f.asOfUs = *summary.firstUs +
+                   int64_t(rng() % uint64_t(std::max<int64_t>(1, *summary.lastUs - *summary.firstUs)));
+        auto t = std::chrono::steady_clock::now();
+        auto page = store.items(f, 0, 100);
+        travelMs.push_back(msSince(t));
+        if (!page.ok()) return page.status();
     }
-    out["time_travel_page"] = {{"queries", travelMs.size()}, {"p50_ms", percentile(travelMs, 0.5)},
-                               {"p95_ms", percentile(travelMs, 0.95)}};
+    return travelMs;
+}
 
-    // 10-NN: query texts embedded locally; the first query also loads the index lists it touches.
+// Recall against exact search on a few queries (exact over a million vectors takes a while). Templated texts tie
+// often: a result counts when its exact score reaches the exact 10th best (ties at the boundary are equally right).
+Result<double> measureRecall(const AgentStore &store, const std::vector<std::vector<float>> &qs, int recallQueries) {
+    auto all = store.embeddings(0);
+    if (!all.ok()) return all.status();
+    double recall = 0;
+    for (int q = 0; q < recallQueries; ++q) {
+        std::vector<std::pair<float, int64_t>> scored;
+        scored.reserve(all->rowids.size());
+        for (size_t i = 0; i < all->rowids.size(); ++i) {
+            float s = 0;
+            for (int d = 0; d < all->dim; ++d) s += qs[size_t(q)][size_t(d)] * all->data[i * size_t(all->dim) + size_t(d)];
+            scored.emplace_back(s, all->rowids[i]);
+        }
+        std::partial_sort(scored.begin(), scored.begin() + 10, scored.end(), [](auto &a, auto &b) { return a.first > b.first; });
+        const float tenth = scored[9].first;
+        std::unordered_map<int64_t, float> exactScore;
+        for (const auto &[score, rowid] : scored) exactScore.emplace(rowid, score);
+        auto found = store.nearest(qs[size_t(q)], 10);
+        if (!found.ok()) return found.status();
+        int hit = 0;
+        for (const auto &n : found.value()) hit += exactScore.count(n.rowid) && exactScore[n.rowid] >= tenth - 1e-5f ? 1 : 0;
+        recall += hit / 10.0;
+    }
+    return recall / std::max(1, recallQueries);
+}
+
+// 10-NN: query texts embedded locally; the first query also loads the index lists it touches. After that warm-up the
+// Inspect workspace runs in the background once a store is open: every list in memory.
+Result<NearestTimes> timeNearest(const AgentStore &store, int dim, long queries) {
     HashingEmbedder embedder(dim);
     MemoryTextGenerator gen(1234);
-    std::vector<double> nnMs;
-    double coldMs = 0;
+    NearestTimes times;
     std::vector<std::vector<float>> qs;
-    for (int q = 0; q < queries; ++q) qs.push_back(embedder.embed(gen.next("user-" + std::to_string(q))));
-    for (int q = 0; q < queries; ++q) {
+    for (long q = 0; q < queries; ++q) qs.push_back(embedder.embed(gen.next("user-" + std::to_string(q))));
+    for (long q = 0; q < queries; ++q) {
         auto t = std::chrono::steady_clock::now();
-        auto found = store.value()->nearest(qs[size_t(q)], 10);
+        auto found = store.nearest(qs[size_t(q)], 10);
         double ms = msSince(t);
-        if (!found.ok()) return failWith("bench", found.message());
-        if (q == 0) coldMs = ms;
-        nnMs.push_back(ms);
+        if (!found.ok()) return found.status();
+        if (q == 0) times.coldFirstMs = ms;
+        times.coldMs.push_back(ms);
     }
-    // After the warm-up the Inspect workspace runs in the background once a store is open: every list in memory.
     auto tw = std::chrono::steady_clock::now();
-    if (Status s = store.value()->warmNeighbourIndex(); !s.ok()) return failWith("bench", s.message());
-    const double warmUpMs = msSince(tw);
-    std::vector<double> warmMs;
-    for (int q = 0; q < queries; ++q) {
+    if (Status s = store.warmNeighbourIndex(); !s.ok()) return s;
+    times.warmUpMs = msSince(tw);
+    for (long q = 0; q < queries; ++q) {
         auto qv = embedder.embed(gen.next("user-" + std::to_string(q + 1000)));
         auto t = std::chrono::steady_clock::now();
-        auto found = store.value()->nearest(qv, 10);
-        warmMs.push_back(msSince(t));
+        auto found = store.nearest(qv, 10);
+        times.warmMs.push_back(msSince(t));
     }
-    // Recall against exact search on a few queries (exact over a million vectors takes a while).
-    double recall = 0;
-    int recallQueries = std::min(queries, 20);
-    {
-        auto all = store.value()->embeddings(0);
-        if (!all.ok()) return failWith("bench", all.message());
-        for (int q = 0; q < recallQueries; ++q) {
-            std::vector<std::pair<float, int64_t>> scored;
-            scored.reserve(all->rowids.size());
-            for (size_t i = 0; i < all->rowids.size(); ++i) {
-                float s = 0;
-                for (int d = 0; d < all->dim; ++d) s += qs[size_t(q)][size_t(d)] * all->data[i * size_t(all->dim) + size_t(d)];
-                scored.emplace_back(s, all->rowids[i]);
-            }
-            std::partial_sort(scored.begin(), scored.begin() + 10, scored.end(), [](auto &a, auto &b) { return a.first > b.first; });
-            // Templated texts tie often: a result counts when its exact score reaches the exact 10th best (ties at
-            // the boundary are equally right answers).
-            const float tenth = scored[9].first;
-            std::unordered_map<int64_t, float> exactScore;
-            for (const auto &[score, rowid] : scored) exactScore.emplace(rowid, score);
-            auto found = store.value()->nearest(qs[size_t(q)], 10);
-            int hit = 0;
-            for (const auto &n : found.value()) hit += exactScore.count(n.rowid) && exactScore[n.rowid] >= tenth - 1e-5f ? 1 : 0;
-            recall += hit / 10.0;
-        }
-        recall /= std::max(1, recallQueries);
-    }
-    out["nearest_10"] = {{"method", store.value()->nearestMethod()},
-                         {"cold_first_query_ms", coldMs},
-                         {"cold_p50_ms", percentile(nnMs, 0.5)},
-                         {"cold_p95_ms", percentile(nnMs, 0.95)},
-                         {"warm_up_ms", warmUpMs},
-                         {"p50_ms", percentile(warmMs, 0.5)},
-                         {"p95_ms", percentile(warmMs, 0.95)},
-                         {"recall_at_10_vs_exact", recall},
-                         {"recall_queries", recallQueries},
-                         {"target_p95_ms", 10},
-                         {"pass", percentile(warmMs, 0.95) < 10}};
-    out["open_target_ms"] = 1000;
-    out["open_pass"] = out["open_first_page_ms"].get<double>() < 1000;
+    times.recallQueries = int(std::min<long>(queries, 20));
+    auto recall = measureRecall(store, qs, times.recallQueries);
+    if (!recall.ok()) return recall.status();
+    times.recall = recall.value();
+    times.method = store.nearestMethod();
+    return times;
+}
+
+Result<InspectBenchResult> runBenchInspect(const InspectBenchOptions &o) {
+    InspectBenchResult r;
+    if (Status s = prepareStore(o, r); !s.ok()) return s;
+    auto store = timeOpen(r.store, r);
+    if (!store.ok()) return store.status();
+    auto ts = std::chrono::steady_clock::now();
+    auto summary = store.value()->summary();
+    if (!summary.ok()) return summary.status();
+    r.summaryMs = msSince(ts);
+    r.liveItems = summary->items;
+    auto text = timeTextSearch(*store.value(), o.queries);
+    if (!text.ok()) return text.status();
+    r.text = std::move(text.value());
+    auto travel = timeTimeTravel(*store.value(), summary.value(), o.queries);
+    if (!travel.ok()) return travel.status();
+    r.travelMs = std::move(travel.value());
+    auto nearest = timeNearest(*store.value(), o.dim, o.queries);
+    if (!nearest.ok()) return nearest.status();
+    r.nearest = std::move(nearest.value());
     store.value().reset();
-    if (generated && !keep) fs::remove(path, ec);
-    else out["kept"] = true;
-    std::cout << mnemo::toJson(out, 2) << "\n";
-    return 0;
+    std::error_code ec;
+    if (r.generated && !o.keep) fs::remove(r.store, ec);
+    else r.kept = true;
+    return r;
+}
+
+void printBenchInspect(const InspectBenchOptions &o, const InspectBenchResult &r) {
+    nlohmann::json out = {{"bench", "inspect"}, {"store", r.store}, {"items", o.items}, {"dim", o.dim},
+                          {"generated", r.generated}, {"generate_ms", r.generateMs}};
+    out["store_bytes"] = r.storeBytes;
+    out["open_first_page_ms"] = r.openFirstPageMs;
+    out["summary_ms"] = r.summaryMs;
+    out["live_items"] = r.liveItems;
+    const auto &text = r.text;
+    out["text_search"] = {{"queries", o.queries}, {"page_p50_ms", percentile(text.pageMs, 0.5)},
+                          {"page_p95_ms", percentile(text.pageMs, 0.95)},
+                          {"count_p50_ms", percentile(text.countMs, 0.5)},
+                          {"count_p95_ms", percentile(text.countMs, 0.95)},
+                          {"target_p95_ms", 50}, {"pass", percentile(text.pageMs, 0.95) < 50}};
+    out["time_travel_page"] = {{"queries", r.travelMs.size()}, {"p50_ms", percentile(r.travelMs, 0.5)},
+                               {"p95_ms", percentile(r.travelMs, 0.95)}};
+    const auto &nn = r.nearest;
+    out["nearest_10"] = {{"method", nn.method},
+                         {"cold_first_query_ms", nn.coldFirstMs},
+                         {"cold_p50_ms", percentile(nn.coldMs, 0.5)},
+                         {"cold_p95_ms", percentile(nn.coldMs, 0.95)},
+                         {"warm_up_ms", nn.warmUpMs},
+                         {"p50_ms", percentile(nn.warmMs, 0.5)},
+                         {"p95_ms", percentile(nn.warmMs, 0.95)},
+                         {"recall_at_10_vs_exact", nn.recall},
+                         {"recall_queries", nn.recallQueries},
+                         {"target_p95_ms", 10},
+                         {"pass", percentile(nn.warmMs, 0.95) < 10}};
+    out["open_target_ms"] = 1000;
+    out["open_pass"] = r.openFirstPageMs < 1000;
+    if (r.kept) out["kept"] = true;
+    printJson(out);
+}
+
+} // namespace
+
+// mnemo-cli bench inspect [--items N] [--dim D] [--queries Q] [--store FILE] [--keep]
+void addBenchInspectCommand(CLI::App &bench, CommandLine &line) {
+    auto o = std::make_shared<InspectBenchOptions>();
+    CLI::App *command = bench.add_subcommand(
+        "inspect", "an agent-memory store of a million items: open, full-text and 10-NN times (JSON)");
+    command->add_option("--items", o->items, "items in the generated store")->check(positive())->type_name("N");
+    command->add_option("--dim", o->dim, "embedding dimensions of the generated store")->check(positive())
+        ->type_name("D");
+    addQueriesOption(*command, o->queries);
+    command->add_option("--store", o->store, "time this store instead (generated there when missing)")
+        ->type_name("FILE");
+    command->add_flag("--keep", o->keep, "keep the generated store for the next run");
+    onParsed(*command, line, [o] {
+        return finish("bench", runBenchInspect(*o), [&](const InspectBenchResult &r) { printBenchInspect(*o, r); });
+    });
 }
 
 } // namespace mnemo::cli

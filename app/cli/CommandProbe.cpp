@@ -1,15 +1,26 @@
+// mnemo-cli probe PATH [--decode]: what a video, still image or image folder is (JSON).
 #include "Commands.hpp"
 
 #include "mnemo/media/FrameSource.hpp"
 #include "mnemo/media/VideoDecoder.hpp"
 
-#include <nlohmann/json.hpp>
-#include "mnemo/core/JsonText.hpp"
-
-#include <iostream>
+#include <memory>
 
 namespace mnemo::cli {
 namespace {
+
+struct ProbeOptions {
+    std::string file;
+    bool decode = false;
+};
+
+CLI::App *defineProbe(CLI::App &root, ProbeOptions &o) {
+    CLI::App *probe = root.add_subcommand(
+        "probe", "what a video, still image or image folder is: kind, codec, size, duration, frames... (JSON)");
+    probe->add_option("PATH", o.file, "a video, a still image or a folder of images")->required();
+    probe->add_flag("--decode", o.decode, "decode every frame and count them (and the decode errors)");
+    return probe;
+}
 
 nlohmann::json describe(const std::string &file, const media::VideoInfo &info, media::SourceKind kind) {
     // An array of pairs, not an object: a file may repeat a tag (container and stream both have "encoder").
@@ -30,61 +41,59 @@ nlohmann::json describe(const std::string &file, const media::VideoInfo &info, m
 }
 
 // Stills and image folders: what the frame sources would play. --decode reads every image.
-int probeImages(const std::string &file, media::SourceKind kind, bool decode) {
+Result<nlohmann::json> probeImages(const std::string &file, media::SourceKind kind, bool decode) {
     auto source = media::openSource(file);
-    if (!source.ok()) return failWith("probe", source.message());
+    if (!source.ok()) return source.status();
     nlohmann::json out = describe(file, source.value()->info(), kind);
     if (decode) {
         int64_t frames = 0;
         for (;;) {
             auto frame = source.value()->next();
-            if (!frame.ok()) return failWith("probe", frame.message());
+            if (!frame.ok()) return frame.status();
             if (!frame.value()) break;
             ++frames;
         }
         out["frames_decoded"] = frames;
         out["decode_errors"] = 0;
     }
-    std::cout << mnemo::toJson(out, 2) << "\n";
-    return 0;
+    return out;
+}
+
+// Decoding every frame is the real test of a file: the header can look fine while the data is damaged.
+Result<nlohmann::json> probeVideo(const std::string &file, media::SourceKind kind, bool decode) {
+    if (!decode) {
+        const auto info = media::probe(file);
+        if (!info.ok()) return info.status();
+        return describe(file, info.value(), kind);
+    }
+    auto decoder = media::VideoDecoder::open(file);
+    if (!decoder.ok()) return decoder.status();
+    for (;;) {
+        auto frame = decoder.value()->next();
+        if (!frame.ok()) return frame.status();
+        if (!frame.value()) break;
+    }
+    nlohmann::json out = describe(file, decoder.value()->info(), kind);
+    out["frames_decoded"] = decoder.value()->framesDecoded();
+    out["decode_errors"] = decoder.value()->decodeErrors();
+    return out;
+}
+
+Result<nlohmann::json> runProbe(const ProbeOptions &o) {
+    const auto kind = media::sourceKind(o.file);
+    if (!kind.ok()) return kind.status();
+    if (kind.value() == media::SourceKind::Image || kind.value() == media::SourceKind::ImageSequence) {
+        return probeImages(o.file, kind.value(), o.decode);
+    }
+    return probeVideo(o.file, kind.value(), o.decode);
 }
 
 } // namespace
 
-// mnemo-cli probe FILE [--decode]
-int commandProbe(const CliArgs &args) {
-    if (args.positional().size() < 2) return failWith("probe", "which file? (mnemo-cli probe FILE [--decode])", 2);
-    if (args.positional().size() > 2) {
-        return failWith("probe", "one file at a time; unexpected '" + args.positional()[2] + "'", 2);
-    }
-    if (const auto unused = args.unusedOptions(); !unused.empty()) {
-        return failWith("probe", "unknown option " + unused.front(), 2);
-    }
-    const std::string &file = args.positional()[1];
-    const auto kind = media::sourceKind(file);
-    if (!kind.ok()) return failWith("probe", kind.message());
-    if (kind.value() == media::SourceKind::Image || kind.value() == media::SourceKind::ImageSequence) {
-        return probeImages(file, kind.value(), args.flag("decode"));
-    }
-    if (!args.flag("decode")) {
-        const auto info = media::probe(file);
-        if (!info.ok()) return failWith("probe", info.message());
-        std::cout << mnemo::toJson(describe(file, info.value(), kind.value()), 2) << "\n";
-        return 0;
-    }
-    // Decoding every frame is the real test of a file: the header can look fine while the data is damaged.
-    auto decoder = media::VideoDecoder::open(file);
-    if (!decoder.ok()) return failWith("probe", decoder.message());
-    for (;;) {
-        auto frame = decoder.value()->next();
-        if (!frame.ok()) return failWith("probe", frame.message());
-        if (!frame.value()) break;
-    }
-    nlohmann::json out = describe(file, decoder.value()->info(), kind.value());
-    out["frames_decoded"] = decoder.value()->framesDecoded();
-    out["decode_errors"] = decoder.value()->decodeErrors();
-    std::cout << mnemo::toJson(out, 2) << "\n";
-    return 0;
+void addProbeCommand(CLI::App &root, CommandLine &line) {
+    auto o = std::make_shared<ProbeOptions>();
+    onParsed(*defineProbe(root, *o), line,
+             [o] { return finish("probe", runProbe(*o), [](const nlohmann::json &out) { printJson(out); }); });
 }
 
 } // namespace mnemo::cli

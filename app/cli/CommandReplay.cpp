@@ -1,63 +1,89 @@
+// mnemo-cli replay SESSION_DIR [--engine ID] [--csv FILE]
+// Re-drives an engine (the recorded one by default) with the session's recorded cameras and controller state, and
+// compares every frame with the recorded video: a deterministic engine recorded losslessly (FFV1) replays exactly.
 #include "Commands.hpp"
 
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/session/SessionReplay.hpp"
 
-#include <nlohmann/json.hpp>
-#include "mnemo/core/JsonText.hpp"
-
 #include <cmath>
 #include <fstream>
-#include <iostream>
+#include <memory>
 
 namespace mnemo::cli {
+namespace {
 
-// mnemo-cli replay SESSION_DIR [--engine ID] [--csv FILE]
-// Re-drives an engine (the recorded one by default) with the session's recorded cameras and controller state, and
-// compares every frame with the recorded video: a deterministic engine recorded losslessly (FFV1) replays exactly.
-int commandReplay(const CliArgs &args) {
-    if (args.positional().size() < 2) return failWith("replay", "usage: mnemo-cli replay SESSION_DIR [--engine ID]", 2);
-    const std::string folder = args.positional()[1];
-    const std::string engine = args.valueOr("engine", "");
-    const std::string csvPath = args.valueOr("csv", "");
-    if (const auto unused = args.unusedOptions(); !unused.empty()) return failWith("replay", "unknown option " + unused.front(), 2);
+struct ReplayOptions {
+    std::string folder;
+    std::string engine;
+    std::string csvPath;
+};
+
+CLI::App *defineReplay(CLI::App &root, ReplayOptions &o) {
+    CLI::App *replay = root.add_subcommand(
+        "replay", "re-drive an engine with a session's cameras and compare with its video (JSON)");
+    replay->add_option("SESSION_DIR", o.folder, "a recorded session (mnemo-cli run --record)")->required();
+    addEngineOption(*replay, o.engine, "the engine to drive (default: the recorded one)");
+    replay->add_option("--csv", o.csvPath, "write per-frame mse, psnr and ssim here")->type_name("FILE");
+    return replay;
+}
+
+struct ReplayResult {
+    std::string engineId;
+    uint64_t frames = 0, identical = 0;
+    double psnrSum = 0, ssimSum = 0, worstPsnr = INFINITY;
+    size_t finite = 0; // frames with a finite PSNR (identical ones have +inf)
+};
+
+Result<ReplayResult> runReplay(const ReplayOptions &o) {
     std::ofstream csv;
-    if (!csvPath.empty()) {
-        csv.open(csvPath);
+    if (!o.csvPath.empty()) {
+        csv.open(o.csvPath);
         csv << "frame,mse,psnr,ssim\n";
     }
-    uint64_t identical = 0;
-    double psnrSum = 0, ssimSum = 0, worstPsnr = INFINITY;
-    size_t finite = 0;
+    ReplayResult r;
     auto env = modules::ModuleEnvironment::create();
-    auto compared = session::replaySession(*env->registry, folder, engine, [&](const session::ReplayFrame &f) {
+    auto compared = session::replaySession(*env->registry, o.folder, o.engine, [&](const session::ReplayFrame &f) {
         const auto &c = f.comparison;
-        identical += c.mse == 0.0;
-        ssimSum += c.ssim;
+        r.identical += c.mse == 0.0;
+        r.ssimSum += c.ssim;
         if (std::isfinite(c.psnr)) {
-            psnrSum += c.psnr;
-            ++finite;
-            worstPsnr = std::min(worstPsnr, c.psnr);
+            r.psnrSum += c.psnr;
+            ++r.finite;
+            r.worstPsnr = std::min(r.worstPsnr, c.psnr);
         }
         if (csv.is_open()) {
             csv << f.frameIndex << ',' << c.mse << ',' << (std::isfinite(c.psnr) ? std::to_string(c.psnr) : "inf")
                 << ',' << c.ssim << '\n';
         }
     });
-    if (!compared.ok()) return failWith("replay", compared.message());
-    const uint64_t n = compared->framesCompared;
-    if (n == 0) return failWith("replay", "nothing to compare in '" + folder + "'");
-    nlohmann::json out{{"session", folder},
-                       {"engine", compared->engineId},
-                       {"frames_compared", n},
-                       {"identical", identical},
-                       {"deterministic", identical == n},
-                       {"psnr_mean", finite ? nlohmann::json(psnrSum / double(finite)) : nlohmann::json(nullptr)},
-                       {"psnr_min", finite ? nlohmann::json(worstPsnr) : nlohmann::json(nullptr)},
-                       {"ssim_mean", ssimSum / double(n)}};
-    if (!csvPath.empty()) out["csv"] = csvPath;
-    std::cout << mnemo::toJson(out, 2) << "\n";
-    return 0;
+    if (!compared.ok()) return compared.status();
+    r.frames = compared->framesCompared;
+    r.engineId = compared->engineId;
+    if (r.frames == 0) return Status(StatusCode::NotFound, "nothing to compare in '" + o.folder + "'");
+    return r;
+}
+
+void printReplay(const ReplayOptions &o, const ReplayResult &r) {
+    const auto orNull = [&](double v) { return r.finite ? nlohmann::json(v) : nlohmann::json(nullptr); };
+    nlohmann::json out{{"session", o.folder},
+                       {"engine", r.engineId},
+                       {"frames_compared", r.frames},
+                       {"identical", r.identical},
+                       {"deterministic", r.identical == r.frames},
+                       {"psnr_mean", orNull(r.psnrSum / double(r.finite))},
+                       {"psnr_min", orNull(r.worstPsnr)},
+                       {"ssim_mean", r.ssimSum / double(r.frames)}};
+    if (!o.csvPath.empty()) out["csv"] = o.csvPath;
+    printJson(out);
+}
+
+} // namespace
+
+void addReplayCommand(CLI::App &root, CommandLine &line) {
+    auto o = std::make_shared<ReplayOptions>();
+    onParsed(*defineReplay(root, *o), line,
+             [o] { return finish("replay", runReplay(*o), [&](const ReplayResult &r) { printReplay(*o, r); }); });
 }
 
 } // namespace mnemo::cli

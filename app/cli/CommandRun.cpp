@@ -1,110 +1,172 @@
+// mnemo-cli run: drive a world module along a camera track, optionally writing PNG frames, the cameras used, the
+// memory bank and a recorded session.
 #include "Commands.hpp"
-#include "mnemo/core/JsonText.hpp"
 #include "WorldRun.hpp"
 
+#include "mnemo/memory/MemoryBank.hpp"
+
 #include <filesystem>
-#include <iostream>
+#include <memory>
 
 namespace mnemo::cli {
+namespace {
 
-// mnemo-cli run --engine ID (--camera-track FILE | --pattern P) [--size WxH] [--frames N] [--out DIR]
-//               [--seed S] [--param name=value]... [--realtime] [--fps F]
-//               [--memory on|off] [--retrieval worldmem|matrixgame] [--memory-policy P] [--memory-budget-mb N]
-//               [--memory-in FILE] [--memory-out FILE] [--record SESSION_DIR]
-int commandRun(const CliArgs &args) {
+struct RunOptions {
+    std::string engine = "reference-world";
+    std::optional<std::string> cameraTrack;
+    std::string pattern = "walk";
+    Size size{640, 360};
+    long frames = 0;
+    std::optional<std::string> outDir;
+    uint64_t seed = 1;
+    std::vector<std::string> params;
+    bool realtime = false;
+    double fps = 30;
+    std::string memory = "on";
+    std::string retrieval = "worldmem";
+    std::optional<std::string> memoryPolicy;
+    std::optional<double> memoryBudgetMb;
+    std::string memoryIn;
+    std::optional<std::string> memoryOut;
+    std::optional<std::string> recordDir;
+    std::string videoCodec = "h264";
+};
+
+void defineRunMemory(CLI::App &run, RunOptions &o) {
+    run.add_option("--memory", o.memory, "the world's memory")->check(CLI::IsMember({"on", "off"}));
+    run.add_option("--retrieval", o.retrieval, "how memories are picked")
+        ->check(CLI::IsMember({"worldmem", "matrixgame"}));
+    run.add_option("--memory-policy", o.memoryPolicy, "what to drop when the budget is full: keep-all, fifo, coverage")
+        ->check(checkedBy([](const std::string &p) {
+            return memory::evictionPolicyFromName(p) ? "" : "must be keep-all, fifo or coverage, not '" + p + "'";
+        }))
+        ->type_name("P");
+    run.add_option("--memory-budget-mb", o.memoryBudgetMb, "the memory bank's size budget")->check(notNegative())
+        ->type_name("N");
+    run.add_option("--memory-in", o.memoryIn, "start from a saved memory bank")->type_name("FILE");
+    run.add_option("--memory-out", o.memoryOut, "save the memory bank here at the end")->type_name("FILE");
+}
+
+CLI::App *defineRun(CLI::App &root, RunOptions &o) {
+    CLI::App *run = root.add_subcommand("run", "drive a world module along a camera track, write PNG frames (JSON)");
+    addEngineOption(*run, o.engine, "the world module to drive (mnemo-cli plugins lists them)");
+    addCameraTrackOption(*run, o.cameraTrack, "cameras to render (see docs/camera-track.md); else --pattern");
+    addPatternOption(*run, o.pattern);
+    addSizeOption(*run, o.size);
+    addFramesOption(*run, o.frames, "frames to render (0: the whole camera track, or 120 frames of the pattern)", true);
+    run->add_option("--out", o.outDir, "write frame_NNNNNN.png and cameras.json (the cameras used) here")
+        ->type_name("DIR");
+    addSeedOption(*run, o.seed);
+    run->add_option("--param", o.params, "a module parameter (repeatable)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false)
+        ->default_str("")
+        ->check(checkedBy([](const std::string &item) {
+            modules::ParamValues values;
+            std::string error;
+            return parseParams({item}, values, error) ? "" : "must look like name=number, not '" + item + "'";
+        }))
+        ->type_name("NAME=VALUE");
+    run->add_flag("--realtime", o.realtime, "pace at --fps frames/s instead of running as fast as possible");
+    addFpsOption(*run, o.fps, "frames per second of the track and of --realtime");
+    defineRunMemory(*run, o);
+    run->add_option("--record", o.recordDir, "record a session (session.sqlite + video.mkv) into DIR")
+        ->type_name("DIR");
+    run->add_option("--video-codec", o.videoCodec, "the session video: h264 or ffv1 (lossless)")
+        ->check(CLI::IsMember({"h264", "ffv1"}));
+    return run;
+}
+
+Result<world::WorldPipelineConfig> runConfig(const RunOptions &o) {
     world::WorldPipelineConfig config;
-    config.moduleId = args.valueOr("engine", "reference-world");
-    const auto size = parseSize(args.valueOr("size", "640x360"));
-    if (!size) return failWith("run", "--size must look like 640x360", 2);
-    config.width = size->first;
-    config.height = size->second;
-    config.seed = std::strtoull(args.valueOr("seed", "1").c_str(), nullptr, 10);
-    config.targetFps = std::atof(args.valueOr("fps", "30").c_str());
-    if (!(config.targetFps > 0)) return failWith("run", "--fps must be positive", 2);
-    config.fixedTimestep = !args.flag("realtime");
-    const long frames = std::atol(args.valueOr("frames", "0").c_str());
-    if (frames < 0) return failWith("run", "--frames must not be negative", 2);
+    config.moduleId = o.engine;
+    config.width = o.size.width;
+    config.height = o.size.height;
+    config.seed = o.seed;
+    config.targetFps = o.fps;
+    config.fixedTimestep = !o.realtime;
     std::string error;
-    if (!parseParams(args.values("param"), config.params, error)) return failWith("run", error, 2);
-
-    if (const auto trackPath = args.value("camera-track")) {
-        auto track = world::loadCameraTrack(*trackPath);
-        if (!track.ok()) return failWith("run", track.message());
-        config.track = std::move(track.value());
-    } else {
-        const uint32_t n = frames > 0 ? uint32_t(frames) : 120;
-        auto track = world::makeScriptedTrack(args.valueOr("pattern", "walk"), n, config.width, config.height,
-                                              config.targetFps);
-        if (!track.ok()) return failWith("run", track.message(), 2);
-        config.track = std::move(track.value());
-    }
-    config.maxFrames = frames > 0 ? uint64_t(frames) : 0;
-
+    parseParams(o.params, config.params, error); // checked when parsed
+    auto track = o.cameraTrack ? camera::loadCameraTrack(*o.cameraTrack)
+                               : camera::makeScriptedTrack(o.pattern, o.frames > 0 ? uint32_t(o.frames) : 120,
+                                                          config.width, config.height, config.targetFps);
+    if (!track.ok()) return track.status();
+    config.track = std::move(track.value());
+    config.maxFrames = o.frames > 0 ? uint64_t(o.frames) : 0;
     // Memory: on by default, as in the app.
-    config.memoryEnabled = args.valueOr("memory", "on") != "off";
-    const std::string retrieval = args.valueOr("retrieval", "worldmem");
-    if (retrieval == "matrixgame") {
-        config.retrieval = memory::RetrievalParams::matrixGame();
-    } else if (retrieval != "worldmem") {
-        return failWith("run", "--retrieval must be worldmem or matrixgame", 2);
-    }
-    if (const auto policy = args.value("memory-policy")) {
-        const auto p = memory::evictionPolicyFromName(*policy);
-        if (!p) return failWith("run", "--memory-policy must be keep-all, fifo or coverage", 2);
-        config.memoryConfig.policy = *p;
-    }
-    if (const auto mb = args.value("memory-budget-mb")) config.memoryConfig.byteBudget = size_t(std::atof(mb->c_str()) * 1048576.0);
-    config.memoryLoadPath = args.valueOr("memory-in", "");
-    const std::optional<std::string> memoryOut = args.value("memory-out");
+    config.memoryEnabled = o.memory != "off";
+    if (o.retrieval == "matrixgame") config.retrieval = memory::RetrievalParams::matrixGame();
+    if (o.memoryPolicy) config.memoryConfig.policy = *memory::evictionPolicyFromName(*o.memoryPolicy);
+    if (o.memoryBudgetMb) config.memoryConfig.byteBudget = size_t(*o.memoryBudgetMb * 1048576.0);
+    config.memoryLoadPath = o.memoryIn;
+    return config;
+}
 
-    std::optional<std::string> outDir = args.value("out");
-    if (outDir) {
+// The engine, or why it cannot run: not loaded, or refused when the registry read its library.
+Status findEngine(const modules::ModuleRegistry &registry, const std::string &id) {
+    if (registry.find(id)) return {};
+    std::string known;
+    for (const auto &m : registry.loaded()) known += (known.empty() ? "" : ", ") + m.id;
+    for (const auto &r : registry.refused()) {
+        if (r.file.find(id) != std::string::npos) {
+            return {StatusCode::NotFound, "engine '" + id + "' was refused: " + r.reason};
+        }
+    }
+    return {StatusCode::NotFound,
+            "no engine '" + id + "' (loaded: " + (known.empty() ? "none" : known) + "; see mnemo-cli plugins)"};
+}
+
+struct RunResult {
+    world::WorldPipelineConfig config;
+    WorldRunReport report;
+    std::optional<std::string> device;
+};
+
+Result<RunResult> runRun(const RunOptions &o) {
+    auto config = runConfig(o);
+    if (!config.ok()) return config.status();
+    if (o.outDir) {
         std::error_code ec;
-        std::filesystem::create_directories(*outDir, ec);
-        if (ec) return failWith("run", "cannot create output folder '" + *outDir + "': " + ec.message());
+        std::filesystem::create_directories(*o.outDir, ec);
+        if (ec) return Status(StatusCode::Internal, "cannot create output folder '" + *o.outDir + "': " + ec.message());
     }
-    const std::optional<std::string> recordDir = args.value("record");
-    const std::string videoCodec = args.valueOr("video-codec", "h264");
-    if (videoCodec != "h264" && videoCodec != "ffv1") return failWith("run", "--video-codec must be h264 or ffv1", 2);
-    if (const auto unused = args.unusedOptions(); !unused.empty()) {
-        return failWith("run", "unknown option " + unused.front(), 2);
-    }
-
     auto env = modules::ModuleEnvironment::create();
-    if (!env->registry->find(config.moduleId)) {
-        std::string known;
-        for (const auto &m : env->registry->loaded()) known += (known.empty() ? "" : ", ") + m.id;
-        for (const auto &r : env->registry->refused()) {
-            if (r.file.find(config.moduleId) != std::string::npos) {
-                return failWith("run", "engine '" + config.moduleId + "' was refused: " + r.reason);
-            }
-        }
-        return failWith("run", "no engine '" + config.moduleId + "' (loaded: " + (known.empty() ? "none" : known) +
-                                   "; see mnemo-cli plugins)");
+    if (Status s = findEngine(*env->registry, o.engine); !s.ok()) return s;
+    RunResult result{config.value(), runWorld(*env, config.value(), {o.outDir, o.memoryOut, o.recordDir,
+                                                                     o.videoCodec == "ffv1"}), std::nullopt};
+    if (!result.report.ok) return Status(StatusCode::Internal, result.report.error);
+    if (o.outDir) {
+        Status s = camera::saveCameraTrack(result.report.camerasUsed, *o.outDir + "/cameras.json");
+        if (!s.ok()) return s;
     }
-    WorldRunReport report = runWorld(*env, config, {outDir, memoryOut, recordDir, videoCodec == "ffv1"});
-    if (!report.ok) return failWith("run", report.error);
-    if (outDir) {
-        if (Status s = world::saveCameraTrack(report.camerasUsed, *outDir + "/cameras.json"); !s.ok()) {
-            return failWith("run", s.message());
-        }
+    if (env->vulkan) result.device = env->vulkan->deviceInfo().name;
+    return result;
+}
+
+void printRun(const RunOptions &o, const RunResult &r) {
+    nlohmann::json out = statsJson(r.report);
+    out["engine"] = r.config.moduleId;
+    out["size"] = o.size.text();
+    out["mode"] = r.config.fixedTimestep ? "fixed-timestep" : "realtime";
+    if (o.outDir) out["out"] = *o.outDir;
+    if (o.recordDir) out["session"] = *o.recordDir;
+    if (r.config.memoryEnabled) {
+        out["memory_entries"] = r.report.memoryEntries;
+        out["retrieval"] = o.retrieval;
+        out["retrieval_ms_p50"] = r.report.stats.retrievalMsP50;
+        out["retrieval_ms_p95"] = r.report.stats.retrievalMsP95;
+        if (o.memoryOut) out["memory_out"] = *o.memoryOut;
     }
-    nlohmann::json out = statsJson(report);
-    out["engine"] = config.moduleId;
-    out["size"] = std::to_string(config.width) + "x" + std::to_string(config.height);
-    out["mode"] = config.fixedTimestep ? "fixed-timestep" : "realtime";
-    if (outDir) out["out"] = *outDir;
-    if (recordDir) out["session"] = *recordDir;
-    if (config.memoryEnabled) {
-        out["memory_entries"] = report.memoryEntries;
-        out["retrieval"] = retrieval;
-        out["retrieval_ms_p50"] = report.stats.retrievalMsP50;
-        out["retrieval_ms_p95"] = report.stats.retrievalMsP95;
-        if (memoryOut) out["memory_out"] = *memoryOut;
-    }
-    if (env->vulkan) out["device"] = env->vulkan->deviceInfo().name;
-    std::cout << mnemo::toJson(out, 2) << "\n";
-    return 0;
+    if (r.device) out["device"] = *r.device;
+    printJson(out);
+}
+
+} // namespace
+
+void addRunCommand(CLI::App &root, CommandLine &line) {
+    auto o = std::make_shared<RunOptions>();
+    onParsed(*defineRun(root, *o), line,
+             [o] { return finish("run", runRun(*o), [&](const RunResult &r) { printRun(*o, r); }); });
 }
 
 } // namespace mnemo::cli

@@ -1,29 +1,50 @@
+// mnemo-cli track: write a scripted camera track (docs/camera-track.md).
 #include "Commands.hpp"
 
-#include "mnemo/world/CameraTrack.hpp"
+#include "mnemo/camera/CameraTrack.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include <iostream>
+#include <memory>
 
 namespace mnemo::cli {
+namespace {
 
-// mnemo-cli track --pattern walk|turn|out-and-back --frames N [--size WxH] [--fps F] --out FILE
-int commandTrack(const CliArgs &args) {
-    const auto out = args.value("out");
-    if (!out) return failWith("track", "--out FILE is required", 2);
-    const auto size = parseSize(args.valueOr("size", "640x360"));
-    if (!size) return failWith("track", "--size must look like 640x360", 2);
-    const int frames = std::atoi(args.valueOr("frames", "240").c_str());
-    if (frames <= 0) return failWith("track", "--frames must be a positive number", 2);
-    const double fps = std::atof(args.valueOr("fps", "30").c_str());
-    auto track = world::makeScriptedTrack(args.valueOr("pattern", "walk"), uint32_t(frames), size->first,
-                                          size->second, fps > 0 ? fps : 30.0);
-    if (!track.ok()) return failWith("track", track.message(), 2);
-    if (Status s = world::saveCameraTrack(track.value(), *out); !s.ok()) return failWith("track", s.message());
-    std::cout << nlohmann::json{{"out", *out}, {"frames", frames}, {"pattern", args.valueOr("pattern", "walk")}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
-    return 0;
+struct TrackOptions {
+    std::string out;
+    std::string pattern = "walk";
+    long frames = 240;
+    Size size{640, 360};
+    double fps = 30;
+};
+
+CLI::App *defineTrack(CLI::App &root, TrackOptions &o) {
+    CLI::App *track = root.add_subcommand("track", "write a scripted camera track (see docs/camera-track.md)");
+    track->add_option("--out", o.out, "the track file to write")->required()->type_name("FILE");
+    addPatternOption(*track, o.pattern);
+    addFramesOption(*track, o.frames, "frames in the track");
+    addSizeOption(*track, o.size);
+    addFpsOption(*track, o.fps, "frames per second the track is timed at");
+    return track;
+}
+
+Status runTrack(const TrackOptions &o) {
+    auto track = camera::makeScriptedTrack(o.pattern, uint32_t(o.frames), o.size.width, o.size.height, o.fps);
+    if (!track.ok()) return track.status();
+    return camera::saveCameraTrack(track.value(), o.out);
+}
+
+void printTrack(const TrackOptions &o) {
+    printJson({{"out", o.out}, {"frames", o.frames}, {"pattern", o.pattern}}, -1);
+}
+
+} // namespace
+
+void addTrackCommand(CLI::App &root, CommandLine &line) {
+    auto o = std::make_shared<TrackOptions>();
+    onParsed(*defineTrack(root, *o), line, [o] {
+        if (Status s = runTrack(*o); !s.ok()) return failWith("track", s.message());
+        printTrack(*o);
+        return 0;
+    });
 }
 
 } // namespace mnemo::cli

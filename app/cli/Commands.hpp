@@ -1,27 +1,26 @@
 #pragma once
-// mnemo-cli commands. Each prints JSON on stdout (human messages on stderr) and returns the process exit code:
-// 0 success, 1 the work failed (bad input, no device, a failed check), 2 a usage error.
+// mnemo-cli's commands. Each add function puts its command (and its options, with their help) into the CLI11 tree
+// and, when the command is the one chosen, sets the action that runs it and prints its result.
 
-#include "CliArgs.hpp"
+#include "CliOptions.hpp"
 
 namespace mnemo::cli {
 
-int commandGpu(const CliArgs &args);
-int commandPlugins(const CliArgs &args);
-int commandTrack(const CliArgs &args);
-int commandRun(const CliArgs &args);
-int commandBench(const CliArgs &args);
-int commandEval(const CliArgs &args);
-int commandProbe(const CliArgs &args);
-int commandSession(const CliArgs &args);
-int commandExport(const CliArgs &args);
-int commandReplay(const CliArgs &args);
-int benchDecode(const CliArgs &args);
-int benchInspect(const CliArgs &args); // bench inspect [--items N] [--dim D] [--store FILE] [--keep]
-int commandInspect(const CliArgs &args);
-int commandMemstore(const CliArgs &args); // bench decode [FILE] [--threads N] [--repeat R]
+void addGpuCommand(CLI::App &root, CommandLine &line);
+void addPluginsCommand(CLI::App &root, CommandLine &line);
+void addRunCommand(CLI::App &root, CommandLine &line);
+void addReplayCommand(CLI::App &root, CommandLine &line);
+void addSessionCommand(CLI::App &root, CommandLine &line);
+void addExportCommand(CLI::App &root, CommandLine &line);
+void addProbeCommand(CLI::App &root, CommandLine &line);
+void addTrackCommand(CLI::App &root, CommandLine &line);
+void addEvalCommand(CLI::App &root, CommandLine &line);     // eval revisit
+void addBenchCommand(CLI::App &root, CommandLine &line);    // bench pipeline|reference-world|retrieval|decode|inspect
+void addInspectCommand(CLI::App &root, CommandLine &line);
+void addMemstoreCommand(CLI::App &root, CommandLine &line); // memstore create|add|update|...|script|index
 
-// Prints "mnemo-cli <command>: <message>" on stderr; returns `code`.
-int failWith(const char *command, const std::string &message, int code = 1);
+// The benchmarks that live in their own files, added under `bench`.
+void addBenchDecodeCommand(CLI::App &bench, CommandLine &line);
+void addBenchInspectCommand(CLI::App &bench, CommandLine &line);
 
 } // namespace mnemo::cli

@@ -26,7 +26,7 @@ struct WorldRunReport {
     double hostOverheadMsPerFrame = 0;
     world::WorldPipelineStats stats;
     size_t memoryEntries = 0;
-    world::CameraTrack camerasUsed;      // what the module reports it rendered
+    camera::CameraTrack camerasUsed;      // what the module reports it rendered
 };
 
 struct WorldRunOutputs {
