@@ -2,7 +2,7 @@
 
 #include "inspect/InspectWorkspace.hpp"
 #include "shell/MainWindow.hpp"
-#include "viewport/PresenterInstance.hpp"
+#include "world/viewport/PresenterInstance.hpp"
 
 #include "mnemo/core/Version.hpp"
 
@@ -10,6 +10,7 @@
 #include <QCommandLineParser>
 #include <QVulkanInstance>
 
+#include <cstdio>
 #include <malloc.h>
 
 int main(int argc, char **argv) {
@@ -27,7 +28,16 @@ int main(int argc, char **argv) {
     parser.addVersionOption();
     QCommandLineOption inspect("inspect", "Open an agent-memory store in the Inspect workspace.", "path");
     parser.addOption(inspect);
+    QCommandLineOption workspace("workspace", "Start in a workspace: world, edit or inspect.", "name");
+    parser.addOption(workspace);
     parser.process(app);
+    const QStringList workspaces = {"world", "edit", "inspect"};
+    const qsizetype chosen = workspaces.indexOf(parser.value(workspace).toLower());
+    if (parser.isSet(workspace) && chosen < 0) {
+        std::fprintf(stderr, "mnemo: --workspace takes world, edit or inspect, not '%s'\n",
+                     qPrintable(parser.value(workspace)));
+        return 2;
+    }
 
     // Declared before the window so it outlives every Vulkan window that presents through it.
     mnemo::ui::PresenterInstance presenter = mnemo::ui::createPresenterInstance();
@@ -36,6 +46,7 @@ int main(int argc, char **argv) {
         window.inspect()->openStore(parser.value(inspect));
         window.setWorkspace(mnemo::ui::Workspace::Inspect);
     }
+    if (chosen >= 0) window.setWorkspace(mnemo::ui::Workspace(chosen));
     window.show();
     return app.exec();
 }

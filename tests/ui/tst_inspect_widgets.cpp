@@ -6,7 +6,7 @@
 #include "inspect/widgets/EmbeddingMapView.hpp"
 #include "inspect/widgets/GraphView.hpp"
 #include "inspect/widgets/InspectStyle.hpp"
-#include "inspect/widgets/TimeAxis.hpp"
+#include "common/TimeAxis.hpp"
 #include "inspect/widgets/TimelineView.hpp"
 
 #include <QApplication>

@@ -63,6 +63,12 @@ private slots:
         w.show();
         openAndWait(w, kSample);
         QCOMPARE(w.tableModel()->totalCount(), 24); // 19 memories + 7 day nodes - 2 deleted
+        QCOMPARE(w.tabs()->currentWidget(), w.mapPanel()); // a store with embeddings opens on its map
+        // The detail pane loads on a worker: quick selections show only the newest item.
+        w.session().setCurrent("m-peanut");
+        w.session().setCurrent("m-lisbon");
+        QTRY_VERIFY(!w.detailPane()->isBusy());
+        QVERIFY(w.detailPane()->toPlainText().contains("late June"));
         w.searchEdit()->setText("Lisbon");
         QTRY_COMPARE(w.tableModel()->totalCount(), 3);
         // Selecting a row makes it current everywhere; the detail pane shows its history and provenance.
@@ -70,6 +76,7 @@ private slots:
         QVERIFY(row >= 0);
         w.table()->selectRow(row);
         QCOMPARE(w.session().currentId(), QString("m-lisbon"));
+        QTRY_VERIFY(!w.detailPane()->isBusy());
         const QString detail = w.detailPane()->toPlainText();
         QVERIFY2(detail.contains("History (3)"), qPrintable(detail)); // add, update, a retrieval
         QVERIFY(detail.contains("late June"));
@@ -163,6 +170,7 @@ private slots:
         QVERIFY(w.session().asOfUs().has_value());
         QTRY_VERIFY(w.tableModel()->totalCount() >= 0 && w.tableModel()->totalCount() < 24);
         QVERIFY(w.tableModel()->totalCount() >= 10);
+        QTRY_VERIFY(!w.detailPane()->isBusy());
         QVERIFY(w.detailPane()->toPlainText().contains("As of"));
         // The text as it was then; the later update is listed, marked as after this time.
         QVERIFY(w.detailPane()->toPlainText().contains("Alice plans a trip to Lisbon in June to visit her sister"));
@@ -174,6 +182,7 @@ private slots:
         const qint64 saturday = QDateTime(QDate(2026, 11, 21), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch() * 1000;
         timeline->setCompareUs(saturday);
         emit timeline->compareChanged(saturday);
+        QTRY_VERIFY(!w.detailPane()->isBusy());
         const QString diff = w.detailPane()->toPlainText();
         QVERIFY2(diff.contains("Changes"), qPrintable(diff));
         QVERIFY(diff.contains("5 added · 2 removed · 2 changed"));
@@ -300,6 +309,7 @@ private slots:
         snapshot(w, "mem0");
 
         openAndWait(w, m_tmp.filePath("npm/langgraph/checkpoints.db"));
+        QCOMPARE(w.tabs()->currentWidget(), w.treePanel()); // no embeddings: a checkpointer opens on its fork tree
         QCOMPARE(w.tableModel()->totalCount(), 34);
         QCOMPARE(w.treePanel()->tree()->topLevelItemCount(), 3); // one root checkpoint per thread
         QTRY_VERIFY(!w.timelinePanel()->isBusy());

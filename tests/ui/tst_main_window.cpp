@@ -1,17 +1,18 @@
 // The main window under QT_QPA_PLATFORM=offscreen: workspaces, shortcuts, docks, persisted layout, the software
 // viewport's frames and its click-to-control / Escape-to-release behaviour, and the ImGui overlay drawn on the CPU.
-#include "panels/ParamForm.hpp"
-#include "panels/PluginsDock.hpp"
-#include "panels/SessionsDock.hpp"
-#include "replay/ReplayWindow.hpp"
-#include "panels/WorldControlsDock.hpp"
-#include "shell/EngineDock.hpp"
-#include "input/ControllerCapture.hpp"
+#include "common/ParamForm.hpp"
+#include "world/PluginsDock.hpp"
+#include "world/SessionsDock.hpp"
+#include "world/ReplayWindow.hpp"
+#include "world/WorldControlsDock.hpp"
+#include "world/EngineDock.hpp"
+#include "world/input/ControllerCapture.hpp"
 #include "shell/LogDock.hpp"
 #include "shell/MainWindow.hpp"
-#include "viewport/SoftwareViewport.hpp"
-#include "viewport/ViewportOverlay.hpp"
-#include "workspaces/WorldWorkspace.hpp"
+#include "world/viewport/SoftwareViewport.hpp"
+#include "world/viewport/ViewportOverlay.hpp"
+#include "world/WorldSession.hpp"
+#include "world/WorldWorkspace.hpp"
 
 #include "mnemo/core/Log.hpp"
 
@@ -151,22 +152,22 @@ private slots:
         MainWindow w(nullptr, "offscreen test");
         w.show();
         QVERIFY(QTest::qWaitForWindowActive(&w));
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline() &&
-                                     w.world()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running,
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline() &&
+                                     w.worldSession()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running,
                                  30000);
         SoftwareViewport *viewport = w.world()->softwareViewport();
         QTest::mouseClick(viewport, Qt::LeftButton, {}, viewport->rect().center());
         QVERIFY(w.world()->capturing());
-        const float startZ = w.world()->pipeline()->pose()->z;
+        const float startZ = w.worldSession()->pipeline()->pose()->z;
         QTest::keyPress(viewport, Qt::Key_W);
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline()->pose()->z > startZ + 0.3f, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline()->pose()->z > startZ + 0.3f, 20000);
         QTest::keyRelease(viewport, Qt::Key_W);
         // Released: the camera stops once the steps in flight have landed (a sanitizer build takes longer): two
         // readings 300 ms apart agree.
-        float lastZ = w.world()->pipeline()->pose()->z;
+        float lastZ = w.worldSession()->pipeline()->pose()->z;
         auto stopped = [&] {
             QTest::qWait(300);
-            const float z = w.world()->pipeline()->pose()->z;
+            const float z = w.worldSession()->pipeline()->pose()->z;
             const bool same = z == lastZ;
             lastZ = z;
             return same;
@@ -174,7 +175,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(stopped(), 15000);
         // Turning with the arrow keys changes yaw, and Escape releases every held key.
         QTest::keyPress(viewport, Qt::Key_Right);
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline()->pose()->yawDeg > 5.0f, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline()->pose()->yawDeg > 5.0f, 20000);
         QTest::keyClick(viewport, Qt::Key_Escape);
         QVERIFY(w.world()->controller()->heldKeys().isEmpty());
     }
@@ -182,18 +183,18 @@ private slots:
     void worldControlsAreBuiltFromTheModuleDeclaration() {
         MainWindow w(nullptr, "offscreen test");
         w.show();
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->environment() != nullptr, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->environment() != nullptr, 30000);
         QTRY_VERIFY(w.controlsDock()->paramForm()->findChild<QComboBox *>("param_quality"));
         ParamForm *form = w.controlsDock()->paramForm();
         QVERIFY(form->findChild<QWidget *>("param_fog_density")->findChild<QSlider *>());
         QVERIFY(form->findChild<QWidget *>("param_landmark_spacing"));
-        QSignalSpy restarts(w.world(), &WorldWorkspace::worldStarted);
+        QSignalSpy restarts(w.worldSession(), &WorldSession::worldStarted);
         form->setValue("fog_density", 0.03); // run-time: no restart
         QCOMPARE(restarts.count(), 0);
         form->setValue("landmark_spacing", 40); // load-time: restarts the module with the new value
         QCOMPARE(restarts.count(), 1);
-        QCOMPARE(w.world()->worldConfig().params.at("landmark_spacing"), 40.0);
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running, 30000);
+        QCOMPARE(w.worldSession()->config().params.at("landmark_spacing"), 40.0);
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running, 30000);
         // The plugins panel lists what loaded.
         QTreeWidget *tree = w.pluginsDock()->tree();
         QVERIFY(tree->topLevelItem(0)->childCount() >= 2);
@@ -204,22 +205,22 @@ private slots:
         qputenv("MNEMO_SESSIONS_DIR", sessions.path().toUtf8());
         MainWindow w(nullptr, "offscreen test");
         w.show();
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->pipeline() &&
-                                     w.world()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running,
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline() &&
+                                     w.worldSession()->pipeline()->state() == mnemo::world::WorldPipeline::State::Running,
                                  30000);
         QAction *record = w.findChild<QAction *>("actionRecord");
         QVERIFY(record);
         record->trigger();
-        QVERIFY(w.world()->isRecording());
-        QTRY_VERIFY_WITH_TIMEOUT(w.world()->recordingStats().framesWritten >= 5, 30000);
+        QVERIFY(w.worldSession()->isRecording());
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->view().recordingStats.framesWritten >= 5, 30000);
         QTRY_VERIFY(w.findChild<QLabel *>("recordIndicator")->isVisible());
         QVERIFY(w.findChild<QLabel *>("recordIndicator")->text().contains("REC"));
         record->trigger();
-        QVERIFY(!w.world()->isRecording());
+        QVERIFY(!w.worldSession()->isRecording());
         QVERIFY(!record->isChecked());
         SessionsDock *dock = w.sessionsDock();
         QTRY_COMPARE_WITH_TIMEOUT(dock->table()->rowCount(), 1, 15000);
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(w.world()->recordingFolder() + "/memory.mnemo-memory"), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(w.worldSession()->recordingFolder() + "/memory.mnemo-memory"), 15000);
         QTRY_VERIFY_WITH_TIMEOUT((dock->refresh(), dock->table()->item(0, 3)->text().toInt() >= 5), 15000);
         dock->table()->selectRow(0);
         QVERIFY(dock->renameSelected("first walk"));

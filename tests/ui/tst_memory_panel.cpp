@@ -2,9 +2,9 @@
 // calls): it paints, clusters at the fitted zoom and separates cones when zoomed in, finds entries under the mouse,
 // forwards clicks to the timeline, shows the budget, and draws north up with +x on the left (not mirrored).
 // Set MNEMO_SCREENSHOT_DIR to keep a PNG of the panel.
-#include "panels/MemoryMapView.hpp"
-#include "panels/MemoryPanel.hpp"
-#include "panels/MemoryTimelineView.hpp"
+#include "world/MemoryMapView.hpp"
+#include "world/MemoryPanel.hpp"
+#include "world/MemoryTimelineView.hpp"
 
 #include <QElapsedTimer>
 #include <QLabel>
@@ -25,10 +25,10 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr int kEntries = 10000;
 
-world::CameraFrame cameraAt(float x, float y, float z, float yawDeg) {
+camera::CameraFrame cameraAt(float x, float y, float z, float yawDeg) {
     // Column-major camera-to-world: right, down, forward, position (OpenCV camera axes, +y up world).
     const float r = float(yawDeg * kPi / 180.0), c = std::cos(r), s = std::sin(r);
-    world::CameraFrame f;
+    camera::CameraFrame f;
     f.c2w = {-c, 0, -s, 0, 0, -1, 0, 0, -s, 0, c, 0, x, y, z, 1};
     return f;
 }

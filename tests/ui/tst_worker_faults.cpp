@@ -2,9 +2,10 @@
 // must come back as an error the user sees, never as an exception rethrown by the future on the GUI thread (which
 // aborts the app) and never as a half-filled result applied as if it were good. Faults are thrown by the work itself
 // or injected with MNEMO_FAULT_INJECT at the points mnemo::faultPoint() marks (core/Guard.hpp).
+#include "inspect/DetailPane.hpp"
 #include "inspect/InspectSession.hpp"
 #include "inspect/widgets/GraphView.hpp"
-#include "inspect/widgets/LatestJob.hpp"
+#include "common/LatestJob.hpp"
 
 #include "mnemo/core/Log.hpp"
 
@@ -186,6 +187,22 @@ private slots:
         }
         QCOMPARE(openAndWait(session, kSample), QString());
         QVERIFY(session.isOpen());
+    }
+
+    // The detail pane reads on a worker: a read that throws is shown in the pane, and the next read works.
+    void detailPaneShowsAFailedRead() {
+        InspectSession session;
+        QCOMPARE(openAndWait(session, kSample), QString());
+        DetailPane pane(session);
+        {
+            FaultInjection inject("ui.inspect.detail");
+            pane.showItem("m-lisbon");
+            QTRY_VERIFY_WITH_TIMEOUT(!pane.isBusy(), kTimeoutMs);
+        }
+        QVERIFY2(pane.toPlainText().contains("injected fault at ui.inspect.detail"), qPrintable(pane.toPlainText()));
+        pane.showItem("m-lisbon");
+        QTRY_VERIFY_WITH_TIMEOUT(!pane.isBusy(), kTimeoutMs);
+        QVERIFY(pane.toPlainText().contains("History"));
     }
 };
 

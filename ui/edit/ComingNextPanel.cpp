@@ -1,5 +1,6 @@
 #include "ComingNextPanel.hpp"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -16,7 +17,13 @@ ComingNextPanel::ComingNextPanel(const QString &title, const QString &plan, QWid
     body->setWordWrap(true);
     body->setMaximumWidth(620);
     layout->addWidget(heading, 0, Qt::AlignHCenter);
-    layout->addWidget(body, 0, Qt::AlignHCenter);
+    // Centred by stretches, not by an alignment flag: a word-wrapped label placed with an alignment gets no
+    // height-for-width and its text was cut off after three lines.
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(body, 4);
+    row->addStretch(1);
+    layout->addLayout(row);
     layout->addStretch(2);
 }
 

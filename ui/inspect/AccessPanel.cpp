@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -61,10 +60,6 @@ AccessPanel::AccessPanel(InspectSession &session, QWidget *parent) : QWidget(par
         if (auto *cell = m_table->item(row, 2)) m_session.setCurrent(cell->data(Qt::UserRole).toString());
     });
     connect(&m_session, &InspectSession::asOfChanged, this, &AccessPanel::evaluate);
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
-        auto e = std::move(m_pending);
-        if (e) show(*e);
-    });
 }
 
 void AccessPanel::reload() {
@@ -105,49 +100,54 @@ void AccessPanel::evaluate() {
     const QString principal = m_principal->currentData().toString();
     std::shared_ptr<AgentStore> reader(m_session.store() && !principal.isEmpty() ? m_session.openReader().release() : nullptr);
     if (!reader) {
-        m_pending.reset();
+        m_job.cancel(); // an evaluation still running was for another principal or store
         m_summary->setText(m_session.store() ? tr("This store names no users, agents or apps.") : QString());
         return;
     }
-    auto e = std::make_shared<Evaluation>();
-    e->principal = principal;
-    e->label = m_principal->currentText();
-    e->asOf = m_session.asOfUs();
-    m_pending = e;
-    m_summary->setText(tr("Evaluating %1's policies…").arg(e->label.toHtmlEscaped()));
-    m_watcher.setFuture(QtConcurrent::run([reader, e] {
-        // A throw becomes the panel's "Cannot evaluate" message (show() checks the error before the rows), never an
-        // exception in the future.
-        const Status s = guarded("evaluating what " + e->principal.toStdString() + " may read", [&] {
-            faultPoint("ui.inspect.access");
-            ItemFilter all;
-            all.asOfUs = e->asOf;
-            ItemFilter visible = all;
-            visible.visibleTo = e->principal.toStdString();
-            auto total = reader->countItems(all), seen = reader->countItems(visible);
-            auto items = reader->items(all, 0, kShown);
-            auto policies = reader->policies();
-            if (!total.ok() || !seen.ok() || !items.ok() || !policies.ok()) {
-                e->error = QString::fromStdString(!total.ok() ? total.message() : !seen.ok() ? seen.message()
-                                                  : !items.ok() ? items.message() : policies.message());
-                return;
-            }
-            e->total = total.value();
-            e->seen = seen.value();
-            for (const MemoryItem &it : items.value()) {
-                const AccessDecision d =
-                    reader->explainAccess(it, e->principal.toStdString(), e->asOf, policies.value());
-                std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
-                e->rows.push_back({d.visible, QString::fromStdString(d.reason),
-                                   QString::fromStdString(it.text).simplified().left(200),
-                                   QString::fromStdString(it.id), QString::fromStdString(owner + " · " + it.scope)});
-            }
-        });
-        if (!s.ok()) e->error = QString::fromStdString(s.message());
-    }));
+    Evaluation e;
+    e.principal = principal;
+    e.label = m_principal->currentText();
+    e.asOf = m_session.asOfUs();
+    m_summary->setText(tr("Evaluating %1's policies…").arg(e.label.toHtmlEscaped()));
+    // A throw becomes the panel's "Cannot evaluate" message (showEvaluation() checks the error before the rows).
+    m_job.run([reader, e](const auto &) { return read(*reader, e); },
+              [this](Evaluation &&done) { showEvaluation(done); },
+              [this](const QString &message) {
+                  Evaluation failed;
+                  failed.error = message;
+                  showEvaluation(failed);
+              });
 }
 
-void AccessPanel::show(const Evaluation &e) {
+AccessPanel::Evaluation AccessPanel::read(const AgentStore &reader, Evaluation e) {
+    faultPoint("ui.inspect.access");
+    ItemFilter all;
+    all.asOfUs = e.asOf;
+    ItemFilter visible = all;
+    visible.visibleTo = e.principal.toStdString();
+    auto total = reader.countItems(all), seen = reader.countItems(visible);
+    auto items = reader.items(all, 0, kShown);
+    auto policies = reader.policies();
+    if (!total.ok() || !seen.ok() || !items.ok() || !policies.ok()) {
+        e.error = QString::fromStdString(!total.ok()   ? total.message()
+                                         : !seen.ok()  ? seen.message()
+                                         : !items.ok() ? items.message()
+                                                       : policies.message());
+        return e;
+    }
+    e.total = total.value();
+    e.seen = seen.value();
+    for (const MemoryItem &it : items.value()) {
+        const AccessDecision d = reader.explainAccess(it, e.principal.toStdString(), e.asOf, policies.value());
+        std::string owner = !it.userId.empty() ? it.userId : !it.agentId.empty() ? it.agentId : it.appId;
+        e.rows.push_back({d.visible, QString::fromStdString(d.reason),
+                          QString::fromStdString(it.text).simplified().left(200), QString::fromStdString(it.id),
+                          QString::fromStdString(owner + " · " + it.scope)});
+    }
+    return e;
+}
+
+void AccessPanel::showEvaluation(const Evaluation &e) {
     if (!e.error.isEmpty()) {
         m_summary->setText(tr("Cannot evaluate: %1").arg(e.error.toHtmlEscaped()));
         return;

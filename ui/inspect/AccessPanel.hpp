@@ -3,15 +3,18 @@
 // time-evolving permissions), at the time the timeline points to. Lists every item with its decision and reason,
 // and can project all other views through that principal's eyes.
 
-#include <QFutureWatcher>
-#include <QWidget>
+#include "common/LatestJob.hpp"
 
-#include <memory>
+#include <QWidget>
 
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QTableWidget;
+
+namespace mnemo::agentmem {
+class AgentStore;
+}
 
 namespace mnemo::ui {
 
@@ -25,20 +28,21 @@ public:
     QComboBox *principalBox() const { return m_principal; }
     QTableWidget *table() const { return m_table; }
     QLabel *summaryLabel() const { return m_summary; }
-    bool isBusy() const { return m_pending != nullptr; }
+    bool isBusy() const { return m_job.busy(); }
 
 private:
-    void evaluate();
     struct Evaluation;
-    void show(const Evaluation &e);
+    void evaluate();
+    // On the worker: fills `e` (whose principal, label and time are set) with what that principal may read.
+    static Evaluation read(const agentmem::AgentStore &reader, Evaluation e);
+    void showEvaluation(const Evaluation &e);
 
     InspectSession &m_session;
     QComboBox *m_principal;
     QCheckBox *m_applyEverywhere;
     QLabel *m_summary;
     QTableWidget *m_table;
-    QFutureWatcher<void> m_watcher;
-    std::shared_ptr<Evaluation> m_pending;
+    LatestJob<Evaluation> m_job{this, "evaluating the access policies"};
 };
 
 } // namespace mnemo::ui

@@ -2,10 +2,13 @@
 // The graph view: the store's relations as a node-link diagram (entity mentions, knowledge-graph relations, A-MEM
 // links, LangGraph checkpoint lineage, Letta blocks shared between agents). Read on a worker; laid out by the view.
 
-#include <QFutureWatcher>
+#include "common/LatestJob.hpp"
+
 #include <QWidget>
 
-#include <memory>
+namespace mnemo::agentmem {
+class AgentStore;
+}
 
 namespace mnemo::ui {
 
@@ -22,13 +25,15 @@ public:
     GraphView *view() const { return m_view; }
 
 private:
-    void syncSelection();
     struct Loaded;
+    // On the worker: the relations as nodes and edges, or why there are none. Stops early once superseded.
+    static Loaded read(const agentmem::AgentStore &reader, const LatestJob<Loaded>::Stale &stale);
+    void apply(Loaded &&loaded);
+    void syncSelection();
 
     InspectSession &m_session;
     GraphView *m_view;
-    QFutureWatcher<void> m_watcher;
-    std::shared_ptr<Loaded> m_pending;
+    LatestJob<Loaded> m_job{this, "reading the store's relations"};
 };
 
 } // namespace mnemo::ui

@@ -43,13 +43,28 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     setObjectName("inspectWorkspace");
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(createStoreBar());
+    layout->addLayout(createFilterBar());
+    m_status = new QLabel(this);
+    m_status->setObjectName("inspectStatus");
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_status);
+    layout->addWidget(createBody(), 1);
+    connectFilters();
+    connectSelection();
+    connectSession();
+    fillFilterCombos();
+}
 
-    // Row 1: the store.
+// Row 1: the store.
+QHBoxLayout *InspectWorkspace::createStoreBar() {
     auto *top = new QHBoxLayout;
     auto *open = new QPushButton(tr("Open Store…"), this);
     open->setObjectName("inspectOpen");
     open->setToolTip(tr("Open a Mem0, Chroma, LangGraph, Letta, MCP memory or Mnemo store (Ctrl+Shift+O); "
                         "nothing is ever written to it"));
+    connect(open, &QPushButton::clicked, this, &InspectWorkspace::chooseStore);
     top->addWidget(open);
     m_title = new QLabel(tr("No store open"), this);
     m_title->setObjectName("inspectTitle");
@@ -58,9 +73,11 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     m_live = new QLabel(this);
     m_live->setObjectName("inspectLive");
     top->addWidget(m_live);
-    layout->addLayout(top);
+    return top;
+}
 
-    // Row 2: filters.
+// Row 2: the filters the table applies.
+QHBoxLayout *InspectWorkspace::createFilterBar() {
     auto *filters = new QHBoxLayout;
     m_search = new QLineEdit(this);
     m_search->setObjectName("inspectSearch");
@@ -80,18 +97,29 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     m_deleted = new QCheckBox(tr("Show deleted"), this);
     m_deleted->setObjectName("inspectShowDeleted");
     filters->addWidget(m_deleted);
-    layout->addLayout(filters);
-    m_status = new QLabel(this);
-    m_status->setObjectName("inspectStatus");
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_status);
+    return filters;
+}
 
-    // Body: table | views | detail, over the timeline.
+// Body: table | views | detail, over the timeline.
+QSplitter *InspectWorkspace::createBody() {
     auto *vertical = new QSplitter(Qt::Vertical, this);
     auto *body = new QSplitter(Qt::Horizontal, vertical);
+    body->addWidget(createTable(body));
+    body->addWidget(createTabs(body));
+    m_detail = new DetailPane(*m_session, body);
+    body->addWidget(m_detail);
+    body->setSizes({480, 560, 320});
+    m_timeline = new TimelinePanel(*m_session, vertical);
+    vertical->addWidget(body);
+    vertical->addWidget(m_timeline);
+    vertical->setStretchFactor(0, 5);
+    vertical->setStretchFactor(1, 1);
+    return vertical;
+}
+
+QTableView *InspectWorkspace::createTable(QWidget *parent) {
     m_model = new ItemTableModel(*m_session, this);
-    m_table = new QTableView(body);
+    m_table = new QTableView(parent);
     m_table->setObjectName("inspectTable");
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -101,7 +129,11 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_table->setWordWrap(false);
-    m_tabs = new QTabWidget(body);
+    return m_table;
+}
+
+QTabWidget *InspectWorkspace::createTabs(QWidget *parent) {
+    m_tabs = new QTabWidget(parent);
     m_tabs->setObjectName("inspectTabs");
     m_map = new MapPanel(*m_session, m_tabs);
     m_graph = new GraphPanel(*m_session, m_tabs);
@@ -113,34 +145,42 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     m_tabs->addTab(m_tree, tr("Tree"));
     m_tabs->addTab(m_access, tr("Access"));
     m_tabs->addTab(m_retrieval, tr("Retrieval debugger"));
-    m_detail = new DetailPane(*m_session, body);
-    body->addWidget(m_table);
-    body->addWidget(m_tabs);
-    body->addWidget(m_detail);
-    body->setSizes({480, 560, 320});
-    m_timeline = new TimelinePanel(*m_session, vertical);
-    vertical->addWidget(body);
-    vertical->addWidget(m_timeline);
-    vertical->setStretchFactor(0, 5);
-    vertical->setStretchFactor(1, 1);
-    layout->addWidget(vertical, 1);
+    return m_tabs;
+}
 
+void InspectWorkspace::connectFilters() {
+    // Typing waits for a pause: every keystroke would restart the table's count.
     m_searchDelay = new QTimer(this);
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(200);
-
-    connect(open, &QPushButton::clicked, this, &InspectWorkspace::chooseStore);
-    connect(m_model, &ItemTableModel::reloaded, this, &InspectWorkspace::showCount);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &InspectWorkspace::applyFilters);
     for (QComboBox *c : {m_user, m_agent, m_kind}) connect(c, &QComboBox::activated, this, &InspectWorkspace::applyFilters);
     connect(m_deleted, &QCheckBox::toggled, this, &InspectWorkspace::applyFilters);
+    connect(m_model, &ItemTableModel::reloaded, this, &InspectWorkspace::showCount);
+}
+
+// One current item and one selection for every view: the table and the detail pane follow the session.
+void InspectWorkspace::connectSelection() {
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         QStringList ids;
         for (const QModelIndex &row : m_table->selectionModel()->selectedRows()) ids << row.data(Qt::UserRole).toString();
         if (ids.size() == 1) m_session->setCurrent(ids.front());
         else if (ids.size() > 1) m_session->setSelection(ids);
     });
+    connect(m_session, &InspectSession::currentChanged, this, [this](const QString &id) {
+        m_detail->showItem(id);
+        int row = m_model->rowOf(id);
+        if (row >= 0 && !m_table->selectionModel()->isRowSelected(row, {})) {
+            QSignalBlocker block(m_table->selectionModel());
+            m_table->selectRow(row);
+            m_table->scrollTo(m_model->index(row, 0));
+        }
+    });
+    connect(m_timeline, &TimelinePanel::diffRequested, m_detail, &DetailPane::showDiff);
+}
+
+void InspectWorkspace::connectSession() {
     connect(m_session, &InspectSession::opening, this, [this](const QString &path) {
         m_status->setText(tr("Opening %1…").arg(path));
         m_status->setStyleSheet({});
@@ -151,31 +191,16 @@ InspectWorkspace::InspectWorkspace(QWidget *parent) : QWidget(parent), m_session
     });
     connect(m_session, &InspectSession::opened, this, &InspectWorkspace::onOpened);
     connect(m_session, &InspectSession::refreshed, this, &InspectWorkspace::onRefreshed);
-    connect(m_session, &InspectSession::currentChanged, this, [this](const QString &id) {
-        m_detail->showItem(id);
-        int row = m_model->rowOf(id);
-        if (row >= 0 && !m_table->selectionModel()->isRowSelected(row, {})) {
-            QSignalBlocker block(m_table->selectionModel());
-            m_table->selectRow(row);
-            m_table->scrollTo(m_model->index(row, 0));
-        }
-    });
     connect(m_session, &InspectSession::asOfChanged, this, [this] {
         reloadItemViews();
         if (!m_session->currentId().isEmpty()) m_detail->showItem(m_session->currentId());
     });
     connect(m_session, &InspectSession::viewAsChanged, this, &InspectWorkspace::reloadItemViews);
-    connect(m_timeline, &TimelinePanel::diffRequested, this, [this](qint64 from, qint64 to) {
-        if (!m_session->store()) return;
-        auto d = m_session->store()->diff(from, to);
-        if (d.ok()) m_detail->showDiff(d.value());
-    });
-    fillFilterCombos();
 }
 
 bool InspectWorkspace::isBusy() const {
     return m_session->isBusy() || m_model->isCounting() || m_map->isBusy() || m_graph->isBusy() || m_timeline->isBusy() ||
-           m_retrieval->isBusy() || m_access->isBusy() || m_tree->isBusy();
+           m_retrieval->isBusy() || m_access->isBusy() || m_tree->isBusy() || m_detail->isBusy();
 }
 
 void InspectWorkspace::chooseStore() {
@@ -224,8 +249,20 @@ void InspectWorkspace::onOpened() {
     m_access->reload();
     m_retrieval->reload();
     m_timeline->reload();
+    m_tabs->setCurrentWidget(viewWithContent(s));
     m_detail->showMessage(tr("<p style='color:#888'>Select an item to see its history, relations, provenance and who "
                              "may read it.</p>"));
+}
+
+// The first view this store can fill, so that it does not open on an empty one (a LangGraph checkpointer keeps no
+// embeddings): the map where there are vectors, else the fork tree of a checkpointer, else the relations, else the
+// tree, which groups any items. The timeline below is always shown.
+QWidget *InspectWorkspace::viewWithContent(const StoreSummary &summary) const {
+    if (summary.embeddings > 0) return m_map;
+    if (summary.checkpoints > 0) return m_tree;
+    if (summary.relations > 0) return m_graph;
+    if (summary.items > 0) return m_tree;
+    return m_map; // nothing to show anywhere: the map says why
 }
 
 void InspectWorkspace::onRefreshed(int newEvents) {

@@ -7,11 +7,17 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QTableView;
 class QTabWidget;
 class QTimer;
+
+namespace mnemo::agentmem {
+struct StoreSummary;
+}
 
 namespace mnemo::ui {
 
@@ -55,6 +61,15 @@ public slots:
     void focusSearch();
 
 private:
+    QHBoxLayout *createStoreBar();
+    QHBoxLayout *createFilterBar();
+    QSplitter *createBody();
+    QTableView *createTable(QWidget *parent);
+    QTabWidget *createTabs(QWidget *parent);
+    void connectFilters();
+    void connectSelection();
+    void connectSession();
+    QWidget *viewWithContent(const agentmem::StoreSummary &summary) const;
     void onOpened();
     void onRefreshed(int newEvents);
     void applyFilters();

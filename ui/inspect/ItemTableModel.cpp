@@ -7,7 +7,6 @@
 #include <QBrush>
 #include <QDateTime>
 #include <QFont>
-#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -18,15 +17,8 @@ QString formatTime(qint64 us) {
     return QDateTime::fromMSecsSinceEpoch(us / 1000).toString("yyyy-MM-dd HH:mm:ss");
 }
 
-ItemTableModel::ItemTableModel(InspectSession &session, QObject *parent) : QAbstractTableModel(parent), m_session(session) {
-    connect(&m_countWatcher, &QFutureWatcher<void>::finished, this, [this] {
-        auto result = std::move(m_countPending);
-        if (!result) return;
-        if (!result->second.isEmpty()) m_error = result->second;
-        m_total = result->first;
-        emit reloaded(m_total);
-    });
-}
+ItemTableModel::ItemTableModel(InspectSession &session, QObject *parent)
+    : QAbstractTableModel(parent), m_session(session) {}
 
 ItemFilter ItemTableModel::effectiveFilter() const {
     ItemFilter f = m_session.baseFilter();
@@ -63,27 +55,37 @@ void ItemTableModel::reload() {
         }
     }
     endResetModel();
-    std::shared_ptr<AgentStore> reader(store && m_error.isEmpty() ? m_session.openReader().release() : nullptr);
+    countInBackground();
+}
+
+// A count over a selective filter can touch every row: on a worker; reloaded() says the total when it is known.
+void ItemTableModel::countInBackground() {
+    std::shared_ptr<AgentStore> reader(m_session.store() && m_error.isEmpty() ? m_session.openReader().release()
+                                                                              : nullptr);
     if (!reader) {
-        m_countPending.reset();
+        m_countJob.cancel(); // a count still running was for another filter or store
         m_total = qint64(m_rows.size());
         emit reloaded(m_total);
         return;
     }
     m_total = -1;
-    auto pending = std::make_shared<std::pair<qint64, QString>>(0, QString());
-    m_countPending = pending;
-    const ItemFilter f = effectiveFilter();
-    m_countWatcher.setFuture(QtConcurrent::run([reader, pending, f] {
-        // A throw becomes the model's error like a failed count; the future must never carry one (see Guard.hpp).
-        const Status s = guarded("counting the items", [&] {
+    m_countJob.run(
+        [reader, f = effectiveFilter()](const auto &) {
             faultPoint("ui.inspect.table");
+            Count count;
             auto n = reader->countItems(f);
-            if (n.ok()) pending->first = n.value();
-            else pending->second = QString::fromStdString(n.message());
-        });
-        if (!s.ok()) pending->second = QString::fromStdString(s.message());
-    }));
+            if (n.ok()) count.total = n.value();
+            else count.error = QString::fromStdString(n.message());
+            return count;
+        },
+        [this](Count &&count) { showCount(count); },
+        [this](const QString &message) { showCount(Count{0, message}); });
+}
+
+void ItemTableModel::showCount(const Count &count) {
+    if (!count.error.isEmpty()) m_error = count.error;
+    m_total = count.total;
+    emit reloaded(m_total);
 }
 
 int ItemTableModel::rowOf(const QString &id) const {

@@ -4,12 +4,11 @@
 // selective filter can touch every row). Filters (full-text, user, agent, kind) combine with the session's time
 // travel and access projection.
 
+#include "common/LatestJob.hpp"
+
 #include "mnemo/agentmem/AgentStore.hpp"
 
 #include <QAbstractTableModel>
-#include <QFutureWatcher>
-
-#include <memory>
 
 namespace mnemo::ui {
 
@@ -27,7 +26,7 @@ public:
     const agentmem::ItemFilter &filter() const { return m_extra; }
     void reload();
     qint64 totalCount() const { return m_total; } // -1 while it is being counted
-    bool isCounting() const { return m_countPending != nullptr; }
+    bool isCounting() const { return m_countJob.busy(); }
     QString lastError() const { return m_error; }
     int rowOf(const QString &id) const;
     const agentmem::MemoryItem *itemAt(int row) const;
@@ -43,16 +42,22 @@ signals:
     void reloaded(qint64 total);
 
 private:
+    // What the count hands back: the total, or why there is none.
+    struct Count {
+        qint64 total = 0;
+        QString error;
+    };
     agentmem::ItemFilter effectiveFilter() const;
+    void countInBackground();
+    void showCount(const Count &count);
 
     InspectSession &m_session;
     agentmem::ItemFilter m_extra;
     std::vector<agentmem::MemoryItem> m_rows;
     bool m_more = false;
     qint64 m_total = 0;
-    QFutureWatcher<void> m_countWatcher;
-    std::shared_ptr<std::pair<qint64, QString>> m_countPending;
     QString m_error;
+    LatestJob<Count> m_countJob{this, "counting the items"};
 };
 
 QString formatTime(qint64 us);

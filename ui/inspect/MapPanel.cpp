@@ -2,7 +2,7 @@
 
 #include "InspectSession.hpp"
 #include "ItemTableModel.hpp"
-#include "widgets/EmbeddingMapView.hpp"
+#include "inspect/widgets/EmbeddingMapView.hpp"
 
 #include "mnemo/core/Guard.hpp"
 
@@ -12,7 +12,6 @@
 #include <QDateTime>
 #include <QLabel>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <algorithm>
 #include <map>
@@ -54,68 +53,71 @@ MapPanel::MapPanel(InspectSession &session, QWidget *parent) : QWidget(parent), 
     connect(&m_session, &InspectSession::highlightedChanged, this, &MapPanel::syncHighlighted);
     connect(&m_session, &InspectSession::selectionChanged, this, &MapPanel::syncSelection);
     connect(&m_session, &InspectSession::asOfChanged, this, &MapPanel::recolour); // the caption says which time
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
-        auto loaded = std::move(m_pending);
-        if (!loaded) return;
-        m_data = loaded;
-        m_indexOf.clear();
-        m_indexOfRow.clear();
-        for (int i = 0; i < m_data->ids.size(); ++i) {
-            m_indexOf.insert(m_data->ids[i], i);
-            m_indexOfRow.insert(m_data->rowids[size_t(i)], i);
-        }
-        if (!m_data->error.isEmpty()) m_view->setEmptyMessage(m_data->error);
-        else if (m_data->ids.isEmpty()) m_view->setEmptyMessage(tr("This store keeps no embeddings"));
-        recolour(); // also marks the current, highlighted and selected points
-    });
 }
 
-bool MapPanel::isBusy() const { return m_pending != nullptr || m_view->isBusy(); } // busy until the result is applied, not just computed
+// Busy until the result is applied and drawn, not just computed.
+bool MapPanel::isBusy() const { return m_job.busy() || m_view->isBusy(); }
 
 void MapPanel::reload() {
     auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());
     if (!reader) {
+        m_job.cancel(); // a projection still running belongs to the store that was open before
         m_view->setPoints({}, {}, {});
         return;
     }
     m_view->setEmptyMessage(tr("Projecting embeddings…"));
-    auto loaded = std::make_shared<Loaded>();
-    m_pending = loaded;
-    m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
-        // A throw mid-read would leave ids and points out of step: nothing read is kept, and the map shows the
-        // error the way it shows a failed read.
-        const Status s = guarded("projecting the embeddings", [&] {
-            faultPoint("ui.inspect.map");
-            auto set = reader->embeddings(kMaxPoints);
-            if (!set.ok()) {
-                loaded->error = QString::fromStdString(set.message());
-                return;
-            }
-            loaded->total = set->total;
-            loaded->dim = set->dim;
-            Projection2D p = projectPca2D(set->data, set->dim);
-            loaded->xy = std::move(p.xy);
-            loaded->explained[0] = p.explained[0];
-            loaded->explained[1] = p.explained[1];
-            loaded->rowids.assign(set->rowids.begin(), set->rowids.end());
-            auto rows = reader->itemsByRowid(set->rowids);
-            if (!rows.ok()) {
-                loaded->error = QString::fromStdString(rows.message());
-                return;
-            }
-            for (const MemoryItem &it : rows.value()) {
-                loaded->ids << QString::fromStdString(it.id);
-                loaded->keys.push_back({QString::fromStdString(it.userId),
-                                        QString::fromStdString(!it.agentId.empty() ? it.agentId : it.appId),
-                                        QString::fromStdString(it.tier), QString::fromStdString(it.kind)});
-                loaded->created.push_back(it.createdUs);
-            }
-        });
-        if (!s.ok()) {
-            *loaded = {};
-            loaded->error = QString::fromStdString(s.message());
-        }
-    }));
+    // A throw mid-read would leave ids and points out of step: nothing read is kept, and the map shows the error
+    // the way it shows a failed read.
+    m_job.run([reader](const auto &) { return read(*reader); }, [this](Loaded &&loaded) { apply(std::move(loaded)); },
+              [this](const QString &message) {
+                  Loaded failed;
+                  failed.error = message;
+                  apply(std::move(failed));
+              });
+}
+
+MapPanel::Loaded MapPanel::read(const AgentStore &reader) {
+    faultPoint("ui.inspect.map");
+    Loaded loaded;
+    auto set = reader.embeddings(kMaxPoints);
+    if (!set.ok()) {
+        loaded.error = QString::fromStdString(set.message());
+        return loaded;
+    }
+    loaded.total = set->total;
+    loaded.dim = set->dim;
+    Projection2D p = projectPca2D(set->data, set->dim);
+    loaded.xy = std::move(p.xy);
+    loaded.explained[0] = p.explained[0];
+    loaded.explained[1] = p.explained[1];
+    loaded.rowids.assign(set->rowids.begin(), set->rowids.end());
+    auto rows = reader.itemsByRowid(set->rowids);
+    if (!rows.ok()) {
+        Loaded failed; // points without their items cannot be picked or coloured: keep none
+        failed.error = QString::fromStdString(rows.message());
+        return failed;
+    }
+    for (const MemoryItem &it : rows.value()) {
+        loaded.ids << QString::fromStdString(it.id);
+        loaded.keys.push_back({QString::fromStdString(it.userId),
+                               QString::fromStdString(!it.agentId.empty() ? it.agentId : it.appId),
+                               QString::fromStdString(it.tier), QString::fromStdString(it.kind)});
+        loaded.created.push_back(it.createdUs);
+    }
+    return loaded;
+}
+
+void MapPanel::apply(Loaded &&loaded) {
+    m_data = std::make_shared<Loaded>(std::move(loaded));
+    m_indexOf.clear();
+    m_indexOfRow.clear();
+    for (int i = 0; i < m_data->ids.size(); ++i) {
+        m_indexOf.insert(m_data->ids[i], i);
+        m_indexOfRow.insert(m_data->rowids[size_t(i)], i);
+    }
+    if (!m_data->error.isEmpty()) m_view->setEmptyMessage(m_data->error);
+    else if (m_data->ids.isEmpty()) m_view->setEmptyMessage(tr("This store keeps no embeddings"));
+    recolour(); // also marks the current, highlighted and selected points
 }
 
 void MapPanel::recolour() {

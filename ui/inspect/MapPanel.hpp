@@ -3,7 +3,8 @@
 // tier, kind or age. A click selects an item, a lasso selects many, and the retrieval debugger's results are
 // ringed. Large stores are sampled evenly (and the caption says so).
 
-#include <QFutureWatcher>
+#include "common/LatestJob.hpp"
+
 #include <QHash>
 #include <QWidget>
 
@@ -12,6 +13,10 @@
 #include <vector>
 
 class QComboBox;
+
+namespace mnemo::agentmem {
+class AgentStore;
+}
 
 namespace mnemo::ui {
 
@@ -41,6 +46,9 @@ public:
     };
 
 private:
+    // On the worker: the embeddings projected to 2-D with their items' keys, or why there are none.
+    static Loaded read(const agentmem::AgentStore &reader);
+    void apply(Loaded &&loaded);
     void recolour();
     void syncCurrent();
     void syncHighlighted();
@@ -49,11 +57,10 @@ private:
     InspectSession &m_session;
     QComboBox *m_colourBy;
     EmbeddingMapView *m_view;
-    QFutureWatcher<void> m_watcher;
-    std::shared_ptr<Loaded> m_pending;
     std::shared_ptr<Loaded> m_data;
     QHash<QString, int> m_indexOf;
     QHash<qint64, int> m_indexOfRow;
+    LatestJob<Loaded> m_job{this, "projecting the embeddings"};
 };
 
 } // namespace mnemo::ui

@@ -5,7 +5,6 @@
 
 #include "mnemo/core/Guard.hpp"
 
-#include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -13,15 +12,25 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace mnemo::ui {
 
 using namespace agentmem;
 
+namespace {
+constexpr int kLoggedShown = 500;
+}
+
 RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidget(parent), m_session(session) {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    createSearchBar(layout);
+    createResultTables(layout);
+    connectControls();
+    reload();
+}
+
+void RetrievalPanel::createSearchBar(QVBoxLayout *layout) {
     auto *bar = new QHBoxLayout;
     m_query = new QLineEdit(this);
     m_query->setObjectName("retrievalQuery");
@@ -48,6 +57,9 @@ RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidg
     m_status = new QLabel(this);
     m_status->setObjectName("retrievalStatus");
     layout->addWidget(m_status);
+}
+
+void RetrievalPanel::createResultTables(QVBoxLayout *layout) {
     m_results = new QTableWidget(this);
     m_results->setObjectName("retrievalResults");
     m_results->setColumnCount(4);
@@ -72,6 +84,9 @@ RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidg
     m_logged->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_logged->verticalHeader()->hide();
     layout->addWidget(m_logged, 1);
+}
+
+void RetrievalPanel::connectControls() {
     connect(m_logged, &QTableWidget::cellClicked, this, [this](int row, int) {
         if (auto *cell = m_logged->item(row, 5)) m_session.setCurrent(cell->data(Qt::UserRole).toString());
     });
@@ -81,62 +96,69 @@ RetrievalPanel::RetrievalPanel(InspectSession &session, QWidget *parent) : QWidg
         m_query->setText(query->text());
         searchText(); // replay: what the index returns now, next to what the agent got then
     });
-
     connect(m_search, &QPushButton::clicked, this, &RetrievalPanel::searchText);
     connect(m_query, &QLineEdit::returnPressed, this, &RetrievalPanel::searchText);
     connect(m_like, &QPushButton::clicked, this, &RetrievalPanel::searchLikeCurrent);
     connect(m_results, &QTableWidget::cellClicked, this, [this](int row, int) {
         if (auto *cell = m_results->item(row, 3)) m_session.setCurrent(cell->text());
     });
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
-        m_busy = false;
-        auto result = std::move(m_pending);
-        if (!result) return;
-        if (!result->second.isEmpty()) {
-            m_status->setText("<span style='color:#c62828'>" + result->second.toHtmlEscaped() + "</span>");
-            return;
-        }
-        m_status->setText(m_status->text().replace(tr("searching…"), tr("done")));
-        m_results->setRowCount(int(result->first.size()));
-        QSet<qint64> rowids;
-        QStringList ids;
-        for (int i = 0; i < int(result->first.size()); ++i) {
-            const Hit &h = result->first[size_t(i)];
-            m_results->setItem(i, 0, new QTableWidgetItem(QString::number(i + 1)));
-            m_results->setItem(i, 1, new QTableWidgetItem(QString::number(h.score, 'f', 4)));
-            m_results->setItem(i, 2, new QTableWidgetItem(h.text.simplified().left(300)));
-            m_results->setItem(i, 3, new QTableWidgetItem(h.id));
-            rowids.insert(h.rowid);
-            ids << h.id;
-        }
-        m_session.setHighlighted(rowids);
-    });
-    reload();
+    // A search of the store open before must not highlight rows of this one. A live refresh keeps the search: the
+    // store is the same, and its answer is still the one asked for.
+    connect(&m_session, &InspectSession::opened, this, [this] { m_searchJob.cancel(); });
 }
 
 void RetrievalPanel::reload() {
     m_results->setRowCount(0);
     m_logged->setRowCount(0);
-    AgentStore *store = m_session.store();
-    if (store) {
-        auto log = store->accesses({}, 500);
-        if (log.ok()) {
-            m_logged->setRowCount(int(log->size()));
-            int row = 0;
-            for (const AccessRecord &a : log.value()) {
-                m_logged->setItem(row, 0, new QTableWidgetItem(formatTime(a.timeUs)));
-                m_logged->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(a.principalId)));
-                m_logged->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(a.query)));
-                m_logged->setItem(row, 3, new QTableWidgetItem(a.rank >= 0 ? QString::number(a.rank) : QString()));
-                m_logged->setItem(row, 4, new QTableWidgetItem(a.score != 0 ? QString::number(a.score, 'f', 3) : QString()));
-                QString text = QString::fromStdString(a.itemId);
-                if (auto it = store->item(a.itemId); it.ok()) text = QString::fromStdString(it->text).simplified().left(160);
-                auto *item = new QTableWidgetItem(text);
-                item->setData(Qt::UserRole, QString::fromStdString(a.itemId));
-                m_logged->setItem(row++, 5, item);
-            }
-        }
+    reloadLog();
+    updateEmbedder();
+    m_status->clear();
+}
+
+// The log holds every retrieval the agents made, and each row names its item by text (one lookup per row): read on
+// a worker, shown when ready. A log that cannot be read leaves the table empty (and is logged).
+void RetrievalPanel::reloadLog() {
+    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    if (!reader) {
+        m_logJob.cancel();
+        return;
     }
+    m_logJob.run(
+        [reader](const auto &stale) {
+            faultPoint("ui.inspect.retrieval-log");
+            std::vector<LoggedRetrieval> rows;
+            auto log = reader->accesses({}, kLoggedShown);
+            if (!log.ok()) return rows;
+            for (AccessRecord &a : log.value()) {
+                if (stale()) return std::vector<LoggedRetrieval>{}; // superseded: dropped anyway
+                QString text = QString::fromStdString(a.itemId);
+                if (auto it = reader->item(a.itemId); it.ok()) {
+                    text = QString::fromStdString(it->text).simplified().left(160);
+                }
+                rows.push_back({std::move(a), text});
+            }
+            return rows;
+        },
+        [this](std::vector<LoggedRetrieval> &&rows) { showLog(rows); });
+}
+
+void RetrievalPanel::showLog(const std::vector<LoggedRetrieval> &rows) {
+    m_logged->setRowCount(int(rows.size()));
+    int row = 0;
+    for (const auto &[a, text] : rows) {
+        m_logged->setItem(row, 0, new QTableWidgetItem(formatTime(a.timeUs)));
+        m_logged->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(a.principalId)));
+        m_logged->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(a.query)));
+        m_logged->setItem(row, 3, new QTableWidgetItem(a.rank >= 0 ? QString::number(a.rank) : QString()));
+        m_logged->setItem(row, 4, new QTableWidgetItem(a.score != 0 ? QString::number(a.score, 'f', 3) : QString()));
+        auto *item = new QTableWidgetItem(text);
+        item->setData(Qt::UserRole, QString::fromStdString(a.itemId));
+        m_logged->setItem(row++, 5, item);
+    }
+}
+
+void RetrievalPanel::updateEmbedder() {
+    AgentStore *store = m_session.store();
     const bool hasVectors = store && m_session.summary().embeddings > 0;
     m_search->setEnabled(hasVectors && store->canEmbedText());
     m_query->setEnabled(hasVectors && store->canEmbedText());
@@ -150,26 +172,41 @@ void RetrievalPanel::reload() {
                                 .arg(QString::fromStdString(store->embedderDescription()),
                                      QString::fromStdString(store->nearestMethod())));
     }
-    m_status->clear();
 }
 
 void RetrievalPanel::run(const QString &description, std::function<std::vector<Hit>(QString &)> work) {
-    if (m_busy) return;
-    m_busy = true;
+    if (m_searchJob.busy()) return; // one search at a time: a nearest-neighbour scan cannot stop half-way
     m_status->setText(description + " — " + tr("searching…"));
-    auto pending = std::make_shared<std::pair<std::vector<Hit>, QString>>();
-    m_pending = pending;
     // Every search goes through here: a throw in any of them becomes the red status line a failed search shows.
-    m_watcher.setFuture(QtConcurrent::run([pending, work, what = description.toStdString()] {
-        const Status s = guarded("searching " + what, [&] {
+    m_searchJob.run(
+        [work](const auto &) {
             faultPoint("ui.inspect.retrieval");
-            pending->first = work(pending->second);
-        });
-        if (!s.ok()) {
-            pending->first.clear();
-            pending->second = QString::fromStdString(s.message());
-        }
-    }));
+            Found found;
+            found.hits = work(found.error);
+            if (!found.error.isEmpty()) found.hits.clear();
+            return found;
+        },
+        [this](Found &&found) { showFound(found); },
+        [this, description](const QString &message) { showFound(Found{{}, description + " — " + message}); });
+}
+
+void RetrievalPanel::showFound(const Found &found) {
+    if (!found.error.isEmpty()) {
+        m_status->setText("<span style='color:#c62828'>" + found.error.toHtmlEscaped() + "</span>");
+        return;
+    }
+    m_status->setText(m_status->text().replace(tr("searching…"), tr("done")));
+    m_results->setRowCount(int(found.hits.size()));
+    QSet<qint64> rowids;
+    for (int i = 0; i < int(found.hits.size()); ++i) {
+        const Hit &h = found.hits[size_t(i)];
+        m_results->setItem(i, 0, new QTableWidgetItem(QString::number(i + 1)));
+        m_results->setItem(i, 1, new QTableWidgetItem(QString::number(h.score, 'f', 4)));
+        m_results->setItem(i, 2, new QTableWidgetItem(h.text.simplified().left(300)));
+        m_results->setItem(i, 3, new QTableWidgetItem(h.id));
+        rowids.insert(h.rowid);
+    }
+    m_session.setHighlighted(rowids);
 }
 
 namespace {

@@ -1,12 +1,15 @@
 #pragma once
 // The retrieval debugger: a query (typed text, embedded locally when the store's embedder is Mnemo's, or the
 // selected item's own vector) and the nearest items the store's index returns, with cosine scores. The results are
-// highlighted on the embedding map and selectable. Runs on a worker thread.
+// highlighted on the embedding map and selectable. Searches and the store's own retrieval log are read on workers.
 
-#include <QFutureWatcher>
+#include "common/LatestJob.hpp"
+
+#include "mnemo/agentmem/AgentMemoryModel.hpp"
+
 #include <QWidget>
 
-#include <memory>
+#include <functional>
 #include <vector>
 
 class QLabel;
@@ -14,6 +17,7 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QVBoxLayout;
 
 namespace mnemo::ui {
 
@@ -24,7 +28,7 @@ class RetrievalPanel : public QWidget {
 public:
     explicit RetrievalPanel(InspectSession &session, QWidget *parent = nullptr);
     void reload();
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const { return m_searchJob.busy() || m_logJob.busy(); }
     QLineEdit *queryEdit() const { return m_query; }
     QTableWidget *results() const { return m_results; }
     QTableWidget *logged() const { return m_logged; }
@@ -41,7 +45,25 @@ public slots:
     void searchLikeCurrent();
 
 private:
+    // What a search hands back: the hits, or why there are none.
+    struct Found {
+        std::vector<Hit> hits;
+        QString error;
+    };
+    // One row of the store's retrieval log, with the retrieved item's text (its id when it has none).
+    struct LoggedRetrieval {
+        agentmem::AccessRecord record;
+        QString itemText;
+    };
+
+    void createSearchBar(QVBoxLayout *layout);
+    void createResultTables(QVBoxLayout *layout);
+    void connectControls();
+    void reloadLog();
+    void showLog(const std::vector<LoggedRetrieval> &rows);
+    void updateEmbedder();
     void run(const QString &description, std::function<std::vector<Hit>(QString &error)> work);
+    void showFound(const Found &found);
 
     InspectSession &m_session;
     QLineEdit *m_query;
@@ -50,9 +72,8 @@ private:
     QLabel *m_embedder, *m_status;
     QTableWidget *m_results;
     QTableWidget *m_logged; // what the agents actually retrieved, from the store's own log
-    QFutureWatcher<void> m_watcher;
-    bool m_busy = false;
-    std::shared_ptr<std::pair<std::vector<Hit>, QString>> m_pending;
+    LatestJob<Found> m_searchJob{this, "searching the store"};
+    LatestJob<std::vector<LoggedRetrieval>> m_logJob{this, "reading the retrieval log"};
 };
 
 } // namespace mnemo::ui

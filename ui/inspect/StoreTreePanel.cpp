@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -50,46 +49,46 @@ StoreTreePanel::StoreTreePanel(InspectSession &session, QWidget *parent) : QWidg
         if (node && !node->data(0, kIdRole).toString().isEmpty()) m_session.setCurrent(node->data(0, kIdRole).toString());
     });
     connect(&m_session, &InspectSession::currentChanged, this, &StoreTreePanel::selectCurrent);
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
-        auto groups = std::move(m_pending);
-        if (groups) showGroups(*groups);
-    });
 }
 
 void StoreTreePanel::reload() {
-    m_pending.reset(); // a grouping still counting belongs to the previous choice
+    m_job.cancel(); // a grouping still counting belongs to the previous choice
     m_tree->clear();
-    AgentStore *store = m_session.store();
-    if (!store) return;
+    if (!m_session.store()) return;
     const int mode = m_groupBy->currentIndex();
     if (mode == 0) {
-        auto roots = store->children("", kChildLimit);
-        if (!roots.ok()) return;
-        for (const MemoryItem &it : roots.value()) {
-            auto *node = new QTreeWidgetItem(m_tree, {QString::fromStdString(it.text).simplified().left(120),
-                                                      QString::fromStdString(it.kind), formatTime(it.createdUs)});
-            node->setData(0, kIdRole, QString::fromStdString(it.id));
-            node->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
-        }
+        showRoots();
         return;
     }
     // Grouping counts every item: on a worker; the nodes appear when it is done.
     std::shared_ptr<AgentStore> reader(m_session.openReader().release());
     if (!reader) return;
-    auto pending = std::make_shared<Grouping>();
-    m_pending = pending;
     new QTreeWidgetItem(m_tree, {tr("counting…")});
     const std::string field = kFields[mode];
     const ItemFilter filter = m_session.baseFilter();
-    m_watcher.setFuture(QtConcurrent::run([reader, pending, field, filter] {
-        const Status s = guarded("grouping the items by " + field, [&] {
+    m_job.run(
+        [reader, field, filter](const auto &) {
             faultPoint("ui.inspect.tree");
+            Grouping grouping;
             auto groups = reader->groupCounts(field, filter);
-            if (groups.ok()) pending->groups = std::move(groups.value());
-            else pending->error = QString::fromStdString(groups.message());
-        });
-        if (!s.ok()) pending->error = QString::fromStdString(s.message());
-    }));
+            if (groups.ok()) grouping.groups = std::move(groups.value());
+            else grouping.error = QString::fromStdString(groups.message());
+            return grouping;
+        },
+        [this](Grouping &&grouping) { showGroups(grouping); },
+        [this](const QString &message) { showGroups(Grouping{{}, message}); });
+}
+
+// The hierarchy's roots are one LIMIT query: quick enough for the UI thread; children are read on expanding.
+void StoreTreePanel::showRoots() {
+    auto roots = m_session.store()->children("", kChildLimit);
+    if (!roots.ok()) return;
+    for (const MemoryItem &it : roots.value()) {
+        auto *node = new QTreeWidgetItem(m_tree, {QString::fromStdString(it.text).simplified().left(120),
+                                                  QString::fromStdString(it.kind), formatTime(it.createdUs)});
+        node->setData(0, kIdRole, QString::fromStdString(it.id));
+        node->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
+    }
 }
 
 void StoreTreePanel::showGroups(const Grouping &grouping) {

@@ -3,10 +3,10 @@
 // time-ordered trees, Letta block lineage) or the items grouped by user, agent, tier/namespace or thread. Children
 // are read when a node is expanded, so a large store opens at once.
 
-#include <QFutureWatcher>
+#include "common/LatestJob.hpp"
+
 #include <QWidget>
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +24,7 @@ public:
     explicit StoreTreePanel(InspectSession &session, QWidget *parent = nullptr);
     void reload();
     QTreeWidget *tree() const { return m_tree; }
-    bool isBusy() const { return m_pending != nullptr; }
+    bool isBusy() const { return m_job.busy(); }
 
 private:
     // What the grouping worker hands back: (value, count) per group, or why there are none.
@@ -33,6 +33,7 @@ private:
         QString error;
     };
 
+    void showRoots();
     void expand(QTreeWidgetItem *node);
     void selectCurrent(const QString &id);
     void showGroups(const Grouping &grouping);
@@ -40,8 +41,7 @@ private:
     InspectSession &m_session;
     QComboBox *m_groupBy;
     QTreeWidget *m_tree;
-    QFutureWatcher<void> m_watcher;
-    std::shared_ptr<Grouping> m_pending;
+    LatestJob<Grouping> m_job{this, "grouping the items"};
 };
 
 } // namespace mnemo::ui

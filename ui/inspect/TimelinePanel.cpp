@@ -2,7 +2,7 @@
 
 #include "InspectSession.hpp"
 #include "ItemTableModel.hpp"
-#include "widgets/TimelineView.hpp"
+#include "inspect/widgets/TimelineView.hpp"
 
 #include "mnemo/core/Guard.hpp"
 
@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace mnemo::ui {
 
@@ -68,50 +67,48 @@ TimelinePanel::TimelinePanel(InspectSession &session, QWidget *parent) : QWidget
     connect(m_view, &TimelineView::eventClicked, this, [this](quint32 payload) {
         if (m_data && payload < m_data->itemIds.size()) m_session.setCurrent(QString::fromStdString(m_data->itemIds[payload]));
     });
-    connect(&m_watcher, &QFutureWatcher<void>::finished, this, [this] {
-        auto loaded = std::move(m_pending);
-        if (!loaded) return;
-        m_data = loaded;
-        m_view->setFollowLatest(m_live);
-        m_view->setEvents(loaded->events);
-        updateLabel();
-    });
     updateLabel();
 }
 
-bool TimelinePanel::isBusy() const { return m_pending != nullptr || m_view->isBusy(); } // busy until the result is applied, not just computed
+// Busy until the result is applied and indexed, not just read.
+bool TimelinePanel::isBusy() const { return m_job.busy() || m_view->isBusy(); }
 
 void TimelinePanel::reload() {
     auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());
     if (!reader) {
+        m_job.cancel(); // a read still running belongs to the store that was open before
         m_view->setEvents({});
         return;
     }
-    auto loaded = std::make_shared<Loaded>();
-    m_pending = loaded;
-    m_watcher.setFuture(QtConcurrent::run([reader, loaded] {
-        // A throw mid-read would leave half the events: none are shown, and the label says why (updateLabel).
-        const Status s = guarded("reading the store's events", [&] {
-            faultPoint("ui.inspect.timeline");
-            auto events = reader->eventMarks(kMaxEvents);
-            if (!events.ok()) {
-                loaded->error = QString::fromStdString(events.message());
-                return;
-            }
-            loaded->events.reserve(events->size());
-            for (const EventMark &e : events.value()) {
-                int lane = int(kLanes.indexOf(QString::fromStdString(e.action)));
-                if (lane < 0) lane = int(kLanes.size()) - 1;
-                if (e.timeUs <= 0) continue; // no time recorded: cannot be placed
-                loaded->events.push_back({e.timeUs, quint16(lane), quint32(loaded->itemIds.size())});
-                loaded->itemIds.push_back(e.itemId);
-            }
-        });
-        if (!s.ok()) {
-            *loaded = {};
-            loaded->error = QString::fromStdString(s.message());
-        }
-    }));
+    // A throw mid-read would leave half the events: none are shown, and the label says why (updateLabel).
+    m_job.run([reader](const auto &) { return read(*reader); }, [this](Loaded &&loaded) { apply(std::move(loaded)); },
+              [this](const QString &message) { apply(Loaded{{}, {}, message}); });
+}
+
+TimelinePanel::Loaded TimelinePanel::read(const AgentStore &reader) {
+    faultPoint("ui.inspect.timeline");
+    Loaded loaded;
+    auto events = reader.eventMarks(kMaxEvents);
+    if (!events.ok()) {
+        loaded.error = QString::fromStdString(events.message());
+        return loaded;
+    }
+    loaded.events.reserve(events->size());
+    for (const EventMark &e : events.value()) {
+        int lane = int(kLanes.indexOf(QString::fromStdString(e.action)));
+        if (lane < 0) lane = int(kLanes.size()) - 1;
+        if (e.timeUs <= 0) continue; // no time recorded: cannot be placed
+        loaded.events.push_back({e.timeUs, quint16(lane), quint32(loaded.itemIds.size())});
+        loaded.itemIds.push_back(e.itemId);
+    }
+    return loaded;
+}
+
+void TimelinePanel::apply(Loaded &&loaded) {
+    m_data = std::make_shared<Loaded>(std::move(loaded));
+    m_view->setFollowLatest(m_live);
+    m_view->setEvents(m_data->events); // a copy: clicks and the cursor still look events up here
+    updateLabel();
 }
 
 void TimelinePanel::updateLabel() {

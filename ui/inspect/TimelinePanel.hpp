@@ -3,7 +3,8 @@
 // action, with a cursor that time-travels every view to that moment and a compare marker (Shift+click) that asks for
 // the diff between the two times. "Now" returns to the live store.
 
-#include <QFutureWatcher>
+#include "common/LatestJob.hpp"
+
 #include <QWidget>
 
 #include <memory>
@@ -11,6 +12,10 @@
 
 class QLabel;
 class QPushButton;
+
+namespace mnemo::agentmem {
+class AgentStore;
+}
 
 namespace mnemo::ui {
 
@@ -31,17 +36,19 @@ signals:
     void diffRequested(qint64 fromUs, qint64 toUs);
 
 private:
-    void updateLabel();
     struct Loaded;
+    // On the worker: every event placed on its lane, or why there are none.
+    static Loaded read(const agentmem::AgentStore &reader);
+    void apply(Loaded &&loaded);
+    void updateLabel();
 
     InspectSession &m_session;
     TimelineView *m_view;
     QLabel *m_label;
     QPushButton *m_now;
-    QFutureWatcher<void> m_watcher;
-    std::shared_ptr<Loaded> m_pending;
     std::shared_ptr<Loaded> m_data;
     bool m_live = true;
+    LatestJob<Loaded> m_job{this, "reading the store's events"};
 };
 
 } // namespace mnemo::ui

@@ -1,15 +1,16 @@
 #include "MainWindow.hpp"
 
-#include "EngineDock.hpp"
+#include "world/EngineDock.hpp"
 #include "LogDock.hpp"
-#include "../panels/MemoryPanel.hpp"
-#include "../panels/PluginsDock.hpp"
-#include "../panels/SessionsDock.hpp"
-#include "../replay/ReplayWindow.hpp"
-#include "../panels/WorldControlsDock.hpp"
-#include "../workspaces/ComingNextPanel.hpp"
-#include "../workspaces/WorldWorkspace.hpp"
-#include "../inspect/InspectWorkspace.hpp"
+#include "world/MemoryPanel.hpp"
+#include "world/PluginsDock.hpp"
+#include "world/SessionsDock.hpp"
+#include "world/ReplayWindow.hpp"
+#include "world/WorldControlsDock.hpp"
+#include "edit/ComingNextPanel.hpp"
+#include "world/WorldSession.hpp"
+#include "world/WorldWorkspace.hpp"
+#include "inspect/InspectWorkspace.hpp"
 
 #include "mnemo/core/BuildInfo.hpp"
 #include "mnemo/core/Guard.hpp"
@@ -22,6 +23,9 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QStyle>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -36,12 +40,13 @@ namespace mnemo::ui {
 namespace {
 const char *const kWorkspaceNames[] = {"World", "Edit", "Inspect"};
 constexpr int kWorkspaceCount = 3;
+constexpr int kLogStripHeight = 90;
+constexpr int kRightColumnWidth = 350;
 } // namespace
 
 MainWindow::MainWindow(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWidget *parent) : QMainWindow(parent) {
     setObjectName("mainWindow");
     setWindowTitle(tr("Mnemo"));
-    resize(1280, 800);
     setDockNestingEnabled(true);
     createWorkspaces(vulkan, whyNoVulkan);
     createDocks();
@@ -62,7 +67,8 @@ MainWindow::~MainWindow() {
 
 void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan) {
     m_stack = new QStackedWidget(this);
-    m_world = new WorldWorkspace(vulkan, whyNoVulkan, m_stack);
+    m_worldSession = new WorldSession(this);
+    m_world = new WorldWorkspace(*m_worldSession, vulkan, whyNoVulkan, m_stack);
     m_stack->addWidget(m_world);
     m_stack->addWidget(new ComingNextPanel(
         tr("Edit"),
@@ -93,13 +99,13 @@ void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoV
 }
 
 void MainWindow::createDocks() {
-    m_controlsDock = new WorldControlsDock(*m_world, this);
+    m_controlsDock = new WorldControlsDock(*m_worldSession, this);
     addDockWidget(Qt::RightDockWidgetArea, m_controlsDock);
-    m_engineDock = new EngineDock(*m_world, this);
+    m_engineDock = new EngineDock(*m_worldSession, this);
     addDockWidget(Qt::RightDockWidgetArea, m_engineDock);
     m_logDock = new LogDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
-    m_pluginsDock = new PluginsDock(*m_world, this);
+    m_pluginsDock = new PluginsDock(*m_worldSession, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_pluginsDock);
     tabifyDockWidget(m_logDock, m_pluginsDock);
     m_sessionsDock = new SessionsDock(this);
@@ -107,7 +113,7 @@ void MainWindow::createDocks() {
     tabifyDockWidget(m_logDock, m_sessionsDock);
     m_logDock->raise();
     connect(m_sessionsDock, &SessionsDock::openRequested, this, &MainWindow::openSession);
-    connect(m_world, &WorldWorkspace::recordingChanged, this, [this](bool recording) {
+    connect(m_worldSession, &WorldSession::recordingChanged, this, [this](bool recording) {
         updateStatus();
         // The finished session appears once its recorder has closed the files.
         if (!recording) QTimer::singleShot(1500, m_sessionsDock, &SessionsDock::refresh);
@@ -116,40 +122,41 @@ void MainWindow::createDocks() {
     addDockWidget(Qt::RightDockWidgetArea, m_memoryPanel);
     tabifyDockWidget(m_engineDock, m_memoryPanel);
     m_memoryPanel->raise();
-    // The engine publishes a memory snapshot at most ten times a second; hand the newest to the panel.
-    auto *memoryTimer = new QTimer(this);
-    connect(memoryTimer, &QTimer::timeout, this, [this] {
-        if (!m_world->pipeline()) return;
-        auto snapshot = m_world->pipeline()->memorySnapshot();
-        if (snapshot && snapshot != m_lastSnapshot) {
-            m_lastSnapshot = snapshot;
-            m_memoryPanel->setSnapshot(snapshot);
-        }
-    });
-    memoryTimer->start(100);
-    resizeDocks({m_logDock}, {150}, Qt::Vertical);
-    resizeDocks({m_controlsDock}, {330}, Qt::Horizontal);
+    connect(m_worldSession, &WorldSession::viewChanged, m_memoryPanel, &MemoryPanel::setView);
+    // The right column runs the full height and the log sits under the workspace only, as a strip: stacked under
+    // the docks, its height added to theirs and pushed the window past a 1280x800 screen.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 }
 
 void MainWindow::createMenus() {
+    createFileMenu();
+    createViewMenu();
+    createWorldMenu();
+    createInspectMenu();
+    createHelpMenu();
+}
+
+void MainWindow::createFileMenu() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open Memory Bank..."), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Memory Bank"), {},
                                                           tr("Memory banks (*.mnemo-memory *.sqlite);;All files (*)"));
-        if (!path.isEmpty()) m_world->openMemory(path);
+        if (!path.isEmpty()) m_worldSession->openMemory(path);
     });
     open->setShortcut(QKeySequence::Open);
     QAction *save = file->addAction(tr("&Save Memory Bank..."), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save Memory Bank"), "memory.mnemo-memory",
                                                           tr("Memory banks (*.mnemo-memory *.sqlite)"));
-        if (!path.isEmpty()) m_world->saveMemory(path);
+        if (!path.isEmpty()) m_worldSession->saveMemory(path);
     });
     save->setShortcut(QKeySequence::Save);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setShortcutContext(Qt::ApplicationShortcut);
+}
 
+void MainWindow::createViewMenu() {
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_workspaceActions = new QActionGroup(this);
     for (int i = 0; i < kWorkspaceCount; ++i) {
@@ -164,28 +171,21 @@ void MainWindow::createMenus() {
     }
     m_workspaceActions->actions().first()->setChecked(true);
     view->addSeparator();
-    QAction *engine = m_engineDock->toggleViewAction();
-    engine->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    view->addAction(engine);
-    QAction *logs = m_logDock->toggleViewAction();
-    logs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
-    view->addAction(logs);
-    QAction *controls = m_controlsDock->toggleViewAction();
-    controls->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
-    view->addAction(controls);
-    QAction *memory = m_memoryPanel->toggleViewAction();
-    memory->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
-    view->addAction(memory);
-    QAction *sessions = m_sessionsDock->toggleViewAction();
-    sessions->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
-    view->addAction(sessions);
-    QAction *plugins = m_pluginsDock->toggleViewAction();
-    plugins->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
-    view->addAction(plugins);
+    // Each dock's show/hide action, with its shortcut.
+    const std::pair<QDockWidget *, Qt::Key> docks[] = {{m_engineDock, Qt::Key_E},   {m_logDock, Qt::Key_L},
+                                                       {m_controlsDock, Qt::Key_W}, {m_memoryPanel, Qt::Key_M},
+                                                       {m_sessionsDock, Qt::Key_S}, {m_pluginsDock, Qt::Key_P}};
+    for (const auto &[dock, key] : docks) {
+        QAction *toggle = dock->toggleViewAction();
+        toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | key));
+        view->addAction(toggle);
+    }
     view->addSeparator();
     QAction *reset = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
     reset->setObjectName("actionResetLayout");
+}
 
+void MainWindow::createWorldMenu() {
     QMenu *worldMenu = menuBar()->addMenu(tr("&World"));
     QAction *pause = worldMenu->addAction(tr("&Pause / Resume"), m_controlsDock, &WorldControlsDock::togglePause);
     pause->setObjectName("actionPause");
@@ -193,13 +193,15 @@ void MainWindow::createMenus() {
     QAction *resetWorld = worldMenu->addAction(tr("&Reset"), m_controlsDock, &WorldControlsDock::reset);
     resetWorld->setObjectName("actionResetWorld");
     resetWorld->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    QAction *record = worldMenu->addAction(tr("R&ecord Session"), m_world, &WorldWorkspace::toggleRecording);
+    QAction *record = worldMenu->addAction(tr("R&ecord Session"), m_worldSession, &WorldSession::toggleRecording);
     record->setObjectName("actionRecord");
     record->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     record->setCheckable(true);
-    connect(m_world, &WorldWorkspace::recordingChanged, record, &QAction::setChecked);
+    connect(m_worldSession, &WorldSession::recordingChanged, record, &QAction::setChecked);
     worldMenu->addAction(tr("Release &Control"), m_world, &WorldWorkspace::releaseControl);
+}
 
+void MainWindow::createInspectMenu() {
     QMenu *inspectMenu = menuBar()->addMenu(tr("&Inspect"));
     QAction *openStore = inspectMenu->addAction(tr("&Open Agent Memory Store..."), this, [this] {
         setWorkspace(Workspace::Inspect);
@@ -222,7 +224,9 @@ void MainWindow::createMenus() {
         m_inspect->focusSearch();
     });
     find->setShortcut(QKeySequence::Find);
+}
 
+void MainWindow::createHelpMenu() {
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Mnemo"), this, &MainWindow::showAbout);
     about->setObjectName("actionAbout");
@@ -253,16 +257,17 @@ void MainWindow::createStatusBar() {
 }
 
 void MainWindow::updateStatus() {
-    if (m_world->isRecording()) {
-        const auto stats = m_world->recordingStats();
-        const qint64 s = m_world->recordingMs() / 1000;
+    const WorldView &view = m_worldSession->view();
+    if (view.recording) {
+        const auto &stats = view.recordingStats;
+        const qint64 s = view.recordingMs / 1000;
         m_recordIndicator->setText(tr("● REC %1:%2  %3 frames%4")
                                        .arg(s / 60)
                                        .arg(s % 60, 2, 10, QChar('0'))
                                        .arg(stats.framesWritten)
                                        .arg(stats.framesDropped ? tr(", %1 dropped (disk too slow)").arg(stats.framesDropped)
                                                                 : QString()));
-        m_recordIndicator->setToolTip(m_world->recordingFolder());
+        m_recordIndicator->setToolTip(m_worldSession->recordingFolder());
         m_recordIndicator->show();
     } else {
         m_recordIndicator->hide();
@@ -293,6 +298,7 @@ void MainWindow::showWorkspaceHint(Workspace workspace) {
     // The frame rate and device describe the World's engine: shown with it only.
     m_fpsLabel->setVisible(workspace == Workspace::World);
     m_controlIndicator->setVisible(workspace == Workspace::World);
+    m_deviceLabel->setVisible(workspace == Workspace::World);
 }
 
 Workspace MainWindow::workspace() const { return Workspace(m_stack->currentIndex()); }
@@ -304,7 +310,8 @@ void MainWindow::setWorkspace(Workspace workspace) {
     if (workspace != Workspace::World) m_world->releaseControl();
     // The World's docks belong to the World: they step aside for the other workspaces and come back as they were.
     const bool leavingWorld = m_stack->currentIndex() == int(Workspace::World) && workspace != Workspace::World;
-    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_controlsDock, m_engineDock, m_memoryPanel}) {
+    for (QDockWidget *dock : std::initializer_list<QDockWidget *>{m_controlsDock, m_engineDock, m_memoryPanel,
+                                                                  m_pluginsDock, m_sessionsDock}) {
         if (!dock) continue;
         if (leavingWorld) {
             dock->setProperty("visibleInWorld", dock->isVisible());
@@ -327,7 +334,7 @@ ReplayWindow *MainWindow::openSession(const QString &folder) {
     // session that cannot be opened, reported like any other.
     const Status opened = guarded("opening session " + folder.toStdString(), [&] {
         faultPoint("ui.replay.open");
-        window = ReplayWindow::open(folder, m_world->environment(), &error);
+        window = ReplayWindow::open(folder, m_worldSession->environment(), &error);
     });
     if (!opened.ok()) error = QString::fromStdString(opened.message());
     if (!window) {
@@ -344,8 +351,15 @@ ReplayWindow *MainWindow::openSession(const QString &folder) {
     return window;
 }
 
+// The log is a strip under the workspace; the right column is wide enough for the World's forms.
+void MainWindow::sizeDocksForFirstStart() {
+    resizeDocks({m_logDock}, {kLogStripHeight}, Qt::Vertical);
+    resizeDocks({m_controlsDock}, {kRightColumnWidth}, Qt::Horizontal);
+}
+
 void MainWindow::resetLayout() {
     restoreState(m_defaultState);
+    sizeDocksForFirstStart();
     for (QDockWidget *dock : {static_cast<QDockWidget *>(m_engineDock), static_cast<QDockWidget *>(m_logDock),
                               static_cast<QDockWidget *>(m_controlsDock), static_cast<QDockWidget *>(m_pluginsDock),
                               static_cast<QDockWidget *>(m_memoryPanel), static_cast<QDockWidget *>(m_sessionsDock)}) {
@@ -369,9 +383,28 @@ void MainWindow::showAbout() {
 
 void MainWindow::restoreSettings() {
     QSettings settings;
-    restoreGeometry(settings.value("mainWindow/geometry").toByteArray());
-    restoreState(settings.value("mainWindow/state").toByteArray());
+    if (!restoreGeometry(settings.value("mainWindow/geometry").toByteArray())) useScreenForFirstSize();
+    if (!restoreState(settings.value("mainWindow/state").toByteArray())) {
+        // Dock sizes only take once the window has its size: the first start sets them when the event loop runs.
+        QTimer::singleShot(0, this, &MainWindow::sizeDocksForFirstStart);
+    }
     setWorkspace(Workspace(settings.value("mainWindow/workspace", 0).toInt()));
+}
+
+// The first start (no saved geometry): most of the screen, centred. Small screens (a 1280x800 laptop) get all of
+// it, since every workspace has docks beside a viewport that should not shrink to a stamp.
+void MainWindow::useScreenForFirstSize() {
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    if (!screen) {
+        resize(1280, 800);
+        return;
+    }
+    const QRect available = screen->availableGeometry();
+    const double share = available.width() <= 1440 ? 1.0 : 0.85;
+    // The title bar a window manager adds is outside this geometry: leave it room.
+    constexpr int kTitleBar = 32;
+    const QSize size(int(available.width() * share), int(available.height() * share) - kTitleBar);
+    setGeometry(QStyle::alignedRect(Qt::LeftToRight, Qt::AlignCenter, size, available));
 }
 
 void MainWindow::saveSettings() const {

@@ -2,8 +2,6 @@
 // Mnemo's main window: the workspace switcher (World, Edit, Inspect), dockable panels, menus with shortcuts,
 // a status bar, and window/dock state persisted with QSettings.
 
-#include "mnemo/memory/MemorySnapshot.hpp"
-
 #include <QMainWindow>
 #include <QPointer>
 
@@ -18,6 +16,7 @@ class QActionGroup;
 namespace mnemo::ui {
 
 class WorldWorkspace;
+class WorldSession;
 class EngineDock;
 class LogDock;
 class PluginsDock;
@@ -37,6 +36,7 @@ public:
     ~MainWindow() override;
 
     Workspace workspace() const;
+    WorldSession *worldSession() const { return m_worldSession; }
     WorldWorkspace *world() const { return m_world; }
     InspectWorkspace *inspect() const { return m_inspect; }
     EngineDock *engineDock() const { return m_engineDock; }
@@ -63,8 +63,15 @@ private:
     void createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan);
     void createDocks();
     void createMenus();
+    void createFileMenu();
+    void createViewMenu();
+    void createWorldMenu();
+    void createInspectMenu();
+    void createHelpMenu();
     void createStatusBar();
     void restoreSettings();
+    void useScreenForFirstSize();
+    void sizeDocksForFirstStart();
     void saveSettings() const;
     void updateStatus();
     void showWorkspaceHint(Workspace workspace);
@@ -72,6 +79,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     QTabBar *m_tabs = nullptr;
     QActionGroup *m_workspaceActions = nullptr;
+    WorldSession *m_worldSession = nullptr;
     WorldWorkspace *m_world = nullptr;
     InspectWorkspace *m_inspect = nullptr;
     EngineDock *m_engineDock = nullptr;
@@ -86,7 +94,6 @@ private:
     QLabel *m_deviceLabel = nullptr;
     QLabel *m_fpsLabel = nullptr;
     QByteArray m_defaultState;
-    std::shared_ptr<const memory::MemorySnapshot> m_lastSnapshot;
     uint64_t m_lastPresented = 0;
 };
 

@@ -1,14 +1,15 @@
 #include "EngineDock.hpp"
 
-#include "../workspaces/WorldWorkspace.hpp"
+#include "common/ScrollingBody.hpp"
+
+#include "WorldSession.hpp"
 
 #include <QFormLayout>
 #include <QLabel>
-#include <QTimer>
 
 namespace mnemo::ui {
 
-EngineDock::EngineDock(WorldWorkspace &world, QWidget *parent)
+EngineDock::EngineDock(WorldSession &world, QWidget *parent)
     : QDockWidget(tr("Engine"), parent), m_world(world), m_device(new QLabel), m_driver(new QLabel),
       m_state(new QLabel), m_frames(new QLabel), m_timing(new QLabel) {
     setObjectName("engineDock");
@@ -25,10 +26,8 @@ EngineDock::EngineDock(WorldWorkspace &world, QWidget *parent)
     form->addRow(tr("World"), m_state);
     form->addRow(tr("Frames"), m_frames);
     form->addRow(tr("Timing"), m_timing);
-    setWidget(body);
-    auto *timer = new QTimer(this);
-    connect(timer, &QTimer::timeout, this, &EngineDock::refresh);
-    timer->start(250);
+    setWidget(scrollingBody(body, this));
+    connect(&m_world, &WorldSession::viewChanged, this, &EngineDock::refresh);
     refresh();
 }
 
@@ -51,15 +50,11 @@ void EngineDock::refresh() {
         m_device->setText(tr("none"));
         m_driver->setText(QString::fromStdString(env->vulkanError));
     }
-    const world::WorldPipeline *pipeline = m_world.pipeline();
-    if (!pipeline) return;
-    QString state = QString::fromStdString(m_world.worldConfig().moduleId) + ": " +
-                    world::worldPipelineStateName(pipeline->state());
-    if (pipeline->state() == world::WorldPipeline::State::Failed) {
-        state += " — " + QString::fromStdString(pipeline->error());
-    }
+    const WorldView &view = m_world.view();
+    QString state = QString::fromStdString(view.moduleId + ": " + view.state);
+    if (view.state == "failed" && !view.problem.empty()) state += " — " + QString::fromStdString(view.problem);
     m_state->setText(state);
-    const auto stats = pipeline->stats();
+    const world::WorldPipelineStats &stats = view.stats;
     m_frames->setText(tr("%1 generated (%2/s), %3 dropped by the display, %4 late steps")
                           .arg(stats.framesProduced)
                           .arg(stats.producedFps, 0, 'f', 1)

@@ -8,18 +8,18 @@ class QLabel;
 
 namespace mnemo::ui {
 
-class WorldWorkspace;
+class WorldSession;
 
 class EngineDock : public QDockWidget {
     Q_OBJECT
 public:
-    EngineDock(WorldWorkspace &world, QWidget *parent = nullptr);
+    EngineDock(WorldSession &world, QWidget *parent = nullptr);
 
     QString deviceText() const;
 
 private:
     void refresh();
-    WorldWorkspace &m_world;
+    WorldSession &m_world;
     QLabel *m_device;
     QLabel *m_driver;
     QLabel *m_state;

@@ -2,7 +2,6 @@
 
 #include <QMouseEvent>
 #include <QPainter>
-#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +17,11 @@ constexpr double kHoverRadius = 7.0; // px
 constexpr double kConeLength = 18.0; // px, independent of the zoom so cones stay legible
 constexpr size_t kMaxSamplePoints = 4000;
 constexpr double kMinExtent = 20.0; // world units: the smallest area the auto-fit shows
+constexpr double kFitMargin = 12.0; // px around the auto-fit
+constexpr double kMinScale = 1e-4;  // px per world unit
+constexpr double kMaxScale = 1e5;
+// 1.0015 per eighth of a degree of wheel, about 1.2x a notch: a little finer than the inspector's maps (1.25x).
+const double kZoomPerNotch = std::pow(1.0015, 120.0);
 const QColor kBackground(18, 20, 26);
 
 QColor lerp(const QColor &a, const QColor &b, double t) {
@@ -56,10 +60,11 @@ QFont smallFont(QFont f, bool bold = false) {
 
 } // namespace
 
-MemoryMapView::MemoryMapView(QWidget *parent) : QWidget(parent) {
+MemoryMapView::MemoryMapView(QWidget *parent)
+    : PanZoomView(MapViewport{.xLeft = true, .yDown = false}, kZoomPerNotch, parent) {
     setObjectName("memoryMap");
     setMouseTracking(true);
-    setMinimumSize(240, 180);
+    setMinimumSize(200, 120);
     setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
@@ -104,7 +109,7 @@ QImage MemoryMapView::thumbnail(const memory::MemorySnapshot::Entry &e) const {
 void MemoryMapView::setSnapshot(std::shared_ptr<const memory::MemorySnapshot> snapshot) {
     m_snapshot = std::move(snapshot);
     updateFitBounds();
-    if (!m_autoFit) followCamera();
+    if (!isFitted()) followCamera();
     invalidateLayout();
 }
 
@@ -112,6 +117,18 @@ void MemoryMapView::invalidateLayout() {
     m_layout.valid = false;
     m_baseValid = false;
     update();
+}
+
+void MemoryMapView::setDisplayedCamera(const std::optional<camera::CameraFrame> &camera) {
+    if (!camera && !m_displayedCamera) return;
+    m_displayedCamera = camera;
+    update();
+}
+
+// The camera of the frame on screen when the session said which it is, else the newest the snapshot knows.
+const camera::CameraFrame *MemoryMapView::shownCamera() const {
+    if (m_displayedCamera) return &*m_displayedCamera;
+    return m_snapshot && m_snapshot->hasCamera ? &m_snapshot->currentCamera : nullptr;
 }
 
 void MemoryMapView::updateFitBounds() {
@@ -122,8 +139,7 @@ void MemoryMapView::updateFitBounds() {
     };
     for (const auto &e : m_snapshot->entries)
         include(e.x, e.z);
-    const auto &c2w = m_snapshot->currentCamera.c2w;
-    if (m_snapshot->hasCamera) include(c2w[12], c2w[14]);
+    if (const camera::CameraFrame *camera = shownCamera()) include(camera->c2w[12], camera->c2w[14]);
     if (x0 > x1) return;
     QRectF tight(QPointF(x0, z0), QPointF(x1, z1));
     const double growX = std::max(0.0, kMinExtent - tight.width()) / 2;
@@ -144,28 +160,38 @@ void MemoryMapView::followCamera() {
     const bool visible = rect().contains(pos.toPoint());
     // Re-centre only when the camera walks off screen, not when the user panned away from it on purpose.
     if (!visible && m_cameraWasVisible) {
-        const auto &c2w = m_snapshot->currentCamera.c2w;
-        m_center = QPointF(c2w[12], c2w[14]);
+        const auto &c2w = shownCamera()->c2w;
+        setViewCentre(QPointF(c2w[12], c2w[14]));
     }
     m_cameraWasVisible = visible || m_cameraWasVisible;
 }
 
-double MemoryMapView::scale() const {
-    if (!m_autoFit) return m_scale;
-    if (!m_fitBounds.isValid()) return 10.0;
-    return std::max(1e-6, std::min((width() - 24.0) / m_fitBounds.width(), (height() - 24.0) / m_fitBounds.height()));
+std::optional<MapViewport> MemoryMapView::fittedView() const {
+    if (m_fitBounds.isValid()) return MapViewport::fit(m_fitBounds, size(), {kFitMargin, 0.0});
+    MapViewport nothingYet; // before the first entry: ten pixels a metre around the origin
+    nothingYet.scale = 10.0;
+    return nothingYet;
 }
 
-QPointF MemoryMapView::worldToScreen(double x, double z) const {
-    const QPointF c = m_autoFit ? m_fitBounds.center() : m_center;
-    const double s = scale();
-    return {width() / 2.0 - (x - c.x()) * s, height() / 2.0 - (z - c.y()) * s}; // +x left, +z up
+MemoryMapView::ScaleRange MemoryMapView::scaleRange(double) const {
+    return {kMinScale, kMaxScale};
 }
 
-QPointF MemoryMapView::screenToWorld(QPointF pos) const {
-    const QPointF c = m_autoFit ? m_fitBounds.center() : m_center;
-    const double s = scale();
-    return {c.x() - (pos.x() - width() / 2.0) / s, c.y() - (pos.y() - height() / 2.0) / s};
+void MemoryMapView::viewChanged(ViewChange change) {
+    // Panning away from the camera is on purpose; zooming or fitting makes following it fine again.
+    m_cameraWasVisible = change != ViewChange::Panned;
+    invalidateLayout();
+}
+
+GestureView::Press MemoryMapView::pressKind(const QMouseEvent &event) const {
+    return event.button() == Qt::LeftButton ? Press::ClickOrPan : Press::Ignore;
+}
+
+void MemoryMapView::clicked(QPointF pos) {
+    if (const auto id = entryAt(pos)) {
+        setSelectedEntry(*id);
+        emit entryActivated(*id);
+    }
 }
 
 QPointF MemoryMapView::headingOnScreen(float yawDeg) const {
@@ -175,28 +201,13 @@ QPointF MemoryMapView::headingOnScreen(float yawDeg) const {
 }
 
 bool MemoryMapView::cameraPose(QPointF &pos, QPointF &dir) const {
-    if (!m_snapshot || !m_snapshot->hasCamera) return false;
-    const auto &m = m_snapshot->currentCamera.c2w;
+    const camera::CameraFrame *camera = shownCamera();
+    if (!camera) return false;
+    const auto &m = camera->c2w;
     pos = worldToScreen(m[12], m[14]);
     const double yaw = std::atan2(-double(m[8]), double(m[10])) * 180.0 / kPi;
     dir = headingOnScreen(float(yaw));
     return true;
-}
-
-void MemoryMapView::zoomAt(QPointF anchor, double factor) {
-    const QPointF world = screenToWorld(anchor);
-    const double s = std::clamp(scale() * factor, 1e-4, 1e5);
-    m_autoFit = false;
-    m_scale = s;
-    m_center = QPointF(world.x() + (anchor.x() - width() / 2.0) / s, world.y() + (anchor.y() - height() / 2.0) / s);
-    m_cameraWasVisible = true;
-    invalidateLayout();
-}
-
-void MemoryMapView::resetView() {
-    m_autoFit = true;
-    m_cameraWasVisible = true;
-    invalidateLayout();
 }
 
 void MemoryMapView::setSelectedEntry(std::optional<quint64> entryId) {
@@ -233,8 +244,9 @@ void MemoryMapView::ensureLayout() const {
     Layout &l = m_layout;
     const auto &es = m_snapshot->entries;
     l.screen.resize(es.size());
+    const MapViewport v = view();
     for (size_t i = 0; i < es.size(); ++i)
-        l.screen[i] = worldToScreen(es[i].x, es[i].z);
+        l.screen[i] = v.toScreen(es[i].x, es[i].z);
     binVisible(l);
     buildGlyphs(l);
     l.valid = true;
@@ -326,7 +338,7 @@ std::optional<int> MemoryMapView::nearestIndex(QPointF pos, double radius) const
 
 void MemoryMapView::paintEvent(QPaintEvent *) {
     QPainter p(this);
-    if (!m_snapshot || (m_snapshot->entries.empty() && !m_snapshot->hasCamera)) {
+    if (!m_snapshot || (m_snapshot->entries.empty() && !shownCamera())) {
         paintEmpty(p);
         return;
     }
@@ -389,10 +401,11 @@ void MemoryMapView::paintSamples(QPainter &p) const {
     // A deterministic stride keeps the cost bounded and the picture stable from one paint to the next.
     const size_t stride = (r.queryPoints.size() + kMaxSamplePoints - 1) / kMaxSamplePoints;
     std::vector<QVector<QPointF>> byPick(r.picks.size() + 1); // last: not covered
+    const MapViewport v = view();
     for (size_t i = 0; i < r.queryPoints.size(); i += stride) {
         const int32_t pick = i < r.pointCoveredBy.size() ? r.pointCoveredBy[i] : -1;
         const size_t group = pick >= 0 && size_t(pick) < r.picks.size() ? size_t(pick) : r.picks.size();
-        byPick[group].push_back(worldToScreen(r.queryPoints[i][0], r.queryPoints[i][2]));
+        byPick[group].push_back(v.toScreen(r.queryPoints[i][0], r.queryPoints[i][2]));
     }
     for (size_t g = 0; g < byPick.size(); ++g) {
         QColor c = g < r.picks.size() ? pickColor(int(g)) : QColor(150, 154, 166);
@@ -496,15 +509,21 @@ void MemoryMapView::paintLegend(QPainter &p) const {
     const auto &picks = m_snapshot->lastRetrieval.picks;
     if (picks.empty()) return;
     const int rowH = 31, boxW = 232;
-    const int rows = std::min(int(picks.size()), std::max(0, (height() - 40) / rowH));
-    const QRect box(width() - boxW - 8, 8, boxW, 24 + rows * rowH);
+    // The legend describes the map: it never covers more than a third of it. A narrow map gets the count only (the
+    // picks are still drawn on the map, and the Memory panel's timeline lists them).
+    const bool roomForRows = width() >= 2 * boxW;
+    const int rows = roomForRows ? std::min(int(picks.size()), std::max(0, (height() / 3 - 24) / rowH)) : 0;
+    p.setFont(smallFont(font()));
+    const QString title =
+        tr("Retrieved: %1 of %2 candidates").arg(picks.size()).arg(m_snapshot->lastRetrieval.candidates);
+    // Without rows the count sits under the status box, as wide as its text.
+    const QRect box = roomForRows ? QRect(width() - boxW - 8, 8, boxW, 24 + rows * rowH)
+                                  : QRect(4, 44, p.fontMetrics().horizontalAdvance(title) + 16, 22);
     p.setPen(QColor(255, 255, 255, 36));
     p.setBrush(QColor(8, 10, 14, 220));
     p.drawRoundedRect(box, 4, 4);
-    p.setFont(smallFont(font()));
     p.setPen(QColor(210, 214, 224));
-    p.drawText(box.adjusted(8, 4, -8, 0), Qt::AlignLeft | Qt::AlignTop,
-               tr("Retrieved: %1 of %2 candidates").arg(picks.size()).arg(m_snapshot->lastRetrieval.candidates));
+    p.drawText(box.adjusted(8, 4, -8, 0), Qt::AlignLeft | Qt::AlignTop, title);
     for (int i = 0; i < rows; ++i) {
         const auto &pick = picks[size_t(i)];
         const QRect row(box.left() + 8, box.top() + 22 + i * rowH, boxW - 16, rowH - 4);
@@ -531,7 +550,7 @@ void MemoryMapView::paintLegend(QPainter &p) const {
 
 void MemoryMapView::paintStatus(QPainter &p) const {
     p.setFont(smallFont(font()));
-    p.fillRect(QRect(4, 4, 360, 36), QColor(8, 10, 14, 170));
+    p.fillRect(QRect(4, 4, std::min(360, width() - 8), 36), QColor(8, 10, 14, 170));
     p.setPen(QColor(190, 196, 208));
     const QString mode = m_layout.clustered ? tr(", clustered per %1 px").arg(kCell) : QString();
     p.drawText(QPointF(10, 18), tr("%1 entries, %2 on screen as %3 cones%4")
@@ -540,7 +559,7 @@ void MemoryMapView::paintStatus(QPainter &p) const {
                                     .arg(m_drawnCones)
                                     .arg(mode));
     p.setPen(QColor(130, 136, 150));
-    p.drawText(QPointF(10, 34), m_autoFit ? tr("wheel: zoom, drag: pan") : tr("double-click: fit all"));
+    p.drawText(QPointF(10, 34), isFitted() ? tr("wheel: zoom, drag: pan") : tr("double-click: fit all"));
     // Scale bar: a round length that is at least 60 px.
     const double s = scale();
     double len = std::pow(10.0, std::ceil(std::log10(60.0 / s)));
@@ -616,52 +635,10 @@ void MemoryMapView::resizeEvent(QResizeEvent *) {
     invalidateLayout();
 }
 
-void MemoryMapView::wheelEvent(QWheelEvent *event) {
-    zoomAt(event->position(), std::pow(1.0015, event->angleDelta().y()));
-    event->accept();
-}
-
-void MemoryMapView::mousePressEvent(QMouseEvent *event) {
-    if (event->button() != Qt::LeftButton) return;
-    m_pressPos = m_lastDragPos = event->position();
-    m_dragging = false;
-}
-
 void MemoryMapView::mouseMoveEvent(QMouseEvent *event) {
-    const QPointF pos = event->position();
-    if (m_pressPos && (event->buttons() & Qt::LeftButton)) {
-        if (!m_dragging && (pos - *m_pressPos).manhattanLength() > 4) m_dragging = true;
-        if (m_dragging) {
-            if (m_autoFit) {
-                m_center = m_fitBounds.center();
-                m_scale = scale();
-                m_autoFit = false;
-            }
-            const QPointF d = pos - m_lastDragPos;
-            m_center += QPointF(d.x() / m_scale, d.y() / m_scale); // content follows the mouse (+x is left)
-            m_lastDragPos = pos;
-            m_cameraWasVisible = false;
-            invalidateLayout();
-        }
-    }
-    m_hoverPos = pos;
+    PanZoomView::mouseMoveEvent(event);
+    m_hoverPos = event->position();
     update();
-}
-
-void MemoryMapView::mouseReleaseEvent(QMouseEvent *event) {
-    if (event->button() != Qt::LeftButton || !m_pressPos) return;
-    const bool click = !m_dragging;
-    m_pressPos.reset();
-    m_dragging = false;
-    if (!click) return;
-    if (const auto id = entryAt(event->position())) {
-        setSelectedEntry(*id);
-        emit entryActivated(*id);
-    }
-}
-
-void MemoryMapView::mouseDoubleClickEvent(QMouseEvent *event) {
-    if (event->button() == Qt::LeftButton) resetView();
 }
 
 void MemoryMapView::leaveEvent(QEvent *) {

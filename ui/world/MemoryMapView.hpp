@@ -2,18 +2,19 @@
 // Top-down map of the memory bank: the trajectory, every entry as a view cone (clustered in screen space when they
 // would overlap), the sample points of the last retrieval, the picks with their thumbnails and scores, and the
 // current camera. North (+z) is up and +x is to the LEFT, so a camera turning right (positive yaw, towards -x) turns
-// clockwise on the map, as it does in the viewport.
+// clockwise on the map, as it does in the viewport. Pan and zoom are PanZoomView's: the wheel zooms about the cursor,
+// a left drag pans, a left click picks an entry, a double click fits the view to the bank again.
 //
 // The screen layout (entry positions, glyphs, a grid of the visible entries) is cached until the snapshot, the view or
 // the size changes, so hovering over 10k entries looks at a few grid cells, not at the whole bank.
 
+#include "common/PanZoomView.hpp"
 #include "mnemo/memory/MemorySnapshot.hpp"
 
 #include <QHash>
 #include <QImage>
 #include <QPixmap>
 #include <QStringList>
-#include <QWidget>
 
 #include <memory>
 #include <optional>
@@ -21,25 +22,26 @@
 
 namespace mnemo::ui {
 
-class MemoryMapView : public QWidget {
+class MemoryMapView : public PanZoomView {
     Q_OBJECT
 public:
     explicit MemoryMapView(QWidget *parent = nullptr);
 
     void setSnapshot(std::shared_ptr<const memory::MemorySnapshot> snapshot); // cheap: the layout is rebuilt lazily
+    // The camera of the frame on screen (the World session publishes it); without one the snapshot's newest is drawn.
+    void setDisplayedCamera(const std::optional<camera::CameraFrame> &camera);
     const memory::MemorySnapshot *snapshot() const { return m_snapshot.get(); }
 
     // Widget coordinates of an entry's position; nullopt when the id is not in the snapshot.
     std::optional<QPointF> screenPosition(quint64 entryId) const;
     // The entry nearest to `pos` within a few pixels (visible entries only).
     std::optional<quint64> entryAt(QPointF pos) const;
-    QPointF worldToScreen(double x, double z) const;
-    QPointF screenToWorld(QPointF pos) const; // returns (x, z)
+    QPointF worldToScreen(double x, double z) const { return view().toScreen(x, z); }
+    QPointF screenToWorld(QPointF pos) const { return view().toWorld(pos); } // returns (x, z)
 
-    double scale() const; // pixels per world unit
-    void zoomAt(QPointF anchor, double factor);
-    void resetView(); // back to the auto-fit (double-click)
-    bool autoFit() const { return m_autoFit; }
+    double scale() const { return view().scale; } // pixels per world unit
+    void resetView() { fitView(); }               // back to the auto-fit (double-click)
+    bool autoFit() const { return isFitted(); }
 
     void setSelectedEntry(std::optional<quint64> entryId);
     std::optional<quint64> selectedEntry() const { return m_selected; }
@@ -61,13 +63,15 @@ signals:
     void entryActivated(quint64 entryId); // a click on an entry
 
 protected:
+    std::optional<MapViewport> fittedView() const override;
+    ScaleRange scaleRange(double fittedScale) const override;
+    void viewChanged(ViewChange change) override;
+    Press pressKind(const QMouseEvent &event) const override;
+    void clicked(QPointF pos) override;
+
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
 
 private:
@@ -118,16 +122,12 @@ private:
     void paintEmpty(QPainter &p) const;
 
     std::shared_ptr<const memory::MemorySnapshot> m_snapshot;
+    std::optional<camera::CameraFrame> m_displayedCamera;
+    const camera::CameraFrame *shownCamera() const;
     QRectF m_fitBounds; // world (x, z) bounds the auto-fit shows; grows, shrinks only on big changes
-    bool m_autoFit = true;
-    QPointF m_center;      // world (x, z) at the widget centre when not auto-fitting
-    double m_scale = 10.0; // pixels per world unit when not auto-fitting
     bool m_cameraWasVisible = true;
     std::optional<quint64> m_selected;
     std::optional<QPointF> m_hoverPos;
-    std::optional<QPointF> m_pressPos;
-    QPointF m_lastDragPos;
-    bool m_dragging = false;
     int m_drawnCones = 0;
     int m_drawnClusters = 0;
     mutable Layout m_layout;

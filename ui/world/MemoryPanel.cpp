@@ -1,5 +1,7 @@
 #include "MemoryPanel.hpp"
 
+#include "WorldSession.hpp"
+
 #include "MemoryMapView.hpp"
 #include "MemoryTimelineView.hpp"
 
@@ -44,17 +46,16 @@ MemoryPanel::MemoryPanel(QWidget *parent)
     m_budget->setObjectName("memoryBudget");
     m_budget->setRange(0, 100);
     m_budget->setTextVisible(true);
-    m_budget->setMinimumWidth(120);
+    m_budget->setMinimumWidth(60);
     for (QLabel *l : {m_occupancy, m_retrieval}) {
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
         l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
         l->setMinimumWidth(40);
     }
+    // One gauge per row: side by side, a narrow dock clipped the entry count and the budget text.
     gauges->addWidget(m_occupancy, 0, 0);
-    gauges->addWidget(m_budget, 0, 1);
-    gauges->addWidget(m_retrieval, 1, 0, 1, 2);
-    gauges->setColumnStretch(0, 1);
-    gauges->setColumnStretch(1, 1);
+    gauges->addWidget(m_budget, 1, 0);
+    gauges->addWidget(m_retrieval, 2, 0);
     layout->addLayout(gauges);
     // The map gets the room; the timeline keeps a readable height when the dock is short.
     auto *split = new QSplitter(Qt::Vertical, body);
@@ -76,6 +77,13 @@ void MemoryPanel::setSnapshot(std::shared_ptr<const memory::MemorySnapshot> snap
     m_map->setSnapshot(snapshot);
     m_timeline->setSnapshot(std::move(snapshot));
     updateGauges();
+}
+
+void MemoryPanel::setView(const WorldView &view) {
+    // The session publishes ten times a second; the snapshot changes only when the engine stepped.
+    if (view.memory && view.memory != m_snapshot) setSnapshot(view.memory);
+    m_map->setDisplayedCamera(view.displayedCamera); // where the user is: the frame on screen
+
 }
 
 void MemoryPanel::onMapEntry(quint64 entryId) {
@@ -116,7 +124,7 @@ void MemoryPanel::updateGauges() {
     pal.setColor(QPalette::Highlight, over ? QColor(214, 80, 64) : palette().color(QPalette::Highlight));
     m_budget->setPalette(pal);
     const auto &r = s.lastRetrieval;
-    m_retrieval->setText(tr("%1: %2 ms, %3 candidates, %4 picks, %5 points")
+    m_retrieval->setText(tr("%1 %2 ms · %4 of %3 candidates · %5 points")
                              .arg(QString::fromUtf8(memory::retrievalAlgorithmName(s.retrievalParams.algorithm)))
                              .arg(r.elapsedMs, 0, 'f', 2)
                              .arg(r.candidates)

@@ -1,7 +1,8 @@
 #pragma once
 // The Memory panel of the World workspace: a top-down map of the memory bank (trajectory, view cones, the last
 // retrieval's sample points and picks, the current camera), a write/read timeline, and budget/occupancy gauges.
-// Its only input is the newest MemorySnapshot; setSnapshot() is cheap and the views repaint lazily.
+// Its input is the World session's published view (setView, at the session's cadence) or a snapshot directly;
+// both are cheap and the views repaint lazily.
 
 #include "mnemo/memory/MemorySnapshot.hpp"
 
@@ -15,6 +16,7 @@ class QProgressBar;
 namespace mnemo::ui {
 
 class MemoryMapView;
+struct WorldView;
 class MemoryTimelineView;
 
 class MemoryPanel : public QDockWidget {
@@ -23,6 +25,7 @@ public:
     explicit MemoryPanel(QWidget *parent = nullptr);
 
     void setSnapshot(std::shared_ptr<const memory::MemorySnapshot> snapshot); // UI thread
+    void setView(const mnemo::ui::WorldView &view);                            // UI thread
     MemoryMapView *map() const { return m_map; }
     MemoryTimelineView *timeline() const { return m_timeline; }
 

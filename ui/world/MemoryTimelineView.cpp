@@ -4,18 +4,21 @@
 
 #include <QMouseEvent>
 #include <QPainter>
-#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace mnemo::ui {
 
 namespace {
 
-constexpr int kGutter = 46; // px: lane labels
-constexpr int kRuler = 17;  // px: step axis
-constexpr double kMinSpan = 10.0;
+constexpr int kGutter = 46;            // px: lane labels
+constexpr int kRuler = 17;             // px: step axis
+constexpr double kMinSpan = 10.0;      // steps across the plot at the deepest zoom
+constexpr double kMinTickSpacing = 80; // px between step ticks
+// The memory map's wheel step, so the two views next to each other zoom alike.
+const double kZoomPerNotch = std::pow(1.0015, 120.0);
 const QColor kBackground(18, 20, 26);
 const QColor kReadColor(120, 200, 255);
 const QColor kEvictColor(240, 72, 72);
@@ -34,15 +37,18 @@ double barHeight(double perStep, double maxPerStep, int laneHeight) {
 
 } // namespace
 
-MemoryTimelineView::MemoryTimelineView(QWidget *parent) : QWidget(parent) {
+MemoryTimelineView::MemoryTimelineView(QWidget *parent)
+    : TimelineBase({kMinSpan, std::numeric_limits<double>::max()}, kZoomPerNotch, parent) {
     setObjectName("memoryTimeline");
     setMouseTracking(true);
-    setMinimumHeight(84);
+    setMinimumHeight(64);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    fitView();
 }
 
 void MemoryTimelineView::setSnapshot(std::shared_ptr<const memory::MemorySnapshot> snapshot) {
     m_snapshot = std::move(snapshot);
+    followData();
     update();
 }
 
@@ -60,45 +66,9 @@ QRect MemoryTimelineView::readLane() const {
     return QRect(a.left(), w.bottom() + 3, a.width(), int(a.height() * 0.36) - 3);
 }
 
-double MemoryTimelineView::firstVisibleStep() const {
-    return m_autoFit ? 0.0 : m_first;
-}
-
-double MemoryTimelineView::lastVisibleStep() const {
-    if (!m_autoFit) return m_last;
+std::optional<std::pair<double, double>> MemoryTimelineView::dataRange() const {
     const double now = m_snapshot ? double(m_snapshot->step) : 0.0;
-    return std::max(kMinSpan, now + std::max(1.0, now * 0.015)); // a little room right of "now"
-}
-
-double MemoryTimelineView::xAt(double step) const {
-    const QRect a = plotArea();
-    return a.left() + (step - firstVisibleStep()) / (lastVisibleStep() - firstVisibleStep()) * a.width();
-}
-
-double MemoryTimelineView::stepAt(double x) const {
-    const QRect a = plotArea();
-    return firstVisibleStep() + (x - a.left()) / std::max(1, a.width()) * (lastVisibleStep() - firstVisibleStep());
-}
-
-void MemoryTimelineView::ensureManual() {
-    if (!m_autoFit) return;
-    m_first = firstVisibleStep();
-    m_last = lastVisibleStep();
-    m_autoFit = false;
-}
-
-void MemoryTimelineView::zoomAt(double x, double factor) {
-    ensureManual();
-    const double anchor = stepAt(x), span = std::max(kMinSpan, (m_last - m_first) / factor);
-    const double t = (x - plotArea().left()) / std::max(1, plotArea().width());
-    m_first = anchor - t * span;
-    m_last = m_first + span;
-    update();
-}
-
-void MemoryTimelineView::resetView() {
-    m_autoFit = true;
-    update();
+    return std::pair(0.0, std::max(kMinSpan, now + std::max(1.0, now * 0.015))); // a little room right of "now"
 }
 
 std::optional<quint64> MemoryTimelineView::entryNearStep(double step, double tolerance) const {
@@ -134,10 +104,8 @@ void MemoryTimelineView::jumpTo(quint64 entryId) {
     if (const auto *entry = findEntry(entryId)) {
         // From the overview, "jump there" also zooms in; otherwise the zoom the user chose stays.
         const double full = lastVisibleStep() - firstVisibleStep();
-        const double span = m_autoFit ? std::max(4 * kMinSpan, full / 8) : full;
-        m_autoFit = false;
-        m_first = double(entry->step) - span / 2;
-        m_last = m_first + span;
+        const double span = followsData() ? std::max(4 * kMinSpan, full / 8) : full;
+        placeRange(double(entry->step) - span / 2, double(entry->step) + span / 2);
     }
     update();
 }
@@ -193,30 +161,24 @@ void MemoryTimelineView::paintEvent(QPaintEvent *) {
         return;
     }
     const auto columns = binColumns();
-    paintRuler(p, area);
+    paintAxis(p, stepTicks(), tr("step"));
     paintLanes(p, columns);
     paintMarkers(p);
     paintHover(p, columns);
 }
 
-void MemoryTimelineView::paintRuler(QPainter &p, const QRect &area) const {
-    p.fillRect(QRect(0, 0, width(), kRuler - 1), QColor(28, 31, 38));
-    const double span = lastVisibleStep() - firstVisibleStep();
-    double tick = std::pow(10.0, std::ceil(std::log10(std::max(1.0, 80.0 * span / std::max(1, area.width())))));
-    if (tick / 5 * area.width() / span >= 80.0 && tick >= 5)
+std::vector<TimelineBase::AxisTick> MemoryTimelineView::stepTicks() const {
+    // Whole steps in round 1-2-5 multiples, as dense as kMinTickSpacing allows.
+    const double span = lastVisibleStep() - firstVisibleStep(), pxPerStep = std::max(1, plotArea().width()) / span;
+    double tick = std::pow(10.0, std::ceil(std::log10(std::max(1.0, kMinTickSpacing / pxPerStep))));
+    if (tick / 5 * pxPerStep >= kMinTickSpacing && tick >= 5)
         tick /= 5;
-    else if (tick / 2 * area.width() / span >= 80.0 && tick >= 2)
+    else if (tick / 2 * pxPerStep >= kMinTickSpacing && tick >= 2)
         tick /= 2;
-    for (double t = std::ceil(firstVisibleStep() / tick) * tick; t <= lastVisibleStep(); t += tick) {
-        const double x = xAt(t);
-        p.setPen(QColor(255, 255, 255, 16));
-        p.drawLine(QPointF(x, kRuler), QPointF(x, height()));
-        p.setPen(QColor(150, 156, 170));
-        p.drawLine(QPointF(x, kRuler - 5), QPointF(x, kRuler - 1));
-        p.drawText(QPointF(x + 3, kRuler - 5), compactStep(t));
-    }
-    p.setPen(QColor(150, 156, 170));
-    p.drawText(QRect(4, 0, kGutter - 6, kRuler - 1), Qt::AlignLeft | Qt::AlignVCenter, tr("step"));
+    std::vector<AxisTick> ticks;
+    for (double t = std::ceil(firstVisibleStep() / tick) * tick; t <= lastVisibleStep(); t += tick)
+        ticks.push_back({t, compactStep(t)});
+    return ticks;
 }
 
 void MemoryTimelineView::paintLanes(QPainter &p, const std::vector<Column> &columns) const {
@@ -308,50 +270,19 @@ void MemoryTimelineView::paintHover(QPainter &p, const std::vector<Column> &colu
     p.drawText(box, Qt::AlignCenter, text);
 }
 
-void MemoryTimelineView::wheelEvent(QWheelEvent *event) {
-    zoomAt(event->position().x(), std::pow(1.0015, event->angleDelta().y()));
-    event->accept();
-}
-
-void MemoryTimelineView::mousePressEvent(QMouseEvent *event) {
-    if (event->button() != Qt::LeftButton) return;
-    m_pressPos = event->position();
-    m_lastDragX = event->position().x();
-    m_dragging = false;
-}
-
 void MemoryTimelineView::mouseMoveEvent(QMouseEvent *event) {
-    const QPointF pos = event->position();
-    if (m_pressPos && (event->buttons() & Qt::LeftButton)) {
-        if (!m_dragging && std::abs(pos.x() - m_pressPos->x()) > 4) m_dragging = true;
-        if (m_dragging) {
-            ensureManual();
-            const double shift = (pos.x() - m_lastDragX) * (m_last - m_first) / std::max(1, plotArea().width());
-            m_first -= shift;
-            m_last -= shift;
-            m_lastDragX = pos.x();
-        }
-    }
-    m_hoverX = pos.x();
+    TimelineBase::mouseMoveEvent(event);
+    m_hoverX = event->position().x();
     update();
 }
 
-void MemoryTimelineView::mouseReleaseEvent(QMouseEvent *event) {
-    if (event->button() != Qt::LeftButton || !m_pressPos) return;
-    const bool click = !m_dragging;
-    m_pressPos.reset();
-    m_dragging = false;
-    const QPointF pos = event->position();
-    if (!click || pos.y() < writeLane().top() || pos.y() > writeLane().bottom()) return;
+void MemoryTimelineView::clicked(QPointF pos) {
+    if (pos.y() < writeLane().top() || pos.y() > writeLane().bottom()) return;
     const double tolerance = 6.0 * (lastVisibleStep() - firstVisibleStep()) / std::max(1, plotArea().width());
     if (const auto id = entryNearStep(stepAt(pos.x()), std::max(0.5, tolerance))) {
         setSelectedEntry(*id);
         emit entryClicked(*id);
     }
-}
-
-void MemoryTimelineView::mouseDoubleClickEvent(QMouseEvent *event) {
-    if (event->button() == Qt::LeftButton) resetView();
 }
 
 void MemoryTimelineView::leaveEvent(QEvent *) {

@@ -2,11 +2,11 @@
 // When each memory entry was written and read, on a step axis: a "write" lane (entries per pixel column, coloured by
 // age like the map), a "read" lane (retrievals from the recent events, older reads from the entries' last read step)
 // and red eviction ticks. Columns are binned per paint with binary searches over the step-ordered entries, so the
-// cost follows the widget's width, not the bank's size.
+// cost follows the widget's width, not the bank's size. The step axis, zoom (wheel), pan (left drag) and refit
+// (double click) are TimelineBase's; a left click in the write lane picks the entry written nearest to it.
 
+#include "common/TimelineBase.hpp"
 #include "mnemo/memory/MemorySnapshot.hpp"
-
-#include <QWidget>
 
 #include <memory>
 #include <optional>
@@ -14,7 +14,7 @@
 
 namespace mnemo::ui {
 
-class MemoryTimelineView : public QWidget {
+class MemoryTimelineView : public TimelineBase {
     Q_OBJECT
 public:
     explicit MemoryTimelineView(QWidget *parent = nullptr);
@@ -26,14 +26,13 @@ public:
     void setSelectedEntry(std::optional<quint64> entryId);
     std::optional<quint64> selectedEntry() const { return m_selected; }
 
-    double stepAt(double x) const;
-    double xAt(double step) const;
-    double firstVisibleStep() const;
-    double lastVisibleStep() const;
-    void zoomAt(double x, double factor);
-    void resetView();
+    double stepAt(double x) const { return timeAtX(x); }
+    double firstVisibleStep() const { return visibleFrom(); }
+    double lastVisibleStep() const { return visibleTo(); }
+    void resetView() { fitView(); } // back to the whole run (double-click)
     // The entry written nearest to `step`, within `tolerance` steps.
     std::optional<quint64> entryNearStep(double step, double tolerance) const;
+    QRect plotArea() const override;
     QRect writeLane() const;
     QRect readLane() const;
 
@@ -41,12 +40,11 @@ signals:
     void entryClicked(quint64 entryId);
 
 protected:
+    std::optional<std::pair<double, double>> dataRange() const override;
+    void clicked(QPointF pos) override;
+
     void paintEvent(QPaintEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
 
 private:
@@ -57,21 +55,14 @@ private:
     };
     const memory::MemorySnapshot::Entry *findEntry(quint64 entryId) const;
     std::vector<Column> binColumns() const;
-    QRect plotArea() const;
-    void paintRuler(QPainter &p, const QRect &area) const;
+    std::vector<AxisTick> stepTicks() const;
     void paintLanes(QPainter &p, const std::vector<Column> &columns) const;
     void paintMarkers(QPainter &p) const;
     void paintHover(QPainter &p, const std::vector<Column> &columns) const;
-    void ensureManual();
 
     std::shared_ptr<const memory::MemorySnapshot> m_snapshot;
-    bool m_autoFit = true;
-    double m_first = 0, m_last = 100; // visible step range when not auto-fitting
     std::optional<quint64> m_selected;
     std::optional<double> m_hoverX;
-    std::optional<QPointF> m_pressPos;
-    double m_lastDragX = 0;
-    bool m_dragging = false;
 };
 
 } // namespace mnemo::ui

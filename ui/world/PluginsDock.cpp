@@ -1,6 +1,6 @@
 #include "PluginsDock.hpp"
 
-#include "../workspaces/WorldWorkspace.hpp"
+#include "WorldSession.hpp"
 
 #include <QHeaderView>
 #include <QTreeWidget>
@@ -9,7 +9,7 @@
 
 namespace mnemo::ui {
 
-PluginsDock::PluginsDock(WorldWorkspace &world, QWidget *parent)
+PluginsDock::PluginsDock(WorldSession &world, QWidget *parent)
     : QDockWidget(tr("Plugins"), parent), m_world(world), m_tree(new QTreeWidget(this)) {
     setObjectName("pluginsDock");
     m_tree->setObjectName("pluginsTree");
@@ -18,12 +18,12 @@ PluginsDock::PluginsDock(WorldWorkspace &world, QWidget *parent)
     m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_tree->setRootIsDecorated(true);
     setWidget(m_tree);
-    connect(&m_world, &WorldWorkspace::environmentReady, this, &PluginsDock::populate);
+    connect(&m_world, &WorldSession::environmentReady, this, &PluginsDock::populate);
 }
 
 void PluginsDock::populate() {
     m_tree->clear();
-    const auto &registry = *m_world.environment()->registry;
+    const auto &registry = *m_world.registry();
     auto *loaded = new QTreeWidgetItem(m_tree, {tr("Loaded (%1)").arg(registry.loaded().size())});
     for (const auto &m : registry.loaded()) {
         auto *item = new QTreeWidgetItem(

@@ -7,17 +7,17 @@ class QTreeWidget;
 
 namespace mnemo::ui {
 
-class WorldWorkspace;
+class WorldSession;
 
 class PluginsDock : public QDockWidget {
     Q_OBJECT
 public:
-    PluginsDock(WorldWorkspace &world, QWidget *parent = nullptr);
+    PluginsDock(WorldSession &world, QWidget *parent = nullptr);
     QTreeWidget *tree() const { return m_tree; }
 
 private:
     void populate();
-    WorldWorkspace &m_world;
+    WorldSession &m_world;
     QTreeWidget *m_tree;
 };
 

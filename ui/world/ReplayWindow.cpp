@@ -55,54 +55,25 @@ QImage toImage(const Frame &f) {
     return QImage(f.rgba.data(), int(f.width), int(f.height), int(f.width) * 4, QImage::Format_RGBA8888).copy();
 }
 
-Frame toFrame(const QImage &image) {
-    const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
-    Frame f;
-    f.width = uint32_t(rgba.width());
-    f.height = uint32_t(rgba.height());
-    f.rgba.resize(size_t(f.width) * f.height * 4);
-    for (int y = 0; y < rgba.height(); ++y) {
-        std::memcpy(f.rgba.data() + size_t(y) * f.width * 4, rgba.constScanLine(y), f.width * 4);
-    }
-    return f;
-}
-
 std::string metaOr(const std::map<std::string, std::string> &meta, const char *key, const char *fallback) {
     auto it = meta.find(key);
     return it == meta.end() || it->second.empty() ? fallback : it->second;
 }
 
-// The recorded frame at `videoFrame`, or a null image when it cannot be read.
-QImage decodeAt(media::VideoDecoder &decoder, int64_t videoFrame, double fps) {
+// The recorded frame at `videoFrame`, or null when it cannot be read.
+std::shared_ptr<const Frame> decodeAt(media::VideoDecoder &decoder, int64_t videoFrame, double fps) {
     if (videoFrame < 0) return {};
     if (!decoder.seek(int64_t(std::llround(double(videoFrame) * 1e6 / fps))).ok()) return {};
     auto next = decoder.next();
     if (!next.ok() || !next.value()) return {};
-    return toImage(next.value()->frame);
+    return std::make_shared<const Frame>(std::move(next.value()->frame));
 }
 
-// Renders `row`'s camera with the session's engine and compares it with the recorded frame: the engine's image and
-// the metric line (or why there is none).
-std::pair<QImage, QString> renderAndCompare(modules::ModuleEnvironment &env, const session::FrameRow &row,
-                                            const QImage &recorded, const world::WorldPipelineConfig &c) {
-    const auto *module = env.registry->find(c.moduleId);
-    if (!module) return {{}, ReplayWindow::tr("engine '%1' is not loaded").arg(QString::fromStdString(c.moduleId))};
-    auto instance = modules::ModuleInstance::create(*module, *env.host, c.width, c.height, c.params);
-    if (!instance.ok()) return {{}, QString::fromStdString(instance.message())};
-    (void)instance.value()->reset(c.seed);
-    Frame frame;
-    frame.width = c.width;
-    frame.height = c.height;
-    frame.rgba.resize(size_t(c.width) * c.height * 4);
-    if (Status s = instance.value()->worldStep({row.camera}, {row.controller}, {&frame}); !s.ok()) {
-        return {{}, QString::fromStdString(s.message())};
-    }
-    if (recorded.isNull()) return {toImage(frame), ReplayWindow::tr("no recorded frame to compare")};
-    auto cmp = metrics::compareFrames(frame, toFrame(recorded));
-    if (!cmp.ok()) return {toImage(frame), QString::fromStdString(cmp.message())};
-    const QString psnr =
-        std::isfinite(cmp->psnr) ? QString::number(cmp->psnr, 'f', 2) + " dB" : ReplayWindow::tr("identical");
-    return {toImage(frame), ReplayWindow::tr("PSNR %1 · SSIM %2").arg(psnr).arg(cmp->ssim, 0, 'f', 4)};
+QString describeComparison(const session::FrameComparer::Outcome &outcome) {
+    if (!outcome.comparison) return QString::fromStdString(outcome.problem);
+    const metrics::Comparison &c = *outcome.comparison;
+    const QString psnr = std::isfinite(c.psnr) ? QString::number(c.psnr, 'f', 2) + " dB" : ReplayWindow::tr("identical");
+    return ReplayWindow::tr("PSNR %1 · SSIM %2").arg(psnr).arg(c.ssim, 0, 'f', 4);
 }
 
 } // namespace
@@ -138,6 +109,17 @@ ReplayWindow *ReplayWindow::open(const QString &folder, modules::ModuleEnvironme
     w->m_events = std::move(events.value());
     w->m_decoder = std::move(decoder.value());
     w->m_slider->setRange(0, std::max(0, int(w->m_rows.size()) - 1));
+    if (env) {
+        // The outcome arrives on the comparer's thread: the image is made there, and shown on the UI thread.
+        ReplayWindow *window = w.get();
+        w->m_comparer = std::make_unique<session::FrameComparer>(
+            *env, w->m_replay, [window](session::FrameComparer::Outcome outcome) {
+                const QImage image = outcome.engine ? toImage(*outcome.engine) : QImage();
+                const QString text = describeComparison(outcome);
+                QMetaObject::invokeMethod(window, [window, image, text] { window->showComparison(image, text); },
+                                          Qt::QueuedConnection);
+            });
+    }
     w->setWindowTitle(tr("Replay — %1").arg(QString::fromStdString(metaOr(meta, "name", folder.toStdString().c_str()))));
     w->seekTo(0);
     return w.release();
@@ -176,14 +158,7 @@ ReplayWindow::ReplayWindow(QString folder, modules::ModuleEnvironment *env)
     connect(m_slider, &QSlider::valueChanged, this, &ReplayWindow::seekTo);
     connect(compare, &QPushButton::clicked, this, &ReplayWindow::compareCurrent);
     connect(m_replayButton, &QPushButton::clicked, this, &ReplayWindow::replayAll);
-    connect(&m_decodeWatcher, &QFutureWatcher<std::pair<int, QImage>>::finished, this, &ReplayWindow::onDecoded);
-    connect(&m_compareWatcher, &QFutureWatcher<std::pair<QImage, QString>>::finished, this, [this] {
-        const auto [image, text] = m_compareWatcher.result();
-        m_engine->setImage(image);
-        m_metricText = text;
-        m_metric->setText(text);
-        emit engineFrameShown(position());
-    });
+    connect(&m_decodeWatcher, &QFutureWatcher<Decoded>::finished, this, &ReplayWindow::onDecoded);
     connect(&m_replayWatcher, &QFutureWatcher<std::vector<double>>::finished, this, [this] {
         m_replayPsnr = m_replayWatcher.result();
         m_replayButton->setEnabled(true);
@@ -193,9 +168,18 @@ ReplayWindow::ReplayWindow(QString folder, modules::ModuleEnvironment *env)
 }
 
 ReplayWindow::~ReplayWindow() {
+    // The comparer's thread posts to this window: it stops first. What it already posted is discarded with the
+    // window's pending events.
+    m_comparer.reset();
     m_decodeWatcher.waitForFinished();
-    m_compareWatcher.waitForFinished();
     m_replayWatcher.waitForFinished();
+}
+
+void ReplayWindow::showComparison(const QImage &engine, const QString &text) {
+    m_engine->setImage(engine);
+    m_metricText = text;
+    m_metric->setText(text);
+    emit engineFrameShown(position());
 }
 
 int ReplayWindow::position() const { return m_slider->value(); }
@@ -246,23 +230,26 @@ void ReplayWindow::decodeLatest() {
     const int64_t videoFrame = m_rows[size_t(target)].videoFrame;
     const double fps = m_replay.targetFps;
     media::VideoDecoder *decoder = m_decoder.get();
-    m_decodeWatcher.setFuture(QtConcurrent::run([decoder, target, videoFrame, fps]() -> std::pair<int, QImage> {
+    m_decodeWatcher.setFuture(QtConcurrent::run([decoder, target, videoFrame, fps]() -> Decoded {
         // A throw shows no frame, like a failed decode, and is logged; in the future it would be rethrown by
         // result() in onDecoded() or the destructor.
-        QImage image;
+        Decoded decoded{target, {}, nullptr};
         const Status s = guarded("decoding replay frame " + std::to_string(target), [&] {
             faultPoint("ui.replay.seek");
-            image = decodeAt(*decoder, videoFrame, fps);
+            decoded.pixels = decodeAt(*decoder, videoFrame, fps);
+            if (decoded.pixels) decoded.image = toImage(*decoded.pixels);
         });
         if (!s.ok()) log::warning("replay", s.message());
-        return {target, image};
+        return decoded;
     }));
 }
 
 void ReplayWindow::onDecoded() {
-    const auto [frame, image] = m_decodeWatcher.result();
+    const Decoded decoded = m_decodeWatcher.result();
+    const int frame = decoded.frame;
     m_decoding = false;
-    m_recorded->setImage(image);
+    m_recorded->setImage(decoded.image);
+    m_recordedPixels = decoded.pixels;
     if (m_wanted != frame) {
         decodeLatest();
         return;
@@ -271,22 +258,10 @@ void ReplayWindow::onDecoded() {
 }
 
 void ReplayWindow::compareCurrent() {
-    if (!m_env || m_rows.empty() || m_compareWatcher.isRunning()) return;
-    const session::FrameRow row = m_rows[size_t(position())];
-    const QImage recorded = m_recorded->image();
-    const world::WorldPipelineConfig c = m_replay;
-    modules::ModuleEnvironment *env = m_env;
+    if (!m_comparer || m_rows.empty()) return;
     m_metric->setText(tr("Rendering..."));
-    m_compareWatcher.setFuture(QtConcurrent::run([env, row, recorded, c]() -> std::pair<QImage, QString> {
-        // A throw becomes the metric line, like any other reason the comparison could not be made.
-        std::pair<QImage, QString> outcome;
-        const Status s = guarded("comparing frame " + std::to_string(row.frameIndex) + " with the engine", [&] {
-            faultPoint("ui.replay.compare");
-            outcome = renderAndCompare(*env, row, recorded, c);
-        });
-        if (!s.ok()) outcome = {QImage(), QString::fromStdString(s.message())};
-        return outcome;
-    }));
+    // A newer click replaces a request the engine has not started on.
+    m_comparer->request({uint64_t(position()), m_rows[size_t(position())], m_recordedPixels});
 }
 
 void ReplayWindow::replayAll() {

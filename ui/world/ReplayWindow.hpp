@@ -6,6 +6,7 @@
 
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/session/FrameComparer.hpp"
 #include "mnemo/session/SessionDatabase.hpp"
 #include "mnemo/world/WorldPipeline.hpp"
 
@@ -56,6 +57,14 @@ private:
     void decodeLatest();
     void onDecoded();
     void updatePlot();
+    void showComparison(const QImage &engine, const QString &text);
+
+    // A decoded recorded frame: the image shown and the pixels compared (both made on the decode worker).
+    struct Decoded {
+        int frame = 0;
+        QImage image;
+        std::shared_ptr<const Frame> pixels;
+    };
 
     QString m_folder;
     modules::ModuleEnvironment *m_env;
@@ -73,8 +82,9 @@ private:
     QPushButton *m_replayButton;
     std::atomic<int> m_wanted{0};
     bool m_decoding = false;
-    QFutureWatcher<std::pair<int, QImage>> m_decodeWatcher;
-    QFutureWatcher<std::pair<QImage, QString>> m_compareWatcher;
+    QFutureWatcher<Decoded> m_decodeWatcher;
+    std::shared_ptr<const Frame> m_recordedPixels;       // the recorded frame on screen, for comparisons
+    std::unique_ptr<session::FrameComparer> m_comparer; // the engine side of Compare Frame (its own thread)
     QFutureWatcher<std::vector<double>> m_replayWatcher;
     std::vector<double> m_replayPsnr;
     QString m_metricText;

@@ -1,6 +1,8 @@
 #include "SessionsDock.hpp"
 
-#include "../workspaces/WorldWorkspace.hpp"
+#include "common/ScrollingBody.hpp"
+
+#include "WorldSession.hpp"
 
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/session/DatasetExport.hpp"
@@ -62,7 +64,7 @@ SessionsDock::SessionsDock(QWidget *parent)
     m_status->setWordWrap(true);
     m_status->setObjectName("sessionsStatus");
     v->addWidget(m_status);
-    setWidget(body);
+    setWidget(scrollingBody(body, this)); // its table and buttons would otherwise set the log strip's height
     m_undo->setEnabled(false);
     connect(refreshButton, &QPushButton::clicked, this, &SessionsDock::refresh);
     connect(m_rename, &QPushButton::clicked, this, &SessionsDock::askRename);
@@ -82,7 +84,7 @@ SessionsDock::SessionsDock(QWidget *parent)
 }
 
 void SessionsDock::refresh() {
-    const QString root = WorldWorkspace::sessionsFolder();
+    const QString root = WorldSession::sessionsFolder();
     m_table->setRowCount(0);
     const QStringList folders = QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed);
     for (const QString &name : folders) {
@@ -144,7 +146,7 @@ bool SessionsDock::renameSelected(const QString &name) {
 bool SessionsDock::deleteSelected() {
     const QString folder = selectedFolder();
     if (folder.isEmpty()) return false;
-    const QString trash = WorldWorkspace::sessionsFolder() + "/.trash";
+    const QString trash = WorldSession::sessionsFolder() + "/.trash";
     QDir().mkpath(trash);
     const QString target = trash + "/" + QFileInfo(folder).fileName() + "-" + QString::number(QDateTime::currentMSecsSinceEpoch());
     if (!QDir().rename(folder, target)) {

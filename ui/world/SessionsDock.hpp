@@ -1,5 +1,5 @@
 #pragma once
-// Recorded sessions: a list of the session folders under WorldWorkspace::sessionsFolder() with their name, date,
+// Recorded sessions: a list of the session folders under WorldSession::sessionsFolder() with their name, date,
 // engine, frame count and size. Rename edits the session's name (its folder stays); Delete moves the folder to a
 // .trash folder beside them, and Undo brings the last deleted one back.
 

@@ -1,7 +1,9 @@
 #include "WorldControlsDock.hpp"
 
-#include "ParamForm.hpp"
-#include "../workspaces/WorldWorkspace.hpp"
+#include "common/ScrollingBody.hpp"
+
+#include "common/ParamForm.hpp"
+#include "WorldSession.hpp"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -14,7 +16,7 @@
 
 namespace mnemo::ui {
 
-WorldControlsDock::WorldControlsDock(WorldWorkspace &world, QWidget *parent)
+WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     : QDockWidget(tr("World"), parent), m_world(world), m_modules(new QComboBox), m_form(new ParamForm),
       m_pause(new QPushButton(tr("Pause"))), m_seed(new QSpinBox), m_note(new QLabel) {
     setObjectName("worldControlsDock");
@@ -42,7 +44,7 @@ WorldControlsDock::WorldControlsDock(WorldWorkspace &world, QWidget *parent)
     v->addWidget(m_note);
     v->addWidget(makeMemoryControls());
     v->addStretch(1);
-    setWidget(body);
+    setWidget(scrollingBody(body, this));
 
     connect(m_pause, &QPushButton::toggled, this, [this](bool paused) {
         m_world.setPaused(paused);
@@ -50,34 +52,34 @@ WorldControlsDock::WorldControlsDock(WorldWorkspace &world, QWidget *parent)
     });
     connect(resetButton, &QPushButton::clicked, this, &WorldControlsDock::reset);
     connect(m_form, &ParamForm::valueChanged, this, &WorldControlsDock::onParamChanged);
-    connect(&m_world, &WorldWorkspace::environmentReady, this, &WorldControlsDock::populate);
+    connect(&m_world, &WorldSession::environmentReady, this, &WorldControlsDock::populate);
     m_note->setText(tr("Loading modules..."));
 }
 
 void WorldControlsDock::populate() {
     const QSignalBlocker block(m_modules);
     m_modules->clear();
-    for (const auto &m : m_world.environment()->registry->loaded()) {
+    for (const auto &m : m_world.registry()->loaded()) {
         if (m.kind != modules::ModuleKind::World) continue;
         m_modules->addItem(QString::fromStdString(m.name + " " + m.version), QString::fromStdString(m.id));
         m_modules->setItemData(m_modules->count() - 1, QString::fromStdString(m.description), Qt::ToolTipRole);
     }
-    const int current = m_modules->findData(QString::fromStdString(m_world.worldConfig().moduleId));
+    const int current = m_modules->findData(QString::fromStdString(m_world.config().moduleId));
     m_modules->setCurrentIndex(current);
     connect(m_modules, &QComboBox::currentIndexChanged, this, &WorldControlsDock::onModuleChosen,
             Qt::UniqueConnection);
-    if (const auto *m = m_world.environment()->registry->find(m_world.worldConfig().moduleId)) {
+    if (const auto *m = m_world.registry()->find(m_world.config().moduleId)) {
         m_form->setParams(m->params);
         m_note->setText(QString::fromStdString(m->description));
     } else {
         m_note->setText(tr("The default world module '%1' is not loaded: see the Plugins panel.")
-                            .arg(QString::fromStdString(m_world.worldConfig().moduleId)));
+                            .arg(QString::fromStdString(m_world.config().moduleId)));
     }
 }
 
 void WorldControlsDock::onModuleChosen(int index) {
     const QString id = m_modules->itemData(index).toString();
-    const auto *m = m_world.environment()->registry->find(id.toStdString());
+    const auto *m = m_world.registry()->find(id.toStdString());
     if (!m) return;
     m_form->setParams(m->params);
     m_note->setText(QString::fromStdString(m->description));
@@ -88,8 +90,8 @@ void WorldControlsDock::onParamChanged(const QString &name, double value, bool l
     if (loadTime) {
         // Load-time parameters only take effect in a new instance.
         m_world.startWorld(m_modules->currentData().toString(), m_form->values());
-    } else if (m_world.pipeline()) {
-        m_world.pipeline()->setParam(name.toStdString(), value);
+    } else {
+        m_world.setParam(name, value);
     }
 }
 

@@ -11,13 +11,13 @@ class QLabel;
 
 namespace mnemo::ui {
 
-class WorldWorkspace;
+class WorldSession;
 class ParamForm;
 
 class WorldControlsDock : public QDockWidget {
     Q_OBJECT
 public:
-    WorldControlsDock(WorldWorkspace &world, QWidget *parent = nullptr);
+    WorldControlsDock(WorldSession &world, QWidget *parent = nullptr);
 
     ParamForm *paramForm() const { return m_form; }
     QComboBox *moduleCombo() const { return m_modules; }
@@ -33,7 +33,7 @@ private:
     QWidget *makeMemoryControls();
     void applyRetrieval();
 
-    WorldWorkspace &m_world;
+    WorldSession &m_world;
     QComboBox *m_modules;
     ParamForm *m_form;
     QPushButton *m_pause;

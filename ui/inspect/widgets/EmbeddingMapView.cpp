@@ -4,11 +4,9 @@
 
 #include "mnemo/core/Log.hpp"
 
-#include <QKeyEvent>
 #include <QLineF>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -18,18 +16,18 @@ namespace mnemo::ui {
 
 namespace {
 
-constexpr int kDragThreshold = 4;       // px a left press may wander and still be a click
 constexpr double kLassoStep = 2.0;      // px between recorded lasso vertices
 constexpr size_t kMaxHighlights = 2000; // rings painted one by one; more would make hover paints slow
 constexpr double kMaxZoomIn = 1e5;      // relative to the fitted scale
 constexpr double kMaxZoomOut = 0.05;
+constexpr double kZoomPerNotch = 1.25;
 const QRgb kSelectionHalo = qRgb(245, 245, 245); // the halo around selected points
 const QColor kHighlight(255, 214, 64);
 const QColor kCurrent(255, 255, 255);
 
 } // namespace
 
-EmbeddingMapView::EmbeddingMapView(QWidget *parent) : QWidget(parent) {
+EmbeddingMapView::EmbeddingMapView(QWidget *parent) : PanZoomView(MapViewport{}, kZoomPerNotch, parent) {
     setObjectName("embeddingMap");
     setMinimumSize(160, 120);
     setFocusPolicy(Qt::StrongFocus);
@@ -43,14 +41,12 @@ void EmbeddingMapView::setPoints(std::vector<MapPoint> points, QStringList legen
     m_caption = std::move(caption);
     m_rasterError.clear();
     m_bounds.reset();
-    m_fitted = true;
     m_selected.reset();
     m_highlighted.clear();
     m_current = -1;
     m_selectionLayer = {};
     m_selectionJob.cancel();
-    requestRaster();
-    update();
+    fitView(); // rasterises the new points
 }
 
 void EmbeddingMapView::setSelected(const std::vector<int> &indices) {
@@ -78,45 +74,33 @@ QPointF EmbeddingMapView::toScreen(int index) const {
     if (!m_points || index < 0 || index >= int(m_points->size())) return {qQNaN(), qQNaN()};
     const MapPoint &p = (*m_points)[size_t(index)];
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) return {qQNaN(), qQNaN()};
-    return m_view.toScreen(p.x, p.y);
+    return view().toScreen(p.x, p.y);
 }
 
 int EmbeddingMapView::pointAt(QPointF pos) const {
     if (!hasCurrentRaster()) return -1;
     // The grid belongs to the raster's view, which lags the current one during a zoom: ask in its coordinates.
-    const QPointF there = m_raster.view.toScreen(m_view.toWorld(pos).x(), m_view.toWorld(pos).y());
-    return m_raster.nearest(there, kPickRadius * m_raster.view.scale / m_view.scale);
+    const MapViewport shown = view();
+    const QPointF world = shown.toWorld(pos);
+    return m_raster.nearest(m_raster.view.toScreen(world.x(), world.y()),
+                            kPickRadius * m_raster.view.scale / shown.scale);
 }
 
 std::vector<int> EmbeddingMapView::pointsInside(const QPolygonF &polygon) const {
     if (!hasCurrentRaster()) return {};
-    return m_raster.inside(m_raster.view.screenFrom(m_view).map(polygon));
+    return m_raster.inside(m_raster.view.screenFrom(view()).map(polygon));
 }
 
-void EmbeddingMapView::fitView() {
-    m_fitted = true;
-    requestRaster();
-    update();
+std::optional<MapViewport> EmbeddingMapView::fittedView() const {
+    if (!m_bounds) return std::nullopt; // the view is not known before the first raster
+    return fitMapView(*m_bounds, size());
 }
 
-void EmbeddingMapView::zoomAt(QPointF anchor, double factor) {
-    if (!m_bounds) return; // the view is not known before the first raster
-    const double fitted = MapViewport::fit(*m_bounds, size()).scale;
-    const double scale = std::clamp(m_view.scale * factor, fitted * kMaxZoomOut, fitted * kMaxZoomIn);
-    const QPointF world = m_view.toWorld(anchor);
-    m_view.scale = scale;
-    // Keep the world point under the cursor where it was.
-    const QPointF moved = m_view.toScreen(world.x(), world.y());
-    m_view.centre += QPointF((moved.x() - anchor.x()) / scale, -(moved.y() - anchor.y()) / scale);
-    m_fitted = false;
-    requestRaster();
-    update();
+EmbeddingMapView::ScaleRange EmbeddingMapView::scaleRange(double fittedScale) const {
+    return {fittedScale * kMaxZoomOut, fittedScale * kMaxZoomIn};
 }
 
-void EmbeddingMapView::panBy(QPointF delta) {
-    if (!m_bounds) return;
-    m_view.centre -= QPointF(delta.x() / m_view.scale, -delta.y() / m_view.scale);
-    m_fitted = false;
+void EmbeddingMapView::viewChanged(ViewChange) {
     requestRaster();
     update();
 }
@@ -126,14 +110,12 @@ void EmbeddingMapView::requestRaster() {
         m_rasterJob.cancel();
         return;
     }
-    if (m_bounds && m_fitted) m_view = MapViewport::fit(*m_bounds, size());
-    m_view.size = size();
     const bool newPoints = !hasCurrentRaster();
     // A view change while a raster is in flight waits for it (applyRaster notices the view moved on), so a burst of
     // wheel events costs two rasterisations, not one per event. New points supersede at once.
     if (m_rasterJob.busy() && !newPoints) return;
     MapRasterRequest request{m_points, m_bounds, std::nullopt, size(), devicePixelRatioF()};
-    if (m_bounds) request.view = m_view;
+    if (m_bounds) request.view = view();
     m_rasterJob.run([request](const auto &) { return rasteriseMap(request); },
                     [this](MapRaster &&raster) { applyRaster(std::move(raster)); },
                     [this](const QString &message) { rasterFailed(message); });
@@ -144,10 +126,8 @@ void EmbeddingMapView::applyRaster(MapRaster &&raster) {
     m_rasterError.clear();
     const bool firstForPoints = !m_bounds;
     m_bounds = raster.bounds;
-    if (m_fitted) m_view = MapViewport::fit(*m_bounds, size());
-    m_view.size = size();
     m_raster = std::move(raster);
-    if (!(m_raster.view == m_view) || m_raster.image.devicePixelRatio() != devicePixelRatioF()) requestRaster();
+    if (!(m_raster.view == view()) || m_raster.image.devicePixelRatio() != devicePixelRatioF()) requestRaster();
     if (firstForPoints || !(m_selectionLayer.view == m_raster.view)) requestSelectionLayer();
     update();
 }
@@ -197,13 +177,14 @@ void EmbeddingMapView::paintEvent(QPaintEvent *) {
         return;
     }
     // The same transform is the identity once the raster caught up with the view: a plain blit.
+    const MapViewport shown = view();
     p.save();
-    p.setTransform(m_view.screenFrom(m_raster.view));
+    p.setTransform(shown.screenFrom(m_raster.view));
     p.drawImage(QPointF(0, 0), m_raster.image);
     p.restore();
     if (m_selected && !m_selectionLayer.image.isNull()) {
         p.save();
-        p.setTransform(m_view.screenFrom(m_selectionLayer.view));
+        p.setTransform(shown.screenFrom(m_selectionLayer.view));
         p.drawImage(QPointF(0, 0), m_selectionLayer.image);
         p.restore();
     }
@@ -253,70 +234,37 @@ void EmbeddingMapView::resizeEvent(QResizeEvent *) {
     requestRaster();
 }
 
-void EmbeddingMapView::wheelEvent(QWheelEvent *event) {
-    const double notches = event->angleDelta().y() / 120.0;
-    if (notches != 0) zoomAt(event->position(), std::pow(1.25, notches));
-    event->accept();
+GestureView::Press EmbeddingMapView::pressKind(const QMouseEvent &event) const {
+    if (event.button() == Qt::LeftButton) return Press::ClickOrDraw;
+    if (event.button() == Qt::MiddleButton || event.button() == Qt::RightButton)
+        return event.modifiers() & Qt::ShiftModifier ? Press::Draw : Press::Pan;
+    return Press::Ignore;
 }
 
-void EmbeddingMapView::mousePressEvent(QMouseEvent *event) {
-    m_pressPos = m_lastPos = event->position();
-    const bool shift = event->modifiers() & Qt::ShiftModifier;
-    if (event->button() == Qt::LeftButton) {
-        m_drag = Drag::ClickOrLasso;
-    } else if (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton) {
-        m_drag = shift ? Drag::Lasso : Drag::Pan;
-    }
-    if (m_drag == Drag::Lasso) m_lasso = {m_pressPos};
-    event->accept();
+void EmbeddingMapView::clicked(QPointF pos) {
+    const int index = pointAt(pos);
+    if (index >= 0) emit pointClicked(index);
 }
 
-void EmbeddingMapView::mouseMoveEvent(QMouseEvent *event) {
-    const QPointF pos = event->position();
-    if (m_drag == Drag::ClickOrLasso && (pos - m_pressPos).manhattanLength() > kDragThreshold) {
-        m_drag = Drag::Lasso;
-        m_lasso = {m_pressPos};
-    }
-    if (m_drag == Drag::Pan) {
-        panBy(pos - m_lastPos);
-    } else if (m_drag == Drag::Lasso) {
-        if (QLineF(m_lasso.back(), pos).length() >= kLassoStep) m_lasso << pos;
-        update();
-    }
-    m_lastPos = pos;
+void EmbeddingMapView::drawStarted(QPointF pressPos) {
+    m_lasso = {pressPos};
 }
 
-void EmbeddingMapView::mouseReleaseEvent(QMouseEvent *event) {
-    const Drag drag = std::exchange(m_drag, Drag::None);
-    if (drag == Drag::Lasso && m_lasso.size() >= 3) {
-        m_lasso << event->position();
-        const std::vector<int> caught = pointsInside(m_lasso);
-        m_lasso.clear();
-        update();
-        emit lassoSelected(caught);
-        return;
-    }
-    m_lasso.clear();
-    // A Shift+press that never became a lasso is a click, like a plain one.
-    if (drag == Drag::ClickOrLasso || drag == Drag::Lasso) {
-        const int index = pointAt(event->position());
-        if (index >= 0) emit pointClicked(index);
-    }
+void EmbeddingMapView::drawMoved(QPointF pos) {
+    if (QLineF(m_lasso.back(), pos).length() >= kLassoStep) m_lasso << pos;
     update();
 }
 
-void EmbeddingMapView::mouseDoubleClickEvent(QMouseEvent *event) {
-    m_drag = Drag::None;
-    m_lasso.clear();
-    if (event->button() == Qt::LeftButton) fitView();
-}
-
-void EmbeddingMapView::keyPressEvent(QKeyEvent *event) {
-    if (event->key() == Qt::Key_F) {
-        fitView();
+void EmbeddingMapView::drawFinished(QPointF pos) {
+    QPolygonF lasso = std::exchange(m_lasso, {});
+    update();
+    // A lasso too small to enclose anything is a click, like a plain one (a Shift+press that never moved).
+    if (lasso.size() < 3) {
+        clicked(pos);
         return;
     }
-    QWidget::keyPressEvent(event);
+    lasso << pos;
+    emit lassoSelected(pointsInside(lasso));
 }
 
 } // namespace mnemo::ui

@@ -4,23 +4,24 @@
 // paint only blits the newest image, shifted and scaled to the current view while a newer one renders, then draws the
 // few overlays (selection, nearest-neighbour rings, the current point, the lasso, legend and caption).
 //
-// Mouse: wheel zooms around the cursor, middle- or right-drag pans, a left click picks the nearest point within 6 px,
-// a left drag (or a Shift+drag with any button) draws a lasso. F or a double click fits the view to the points.
-// The view only reports picks and lassos; what becomes selected is the caller's call (setSelected).
+// Mouse (pan and zoom are PanZoomView's): wheel zooms around the cursor, middle- or right-drag pans, a left click
+// picks the nearest point within 6 px, a left drag (or a Shift+drag with any button) draws a lasso. F or a double
+// click fits the view to the points. The view only reports picks and lassos; what becomes selected is the caller's
+// call (setSelected).
 
-#include "LatestJob.hpp"
+#include "common/LatestJob.hpp"
+#include "common/PanZoomView.hpp"
 #include "MapRaster.hpp"
 
 #include <QPolygonF>
 #include <QStringList>
-#include <QWidget>
 
 #include <memory>
 #include <vector>
 
 namespace mnemo::ui {
 
-class EmbeddingMapView : public QWidget {
+class EmbeddingMapView : public PanZoomView {
     Q_OBJECT
 public:
     static constexpr double kPickRadius = 6.0; // px
@@ -45,26 +46,24 @@ public:
     // Points inside a widget-coordinate polygon, ascending.
     std::vector<int> pointsInside(const QPolygonF &polygon) const;
 
-    void fitView();
-    void zoomAt(QPointF anchor, double factor);
-    void panBy(QPointF delta); // widget px
-
 signals:
     void pointClicked(int index);
     void lassoSelected(std::vector<int> indices); // ascending; empty when the lasso caught nothing
 
 protected:
+    std::optional<MapViewport> fittedView() const override;
+    ScaleRange scaleRange(double fittedScale) const override;
+    void viewChanged(ViewChange change) override;
+    Press pressKind(const QMouseEvent &event) const override;
+    void clicked(QPointF pos) override;
+    void drawStarted(QPointF pressPos) override; // the lasso
+    void drawMoved(QPointF pos) override;
+    void drawFinished(QPointF pos) override;
+
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
-    void keyPressEvent(QKeyEvent *event) override;
 
 private:
-    enum class Drag { None, ClickOrLasso, Lasso, Pan };
     struct SelectionLayer {
         QImage image;
         MapViewport view;
@@ -83,17 +82,13 @@ private:
     QString m_caption;
     QString m_emptyMessage;
     QString m_rasterError; // why the last rasterisation of these points failed; shown while there is no raster
-    std::optional<QRectF> m_bounds; // known once the first raster of these points is back
-    bool m_fitted = true;           // the view follows the bounds (and the size) until the user zooms or pans
-    MapViewport m_view;             // what the user looks at; the raster may lag behind it
-    MapRaster m_raster;
+    std::optional<QRectF> m_bounds; // known once the first raster of these points is back; the fitted view needs it
+    MapRaster m_raster;             // may lag behind view() while a newer one renders
     SelectionLayer m_selectionLayer;
     std::shared_ptr<const std::vector<int>> m_selected;
     std::vector<int> m_highlighted;
     int m_current = -1;
 
-    Drag m_drag = Drag::None;
-    QPointF m_pressPos, m_lastPos;
     QPolygonF m_lasso;
 
     LatestJob<MapRaster> m_rasterJob{this, "rasterising the map"};

@@ -3,11 +3,9 @@
 #include "InspectStyle.hpp"
 
 #include <QHelpEvent>
-#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
-#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -17,8 +15,10 @@ namespace mnemo::ui {
 
 namespace {
 
-constexpr int kDragThreshold = 4;           // px a press may wander and still be a click
-constexpr int kFitMargin = 28;              // px around the fitted graph
+constexpr int kFitMargin = 28;          // px around the fitted graph
+constexpr double kMaxFitScale = 200.0;  // px per layout unit: a two-node graph should not fill the screen
+constexpr double kLoneNodeScale = 40.0; // px per layout unit when there is nothing to fit but one node
+constexpr double kZoomPerNotch = 1.25;
 constexpr double kNodeLabelSpacing = 80.0;  // px between typical neighbours on screen before every node gets its label
 constexpr double kEdgeLabelSpacing = 150.0; // ... and before every edge does
 constexpr int kLabelChars = 24;
@@ -45,7 +45,7 @@ QFont smallFont(QFont f) {
 
 } // namespace
 
-GraphView::GraphView(QWidget *parent) : QWidget(parent) {
+GraphView::GraphView(QWidget *parent) : PanZoomView(MapViewport{.yDown = true}, kZoomPerNotch, parent) {
     setObjectName("graphView");
     setMinimumSize(160, 120);
     setMouseTracking(true);
@@ -62,7 +62,7 @@ void GraphView::setGraph(std::vector<GraphNode> nodes, std::vector<GraphEdge> ed
     m_indexOf.clear();
     m_selected.clear();
     m_hovered = -1;
-    m_fitted = true;
+    fitView(); // once laid out
     m_layoutJob.run(
         [nodes = std::move(nodes), edges = std::move(edges)](const auto &stale) mutable {
             GraphLayout layout = trimGraph(std::move(nodes), std::move(edges), kMaxNodes);
@@ -135,31 +135,29 @@ std::optional<QPointF> GraphView::layoutPosition(const QString &id) const {
 std::optional<QPointF> GraphView::toScreen(const QString &id) const {
     const auto it = m_indexOf.constFind(id);
     if (it == m_indexOf.constEnd() || isBusy()) return std::nullopt;
-    return screenOf(*it);
+    return screenOf(view(), *it);
 }
 
-QPointF GraphView::screenOf(int index) const {
-    return (m_graph.positions[size_t(index)] - m_centre) * m_scale + QPointF(width() * 0.5, height() * 0.5);
+QPointF GraphView::screenOf(const MapViewport &view, int index) const {
+    const QPointF &p = m_graph.positions[size_t(index)];
+    return view.toScreen(p.x(), p.y());
 }
 
-double GraphView::radiusOf(int index) const {
+double GraphView::radiusOf(double scale, int index) const {
     const double byDegree = std::min(12.0, 3.5 + 1.6 * std::log2(1.0 + m_graph.degree[size_t(index)]));
     // Zoomed out on a big graph, discs shrink towards dots rather than pile into one blob that hides every edge.
-    return std::max(1.5, std::min(byDegree, 0.4 * m_scale * m_typicalGap));
-}
-
-bool GraphView::labelsShown() const {
-    return m_scale * m_typicalGap >= kNodeLabelSpacing;
+    return std::max(1.5, std::min(byDegree, 0.4 * scale * m_typicalGap));
 }
 
 int GraphView::indexAt(QPointF pos) const {
     if (isBusy()) return -1;
     // A few thousand nodes at most (kMaxNodes): a scan is microseconds, no index needed.
+    const MapViewport v = view();
     int best = -1;
     double bestDist = 0;
     for (int i = 0; i < int(m_graph.nodes.size()); ++i) {
-        const QPointF d = screenOf(i) - pos;
-        const double dist = std::hypot(d.x(), d.y()), reach = radiusOf(i) + kHitSlack;
+        const QPointF d = screenOf(v, i) - pos;
+        const double dist = std::hypot(d.x(), d.y()), reach = radiusOf(v.scale, i) + kHitSlack;
         if (dist <= reach && (best < 0 || dist < bestDist)) best = i, bestDist = dist;
     }
     return best;
@@ -170,29 +168,16 @@ QString GraphView::nodeAt(QPointF pos) const {
     return i < 0 ? QString() : m_graph.nodes[size_t(i)].id;
 }
 
-double GraphView::fittedScale() const {
-    const QRectF b = m_graph.bounds;
-    const double w = std::max(1.0, width() - 2.0 * kFitMargin), h = std::max(1.0, height() - 2.0 * kFitMargin);
-    if (!(b.width() > 0) && !(b.height() > 0)) return 40.0; // one node
-    const double sx = b.width() > 0 ? w / b.width() : 1e9, sy = b.height() > 0 ? h / b.height() : 1e9;
-    return std::min({sx, sy, 200.0}); // a two-node graph should not fill the screen
+std::optional<MapViewport> GraphView::fittedView() const {
+    if (m_graph.nodes.empty()) return std::nullopt;
+    MapViewport v = MapViewport::fit(m_graph.bounds, size(), {kFitMargin, 0.0});
+    const bool loneNode = !(m_graph.bounds.width() > 0) && !(m_graph.bounds.height() > 0);
+    v.scale = loneNode ? kLoneNodeScale : std::min(v.scale, kMaxFitScale);
+    return v;
 }
 
-void GraphView::fitView() {
-    m_fitted = true;
-    m_centre = m_graph.bounds.center();
-    m_scale = fittedScale();
-    update();
-}
-
-void GraphView::zoomAt(QPointF anchor, double factor) {
-    if (m_graph.nodes.empty()) return;
-    const double fitted = fittedScale();
-    const QPointF world = (anchor - QPointF(width() * 0.5, height() * 0.5)) / m_scale + m_centre;
-    m_scale = std::clamp(m_scale * factor, fitted * 0.1, std::max(fitted * 50.0, 2000.0));
-    m_centre = world - (anchor - QPointF(width() * 0.5, height() * 0.5)) / m_scale;
-    m_fitted = false;
-    update();
+GraphView::ScaleRange GraphView::scaleRange(double fittedScale) const {
+    return {fittedScale * 0.1, std::max(fittedScale * 50.0, 2000.0)};
 }
 
 void GraphView::paintEvent(QPaintEvent *) {
@@ -206,25 +191,26 @@ void GraphView::paintEvent(QPaintEvent *) {
         paintCentredMessage(p, rect(), m_layoutError.isEmpty() ? m_emptyMessage : m_layoutError);
         return;
     }
-    paintEdges(p);
-    paintNodes(p);
+    const MapViewport v = view();
+    paintEdges(p, v);
+    paintNodes(p, v);
     paintLegend(p, QPoint(width() - 8, 8), m_legend);
     paintTag(p, QPoint(8, 8), Qt::AlignLeft | Qt::AlignTop, caption());
     paintTag(p, QPoint(8, height() - 8), Qt::AlignLeft | Qt::AlignBottom,
              tr("%1 nodes · %2 edges").arg(groupedCount(shownNodeCount()), groupedCount(shownEdgeCount())));
 }
 
-void GraphView::paintEdges(QPainter &p) const {
+void GraphView::paintEdges(QPainter &p, const MapViewport &view) const {
     const QRectF visible = QRectF(rect()).adjusted(-20, -20, 20, 20);
     // Batched per pen: one drawLines per (colour, dash) instead of one call per edge.
     std::map<std::pair<quint32, bool>, QList<QLineF>> batches;
     QList<QLineF> touchingSelection;
     std::vector<int> labelled;
-    const bool allLabels = m_scale * m_typicalGap >= kEdgeLabelSpacing;
+    const bool allLabels = view.scale * m_typicalGap >= kEdgeLabelSpacing;
     int drawn = 0;
     for (int k = 0; k < int(m_graph.edges.size()); ++k) {
         const GraphEdge &e = m_graph.edges[size_t(k)];
-        const QLineF line(screenOf(e.from), screenOf(e.to));
+        const QLineF line(screenOf(view, e.from), screenOf(view, e.to));
         if (!visible.intersects(QRectF(line.p1(), line.p2()).normalized().adjusted(-1, -1, 1, 1))) continue;
         ++drawn;
         const bool selected = m_selected[size_t(e.from)] || m_selected[size_t(e.to)];
@@ -248,23 +234,23 @@ void GraphView::paintEdges(QPainter &p) const {
     p.setPen(kEdgeLabel);
     for (int k : labelled) {
         const GraphEdge &e = m_graph.edges[size_t(k)];
-        const QPointF mid = (screenOf(e.from) + screenOf(e.to)) / 2;
+        const QPointF mid = (screenOf(view, e.from) + screenOf(view, e.to)) / 2;
         p.drawText(QRectF(mid.x() - 80, mid.y() - 16, 160, 14), Qt::AlignHCenter | Qt::AlignBottom, elided(e.label));
     }
     p.restore();
 }
 
-void GraphView::paintNodes(QPainter &p) const {
+void GraphView::paintNodes(QPainter &p, const MapViewport &view) const {
     const QRectF visible = QRectF(rect()).adjusted(-20, -20, 20, 20);
-    const bool allLabels = labelsShown();
+    const bool allLabels = view.scale * m_typicalGap >= kNodeLabelSpacing;
     std::vector<int> labelled;
     p.save();
     p.setRenderHint(QPainter::Antialiasing);
     for (int i = 0; i < int(m_graph.nodes.size()); ++i) {
-        const QPointF s = screenOf(i);
+        const QPointF s = screenOf(view, i);
         if (!visible.contains(s)) continue;
         const GraphNode &node = m_graph.nodes[size_t(i)];
-        const double r = radiusOf(i);
+        const double r = radiusOf(view.scale, i);
         QColor fill = categoryColour(node.colourKey);
         if (node.faded) fill.setAlpha(70);
         if (m_selected[size_t(i)]) {
@@ -284,9 +270,9 @@ void GraphView::paintNodes(QPainter &p) const {
     p.setFont(smallFont(font()));
     const QFontMetrics fm(p.font());
     for (int i : labelled) {
-        const QPointF s = screenOf(i);
+        const QPointF s = screenOf(view, i);
         const QString text = elided(displayName(m_graph.nodes[size_t(i)]));
-        const QPointF at(s.x() + radiusOf(i) + 3, s.y() + fm.ascent() / 2.0 - 1);
+        const QPointF at(s.x() + radiusOf(view.scale, i) + 3, s.y() + fm.ascent() / 2.0 - 1);
         p.setPen(QColor(0, 0, 0, 180)); // a shadow keeps names legible over edges
         p.drawText(at + QPointF(1, 1), text);
         p.setPen(m_selected[size_t(i)] ? kSelectedOutline : kLabel);
@@ -312,69 +298,34 @@ bool GraphView::event(QEvent *event) {
         }
         return true;
     }
-    return QWidget::event(event);
-}
-
-void GraphView::wheelEvent(QWheelEvent *event) {
-    const double notches = event->angleDelta().y() / 120.0;
-    if (notches != 0) zoomAt(event->position(), std::pow(1.25, notches));
-    event->accept();
-}
-
-void GraphView::mousePressEvent(QMouseEvent *event) {
-    m_pressed = true;
-    m_panning = event->button() != Qt::LeftButton; // middle/right drags pan at once; a left press may be a click
-    m_pressPos = m_lastPos = event->position();
+    return PanZoomView::event(event);
 }
 
 void GraphView::mouseMoveEvent(QMouseEvent *event) {
-    const QPointF pos = event->position();
-    if (!m_pressed) {
-        const int hovered = indexAt(pos);
-        if (hovered != m_hovered) {
-            m_hovered = hovered;
-            update();
-        }
+    if (isPressed()) {
+        PanZoomView::mouseMoveEvent(event);
         return;
     }
-    if (!m_panning && (pos - m_pressPos).manhattanLength() > kDragThreshold) m_panning = true;
-    if (m_panning) {
-        m_centre -= (pos - m_lastPos) / m_scale;
-        m_fitted = false;
+    const int hovered = indexAt(event->position());
+    if (hovered != m_hovered) {
+        m_hovered = hovered;
         update();
     }
-    m_lastPos = pos;
 }
 
-void GraphView::mouseReleaseEvent(QMouseEvent *event) {
-    const bool click = m_pressed && !m_panning && event->button() == Qt::LeftButton;
-    m_pressed = m_panning = false;
-    if (!click) return;
-    const QString id = nodeAt(event->position());
+void GraphView::clicked(QPointF pos) {
+    const QString id = nodeAt(pos);
     if (!id.isEmpty()) emit nodeClicked(id);
 }
 
-void GraphView::mouseDoubleClickEvent(QMouseEvent *event) {
-    m_pressed = m_panning = false;
-    if (event->button() == Qt::LeftButton && indexAt(event->position()) < 0) fitView();
-}
-
-void GraphView::keyPressEvent(QKeyEvent *event) {
-    if (event->key() == Qt::Key_F) {
-        fitView();
-        return;
-    }
-    QWidget::keyPressEvent(event);
+void GraphView::doubleClicked(QPointF pos) {
+    if (indexAt(pos) < 0) fitView(); // a double click on a node is two clicks on it
 }
 
 void GraphView::leaveEvent(QEvent *) {
     if (m_hovered < 0) return;
     m_hovered = -1;
     update();
-}
-
-void GraphView::resizeEvent(QResizeEvent *) {
-    if (m_fitted) fitView();
 }
 
 } // namespace mnemo::ui

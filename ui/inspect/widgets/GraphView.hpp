@@ -4,23 +4,23 @@
 // what it is doing. Nodes keep a constant size on screen (a little bigger with degree) while the wheel zooms the
 // distances, so labels appear once there is room for them rather than scaling into a blur.
 //
-// Mouse: wheel zooms around the cursor, dragging pans, a click on a node reports it, hovering shows its full label.
-// F or a double click fits the view.
+// Mouse (pan and zoom are PanZoomView's): wheel zooms around the cursor, dragging pans, a click on a node reports it,
+// hovering shows its full label. F or a double click off the nodes fits the view.
 
 #include "GraphLayout.hpp"
-#include "LatestJob.hpp"
+#include "common/LatestJob.hpp"
+#include "common/PanZoomView.hpp"
 
 #include <QHash>
 #include <QSet>
 #include <QStringList>
-#include <QWidget>
 
 #include <optional>
 #include <vector>
 
 namespace mnemo::ui {
 
-class GraphView : public QWidget {
+class GraphView : public PanZoomView {
     Q_OBJECT
 public:
     static constexpr int kMaxNodes = 3000; // more is a hairball that paints slowly and reads as nothing
@@ -45,34 +45,28 @@ public:
     // The id of the node under `pos` (the nearest when discs overlap); empty when none.
     QString nodeAt(QPointF pos) const;
 
-    void fitView();
-    void zoomAt(QPointF anchor, double factor);
-
 signals:
     void nodeClicked(QString id);
 
 protected:
+    std::optional<MapViewport> fittedView() const override;
+    ScaleRange scaleRange(double fittedScale) const override;
+    void clicked(QPointF pos) override;
+    void doubleClicked(QPointF pos) override;
+
     bool event(QEvent *event) override; // tooltips
     void paintEvent(QPaintEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
-    void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
-    void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
-    void keyPressEvent(QKeyEvent *event) override;
     void leaveEvent(QEvent *event) override;
-    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void applyLayout(GraphLayout &&layout);
     void refreshSelection();
     int indexAt(QPointF pos) const;
-    double fittedScale() const;
-    QPointF screenOf(int index) const;
-    double radiusOf(int index) const;
-    bool labelsShown() const;
-    void paintEdges(QPainter &p) const;
-    void paintNodes(QPainter &p) const;
+    QPointF screenOf(const MapViewport &view, int index) const;
+    double radiusOf(double scale, int index) const;
+    void paintEdges(QPainter &p, const MapViewport &view) const;
+    void paintNodes(QPainter &p, const MapViewport &view) const;
 
     GraphLayout m_graph; // what is shown
     QHash<QString, int> m_indexOf;
@@ -87,13 +81,6 @@ private:
     QSet<QString> m_selectedIds;
     std::vector<char> m_selected; // per shown node
     int m_hovered = -1;
-
-    bool m_fitted = true;
-    QPointF m_centre;      // layout units at the widget centre
-    double m_scale = 40.0; // px per layout unit
-
-    bool m_pressed = false, m_panning = false;
-    QPointF m_pressPos, m_lastPos;
 
     LatestJob<GraphLayout> m_layoutJob{this, "laying out the graph"};
 };

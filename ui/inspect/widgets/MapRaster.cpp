@@ -55,28 +55,8 @@ int mapDotRadius(int onScreen, qreal dpr) {
     return int(std::lround(logical * dpr));
 }
 
-QTransform MapViewport::worldToScreen() const {
-    return QTransform(scale, 0, 0, -scale, size.width() * 0.5 - centre.x() * scale,
-                      size.height() * 0.5 + centre.y() * scale);
-}
-
-QTransform MapViewport::screenFrom(const MapViewport &from) const {
-    return from.worldToScreen().inverted() * worldToScreen();
-}
-
-MapViewport MapViewport::fit(const QRectF &bounds, QSize size) {
-    MapViewport v;
-    v.size = size;
-    v.centre = bounds.center();
-    const double w = bounds.width(), h = bounds.height(), margin = 1.0 + 2.0 * kFitMargin;
-    if (!(w > 0) && !(h > 0)) {
-        v.scale = std::max(1e-12, std::min(size.width(), size.height()) / 2.0); // a lone point: one unit each way
-        return v;
-    }
-    // All points on a line: the flat axis borrows the other's extent so the scale stays finite.
-    const double fw = w > 0 ? w : h, fh = h > 0 ? h : w;
-    v.scale = std::max(1e-12, std::min(size.width() / (fw * margin), size.height() / (fh * margin)));
-    return v;
+MapViewport fitMapView(const QRectF &bounds, QSize size) {
+    return MapViewport::fit(bounds, size, {0.0, kFitMargin});
 }
 
 QRectF mapBounds(const std::vector<MapPoint> &points) {
@@ -95,7 +75,7 @@ MapRaster rasteriseMap(const MapRasterRequest &request) {
     out.points = request.points;
     const std::vector<MapPoint> &points = *request.points;
     out.bounds = request.bounds ? *request.bounds : mapBounds(points);
-    out.view = request.view ? *request.view : MapViewport::fit(out.bounds, request.size);
+    out.view = request.view ? *request.view : fitMapView(out.bounds, request.size);
     out.view.size = request.size;
     const MapViewport &view = out.view;
     const int w = request.size.width(), h = request.size.height();

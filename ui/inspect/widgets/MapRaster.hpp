@@ -1,15 +1,16 @@
 #pragma once
-// The embedding map's heavy half, free of widgets so it can run on a pool thread: the world <-> screen transform,
-// rasterising a point cloud into an image with direct scanline writes (no QPainter per point), and a uniform grid of
+// The embedding map's heavy half, free of widgets so it can run on a pool thread: rasterising a point cloud for a
+// view (common/MapViewport) into an image with direct scanline writes (no QPainter per point), and a uniform grid of
 // the on-screen points built in the same pass, so that picking and lasso queries look at a few cells instead of every
 // point. A MapRaster is immutable once built; the widget keeps the newest one and queries it on the UI thread.
+
+#include "common/MapViewport.hpp"
 
 #include <QImage>
 #include <QPointF>
 #include <QPolygonF>
 #include <QRectF>
 #include <QSize>
-#include <QTransform>
 
 #include <memory>
 #include <optional>
@@ -24,28 +25,9 @@ struct MapPoint {
 
 using MapPoints = std::shared_ptr<const std::vector<MapPoint>>;
 
-// World coordinates to widget (logical) pixels: `centre` sits in the middle of `size`, `scale` pixels per world unit,
-// world y pointing up.
-struct MapViewport {
-    QPointF centre;
-    double scale = 1.0;
-    QSize size;
-
-    QPointF toScreen(double x, double y) const {
-        return {size.width() * 0.5 + (x - centre.x()) * scale, size.height() * 0.5 - (y - centre.y()) * scale};
-    }
-    QPointF toWorld(QPointF screen) const {
-        return {centre.x() + (screen.x() - size.width() * 0.5) / scale,
-                centre.y() - (screen.y() - size.height() * 0.5) / scale};
-    }
-    QTransform worldToScreen() const;
-    // Screen positions in `from` to screen positions in this view: how a stale image is shown while a new one renders.
-    QTransform screenFrom(const MapViewport &from) const;
-    bool operator==(const MapViewport &) const = default;
-
-    // The view showing all of `bounds` with a margin; a degenerate extent (one point) gets a unit-sized window.
-    static MapViewport fit(const QRectF &bounds, QSize size);
-};
+// The embedding map's view of all of `bounds` (x right, y up), with a margin of a few percent of the extent so points
+// on the edge are not cut by the widget's border.
+MapViewport fitMapView(const QRectF &bounds, QSize size);
 
 struct MapRasterRequest {
     MapPoints points;

@@ -1,13 +1,12 @@
 #include "TimelineView.hpp"
 
 #include "InspectStyle.hpp"
-#include "TimeAxis.hpp"
+#include "common/TimeAxis.hpp"
 
 #include <QDateTime>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -23,15 +22,13 @@ constexpr int kFooterHeight = 20;  // px: cursor time, compare delta
 constexpr int kRightMargin = 10;   // px
 constexpr int kMaxLaneHeight = 64; // px: a few lanes in a tall widget stay compact at the top
 constexpr int kTickHitRadius = 4;  // px either side of a tick that still selects it
-constexpr int kClickSlop = 3;      // px a press on a tick may move before it becomes a scrub
+constexpr int kTickClickSlop = 3;  // px a press on a tick may move before it becomes a scrub
 constexpr qint64 kMinSpanUs = 10;  // the deepest zoom: ten microseconds across the plot
 constexpr qint64 kMaxSpanUs = 400ll * 365 * 24 * 3600 * 1'000'000; // centuries; keeps the arithmetic far from overflow
 constexpr qint64 kLoneEventSpanUs = 2'000'000;                     // the range shown around a single event
 constexpr double kFitPadding = 0.03;                               // of the span, each side
-const QColor kAxisBackground(26, 29, 37);
+constexpr double kZoomPerNotch = 1.25;
 const QColor kLaneStripe(255, 255, 255, 8);
-const QColor kGrid(255, 255, 255, 16);
-const QColor kGridMajor(255, 255, 255, 40);
 const QColor kAxisText(170, 178, 192);
 const QColor kCursorColour(255, 196, 64);
 const QColor kCompareColour(96, 200, 255);
@@ -39,8 +36,10 @@ const QColor kSelectedTick(255, 255, 255);
 
 } // namespace
 
-TimelineView::TimelineView(QWidget *parent) : QWidget(parent) {
+TimelineView::TimelineView(QWidget *parent)
+    : TimelineBase({double(kMinSpanUs), double(kMaxSpanUs)}, kZoomPerNotch, parent) {
     setObjectName("timelineView");
+    setVisibleRange(0, 1'000'000, false); // a second of nothing until there are events
     setMinimumSize(240, kAxisHeight + kFooterHeight + 30);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -87,7 +86,7 @@ void TimelineView::setEvents(std::vector<TimelineEvent> sortedByTime) {
             m_indexError = message;
             update();
         });
-    if (m_autoRange) fitToEvents();
+    followData();
     if (!m_cursorPlaced && !m_events->empty()) {
         m_cursor = m_events->back().timeUs;
         m_cursorPlaced = true;
@@ -105,13 +104,12 @@ void TimelineView::applyIndex(LaneIndex &&index) {
     m_events = m_index.events; // the same list, or its sorted copy
     m_maxLane = int(m_index.times.size()) - 1;
     ++m_indexGeneration;
-    if (m_autoRange) fitToEvents();
+    followData();
     update();
 }
 
-void TimelineView::fitToEvents() {
-    m_autoRange = true;
-    if (!m_events || m_events->empty()) return;
+std::optional<std::pair<double, double>> TimelineView::dataRange() const {
+    if (!m_events || m_events->empty()) return std::nullopt;
     // Sorted by contract (and by applyIndex once an unsorted list was sorted): the ends are the extremes.
     qint64 from = m_events->front().timeUs, to = m_events->back().timeUs;
     if (to - from < kMinSpanUs) {
@@ -120,22 +118,11 @@ void TimelineView::fitToEvents() {
         const qint64 pad = qint64((to - from) * kFitPadding);
         from -= pad, to += pad;
     }
-    setVisibleRange(from, to, true);
+    return std::pair(double(from), double(to));
 }
 
-void TimelineView::setRange(qint64 fromUs, qint64 toUs) {
-    m_autoRange = false;
-    setVisibleRange(fromUs, toUs, false);
-}
-
-void TimelineView::setVisibleRange(qint64 from, qint64 to, bool report) {
-    const qint64 span = std::clamp(to - from, kMinSpanUs, kMaxSpanUs);
-    if (to - from < kMinSpanUs) from = from + (to - from) / 2 - span / 2;
-    to = from + span;
-    if (from == m_from && to == m_to) return;
-    m_from = from, m_to = to;
-    update();
-    if (report) emit rangeChanged(m_from, m_to);
+void TimelineView::rangeMoved() {
+    emit rangeChanged(rangeFromUs(), rangeToUs());
 }
 
 void TimelineView::setCursorUs(qint64 us) {
@@ -188,10 +175,6 @@ QColor TimelineView::laneColour(int lane) const {
                                                                         : categoryColour(quint32(lane));
 }
 
-QRect TimelineView::axisArea() const {
-    return QRect(kGutter, 0, std::max(1, width() - kGutter - kRightMargin), kAxisHeight);
-}
-
 QRect TimelineView::plotArea() const {
     return QRect(kGutter, kAxisHeight, std::max(1, width() - kGutter - kRightMargin),
                  std::max(1, height() - kAxisHeight - kFooterHeight));
@@ -206,37 +189,18 @@ QRect TimelineView::laneRect(int lane) const {
     return QRect(plot.left(), top, plot.width(), bottom - top);
 }
 
-double TimelineView::xOf(qint64 us) const {
-    const QRect plot = plotArea();
-    return plot.left() + double(us - m_from) / double(m_to - m_from) * plot.width();
-}
-
-qint64 TimelineView::timeAt(double x) const {
-    const QRect plot = plotArea();
-    return m_from + qint64(std::llround((x - plot.left()) / plot.width() * double(m_to - m_from)));
-}
-
-void TimelineView::zoomAt(double x, double factor) {
-    const qint64 anchor = timeAt(x);
-    const double t = std::clamp((x - plotArea().left()) / plotArea().width(), 0.0, 1.0);
-    const double span = std::clamp(double(m_to - m_from) / factor, double(kMinSpanUs), double(kMaxSpanUs));
-    const qint64 from = anchor - qint64(std::llround(t * span));
-    m_autoRange = false;
-    setVisibleRange(from, from + qint64(std::llround(span)), true);
-}
-
 void TimelineView::ensureVisible(qint64 us) {
-    const qint64 span = m_to - m_from, margin = span / 20;
-    if (us > m_to - margin) setVisibleRange(us + margin - span, us + margin, true);
-    if (us < m_from + margin) setVisibleRange(us - margin, us - margin + span, true);
+    const qint64 from = rangeFromUs(), to = rangeToUs(), span = to - from, margin = span / 20;
+    if (us > to - margin) setVisibleRange(double(us + margin - span), double(us + margin), true);
+    if (us < from + margin) setVisibleRange(double(us - margin), double(us - margin + span), true);
 }
 
 std::pair<int, int> TimelineView::visibleEvents() const {
     if (!m_events) return {0, 0};
     const auto &es = *m_events;
-    const auto lo =
-        std::lower_bound(es.begin(), es.end(), m_from, [](const auto &e, qint64 t) { return e.timeUs < t; });
-    const auto hi = std::upper_bound(lo, es.end(), m_to, [](qint64 t, const auto &e) { return t < e.timeUs; });
+    const qint64 from = rangeFromUs(), to = rangeToUs();
+    const auto lo = std::lower_bound(es.begin(), es.end(), from, [](const auto &e, qint64 t) { return e.timeUs < t; });
+    const auto hi = std::upper_bound(lo, es.end(), to, [](qint64 t, const auto &e) { return t < e.timeUs; });
     return {int(lo - es.begin()), int(hi - es.begin())};
 }
 
@@ -247,19 +211,20 @@ bool TimelineView::histogramMode() const {
 
 const TimelineView::Histogram &TimelineView::histogram() const {
     const int width = plotArea().width();
+    const qint64 from = rangeFromUs(), to = rangeToUs();
     Histogram &h = m_histogram;
-    if (h.from == m_from && h.to == m_to && h.width == width && h.indexGeneration == m_indexGeneration) return h;
-    h.from = m_from, h.to = m_to, h.width = width, h.indexGeneration = m_indexGeneration;
+    if (h.from == from && h.to == to && h.width == width && h.indexGeneration == m_indexGeneration) return h;
+    h.from = from, h.to = to, h.width = width, h.indexGeneration = m_indexGeneration;
     h.maxCount = 0;
     h.counts.assign(m_index.times.size(), std::vector<int>(size_t(width), 0));
     // Column c covers [from + c·span/width, from + (c+1)·span/width): two binary searches per column and lane,
     // each starting where the previous column ended.
-    const double usPerColumn = double(m_to - m_from) / width;
+    const double usPerColumn = double(to - from) / width;
     for (size_t lane = 0; lane < m_index.times.size(); ++lane) {
         const std::vector<qint64> &times = m_index.times[lane];
-        auto it = std::lower_bound(times.begin(), times.end(), m_from);
+        auto it = std::lower_bound(times.begin(), times.end(), from);
         for (int c = 0; c < width && it != times.end(); ++c) {
-            const qint64 end = c + 1 == width ? m_to + 1 : m_from + qint64(usPerColumn * (c + 1));
+            const qint64 end = c + 1 == width ? to + 1 : from + qint64(usPerColumn * (c + 1));
             const auto next = std::lower_bound(it, times.end(), end);
             h.counts[lane][size_t(c)] = int(next - it);
             h.maxCount = std::max(h.maxCount, int(next - it));
@@ -320,9 +285,9 @@ void TimelineView::flushCursorSignal() {
 void TimelineView::paintEvent(QPaintEvent *) {
     QPainter p(this);
     p.fillRect(rect(), inspectBackground());
-    const qint64 precisionUs = std::max<qint64>(1, (m_to - m_from) / std::max(1, plotArea().width()));
+    const qint64 precisionUs = std::max<qint64>(1, (rangeToUs() - rangeFromUs()) / std::max(1, plotArea().width()));
     paintLanes(p);
-    paintAxis(p, precisionUs);
+    paintTimeAxis(p, precisionUs);
     if (!m_events || m_events->empty()) {
         paintCentredMessage(p, plotArea(), tr("No events"));
     } else if (!histogramMode()) {
@@ -350,26 +315,15 @@ void TimelineView::paintLanes(QPainter &p) const {
     }
 }
 
-void TimelineView::paintAxis(QPainter &p, qint64 precisionUs) const {
-    const QRect axis = axisArea(), plot = plotArea();
-    p.fillRect(QRect(0, 0, width(), kAxisHeight), kAxisBackground);
-    const QFontMetrics fm(font());
-    const std::vector<TimeTick> ticks = timeTicks(m_from, m_to, plot.width(), fm);
-    for (const TimeTick &tick : ticks) {
-        const int x = int(std::lround(xOf(tick.us)));
-        p.setPen(tick.major ? kGridMajor : kGrid);
-        p.drawLine(x, axis.bottom() - 5, x, plot.bottom());
-        p.setPen(tick.major ? QColor(230, 234, 242) : kAxisText);
-        const int w = fm.horizontalAdvance(tick.label);
-        const int left = std::clamp(x - w / 2, axis.left(), axis.right() - w);
-        p.drawText(QRect(left, 0, w + 1, kAxisHeight - 5), Qt::AlignCenter, tick.label);
-    }
+void TimelineView::paintTimeAxis(QPainter &p, qint64 precisionUs) const {
+    std::vector<AxisTick> ticks;
+    for (const TimeTick &tick : timeTicks(rangeFromUs(), rangeToUs(), plotArea().width(), QFontMetrics(font())))
+        ticks.push_back({double(tick.us), tick.label, tick.major});
     // The date of the left edge, so intra-day labels are never ambiguous.
-    p.setPen(kAxisText);
     const QString date = precisionUs < 24ll * 3600 * 1'000'000
-                             ? QDateTime::fromMSecsSinceEpoch(floorDiv(m_from, 1000)).toString("yyyy-MM-dd")
+                             ? QDateTime::fromMSecsSinceEpoch(floorDiv(rangeFromUs(), 1000)).toString("yyyy-MM-dd")
                              : QString();
-    p.drawText(QRect(6, 0, kGutter - 8, kAxisHeight), Qt::AlignVCenter | Qt::AlignLeft, date);
+    paintAxis(p, ticks, date);
 }
 
 void TimelineView::paintTicks(QPainter &p) const {
@@ -469,78 +423,61 @@ void TimelineView::paintMarkers(QPainter &p, qint64 precisionUs) const {
     p.restore();
 }
 
-void TimelineView::wheelEvent(QWheelEvent *event) {
-    const double notches = event->angleDelta().y() / 120.0;
-    if (notches != 0) zoomAt(event->position().x(), std::pow(1.25, notches));
-    event->accept();
+GestureView::Press TimelineView::pressKind(const QMouseEvent &event) const {
+    if (event.button() == Qt::RightButton) return Press::Pan;
+    const QPointF pos = event.position();
+    const bool inTime = pos.x() >= kGutter && pos.y() <= plotArea().bottom(); // the axis or the lanes
+    return event.button() == Qt::LeftButton && inTime ? Press::Draw : Press::Ignore;
 }
 
 void TimelineView::mousePressEvent(QMouseEvent *event) {
     const QPointF pos = event->position();
-    m_pressPos = m_lastPos = pos;
-    m_pressedOnTick = false;
-    if (event->button() == Qt::RightButton) {
-        m_drag = Drag::Pan;
-        return;
-    }
-    if (event->button() != Qt::LeftButton || pos.x() < kGutter || pos.y() > plotArea().bottom()) return;
-    const qint64 at = std::clamp(timeAt(pos.x()), m_from, m_to);
-    if (event->modifiers() & Qt::ShiftModifier) {
-        m_compare = at;
+    const bool inTime = pos.x() >= kGutter && pos.y() <= plotArea().bottom();
+    if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier) && inTime) {
+        m_compare = std::clamp(timeAt(pos.x()), rangeFromUs(), rangeToUs());
         update();
         emit compareChanged(m_compare);
         return;
     }
-    m_drag = Drag::Scrub;
-    const int hit = eventNear(pos);
-    if (hit >= 0) {
-        m_pressedOnTick = true;
+    TimelineBase::mousePressEvent(event);
+}
+
+void TimelineView::drawStarted(QPointF pressPos) {
+    const int hit = eventNear(pressPos);
+    m_pressedOnTick = hit >= 0;
+    if (m_pressedOnTick) {
         const TimelineEvent &e = (*m_events)[size_t(hit)];
         m_selected = e;
         moveCursorByUser(e.timeUs);
         emit eventClicked(e.payload);
     } else {
-        moveCursorByUser(at);
+        moveCursorByUser(std::clamp(timeAt(pressPos.x()), rangeFromUs(), rangeToUs()));
     }
     emitCursorThrottled();
 }
 
-void TimelineView::mouseMoveEvent(QMouseEvent *event) {
-    const QPointF pos = event->position();
-    if (m_drag == Drag::Pan) {
-        const qint64 dt = qint64(std::llround((pos.x() - m_lastPos.x()) / plotArea().width() * double(m_to - m_from)));
-        m_autoRange = false;
-        setVisibleRange(m_from - dt, m_to - dt, true);
-        m_lastPos = pos;
-    } else if (m_drag == Drag::Scrub) {
-        // A press on a tick keeps the cursor on that event through the jitter of a click.
-        if (m_pressedOnTick && (pos - m_pressPos).manhattanLength() <= kClickSlop) return;
-        m_pressedOnTick = false;
-        moveCursorByUser(std::clamp(timeAt(pos.x()), m_from, m_to));
-        emitCursorThrottled();
-    }
+void TimelineView::drawMoved(QPointF pos) {
+    // A press on a tick keeps the cursor on that event through the jitter of a click.
+    if (m_pressedOnTick && (pos - pressPos()).manhattanLength() <= kTickClickSlop) return;
+    m_pressedOnTick = false;
+    moveCursorByUser(std::clamp(timeAt(pos.x()), rangeFromUs(), rangeToUs()));
+    emitCursorThrottled();
 }
 
-void TimelineView::mouseReleaseEvent(QMouseEvent *) {
-    m_drag = Drag::None;
+void TimelineView::mouseReleaseEvent(QMouseEvent *event) {
+    TimelineBase::mouseReleaseEvent(event);
     flushCursorSignal(); // the final position of a throttled drag always arrives
-}
-
-void TimelineView::mouseDoubleClickEvent(QMouseEvent *event) {
-    if (event->button() != Qt::LeftButton) return;
-    fitToEvents();
-    update();
 }
 
 void TimelineView::keyPressEvent(QKeyEvent *event) {
     if (event->key() == Qt::Key_Escape) {
-        if (!m_compare) return QWidget::keyPressEvent(event);
+        if (!m_compare) return TimelineBase::keyPressEvent(event);
         m_compare.reset();
         update();
         emit compareChanged(std::nullopt);
         return;
     }
-    if (!m_events || m_events->empty()) return QWidget::keyPressEvent(event);
+    if (!m_events || m_events->empty()) return TimelineBase::keyPressEvent(event);
     const auto &es = *m_events;
     std::optional<qint64> target;
     switch (event->key()) {
@@ -558,7 +495,7 @@ void TimelineView::keyPressEvent(QKeyEvent *event) {
     }
     case Qt::Key_Home: target = es.front().timeUs; break;
     case Qt::Key_End: target = es.back().timeUs; break;
-    default: return QWidget::keyPressEvent(event);
+    default: return TimelineBase::keyPressEvent(event);
     }
     if (!target) return; // already at the first or last event
     moveCursorByUser(*target, event->key() == Qt::Key_End);

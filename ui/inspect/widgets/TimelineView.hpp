@@ -7,20 +7,21 @@
 //
 // Mouse: click or drag left in the axis or lanes moves the cursor (reported at most every kCursorSignalMs while
 // dragging), Shift+click places the compare marker, a click on a tick selects that event, right-drag pans, the wheel
-// zooms around the mouse, a double click shows all events. Keys: Left/Right step to the previous/next event,
-// Home/End jump to the first/last, Esc clears the compare marker.
+// zooms around the mouse, a double click shows all events (the range, zoom, pan and axis are TimelineBase's). Keys:
+// Left/Right step to the previous/next event, Home/End jump to the first/last, Esc clears the compare marker.
 //
 // Signals report what the user did (and follow-latest jumps); setters called by the owner stay silent.
 
-#include "LatestJob.hpp"
+#include "common/LatestJob.hpp"
+#include "common/TimelineBase.hpp"
 
 #include <QColor>
 #include <QElapsedTimer>
 #include <QList>
 #include <QStringList>
 #include <QTimer>
-#include <QWidget>
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -33,7 +34,7 @@ struct TimelineEvent {
     quint32 payload; // the caller's row index, handed back by eventClicked
 };
 
-class TimelineView : public QWidget {
+class TimelineView : public TimelineBase {
     Q_OBJECT
 public:
     static constexpr double kDenseEventsPerPixel = 2.0;
@@ -47,10 +48,10 @@ public:
     // Events sorted by time (an unsorted list is sorted on the worker, at a cost). Until the caller sets a range or
     // the user zooms, the visible range follows the events. A cursor nobody placed yet starts at the newest event.
     void setEvents(std::vector<TimelineEvent> sortedByTime);
-    void setRange(qint64 fromUs, qint64 toUs); // the visible window
-    qint64 rangeFromUs() const { return m_from; }
-    qint64 rangeToUs() const { return m_to; }
-    void fitToEvents();
+    void setRange(qint64 fromUs, qint64 toUs) { placeRange(double(fromUs), double(toUs)); } // the visible window
+    qint64 rangeFromUs() const { return qint64(std::llround(visibleFrom())); }
+    qint64 rangeToUs() const { return qint64(std::llround(visibleTo())); }
+    void fitToEvents() { fitView(); }
 
     qint64 cursorUs() const { return m_cursor; }
     void setCursorUs(qint64 us);
@@ -67,12 +68,10 @@ public:
     bool histogramMode() const;                       // the visible range is too dense for ticks
     std::optional<quint32> selectedPayload() const;
 
-    QRect plotArea() const; // lanes, right of the names, below the axis
-    QRect axisArea() const;
+    QRect plotArea() const override; // lanes, right of the names, below the axis
     QRect laneRect(int lane) const;
-    double xOf(qint64 us) const;
-    qint64 timeAt(double x) const;
-    void zoomAt(double x, double factor);
+    double xOf(qint64 us) const { return xAt(double(us)); }
+    qint64 timeAt(double x) const { return qint64(std::llround(timeAtX(x))); }
 
 signals:
     void cursorChanged(qint64 us);
@@ -82,12 +81,15 @@ signals:
     void followLatestChanged(bool on);
 
 protected:
+    std::optional<std::pair<double, double>> dataRange() const override;
+    void rangeMoved() override;
+    Press pressKind(const QMouseEvent &event) const override;
+    void drawStarted(QPointF pressPos) override; // the cursor scrub
+    void drawMoved(QPointF pos) override;
+
     void paintEvent(QPaintEvent *event) override;
-    void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
-    void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
-    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
@@ -105,7 +107,6 @@ private:
     };
 
     void applyIndex(LaneIndex &&index);
-    void setVisibleRange(qint64 from, qint64 to, bool report); // report: emit rangeChanged
     void moveCursorByUser(qint64 us, bool keepFollowing = false);
     void emitCursorThrottled();
     void flushCursorSignal();
@@ -117,7 +118,7 @@ private:
     QString laneName(int lane) const;
     QColor laneColour(int lane) const;
 
-    void paintAxis(QPainter &p, qint64 precisionUs) const;
+    void paintTimeAxis(QPainter &p, qint64 precisionUs) const;
     void paintLanes(QPainter &p) const;
     void paintTicks(QPainter &p) const;
     void paintHistograms(QPainter &p) const;
@@ -132,18 +133,13 @@ private:
     mutable Histogram m_histogram; // cached per range, width and index
     int m_maxLane = -1;
 
-    qint64 m_from = 0, m_to = 1'000'000;
-    bool m_autoRange = true;
     qint64 m_cursor = 0;
     bool m_cursorPlaced = false; // by the owner or the user; until then the first events place it at the newest
     std::optional<qint64> m_compare;
     bool m_follow = false;
     std::optional<TimelineEvent> m_selected; // found again by time after setEvents, so live updates keep it
 
-    enum class Drag { None, Scrub, Pan };
-    Drag m_drag = Drag::None;
-    QPointF m_pressPos, m_lastPos;
-    bool m_pressedOnTick = false;
+    bool m_pressedOnTick = false; // the scrub began on a tick: the cursor stays on its event through a click's jitter
     QElapsedTimer m_sinceCursorSignal;
     QTimer m_cursorSignalTimer; // delivers the last position of a throttled drag
     bool m_cursorSignalPending = false;

@@ -34,8 +34,8 @@ void ControllerCapture::clear() {
     }
 }
 
-world::ControllerTick ControllerCapture::sample(int64_t nowUs) {
-    world::ControllerTick tick;
+camera::ControllerTick ControllerCapture::sample(int64_t nowUs) {
+    camera::ControllerTick tick;
     tick.tUs = nowUs;
     for (const QString &k : m_keys) tick.keys.push_back(k.toStdString());
     tick.mouseDx = float(m_motion.x());

@@ -3,7 +3,7 @@
 // codes) and mouse motion since the last sample. The World workspace samples it once per display tick and hands
 // the tick to the engine (ControllerInput, latest-only). UI thread only.
 
-#include "mnemo/world/Camera.hpp"
+#include "mnemo/camera/Camera.hpp"
 
 #include <QObject>
 #include <QPointF>
@@ -26,7 +26,7 @@ public:
     void clear();
 
     // The tick for this display interval: held keys now, motion since the previous sample.
-    world::ControllerTick sample(int64_t nowUs);
+    camera::ControllerTick sample(int64_t nowUs);
     QStringList heldKeys() const { return m_keys; }
 
 signals:

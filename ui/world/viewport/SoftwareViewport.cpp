@@ -1,6 +1,6 @@
 #include "SoftwareViewport.hpp"
 
-#include "input/ControllerCapture.hpp"
+#include "world/input/ControllerCapture.hpp"
 
 #include <QKeyEvent>
 #include <QPainter>
@@ -9,7 +9,8 @@
 namespace mnemo::ui {
 
 SoftwareViewport::SoftwareViewport(ViewportFeed feed, QString reason, QWidget *parent)
-    : QWidget(parent), m_feed(std::move(feed)), m_reason(std::move(reason)), m_timer(new QTimer(this)) {
+    : QWidget(parent), m_feed(std::move(feed)), m_reason(std::move(reason)),
+      m_control(m_feed.controller, [this](bool capturing) { applyCapture(capturing); }), m_timer(new QTimer(this)) {
     setObjectName("softwareViewport");
     setFocusPolicy(Qt::ClickFocus);
     setMinimumSize(320, 180);
@@ -22,15 +23,16 @@ SoftwareViewport::SoftwareViewport(ViewportFeed feed, QString reason, QWidget *p
 
 void SoftwareViewport::poll() {
     if (!m_feed.takeFrame) return;
-    auto frame = m_feed.takeFrame();
-    if (!frame) return;
+    const world::WorldFramePtr shown = m_feed.takeFrame();
+    if (!shown) return;
+    const Frame *frame = shown->frame.get();
     // Copy: the QImage must own its pixels, the frame may be released by the mailbox at any time after this.
     m_image = QImage(frame->rgba.data(), int(frame->width), int(frame->height), int(frame->width) * 4,
                      QImage::Format_RGBA8888)
                   .copy();
     m_frameIndex = frame->index;
     update();
-    if (m_feed.presented) m_feed.presented(*frame);
+    if (m_feed.presented) m_feed.presented(shown);
 }
 
 void SoftwareViewport::paintEvent(QPaintEvent *) {
@@ -49,7 +51,7 @@ void SoftwareViewport::paintEvent(QPaintEvent *) {
                             .arg(QString::fromStdString(model.moduleName), QString::fromStdString(model.state))
                             .arg(QString::fromStdString(model.engineDevice))
                             .arg(m_reason)
-                            .arg(m_capturing ? tr("Controlling the viewport — Esc releases")
+                            .arg(capturing() ? tr("Controlling the viewport — Esc releases")
                                              : tr("Click the viewport to control it"));
     const QRect box = p.boundingRect(QRect(12, 12, width() - 24, height() - 24), Qt::AlignLeft | Qt::AlignTop, hud);
     p.fillRect(box.adjusted(-8, -6, 8, 6), QColor(15, 15, 20, 190));
@@ -57,15 +59,12 @@ void SoftwareViewport::paintEvent(QPaintEvent *) {
     p.drawText(box, Qt::AlignLeft | Qt::AlignTop, hud);
 }
 
-void SoftwareViewport::setCapturing(bool capturing) {
-    if (capturing == m_capturing) return;
-    m_capturing = capturing;
-    // Keyboard focus is enough here: offscreen-style platforms cannot grab the keyboard anyway.
+// Keyboard focus is enough here: offscreen-style platforms cannot grab the keyboard, and may not warp the cursor, so
+// motion is measured from the last position.
+void SoftwareViewport::applyCapture(bool capturing) {
     if (capturing) {
         setFocus(Qt::MouseFocusReason);
         setMouseTracking(true);
-    } else if (m_feed.controller) {
-        m_feed.controller->clear();
     }
     setCursor(capturing ? Qt::CrossCursor : Qt::ArrowCursor);
     update();
@@ -73,35 +72,35 @@ void SoftwareViewport::setCapturing(bool capturing) {
 }
 
 void SoftwareViewport::mousePressEvent(QMouseEvent *event) {
-    m_lastMouse = event->position();
-    if (event->button() == Qt::LeftButton) setCapturing(true);
+    m_control.press(event->position(), event->button() == Qt::LeftButton);
     QWidget::mousePressEvent(event);
 }
 
 void SoftwareViewport::mouseMoveEvent(QMouseEvent *event) {
-    // No cursor warping here: this viewport serves platforms that may not allow it; motion is relative to the last.
-    if (m_capturing && m_feed.controller) m_feed.controller->mouseMoved(event->position() - m_lastMouse);
-    m_lastMouse = event->position();
+    m_control.move(event->position());
     QWidget::mouseMoveEvent(event);
 }
 
+void SoftwareViewport::wheelEvent(QWheelEvent *event) {
+    m_control.wheel(*event);
+    QWidget::wheelEvent(event);
+}
+
 void SoftwareViewport::keyReleaseEvent(QKeyEvent *event) {
-    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, false);
+    m_control.keyRelease(*event);
     QWidget::keyReleaseEvent(event);
 }
 
 void SoftwareViewport::keyPressEvent(QKeyEvent *event) {
-    if (event->key() == Qt::Key_Escape && m_capturing) {
-        setCapturing(false);
+    if (m_control.keyPress(*event)) {
         event->accept();
         return;
     }
-    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, true);
     QWidget::keyPressEvent(event);
 }
 
 void SoftwareViewport::focusOutEvent(QFocusEvent *event) {
-    setCapturing(false);
+    m_control.focusLost();
     QWidget::focusOutEvent(event);
 }
 

@@ -4,6 +4,7 @@
 // Same feed, same click-to-control / Escape-to-release behaviour as VulkanViewport.
 
 #include "FrameTimeHistory.hpp"
+#include "ViewportControl.hpp"
 #include "ViewportFeed.hpp"
 
 #include <QImage>
@@ -18,8 +19,8 @@ class SoftwareViewport : public QWidget {
 public:
     SoftwareViewport(ViewportFeed feed, QString reason, QWidget *parent = nullptr);
 
-    bool capturing() const { return m_capturing; }
-    void setCapturing(bool capturing);
+    bool capturing() const { return m_control.capturing(); }
+    void setCapturing(bool capturing) { m_control.setCapturing(capturing); }
     uint64_t presentedEngineFrames() const { return m_presentedEngineFrames; }
 
 signals:
@@ -32,18 +33,19 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void keyReleaseEvent(QKeyEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
     void focusOutEvent(QFocusEvent *event) override;
 
 private:
     void poll();
+    void applyCapture(bool capturing);
 
     ViewportFeed m_feed;
     QString m_reason;
     QImage m_image;
     uint64_t m_frameIndex = 0;
-    QPointF m_lastMouse;
+    ViewportControl m_control;
     uint64_t m_presentedEngineFrames = 0;
-    bool m_capturing = false;
     FrameTimeHistory m_frameTimes;
     QTimer *m_timer;
 };

@@ -3,7 +3,7 @@
 #include "ImGuiQtInput.hpp"
 #include "ViewportOverlay.hpp"
 #include "VulkanViewport.hpp"
-#include "input/ControllerCapture.hpp"
+#include "world/input/ControllerCapture.hpp"
 
 #include "mnemo/core/Log.hpp"
 #include "mnemo/render/Frame.hpp"
@@ -48,17 +48,9 @@ void ViewportRenderer::fail(const QString &message) {
     emit m_window->rendererFailed(message);
 }
 
-uint32_t ViewportRenderer::memoryType(uint32_t bits, VkMemoryPropertyFlags flags) const {
-    VkPhysicalDeviceMemoryProperties props;
-    vkGetPhysicalDeviceMemoryProperties(m_window->physicalDevice(), &props);
-    for (uint32_t i = 0; i < props.memoryTypeCount; ++i) {
-        if ((bits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags) return i;
-    }
-    return UINT32_MAX;
-}
-
 void ViewportRenderer::initResources() {
     m_device = m_window->device();
+    m_deviceRef = {m_window->physicalDevice(), m_device, m_window->physicalDeviceProperties()->deviceName};
     if (!createBlitPipeline()) return fail("cannot create the viewport's blit pipeline");
     if (!initImGui()) return fail("cannot initialise the Dear ImGui overlay");
 }
@@ -93,7 +85,11 @@ bool ViewportRenderer::createBlitPipeline() {
     alloc.descriptorSetCount = 1;
     alloc.pSetLayouts = &m_setLayout;
     if (vkAllocateDescriptorSets(m_device, &alloc, &m_set) != VK_SUCCESS) return false;
+    return createBlitGraphicsPipeline();
+}
 
+// A full-screen triangle sampling the frame texture: no vertex input, viewport and scissor set per draw.
+bool ViewportRenderer::createBlitGraphicsPipeline() {
     VkShaderModule vert = createShader(m_device, kBlitVertSpv, sizeof kBlitVertSpv);
     VkShaderModule frag = createShader(m_device, kBlitFragSpv, sizeof kBlitFragSpv);
     VkPipelineShaderStageCreateInfo stages[2] = {{VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
@@ -215,8 +211,9 @@ void ViewportRenderer::releaseResources() {
     }
     if (m_imguiPool) vkDestroyDescriptorPool(m_device, m_imguiPool, nullptr);
     m_imguiPool = VK_NULL_HANDLE;
-    destroyTexture();
-    for (auto &staging : m_staging) destroyStaging(staging);
+    m_texture = gpu::GpuImage();
+    m_textureReady = false;
+    for (auto &staging : m_staging) staging = gpu::GpuBuffer();
     if (m_pipeline) vkDestroyPipeline(m_device, m_pipeline, nullptr);
     if (m_pipelineLayout) vkDestroyPipelineLayout(m_device, m_pipelineLayout, nullptr);
     if (m_descriptorPool) vkDestroyDescriptorPool(m_device, m_descriptorPool, nullptr);
@@ -229,92 +226,51 @@ void ViewportRenderer::releaseResources() {
     m_sampler = VK_NULL_HANDLE;
 }
 
+// The texture and staging buffers are made by the engine's gpu helpers on the viewport's own device (Qt's
+// QVulkanWindow owns it), the same code that makes the engine's images and buffers.
 bool ViewportRenderer::ensureTexture(uint32_t width, uint32_t height) {
-    if (m_texture && width == m_textureWidth && height == m_textureHeight) return true;
+    if (m_texture.handle() && width == m_texture.width() && height == m_texture.height()) return true;
     // A size change is rare (a new source): waiting for the device once is simpler than deferred deletion.
     vkDeviceWaitIdle(m_device);
-    destroyTexture();
-    VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-    info.imageType = VK_IMAGE_TYPE_2D;
-    info.format = VK_FORMAT_R8G8B8A8_UNORM;
-    info.extent = {width, height, 1};
-    info.mipLevels = 1;
-    info.arrayLayers = 1;
-    info.samples = VK_SAMPLE_COUNT_1_BIT;
-    info.tiling = VK_IMAGE_TILING_OPTIMAL;
-    info.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-    if (vkCreateImage(m_device, &info, nullptr, &m_texture) != VK_SUCCESS) return false;
-    VkMemoryRequirements req;
-    vkGetImageMemoryRequirements(m_device, m_texture, &req);
-    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex = memoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-    if (vkAllocateMemory(m_device, &alloc, nullptr, &m_textureMemory) != VK_SUCCESS) return false;
-    vkBindImageMemory(m_device, m_texture, m_textureMemory, 0);
-    VkImageViewCreateInfo view{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-    view.image = m_texture;
-    view.viewType = VK_IMAGE_VIEW_TYPE_2D;
-    view.format = VK_FORMAT_R8G8B8A8_UNORM;
-    view.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-    if (vkCreateImageView(m_device, &view, nullptr, &m_textureView) != VK_SUCCESS) return false;
-    m_textureWidth = width;
-    m_textureHeight = height;
+    m_texture = gpu::GpuImage();
     m_textureReady = false;
-
-    VkDescriptorImageInfo image{m_sampler, m_textureView, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+    auto image = gpu::GpuImage::create(m_deviceRef, width, height);
+    if (!image.ok()) {
+        log::error("viewport", image.message());
+        return false;
+    }
+    m_texture = std::move(image.value());
+    VkDescriptorImageInfo info{m_sampler, m_texture.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
     VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     write.dstSet = m_set;
     write.descriptorCount = 1;
     write.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    write.pImageInfo = &image;
+    write.pImageInfo = &info;
     vkUpdateDescriptorSets(m_device, 1, &write, 0, nullptr);
     return true;
 }
 
-void ViewportRenderer::destroyTexture() {
-    if (m_textureView) vkDestroyImageView(m_device, m_textureView, nullptr);
-    if (m_texture) vkDestroyImage(m_device, m_texture, nullptr);
-    if (m_textureMemory) vkFreeMemory(m_device, m_textureMemory, nullptr);
-    m_textureView = VK_NULL_HANDLE;
-    m_texture = VK_NULL_HANDLE;
-    m_textureMemory = VK_NULL_HANDLE;
-    m_textureWidth = m_textureHeight = 0;
-    m_textureReady = false;
-}
-
-bool ViewportRenderer::ensureStaging(HostBuffer &b, VkDeviceSize size) {
-    if (b.buffer && b.size >= size) return true;
-    destroyStaging(b); // only this frame slot's buffer: its previous use finished before the slot came round again
-    VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-    info.size = size;
-    info.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
-    if (vkCreateBuffer(m_device, &info, nullptr, &b.buffer) != VK_SUCCESS) return false;
-    VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(m_device, b.buffer, &req);
-    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = req.size;
-    alloc.memoryTypeIndex =
-        memoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-    if (vkAllocateMemory(m_device, &alloc, nullptr, &b.memory) != VK_SUCCESS) return false;
-    vkBindBufferMemory(m_device, b.buffer, b.memory, 0);
-    if (vkMapMemory(m_device, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped) != VK_SUCCESS) return false;
-    b.size = size;
+bool ViewportRenderer::ensureStaging(gpu::GpuBuffer &buffer, VkDeviceSize size) {
+    if (buffer.handle() && buffer.size() >= size) return true;
+    // Only this frame slot's buffer: its previous use finished before the slot came round again.
+    buffer = gpu::GpuBuffer();
+    auto created = gpu::GpuBuffer::create(m_deviceRef, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                                          gpu::MemoryLocation::HostVisible);
+    if (!created.ok()) {
+        log::error("viewport", created.message());
+        return false;
+    }
+    buffer = std::move(created.value());
     return true;
 }
 
-void ViewportRenderer::destroyStaging(HostBuffer &b) {
-    if (b.buffer) vkDestroyBuffer(m_device, b.buffer, nullptr);
-    if (b.memory) vkFreeMemory(m_device, b.memory, nullptr);
-    b = HostBuffer{};
-}
-
 void ViewportRenderer::recordUpload(VkCommandBuffer cmd, const Frame &frame) {
-    HostBuffer &staging = m_staging[size_t(m_window->currentFrame())];
+    gpu::GpuBuffer &staging = m_staging[size_t(m_window->currentFrame())];
     if (!ensureTexture(frame.width, frame.height) || !ensureStaging(staging, frame.rgba.size())) {
         return fail("cannot allocate the viewport texture for a " + QString::number(frame.width) + "x" +
                     QString::number(frame.height) + " frame");
     }
-    std::memcpy(staging.mapped, frame.rgba.data(), frame.rgba.size());
+    std::memcpy(staging.mapped(), frame.rgba.data(), frame.rgba.size());
 
     VkImageMemoryBarrier toTransfer{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     toTransfer.srcAccessMask = VK_ACCESS_SHADER_READ_BIT;
@@ -322,14 +278,14 @@ void ViewportRenderer::recordUpload(VkCommandBuffer cmd, const Frame &frame) {
     toTransfer.oldLayout = m_textureReady ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : VK_IMAGE_LAYOUT_UNDEFINED;
     toTransfer.newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
     toTransfer.srcQueueFamilyIndex = toTransfer.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    toTransfer.image = m_texture;
+    toTransfer.image = m_texture.handle();
     toTransfer.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0,
                          nullptr, 1, &toTransfer);
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {frame.width, frame.height, 1};
-    vkCmdCopyBufferToImage(cmd, staging.buffer, m_texture, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+    vkCmdCopyBufferToImage(cmd, staging.handle(), m_texture.handle(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
     VkImageMemoryBarrier toShader = toTransfer;
     toShader.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
     toShader.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
@@ -346,10 +302,10 @@ void ViewportRenderer::recordUpload(VkCommandBuffer cmd, const Frame &frame) {
 void ViewportRenderer::recordBlit(VkCommandBuffer cmd) {
     const QSize target = m_window->swapChainImageSize();
     // Letterbox: keep the frame's aspect ratio inside the swapchain image.
-    const float scale = std::min(float(target.width()) / float(m_textureWidth),
-                                 float(target.height()) / float(m_textureHeight));
-    const float w = float(m_textureWidth) * scale;
-    const float h = float(m_textureHeight) * scale;
+    const float scale = std::min(float(target.width()) / float(m_texture.width()),
+                                 float(target.height()) / float(m_texture.height()));
+    const float w = float(m_texture.width()) * scale;
+    const float h = float(m_texture.height()) * scale;
     const VkViewport viewport{(float(target.width()) - w) * 0.5f, (float(target.height()) - h) * 0.5f, w, h, 0.0f,
                               1.0f};
     const VkRect2D scissor{{0, 0}, {uint32_t(target.width()), uint32_t(target.height())}};
@@ -390,10 +346,10 @@ void ViewportRenderer::recordOverlay(VkCommandBuffer cmd) {
 
 void ViewportRenderer::startNextFrame() {
     VkCommandBuffer cmd = m_window->currentCommandBuffer();
-    std::shared_ptr<const Frame> frame;
+    world::WorldFramePtr frame;
     if (!m_failed && m_window->feed().takeFrame) {
         frame = m_window->feed().takeFrame();
-        if (frame) recordUpload(cmd, *frame);
+        if (frame) recordUpload(cmd, *frame->frame);
     }
 
     const QSize size = m_window->swapChainImageSize();
@@ -413,7 +369,7 @@ void ViewportRenderer::startNextFrame() {
     vkCmdEndRenderPass(cmd);
 
     m_window->frameReady();
-    if (frame && m_window->feed().presented) m_window->feed().presented(*frame);
+    if (frame && m_window->feed().presented) m_window->feed().presented(frame);
     if (frame) m_frameTimes.markFrame(); // the graph and fps count new engine frames, not overlay refreshes
     m_window->notifyPresented(frame != nullptr);
     // No requestUpdate() here: the viewport's poll timer asks for the next frame when there is something new.

@@ -6,6 +6,8 @@
 
 #include "FrameTimeHistory.hpp"
 
+#include "mnemo/gpu/GpuImage.hpp"
+
 #include <QVulkanWindow>
 
 #include <array>
@@ -32,27 +34,19 @@ public:
     void startNextFrame() override;
 
 private:
-    struct HostBuffer {
-        VkBuffer buffer = VK_NULL_HANDLE;
-        VkDeviceMemory memory = VK_NULL_HANDLE;
-        void *mapped = nullptr;
-        VkDeviceSize size = 0;
-    };
-
     bool createBlitPipeline();
+    bool createBlitGraphicsPipeline();
     bool initImGui();
     bool ensureTexture(uint32_t width, uint32_t height);
-    void destroyTexture();
-    bool ensureStaging(HostBuffer &buffer, VkDeviceSize size);
-    void destroyStaging(HostBuffer &buffer);
+    bool ensureStaging(gpu::GpuBuffer &buffer, VkDeviceSize size);
     void recordUpload(VkCommandBuffer cmd, const Frame &frame);
     void recordBlit(VkCommandBuffer cmd);
     void recordOverlay(VkCommandBuffer cmd);
-    uint32_t memoryType(uint32_t bits, VkMemoryPropertyFlags flags) const;
     void fail(const QString &message);
 
     VulkanViewport *m_window;
     VkDevice m_device = VK_NULL_HANDLE;
+    gpu::DeviceRef m_deviceRef;
     bool m_failed = false;
 
     VkSampler m_sampler = VK_NULL_HANDLE;
@@ -62,14 +56,10 @@ private:
     VkDescriptorPool m_descriptorPool = VK_NULL_HANDLE;
     VkDescriptorSet m_set = VK_NULL_HANDLE;
 
-    VkImage m_texture = VK_NULL_HANDLE;
-    VkDeviceMemory m_textureMemory = VK_NULL_HANDLE;
-    VkImageView m_textureView = VK_NULL_HANDLE;
-    uint32_t m_textureWidth = 0;
-    uint32_t m_textureHeight = 0;
+    gpu::GpuImage m_texture;
     bool m_textureReady = false; // holds at least one uploaded frame
     // One staging buffer per frame in flight: the copy of frame N must not overwrite what frame N-1 still reads.
-    std::array<HostBuffer, QVulkanWindow::MAX_CONCURRENT_FRAME_COUNT> m_staging{};
+    std::array<gpu::GpuBuffer, QVulkanWindow::MAX_CONCURRENT_FRAME_COUNT> m_staging{};
 
     ImGuiContext *m_imgui = nullptr;
     VkDescriptorPool m_imguiPool = VK_NULL_HANDLE;

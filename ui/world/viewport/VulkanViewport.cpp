@@ -1,7 +1,7 @@
 #include "VulkanViewport.hpp"
 
 #include "ViewportRenderer.hpp"
-#include "input/ControllerCapture.hpp"
+#include "world/input/ControllerCapture.hpp"
 
 #include "mnemo/core/Log.hpp"
 #include "mnemo/gpu/VulkanContext.hpp"
@@ -20,7 +20,8 @@ constexpr int kOverlayRefreshMs = 100;
 } // namespace
 
 VulkanViewport::VulkanViewport(QVulkanInstance *instance, ViewportFeed feed)
-    : m_feed(std::move(feed)), m_pollTimer(new QTimer(this)) {
+    : m_feed(std::move(feed)), m_control(m_feed.controller, [this](bool capturing) { applyCapture(capturing); }),
+      m_pollTimer(new QTimer(this)) {
     m_sinceLastDraw.start();
     connect(m_pollTimer, &QTimer::timeout, this, &VulkanViewport::pollForWork);
     m_pollTimer->start(kPollMs);
@@ -49,18 +50,13 @@ void VulkanViewport::choosePhysicalDevice() {
 
 QVulkanWindowRenderer *VulkanViewport::createRenderer() { return new ViewportRenderer(this); }
 
-void VulkanViewport::setCapturing(bool capturing) {
-    if (capturing == m_capturing) return;
-    m_capturing = capturing;
+// What taking control means for a window: keyboard and mouse grabbed, and mouse-look with a hidden cursor kept at the
+// centre, so motion never stops at the window's edge.
+void VulkanViewport::applyCapture(bool capturing) {
     setKeyboardGrabEnabled(capturing);
     setMouseGrabEnabled(capturing);
-    // Mouse-look: a hidden cursor kept at the centre, so motion never stops at the window's edge.
     setCursor(capturing ? Qt::BlankCursor : Qt::ArrowCursor);
-    if (capturing) {
-        recentreCursor();
-    } else if (m_feed.controller) {
-        m_feed.controller->clear();
-    }
+    if (capturing) recentreCursor();
     emit captureChanged(capturing);
 }
 
@@ -82,49 +78,45 @@ void VulkanViewport::notifyPresented(bool hadEngineFrame) {
 void VulkanViewport::mousePressEvent(QMouseEvent *event) {
     requestActivate();
     requestUpdate(); // the overlay reacts to clicks
-    if (!m_overlayWantsMouse && event->button() == Qt::LeftButton) setCapturing(true);
+    m_control.press(event->position(), event->button() == Qt::LeftButton, m_overlayWantsMouse);
+    if (capturing()) recentreCursor();
     QVulkanWindow::mousePressEvent(event);
 }
 
 void VulkanViewport::recentreCursor() {
-    m_lastMouse = QPointF(width() / 2.0, height() / 2.0);
-    QCursor::setPos(mapToGlobal(m_lastMouse.toPoint()));
+    const QPointF centre(width() / 2.0, height() / 2.0);
+    m_control.setReference(centre);
+    QCursor::setPos(mapToGlobal(centre.toPoint()));
 }
 
 void VulkanViewport::mouseMoveEvent(QMouseEvent *event) {
-    if (m_capturing && m_feed.controller) {
-        const QPointF delta = event->position() - m_lastMouse;
-        if (!delta.isNull()) {
-            m_feed.controller->mouseMoved(delta);
-            recentreCursor(); // the warp's own move event then has a zero delta
-        }
+    if (capturing() && event->position() != QPointF(width() / 2.0, height() / 2.0)) {
+        m_control.move(event->position());
+        recentreCursor(); // the warp's own move event then has a zero delta
     }
     QVulkanWindow::mouseMoveEvent(event);
 }
 
 void VulkanViewport::wheelEvent(QWheelEvent *event) {
-    if (m_capturing && m_feed.controller) m_feed.controller->wheel(float(event->angleDelta().y()) / 120.0f);
+    m_control.wheel(*event);
     QVulkanWindow::wheelEvent(event);
 }
 
 void VulkanViewport::keyPressEvent(QKeyEvent *event) {
-    if (event->key() == Qt::Key_Escape && m_capturing) {
-        setCapturing(false);
+    if (m_control.keyPress(*event)) {
         event->accept();
         return;
     }
-    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, true);
     QVulkanWindow::keyPressEvent(event);
 }
 
 void VulkanViewport::keyReleaseEvent(QKeyEvent *event) {
-    if (m_capturing && m_feed.controller) m_feed.controller->keyEvent(*event, false);
+    m_control.keyRelease(*event);
     QVulkanWindow::keyReleaseEvent(event);
 }
 
 void VulkanViewport::focusOutEvent(QFocusEvent *event) {
-    // Losing focus (Alt+Tab, another dock) must never leave the mouse grabbed.
-    setCapturing(false);
+    m_control.focusLost();
     QVulkanWindow::focusOutEvent(event);
 }
 

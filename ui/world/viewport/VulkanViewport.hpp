@@ -10,6 +10,7 @@
 // the renderer call directly.
 #include <vulkan/vulkan.h>
 
+#include "ViewportControl.hpp"
 #include "ViewportFeed.hpp"
 
 #include <QElapsedTimer>
@@ -26,8 +27,8 @@ public:
     QVulkanWindowRenderer *createRenderer() override;
 
     const ViewportFeed &feed() const { return m_feed; }
-    bool capturing() const { return m_capturing; }
-    void setCapturing(bool capturing);
+    bool capturing() const { return m_control.capturing(); }
+    void setCapturing(bool capturing) { m_control.setCapturing(capturing); }
 
     // Thread: UI. Called by the renderer after each frame is handed to the swapchain.
     void notifyPresented(bool hadEngineFrame);
@@ -53,11 +54,11 @@ private:
     void choosePhysicalDevice();
     void recentreCursor();
     void pollForWork();
+    void applyCapture(bool capturing);
     ViewportFeed m_feed;
-    QPointF m_lastMouse;
+    ViewportControl m_control;
     QTimer *m_pollTimer;
     QElapsedTimer m_sinceLastDraw;
-    bool m_capturing = false;
     uint64_t m_presentedEngineFrames = 0;
 
     friend class ViewportRenderer;
