@@ -33,6 +33,10 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 t_all=$(now)
 
+# Several tests run this at once (ctest -j): one installs, the others wait for it and then find node_modules up to
+# date. Two concurrent `npm ci` in one folder fail with ENOTEMPTY.
+exec 9>"$PKG/node_modules.lock"
+flock 9
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   t=$(now)
   echo "agent-fixtures: npm ci (pinned versions from package-lock.json)"
@@ -61,6 +65,7 @@ if ! node -e "require('better-sqlite3')(':memory:').close()" >/dev/null 2>&1; th
   node -e "require('better-sqlite3')(':memory:').close()"
   echo "agent-fixtures: npm rebuild took $(elapsed "$t") s"
 fi
+flock -u 9
 
 t=$(now)
 node generate.mjs "$OUTDIR"
