@@ -17,6 +17,18 @@ Status validateSpirvHeader(std::span<const uint32_t> spirv, const std::string &n
     return {};
 }
 
+Result<VkShaderModule> createShaderModule(VkDevice device, std::span<const uint32_t> spirv, const std::string &name) {
+    if (Status s = validateSpirvHeader(spirv, name); !s.ok()) return s;
+    VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    info.codeSize = spirv.size_bytes();
+    info.pCode = spirv.data();
+    VkShaderModule module = VK_NULL_HANDLE;
+    if (Status s = vkCheck(vkCreateShaderModule(device, &info, nullptr, &module), "vkCreateShaderModule"); !s.ok()) {
+        return s;
+    }
+    return module;
+}
+
 Result<ComputePipeline> ComputePipeline::create(VulkanContext &ctx, const ComputePipelineDesc &desc) {
     if (Status s = validateSpirvHeader(desc.spirv, desc.name); !s.ok()) return s;
     ComputePipeline p;
@@ -24,13 +36,9 @@ Result<ComputePipeline> ComputePipeline::create(VulkanContext &ctx, const Comput
     p.m_pushBytes = desc.pushConstantBytes;
     const auto fail = [&](Status s) { return s.withContext("creating compute pipeline '" + desc.name + "'"); };
 
-    VkShaderModuleCreateInfo module{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-    module.codeSize = desc.spirv.size_bytes();
-    module.pCode = desc.spirv.data();
-    if (Status s = vkCheck(vkCreateShaderModule(p.m_device, &module, nullptr, &p.m_module), "vkCreateShaderModule");
-        !s.ok()) {
-        return fail(s);
-    }
+    auto module = createShaderModule(p.m_device, desc.spirv, desc.name);
+    if (!module.ok()) return fail(module.status());
+    p.m_module = module.value();
 
     std::vector<VkDescriptorSetLayoutBinding> bindings;
     std::vector<VkDescriptorPoolSize> poolSizes;

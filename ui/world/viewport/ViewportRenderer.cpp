@@ -6,6 +6,7 @@
 #include "world/input/ControllerCapture.hpp"
 
 #include "mnemo/core/Log.hpp"
+#include "mnemo/gpu/ComputePipeline.hpp"
 #include "mnemo/render/Frame.hpp"
 
 #include <imgui.h>
@@ -27,14 +28,6 @@ void checkImGuiVk(VkResult r) {
     if (r != VK_SUCCESS) log::error("viewport", "ImGui Vulkan backend call failed: " + std::to_string(int(r)));
 }
 
-VkShaderModule createShader(VkDevice device, const uint32_t *code, size_t bytes) {
-    VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-    info.codeSize = bytes;
-    info.pCode = code;
-    VkShaderModule module = VK_NULL_HANDLE;
-    vkCreateShaderModule(device, &info, nullptr, &module);
-    return module;
-}
 
 } // namespace
 
@@ -90,8 +83,16 @@ bool ViewportRenderer::createBlitPipeline() {
 
 // A full-screen triangle sampling the frame texture: no vertex input, viewport and scissor set per draw.
 bool ViewportRenderer::createBlitGraphicsPipeline() {
-    VkShaderModule vert = createShader(m_device, kBlitVertSpv, sizeof kBlitVertSpv);
-    VkShaderModule frag = createShader(m_device, kBlitFragSpv, sizeof kBlitFragSpv);
+    auto vertModule = gpu::createShaderModule(m_device, kBlitVertSpv, "viewport blit.vert");
+    auto fragModule = gpu::createShaderModule(m_device, kBlitFragSpv, "viewport blit.frag");
+    if (!vertModule.ok() || !fragModule.ok()) {
+        log::error("viewport", !vertModule.ok() ? vertModule.message() : fragModule.message());
+        if (vertModule.ok()) vkDestroyShaderModule(m_device, vertModule.value(), nullptr);
+        if (fragModule.ok()) vkDestroyShaderModule(m_device, fragModule.value(), nullptr);
+        return false;
+    }
+    VkShaderModule vert = vertModule.value();
+    VkShaderModule frag = fragModule.value();
     VkPipelineShaderStageCreateInfo stages[2] = {{VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
                                                  {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO}};
     stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;

@@ -49,4 +49,8 @@ private:
 // Checks the SPIR-V header before a driver sees it: a corrupt blob can crash some drivers instead of failing.
 Status validateSpirvHeader(std::span<const uint32_t> spirv, const std::string &name);
 
+// A shader module from embedded SPIR-V, checked before it reaches the driver: the one way compute pipelines and the
+// viewport's blit make theirs. The caller destroys it.
+Result<VkShaderModule> createShaderModule(VkDevice device, std::span<const uint32_t> spirv, const std::string &name);
+
 } // namespace mnemo::gpu
