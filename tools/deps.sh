@@ -12,6 +12,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev ffmpeg
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libglm-dev libhnswlib-dev libcli11-dev
+  libopencv-video-dev
   xvfb xauth xdotool
   fonts-dejavu-core
 )

@@ -61,9 +61,7 @@ struct EvalOptions {
     std::string outDir = "revisit-eval";
 };
 
-CLI::App *defineEval(CLI::App &root, EvalOptions &o) {
-    CLI::App *eval = root.add_subcommand("eval", "evaluations of an engine");
-    eval->require_subcommand(1);
+CLI::App *defineRevisit(CLI::App *eval, EvalOptions &o) {
     CLI::App *revisit = eval->add_subcommand(
         "revisit", "revisit consistency: JSON summary, per-revisit CSV and a plot, against the reference world");
     addEngineOption(*revisit, o.engine, "the engine to evaluate");
@@ -231,9 +229,12 @@ void printEval(const EvalOptions &o, const EvalResult &r) {
 } // namespace
 
 void addEvalCommand(CLI::App &root, CommandLine &line) {
+    CLI::App *eval = root.add_subcommand("eval", "evaluations of an engine or an edit");
+    eval->require_subcommand(1);
     auto o = std::make_shared<EvalOptions>();
-    onParsed(*defineEval(root, *o), line,
+    onParsed(*defineRevisit(eval, *o), line,
              [o] { return finish("eval", runEval(*o), [&](const EvalResult &r) { printEval(*o, r); }); });
+    addEvalConsistencyCommand(*eval, line);
 }
 
 } // namespace mnemo::cli

@@ -14,7 +14,7 @@ void addSessionCommand(CLI::App &root, CommandLine &line);
 void addExportCommand(CLI::App &root, CommandLine &line);
 void addProbeCommand(CLI::App &root, CommandLine &line);
 void addTrackCommand(CLI::App &root, CommandLine &line);
-void addEvalCommand(CLI::App &root, CommandLine &line);     // eval revisit
+void addEvalCommand(CLI::App &root, CommandLine &line);     // eval revisit|consistency
 void addBenchCommand(CLI::App &root, CommandLine &line);    // bench pipeline|reference-world|retrieval|decode|inspect
 void addInspectCommand(CLI::App &root, CommandLine &line);
 void addMemstoreCommand(CLI::App &root, CommandLine &line); // memstore create|add|update|...|script|index
@@ -22,5 +22,7 @@ void addMemstoreCommand(CLI::App &root, CommandLine &line); // memstore create|a
 // The benchmarks that live in their own files, added under `bench`.
 void addBenchDecodeCommand(CLI::App &bench, CommandLine &line);
 void addBenchInspectCommand(CLI::App &bench, CommandLine &line);
+// Evaluations in their own files, added under `eval`.
+void addEvalConsistencyCommand(CLI::App &eval, CommandLine &line);
 
 } // namespace mnemo::cli

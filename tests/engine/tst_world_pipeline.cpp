@@ -3,12 +3,15 @@
 // determinism of the reference world (same seed and camera, same pixels).
 #include "mnemo/core/Clock.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/session/FrameComparer.hpp"
 #include "mnemo/world/WorldPipeline.hpp"
 
 #include <QDir>
 #include <QFile>
 #include <QTest>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace mnemo;
@@ -153,6 +156,46 @@ private slots:
         QVERIFY(distinct > 300);
     }
 
+    // The replay window's Compare Frame, in the engine: a recorded camera rendered again on the comparer's own thread
+    // equals the recording (the reference world is deterministic); a failure is an outcome with the reason.
+    void frameComparerRendersARecordedCameraAgain() {
+        auto track = makeScriptedTrack("walk", 3, 96, 54);
+        QVERIFY(track.ok());
+        WorldPipeline p(*m_env->registry);
+        WorldPipelineConfig c;
+        c.width = 96;
+        c.height = 54;
+        c.seed = 11;
+        c.fixedTimestep = true;
+        c.track = track.value();
+        c.record = true;
+        p.start(c);
+        const auto recorded = drain(p, 3);
+        QCOMPARE(recorded.size(), size_t(3));
+
+        const auto outcomes = compare(c, recorded, {1, 2});
+        QVERIFY(!outcomes.empty());
+        const auto &last = outcomes.back();
+        QCOMPARE(last.id, uint64_t(2)); // the newest request is always served; an older one may be dropped
+        QVERIFY2(last.comparison.has_value(), last.problem.c_str());
+        QCOMPARE(last.comparison->mse, 0.0);
+        QVERIFY(last.engine && last.engine->rgba == recorded[2]->frame->rgba);
+
+        WorldPipelineConfig missing = c;
+        missing.moduleId = "no-such-engine";
+        const auto refused = compare(missing, recorded, {0});
+        QCOMPARE(refused.size(), size_t(1));
+        QVERIFY2(refused[0].problem.find("engine 'no-such-engine' is not loaded") != std::string::npos,
+                 refused[0].problem.c_str());
+
+        qputenv("MNEMO_FAULT_INJECT", "engine.replay.compare");
+        const auto faulted = compare(c, recorded, {0});
+        qunsetenv("MNEMO_FAULT_INJECT");
+        QCOMPARE(faulted.size(), size_t(1));
+        QVERIFY2(faulted[0].problem.find("injected fault") != std::string::npos, faulted[0].problem.c_str());
+        QVERIFY(!faulted[0].engine);
+    }
+
     void memoryReachesTheModuleThroughTheAbi() {
         auto track = makeScriptedTrack("out-and-back", 40, 16, 16);
         QVERIFY(track.ok());
@@ -218,6 +261,34 @@ private slots:
         QFile::remove(path);
     }
 
+private:
+    // Requests the frames `which` one after the other and collects the outcomes until the last one arrived.
+    std::vector<session::FrameComparer::Outcome> compare(const WorldPipelineConfig &config,
+                                                         const std::vector<std::shared_ptr<const WorldFrame>> &frames,
+                                                         const std::vector<size_t> &which) {
+        std::mutex mutex;
+        std::condition_variable arrived;
+        std::vector<session::FrameComparer::Outcome> outcomes;
+        {
+            session::FrameComparer comparer(*m_env, config, [&](session::FrameComparer::Outcome o) {
+                std::lock_guard lock(mutex);
+                outcomes.push_back(std::move(o));
+                arrived.notify_all();
+            });
+            for (size_t i : which) {
+                session::FrameRow row;
+                row.camera = frames[i]->camera;
+                row.controller = frames[i]->tick;
+                comparer.request({uint64_t(i), row, frames[i]->frame});
+            }
+            std::unique_lock lock(mutex);
+            arrived.wait_for(lock, std::chrono::seconds(60),
+                             [&] { return !outcomes.empty() && outcomes.back().id == which.back(); });
+        }
+        return outcomes;
+    }
+
+private slots:
     void cleanupTestCase() {
         QCOMPARE(m_env->vulkan->validationErrorCount(), 0u);
         m_env.reset();
