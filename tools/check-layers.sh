@@ -15,6 +15,7 @@ declare -A allowed=(
   [agentmem]="core"
   [modules]="core render camera gpu memory"
   [world]="core render camera gpu memory modules"
+  [edit]="core render camera gpu memory modules media metrics"
   [session]="core render camera gpu memory modules media metrics world"
 )
 status=0

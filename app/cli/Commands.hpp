@@ -17,6 +17,7 @@ void addTrackCommand(CLI::App &root, CommandLine &line);
 void addEvalCommand(CLI::App &root, CommandLine &line);     // eval revisit|consistency
 void addBenchCommand(CLI::App &root, CommandLine &line);    // bench pipeline|reference-world|retrieval|decode|inspect
 void addInspectCommand(CLI::App &root, CommandLine &line);
+void addEditCommand(CLI::App &root, CommandLine &line);
 void addMemstoreCommand(CLI::App &root, CommandLine &line); // memstore create|add|update|...|script|index
 
 // The benchmarks that live in their own files, added under `bench`.

@@ -147,6 +147,7 @@ void addCommands(CLI::App &root, CommandLine &line) {
     addProbeCommand(root, line);
     addTrackCommand(root, line);
     addEvalCommand(root, line);
+    addEditCommand(root, line);
     addBenchCommand(root, line);
     addInspectCommand(root, line);
     addMemstoreCommand(root, line);

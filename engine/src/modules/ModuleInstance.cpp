@@ -151,4 +151,40 @@ Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras
     return {};
 }
 
+namespace {
+
+mnemo_frame frameToC(const Frame &f) {
+    return {sizeof(mnemo_frame), f.width, f.height, f.width * 4, MNEMO_PIXEL_RGBA8, const_cast<uint8_t *>(f.rgba.data()),
+            f.index};
+}
+
+} // namespace
+
+Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs) {
+    if (m_module.kind != ModuleKind::Edit) {
+        return {StatusCode::Unsupported, "module '" + m_module.id + "' is not an edit module"};
+    }
+    if (inputs.empty() || inputs.size() != outputs.size()) {
+        return {StatusCode::InvalidArgument, "editProcess needs one output frame per input frame"};
+    }
+    std::vector<mnemo_frame> in, out;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        for (const Frame *f : {inputs[i], static_cast<const Frame *>(outputs[i])}) {
+            if (f->width != m_width || f->height != m_height || f->rgba.size() < size_t(f->width) * f->height * 4) {
+                return {StatusCode::InvalidArgument,
+                        "module '" + m_module.id + "' was created for " + std::to_string(m_width) + "x" +
+                            std::to_string(m_height) + " frames, not " + std::to_string(f->width) + "x" +
+                            std::to_string(f->height)};
+            }
+        }
+        in.push_back(frameToC(*inputs[i]));
+        out.push_back(frameToC(*outputs[i]));
+    }
+    mnemo_error error{};
+    const mnemo_status s = callModule(error, [&] {
+        return m_module.api->edit_process(m_instance, in.data(), out.data(), uint32_t(in.size()), &error);
+    });
+    return fromC(s, error, "edit_process");
+}
+
 } // namespace mnemo::modules

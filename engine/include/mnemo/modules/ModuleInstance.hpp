@@ -37,6 +37,10 @@ public:
                      const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed = nullptr,
                      const std::vector<mnemo_memory_pick> &memory = {}, StepMemoryContext *stepMemory = nullptr);
 
+    // Edit modules: one output frame per input frame (host-allocated, the created size); `inputs.size()` is normally
+    // the module's chunk_frames.
+    Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs);
+
 private:
     ModuleInstance(const LoadedModule &module) : m_module(module) {}
     Status fromC(mnemo_status status, const mnemo_error &error, const char *call) const;

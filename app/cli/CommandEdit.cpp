@@ -1,0 +1,100 @@
+// mnemo-cli edit: a video (or image folder, or still) through a chain of edit modules into an encoded file, with the
+// temporal consistency of the result measured against its source. JSON: frames, fps, host overhead, GPU copies per
+// frame, the mean warp error, the output, and each module's time.
+#include "Commands.hpp"
+
+#include "mnemo/edit/EditRender.hpp"
+
+#include <cstdio>
+#include <memory>
+
+namespace mnemo::cli {
+namespace {
+
+struct EditOptions {
+    std::string input;
+    std::string chain;
+    std::vector<std::string> params;
+    std::string output;
+    std::string codec = "h264";
+    long frames = 0;
+    uint64_t seed = 1;
+    bool noConsistency = false;
+    bool progress = false;
+};
+
+CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
+    CLI::App *e = root.add_subcommand("edit", "edit a video through a chain of edit modules into a file (JSON)");
+    e->add_option("INPUT", o.input, "a video file, an image folder or a still image")->required();
+    e->add_option("--chain", o.chain, "edit modules in order, comma-separated (mnemo-cli plugins lists them)")
+        ->required()
+        ->type_name("M1,M2,...");
+    e->add_option("--param", o.params, "a module's parameter, repeatable")->type_name("MODULE.NAME=V");
+    e->add_option("--out", o.output, "the edited video: .mkv or .mp4 (empty: measure without writing)")
+        ->type_name("FILE");
+    e->add_option("--codec", o.codec, "h264 or ffv1 (lossless, .mkv only)")
+        ->check(CLI::IsMember({"h264", "ffv1"}))
+        ->type_name("CODEC");
+    addFramesOption(*e, o.frames, "source frames to edit at most (0: all)", true);
+    addSeedOption(*e, o.seed)->description("the modules' random seed (stylize re-rolls from it)");
+    e->add_flag("--no-consistency", o.noConsistency, "do not measure the warp error (faster)");
+    e->add_flag("--progress", o.progress, "print progress on stderr");
+    return e;
+}
+
+nlohmann::json describe(const EditOptions &o, const edit::EditRenderResult &r) {
+    nlohmann::json modules = nlohmann::json::array();
+    for (const auto &link : r.links) {
+        modules.push_back({{"module", link.moduleId},
+                           {"frames", link.frames},
+                           {"ms_per_frame", link.frames ? link.totalMs / double(link.frames) : 0.0}});
+    }
+    return {{"input", o.input},
+            {"chain", o.chain},
+            {"frames", r.frames},
+            {"size", std::to_string(r.width) + "x" + std::to_string(r.height)},
+            {"source_fps", r.sourceFps},
+            {"fps", r.fps()},
+            {"realtime_factor", r.sourceFps > 0 ? r.fps() / r.sourceFps : 0.0},
+            {"host_overhead_ms_per_frame", r.hostOverheadMsPerFrame()},
+            {"decode_ms_per_frame", r.frames ? r.decodeMs / double(r.frames) : 0.0},
+            {"encode_ms_per_frame", r.frames ? r.encodeMs / double(r.frames) : 0.0},
+            {"gpu_copies_per_frame", r.gpuCopiesPerFrame},
+            {"warp_error", o.noConsistency ? nlohmann::json(nullptr) : nlohmann::json(r.warpError)},
+            {"consistency_ms_per_frame", r.frames ? r.meterMs / double(r.frames) : 0.0},
+            {"modules", modules},
+            {"output", o.output.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.output)}};
+}
+
+int runEdit(const EditOptions &o) {
+    auto links = edit::parseChain(o.chain, o.params);
+    if (!links.ok()) return failWith("edit", links.message(), kUsageError);
+    edit::EditRenderConfig config;
+    config.input = o.input;
+    config.chain = links.value();
+    config.output = o.output;
+    config.codec = o.codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
+    config.maxFrames = uint64_t(o.frames);
+    config.seed = o.seed;
+    config.measureConsistency = !o.noConsistency;
+    auto env = modules::ModuleEnvironment::create();
+    auto progress = [&](uint64_t done, uint64_t expected) {
+        if (o.progress && done % 30 == 0) std::fprintf(stderr, "edit: %llu / %llu frames\n",
+                                                      static_cast<unsigned long long>(done),
+                                                      static_cast<unsigned long long>(expected));
+        return true;
+    };
+    auto result = edit::renderEdit(*env, config, progress);
+    if (!result.ok()) return failWith("edit", result.message());
+    printJson(describe(o, result.value()));
+    return 0;
+}
+
+} // namespace
+
+void addEditCommand(CLI::App &root, CommandLine &line) {
+    auto o = std::make_shared<EditOptions>();
+    onParsed(*defineEdit(root, *o), line, [o] { return runEdit(*o); });
+}
+
+} // namespace mnemo::cli

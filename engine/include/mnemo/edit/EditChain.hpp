@@ -1,0 +1,64 @@
+#pragma once
+// A chain of edit modules applied in order to a stream of frames (CPU frames, the ABI's edit_process). Each link
+// is one module instance with its parameters; a bypassed link passes frames through untouched.
+//
+// Chunked modules (chunk_frames > 1, as streaming video-to-video models are) get their frames in chunks: a link holds
+// frames until it has a chunk, so the chain's output lags its input by the sum of (chunk - 1) over its links, and
+// flush() drains what is held at the end of the stream (the last chunk padded with its final frame, the padding's
+// outputs dropped). Frames keep their index through the chain.
+// Thread: one owner at a time (module instances have one owner).
+
+#include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/modules/ModuleInstance.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mnemo::edit {
+
+struct ChainLink {
+    std::string moduleId;
+    modules::ParamValues params;
+    bool bypass = false;
+};
+
+// "color,stylize" with "color.exposure=0.5"-style parameters: the CLI's and the tests' way to write a chain.
+Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std::vector<std::string> &params);
+
+struct LinkStats {
+    std::string moduleId;
+    uint64_t frames = 0;
+    double totalMs = 0; // time inside edit_process
+};
+
+using FramePtr = std::shared_ptr<const Frame>;
+
+class EditChain {
+public:
+    // Every module must be a loaded edit module; it is created for width x height and reset with `seed`.
+    static Result<std::unique_ptr<EditChain>> create(modules::ModuleEnvironment &env,
+                                                     const std::vector<ChainLink> &links, uint32_t width,
+                                                     uint32_t height, uint64_t seed = 1);
+    ~EditChain();
+
+    // One frame in; the frames the chain finished, in order (none while a chunked link fills its chunk).
+    Result<std::vector<FramePtr>> push(FramePtr frame);
+    // The end of the stream: everything still held, in order.
+    Result<std::vector<FramePtr>> flush();
+
+    std::vector<LinkStats> stats() const;
+    uint32_t width() const { return m_width; }
+    uint32_t height() const { return m_height; }
+
+private:
+    struct Link;
+    EditChain(uint32_t width, uint32_t height);
+    Result<std::vector<FramePtr>> feed(size_t link, std::vector<FramePtr> frames, bool flushing);
+    Result<std::vector<FramePtr>> process(Link &link, size_t realFrames);
+
+    uint32_t m_width, m_height;
+    std::vector<std::unique_ptr<Link>> m_links;
+};
+
+} // namespace mnemo::edit

@@ -1,0 +1,49 @@
+#pragma once
+// Renders an edit offline: a source (video, image folder, still) through an EditChain into an encoded file, measuring
+// the temporal consistency of the result against its source as it goes (metrics::WarpErrorMeter). Files never drop a
+// frame: every source frame is edited and encoded, in order.
+
+#include "mnemo/edit/EditChain.hpp"
+#include "mnemo/media/VideoEncoder.hpp"
+#include "mnemo/metrics/WarpError.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mnemo::edit {
+
+struct EditRenderConfig {
+    std::string input;
+    std::vector<ChainLink> chain;
+    std::string output; // .mkv or .mp4; empty: edit and measure without writing
+    media::VideoCodec codec = media::VideoCodec::H264;
+    uint64_t maxFrames = 0; // 0: the whole source
+    uint64_t seed = 1;
+    bool measureConsistency = true;
+};
+
+struct EditRenderResult {
+    uint64_t frames = 0;
+    uint32_t width = 0, height = 0;
+    double sourceFps = 0;
+    double wallMs = 0;
+    double decodeMs = 0, chainMs = 0, encodeMs = 0, meterMs = 0;
+    std::vector<LinkStats> links;
+    double warpError = 0; // mean over frame pairs; 0 when not measured
+    uint64_t warpPairs = 0;
+    uint32_t gpuCopiesPerFrame = 0; // CPU chains move no frame to or from a GPU
+
+    double fps() const { return wallMs > 0 ? 1000.0 * double(frames) / wallMs : 0; }
+    // Wall time per frame not spent decoding, in modules, encoding or measuring: the host's own cost.
+    double hostOverheadMsPerFrame() const {
+        return frames ? (wallMs - decodeMs - chainMs - encodeMs - meterMs) / double(frames) : 0;
+    }
+};
+
+// `progress(framesDone, framesExpected)` is called after each encoded frame (expected is 0 when unknown); returning
+// false cancels the render (the file written so far stays playable). Thread: any (blocks).
+Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditRenderConfig &config,
+                                    const std::function<bool(uint64_t, uint64_t)> &progress = {});
+
+} // namespace mnemo::edit

@@ -1,0 +1,160 @@
+#include "mnemo/edit/EditChain.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <sstream>
+
+namespace mnemo::edit {
+
+struct EditChain::Link {
+    ChainLink spec;
+    std::unique_ptr<modules::ModuleInstance> instance;
+    uint32_t chunk = 1;
+    std::vector<FramePtr> held; // frames waiting for a full chunk
+    LinkStats stats;
+};
+
+namespace {
+
+std::vector<std::string> split(const std::string &text, char separator) {
+    std::vector<std::string> parts;
+    std::stringstream stream(text);
+    for (std::string part; std::getline(stream, part, separator);) {
+        if (!part.empty()) parts.push_back(part);
+    }
+    return parts;
+}
+
+// "module.name=value" into the link of that module.
+Status applyParam(std::vector<ChainLink> &links, const std::string &param) {
+    const size_t dot = param.find('.'), eq = param.find('=');
+    if (dot == std::string::npos || eq == std::string::npos || dot > eq) {
+        return {StatusCode::InvalidArgument, "parameter '" + param + "' must read MODULE.NAME=VALUE"};
+    }
+    const std::string module = param.substr(0, dot), name = param.substr(dot + 1, eq - dot - 1);
+    const std::string text = param.substr(eq + 1);
+    char *end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') {
+        return {StatusCode::InvalidArgument, "parameter '" + param + "': '" + text + "' is not a number"};
+    }
+    for (ChainLink &link : links) {
+        if (link.moduleId == module) {
+            link.params[name] = value;
+            return {};
+        }
+    }
+    return {StatusCode::InvalidArgument, "parameter '" + param + "' names module '" + module + "', not in the chain"};
+}
+
+double msSince(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
+
+Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std::vector<std::string> &params) {
+    std::vector<ChainLink> links;
+    for (const std::string &id : split(modules, ',')) links.push_back({id, {}, false});
+    if (links.empty()) return Status(StatusCode::InvalidArgument, "the chain names no module");
+    for (const std::string &param : params) {
+        if (Status s = applyParam(links, param); !s.ok()) return s;
+    }
+    return links;
+}
+
+EditChain::EditChain(uint32_t width, uint32_t height) : m_width(width), m_height(height) {}
+EditChain::~EditChain() = default;
+
+Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment &env,
+                                                     const std::vector<ChainLink> &links, uint32_t width,
+                                                     uint32_t height, uint64_t seed) {
+    std::unique_ptr<EditChain> chain(new EditChain(width, height));
+    for (const ChainLink &spec : links) {
+        const modules::LoadedModule *module = env.registry->find(spec.moduleId);
+        if (!module) return Status(StatusCode::NotFound, "edit module '" + spec.moduleId + "' is not loaded");
+        if (module->kind != modules::ModuleKind::Edit) {
+            return Status(StatusCode::InvalidArgument, "module '" + spec.moduleId + "' is not an edit module");
+        }
+        auto instance = modules::ModuleInstance::create(*module, *env.host, width, height, spec.params);
+        if (!instance.ok()) return instance.status();
+        if (Status s = instance.value()->reset(seed); !s.ok()) return s;
+        auto link = std::make_unique<Link>();
+        link->spec = spec;
+        link->instance = std::move(instance.value());
+        link->chunk = std::max(1u, module->chunkFrames);
+        link->stats.moduleId = spec.moduleId;
+        chain->m_links.push_back(std::move(link));
+    }
+    return chain;
+}
+
+Result<std::vector<FramePtr>> EditChain::push(FramePtr frame) {
+    if (!frame || frame->width != m_width || frame->height != m_height) {
+        return Status(StatusCode::InvalidArgument,
+                      "the chain was made for " + std::to_string(m_width) + "x" + std::to_string(m_height) +
+                          " frames, not " + (frame ? std::to_string(frame->width) + "x" + std::to_string(frame->height)
+                                                   : std::string("none")));
+    }
+    return feed(0, {std::move(frame)}, false);
+}
+
+Result<std::vector<FramePtr>> EditChain::flush() { return feed(0, {}, true); }
+
+// Hands `frames` to link `index` and what it finishes to the next link; flushing drains each link in turn.
+Result<std::vector<FramePtr>> EditChain::feed(size_t index, std::vector<FramePtr> frames, bool flushing) {
+    if (index == m_links.size()) return frames;
+    Link &link = *m_links[index];
+    std::vector<FramePtr> done;
+    for (FramePtr &frame : frames) {
+        if (link.spec.bypass) {
+            done.push_back(std::move(frame));
+            continue;
+        }
+        link.held.push_back(std::move(frame));
+        if (link.held.size() < link.chunk) continue;
+        auto out = process(link, link.chunk);
+        if (!out.ok()) return out.status();
+        done.insert(done.end(), out->begin(), out->end());
+    }
+    if (flushing && !link.held.empty()) {
+        const size_t real = link.held.size();
+        while (link.held.size() < link.chunk) link.held.push_back(link.held.back());
+        auto out = process(link, real);
+        if (!out.ok()) return out.status();
+        done.insert(done.end(), out->begin(), out->end());
+    }
+    return feed(index + 1, std::move(done), flushing);
+}
+
+// One edit_process call on the held chunk; the first `realFrames` outputs are kept.
+Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) {
+    std::vector<const Frame *> inputs;
+    std::vector<std::shared_ptr<Frame>> outputs;
+    std::vector<Frame *> raw;
+    for (const FramePtr &in : link.held) {
+        auto out = std::make_shared<Frame>();
+        out->width = in->width;
+        out->height = in->height;
+        out->rgba.resize(in->rgba.size());
+        out->index = in->index;
+        out->inputUs = in->inputUs;
+        inputs.push_back(in.get());
+        raw.push_back(out.get());
+        outputs.push_back(std::move(out));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    if (Status s = link.instance->editProcess(inputs, raw); !s.ok()) return s;
+    link.stats.totalMs += msSince(start);
+    link.stats.frames += realFrames;
+    link.held.clear();
+    return std::vector<FramePtr>(outputs.begin(), outputs.begin() + long(realFrames));
+}
+
+std::vector<LinkStats> EditChain::stats() const {
+    std::vector<LinkStats> out;
+    for (const auto &link : m_links) out.push_back(link->stats);
+    return out;
+}
+
+} // namespace mnemo::edit

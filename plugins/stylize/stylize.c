@@ -1,0 +1,150 @@
+/*
+ * stylize: a painterly per-frame look that flickers on its own, the way per-frame diffusion edits do.
+ *
+ * Each output pixel takes its colour from a nearby source pixel chosen at random (brush scatter), posterized to a few
+ * levels, with grain. The randomness is seeded by the frame's index and the module's seed, so a frame always looks
+ * the same when rendered again, but consecutive frames scatter differently: the honest test subject for temporal
+ * stabilization and for the warp-error meter.
+ */
+#include <mnemo/module.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct stylize {
+    uint32_t width, height;
+    uint64_t seed;
+    double levels, scatter, grain;
+} stylize;
+
+static const mnemo_param_desc k_params[] = {
+    {sizeof(mnemo_param_desc), "levels", "Levels", "Colour levels per channel after posterizing", MNEMO_PARAM_INT, 2,
+     32, 6, NULL, 0, 0},
+    {sizeof(mnemo_param_desc), "scatter", "Brush scatter", "How far (pixels) a pixel may take its colour from",
+     MNEMO_PARAM_INT, 0, 8, 2, NULL, 0, 0},
+    {sizeof(mnemo_param_desc), "grain", "Grain", "Random grain added per pixel and frame (0-255 units)",
+     MNEMO_PARAM_FLOAT, 0, 64, 12, NULL, 0, 0},
+};
+
+static const mnemo_module_info k_info = {
+    sizeof(mnemo_module_info), "stylize", "Stylize", "1.0.0",
+    "A painterly look re-rolled every frame (scatter, posterize, grain): flickers like per-frame diffusion edits.",
+    MNEMO_MODULE_KIND_EDIT, 1, k_params, 3, 0,
+};
+
+static const mnemo_module_info *describe(void) { return &k_info; }
+
+static mnemo_status set_param(void *instance, const mnemo_param_value *value, mnemo_error *error) {
+    stylize *s = (stylize *)instance;
+    double *fields[] = {&s->levels, &s->scatter, &s->grain};
+    for (uint32_t i = 0; i < k_info.param_count; ++i) {
+        const mnemo_param_desc *d = &k_params[i];
+        if (strcmp(value->name, d->name) != 0) continue;
+        if (!(value->value >= d->min_value && value->value <= d->max_value)) {
+            snprintf(error->message, sizeof error->message, "stylize: %s must be within [%g, %g], not %g", d->name,
+                     d->min_value, d->max_value, value->value);
+            return MNEMO_ERR_INVALID_ARGUMENT;
+        }
+        *fields[i] = value->value;
+        return MNEMO_OK;
+    }
+    snprintf(error->message, sizeof error->message, "stylize has no parameter '%s'", value->name);
+    return MNEMO_ERR_INVALID_ARGUMENT;
+}
+
+static mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out,
+                           mnemo_error *error) {
+    (void)host;
+    if (args->width == 0 || args->height == 0) {
+        snprintf(error->message, sizeof error->message, "stylize: frame size %ux%u is empty", args->width,
+                 args->height);
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    stylize *s = (stylize *)calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(error->message, sizeof error->message, "stylize: out of memory");
+        return MNEMO_ERR_OUT_OF_MEMORY;
+    }
+    s->width = args->width;
+    s->height = args->height;
+    s->seed = 1;
+    s->levels = 6;
+    s->scatter = 2;
+    s->grain = 12;
+    for (uint32_t i = 0; i < args->param_count; ++i) {
+        mnemo_status st = set_param(s, &args->params[i], error);
+        if (st != MNEMO_OK) {
+            free(s);
+            return st;
+        }
+    }
+    *out = s;
+    return MNEMO_OK;
+}
+
+static void destroy(void *instance) { free(instance); }
+
+static mnemo_status reset(void *instance, const mnemo_reset_args *args, mnemo_error *error) {
+    (void)error;
+    ((stylize *)instance)->seed = args->seed;
+    return MNEMO_OK;
+}
+
+/* splitmix64: a good 64-bit mix of (seed, frame, pixel) with no state to carry between frames. */
+static uint64_t mix(uint64_t z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+static void paint_frame(const stylize *s, const mnemo_frame *in, mnemo_frame *out) {
+    const int scatter = (int)s->scatter, span = 2 * scatter + 1, levels = (int)s->levels;
+    const double step = 255.0 / (levels - 1);
+    const uint64_t frameKey = mix(s->seed ^ mix(in->index));
+    for (uint32_t y = 0; y < s->height; ++y) {
+        uint8_t *dst = out->pixels + (size_t)y * out->stride_bytes;
+        for (uint32_t x = 0; x < s->width; ++x) {
+            const uint64_t r = mix(frameKey ^ ((uint64_t)y << 32 | x));
+            const int sx = clampi((int)x + (int)(r % (uint64_t)span) - scatter, 0, (int)s->width - 1);
+            const int sy = clampi((int)y + (int)((r >> 16) % (uint64_t)span) - scatter, 0, (int)s->height - 1);
+            const uint8_t *src = in->pixels + (size_t)sy * in->stride_bytes + 4u * (uint32_t)sx;
+            const double grain = ((double)((r >> 32) & 0xFFFF) / 65535.0 - 0.5) * 2.0 * s->grain;
+            for (int k = 0; k < 3; ++k) {
+                const double posterized = (int)(src[k] / step + 0.5) * step;
+                dst[4 * x + k] = (uint8_t)clampi((int)(posterized + grain + 0.5), 0, 255);
+            }
+            dst[4 * x + 3] = src[3];
+        }
+    }
+}
+
+static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo_frame *output, uint32_t count,
+                                 mnemo_error *error) {
+    const stylize *s = (const stylize *)instance;
+    for (uint32_t f = 0; f < count; ++f) {
+        if (input[f].width != s->width || input[f].height != s->height || output[f].width != s->width ||
+            output[f].height != s->height) {
+            snprintf(error->message, sizeof error->message, "stylize: frame %u is %ux%u, created for %ux%u", f,
+                     input[f].width, input[f].height, s->width, s->height);
+            return MNEMO_ERR_INVALID_ARGUMENT;
+        }
+        if (input[f].pixels == output[f].pixels) {
+            snprintf(error->message, sizeof error->message, "stylize: cannot work in place (it reads neighbours)");
+            return MNEMO_ERR_INVALID_ARGUMENT;
+        }
+        paint_frame(s, &input[f], &output[f]);
+    }
+    return MNEMO_OK;
+}
+
+static const mnemo_module_api k_api = {
+    sizeof(mnemo_module_api), MNEMO_MODULE_ABI_VERSION, describe, create, destroy, set_param, reset, NULL, edit_process,
+};
+
+MNEMO_MODULE_EXPORT const mnemo_module_api *mnemo_module_entry(uint32_t host_abi_version) {
+    return host_abi_version == MNEMO_MODULE_ABI_VERSION ? &k_api : NULL;
+}

@@ -1,0 +1,211 @@
+// Editing on CPU frames: the built-in color and stylize modules against independent references, the chain (order,
+// bypass, sizes), an offline render end to end with its consistency figure, bad input, and `mnemo-cli edit`.
+#include "mnemo/edit/EditRender.hpp"
+#include "mnemo/media/VideoDecoder.hpp"
+#include "mnemo/modules/ModuleEnvironment.hpp"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace mnemo;
+using namespace mnemo::edit;
+
+namespace {
+
+constexpr uint32_t kW = 160, kH = 90;
+
+// A smooth texture panning 1.5 px a frame to the right.
+std::shared_ptr<Frame> panning(int t) {
+    auto f = std::make_shared<Frame>();
+    f->width = kW;
+    f->height = kH;
+    f->index = uint64_t(t);
+    f->rgba.resize(size_t(kW) * kH * 4);
+    for (uint32_t y = 0; y < kH; ++y) {
+        for (uint32_t x = 0; x < kW; ++x) {
+            const float u = float(x) - 1.5f * float(t), v = float(y);
+            uint8_t *p = &f->rgba[(size_t(y) * kW + x) * 4];
+            for (int c = 0; c < 3; ++c) {
+                p[c] = uint8_t(std::clamp(128 + 60 * std::sin(0.11f * u + 0.05f * v + c) +
+                                              40 * std::sin(0.07f * v - 0.13f * u), 0.0f, 255.0f));
+            }
+            p[3] = 255;
+        }
+    }
+    return f;
+}
+
+double srgbToLinear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
+double linearToSrgb(double v) { return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055; }
+
+// The color module's documented grade, in doubles: exposure, white balance and saturation on linear light, then
+// contrast around mid grey on the encoded value.
+std::array<double, 3> gradeReference(const uint8_t *px, double exposure, double temperature, double saturation,
+                                     double contrast) {
+    const double gain = std::pow(2.0, exposure);
+    const double g[3] = {gain * (1 + 0.25 * temperature), gain, gain * (1 - 0.25 * temperature)};
+    double rgb[3];
+    for (int k = 0; k < 3; ++k) rgb[k] = srgbToLinear(px[k] / 255.0) * g[k];
+    const double y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+    std::array<double, 3> out{};
+    for (int k = 0; k < 3; ++k) {
+        const double encoded = 255.0 * linearToSrgb(std::clamp(y + (rgb[k] - y) * saturation, 0.0, 1.0));
+        out[k] = std::clamp((std::round(encoded) / 255.0 - 0.5) * contrast + 0.5, 0.0, 1.0) * 255.0;
+    }
+    return out;
+}
+
+} // namespace
+
+class TestEdit : public QObject {
+    Q_OBJECT
+    std::unique_ptr<modules::ModuleEnvironment> m_env;
+    QTemporaryDir m_tmp;
+
+    std::unique_ptr<EditChain> chain(const std::string &modules, const std::vector<std::string> &params = {}) {
+        auto links = parseChain(modules, params);
+        if (!links.ok()) qFatal("%s", links.message().c_str());
+        auto made = EditChain::create(*m_env, links.value(), kW, kH);
+        if (!made.ok()) qFatal("%s", made.message().c_str());
+        return std::move(made.value());
+    }
+
+    static FramePtr one(EditChain &c, FramePtr in) {
+        auto out = c.push(std::move(in));
+        return out.ok() && out->size() == 1 ? out->front() : nullptr;
+    }
+
+    QString writeClip(int frames) {
+        const QString path = m_tmp.filePath(QString("pan-%1.mkv").arg(frames));
+        auto encoder = media::VideoEncoder::open({path.toStdString(), kW, kH, 30.0, media::VideoCodec::FFV1});
+        if (!encoder.ok()) qFatal("%s", encoder.message().c_str());
+        for (int t = 0; t < frames; ++t) (void)encoder.value()->write(*panning(t));
+        (void)encoder.value()->finish();
+        return path;
+    }
+
+private slots:
+    void initTestCase() { m_env = modules::ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins"}); }
+
+    void colorMatchesItsReference() {
+        const double exposure = 0.7, temperature = 0.4, saturation = 1.6, contrast = 1.3;
+        auto c = chain("color", {"color.exposure=0.7", "color.temperature=0.4", "color.saturation=1.6",
+                                 "color.contrast=1.3"});
+        const FramePtr in = panning(0);
+        const FramePtr out = one(*c, in);
+        QVERIFY(out);
+        int worst = 0;
+        for (size_t i = 0; i < in->rgba.size(); i += 4) {
+            const auto expected = gradeReference(&in->rgba[i], exposure, temperature, saturation, contrast);
+            for (int k = 0; k < 3; ++k) worst = std::max(worst, int(std::abs(out->rgba[i + k] - expected[k]) + 0.5));
+            QCOMPARE(out->rgba[i + 3], in->rgba[i + 3]);
+        }
+        QVERIFY2(worst <= 2, qPrintable(QString("worst difference %1").arg(worst))); // table steps, rounding
+    }
+
+    void neutralColorAndBypassLeaveFramesAlone() {
+        auto neutral = chain("color");
+        const FramePtr in = panning(3);
+        const FramePtr out = one(*neutral, in);
+        QVERIFY(out);
+        for (size_t i = 0; i < in->rgba.size(); ++i) QVERIFY(std::abs(int(out->rgba[i]) - int(in->rgba[i])) <= 1);
+        auto links = parseChain("stylize", {});
+        links->front().bypass = true;
+        auto bypassed = EditChain::create(*m_env, links.value(), kW, kH);
+        QVERIFY(bypassed.ok());
+        QCOMPARE(one(*bypassed.value(), in), in); // the very frame, untouched
+    }
+
+    void stylizeRerollsPerFrameButRendersAgainTheSame() {
+        auto a = chain("stylize"), b = chain("stylize");
+        const FramePtr first = one(*a, panning(5)), again = one(*b, panning(5));
+        QVERIFY(first && again);
+        QVERIFY(first->rgba == again->rgba); // same frame index, same seed: same look
+        auto shifted = std::make_shared<Frame>(*panning(5));
+        shifted->index = 6;                  // same pixels, next frame: a different roll
+        QVERIFY(one(*a, shifted)->rgba != first->rgba);
+    }
+
+    void renderEndToEndAndItsConsistency() {
+        const QString clip = writeClip(12);
+        EditRenderConfig config;
+        config.input = clip.toStdString();
+        config.codec = media::VideoCodec::FFV1;
+        config.output = m_tmp.filePath("graded.mkv").toStdString();
+        config.chain = parseChain("color", {"color.saturation=1.4"}).value();
+        auto graded = renderEdit(*m_env, config);
+        QVERIFY2(graded.ok(), graded.message().c_str());
+        QCOMPARE(graded->frames, uint64_t(12));
+        QCOMPARE(graded->warpPairs, uint64_t(11));
+        QCOMPARE(graded->gpuCopiesPerFrame, 0u);
+        auto decoder = media::VideoDecoder::open(config.output);
+        QVERIFY(decoder.ok());
+        int decoded = 0;
+        for (auto next = decoder.value()->next(); next.ok() && next.value(); next = decoder.value()->next()) ++decoded;
+        QCOMPARE(decoded, 12);
+        config.chain = parseChain("stylize", {}).value();
+        config.output.clear();
+        auto styled = renderEdit(*m_env, config);
+        QVERIFY(styled.ok());
+        qInfo("warp error: color %.2f, stylize %.2f", graded->warpError, styled->warpError);
+        QVERIFY(graded->warpError < 2.0);
+        QVERIFY(styled->warpError > 5.0 && styled->warpError > 4 * graded->warpError);
+    }
+
+    void badInputIsAnErrorNamingIt() {
+        auto unknown = EditChain::create(*m_env, parseChain("no-such", {}).value(), kW, kH);
+        QVERIFY(!unknown.ok() && unknown.message().find("'no-such' is not loaded") != std::string::npos);
+        QVERIFY(!parseChain("color", {"color.gain=x"}).ok());
+        QVERIFY(!parseChain("color", {"stylize.levels=3"}).ok()); // not in the chain
+        auto c = chain("color");
+        auto small = std::make_shared<Frame>(*panning(0));
+        small->width = kW / 2;
+        auto pushed = c->push(small);
+        QVERIFY(!pushed.ok() && pushed.message().find("made for 160x90 frames, not 80x90") != std::string::npos);
+        EditRenderConfig config;
+        config.input = m_tmp.filePath("missing.mkv").toStdString();
+        config.chain = parseChain("color", {}).value();
+        auto missing = renderEdit(*m_env, config);
+        QVERIFY(!missing.ok() && missing.message().find("missing.mkv") != std::string::npos);
+        // A module that fails mid-stream stops the render with its message; the process goes on.
+        config.input = writeClip(4).toStdString();
+        qputenv("MNEMO_FAULT_INJECT", "engine.module-call");
+        auto faulted = renderEdit(*m_env, config);
+        qunsetenv("MNEMO_FAULT_INJECT");
+        QVERIFY(!faulted.ok());
+        QVERIFY2(faulted.message().find("injected fault") != std::string::npos, faulted.message().c_str());
+    }
+
+    void cliPrintsTheFigures() {
+        const QString clip = writeClip(10), out = m_tmp.filePath("cli.mkv");
+        QProcess cli;
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",
+                  {"edit", clip, "--chain", "color,stylize", "--param", "color.exposure=0.3", "--out", out});
+        QVERIFY(cli.waitForFinished(120000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QJsonObject json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        for (const char *key : {"frames", "fps", "host_overhead_ms_per_frame", "gpu_copies_per_frame", "warp_error",
+                                "output", "realtime_factor"}) {
+            QVERIFY2(json.contains(key), key);
+        }
+        QCOMPARE(json["frames"].toInt(), 10);
+        QCOMPARE(json["modules"].toArray().size(), 2);
+        QVERIFY(QFileInfo(out).size() > 0);
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"edit", clip, "--chain", "reference-world"});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 1);
+        QVERIFY(cli.readAllStandardError().contains("not an edit module"));
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"edit", clip, "--chain", "color", "--param", "exposure=1"});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 2);
+    }
+};
+
+QTEST_MAIN(TestEdit)
+#include "tst_edit.moc"
