@@ -178,6 +178,7 @@ void addBenchCommand(CLI::App &root, CommandLine &line) {
     defineRetrieval(*bench, line);
     addBenchDecodeCommand(*bench, line);
     addBenchInspectCommand(*bench, line);
+    addBenchEditCommand(*bench, line);
 }
 
 } // namespace mnemo::cli

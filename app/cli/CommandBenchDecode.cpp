@@ -1,6 +1,7 @@
 // mnemo-cli bench decode: how fast Mnemo turns a video file into RGBA frames, on one thread (VideoDecoder with one
 // FFmpeg thread), over keyframe intervals on several threads (ParallelDecoder), and next to the ffmpeg binary on the
 // same file in the same run.
+#include "BenchVideo.hpp"
 #include "Commands.hpp"
 
 #include "mnemo/core/Status.hpp"
@@ -25,10 +26,7 @@
 namespace mnemo::cli {
 namespace {
 
-constexpr uint32_t kGeneratedWidth = 1280, kGeneratedHeight = 720;
-constexpr double kGeneratedFps = 30.0;
 constexpr int kGeneratedSeconds = 20;
-constexpr int kGeneratedCrf = 23; // x264's default: the bitrate of ordinary footage, not of an archive master
 
 struct Timing {
     uint64_t frames = 0;
@@ -156,64 +154,6 @@ FfmpegTiming timeFfmpeg(const std::string &file, bool toRgba) {
     return out;
 }
 
-// ---- A long test video when none is given ---------------------------------------------------------------------
-
-uint8_t triangle(int v) {
-    v = ((v % 512) + 512) % 512;
-    return uint8_t(v < 256 ? v : 511 - v);
-}
-
-// A panning picture: gradients over a fine static texture, moving 3 pixels a frame with colours drifting. The texture
-// gives the bitrate of filmed footage (a clean gradient compresses to almost nothing and decodes faster than any real
-// video); it moves with the picture, so x264 predicts it from the last frame and keeps to its keyframe interval (a
-// grain that changed every frame would make every frame a scene cut, and the file all-intra).
-void drawPattern(Frame &frame, int n) {
-    for (uint32_t y = 0; y < frame.height; ++y) {
-        uint8_t *p = frame.rgba.data() + size_t(y) * frame.width * 4;
-        for (uint32_t x = 0; x < frame.width; ++x, p += 4) {
-            const int sx = int(x) + 3 * n;
-            uint32_t hash = (uint32_t(sx) * 73856093u) ^ (y * 19349663u);
-            hash *= 2654435761u;
-            const int grain = int((hash >> 27) & 15) - 8;
-            p[0] = uint8_t(std::clamp(triangle(sx) + grain, 0, 255));
-            p[1] = uint8_t(std::clamp(triangle(int(y) * 2 + n) + grain, 0, 255));
-            p[2] = uint8_t(std::clamp(triangle(sx / 2 + int(y)) + grain, 0, 255));
-            p[3] = 255;
-        }
-    }
-}
-
-// 1280x720 H.264 at 30 fps for 20 s, a keyframe every second (VideoEncoder's interval), into the temporary folder.
-// Written under a private name and renamed, so two runs at once never read each other's half-written file.
-Result<std::string> generateVideo() {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    const fs::path folder = fs::temp_directory_path(ec);
-    if (ec) return Status(StatusCode::Internal, "no temporary folder for the test video: " + ec.message());
-    const fs::path path = folder / "mnemo-bench-decode-1280x720-30fps-20s.mkv";
-    const fs::path partial = folder / ("mnemo-bench-decode-" + std::to_string(getpid()) + ".partial.mkv");
-    media::VideoEncoderConfig config;
-    config.path = partial.string();
-    config.width = kGeneratedWidth;
-    config.height = kGeneratedHeight;
-    config.fps = kGeneratedFps;
-    config.crf = kGeneratedCrf;
-    auto encoder = media::VideoEncoder::open(config);
-    if (!encoder.ok()) return encoder.status();
-    Frame frame;
-    frame.width = kGeneratedWidth;
-    frame.height = kGeneratedHeight;
-    frame.rgba.resize(size_t(kGeneratedWidth) * kGeneratedHeight * 4);
-    for (int n = 0; n < kGeneratedSeconds * int(kGeneratedFps); ++n) {
-        drawPattern(frame, n);
-        if (Status s = encoder.value()->write(frame); !s.ok()) return s;
-    }
-    if (Status s = encoder.value()->finish(); !s.ok()) return s;
-    fs::rename(partial, path, ec);
-    if (ec) return Status(StatusCode::Internal, "cannot move the test video to " + path.string() + ": " + ec.message());
-    return path.string();
-}
-
 // ---- The command -----------------------------------------------------------------------------------------------
 
 std::optional<double> ratio(std::optional<double> numerator, std::optional<double> denominator) {
@@ -328,7 +268,7 @@ Result<DecodeResult> runDecode(const DecodeOptions &o) {
         r.file = *o.file;
     } else {
         std::cerr << "mnemo-cli bench: no file given; generating a 1280x720 H.264 test video (20 s at 30 fps)\n";
-        auto generated = generateVideo();
+        auto generated = generateBenchVideo(kBenchVideoWidth, kBenchVideoHeight, kGeneratedSeconds);
         if (!generated.ok()) return generated.status();
         r.file = generated.value();
         r.generated = r.file;

@@ -197,6 +197,16 @@ private slots:
         QCOMPARE(json["frames"].toInt(), 10);
         QCOMPARE(json["modules"].toArray().size(), 2);
         QVERIFY(QFileInfo(out).size() > 0);
+        // The benchmark's smoke run: its own small test video through the default three-module chain.
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"bench", "edit", "--size", "320x180", "--frames", "10"});
+        QVERIFY(cli.waitForFinished(120000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QJsonObject bench = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        QCOMPARE(bench["frames"].toInt(), 10);
+        QCOMPARE(bench["module_ms_per_frame"].toArray().size(), 3);
+        for (const char *key : {"fps", "realtime_factor", "host_overhead_ms_per_frame", "gpu_copies_per_frame"}) {
+            QVERIFY2(bench.contains(key), key);
+        }
         cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"edit", clip, "--chain", "reference-world"});
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 1);
