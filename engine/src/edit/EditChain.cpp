@@ -84,9 +84,29 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         link->instance = std::move(instance.value());
         link->chunk = std::max(1u, module->chunkFrames);
         link->stats.moduleId = spec.moduleId;
+        chain->m_needsFlow = chain->m_needsFlow || (module->wantsSourceFlow && !spec.bypass);
         chain->m_links.push_back(std::move(link));
     }
+    if (chain->m_needsFlow) chain->m_flow = std::make_unique<metrics::FlowEstimator>();
     return chain;
+}
+
+Status EditChain::rememberSource(const FramePtr &frame) {
+    SourceRecord record{frame, {}};
+    if (m_previousSource) {
+        auto flow = m_flow->backward(*m_previousSource, *frame);
+        if (!flow.ok()) return flow.status();
+        record.flow = std::move(flow.value());
+    }
+    m_previousSource = frame;
+    m_sources[frame->index] = std::move(record);
+    return {};
+}
+
+// Frames out of the last link need their source no more (frames leave the chain in order).
+void EditChain::forgetSourcesUpTo(const std::vector<FramePtr> &done) {
+    if (done.empty()) return;
+    m_sources.erase(m_sources.begin(), m_sources.upper_bound(done.back()->index));
 }
 
 Result<std::vector<FramePtr>> EditChain::push(FramePtr frame) {
@@ -96,10 +116,20 @@ Result<std::vector<FramePtr>> EditChain::push(FramePtr frame) {
                           " frames, not " + (frame ? std::to_string(frame->width) + "x" + std::to_string(frame->height)
                                                    : std::string("none")));
     }
-    return feed(0, {std::move(frame)}, false);
+    if (m_needsFlow) {
+        if (Status s = rememberSource(frame); !s.ok()) return s;
+    }
+    auto done = feed(0, {std::move(frame)}, false);
+    if (done.ok()) forgetSourcesUpTo(done.value());
+    return done;
 }
 
-Result<std::vector<FramePtr>> EditChain::flush() { return feed(0, {}, true); }
+Result<std::vector<FramePtr>> EditChain::flush() {
+    auto done = feed(0, {}, true);
+    m_sources.clear();
+    m_previousSource.reset(); // the next push starts a new stream
+    return done;
+}
 
 // Hands `frames` to link `index` and what it finishes to the next link; flushing drains each link in turn.
 Result<std::vector<FramePtr>> EditChain::feed(size_t index, std::vector<FramePtr> frames, bool flushing) {
@@ -143,8 +173,17 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
         raw.push_back(out.get());
         outputs.push_back(std::move(out));
     }
+    modules::ModuleInstance::EditSource source;
+    if (link.instance->module().wantsSourceFlow) {
+        for (const FramePtr &in : link.held) {
+            const auto found = m_sources.find(in->index);
+            if (found == m_sources.end()) return Status(StatusCode::Internal, "no source frame for frame " + std::to_string(in->index));
+            source.frames.push_back(found->second.frame.get());
+            source.flows.push_back(&found->second.flow);
+        }
+    }
     const auto start = std::chrono::steady_clock::now();
-    if (Status s = link.instance->editProcess(inputs, raw); !s.ok()) return s;
+    if (Status s = link.instance->editProcess(inputs, raw, &source); !s.ok()) return s;
     link.stats.totalMs += msSince(start);
     link.stats.frames += realFrames;
     link.held.clear();

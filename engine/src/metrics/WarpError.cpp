@@ -152,6 +152,28 @@ Result<std::optional<WarpErrorPair>> WarpErrorMeter::push(const Frame &source, c
     return pair;
 }
 
+struct FlowEstimator::Impl {
+    cv::Ptr<cv::DISOpticalFlow> dis;
+};
+
+FlowEstimator::FlowEstimator(FlowQuality quality) : m_impl(std::make_unique<Impl>()) {
+    m_impl->dis = cv::DISOpticalFlow::create(disPreset(quality));
+}
+
+FlowEstimator::~FlowEstimator() = default;
+
+Result<std::vector<float>> FlowEstimator::backward(const Frame &previous, const Frame &current) {
+    if (Status s = checkSameSize(previous, current, "consecutive source frames"); !s.ok()) return s;
+    std::vector<float> xy(size_t(current.width) * current.height * 2);
+    const Status measured = guarded("measuring the source's optical flow", [&] {
+        cv::Mat flow(int(current.height), int(current.width), CV_32FC2, xy.data()); // written in place
+        m_impl->dis->calc(luma(current), luma(previous), flow);
+        if (flow.data != reinterpret_cast<uchar *>(xy.data())) flow.copyTo(cv::Mat(flow.size(), CV_32FC2, xy.data()));
+    });
+    if (!measured.ok()) return measured;
+    return xy;
+}
+
 Result<WarpErrorPair> warpError(const Frame &sourceT, const Frame &sourceT1, const Frame &editedT,
                                 const Frame &editedT1, FlowQuality quality) {
     WarpErrorMeter meter(quality);

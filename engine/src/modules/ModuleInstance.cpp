@@ -160,7 +160,8 @@ mnemo_frame frameToC(const Frame &f) {
 
 } // namespace
 
-Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs) {
+Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs,
+                                   const EditSource *source) {
     if (m_module.kind != ModuleKind::Edit) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' is not an edit module"};
     }
@@ -180,11 +181,32 @@ Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, con
         in.push_back(frameToC(*inputs[i]));
         out.push_back(frameToC(*outputs[i]));
     }
+    if (m_module.wantsSourceFlow) return editWithSource(in, out, source);
     mnemo_error error{};
     const mnemo_status s = callModule(error, [&] {
         return m_module.api->edit_process(m_instance, in.data(), out.data(), uint32_t(in.size()), &error);
     });
     return fromC(s, error, "edit_process");
+}
+
+Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::vector<mnemo_frame> &out,
+                                      const EditSource *source) {
+    if (!source || source->frames.size() != in.size() || source->flows.size() != in.size()) {
+        return {StatusCode::InvalidArgument, "module '" + m_module.id + "' needs the source frames and their flow"};
+    }
+    std::vector<mnemo_frame> sourceFrames;
+    std::vector<mnemo_flow> flows;
+    for (size_t i = 0; i < in.size(); ++i) {
+        sourceFrames.push_back(frameToC(*source->frames[i]));
+        const std::vector<float> *xy = source->flows[i];
+        flows.push_back({sizeof(mnemo_flow), m_width, m_height, xy && !xy->empty() ? xy->data() : nullptr});
+    }
+    mnemo_edit_input input{sizeof input, in.data(), sourceFrames.data(), flows.data(), uint32_t(in.size())};
+    mnemo_error error{};
+    const mnemo_status s = callModule(error, [&] {
+        return m_module.api->edit_process_with_source(m_instance, &input, out.data(), &error);
+    });
+    return fromC(s, error, "edit_process_with_source");
 }
 
 } // namespace mnemo::modules

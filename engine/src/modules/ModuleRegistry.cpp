@@ -171,6 +171,8 @@ Status ModuleRegistry::vet(const std::string &path, LoadedModule &out) {
     out.file = path;
     out.chunkFrames = std::max(1u, info->chunk_frames);
     out.requiresVulkan = info->requires_vulkan != 0;
+    out.wantsSourceFlow = MNEMO_HAS_FIELD(api, mnemo_module_api, edit_process_with_source) &&
+                          api->edit_process_with_source != nullptr;
     out.api = api;
     if (info->kind == MNEMO_MODULE_KIND_WORLD) {
         out.kind = ModuleKind::World;

@@ -244,6 +244,26 @@ typedef struct mnemo_world_step_output {
     uint32_t ticks_used;          /* how many of the input ticks the module consumed */
 } mnemo_world_step_output;
 
+/* Dense motion of the chain's source, for edit modules that follow it (temporal smoothing): for every pixel p of
+ * source frame t, where it came from in source frame t-1 is p + (xy[2i], xy[2i+1]) (backward flow, pixels, row
+ * major, i = y * width + x). `xy` is NULL for the first frame of a stream (nothing before it). */
+typedef struct mnemo_flow {
+    uint32_t struct_size;
+    uint32_t width;
+    uint32_t height;
+    const float *xy;
+} mnemo_flow;
+
+/* What edit_process_with_source gets: the frames to edit (the previous module's output), the chain's source frames
+ * they came from, and the source's backward flow into each of them. `count` of each. */
+typedef struct mnemo_edit_input {
+    uint32_t struct_size;
+    const mnemo_frame *frames;
+    const mnemo_frame *source;
+    const mnemo_flow *source_flow;
+    uint32_t count;
+} mnemo_edit_input;
+
 typedef struct mnemo_module_api {
     uint32_t struct_size;
     uint32_t abi_version; /* MNEMO_MODULE_ABI_VERSION the module was built against */
@@ -259,6 +279,11 @@ typedef struct mnemo_module_api {
     /* kind == EDIT: `count` frames in, `count` frames out (host-allocated, same size) */
     mnemo_status (*edit_process)(void *instance, const mnemo_frame *input, mnemo_frame *output, uint32_t count,
                                  mnemo_error *error);
+    /* Added in ABI 1, after edit_process (check MNEMO_HAS_FIELD(api, mnemo_module_api, edit_process_with_source)).
+     * kind == EDIT, optional: when set, the host calls it instead of edit_process and hands the module the chain's
+     * source frames and their optical flow (the host measures it once per frame, for every module that asks). */
+    mnemo_status (*edit_process_with_source)(void *instance, const mnemo_edit_input *input, mnemo_frame *output,
+                                             mnemo_error *error);
 } mnemo_module_api;
 
 /* The one exported symbol. `host_abi_version` lets a module that supports several ABIs pick one; a module that

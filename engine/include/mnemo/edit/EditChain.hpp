@@ -6,11 +6,17 @@
 // frames until it has a chunk, so the chain's output lags its input by the sum of (chunk - 1) over its links, and
 // flush() drains what is held at the end of the stream (the last chunk padded with its final frame, the padding's
 // outputs dropped). Frames keep their index through the chain.
+//
+// Modules that follow the source's motion (a temporal stabilizer: wantsSourceFlow) get the chain's source frames and
+// the source's backward optical flow with their input; the chain measures that flow once per frame, and only when
+// such a module is in it.
 // Thread: one owner at a time (module instances have one owner).
 
+#include "mnemo/metrics/WarpError.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,9 +62,21 @@ private:
     EditChain(uint32_t width, uint32_t height);
     Result<std::vector<FramePtr>> feed(size_t link, std::vector<FramePtr> frames, bool flushing);
     Result<std::vector<FramePtr>> process(Link &link, size_t realFrames);
+    Status rememberSource(const FramePtr &frame);
+    void forgetSourcesUpTo(const std::vector<FramePtr> &done);
+
+    // The source frame and its backward flow (empty for the first), by frame index, while a link still needs them.
+    struct SourceRecord {
+        FramePtr frame;
+        std::vector<float> flow;
+    };
 
     uint32_t m_width, m_height;
     std::vector<std::unique_ptr<Link>> m_links;
+    bool m_needsFlow = false;
+    std::unique_ptr<metrics::FlowEstimator> m_flow;
+    std::map<uint64_t, SourceRecord> m_sources;
+    FramePtr m_previousSource;
 };
 
 } // namespace mnemo::edit

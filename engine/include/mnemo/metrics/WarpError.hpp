@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace mnemo::metrics {
 
@@ -41,6 +42,22 @@ public:
     // mismatches (naming both sizes) and empty frames.
     Result<std::optional<WarpErrorPair>> push(const Frame &source, const Frame &edited);
     void reset();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// The backward dense flow of a stream, frame by frame (DIS on luma): for each pixel p of `current`, where it came
+// from in `previous` is p + (xy[2i], xy[2i+1]), i = y * width + x. What edit modules that follow the source's motion
+// get through the ABI (mnemo_flow). Thread: one owner at a time.
+class FlowEstimator {
+public:
+    explicit FlowEstimator(FlowQuality quality = FlowQuality::Fast);
+    ~FlowEstimator();
+    FlowEstimator(const FlowEstimator &) = delete;
+    FlowEstimator &operator=(const FlowEstimator &) = delete;
+    Result<std::vector<float>> backward(const Frame &previous, const Frame &current);
 
 private:
     struct Impl;

@@ -37,13 +37,22 @@ public:
                      const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed = nullptr,
                      const std::vector<mnemo_memory_pick> &memory = {}, StepMemoryContext *stepMemory = nullptr);
 
+    // What a module that follows the source's motion gets besides its input: the chain's source frames and, per frame,
+    // the backward flow into it (empty for the first frame of a stream). One entry per input frame.
+    struct EditSource {
+        std::vector<const Frame *> frames;
+        std::vector<const std::vector<float> *> flows;
+    };
+
     // Edit modules: one output frame per input frame (host-allocated, the created size); `inputs.size()` is normally
-    // the module's chunk_frames.
-    Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs);
+    // the module's chunk_frames. `source` is required for modules with wantsSourceFlow and ignored by the others.
+    Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs,
+                       const EditSource *source = nullptr);
 
 private:
     ModuleInstance(const LoadedModule &module) : m_module(module) {}
     Status fromC(mnemo_status status, const mnemo_error &error, const char *call) const;
+    Status editWithSource(const std::vector<mnemo_frame> &in, std::vector<mnemo_frame> &out, const EditSource *source);
     LoadedModule m_module;
     std::unique_ptr<HostBinding> m_binding; // the service table this instance was created with
     void *m_instance = nullptr;

@@ -37,6 +37,7 @@ struct LoadedModule {
     ModuleKind kind = ModuleKind::World;
     uint32_t chunkFrames = 1;
     bool requiresVulkan = false;
+    bool wantsSourceFlow = false; // an edit module with edit_process_with_source: it follows the source's motion
     std::vector<ModuleParam> params;
     const mnemo_module_api *api = nullptr;
 };
