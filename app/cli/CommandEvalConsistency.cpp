@@ -5,10 +5,12 @@
 
 #include "mnemo/media/FrameSource.hpp"
 #include "mnemo/media/ImageFile.hpp"
+#include "mnemo/metrics/ImageMetrics.hpp"
 #include "mnemo/metrics/Plot.hpp"
 #include "mnemo/metrics/WarpError.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -26,6 +28,7 @@ struct ConsistencyOptions {
     std::string source;
     std::string quality = "fast";
     long maxFrames = 0; // 0: every frame
+    std::optional<std::string> reference; // per-frame PSNR/SSIM against this output instead of the source
     std::optional<std::string> csv;
     std::optional<std::string> plot;
 };
@@ -33,7 +36,8 @@ struct ConsistencyOptions {
 struct ConsistencyResult {
     size_t frames = 0; // frames read from each input (the shorter one bounds both)
     uint32_t width = 0, height = 0;
-    std::vector<metrics::WarpErrorPair> pairs;
+    std::vector<metrics::WarpErrorPair> pairs;   // frame pairs (1, 0), (2, 1), ...
+    std::vector<metrics::Comparison> fidelity;     // per frame: edited vs the reference (or the source)
 };
 
 CLI::App *defineConsistency(CLI::App &eval, ConsistencyOptions &o) {
@@ -47,7 +51,10 @@ CLI::App *defineConsistency(CLI::App &eval, ConsistencyOptions &o) {
         ->check(CLI::IsMember({"ultrafast", "fast", "medium"}))
         ->type_name("PRESET");
     addFramesOption(*c, o.maxFrames, "frames to compare at most (0: all)", true);
-    c->add_option("--csv", o.csv, "write one row per frame pair here")->type_name("FILE");
+    c->add_option("--reference", o.reference,
+                  "per-frame PSNR/SSIM against this output (another tool's, a previous render) instead of the source")
+        ->type_name("FILE");
+    c->add_option("--csv", o.csv, "write one row per frame here (warp error from the second frame on)")->type_name("FILE");
     c->add_option("--plot", o.plot, "write the warp error per frame as a PNG chart here")->type_name("FILE.png");
     return c;
 }
@@ -60,11 +67,34 @@ Result<std::optional<Frame>> nextFrame(media::FrameSource &source, const std::st
     return std::optional<Frame>(std::move(next.value()->frame));
 }
 
+// The frame of `reference` that goes with the next edited frame, or the source frame when there is no reference.
+Result<std::optional<Frame>> fidelityFrame(media::FrameSource *reference, const ConsistencyOptions &o,
+                                           const std::optional<Frame> &sourceFrame) {
+    if (!reference) return sourceFrame;
+    return nextFrame(*reference, *o.reference);
+}
+
+Status measureFidelity(ConsistencyResult &result, const Frame &edited, const Frame &against,
+                       const ConsistencyOptions &o) {
+    auto comparison = metrics::compareFrames(edited, against);
+    if (!comparison.ok()) {
+        return comparison.status().withContext(o.edited + " against " + (o.reference ? *o.reference : o.source));
+    }
+    result.fidelity.push_back(comparison.value());
+    return {};
+}
+
 Result<ConsistencyResult> runConsistency(const ConsistencyOptions &o) {
-    auto source = media::openSource(o.source);
-    if (!source.ok()) return source.status().withContext(o.source);
+    auto source = media::openSource(o.source); // errors name the file
+    if (!source.ok()) return source.status();
     auto edited = media::openSource(o.edited);
-    if (!edited.ok()) return edited.status().withContext(o.edited);
+    if (!edited.ok()) return edited.status();
+    std::unique_ptr<media::FrameSource> reference;
+    if (o.reference) {
+        auto opened = media::openSource(*o.reference);
+        if (!opened.ok()) return opened.status();
+        reference = std::move(opened.value());
+    }
     metrics::WarpErrorMeter meter(kQualities.at(o.quality));
     ConsistencyResult result;
     while (o.maxFrames == 0 || long(result.frames) < o.maxFrames) {
@@ -73,7 +103,10 @@ Result<ConsistencyResult> runConsistency(const ConsistencyOptions &o) {
         auto editedFrame = nextFrame(*edited.value(), o.edited);
         if (!editedFrame.ok()) return editedFrame.status();
         const std::optional<Frame> &s = sourceFrame.value(), &e = editedFrame.value();
-        if (!s || !e) break;
+        auto against = fidelityFrame(reference.get(), o, s);
+        if (!against.ok()) return against.status();
+        if (!s || !e || !against.value()) break;
+        if (Status f = measureFidelity(result, *e, *against.value(), o); !f.ok()) return f;
         auto pair = meter.push(*s, *e);
         if (!pair.ok()) return pair.status().withContext(o.edited + " against " + o.source);
         if (pair.value()) result.pairs.push_back(*pair.value());
@@ -90,9 +123,14 @@ Result<ConsistencyResult> runConsistency(const ConsistencyOptions &o) {
 Status writeCsv(const std::string &path, const ConsistencyResult &r) {
     std::ofstream csv(path);
     if (!csv) return {StatusCode::Internal, "cannot write '" + path + "'"};
-    csv << "frame,warp_error,occluded_fraction,ms\n";
-    for (size_t i = 0; i < r.pairs.size(); ++i) {
-        csv << i + 1 << ',' << r.pairs[i].error << ',' << r.pairs[i].occludedFraction << ',' << r.pairs[i].ms << '\n';
+    csv << "frame,warp_error,occluded_fraction,ms,psnr,ssim\n";
+    for (size_t i = 0; i < r.fidelity.size(); ++i) {
+        csv << i << ',';
+        if (i > 0) csv << r.pairs[i - 1].error << ',' << r.pairs[i - 1].occludedFraction << ',' << r.pairs[i - 1].ms;
+        else csv << ",,";
+        const double psnr = r.fidelity[i].psnr;
+        csv << ',' << (std::isfinite(psnr) ? std::to_string(psnr) : std::string("inf")) << ',' << r.fidelity[i].ssim
+            << '\n';
     }
     return csv ? Status() : Status(StatusCode::Internal, "cannot write '" + path + "'");
 }
@@ -107,6 +145,20 @@ Status writePlot(const std::string &path, const ConsistencyOptions &o, const Con
     const metrics::PlotSpec spec{"Temporal consistency: " + o.edited, "frame", "warp error (0-255)", 0, top * 1.1,
                                  900, 420};
     return media::writePng(path, metrics::renderPlot(spec, {series}));
+}
+
+// Mean PSNR over the frames that differ (identical ones are counted apart: their PSNR is infinite), mean SSIM.
+nlohmann::json summarizeFidelity(const ConsistencyOptions &o, const ConsistencyResult &r) {
+    double psnr = 0, ssim = 0;
+    size_t finite = 0;
+    for (const auto &c : r.fidelity) {
+        if (std::isfinite(c.psnr)) psnr += c.psnr, ++finite;
+        ssim += c.ssim;
+    }
+    return {{"against", o.reference ? *o.reference : o.source},
+            {"psnr_mean", finite ? nlohmann::json(psnr / double(finite)) : nlohmann::json(nullptr)},
+            {"identical_frames", r.fidelity.size() - finite},
+            {"ssim_mean", r.fidelity.empty() ? 0.0 : ssim / double(r.fidelity.size())}};
 }
 
 nlohmann::json summarize(const ConsistencyOptions &o, const ConsistencyResult &r) {
@@ -128,6 +180,7 @@ nlohmann::json summarize(const ConsistencyOptions &o, const ConsistencyResult &r
             {"warp_error_p95", errors[std::min(errors.size() - 1, size_t(0.95 * n))]},
             {"occluded_fraction", occluded / n},
             {"ms_per_pair", ms / n},
+            {"fidelity", summarizeFidelity(o, r)},
             {"csv", o.csv ? nlohmann::json(*o.csv) : nlohmann::json(nullptr)},
             {"plot", o.plot ? nlohmann::json(*o.plot) : nlohmann::json(nullptr)}};
 }

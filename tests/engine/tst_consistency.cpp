@@ -130,7 +130,12 @@ private slots:
         QVERIFY(flickering["warp_error"].toDouble() > 8.0);
         QFile rows(csv);
         QVERIFY(rows.open(QIODevice::ReadOnly));
-        QCOMPARE(rows.readAll().count('\n'), 10); // header + 9 pairs
+        QCOMPARE(rows.readAll().count('\n'), 11); // header + 10 frames (the first has no warp error)
+        // Fidelity: against the source by default (identical here), against a reference output when given.
+        QCOMPARE(same["fidelity"].toObject()["identical_frames"].toInt(), 10);
+        QVERIFY(flickering["fidelity"].toObject()["psnr_mean"].toDouble() < 40.0);
+        const QJsonObject vsItself = runCli({"eval", "consistency", edited, "--source", source, "--reference", edited});
+        QCOMPARE(vsItself["fidelity"].toObject()["identical_frames"].toInt(), 10);
         QVERIFY(QFileInfo(plot).size() > 1000);
         // A missing source names the file and exits 1; a missing --source is a usage error.
         QProcess cli;
