@@ -173,6 +173,16 @@ private slots:
             return same;
         };
         QTRY_VERIFY_WITH_TIMEOUT(stopped(), 15000);
+        // Stopped, the frame on screen catches up with the engine: the session publishes its pose (the one the
+        // overlay and the memory map show), not a second poll of the engine's newest.
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->view().displayedPose &&
+                                     w.worldSession()->view().displayedPose->z == lastZ,
+                                 15000);
+        QVERIFY(w.worldSession()->view().displayedCamera.has_value());
+        QVERIFY(w.worldSession()->view().displayedFrame > 0);
+        const mnemo::ui::OverlayModel overlay = w.worldSession()->describe();
+        QVERIFY(overlay.hasPose);
+        QCOMPARE(overlay.z, lastZ);
         // Turning with the arrow keys changes yaw, and Escape releases every held key.
         QTest::keyPress(viewport, Qt::Key_Right);
         QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline()->pose()->yawDeg > 5.0f, 20000);
