@@ -120,7 +120,9 @@ void MemoryMapView::invalidateLayout() {
 }
 
 void MemoryMapView::setDisplayedCamera(const std::optional<camera::CameraFrame> &camera) {
-    if (!camera && !m_displayedCamera) return;
+    // Published ten times a second: a still camera must not repaint the map each time.
+    const bool same = camera && m_displayedCamera ? camera->c2w == m_displayedCamera->c2w : !camera && !m_displayedCamera;
+    if (same) return;
     m_displayedCamera = camera;
     update();
 }
