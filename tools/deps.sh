@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libglm-dev libhnswlib-dev libcli11-dev
   libopencv-video-dev
+  libopencolorio-dev
   xvfb xauth xdotool
   fonts-dejavu-core
 )

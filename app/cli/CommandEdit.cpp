@@ -1,10 +1,13 @@
 // mnemo-cli edit: a video (or image folder, or still) through a chain of edit modules into an encoded file, with the
 // temporal consistency of the result measured against its source. JSON: frames, fps, host overhead, GPU copies per
-// frame, the mean warp error, the output, and each module's time.
+// frame, the mean warp error, the output, and each module's time. --camera-path drives the virtual-camera link with a
+// camera path file (docs/camera-path.md) and saves the path next to the output.
 #include "Commands.hpp"
 
+#include "mnemo/edit/CameraPath.hpp"
 #include "mnemo/edit/EditRender.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -16,6 +19,7 @@ struct EditOptions {
     std::string chain;
     std::vector<std::string> params;
     std::string output;
+    std::string cameraPath;
     std::string codec = "h264";
     long frames = 0;
     uint64_t seed = 1;
@@ -31,6 +35,10 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
         ->type_name("M1,M2,...");
     e->add_option("--param", o.params, "a module's parameter, repeatable")->type_name("MODULE.NAME=V");
     e->add_option("--out", o.output, "the edited video: .mkv or .mp4 (empty: measure without writing)")
+        ->type_name("FILE");
+    e->add_option("--camera-path", o.cameraPath,
+                  "a camera path (JSON, docs/camera-path.md) for the chain's virtual-camera; saved with --out as "
+                  "OUT.camera-path.json")
         ->type_name("FILE");
     e->add_option("--codec", o.codec, "h264 or ffv1 (lossless, .mkv only)")
         ->check(CLI::IsMember({"h264", "ffv1"}))
@@ -66,9 +74,28 @@ nlohmann::json describe(const EditOptions &o, const edit::EditRenderResult &r) {
             {"output", o.output.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.output)}};
 }
 
+// The path from --camera-path on the chain's first virtual-camera link; null without the option.
+Result<std::shared_ptr<const edit::CameraPath>> attachCameraPath(const EditOptions &o,
+                                                                 std::vector<edit::ChainLink> &links) {
+    if (o.cameraPath.empty()) return std::shared_ptr<const edit::CameraPath>();
+    const auto link = std::find_if(links.begin(), links.end(),
+                                   [](const edit::ChainLink &l) { return l.moduleId == "virtual-camera"; });
+    if (link == links.end()) {
+        return Status(StatusCode::InvalidArgument,
+                      "--camera-path needs a virtual-camera in the chain (--chain ...,virtual-camera)");
+    }
+    auto loaded = edit::loadCameraPath(o.cameraPath);
+    if (!loaded.ok()) return loaded.status();
+    auto path = std::make_shared<const edit::CameraPath>(std::move(loaded.value()));
+    link->automation = path;
+    return std::shared_ptr<const edit::CameraPath>(path);
+}
+
 int runEdit(const EditOptions &o) {
     auto links = edit::parseChain(o.chain, o.params);
     if (!links.ok()) return failWith("edit", links.message(), kUsageError);
+    auto cameraPath = attachCameraPath(o, links.value());
+    if (!cameraPath.ok()) return failWith("edit", cameraPath.message());
     edit::EditRenderConfig config;
     config.input = o.input;
     config.chain = links.value();
@@ -86,7 +113,14 @@ int runEdit(const EditOptions &o) {
     };
     auto result = edit::renderEdit(*env, config, progress);
     if (!result.ok()) return failWith("edit", result.message());
-    printJson(describe(o, result.value()));
+    nlohmann::json printed = describe(o, result.value());
+    printed["camera_path"] = nullptr;
+    if (cameraPath.value() && !o.output.empty()) { // the path the output was made with, next to it
+        const std::string saved = o.output + ".camera-path.json";
+        if (Status s = edit::saveCameraPath(*cameraPath.value(), saved); !s.ok()) return failWith("edit", s.message());
+        printed["camera_path"] = saved;
+    }
+    printJson(printed);
     return 0;
 }
 

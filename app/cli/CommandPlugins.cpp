@@ -10,9 +10,17 @@ nlohmann::json moduleJson(const modules::LoadedModule &m) {
     using nlohmann::json;
     json params = json::array();
     for (const auto &p : m.params) {
-        json jp{{"name", p.name},      {"label", p.label}, {"type", modules::paramTypeName(p.type)},
-                {"min", p.minValue},   {"max", p.maxValue}, {"default", p.defaultValue},
+        json jp{{"name", p.name}, {"label", p.label}, {"type", modules::paramTypeName(p.type)},
                 {"load_time", p.loadTime}, {"description", p.description}};
+        if (p.type == modules::ParamType::Text) {
+            // A text's default is text; a range means nothing for it. file_path: the value names a file.
+            jp["default"] = p.defaultText;
+            jp["file_path"] = p.isFilePath;
+        } else {
+            jp["min"] = p.minValue;
+            jp["max"] = p.maxValue;
+            jp["default"] = p.defaultValue;
+        }
         if (!p.enumValues.empty()) jp["enum_values"] = p.enumValues;
         params.push_back(jp);
     }

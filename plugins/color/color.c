@@ -1,11 +1,18 @@
 /*
- * color: exposure, white balance, saturation and contrast, an edit module on CPU frames.
+ * color: exposure, white balance, saturation and contrast, and a 3D LUT, an edit module on CPU frames.
  *
  * Exposure, white balance and saturation work on linear light (the sRGB curve undone through a 256-entry table and
  * redone through a 4096-entry one), as a camera would apply them; contrast works on the encoded values around mid
  * grey, as colour-grading tools present it. Alpha passes through. Deterministic: the same frame and parameters give
  * the same pixels, so a chain of it is temporally consistent by construction.
+ *
+ * The LUT (`lut`, a .cube file or any LUT OpenColorIO reads) comes last, on the graded, display-encoded (sRGB)
+ * values: that is how "look" LUTs are made and exchanged between colorists, on the picture as seen. color_lut.cpp
+ * has OpenColorIO read it and bakes it into a lattice; here each pixel is a trilinear lookup in that lattice, mixed
+ * with the graded pixel by `lut_strength`.
  */
+#include "color_lut.h"
+
 #include <mnemo/module.h>
 
 #include <math.h>
@@ -17,10 +24,17 @@
 
 typedef struct color {
     uint32_t width, height;
-    double exposure, temperature, saturation, contrast;
+    double exposure, temperature, saturation, contrast, lut_strength;
     float linear[256];                /* sRGB code -> linear light */
     uint8_t encode[ENCODE_STEPS + 1]; /* linear light in [0, 1] -> sRGB code */
+    color_lut lut;                    /* size 0: none */
+    /* Where each 8-bit code falls in the lattice: the cell's lower index and the fraction across it. */
+    uint32_t lut_cell[256];
+    float lut_frac[256];
 } color;
+
+/* Indices into k_params (set_param maps them onto the fields of `color` in the same order). */
+enum { P_EXPOSURE, P_TEMPERATURE, P_SATURATION, P_CONTRAST, P_LUT, P_LUT_STRENGTH, P_COUNT };
 
 static const mnemo_param_desc k_params[] = {
     {sizeof(mnemo_param_desc), "exposure", "Exposure", "Stops of light added (+) or taken away (-)", MNEMO_PARAM_FLOAT,
@@ -31,12 +45,18 @@ static const mnemo_param_desc k_params[] = {
      0, 2, 1, NULL, 0, 0},
     {sizeof(mnemo_param_desc), "contrast", "Contrast", "Around mid grey: 0 flat, 1 unchanged, 2 twice as steep",
      MNEMO_PARAM_FLOAT, 0, 2, 1, NULL, 0, 0},
+    {sizeof(mnemo_param_desc), "lut", "LUT",
+     "A 3D LUT file (.cube, or another format OpenColorIO reads), applied after the grade to the display-encoded "
+     "picture; empty: none",
+     MNEMO_PARAM_TEXT, 0, 0, 0, NULL, 0, MNEMO_PARAM_FLAG_FILE_PATH, ""},
+    {sizeof(mnemo_param_desc), "lut_strength", "LUT strength", "0 the grade alone, 1 the LUT's look in full",
+     MNEMO_PARAM_FLOAT, 0, 1, 1, NULL, 0, 0},
 };
 
 static const mnemo_module_info k_info = {
-    sizeof(mnemo_module_info), "color", "Color", "1.0.0",
-    "Exposure, white balance, saturation and contrast; deterministic per frame.",
-    MNEMO_MODULE_KIND_EDIT, 1, k_params, 4, 0,
+    sizeof(mnemo_module_info), "color", "Color", "1.1.0",
+    "Exposure, white balance, saturation, contrast and a 3D LUT (.cube); deterministic per frame.",
+    MNEMO_MODULE_KIND_EDIT, 1, k_params, P_COUNT, 0,
 };
 
 static const mnemo_module_info *describe(void) { return &k_info; }
@@ -54,17 +74,55 @@ static mnemo_status set_param(void *instance, const mnemo_param_value *value, mn
     for (uint32_t i = 0; i < k_info.param_count; ++i) {
         const mnemo_param_desc *d = &k_params[i];
         if (strcmp(value->name, d->name) != 0) continue;
+        if (d->type == MNEMO_PARAM_TEXT) {
+            snprintf(error->message, sizeof error->message, "color: %s is a file path, set as text, not a number",
+                     d->name);
+            return MNEMO_ERR_INVALID_ARGUMENT;
+        }
         if (!(value->value >= d->min_value && value->value <= d->max_value)) {
             snprintf(error->message, sizeof error->message, "color: %s must be within [%g, %g], not %g", d->name,
                      d->min_value, d->max_value, value->value);
             return MNEMO_ERR_INVALID_ARGUMENT;
         }
-        double *fields[] = {&c->exposure, &c->temperature, &c->saturation, &c->contrast};
+        double *fields[P_COUNT] = {&c->exposure, &c->temperature, &c->saturation, &c->contrast, NULL,
+                                   &c->lut_strength};
         *fields[i] = value->value;
         return MNEMO_OK;
     }
     snprintf(error->message, sizeof error->message, "color has no parameter '%s'", value->name);
     return MNEMO_ERR_INVALID_ARGUMENT;
+}
+
+/* Per 8-bit code: the lattice cell it falls in and how far across, so a pixel's lookup needs no division. */
+static void build_lut_cells(color *c) {
+    const uint32_t last = c->lut.size - 1;
+    for (int v = 0; v < 256; ++v) {
+        const float x = (float)v / 255.0f * (float)last;
+        uint32_t cell = (uint32_t)x;
+        if (cell >= last) cell = last - 1;
+        c->lut_cell[v] = cell;
+        c->lut_frac[v] = x - (float)cell;
+    }
+}
+
+/* Text parameters: `lut` only. "" removes the LUT; a file that fails to load leaves the previous LUT in place. */
+static mnemo_status set_param_text(void *instance, const char *name, const char *value, mnemo_error *error) {
+    color *c = (color *)instance;
+    if (strcmp(name, k_params[P_LUT].name) != 0) {
+        snprintf(error->message, sizeof error->message, "color has no text parameter '%s'", name);
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    if (!value || !*value) {
+        color_lut_free(&c->lut);
+        return MNEMO_OK;
+    }
+    color_lut loaded = {0, NULL};
+    const mnemo_status s = color_lut_load(value, &loaded, error);
+    if (s != MNEMO_OK) return s;
+    color_lut_free(&c->lut);
+    c->lut = loaded;
+    build_lut_cells(c);
+    return MNEMO_OK;
 }
 
 static mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out,
@@ -83,6 +141,7 @@ static mnemo_status create(const mnemo_host_services *host, const mnemo_create_a
     c->height = args->height;
     c->saturation = 1;
     c->contrast = 1;
+    c->lut_strength = 1;
     build_tables(c);
     for (uint32_t i = 0; i < args->param_count; ++i) {
         mnemo_status s = set_param(c, &args->params[i], error);
@@ -95,7 +154,11 @@ static mnemo_status create(const mnemo_host_services *host, const mnemo_create_a
     return MNEMO_OK;
 }
 
-static void destroy(void *instance) { free(instance); }
+static void destroy(void *instance) {
+    color *c = (color *)instance;
+    color_lut_free(&c->lut);
+    free(c);
+}
 
 static uint8_t encode(const color *c, float linear) {
     if (!(linear > 0.0f)) return 0;
@@ -117,6 +180,36 @@ static void grade_pixel(const color *c, const uint8_t *in, uint8_t *out, const f
     out[3] = in[3];
 }
 
+/* The lattice at an 8-bit RGB code, trilinear between the eight corners of its cell. */
+static void sample_lut(const color *c, const uint8_t code[3], float out[3]) {
+    const size_t n = c->lut.size;
+    const size_t step[3] = {3, 3 * n, 3 * n * n}; /* red fastest */
+    const float fr = c->lut_frac[code[0]], fg = c->lut_frac[code[1]], fb = c->lut_frac[code[2]];
+    const float *p = c->lut.rgb + c->lut_cell[code[0]] * step[0] + c->lut_cell[code[1]] * step[1] +
+                     c->lut_cell[code[2]] * step[2];
+    for (int k = 0; k < 3; ++k) {
+        const float *q = p + k;
+        const float c00 = q[0] + (q[step[0]] - q[0]) * fr;
+        const float c10 = q[step[1]] + (q[step[1] + step[0]] - q[step[1]]) * fr;
+        const float c01 = q[step[2]] + (q[step[2] + step[0]] - q[step[2]]) * fr;
+        const float c11 = q[step[2] + step[1]] + (q[step[2] + step[1] + step[0]] - q[step[2] + step[1]]) * fr;
+        const float c0 = c00 + (c10 - c00) * fg, c1 = c01 + (c11 - c01) * fg;
+        out[k] = c0 + (c1 - c0) * fb;
+    }
+}
+
+/* The LUT on a graded pixel, mixed with it by lut_strength. */
+static void apply_lut(const color *c, uint8_t *px) {
+    float looked[3];
+    sample_lut(c, px, looked);
+    const float strength = (float)c->lut_strength;
+    for (int k = 0; k < 3; ++k) {
+        const float graded = (float)px[k] / 255.0f;
+        const float mixed = graded + (looked[k] - graded) * strength;
+        px[k] = mixed <= 0.0f ? 0 : mixed >= 1.0f ? 255 : (uint8_t)lroundf(mixed * 255.0f);
+    }
+}
+
 static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo_frame *output, uint32_t count,
                                  mnemo_error *error) {
     const color *c = (const color *)instance;
@@ -125,6 +218,7 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
                            exposure * (float)(1.0 - 0.25 * c->temperature)};
     uint8_t curve[256];
     for (int v = 0; v < 256; ++v) curve[v] = apply_contrast(c->contrast, (uint8_t)v);
+    const int with_lut = c->lut.size > 0 && c->lut_strength > 0; /* strength 0: the grade, untouched */
     for (uint32_t f = 0; f < count; ++f) {
         const mnemo_frame *in = &input[f];
         mnemo_frame *out = &output[f];
@@ -136,7 +230,10 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
         for (uint32_t y = 0; y < c->height; ++y) {
             const uint8_t *src = in->pixels + (size_t)y * in->stride_bytes;
             uint8_t *dst = out->pixels + (size_t)y * out->stride_bytes;
-            for (uint32_t x = 0; x < c->width; ++x) grade_pixel(c, src + 4 * x, dst + 4 * x, gain, curve);
+            for (uint32_t x = 0; x < c->width; ++x) {
+                grade_pixel(c, src + 4 * x, dst + 4 * x, gain, curve);
+                if (with_lut) apply_lut(c, dst + 4 * x);
+            }
         }
     }
     return MNEMO_OK;
@@ -144,6 +241,7 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
 
 static const mnemo_module_api k_api = {
     sizeof(mnemo_module_api), MNEMO_MODULE_ABI_VERSION, describe, create, destroy, set_param, NULL, NULL, edit_process,
+    NULL /* edit_process_with_source */, set_param_text,
 };
 
 MNEMO_MODULE_EXPORT const mnemo_module_api *mnemo_module_entry(uint32_t host_abi_version) {

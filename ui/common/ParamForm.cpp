@@ -3,11 +3,15 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSlider>
 #include <QSpinBox>
+#include <QToolButton>
 
 #include <cmath>
 
@@ -23,8 +27,13 @@ void ParamForm::setParams(const std::vector<modules::ModuleParam> &params) {
     while (form->rowCount() > 0) form->removeRow(0);
     m_params = params;
     m_values.clear();
+    m_texts.clear();
     for (const auto &p : m_params) {
-        m_values[p.name] = p.defaultValue;
+        if (p.type == modules::ParamType::Text) {
+            m_texts[p.name] = p.defaultText;
+        } else {
+            m_values[p.name] = p.defaultValue;
+        }
         QString label = QString::fromStdString(p.label);
         if (p.loadTime) label += tr(" ⟳");
         auto *labelWidget = new QLabel(label, this);
@@ -58,8 +67,52 @@ void ParamForm::setValue(const QString &name, double value) {
     }
 }
 
+void ParamForm::commitText(const modules::ModuleParam &p, const QString &text) {
+    const std::string value = text.toStdString();
+    if (m_texts[p.name] == value) return;
+    m_texts[p.name] = value;
+    emit textChanged(QString::fromStdString(p.name), text, p.loadTime);
+}
+
+void ParamForm::setText(const QString &name, const QString &text) {
+    auto *editor = findChild<QWidget *>("param_" + name);
+    auto *line = editor ? editor->findChild<QLineEdit *>() : nullptr;
+    if (!line) return;
+    line->setText(text);
+    // setText() does not emit editingFinished: commit as leaving the field would.
+    for (const auto &p : m_params) {
+        if (p.name == name.toStdString()) commitText(p, text);
+    }
+}
+
+// A line edit committed when the user leaves it or presses Enter; a file path also gets a "…" file chooser.
+QWidget *ParamForm::makeTextEditor(const modules::ModuleParam &p) {
+    auto *row = new QWidget(this);
+    auto *h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
+    auto *line = new QLineEdit(QString::fromStdString(p.defaultText), row);
+    line->setClearButtonEnabled(true);
+    connect(line, &QLineEdit::editingFinished, this, [this, p, line] { commitText(p, line->text()); });
+    h->addWidget(line, 1);
+    if (p.isFilePath) {
+        auto *browse = new QToolButton(row);
+        browse->setText(QStringLiteral("…"));
+        browse->setToolTip(tr("Choose a file"));
+        connect(browse, &QToolButton::clicked, this, [this, p, line] {
+            const QString start = line->text().isEmpty() ? QString() : QFileInfo(line->text()).absolutePath();
+            const QString chosen = QFileDialog::getOpenFileName(this, QString::fromStdString(p.label), start);
+            if (chosen.isEmpty()) return; // cancelled: keep the current file
+            line->setText(chosen);
+            commitText(p, chosen);
+        });
+        h->addWidget(browse);
+    }
+    return row;
+}
+
 QWidget *ParamForm::makeEditor(const modules::ModuleParam &p) {
     switch (p.type) {
+    case modules::ParamType::Text: return makeTextEditor(p);
     case modules::ParamType::Enum: {
         auto *combo = new QComboBox(this);
         for (const auto &v : p.enumValues) combo->addItem(QString::fromStdString(v));

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 
 namespace mnemo::edit {
@@ -25,7 +26,16 @@ std::vector<std::string> split(const std::string &text, char separator) {
     return parts;
 }
 
-// "module.name=value" into the link of that module.
+// The whole text as a number (strtod's spellings: "0.5", "+1", "1e-3"), or nothing.
+std::optional<double> readNumber(const std::string &text) {
+    char *end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0') return std::nullopt;
+    return value;
+}
+
+// "module.name=value" into the link of that module: its spelling always, and the number too when it reads as one
+// (which one the parameter takes is decided by EditChain::create, which knows the module's types).
 Status applyParam(std::vector<ChainLink> &links, const std::string &param) {
     const size_t dot = param.find('.'), eq = param.find('=');
     if (dot == std::string::npos || eq == std::string::npos || dot > eq) {
@@ -33,22 +43,81 @@ Status applyParam(std::vector<ChainLink> &links, const std::string &param) {
     }
     const std::string module = param.substr(0, dot), name = param.substr(dot + 1, eq - dot - 1);
     const std::string text = param.substr(eq + 1);
-    char *end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0') {
-        return {StatusCode::InvalidArgument, "parameter '" + param + "': '" + text + "' is not a number"};
-    }
     for (ChainLink &link : links) {
         if (link.moduleId == module) {
-            link.params[name] = value;
+            link.textParams[name] = text;
+            if (const auto number = readNumber(text)) {
+                link.params[name] = *number;
+            } else {
+                link.params.erase(name); // a later --param of the same name wins, whichever kind it is
+            }
             return {};
         }
     }
     return {StatusCode::InvalidArgument, "parameter '" + param + "' names module '" + module + "', not in the chain"};
 }
 
+// One link's values sorted by the module's declared types: numbers for create, texts for set_param_text.
+struct TypedParams {
+    modules::ParamValues numbers;
+    std::map<std::string, std::string> texts;
+};
+
+const modules::ModuleParam *findParam(const modules::LoadedModule &module, const std::string &name) {
+    for (const auto &p : module.params) {
+        if (p.name == name) return &p;
+    }
+    return nullptr;
+}
+
+// The rules of ChainLink::textParams. Numbers the module does not declare still go to create, as before: the module
+// names what it lacks.
+Result<TypedParams> typeParams(const modules::LoadedModule &module, const ChainLink &spec) {
+    TypedParams typed;
+    for (const auto &[name, value] : spec.params) {
+        const modules::ModuleParam *declared = findParam(module, name);
+        if (!declared || declared->type != modules::ParamType::Text) {
+            typed.numbers[name] = value;
+        } else if (!spec.textParams.contains(name)) {
+            return Status(StatusCode::InvalidArgument, "parameter '" + module.id + "." + name + "' takes text, not a number");
+        }
+    }
+    for (const auto &[name, text] : spec.textParams) {
+        const modules::ModuleParam *declared = findParam(module, name);
+        if (declared && declared->type == modules::ParamType::Text) {
+            typed.texts[name] = text;
+        } else if (!spec.params.contains(name)) { // else: the number read from this spelling, already in
+            const auto number = readNumber(text);
+            if (!declared && !number) {
+                return Status(StatusCode::InvalidArgument, "module '" + module.id + "' has no parameter '" + name + "'");
+            }
+            if (!number) {
+                return Status(StatusCode::InvalidArgument,
+                              "parameter '" + module.id + "." + name + "': '" + text + "' is not a number");
+            }
+            typed.numbers[name] = *number;
+        }
+    }
+    return typed;
+}
+
 double msSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Sets the automation's values at `frame` that differ from `current` (the link's values as last set, which it
+// updates), so a path holding still costs no module call.
+Status applyAutomation(modules::ModuleInstance &instance, const ParamAutomation &automation, uint64_t frame,
+                       modules::ParamValues &current) {
+    for (const auto &[name, value] : automation.at(frame)) {
+        const auto known = current.find(name);
+        if (known != current.end() && known->second == value) continue;
+        if (Status s = instance.setParam(name, value); !s.ok()) {
+            return s.withContext("the automation of '" + instance.module().id + "' at frame " + std::to_string(frame));
+        }
+        current[name] = value;
+    }
+    return {};
 }
 
 } // namespace
@@ -76,8 +145,14 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         if (module->kind != modules::ModuleKind::Edit) {
             return Status(StatusCode::InvalidArgument, "module '" + spec.moduleId + "' is not an edit module");
         }
-        auto instance = modules::ModuleInstance::create(*module, *env.host, width, height, spec.params);
+        auto typed = typeParams(*module, spec);
+        if (!typed.ok()) return typed.status();
+        auto instance = modules::ModuleInstance::create(*module, *env.host, width, height, typed->numbers);
         if (!instance.ok()) return instance.status();
+        // Texts between create and reset (see ChainLink::textParams): create's arguments carry numbers only.
+        for (const auto &[name, text] : typed->texts) {
+            if (Status s = instance.value()->setParamText(name, text); !s.ok()) return s;
+        }
         if (Status s = instance.value()->reset(seed); !s.ok()) return s;
         auto link = std::make_unique<Link>();
         link->spec = spec;
@@ -182,12 +257,26 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
             source.flows.push_back(&found->second.flow);
         }
     }
+    if (link.spec.automation) {
+        const uint64_t first = link.held.front()->index;
+        if (Status s = applyAutomation(*link.instance, *link.spec.automation, first, link.spec.params); !s.ok()) return s;
+    }
     const auto start = std::chrono::steady_clock::now();
     if (Status s = link.instance->editProcess(inputs, raw, &source); !s.ok()) return s;
     link.stats.totalMs += msSince(start);
     link.stats.frames += realFrames;
     link.held.clear();
     return std::vector<FramePtr>(outputs.begin(), outputs.begin() + long(realFrames));
+}
+
+Status EditChain::setParam(size_t link, const std::string &name, double value) {
+    if (link >= m_links.size()) {
+        return {StatusCode::InvalidArgument, "the chain has no link " + std::to_string(link)};
+    }
+    Link &target = *m_links[link];
+    if (Status s = target.instance->setParam(name, value); !s.ok()) return s;
+    target.spec.params[name] = value;
+    return {};
 }
 
 std::vector<LinkStats> EditChain::stats() const {

@@ -3,6 +3,7 @@
 #include "mnemo/media/FrameSource.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <deque>
 
 namespace mnemo::edit {
@@ -78,12 +79,13 @@ Result<FramePtr> nextSourceFrame(Render &r, uint64_t read) {
     if (!next.ok()) return next.status().withContext(r.config.input);
     if (!next.value()) return FramePtr();
     auto frame = std::make_shared<Frame>(std::move(next.value()->frame));
-    frame->index = read;
+    frame->index = r.config.startFrame + read;
     return FramePtr(std::move(frame));
 }
 
 Status runLoop(modules::ModuleEnvironment &env, Render &r, const std::function<bool(uint64_t, uint64_t)> &progress) {
-    const uint64_t expected = r.config.maxFrames ? r.config.maxFrames : uint64_t(r.source->info().frameCountHint);
+    const int64_t hinted = r.source->info().frameCountHint - int64_t(r.config.startFrame);
+    const uint64_t expected = r.config.maxFrames ? r.config.maxFrames : uint64_t(std::max<int64_t>(0, hinted));
     for (uint64_t read = 0;; ++read) {
         auto frame = nextSourceFrame(r, read);
         if (!frame.ok()) return frame.status();
@@ -116,6 +118,12 @@ Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditR
     auto source = media::openSource(config.input);
     if (!source.ok()) return source.status(); // it names the input
     r.source = std::move(source.value());
+    if (config.startFrame > 0) {
+        const double fps = r.source->info().fps > 0 ? r.source->info().fps : 30.0;
+        if (Status s = r.source->seek(int64_t(std::llround(double(config.startFrame) * 1e6 / fps))); !s.ok()) {
+            return s.withContext(config.input);
+        }
+    }
     const Status looped = runLoop(env, r, progress);
     // What was encoded stays playable whatever stopped the loop.
     if (r.encoder) {

@@ -2,6 +2,7 @@
 
 #include "mnemo/core/Guard.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -98,6 +99,31 @@ Status ModuleInstance::setParam(const std::string &name, double value) {
     mnemo_error error{};
     return fromC(callModule(error, [&] { return m_module.api->set_param(m_instance, &v, &error); }), error,
                  "set_param");
+}
+
+Status ModuleInstance::setParamText(const std::string &name, const std::string &text) {
+    // Checked before looking at the parameter: a module from before set_param_text can take no text at all, and
+    // its table ends before the field, so reading it would read past the module's table.
+    const mnemo_module_api *api = m_module.api;
+    if (!MNEMO_HAS_FIELD(api, mnemo_module_api, set_param_text) || !api->set_param_text) {
+        return {StatusCode::Unsupported, "module '" + m_module.id + "' has no text parameters (it cannot set '" +
+                                             name + "': its function table has no set_param_text)"};
+    }
+    const auto declared = std::find_if(m_module.params.begin(), m_module.params.end(),
+                                       [&](const ModuleParam &p) { return p.name == name; });
+    if (declared == m_module.params.end()) {
+        return {StatusCode::InvalidArgument, "module '" + m_module.id + "' has no parameter '" + name + "'"};
+    }
+    if (declared->type != ParamType::Text) {
+        return {StatusCode::InvalidArgument, "parameter '" + m_module.id + "." + name + "' is not text (it is " +
+                                                 paramTypeName(declared->type) + ")"};
+    }
+    if (text.find('\0') != std::string::npos) { // the C string would end there: the module would see another value
+        return {StatusCode::InvalidArgument, "parameter '" + m_module.id + "." + name + "': the text holds a NUL byte"};
+    }
+    mnemo_error error{};
+    return fromC(callModule(error, [&] { return api->set_param_text(m_instance, name.c_str(), text.c_str(), &error); }),
+                 error, "set_param_text");
 }
 
 Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras,

@@ -37,6 +37,7 @@ const char *paramTypeName(ParamType type) {
     case ParamType::Int: return "int";
     case ParamType::Bool: return "bool";
     case ParamType::Enum: return "enum";
+    case ParamType::Text: return "text";
     }
     return "?";
 }
@@ -112,12 +113,18 @@ Result<ModuleParam> readParam(const mnemo_param_desc &d, uint32_t index) {
     case MNEMO_PARAM_INT: p.type = ParamType::Int; break;
     case MNEMO_PARAM_BOOL: p.type = ParamType::Bool; break;
     case MNEMO_PARAM_ENUM: p.type = ParamType::Enum; break;
+    case MNEMO_PARAM_TEXT: p.type = ParamType::Text; break;
     default: return Status(StatusCode::InvalidArgument, "parameter '" + p.name + "' has an unknown type");
     }
     p.minValue = d.min_value;
     p.maxValue = d.max_value;
     p.defaultValue = d.default_value;
     p.loadTime = d.flags & MNEMO_PARAM_FLAG_LOAD_TIME;
+    if (p.type == ParamType::Text) {
+        // A descriptor written before default_text existed ends earlier: its default is "".
+        p.defaultText = MNEMO_HAS_FIELD(&d, mnemo_param_desc, default_text) ? str(d.default_text) : "";
+        p.isFilePath = d.flags & MNEMO_PARAM_FLAG_FILE_PATH;
+    }
     for (uint32_t e = 0; e < d.enum_count; ++e) p.enumValues.push_back(str(d.enum_values[e]));
     if (p.type == ParamType::Enum) {
         p.minValue = 0;
@@ -128,6 +135,32 @@ Result<ModuleParam> readParam(const mnemo_param_desc &d, uint32_t index) {
         p.maxValue = 1;
     }
     return p;
+}
+
+// The declared parameters. The array is laid out with the module's own sizeof(mnemo_param_desc), which grows at
+// the end over time: step by the size its first element reports, so a module built before a field was added still
+// reads right (indexing with this host's sizeof would land mid-descriptor from the second one on).
+Status readParams(const mnemo_module_info &info, std::vector<ModuleParam> &out) {
+    if (info.param_count == 0) return {};
+    if (!info.params) return {StatusCode::InvalidArgument, "it declares parameters but gives none"};
+    const uint32_t stride = info.params[0].struct_size;
+    if (stride < offsetof(mnemo_param_desc, flags) + sizeof(uint32_t)) {
+        return {StatusCode::InvalidArgument, "its parameter descriptors are truncated (struct_size " +
+                                                 std::to_string(stride) + ")"};
+    }
+    const auto *bytes = reinterpret_cast<const unsigned char *>(info.params);
+    for (uint32_t i = 0; i < info.param_count; ++i) {
+        const auto &desc = *reinterpret_cast<const mnemo_param_desc *>(bytes + size_t(i) * stride);
+        if (desc.struct_size != stride) {
+            return {StatusCode::InvalidArgument, "parameter " + std::to_string(i) + " reports struct_size " +
+                                                     std::to_string(desc.struct_size) + ", the first " +
+                                                     std::to_string(stride) + " (one array, one size)"};
+        }
+        auto param = readParam(desc, i);
+        if (!param.ok()) return param.status();
+        out.push_back(std::move(param.value()));
+    }
+    return {};
 }
 
 } // namespace
@@ -183,11 +216,7 @@ Status ModuleRegistry::vet(const std::string &path, LoadedModule &out) {
     } else {
         return {StatusCode::Unsupported, "unknown module kind " + std::to_string(int(info->kind))};
     }
-    for (uint32_t i = 0; i < info->param_count; ++i) {
-        auto param = readParam(info->params[i], i);
-        if (!param.ok()) return param.status();
-        out.params.push_back(std::move(param.value()));
-    }
+    if (Status s = readParams(*info, out.params); !s.ok()) return s;
     // A module that cannot even create itself with its defaults would only fail later, in front of the user.
     auto probe = ModuleInstance::create(out, m_host, 64, 36);
     if (!probe.ok()) return {StatusCode::Internal, "fails to create: " + probe.message()};

@@ -8,12 +8,16 @@
  * Rules (the loader enforces the first three):
  *  - Versioning: MNEMO_MODULE_ABI_VERSION is one integer. The host refuses a module whose api->abi_version differs
  *    from its own. Structs start with struct_size and only ever grow at the end; read a field only if
- *    struct_size covers it (MNEMO_HAS_FIELD).
+ *    struct_size covers it (MNEMO_HAS_FIELD). Growth at the end is the compatible path and keeps the version:
+ *    ABI 1 has grown by edit_process_with_source, set_param_text, text parameters and the host's memory services.
+ *    An array of such structs (mnemo_module_info.params) is laid out with the writer's own sizeof, which each
+ *    element reports in struct_size: step through it by params[0].struct_size, never by the reader's sizeof.
  *  - Errors are return codes (mnemo_status) plus a message written into the caller's mnemo_error. Never let a C++
  *    exception, longjmp or signal cross this boundary.
  *  - Module ids are unique, stable, lowercase with dashes ("reference-world"); the host refuses duplicates.
- *  - Threads: create/destroy/set_param/reset/step of one instance are called from one host thread at a time (the
- *    engine thread of the pipeline that owns it). host->log and host->now_us may be called from any thread.
+ *  - Threads: create/destroy/set_param/set_param_text/reset/step of one instance are called from one host thread at
+ *    a time (the engine thread of the pipeline that owns it). host->log and host->now_us may be called from any
+ *    thread.
  *  - Memory: whatever a module returns (info, param descriptors, strings) stays valid until the library is
  *    unloaded, which the host never does while running. Frame pixels are host-allocated; a module writes into them.
  *  - A call that fails leaves its outputs undefined: the host ignores them (frames_written included).
@@ -84,10 +88,14 @@ typedef enum mnemo_param_type {
     MNEMO_PARAM_FLOAT = 1,
     MNEMO_PARAM_INT = 2,
     MNEMO_PARAM_BOOL = 3,
-    MNEMO_PARAM_ENUM = 4 /* value is the index into enum_values */
+    MNEMO_PARAM_ENUM = 4, /* value is the index into enum_values */
+    /* Added in ABI 1: value is a UTF-8 string (a file path, a name), set through set_param_text; its default is
+     * default_text. A host older than TEXT refuses the module (an unknown type), so declare it only when needed. */
+    MNEMO_PARAM_TEXT = 5
 } mnemo_param_type;
 
 #define MNEMO_PARAM_FLAG_LOAD_TIME 1u /* changing it needs a new instance (host recreates); otherwise run-time */
+#define MNEMO_PARAM_FLAG_FILE_PATH 2u /* TEXT: the value names a file; the UI offers a file chooser */
 
 typedef struct mnemo_param_desc {
     uint32_t struct_size;
@@ -101,6 +109,10 @@ typedef struct mnemo_param_desc {
     const char *const *enum_values;
     uint32_t enum_count;
     uint32_t flags;          /* MNEMO_PARAM_FLAG_* */
+    /* Added in ABI 1 (check MNEMO_HAS_FIELD(desc, mnemo_param_desc, default_text)): TEXT's default, UTF-8; NULL
+     * reads as "". Text parameters are not in mnemo_create_args: the host sets each one it has a value for with
+     * set_param_text right after create and before reset, so a module starts from default_text. */
+    const char *default_text;
 } mnemo_param_desc;
 
 typedef struct mnemo_param_value {
@@ -205,7 +217,7 @@ typedef struct mnemo_module_info {
     const char *description;
     mnemo_module_kind kind;
     uint32_t chunk_frames;   /* frames produced per step (world) or consumed per call (edit); >= 1 */
-    const mnemo_param_desc *params;
+    const mnemo_param_desc *params; /* param_count entries, each params[0].struct_size bytes (see Versioning) */
     uint32_t param_count;
     uint32_t requires_vulkan; /* 1: create fails without host->vulkan */
 } mnemo_module_info;
@@ -284,6 +296,12 @@ typedef struct mnemo_module_api {
      * source frames and their optical flow (the host measures it once per frame, for every module that asks). */
     mnemo_status (*edit_process_with_source)(void *instance, const mnemo_edit_input *input, mnemo_frame *output,
                                              mnemo_error *error);
+    /* Added in ABI 1, after edit_process_with_source (check MNEMO_HAS_FIELD(api, mnemo_module_api, set_param_text)).
+     * Sets a MNEMO_PARAM_TEXT parameter to a UTF-8 value (never NULL; "" clears it). Called between steps, like
+     * set_param, and right after create for every text value the host holds. A module that cannot take the value
+     * (a file that does not load) says why in `error` and keeps its previous value. Required when a module declares
+     * a TEXT parameter: without it the host refuses to set one, naming the module. */
+    mnemo_status (*set_param_text)(void *instance, const char *name, const char *utf8_value, mnemo_error *error);
 } mnemo_module_api;
 
 /* The one exported symbol. `host_abi_version` lets a module that supports several ABIs pick one; a module that

@@ -12,6 +12,7 @@
 // such a module is in it.
 // Thread: one owner at a time (module instances have one owner).
 
+#include "mnemo/edit/ParamAutomation.hpp"
 #include "mnemo/metrics/WarpError.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
@@ -27,9 +28,20 @@ struct ChainLink {
     std::string moduleId;
     modules::ParamValues params;
     bool bypass = false;
+    // Values as written, for text parameters (color's `lut`, a file path). EditChain::create, which knows each
+    // parameter's declared type, decides: a text parameter takes its entry here as is (a number in `params` is an
+    // error); a numeric one takes `params`, or else its entry here read as a number ("'abc' is not a number").
+    // parseChain does not know the types, so it records here the spelling of every value, numbers included (a LUT
+    // named "2024" stays "2024", not 2024.0), and puts the numbers in `params` too. Text values are set right after
+    // the instance is created and before its reset: reset starts the stream, and the whole stream has that look.
+    std::map<std::string, std::string> textParams;
+    // Values that change over the stream (a camera path on the virtual-camera link): evaluated at the first frame of
+    // each chunk; those that differ from the link's current values are set before the module runs. Null: none.
+    std::shared_ptr<const ParamAutomation> automation;
 };
 
-// "color,stylize" with "color.exposure=0.5"-style parameters: the CLI's and the tests' way to write a chain.
+// "color,stylize" with "color.exposure=0.5"-style parameters: the CLI's and the tests' way to write a chain. A value
+// that is not a number is kept as text (see ChainLink::textParams); EditChain::create checks it against the module.
 Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std::vector<std::string> &params);
 
 struct LinkStats {
@@ -53,7 +65,11 @@ public:
     // The end of the stream: everything still held, in order.
     Result<std::vector<FramePtr>> flush();
 
+    // A run-time parameter of link `link`, from the next frame it processes. Load-time parameters need a new chain.
+    Status setParam(size_t link, const std::string &name, double value);
+
     std::vector<LinkStats> stats() const;
+    size_t linkCount() const { return m_links.size(); }
     uint32_t width() const { return m_width; }
     uint32_t height() const { return m_height; }
 

@@ -18,7 +18,8 @@ struct EditRenderConfig {
     std::vector<ChainLink> chain;
     std::string output; // .mkv or .mp4; empty: edit and measure without writing
     media::VideoCodec codec = media::VideoCodec::H264;
-    uint64_t maxFrames = 0; // 0: the whole source
+    uint64_t startFrame = 0; // the first source frame to edit (an in point); frames keep their source index
+    uint64_t maxFrames = 0;  // 0: the whole source (from startFrame)
     uint64_t seed = 1;
     bool measureConsistency = true;
 };

@@ -28,6 +28,10 @@ public:
 
     Status reset(uint64_t seed, const std::string &prompt = {});
     Status setParam(const std::string &name, double value);
+    // A text parameter (ParamType::Text), UTF-8; "" clears it. Fails, with the module's reason, when the module
+    // cannot take the value (a LUT that does not load); on a module built before set_param_text existed, or for a
+    // parameter that is not declared as text, the host refuses it without calling the module.
+    Status setParamText(const std::string &name, const std::string &text);
 
     // World modules: renders one frame per camera into `frames` (host-allocated, width x height) and reports the
     // cameras actually used. `ticks` are the controller ticks since the previous step.

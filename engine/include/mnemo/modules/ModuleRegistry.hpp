@@ -14,7 +14,9 @@
 
 namespace mnemo::modules {
 
-enum class ParamType { Float, Int, Bool, Enum };
+// Text: a UTF-8 string (a LUT's path), set with ModuleInstance::setParamText; numbers use defaultValue, text uses
+// defaultText.
+enum class ParamType { Float, Int, Bool, Enum, Text };
 
 struct ModuleParam {
     std::string name;
@@ -23,7 +25,9 @@ struct ModuleParam {
     ParamType type = ParamType::Float;
     double minValue = 0, maxValue = 1, defaultValue = 0;
     std::vector<std::string> enumValues;
+    std::string defaultText; // Text only
     bool loadTime = false;
+    bool isFilePath = false; // Text naming a file: the UI offers a file chooser
 };
 
 enum class ModuleKind { World, Edit };

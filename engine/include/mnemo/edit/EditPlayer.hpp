@@ -1,0 +1,144 @@
+#pragma once
+// Live editing: a source plays through an EditChain on the player's own engine thread, and the newest
+// (source, result) pair is handed to whoever previews it. The counterpart of WorldPipeline for Edit.
+//
+// Streaming discipline (issue 11): a file, an image sequence or a still is paced at its frame rate and never drops a
+// frame (when the chain is slower than the source, playback slows down); a live source (a V4L2 camera, or frames
+// pushed in with pushLive(), such as the World stream) goes through a two-frame queue that drops the oldest frame when
+// the chain falls behind, and the drops are counted. The preview is one slot: the newest pair wins.
+//
+// Requests (play, seek, step, a new chain, parameter changes) are state, not a queue of commands: the engine thread
+// takes them all at its next frame, the newest value per parameter wins, so nothing grows however fast a slider moves.
+// A new chain or a seek restarts temporal state (the chain's modules, the consistency meter).
+// Thread: the public calls are thread-safe; modules run only on the player's thread.
+
+#include "mnemo/edit/EditChain.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mnemo::media {
+class FrameSource;
+}
+
+namespace mnemo::edit {
+
+enum class PlayerState { Paused, Playing, Ended, Failed };
+const char *playerStateName(PlayerState state); // "paused", "playing", "ended", "failed"
+
+struct EditPlayerConfig {
+    std::string source;          // anything media::openSource takes; empty: a live source fed with pushLive()
+    std::vector<ChainLink> chain;
+    uint64_t seed = 1;
+    bool loop = true;            // files start over at the end
+    bool measureConsistency = true;
+    bool makeDifference = false; // also produce |source - result| for a difference view
+};
+
+// One edited frame with the source frame it came from.
+struct PreviewPair {
+    FramePtr source;
+    FramePtr result;
+    FramePtr difference;  // null unless makeDifference
+    uint64_t index = 0;   // the frame's position in the source
+    int64_t sourceUs = 0; // its presentation time
+};
+
+// What the consistency curve and the timeline's module lane draw: one record per edited frame.
+struct FrameRecord {
+    uint64_t index = 0;
+    double warpError = -1;      // against the previous frame; -1: none (first frame after a start, seek or drop)
+    std::vector<float> linkMs;  // time per link for this frame (0 for a bypassed link)
+};
+
+struct EditPlayerStats {
+    PlayerState state = PlayerState::Paused;
+    std::string problem;           // why the player failed (names the input or the module)
+    bool live = false;
+    double sourceFps = 0;
+    int64_t frameCountHint = 0;    // 0 when unknown (live)
+    uint32_t width = 0, height = 0;
+    uint64_t position = 0;         // index of the newest edited frame
+    uint64_t framesEdited = 0;
+    uint64_t framesDropped = 0;    // live frames dropped because the chain fell behind
+    double editFps = 0;            // edited frames per second over the last second
+    double latencyMs = 0;          // newest frame: from the source handing it out to its result being ready
+    double meterMsPerFrame = 0;    // mean cost of the consistency meter
+    double warpErrorMean = 0;      // over the frames measured since the last restart
+    uint32_t gpuCopiesPerFrame = 0;
+    std::vector<LinkStats> links;
+    uint64_t recordsVersion = 0;   // bumps when records() changed
+};
+
+class EditPlayer {
+public:
+    // Opens the source (errors name it); the chain is made at the first frame, when the size is known.
+    static Result<std::unique_ptr<EditPlayer>> open(modules::ModuleEnvironment &env, EditPlayerConfig config);
+    ~EditPlayer();
+    EditPlayer(const EditPlayer &) = delete;
+    EditPlayer &operator=(const EditPlayer &) = delete;
+
+    void setPlaying(bool playing);
+    void step(int frames);           // pauses, then moves by `frames` (negative: back, by seeking)
+    void seekFrame(uint64_t index);  // pauses on that frame
+    void setLoop(bool loop);
+    void setChain(std::vector<ChainLink> chain);
+    void setParam(size_t link, const std::string &name, double value); // run-time: applies from the next frame
+    void setMakeDifference(bool on);
+    // A frame of a live source (World's stream). Never blocks: when the player is behind, the oldest waiting frame
+    // is dropped. Frames of another size restart the chain.
+    void pushLive(FramePtr frame);
+
+    // The newest pair not taken yet, or null.
+    std::shared_ptr<const PreviewPair> takePreview();
+    EditPlayerStats stats() const;
+    std::vector<FrameRecord> records() const;
+    std::vector<ChainLink> chain() const;
+
+private:
+    struct Requests;
+    struct Engine;
+    EditPlayer(modules::ModuleEnvironment &env, EditPlayerConfig config);
+    // The engine thread (EditPlayerRun.cpp).
+    void run();
+    Requests takeRequests();
+    void applyRequests(Requests &requests);
+    void changePlaying(bool playing);
+    Status editFromFile();
+    Status editLive();
+    Status endOfSource();
+    Status editFrame(FramePtr frame, int64_t ptsUs);
+    Status deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before);
+    Status deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs, const std::vector<float> &linkMs);
+    // State changes on the engine thread (EditPlayer.cpp).
+    void seekTo(uint64_t index);
+    void restartTemporal();
+    void reeditLast();
+    void fail(const Status &status);
+    void setState(PlayerState state, const std::string &problem);
+    void publish(std::shared_ptr<const PreviewPair> preview, FrameRecord record, double latencyMs);
+    // The capture thread of a live camera.
+    void captureLive();
+
+    modules::ModuleEnvironment &m_env;
+    std::unique_ptr<Engine> m_engine; // the engine thread's own state
+    std::unique_ptr<Requests> m_requests;
+    mutable std::mutex m_mutex;       // guards m_requests, m_preview, m_stats, m_records
+    std::condition_variable m_wake;
+    std::shared_ptr<const PreviewPair> m_preview;
+    EditPlayerStats m_stats;
+    std::map<uint64_t, FrameRecord> m_records;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+    std::thread m_capture; // live cameras only: reads the device into the live queue
+};
+
+} // namespace mnemo::edit

@@ -1,0 +1,224 @@
+// The player's engine thread: takes the requests, edits the next frame when one is due, publishes what it made.
+#include "EditPlayerEngine.hpp"
+
+#include "mnemo/core/Clock.hpp"
+#include "mnemo/core/Guard.hpp"
+#include "mnemo/core/Log.hpp"
+#include "mnemo/media/FrameSource.hpp"
+
+#include <cmath>
+
+namespace mnemo::edit {
+namespace {
+
+double msSince(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// |source - result| per channel, amplified four times so small differences show.
+FramePtr differenceOf(const Frame &a, const Frame &b) {
+    auto out = std::make_shared<Frame>();
+    out->width = a.width;
+    out->height = a.height;
+    out->index = a.index;
+    out->rgba.resize(a.rgba.size());
+    for (size_t i = 0; i + 3 < a.rgba.size() && i + 3 < b.rgba.size(); i += 4) {
+        for (size_t c = 0; c < 3; ++c) {
+            const int d = std::abs(int(a.rgba[i + c]) - int(b.rgba[i + c])) * 4;
+            out->rgba[i + c] = uint8_t(std::min(d, 255));
+        }
+        out->rgba[i + 3] = 255;
+    }
+    return out;
+}
+
+} // namespace
+
+// ---- requests ----
+
+// Waits until there is something to do, then takes the requests (the chain swap happens under the lock so chain()
+// always answers the chain the engine runs or is about to run).
+EditPlayer::Requests EditPlayer::takeRequests() {
+    Engine &e = *m_engine;
+    std::unique_lock lock(m_mutex);
+    const auto ready = [&] {
+        if (m_stop || m_requests->any()) return true;
+        if (e.state == PlayerState::Failed) return false;
+        if (e.steps > 0) return true;
+        if (e.state != PlayerState::Playing) return false;
+        return e.live ? e.liveQueue.size() > 0 : Clock::now() >= e.due;
+    };
+    if (e.live || e.state != PlayerState::Playing) m_wake.wait_for(lock, std::chrono::milliseconds(50), ready);
+    else m_wake.wait_until(lock, e.due, ready);
+    Requests taken = std::move(*m_requests);
+    *m_requests = Requests{};
+    if (taken.chain) e.links = *taken.chain;
+    return taken;
+}
+
+void EditPlayer::applyRequests(Requests &req) {
+    Engine &e = *m_engine;
+    if (req.loop) e.config.loop = *req.loop;
+    if (req.difference) e.config.makeDifference = *req.difference;
+    bool reedit = false;
+    if (req.chain) {
+        e.chain.reset(); // made again at the next frame, for its size
+        restartTemporal();
+        if (e.state == PlayerState::Failed) setState(PlayerState::Paused, {});
+        reedit = true;
+    }
+    for (const auto &[key, value] : req.params) {
+        if (key.first < e.links.size()) e.links[key.first].params[key.second] = value;
+        if (!e.chain) continue;
+        if (Status s = e.chain->setParam(key.first, key.second, value); !s.ok()) return fail(s);
+        reedit = true;
+    }
+    if (req.seek) return seekTo(*req.seek);
+    if (req.steps) e.steps += req.steps;
+    if (req.playing) changePlaying(*req.playing);
+    if (reedit && e.state != PlayerState::Playing && e.steps == 0) reeditLast();
+}
+
+void EditPlayer::changePlaying(bool playing) {
+    Engine &e = *m_engine;
+    if (e.state == PlayerState::Failed) return;
+    if (playing && e.state == PlayerState::Ended) seekTo(0);
+    if (e.live) {
+        if (!playing) e.liveDropsAtPause = e.liveQueue.droppedCount();
+        else if (e.state != PlayerState::Playing) e.liveDropsWhilePaused += e.liveQueue.droppedCount() - e.liveDropsAtPause;
+    }
+    e.due = Clock::now();
+    setState(playing ? PlayerState::Playing : PlayerState::Paused, {});
+}
+
+// ---- the loop ----
+
+void EditPlayer::run() {
+    Engine &e = *m_engine;
+    while (!m_stop) {
+        Requests req = takeRequests();
+        if (m_stop) break;
+        const Status guardedStatus = guarded("editing a frame", [&] {
+            applyRequests(req);
+            if (e.state == PlayerState::Failed) return;
+            if (e.steps > 0 || e.state == PlayerState::Playing) {
+                if (e.steps > 0) --e.steps;
+                if (Status s = e.live ? editLive() : editFromFile(); !s.ok()) fail(s);
+            }
+        });
+        if (!guardedStatus.ok()) fail(guardedStatus);
+    }
+}
+
+Status EditPlayer::editFromFile() {
+    Engine &e = *m_engine;
+    auto next = e.source->next();
+    if (!next.ok()) return next.status().withContext(e.config.source);
+    if (!next.value()) return endOfSource();
+    auto frame = std::make_shared<Frame>(std::move(next.value()->frame));
+    frame->inputUs = frame->producedUs;
+    const int64_t pts = next.value()->ptsUs;
+    // Files never drop: a slow chain makes playback slower, and the clock starts again from now.
+    e.due += std::chrono::microseconds(int64_t(1e6 / e.fps));
+    if (e.due < Clock::now()) e.due = Clock::now();
+    if (e.still) e.steps = 0, setState(PlayerState::Ended, {});
+    return editFrame(std::move(frame), pts);
+}
+
+Status EditPlayer::editLive() {
+    Engine &e = *m_engine;
+    auto next = e.liveQueue.tryPop();
+    if (!next || !*next) return {};
+    FramePtr frame = std::move(*next);
+    if (e.chain && (frame->width != e.chain->width() || frame->height != e.chain->height())) {
+        e.chain.reset(); // the stream changed size (another world resolution): start over
+        restartTemporal();
+    }
+    auto copy = std::make_shared<Frame>(*frame);
+    copy->index = e.nextLiveIndex++;
+    if (copy->inputUs == 0) copy->inputUs = copy->producedUs ? copy->producedUs : steadyNowUs();
+    const int64_t pts = int64_t(double(copy->index) * 1e6 / e.fps);
+    return editFrame(std::move(copy), pts);
+}
+
+Status EditPlayer::endOfSource() {
+    Engine &e = *m_engine;
+    if (e.chain) {
+        auto rest = e.chain->flush();
+        if (!rest.ok()) return rest.status();
+        if (Status s = deliverAll(rest.value(), {}); !s.ok()) return s;
+    }
+    if (e.config.loop && e.state == PlayerState::Playing && !e.still) {
+        if (Status s = e.source->seek(0); !s.ok()) return s.withContext(e.config.source);
+        restartTemporal();
+        return {};
+    }
+    e.steps = 0;
+    setState(PlayerState::Ended, {});
+    return {};
+}
+
+// One source frame into the chain; whatever the chain finishes is measured and published.
+Status EditPlayer::editFrame(FramePtr frame, int64_t ptsUs) {
+    Engine &e = *m_engine;
+    if (!e.chain) {
+        auto made = EditChain::create(m_env, e.links, frame->width, frame->height, e.config.seed);
+        if (!made.ok()) return made.status();
+        e.chain = std::move(made.value());
+    }
+    e.lastSource = frame;
+    e.lastSourceUs = ptsUs;
+    e.awaiting.emplace_back(frame, ptsUs);
+    const std::vector<LinkStats> before = e.chain->stats();
+    auto out = e.chain->push(frame);
+    if (!out.ok()) return out.status();
+    return deliverAll(out.value(), before);
+}
+
+Status EditPlayer::deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before) {
+    Engine &e = *m_engine;
+    std::vector<float> linkMs;
+    if (e.chain && !edited.empty()) {
+        const std::vector<LinkStats> after = e.chain->stats();
+        for (size_t i = 0; i < after.size(); ++i) {
+            const double spent = after[i].totalMs - (i < before.size() ? before[i].totalMs : after[i].totalMs);
+            linkMs.push_back(float(std::max(0.0, spent) / double(edited.size())));
+        }
+    }
+    for (const FramePtr &result : edited) {
+        if (e.awaiting.empty()) return {StatusCode::Internal, "the chain returned more frames than it was given"};
+        auto [source, pts] = e.awaiting.front();
+        e.awaiting.pop_front();
+        if (Status s = deliver(source, result, pts, linkMs); !s.ok()) return s;
+    }
+    return {};
+}
+
+Status EditPlayer::deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs,
+                           const std::vector<float> &linkMs) {
+    Engine &e = *m_engine;
+    FrameRecord record{source->index, -1, linkMs};
+    if (e.config.measureConsistency) {
+        const auto t = Clock::now();
+        auto pair = e.meter.push(*source, *result);
+        if (!pair.ok()) return pair.status();
+        e.meterMs += msSince(t);
+        ++e.metered;
+        if (pair.value()) {
+            record.warpError = pair.value()->error;
+            e.warpSum += record.warpError;
+            ++e.warpPairs;
+        }
+    }
+    auto preview = std::make_shared<PreviewPair>();
+    preview->source = source;
+    preview->result = result;
+    preview->index = source->index;
+    preview->sourceUs = ptsUs;
+    if (e.config.makeDifference) preview->difference = differenceOf(*source, *result);
+    ++e.edited;
+    publish(std::move(preview), std::move(record), double(steadyNowUs() - source->inputUs) / 1000.0);
+    return {};
+}
+
+} // namespace mnemo::edit

@@ -1,0 +1,206 @@
+// The live edit player: a file plays through the chain without dropping a frame, pauses, steps, seeks and loops;
+// parameters apply to the next frame (and re-edit a paused frame); a module that fails mid-stream stops the player
+// with its message and a new chain recovers it; a live source that outruns the chain drops its oldest frames.
+#include "mnemo/edit/EditPlayer.hpp"
+#include "mnemo/media/VideoEncoder.hpp"
+#include "mnemo/modules/ModuleEnvironment.hpp"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <thread>
+
+using namespace mnemo;
+using namespace mnemo::edit;
+
+namespace {
+
+constexpr uint32_t kW = 96, kH = 64;
+
+std::shared_ptr<Frame> texture(int t, uint32_t w = kW, uint32_t h = kH) {
+    auto f = std::make_shared<Frame>();
+    f->width = w;
+    f->height = h;
+    f->index = uint64_t(t);
+    f->rgba.resize(size_t(w) * h * 4);
+    for (uint32_t y = 0; y < h; ++y) {
+        for (uint32_t x = 0; x < w; ++x) {
+            uint8_t *p = &f->rgba[(size_t(y) * w + x) * 4];
+            for (int c = 0; c < 3; ++c) p[c] = uint8_t(128 + 90 * std::sin(0.2f * (float(x) - 2.0f * float(t)) + 0.1f * float(y) + float(c)));
+            p[3] = 255;
+        }
+    }
+    return f;
+}
+
+// Polls until `done` holds or `seconds` pass.
+bool waitFor(const std::function<bool()> &done, double seconds = 20) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < until) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return done();
+}
+
+std::vector<ChainLink> links(const std::string &modules, const std::vector<std::string> &params = {}) {
+    auto parsed = parseChain(modules, params);
+    if (!parsed.ok()) qFatal("%s", parsed.message().c_str());
+    return parsed.value();
+}
+
+} // namespace
+
+class TestEditPlayer : public QObject {
+    Q_OBJECT
+    std::unique_ptr<modules::ModuleEnvironment> m_env;
+    QTemporaryDir m_tmp;
+    QString m_clip;
+    static constexpr int kFrames = 24;
+
+    std::unique_ptr<EditPlayer> open(EditPlayerConfig config) {
+        auto player = EditPlayer::open(*m_env, std::move(config));
+        if (!player.ok()) qFatal("%s", player.message().c_str());
+        return std::move(player.value());
+    }
+
+private slots:
+    void initTestCase() {
+        m_env = modules::ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins", MNEMO_BINARY_DIR "/test-plugins"});
+        m_clip = m_tmp.filePath("clip.mkv");
+        auto encoder = media::VideoEncoder::open({m_clip.toStdString(), kW, kH, 60.0, media::VideoCodec::FFV1});
+        QVERIFY(encoder.ok());
+        for (int t = 0; t < kFrames; ++t) QVERIFY(encoder.value()->write(*texture(t)).ok());
+        QVERIFY(encoder.value()->finish().ok());
+    }
+
+    void opensOnTheFirstFrameAndPlaysEveryFrameOnce() {
+        auto player = open({m_clip.toStdString(), links("color"), 1, false});
+        QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));
+        auto first = player->takePreview();
+        QVERIFY(first && first->source && first->result);
+        QCOMPARE(first->index, uint64_t(0));
+        QCOMPARE(player->stats().state, PlayerState::Paused);
+        player->setPlaying(true);
+        QVERIFY(waitFor([&] { return player->stats().state == PlayerState::Ended; }));
+        const EditPlayerStats stats = player->stats();
+        QCOMPARE(stats.framesEdited, uint64_t(kFrames)); // a file never drops: every frame was edited
+        QCOMPARE(stats.framesDropped, uint64_t(0));
+        QCOMPARE(stats.position, uint64_t(kFrames - 1));
+        const auto records = player->records();
+        QCOMPARE(records.size(), size_t(kFrames));
+        QCOMPARE(records.front().warpError, -1.0); // nothing before the first frame
+        QVERIFY(records.back().warpError >= 0 && records.back().warpError < 5); // a neutral grade is consistent
+        QCOMPARE(records.back().linkMs.size(), size_t(1));
+        QCOMPARE(stats.gpuCopiesPerFrame, 0u);
+    }
+
+    void stepsSeeksAndStepsBack() {
+        auto player = open({m_clip.toStdString(), links("color"), 1, false});
+        QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));
+        player->step(3);
+        QVERIFY(waitFor([&] { return player->stats().position == 3; }));
+        player->seekFrame(17);
+        QVERIFY(waitFor([&] { return player->stats().position == 17; }));
+        player->step(-2);
+        QVERIFY(waitFor([&] { return player->stats().position == 15; }));
+        QCOMPARE(player->stats().state, PlayerState::Paused);
+        auto preview = player->takePreview();
+        QVERIFY(preview);
+        QCOMPARE(preview->index, uint64_t(15));
+        QVERIFY(preview->source->rgba == texture(15)->rgba); // FFV1 is lossless: the seek landed on the right frame
+    }
+
+    void aParameterReeditsThePausedFrame() {
+        auto player = open({m_clip.toStdString(), links("color"), 1, false});
+        QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));
+        const auto before = player->takePreview();
+        QVERIFY(before);
+        player->setParam(0, "exposure", 1.5);
+        std::shared_ptr<const PreviewPair> after;
+        QVERIFY(waitFor([&] { return (after = player->takePreview()) != nullptr; }));
+        QCOMPARE(after->index, before->index);
+        QVERIFY(after->result->rgba != before->result->rgba);
+        QVERIFY(after->source->rgba == before->source->rgba);
+        QCOMPARE(player->chain().front().params.at("exposure"), 1.5);
+    }
+
+    void differenceViewShowsWhatTheChainChanged() {
+        EditPlayerConfig config{m_clip.toStdString(), links("color", {"color.exposure=1"}), 1, false};
+        config.makeDifference = true;
+        auto player = open(config);
+        std::shared_ptr<const PreviewPair> pair;
+        QVERIFY(waitFor([&] { return (pair = player->takePreview()) != nullptr; }));
+        QVERIFY(pair->difference);
+        const size_t i = (size_t(kH / 2) * kW + kW / 2) * 4;
+        const int expected = std::min(255, 4 * std::abs(int(pair->source->rgba[i]) - int(pair->result->rgba[i])));
+        QCOMPARE(int(pair->difference->rgba[i]), expected);
+    }
+
+    void aModuleFailingMidStreamStopsWithItsMessageAndANewChainRecovers() {
+        auto player = open({m_clip.toStdString(), links("flaky-edit", {"flaky-edit.fail_at=5"}), 1, false});
+        player->setPlaying(true);
+        QVERIFY(waitFor([&] { return player->stats().state == PlayerState::Failed; }));
+        const EditPlayerStats failed = player->stats();
+        QVERIFY2(QString::fromStdString(failed.problem).contains("out of memory at frame 5"), failed.problem.c_str());
+        QCOMPARE(failed.position, uint64_t(4)); // what was edited before stays
+        player->setChain(links("flaky-edit"));
+        player->setPlaying(true);
+        QVERIFY(waitFor([&] { return player->stats().state == PlayerState::Ended; }));
+        QVERIFY(player->stats().problem.empty());
+    }
+
+    void loopsBackToTheStart() {
+        EditPlayerConfig config{m_clip.toStdString(), links("color"), 1, true};
+        auto player = open(config);
+        player->setPlaying(true);
+        QVERIFY(waitFor([&] { return player->stats().framesEdited > uint64_t(kFrames + 3); }));
+        QVERIFY(player->stats().state == PlayerState::Playing);
+        QVERIFY(player->stats().position < uint64_t(kFrames));
+    }
+
+    void aLiveSourceDropsTheOldestWhenTheChainFallsBehind() {
+        auto player = open({"", links("flaky-edit", {"flaky-edit.delay_ms=40"}), 1, false});
+        QVERIFY(player->stats().live);
+        player->setPlaying(true);
+        for (int t = 0; t < 40; ++t) {
+            player->pushLive(texture(t));
+            std::this_thread::sleep_for(std::chrono::milliseconds(5)); // 200 fps in, 25 fps out
+        }
+        QVERIFY(waitFor([&] { return player->stats().framesEdited + player->stats().framesDropped == 40; }));
+        const EditPlayerStats stats = player->stats();
+        QVERIFY2(stats.framesDropped >= 20, qPrintable(QString::number(stats.framesDropped)));
+        QVERIFY(stats.framesEdited >= 2);
+        auto newest = player->takePreview();
+        QVERIFY(newest);
+        QVERIFY(newest->source->rgba == texture(39)->rgba); // the newest frame always gets through
+    }
+
+    void aLiveStreamThatChangesSizeRestartsTheChain() {
+        auto player = open({"", links("color"), 1, false});
+        player->setPlaying(true);
+        player->pushLive(texture(0));
+        QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));
+        player->pushLive(texture(1, 64, 48));
+        QVERIFY(waitFor([&] { return player->stats().framesEdited == 2; }));
+        QCOMPARE(player->stats().width, 64u);
+        QCOMPARE(player->stats().state, PlayerState::Playing);
+    }
+
+    void anUnreadableSourceIsNamed() {
+        const QString bogus = m_tmp.filePath("notes.mkv");
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a video at all");
+        f.close();
+        auto player = EditPlayer::open(*m_env, {bogus.toStdString(), links("color"), 1, false});
+        QVERIFY(!player.ok());
+        QVERIFY2(QString::fromStdString(player.message()).contains("notes.mkv"), player.message().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEditPlayer)
+#include "tst_edit_player.moc"
