@@ -9,6 +9,9 @@
 #include "world/input/ControllerCapture.hpp"
 #include "shell/LogDock.hpp"
 #include "shell/MainWindow.hpp"
+#include "edit/EditPreview.hpp"
+#include "edit/EditSession.hpp"
+#include "edit/EditWorkspace.hpp"
 #include "world/viewport/SoftwareViewport.hpp"
 #include "world/viewport/ViewportOverlay.hpp"
 #include "world/WorldSession.hpp"
@@ -66,7 +69,7 @@ private slots:
         QCOMPARE(w.workspace(), Workspace::World);
         QVERIFY(w.engineDock()->isVisible());
         QVERIFY(w.logDock()->isVisible());
-        QVERIFY(w.findChild<QLabel *>("comingNextText")); // Edit/Inspect say honestly that they are not built
+        QVERIFY(w.edit() && w.inspect());
         QVERIFY(w.world()->softwareViewport());            // offscreen has no Vulkan surfaces
     }
 
@@ -146,6 +149,26 @@ private slots:
         QVERIFY(w.world()->capturing());
         w.setWorkspace(Workspace::Edit);
         QVERIFY(!w.world()->capturing());
+    }
+
+    // Edit takes what the World generates, as it is generated, while it is on screen, and lets go when it is not.
+    void editTakesTheLiveWorldStream() {
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->environment(), 30000);
+        w.setWorkspace(Workspace::Edit);
+        EditSession &edit = w.edit()->session();
+        QTRY_COMPARE_WITH_TIMEOUT(edit.view().source, EditSession::kWorldStream, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(edit.view().stats.framesEdited >= 3, 30000);
+        QVERIFY(edit.view().stats.live);
+        QVERIFY(w.edit()->preview()->pair());
+        QCOMPARE(w.edit()->preview()->pair()->source->width, w.worldSession()->config().width);
+        w.setWorkspace(Workspace::World);
+        QTest::qWait(3 * EditSession::kPublishMs); // frames in flight land
+        const uint64_t edited = edit.view().stats.framesEdited;
+        QTest::qWait(1000);
+        QCOMPARE(edit.view().stats.framesEdited, edited); // unhooked: the World no longer feeds Edit
     }
 
     void keyEventsToTheViewportMoveTheCamera() {

@@ -7,7 +7,7 @@
 #include "world/SessionsDock.hpp"
 #include "world/ReplayWindow.hpp"
 #include "world/WorldControlsDock.hpp"
-#include "edit/ComingNextPanel.hpp"
+#include "edit/EditWorkspace.hpp"
 #include "world/WorldSession.hpp"
 #include "world/WorldWorkspace.hpp"
 #include "inspect/InspectWorkspace.hpp"
@@ -57,6 +57,8 @@ MainWindow::MainWindow(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWid
 }
 
 MainWindow::~MainWindow() {
+    // The World's engine thread feeds the Edit session while it edits the stream: unhook before either goes.
+    m_worldSession->setStreamSink(nullptr);
     // Replay windows use the engine environment the World workspace owns: they go first (their destructors wait
     // for their workers).
     for (const auto &replay : m_replays) delete replay.data();
@@ -70,11 +72,9 @@ void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoV
     m_worldSession = new WorldSession(this);
     m_world = new WorldWorkspace(*m_worldSession, vulkan, whyNoVulkan, m_stack);
     m_stack->addWidget(m_world);
-    m_stack->addWidget(new ComingNextPanel(
-        tr("Edit"),
-        tr("Streaming video-to-video editing: a file, camera or still flows through a chain of GPU edit modules to a "
-           "live preview and an encoder, with a virtual camera path and temporal-consistency metrics."),
-        m_stack));
+    m_edit = new EditWorkspace(m_stack);
+    m_stack->addWidget(m_edit);
+    wireEditToWorld();
     m_inspect = new InspectWorkspace(m_stack);
     m_stack->addWidget(m_inspect);
     // The sample store opens in the background so the workspace is never empty on first look.
@@ -96,6 +96,22 @@ void MainWindow::createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoV
     bar->addWidget(m_tabs);
     connect(m_tabs, &QTabBar::currentChanged, this, [this](int index) { setWorkspace(Workspace(index)); });
     connect(m_world, &WorldWorkspace::captureChanged, this, &MainWindow::updateStatus);
+}
+
+// Edit runs its modules in the World's environment (one device, one module registry), and can take the World's
+// frames as its live source: the shell hooks the World's stream sink while Edit asks for it.
+void MainWindow::wireEditToWorld() {
+    EditSession *edit = &m_edit->session();
+    auto giveEnvironment = [this, edit] {
+        edit->setEnvironment(m_worldSession->environment());
+        if (m_stack->currentIndex() == int(Workspace::Edit)) edit->setActive(true);
+    };
+    connect(m_worldSession, &WorldSession::environmentReady, edit, giveEnvironment);
+    if (m_worldSession->environment()) giveEnvironment();
+    connect(edit, &EditSession::worldStreamWanted, this, [this, edit](bool wanted) {
+        if (!wanted) return m_worldSession->setStreamSink(nullptr);
+        m_worldSession->setStreamSink([edit](const std::shared_ptr<const Frame> &frame) { edit->pushLiveFrame(frame); });
+    });
 }
 
 void MainWindow::createDocks() {
@@ -287,7 +303,10 @@ void MainWindow::showWorkspaceHint(Workspace workspace) {
     case Workspace::World:
         hint = tr("Click the viewport, then WASD to walk and the mouse to look; Esc releases. Ctrl+1/2/3 switch workspaces.");
         break;
-    case Workspace::Edit: hint = tr("Edit is coming next. Ctrl+1/2/3 switch workspaces."); break;
+    case Workspace::Edit:
+        hint = tr("Space plays, Left/Right step, I/O set in and out, V changes the comparison; Open… a video or edit "
+                  "the World stream. Ctrl+1/2/3 switch workspaces.");
+        break;
     case Workspace::Inspect:
         hint = tr("Open Store… (Ctrl+Shift+O) reads Mem0, Chroma, LangGraph, Letta, MCP memory and Mnemo stores; "
                   "search, select and time-travel in every view. "
@@ -321,6 +340,7 @@ void MainWindow::setWorkspace(Workspace workspace) {
         }
     }
     m_stack->setCurrentIndex(index);
+    m_edit->session().setActive(workspace == Workspace::Edit);
     m_tabs->setCurrentIndex(index);
     m_workspaceActions->actions().at(index)->setChecked(true);
     showWorkspaceHint(workspace);

@@ -25,6 +25,7 @@ class MemoryPanel;
 class SessionsDock;
 class ReplayWindow;
 class InspectWorkspace;
+class EditWorkspace;
 
 enum class Workspace { World = 0, Edit = 1, Inspect = 2 };
 
@@ -39,6 +40,7 @@ public:
     WorldSession *worldSession() const { return m_worldSession; }
     WorldWorkspace *world() const { return m_world; }
     InspectWorkspace *inspect() const { return m_inspect; }
+    EditWorkspace *edit() const { return m_edit; }
     EngineDock *engineDock() const { return m_engineDock; }
     LogDock *logDock() const { return m_logDock; }
     PluginsDock *pluginsDock() const { return m_pluginsDock; }
@@ -62,6 +64,7 @@ protected:
 private:
     void createWorkspaces(QVulkanInstance *vulkan, const QString &whyNoVulkan);
     void createDocks();
+    void wireEditToWorld();
     void createMenus();
     void createFileMenu();
     void createViewMenu();
@@ -82,6 +85,7 @@ private:
     WorldSession *m_worldSession = nullptr;
     WorldWorkspace *m_world = nullptr;
     InspectWorkspace *m_inspect = nullptr;
+    EditWorkspace *m_edit = nullptr;
     EngineDock *m_engineDock = nullptr;
     LogDock *m_logDock = nullptr;
     PluginsDock *m_pluginsDock = nullptr;

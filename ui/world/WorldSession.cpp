@@ -56,6 +56,7 @@ void WorldSession::onEnvironmentReady() {
         return;
     }
     m_pipeline = std::make_unique<world::WorldPipeline>(*m_env->registry);
+    installFrameTap();
     const QString first = firstWorldModule();
     m_config.moduleId = first.toStdString();
     emit environmentReady();
@@ -144,7 +145,10 @@ void WorldSession::setRecording(bool on) {
 }
 
 void WorldSession::stopRecording() {
-    m_pipeline->setFrameTap(nullptr);
+    {
+        std::lock_guard lock(m_consumers->mutex);
+        m_consumers->recorder.reset();
+    }
     // The session keeps the world's memory as it was when recording stopped (docs/memory-bank.md).
     m_pipeline->requestMemorySave((m_recordingFolder + "/memory.mnemo-memory").toStdString());
     // Finishing drains the queue and closes the video: off the UI thread.
@@ -183,12 +187,27 @@ void WorldSession::startRecording() {
     m_recorder = std::move(recorder.value());
     m_recordingFolder = QString::fromStdString(rc.folder);
     m_recordingStartMs = QDateTime::currentMSecsSinceEpoch();
-    std::weak_ptr<session::SessionRecorder> weak = m_recorder;
-    m_pipeline->setFrameTap([weak](const world::WorldFramePtr &frame) {
-        if (auto r = weak.lock()) r->push(frame);
-    });
+    {
+        std::lock_guard lock(m_consumers->mutex);
+        m_consumers->recorder = m_recorder;
+    }
     log::info("session", "recording to " + rc.folder);
     emit recordingChanged(true, m_recordingFolder);
+}
+
+// One tap for the pipeline's lifetime; the recorder and the stream sink come and go behind it. Both only hand the
+// frame over (a queue push), so holding the mutex while they run costs the engine thread nothing.
+void WorldSession::installFrameTap() {
+    m_pipeline->setFrameTap([consumers = m_consumers](const world::WorldFramePtr &frame) {
+        std::lock_guard lock(consumers->mutex);
+        if (auto recorder = consumers->recorder.lock()) recorder->push(frame);
+        if (consumers->sink && frame->frame) consumers->sink(frame->frame);
+    });
+}
+
+void WorldSession::setStreamSink(FrameSink sink) {
+    std::lock_guard lock(m_consumers->mutex);
+    m_consumers->sink = std::move(sink);
 }
 
 world::WorldFramePtr WorldSession::takeFrame() {

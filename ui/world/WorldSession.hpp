@@ -20,7 +20,9 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 class QTimer;
@@ -72,6 +74,11 @@ public:
     // The overlay's engine-side fields, for the frame on screen.
     OverlayModel describe() const;
 
+    // Another consumer of every frame the world makes (the Edit workspace's live source). Called on the engine
+    // thread, so it must not block; null removes it, and once this returns no call of the old sink is in flight.
+    using FrameSink = std::function<void(const std::shared_ptr<const Frame> &)>;
+    void setStreamSink(FrameSink sink);
+
     bool isRecording() const { return m_recorder != nullptr; }
     QString recordingFolder() const { return m_recordingFolder; }
     // Where sessions are recorded: $MNEMO_SESSIONS_DIR, else the app's data folder + /sessions.
@@ -113,6 +120,7 @@ private:
     void stopRecording();
     qint64 recordingMs() const;
     void publish();
+    void installFrameTap();
     void describeEngine(OverlayModel &model) const;
     void describeRecording(OverlayModel &model) const;
     void describeMemory(OverlayModel &model) const;
@@ -124,6 +132,13 @@ private:
     world::WorldPipelineConfig m_config;
     std::string m_pendingMemoryLoad; // used by the next startWorld()
     std::shared_ptr<session::SessionRecorder> m_recorder;
+    // What the engine thread's frame tap feeds: the recorder and the stream sink, swapped under the mutex.
+    struct FrameConsumers {
+        std::mutex mutex;
+        std::weak_ptr<session::SessionRecorder> recorder;
+        FrameSink sink;
+    };
+    std::shared_ptr<FrameConsumers> m_consumers = std::make_shared<FrameConsumers>();
     QString m_recordingFolder;
     qint64 m_recordingStartMs = 0;
     world::WorldFramePtr m_onScreen; // the last frame the viewport presented

@@ -1,0 +1,228 @@
+// The Edit workspace as a user drives it: open a clip, play it through the chain, compare source and result (side by
+// side, wipe, difference), arrange the chain (add, bypass, solo, reorder, remove, a parameter), scrub on the timeline,
+// and render with progress to a file that decodes. Screenshots of each view go into the test artifacts.
+#include "common/ParamForm.hpp"
+#include "edit/EditChainPanel.hpp"
+#include "edit/EditPreview.hpp"
+#include "edit/EditSession.hpp"
+#include "edit/EditTimeline.hpp"
+#include "edit/EditWorkspace.hpp"
+
+#include "mnemo/media/VideoDecoder.hpp"
+#include "mnemo/media/VideoEncoder.hpp"
+#include "mnemo/modules/ModuleEnvironment.hpp"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace mnemo;
+using namespace mnemo::ui;
+
+namespace {
+
+constexpr uint32_t kW = 320, kH = 180;
+constexpr int kFrames = 45;
+
+// A textured scene panning left to right, the kind of clip a per-frame stylization flickers on.
+std::shared_ptr<Frame> panning(int t) {
+    auto f = std::make_shared<Frame>();
+    f->width = kW;
+    f->height = kH;
+    f->index = uint64_t(t);
+    f->rgba.resize(size_t(kW) * kH * 4);
+    for (uint32_t y = 0; y < kH; ++y) {
+        for (uint32_t x = 0; x < kW; ++x) {
+            const float u = float(x) + 2.0f * float(t), v = float(y);
+            uint8_t *p = &f->rgba[(size_t(y) * kW + x) * 4];
+            p[0] = uint8_t(std::clamp(120 + 70 * std::sin(0.05f * u) + 40 * std::sin(0.11f * v + 0.03f * u), 0.f, 255.f));
+            p[1] = uint8_t(std::clamp(140 + 60 * std::sin(0.07f * v - 0.02f * u), 0.f, 255.f));
+            p[2] = uint8_t(std::clamp(110 + 80 * std::cos(0.04f * u + 0.06f * v), 0.f, 255.f));
+            p[3] = 255;
+        }
+    }
+    return f;
+}
+
+void screenshot(QWidget &w, const QString &name) {
+    const QString path = QString(MNEMO_TEST_ARTIFACTS_DIR "/edit-%1.png").arg(name);
+    QVERIFY(w.grab().save(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+} // namespace
+
+class TestEditWorkspace : public QObject {
+    Q_OBJECT
+    std::unique_ptr<modules::ModuleEnvironment> m_env;
+    QTemporaryDir m_tmp;
+    QString m_clip;
+
+    // A workspace on a clip, shown, with its first frame on screen.
+    std::unique_ptr<EditWorkspace> openWorkspace() {
+        auto w = std::make_unique<EditWorkspace>();
+        w->resize(1280, 760);
+        w->show();
+        w->session().setEnvironment(m_env.get());
+        w->session().openSource(m_clip);
+        return w;
+    }
+
+private slots:
+    void initTestCase() {
+        m_env = modules::ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins"});
+        m_clip = m_tmp.filePath("pan.mkv");
+        auto encoder = media::VideoEncoder::open({m_clip.toStdString(), kW, kH, 30.0, media::VideoCodec::FFV1});
+        QVERIFY(encoder.ok());
+        for (int t = 0; t < kFrames; ++t) QVERIFY(encoder.value()->write(*panning(t)).ok());
+        QVERIFY(encoder.value()->finish().ok());
+    }
+
+    void playsAClipAndShowsSourceNextToResult() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QCOMPARE(s.chain().size(), size_t(2)); // the default: stylize, then the stabilizer
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        QCOMPARE(s.view().source, m_clip);
+        QTest::keyClick(w.get(), Qt::Key_Space); // play
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().stats.state == edit::PlayerState::Playing, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().stats.framesEdited >= 30, 30000);
+        QTest::keyClick(w.get(), Qt::Key_Space); // pause
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().stats.state == edit::PlayerState::Paused, 5000);
+        QVERIFY(s.view().records && s.view().records->size() >= 30);
+        QVERIFY(s.view().stats.warpErrorMean > 0);
+        QVERIFY(w->statusLabel()->text().contains("paused"));
+        QTest::qWait(2 * EditSession::kPublishMs);
+        screenshot(*w, "source-result");
+        screenshot(*w->timeline(), "consistency-curve");
+    }
+
+    void wipeAndDifferenceViews() {
+        auto w = openWorkspace();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        w->modeBox()->setCurrentIndex(int(PreviewMode::Wipe));
+        QCOMPARE(w->preview()->mode(), PreviewMode::Wipe);
+        const QPoint at(w->preview()->width() / 4, w->preview()->height() / 2);
+        QTest::mouseClick(w->preview(), Qt::LeftButton, {}, at);
+        QVERIFY(w->preview()->wipe() < 0.35); // the divider follows the click
+        screenshot(*w, "wipe");
+        QTest::keyClick(w.get(), Qt::Key_V); // the next mode: difference
+        QCOMPARE(w->preview()->mode(), PreviewMode::Difference);
+        QTest::keyClick(w.get(), Qt::Key_Right); // a new frame is made with its difference
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair() && w->preview()->pair()->difference, 10000);
+        screenshot(*w, "difference");
+    }
+
+    void theChainIsArrangedFromThePanel() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        EditChainPanel *panel = w->chainPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        s.addModule("color");
+        QCOMPARE(panel->list()->count(), 3);
+        QCOMPARE(panel->selectedLink(), 2); // the new link is selected and its form shown
+        panel->form()->setValue("exposure", 1.0);
+        QCOMPARE(s.chain()[2].params.at("exposure"), 1.0);
+        panel->list()->item(0)->setCheckState(Qt::Unchecked); // bypass stylize
+        QVERIFY(s.chain()[0].bypass);
+        s.setSolo(2);
+        QCOMPARE(s.soloLink(), 2);
+        QVERIFY(panel->list()->item(2)->text().contains("solo"));
+        s.moveLink(2, -2);
+        QCOMPARE(s.chain()[0].moduleId, std::string("color"));
+        QCOMPARE(s.soloLink(), 0); // solo follows its link
+        s.removeLink(0);
+        QCOMPARE(s.soloLink(), -1);
+        QCOMPARE(panel->list()->count(), 2);
+        // The player runs what the panel shows.
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().stats.links.size() == 2, 10000);
+    }
+
+    void theTimelineScrubs() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().stats.frameCountHint > 0, 20000);
+        EditTimeline *t = w->timeline();
+        QTRY_VERIFY_WITH_TIMEOUT(t->visibleTo() > 10, 5000);
+        const QRect plot = t->plotArea();
+        const int x = int(std::round(t->xAt(30.5)));
+        QTest::mouseClick(t, Qt::LeftButton, {}, QPoint(x, plot.center().y()));
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(30), 10000);
+        QTest::keyClick(w.get(), Qt::Key_I);
+        QTest::keyClick(w.get(), Qt::Key_Right);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(31), 10000);
+        QTest::keyClick(w.get(), Qt::Key_Left);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(30), 10000);
+        QCOMPARE(s.view().inPoint.value_or(0), uint64_t(30));
+    }
+
+    // In and out points bound the render; progress climbs to the frame count, and the file decodes to that many.
+    void rendersBetweenInAndOutWithProgress() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        s.seek(5);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(5), 10000);
+        s.markIn();
+        s.seek(24);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(24), 10000);
+        s.markOut();
+        QSignalSpy finished(&s, &EditSession::renderFinished);
+        const QString out = m_tmp.filePath("render.mkv");
+        w->renderTo(out);
+        QVERIFY(s.view().render.running);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(w->renderProgress()->value(), 20, 5000);
+        auto decoder = media::VideoDecoder::open(out.toStdString());
+        QVERIFY(decoder.ok());
+        int frames = 0;
+        while (true) {
+            auto next = decoder.value()->next();
+            QVERIFY(next.ok());
+            if (!next.value()) break;
+            ++frames;
+        }
+        QCOMPARE(frames, 20);
+        screenshot(*w, "rendered");
+    }
+
+    void aRenderCanBeCancelledAndWhatWasWrittenPlays() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        QSignalSpy finished(&s, &EditSession::renderFinished);
+        const QString out = m_tmp.filePath("cancelled.mkv");
+        s.render(out, media::VideoCodec::FFV1);
+        s.cancelRender();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.first().at(0).toBool());
+        QVERIFY2(finished.first().at(1).toString().contains("cancelled"), qPrintable(finished.first().at(1).toString()));
+        QVERIFY(media::VideoDecoder::open(out.toStdString()).ok()); // the file was closed properly
+    }
+
+    void anUnreadableSourceIsNamedAndTheWorkspaceKeepsWorking() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        const QString bogus = m_tmp.filePath("holiday.mp4");
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, 'x'));
+        f.close();
+        s.openSource(bogus);
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().problem.contains("holiday.mp4"), 10000);
+        QCOMPARE(s.view().source, m_clip); // the clip stays open
+        s.step(1);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(1), 10000);
+    }
+};
+
+QTEST_MAIN(TestEditWorkspace)
+#include "tst_edit_workspace.moc"

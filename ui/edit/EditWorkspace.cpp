@@ -1,0 +1,253 @@
+#include "edit/EditWorkspace.hpp"
+
+#include "edit/EditChainPanel.hpp"
+#include "edit/EditTimeline.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QShortcut>
+#include <QSplitter>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace mnemo::ui {
+
+EditWorkspace::EditWorkspace(QWidget *parent)
+    : QWidget(parent), m_session(new EditSession(this)), m_preview(new EditPreview(this)),
+      m_timeline(new EditTimeline(this)) {
+    setObjectName("editWorkspace");
+    m_preview->setPlaceholder(tr("Loading modules…"));
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_preview, 1);
+    leftLayout->addWidget(createTransport());
+    leftLayout->addWidget(m_timeline);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(createSidePanel());
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 0);
+    split->setSizes({900, 360});
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(split);
+    createShortcuts();
+
+    connect(m_session, &EditSession::previewChanged, m_preview, &EditPreview::setPair);
+    connect(m_session, &EditSession::viewChanged, this, &EditWorkspace::onView);
+    connect(m_session, &EditSession::sourceChanged, this, &EditWorkspace::onSource);
+    connect(m_timeline, &EditTimeline::seekRequested, m_session, &EditSession::seek);
+    connect(m_session, &EditSession::renderFinished, this, [this](bool, const QString &message) {
+        m_renderOutcome->setText(message);
+    });
+}
+
+QWidget *EditWorkspace::createTransport() {
+    auto *bar = new QWidget(this);
+    auto *row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 2, 0, 2);
+    auto button = [&](const QString &text, const QString &tip, auto slot, QStyle::StandardPixmap icon = {}) {
+        auto *b = new QToolButton(bar);
+        b->setText(text);
+        if (icon) b->setIcon(style()->standardIcon(icon));
+        b->setToolTip(tip);
+        connect(b, &QToolButton::clicked, this, slot);
+        row->addWidget(b);
+        return b;
+    };
+    button(tr("Open…"), tr("Open a video, an image, a folder of images or a camera (/dev/videoN)"),
+           [this] { chooseSource(); });
+    button(tr("World stream"), tr("Edit the live World stream as it is generated"),
+           [this] { m_session->openWorldStream(); });
+    row->addSpacing(8);
+    button(tr("First"), tr("First frame (Home)"), [this] { m_session->seek(0); }, QStyle::SP_MediaSkipBackward);
+    button(tr("Back"), tr("Step back (Left)"), [this] { m_session->step(-1); }, QStyle::SP_MediaSeekBackward);
+    m_play = button(tr("Play"), tr("Play / pause (Space)"), [this] { m_session->togglePlaying(); },
+                    QStyle::SP_MediaPlay);
+    button(tr("Step"), tr("Step (Right)"), [this] { m_session->step(1); }, QStyle::SP_MediaSeekForward);
+    m_loop = new QCheckBox(tr("Loop"), bar);
+    m_loop->setChecked(true);
+    connect(m_loop, &QCheckBox::toggled, m_session, &EditSession::setLoop);
+    row->addWidget(m_loop);
+    row->addSpacing(8);
+    button(tr("In"), tr("Set the in point at this frame (I)"), [this] { m_session->markIn(); });
+    button(tr("Out"), tr("Set the out point at this frame (O)"), [this] { m_session->markOut(); });
+    button(tr("Clear"), tr("Clear the in and out points"), [this] { m_session->clearInOut(); });
+    row->addSpacing(8);
+    m_mode = new QComboBox(bar);
+    m_mode->setObjectName("editPreviewMode");
+    m_mode->addItems({tr("Source | Result"), tr("Wipe"), tr("Difference"), tr("Result")});
+    m_mode->setToolTip(tr("How the preview compares source and result (V cycles)"));
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_preview->setMode(PreviewMode(index));
+        m_session->setMakeDifference(PreviewMode(index) == PreviewMode::Difference);
+    });
+    row->addWidget(m_mode);
+    row->addStretch(1);
+    m_status = new QLabel(bar);
+    m_status->setObjectName("editStatus");
+    row->addWidget(m_status);
+    return bar;
+}
+
+QWidget *EditWorkspace::createSidePanel() {
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumWidth(320);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the forms wrap and shrink instead
+    auto *panel = new QWidget(scroll);
+    auto *layout = new QVBoxLayout(panel);
+    m_sourceLabel = new QLabel(tr("<i>No source</i>"), panel);
+    m_sourceLabel->setWordWrap(true);
+    m_sourceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_sourceLabel);
+    m_chain = new EditChainPanel(*m_session, panel);
+    layout->addWidget(m_chain);
+    m_figures = new QLabel(panel);
+    m_figures->setObjectName("editFigures");
+    m_figures->setWordWrap(true);
+    m_figures->setTextFormat(Qt::RichText);
+    layout->addWidget(m_figures);
+    layout->addWidget(createRenderBox());
+    layout->addStretch(1);
+    scroll->setWidget(panel);
+    return scroll;
+}
+
+QWidget *EditWorkspace::createRenderBox() {
+    auto *box = new QGroupBox(tr("Render"), this);
+    auto *layout = new QVBoxLayout(box);
+    auto *row = new QHBoxLayout;
+    m_codec = new QComboBox(box);
+    m_codec->addItem(tr("H.264 (.mp4/.mkv)"), int(media::VideoCodec::H264));
+    m_codec->addItem(tr("FFV1 lossless (.mkv)"), int(media::VideoCodec::FFV1));
+    row->addWidget(m_codec, 1);
+    m_render = new QPushButton(tr("Render…"), box);
+    m_render->setToolTip(tr("Render the source (between the in and out points) through the chain to a file"));
+    connect(m_render, &QPushButton::clicked, this, &EditWorkspace::chooseRenderFile);
+    row->addWidget(m_render);
+    m_cancel = new QPushButton(tr("Cancel"), box);
+    m_cancel->setEnabled(false);
+    connect(m_cancel, &QPushButton::clicked, m_session, &EditSession::cancelRender);
+    row->addWidget(m_cancel);
+    layout->addLayout(row);
+    m_progress = new QProgressBar(box);
+    m_progress->setObjectName("editRenderProgress");
+    m_progress->setFormat(tr("idle"));
+    m_progress->setValue(0);
+    layout->addWidget(m_progress);
+    m_renderOutcome = new QLabel(box);
+    m_renderOutcome->setWordWrap(true);
+    m_renderOutcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_renderOutcome);
+    return box;
+}
+
+void EditWorkspace::createShortcuts() {
+    const std::pair<QKeySequence, std::function<void()>> keys[] = {
+        {Qt::Key_Space, [this] { m_session->togglePlaying(); }},
+        {Qt::Key_Left, [this] { m_session->step(-1); }},
+        {Qt::Key_Right, [this] { m_session->step(1); }},
+        {Qt::Key_Home, [this] { m_session->seek(0); }},
+        {Qt::Key_I, [this] { m_session->markIn(); }},
+        {Qt::Key_O, [this] { m_session->markOut(); }},
+        {Qt::Key_V, [this] { m_mode->setCurrentIndex((m_mode->currentIndex() + 1) % m_mode->count()); }},
+    };
+    for (const auto &[key, action] : keys) {
+        auto *shortcut = new QShortcut(key, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, action);
+    }
+}
+
+void EditWorkspace::chooseSource() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a Source to Edit"), {},
+                                                      tr("Videos and images (*.mp4 *.mkv *.mov *.webm *.avi *.png "
+                                                         "*.jpg *.jpeg *.bmp);;All files (*)"));
+    if (!path.isEmpty()) m_session->openSource(path);
+}
+
+void EditWorkspace::chooseRenderFile() {
+    const bool lossless = media::VideoCodec(m_codec->currentData().toInt()) == media::VideoCodec::FFV1;
+    const QString suggested = QFileInfo(m_session->view().source).completeBaseName() + "-edit" +
+                              (lossless ? ".mkv" : ".mp4");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Render to"), suggested,
+                                                      tr("Video (*.mp4 *.mkv)"));
+    if (!path.isEmpty()) renderTo(path);
+}
+
+void EditWorkspace::renderTo(const QString &path) {
+    m_renderOutcome->clear();
+    m_session->render(path, media::VideoCodec(m_codec->currentData().toInt()));
+}
+
+void EditWorkspace::onSource(const QString &source) {
+    m_sourceLabel->setText(tr("<b>Source</b>: %1").arg(source.toHtmlEscaped()));
+    m_preview->setPlaceholder(tr("Waiting for the first frame of %1…").arg(source));
+}
+
+} // namespace mnemo::ui
+
+namespace mnemo::ui {
+
+QString EditWorkspace::statusText(const EditView &view) const {
+    const auto &s = view.stats;
+    QString position = QString::number(s.position);
+    if (s.frameCountHint > 0) position += QStringLiteral(" / %1").arg(s.frameCountHint);
+    QString text = tr("%1 · frame %2 · %3 fps").arg(QString::fromUtf8(edit::playerStateName(s.state)), position)
+                       .arg(s.editFps, 0, 'f', 0);
+    if (s.live) text += tr(" · dropped %1").arg(s.framesDropped);
+    return text;
+}
+
+void EditWorkspace::onView(const EditView &view) {
+    const auto &s = view.stats;
+    const bool open = !view.source.isEmpty();
+    m_status->setText(open ? statusText(view) : QString());
+    const bool playing = s.state == edit::PlayerState::Playing;
+    m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (!view.problem.isEmpty() && !m_preview->pair()) m_preview->setPlaceholder(view.problem);
+    else if (!m_session->hasEnvironment()) m_preview->setPlaceholder(tr("Loading modules…"));
+    else if (!open) m_preview->setPlaceholder(tr("Open a video, an image or a folder of images (Open…), or edit the "
+                                                 "live World stream (World stream)."));
+    m_timeline->setView(view, [&] {
+        std::vector<std::string> names;
+        for (const auto &link : m_session->chain()) names.push_back(link.moduleId);
+        return names;
+    }());
+    QString figures = tr("<b>Live figures</b><br>%1×%2 at %3 fps source · latency %4 ms<br>"
+                         "consistency (warp error): %5 · meter %6 ms/frame<br>GPU copies per frame: %7")
+                          .arg(s.width).arg(s.height).arg(s.sourceFps, 0, 'f', 1).arg(s.latencyMs, 0, 'f', 1)
+                          .arg(s.warpErrorMean, 0, 'f', 2).arg(s.meterMsPerFrame, 0, 'f', 1).arg(s.gpuCopiesPerFrame);
+    if (s.live) figures += tr("<br>dropped (chain behind the source): %1").arg(s.framesDropped);
+    if (!s.problem.empty()) {
+        figures += tr("<br><span style='color:#f87171'><b>Stopped:</b> %1</span>")
+                       .arg(QString::fromStdString(s.problem).toHtmlEscaped());
+    }
+    m_figures->setText(open ? figures : QString());
+    const auto &r = view.render;
+    m_render->setEnabled(!r.running && open && !s.live);
+    m_cancel->setEnabled(r.running);
+    if (r.running) {
+        m_progress->setMaximum(r.expected > 0 ? int(r.expected) : 0);
+        m_progress->setValue(int(r.done));
+        m_progress->setFormat(r.etaS > 0 ? tr("%v / %m frames · %1 s left").arg(r.etaS, 0, 'f', 0)
+                                         : tr("%v / %m frames"));
+    } else if (!r.outcome.isEmpty()) {
+        m_progress->setMaximum(std::max<int>(1, int(r.done)));
+        m_progress->setValue(int(r.done));
+        m_progress->setFormat(tr("done: %v frames"));
+    }
+}
+
+} // namespace mnemo::ui
