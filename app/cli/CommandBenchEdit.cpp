@@ -21,6 +21,7 @@ struct BenchEditOptions {
     std::string chain = "color,stylize,color";
     long frames = 150;
     bool consistency = false;
+    bool cpu = false;
 };
 
 CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
@@ -30,6 +31,7 @@ CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
     e->add_option("--chain", o.chain, "edit modules in order, comma-separated")->type_name("M1,M2,...");
     addFramesOption(*e, o.frames, "frames to edit (0: all)", true);
     e->add_flag("--consistency", o.consistency, "also measure the warp error (the live meter's cost)");
+    e->add_flag("--cpu", o.cpu, "run every module's CPU path, even where a GPU path and a Vulkan device exist");
     return e;
 }
 
@@ -49,6 +51,7 @@ Result<edit::EditRenderResult> runBenchEdit(const BenchEditOptions &o) {
                                                                ".mkv")).string();
     config.maxFrames = uint64_t(o.frames);
     config.measureConsistency = o.consistency;
+    config.preferGpu = !o.cpu;
     auto env = modules::ModuleEnvironment::create();
     auto result = edit::renderEdit(*env, config);
     std::error_code ec;
@@ -70,7 +73,9 @@ void printBenchEdit(const BenchEditOptions &o, const edit::EditRenderResult &r) 
                {"source_fps", r.sourceFps},
                {"realtime_factor", r.sourceFps > 0 ? r.fps() / r.sourceFps : 0.0},
                {"host_overhead_ms_per_frame", r.hostOverheadMsPerFrame()},
+               {"gpu", r.gpu},
                {"gpu_copies_per_frame", r.gpuCopiesPerFrame},
+               {"flow_uploads_per_frame", r.flowUploadsPerFrame},
                {"decode_ms_per_frame", r.decodeMs / n},
                {"chain_ms_per_frame", r.chainMs / n},
                {"encode_ms_per_frame", r.encodeMs / n},

@@ -24,6 +24,7 @@ struct EditOptions {
     long frames = 0;
     uint64_t seed = 1;
     bool noConsistency = false;
+    bool cpu = false;
     bool progress = false;
 };
 
@@ -47,6 +48,7 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
     addSeedOption(*e, o.seed)->description("the modules' random seed (stylize re-rolls from it)");
     e->add_flag("--no-consistency", o.noConsistency, "do not measure the warp error (faster)");
     e->add_flag("--progress", o.progress, "print progress on stderr");
+    e->add_flag("--cpu", o.cpu, "run every module's CPU path, even where a GPU path and a Vulkan device exist");
     return e;
 }
 
@@ -67,6 +69,7 @@ nlohmann::json describe(const EditOptions &o, const edit::EditRenderResult &r) {
             {"host_overhead_ms_per_frame", r.hostOverheadMsPerFrame()},
             {"decode_ms_per_frame", r.frames ? r.decodeMs / double(r.frames) : 0.0},
             {"encode_ms_per_frame", r.frames ? r.encodeMs / double(r.frames) : 0.0},
+            {"gpu", r.gpu},
             {"gpu_copies_per_frame", r.gpuCopiesPerFrame},
             {"warp_error", o.noConsistency ? nlohmann::json(nullptr) : nlohmann::json(r.warpError)},
             {"consistency_ms_per_frame", r.frames ? r.meterMs / double(r.frames) : 0.0},
@@ -104,6 +107,7 @@ int runEdit(const EditOptions &o) {
     config.maxFrames = uint64_t(o.frames);
     config.seed = o.seed;
     config.measureConsistency = !o.noConsistency;
+    config.preferGpu = !o.cpu;
     auto env = modules::ModuleEnvironment::create();
     auto progress = [&](uint64_t done, uint64_t expected) {
         if (o.progress && done % 30 == 0) std::fprintf(stderr, "edit: %llu / %llu frames\n",

@@ -12,7 +12,9 @@
 #include "mnemo/media/VideoEncoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QWheelEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QProgressBar>
@@ -205,6 +207,62 @@ private slots:
         QVERIFY(!finished.first().at(0).toBool());
         QVERIFY2(finished.first().at(1).toString().contains("cancelled"), qPrintable(finished.first().at(1).toString()));
         QVERIFY(media::VideoDecoder::open(out.toStdString()).ok()); // the file was closed properly
+    }
+
+    // K keys the frame on screen (adding a virtual camera), a drag in the preview keys another; the path drives the
+    // result between them, shows on the timeline, renders, and is saved next to the output.
+    void theCameraPathIsKeyedFromThePreview() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        s.clearInOut();
+        QTest::keyClick(w.get(), Qt::Key_K);
+        QCOMPARE(s.cameraLink(), 0);
+        QCOMPARE(s.cameraPath()->keyframes().size(), size_t(1));
+        s.seek(20);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(20), 10000);
+        w->modeBox()->setCurrentIndex(int(PreviewMode::Result));
+        EditPreview *preview = w->preview();
+        const QPoint from = preview->rect().center();
+        QTest::mousePress(preview, Qt::LeftButton, {}, from);
+        QTest::mouseMove(preview, from + QPoint(-120, 0)); // grab the picture and pull it left: the view goes right
+        QTest::mouseRelease(preview, Qt::LeftButton, {}, from + QPoint(-120, 0));
+        QWheelEvent wheel(QPointF(from), preview->mapToGlobal(QPointF(from)), {}, {0, 240}, Qt::NoButton, {},
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(preview, &wheel);
+        const auto &keys = s.cameraPath()->keyframes();
+        QCOMPARE(keys.size(), size_t(2));
+        QCOMPARE(keys.back().frame, uint64_t(20));
+        QVERIFY2(keys.back().panX > 0.05, qPrintable(QString::number(keys.back().panX)));
+        QVERIFY(keys.back().zoom > 1.15);
+        QTRY_VERIFY_WITH_TIMEOUT(preview->pair() && preview->pair()->index == 20 &&
+                                     preview->pair()->result->rgba != preview->pair()->source->rgba,
+                                 10000);
+        QTest::qWait(2 * EditSession::kPublishMs);
+        screenshot(*w, "keyframe-track");
+        QSignalSpy finished(&s, &EditSession::renderFinished);
+        const QString out = m_tmp.filePath("moved.mkv");
+        s.render(out, media::VideoCodec::FFV1);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        auto saved = edit::loadCameraPath((out + ".camera-path.json").toStdString());
+        QVERIFY2(saved.ok(), saved.message().c_str());
+        QCOMPARE(saved->keyframes().size(), size_t(2));
+    }
+
+    void aMalformedCameraPathIsNamedWithItsLine() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        const QString file = m_tmp.filePath("broken-path.json");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\n  \"format\": \"mnemo-camera-path\",\n  \"version\": 1,\n  \"keyframes\": [\n"
+                "    {\"frame\": 0, \"zoom\": 0}\n  ]\n}\n");
+        f.close();
+        QVERIFY(!s.loadCameraPath(file));
+        QVERIFY2(s.view().problem.contains("broken-path.json") && s.view().problem.contains(":5"),
+                 qPrintable(s.view().problem));
+        QVERIFY(s.cameraPath()->keyframes().empty()); // nothing half-loaded
     }
 
     void anUnreadableSourceIsNamedAndTheWorkspaceKeepsWorking() {

@@ -10,6 +10,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace mnemo::ui {
 namespace {
 
@@ -75,7 +77,13 @@ EditChainPanel::EditChainPanel(EditSession &session, QWidget *parent) : QWidget(
     connect(m_form, &ParamForm::valueChanged, this, [this](const QString &name, double value, bool loadTime) {
         m_session.setParam(selectedLink(), name, value, loadTime);
     });
+    connect(m_form, &ParamForm::textChanged, this, [this](const QString &name, const QString &text, bool) {
+        m_session.setTextParam(selectedLink(), name, text);
+    });
     connect(&m_session, &EditSession::chainChanged, this, &EditChainPanel::rebuild);
+    connect(&m_session, &EditSession::cameraPathChanged, this, [this] {
+        if (selectedLink() >= 0 && selectedLink() == m_session.cameraLink()) showForm(); // the drag's new values
+    });
     connect(&m_session, &EditSession::viewChanged, this, &EditChainPanel::updateTimes);
     rebuild();
 }
@@ -130,6 +138,13 @@ void EditChainPanel::showForm() {
     if (module) {
         for (const auto &[name, value] : m_session.chain()[size_t(link)].params) {
             m_form->setValue(QString::fromStdString(name), value);
+        }
+        for (const auto &[name, text] : m_session.chain()[size_t(link)].textParams) {
+            const auto declared = std::find_if(module->params.begin(), module->params.end(),
+                                               [&](const modules::ModuleParam &p) { return p.name == name; });
+            if (declared != module->params.end() && declared->type == modules::ParamType::Text) {
+                m_form->setText(QString::fromStdString(name), QString::fromStdString(text));
+            }
         }
     }
     m_form->blockSignals(false);

@@ -2,6 +2,9 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <QWheelEvent>
+
+#include <cmath>
 
 namespace mnemo::ui {
 namespace {
@@ -109,11 +112,27 @@ void EditPreview::dragWipe(double x) {
 }
 
 void EditPreview::mousePressEvent(QMouseEvent *event) {
-    if (event->button() == Qt::LeftButton) dragWipe(event->position().x());
+    if (event->button() != Qt::LeftButton) return;
+    m_lastDrag = event->position();
+    dragWipe(event->position().x());
 }
 
+// Grabbing the picture: dragging it right moves the view left, by the distance in frames the drag covers.
 void EditPreview::mouseMoveEvent(QMouseEvent *event) {
-    if (event->buttons() & Qt::LeftButton) dragWipe(event->position().x());
+    if (!(event->buttons() & Qt::LeftButton)) return;
+    if (m_mode == PreviewMode::Wipe) return dragWipe(event->position().x());
+    const QPointF delta = event->position() - m_lastDrag;
+    m_lastDrag = event->position();
+    QRectF area = rect();
+    if (m_mode == PreviewMode::SideBySide) area.setWidth(area.width() / 2);
+    const QRectF shown = fitted(area.adjusted(4, 22, -4, -4)); // one frame as paintView places it
+    if (!m_cameraGestures || shown.width() <= 0 || shown.height() <= 0) return;
+    emit cameraMoved(-delta.x() / shown.width(), -delta.y() / shown.height(), 1.0);
+}
+
+void EditPreview::wheelEvent(QWheelEvent *event) {
+    if (!m_cameraGestures) return event->ignore();
+    emit cameraMoved(0, 0, std::pow(1.1, event->angleDelta().y() / 120.0));
 }
 
 } // namespace mnemo::ui

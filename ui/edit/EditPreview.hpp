@@ -28,14 +28,19 @@ public:
     // Shown instead of frames while there are none (why, and what to do).
     void setPlaceholder(const QString &text);
     const edit::PreviewPair *pair() const { return m_pair.get(); }
+    // With a virtual camera in the chain, a drag moves its view and the wheel zooms (outside the wipe mode, where a
+    // drag moves the divider).
+    void setCameraGestures(bool on) { m_cameraGestures = on; }
 
 signals:
     void modeChanged(mnemo::ui::PreviewMode mode);
+    void cameraMoved(double panX, double panY, double zoomFactor); // fractions of the frame; factor 1: no zoom
 
 protected:
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
 
 private:
     QRectF fitted(const QRectF &area) const; // the frame's aspect inside `area`
@@ -48,6 +53,8 @@ private:
     PreviewMode m_mode = PreviewMode::SideBySide;
     double m_wipe = 0.5;
     QString m_placeholder;
+    bool m_cameraGestures = false;
+    QPointF m_lastDrag;
 };
 
 } // namespace mnemo::ui

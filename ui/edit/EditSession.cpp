@@ -182,6 +182,8 @@ void EditSession::clearInOut() {
 
 std::vector<edit::ChainLink> EditSession::effectiveChain() const {
     std::vector<edit::ChainLink> out = m_chain;
+    const int camera = cameraLink();
+    if (camera >= 0 && !m_cameraPath->keyframes().empty()) out[size_t(camera)].automation = m_cameraPath;
     if (m_solo >= 0 && m_solo < int(out.size())) {
         for (int i = 0; i < int(out.size()); ++i) out[size_t(i)].bypass = i != m_solo;
     }
@@ -233,6 +235,12 @@ void EditSession::setParam(int link, const QString &name, double value, bool loa
     m_chain[size_t(link)].params[name.toStdString()] = value;
     if (loadTime) return chainEdited();
     if (m_player) m_player->setParam(size_t(link), name.toStdString(), value);
+}
+
+void EditSession::setTextParam(int link, const QString &name, const QString &text) {
+    if (link < 0 || link >= int(m_chain.size())) return;
+    m_chain[size_t(link)].textParams[name.toStdString()] = text.toStdString();
+    chainEdited();
 }
 
 void EditSession::setMakeDifference(bool on) {

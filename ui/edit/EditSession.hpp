@@ -11,6 +11,7 @@
 // ui/world (the workspaces do not know each other): the session asks for it (worldStreamWanted) and the shell feeds
 // pushLiveFrame() from the World's engine thread while the Edit workspace is active.
 
+#include "mnemo/edit/CameraPath.hpp"
 #include "mnemo/edit/EditPlayer.hpp"
 #include "mnemo/edit/EditRender.hpp"
 
@@ -68,6 +69,10 @@ public:
     const EditView &view() const { return m_view; }
     bool isLive() const { return m_view.stats.live; }
 
+    // The virtual camera's path (keyframes over frames), driving the first virtual-camera link; never null.
+    std::shared_ptr<const edit::CameraPath> cameraPath() const { return m_cameraPath; }
+    int cameraLink() const; // the first virtual-camera link, or -1
+
     // Thread: any (the World's engine thread). Ignored unless the World stream is the source.
     void pushLiveFrame(const std::shared_ptr<const Frame> &frame);
 
@@ -93,6 +98,17 @@ public slots:
     void setSolo(int link); // -1 clears
     void setParam(int link, const QString &name, double value, bool loadTime);
     void setMakeDifference(bool on);
+    void setTextParam(int link, const QString &name, const QString &text); // text params load at create: new chain
+
+    // The camera path. keyCamera: a keyframe at the frame on screen from the virtual camera's values (a
+    // virtual-camera link is added first if the chain has none). nudgeCamera: a preview drag or wheel; with keyframes
+    // it keys the frame on screen, without it sets the parameters.
+    void keyCamera();
+    void deleteCameraKey();
+    void clearCameraPath();
+    void nudgeCamera(double panX, double panY, double zoomFactor);
+    bool loadCameraPath(const QString &file); // false: the error is in view().problem and the log
+    bool saveCameraPath(const QString &file);
 
     // Renders the source (between the in and out points when set) through the chain to `path`.
     void render(const QString &path, mnemo::media::VideoCodec codec);
@@ -102,6 +118,7 @@ signals:
     void previewChanged(std::shared_ptr<const mnemo::edit::PreviewPair> pair);
     void viewChanged(const mnemo::ui::EditView &view);
     void chainChanged();
+    void cameraPathChanged();
     void sourceChanged(const QString &source);
     void worldStreamWanted(bool wanted);
     void renderFinished(bool ok, const QString &message);
@@ -120,6 +137,8 @@ private:
     void publish();
     void onRenderFinished();
     void updateWorldStreamWish();
+    void setCameraPath(std::shared_ptr<const edit::CameraPath> path);
+    modules::ParamValues cameraValues() const; // the virtual camera's values at the frame on screen
     void setStreamTarget(edit::EditPlayer *player);
 
     modules::ModuleEnvironment *m_env = nullptr;
@@ -127,6 +146,7 @@ private:
     std::mutex m_streamMutex;             // guards m_streamTarget: pushLiveFrame runs on the World's thread
     edit::EditPlayer *m_streamTarget = nullptr; // m_player while it edits the World stream
     std::vector<edit::ChainLink> m_chain;
+    std::shared_ptr<const edit::CameraPath> m_cameraPath = std::make_shared<edit::CameraPath>();
     int m_solo = -1;
     bool m_active = false;
     bool m_loop = true;

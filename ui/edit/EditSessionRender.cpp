@@ -61,6 +61,10 @@ void EditSession::onRenderFinished() {
                         .arg(r.output)
                         .arg(e.fps(), 0, 'f', 1)
                         .arg(e.warpError, 0, 'f', 2);
+        if (cameraLink() >= 0 && !m_cameraPath->keyframes().empty()) {
+            const QString pathFile = r.output + ".camera-path.json"; // the edit's camera travels with its output
+            if (saveCameraPath(pathFile)) r.outcome += tr("; camera path saved to %1").arg(pathFile);
+        }
         log::info("edit", r.outcome.toStdString());
     } else {
         // A cancelled or failed render keeps what it wrote: the encoder was finished, the file plays.

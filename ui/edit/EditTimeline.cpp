@@ -45,9 +45,13 @@ QRect EditTimeline::framesLane() const {
     const QRect a = plotArea();
     return {a.left(), a.top() + 2, a.width(), 16};
 }
-QRect EditTimeline::modulesLane() const {
+QRect EditTimeline::cameraLane() const {
     const QRect a = plotArea(), f = framesLane();
-    return {a.left(), f.bottom() + 5, a.width(), std::max(18, a.height() / 4)};
+    return {a.left(), f.bottom() + 4, a.width(), 14};
+}
+QRect EditTimeline::modulesLane() const {
+    const QRect a = plotArea(), c = cameraLane();
+    return {a.left(), c.bottom() + 5, a.width(), std::max(18, a.height() / 4)};
 }
 QRect EditTimeline::curveLane() const {
     const QRect a = plotArea(), m = modulesLane();
@@ -115,6 +119,7 @@ void EditTimeline::paintEvent(QPaintEvent *) {
     }
     paintAxis(p, frameTicks(), tr("frame"));
     paintFrames(p);
+    paintCamera(p);
     paintModules(p);
     paintCurve(p);
     paintPlayhead(p);
@@ -140,6 +145,35 @@ void EditTimeline::paintFrames(QPainter &p) const {
 }
 
 // Stacked time per link: per frame when frames are wide enough to see, else the mean of each pixel column's frames.
+void EditTimeline::setCameraPath(std::shared_ptr<const edit::CameraPath> path) {
+    m_cameraPath = std::move(path);
+    update();
+}
+
+// The camera path's keyframes as diamonds, with the eased stretches between them as a line.
+void EditTimeline::paintCamera(QPainter &p) const {
+    const QRect lane = cameraLane();
+    p.setPen(kLabel);
+    p.drawText(QRect(4, lane.top() - 2, kGutter - 6, lane.height() + 4), Qt::AlignLeft | Qt::AlignVCenter,
+               tr("camera keys"));
+    if (!m_cameraPath || m_cameraPath->keyframes().empty()) return;
+    const auto &keys = m_cameraPath->keyframes();
+    const double y = lane.center().y() + 0.5;
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(QColor(250, 204, 21, 160), 1.5));
+    p.drawLine(QPointF(xAt(double(keys.front().frame) + 0.5), y), QPointF(xAt(double(keys.back().frame) + 0.5), y));
+    p.setPen(QPen(QColor(30, 30, 30), 1));
+    p.setBrush(QColor(250, 204, 21));
+    for (const auto &key : keys) {
+        const double x = xAt(double(key.frame) + 0.5);
+        if (x < lane.left() - 6 || x > lane.right() + 6) continue;
+        const QPointF diamond[] = {{x, y - 6}, {x + 6, y}, {x, y + 6}, {x - 6, y}};
+        p.drawPolygon(diamond, 4);
+    }
+    p.setBrush(Qt::NoBrush);
+    p.setRenderHint(QPainter::Antialiasing, false);
+}
+
 void EditTimeline::paintModules(QPainter &p) const {
     const QRect lane = modulesLane();
     p.fillRect(lane, QColor(255, 255, 255, 7));

@@ -15,6 +15,7 @@ public:
     explicit EditTimeline(QWidget *parent = nullptr);
 
     void setView(const EditView &view, const std::vector<std::string> &linkNames);
+    void setCameraPath(std::shared_ptr<const edit::CameraPath> path);
     QRect plotArea() const override;
     QSize sizeHint() const override { return {800, 170}; }
     static QColor linkColor(size_t link);
@@ -33,6 +34,8 @@ protected:
 private:
     static constexpr int kGutter = 86;
     QRect framesLane() const;
+    QRect cameraLane() const;
+    void paintCamera(QPainter &p) const;
     QRect modulesLane() const;
     QRect curveLane() const;
     std::vector<AxisTick> frameTicks() const;
@@ -46,6 +49,7 @@ private:
 
     EditView m_view;
     std::vector<std::string> m_linkNames;
+    std::shared_ptr<const edit::CameraPath> m_cameraPath;
     uint64_t m_lastFrame = 0; // the end of the data: the source's length, or the newest record
 };
 

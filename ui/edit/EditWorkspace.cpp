@@ -47,6 +47,9 @@ EditWorkspace::EditWorkspace(QWidget *parent)
     connect(m_session, &EditSession::viewChanged, this, &EditWorkspace::onView);
     connect(m_session, &EditSession::sourceChanged, this, &EditWorkspace::onSource);
     connect(m_timeline, &EditTimeline::seekRequested, m_session, &EditSession::seek);
+    connect(m_preview, &EditPreview::cameraMoved, m_session, &EditSession::nudgeCamera);
+    connect(m_session, &EditSession::cameraPathChanged, this, &EditWorkspace::onCameraPath);
+    connect(m_session, &EditSession::chainChanged, this, &EditWorkspace::onCameraPath);
     connect(m_session, &EditSession::renderFinished, this, [this](bool, const QString &message) {
         m_renderOutcome->setText(message);
     });
@@ -118,6 +121,7 @@ QWidget *EditWorkspace::createSidePanel() {
     m_figures->setWordWrap(true);
     m_figures->setTextFormat(Qt::RichText);
     layout->addWidget(m_figures);
+    layout->addWidget(createCameraBox());
     layout->addWidget(createRenderBox());
     layout->addStretch(1);
     scroll->setWidget(panel);
@@ -162,12 +166,68 @@ void EditWorkspace::createShortcuts() {
         {Qt::Key_I, [this] { m_session->markIn(); }},
         {Qt::Key_O, [this] { m_session->markOut(); }},
         {Qt::Key_V, [this] { m_mode->setCurrentIndex((m_mode->currentIndex() + 1) % m_mode->count()); }},
+        {Qt::Key_K, [this] { m_session->keyCamera(); }},
+        {QKeySequence(Qt::SHIFT | Qt::Key_K), [this] { m_session->deleteCameraKey(); }},
     };
     for (const auto &[key, action] : keys) {
         auto *shortcut = new QShortcut(key, this);
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
         connect(shortcut, &QShortcut::activated, this, action);
     }
+}
+
+QWidget *EditWorkspace::createCameraBox() {
+    auto *box = new QGroupBox(tr("Camera path"), this);
+    auto *layout = new QVBoxLayout(box);
+    m_cameraSummary = new QLabel(box);
+    m_cameraSummary->setWordWrap(true);
+    layout->addWidget(m_cameraSummary);
+    auto *row = new QHBoxLayout;
+    const std::pair<QString, std::function<void()>> buttons[] = {
+        {tr("Key (K)"), [this] { m_session->keyCamera(); }},
+        {tr("Delete (⇧K)"), [this] { m_session->deleteCameraKey(); }},
+        {tr("Clear"), [this] { m_session->clearCameraPath(); }},
+        {tr("Load…"), [this] { chooseCameraPath(); }},
+        {tr("Save…"), [this] { saveCameraPathAs(); }},
+    };
+    for (const auto &[text, action] : buttons) {
+        auto *b = new QToolButton(box);
+        b->setText(text);
+        connect(b, &QToolButton::clicked, this, action);
+        row->addWidget(b);
+    }
+    row->addStretch(1);
+    layout->addLayout(row);
+    onCameraPath();
+    return box;
+}
+
+void EditWorkspace::onCameraPath() {
+    if (!m_cameraSummary) return;
+    const auto path = m_session->cameraPath();
+    m_timeline->setCameraPath(path);
+    const bool camera = m_session->cameraLink() >= 0;
+    m_preview->setCameraGestures(camera);
+    const size_t keys = path->keyframes().size();
+    m_cameraSummary->setText(
+        keys ? tr("%n keyframe(s), frames %1–%2. Drag or scroll in the preview to key the frame on screen.", "",
+                  int(keys))
+                   .arg(path->keyframes().front().frame)
+                   .arg(path->keyframes().back().frame)
+        : camera ? tr("No keyframes: drag or scroll in the preview to move the virtual camera; K keys the frame.")
+                 : tr("K adds a virtual camera and keys the frame on screen (pan, zoom, roll, tilt over time)."));
+}
+
+void EditWorkspace::chooseCameraPath() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Load a Camera Path"), {},
+                                                      tr("Camera paths (*.json);;All files (*)"));
+    if (!file.isEmpty()) m_session->loadCameraPath(file);
+}
+
+void EditWorkspace::saveCameraPathAs() {
+    const QString file = QFileDialog::getSaveFileName(this, tr("Save the Camera Path"), "camera-path.json",
+                                                      tr("Camera paths (*.json)"));
+    if (!file.isEmpty()) m_session->saveCameraPath(file);
 }
 
 void EditWorkspace::chooseSource() {
@@ -226,10 +286,14 @@ void EditWorkspace::onView(const EditView &view) {
         return names;
     }());
     QString figures = tr("<b>Live figures</b><br>%1×%2 at %3 fps source · latency %4 ms<br>"
-                         "consistency (warp error): %5 · meter %6 ms/frame<br>GPU copies per frame: %7")
+                         "consistency (warp error): %5 · meter %6 ms/frame<br>%8 · frames copied to/from the GPU: %7 per frame")
                           .arg(s.width).arg(s.height).arg(s.sourceFps, 0, 'f', 1).arg(s.latencyMs, 0, 'f', 1)
-                          .arg(s.warpErrorMean, 0, 'f', 2).arg(s.meterMsPerFrame, 0, 'f', 1).arg(s.gpuCopiesPerFrame);
+                          .arg(s.warpErrorMean, 0, 'f', 2).arg(s.meterMsPerFrame, 0, 'f', 1).arg(s.gpuCopiesPerFrame, 0, 'f', 1)
+                          .arg(s.gpu ? tr("modules on the GPU") : tr("all modules on the CPU"));
     if (s.live) figures += tr("<br>dropped (chain behind the source): %1").arg(s.framesDropped);
+    if (!view.problem.isEmpty()) {
+        figures += tr("<br><span style='color:#fbbf24'>%1</span>").arg(view.problem.toHtmlEscaped());
+    }
     if (!s.problem.empty()) {
         figures += tr("<br><span style='color:#f87171'><b>Stopped:</b> %1</span>")
                        .arg(QString::fromStdString(s.problem).toHtmlEscaped());

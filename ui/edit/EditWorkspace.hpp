@@ -38,6 +38,8 @@ public:
 
 public slots:
     void chooseSource();
+    void chooseCameraPath();
+    void saveCameraPathAs();
     void chooseRenderFile();
     void renderTo(const QString &path);
 
@@ -45,6 +47,8 @@ private:
     QWidget *createTransport();
     QWidget *createSidePanel();
     QWidget *createRenderBox();
+    QWidget *createCameraBox();
+    void onCameraPath();
     void createShortcuts();
     void onView(const EditView &view);
     void onSource(const QString &source);
@@ -64,6 +68,7 @@ private:
     QPushButton *m_render = nullptr, *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_renderOutcome = nullptr;
+    QLabel *m_cameraSummary = nullptr;
 };
 
 } // namespace mnemo::ui

@@ -1,4 +1,5 @@
-#include "mnemo/edit/EditChain.hpp"
+#include "EditChainLink.hpp"
+#include "GpuStage.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -6,14 +7,6 @@
 #include <sstream>
 
 namespace mnemo::edit {
-
-struct EditChain::Link {
-    ChainLink spec;
-    std::unique_ptr<modules::ModuleInstance> instance;
-    uint32_t chunk = 1;
-    std::vector<FramePtr> held; // frames waiting for a full chunk
-    LinkStats stats;
-};
 
 namespace {
 
@@ -137,7 +130,7 @@ EditChain::~EditChain() = default;
 
 Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
-                                                     uint32_t height, uint64_t seed) {
+                                                     uint32_t height, uint64_t seed, bool preferGpu) {
     std::unique_ptr<EditChain> chain(new EditChain(width, height));
     for (const ChainLink &spec : links) {
         const modules::LoadedModule *module = env.registry->find(spec.moduleId);
@@ -163,7 +156,13 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         chain->m_links.push_back(std::move(link));
     }
     if (chain->m_needsFlow) chain->m_flow = std::make_unique<metrics::FlowEstimator>();
+    chain->chooseGpu(env, preferGpu);
     return chain;
+}
+
+Status EditChain::automate(Link &link, uint64_t frame) {
+    if (!link.spec.automation) return {};
+    return applyAutomation(*link.instance, *link.spec.automation, frame, link.spec.params);
 }
 
 Status EditChain::rememberSource(const FramePtr &frame) {
@@ -193,6 +192,13 @@ Result<std::vector<FramePtr>> EditChain::push(FramePtr frame) {
     }
     if (m_needsFlow) {
         if (Status s = rememberSource(frame); !s.ok()) return s;
+    }
+    ++m_framesPushed;
+    if (m_gpu) {
+        auto edited = runMixed(frame);
+        m_sources.erase(frame->index);
+        if (!edited.ok()) return edited.status();
+        return std::vector<FramePtr>{edited.value()};
     }
     auto done = feed(0, {std::move(frame)}, false);
     if (done.ok()) forgetSourcesUpTo(done.value());
@@ -257,10 +263,7 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
             source.flows.push_back(&found->second.flow);
         }
     }
-    if (link.spec.automation) {
-        const uint64_t first = link.held.front()->index;
-        if (Status s = applyAutomation(*link.instance, *link.spec.automation, first, link.spec.params); !s.ok()) return s;
-    }
+    if (Status s = automate(link, link.held.front()->index); !s.ok()) return s;
     const auto start = std::chrono::steady_clock::now();
     if (Status s = link.instance->editProcess(inputs, raw, &source); !s.ok()) return s;
     link.stats.totalMs += msSince(start);
@@ -276,6 +279,12 @@ Status EditChain::setParam(size_t link, const std::string &name, double value) {
     Link &target = *m_links[link];
     if (Status s = target.instance->setParam(name, value); !s.ok()) return s;
     target.spec.params[name] = value;
+    return {};
+}
+
+Status EditChain::setAutomation(size_t link, std::shared_ptr<const ParamAutomation> automation) {
+    if (link >= m_links.size()) return {StatusCode::InvalidArgument, "the chain has no link " + std::to_string(link)};
+    m_links[link]->spec.automation = std::move(automation);
     return {};
 }
 

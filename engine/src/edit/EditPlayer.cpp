@@ -92,12 +92,19 @@ void EditPlayer::setChain(std::vector<ChainLink> chain) {
     std::lock_guard lock(m_mutex);
     m_requests->chain = std::move(chain);
     m_requests->params.clear(); // the new chain carries its own values
+    m_requests->automations.clear();
     m_wake.notify_all();
 }
 
 void EditPlayer::setParam(size_t link, const std::string &name, double value) {
     std::lock_guard lock(m_mutex);
     m_requests->params[{link, name}] = value;
+    m_wake.notify_all();
+}
+
+void EditPlayer::setAutomation(size_t link, std::shared_ptr<const ParamAutomation> automation) {
+    std::lock_guard lock(m_mutex);
+    m_requests->automations[link] = std::move(automation);
     m_wake.notify_all();
 }
 
@@ -196,7 +203,6 @@ void EditPlayer::setState(PlayerState state, const std::string &problem) {
     std::lock_guard lock(m_mutex);
     m_stats.state = state;
     m_stats.problem = problem;
-    m_stats.gpuCopiesPerFrame = 0; // CPU modules: frames never leave host memory
 }
 
 void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, FrameRecord record, double latencyMs) {
@@ -214,7 +220,11 @@ void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, FrameRecord
     m_stats.latencyMs = latencyMs;
     m_stats.meterMsPerFrame = e.metered ? e.meterMs / double(e.metered) : 0;
     m_stats.warpErrorMean = e.warpPairs ? e.warpSum / double(e.warpPairs) : 0;
-    if (e.chain) m_stats.links = e.chain->stats();
+    if (e.chain) {
+        m_stats.links = e.chain->stats();
+        m_stats.gpu = e.chain->usesGpu();
+        m_stats.gpuCopiesPerFrame = e.chain->gpuCopiesPerFrame();
+    }
     m_records[record.index] = std::move(record);
     while (m_records.size() > Engine::kMaxRecords) m_records.erase(m_records.begin());
     ++m_stats.recordsVersion;

@@ -20,9 +20,12 @@ struct EditPlayer::Requests {
     std::optional<uint64_t> seek;
     std::optional<std::vector<ChainLink>> chain;
     std::map<std::pair<size_t, std::string>, double> params;
+    std::map<size_t, std::shared_ptr<const ParamAutomation>> automations;
     std::optional<bool> loop, difference;
 
-    bool any() const { return playing || steps || seek || chain || !params.empty() || loop || difference; }
+    bool any() const {
+        return playing || steps || seek || chain || !params.empty() || !automations.empty() || loop || difference;
+    }
 };
 
 // The engine thread's own state; nothing here is touched by another thread except the live queue.

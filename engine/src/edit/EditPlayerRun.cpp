@@ -52,7 +52,14 @@ EditPlayer::Requests EditPlayer::takeRequests() {
     else m_wake.wait_until(lock, e.due, ready);
     Requests taken = std::move(*m_requests);
     *m_requests = Requests{};
+    // The engine's copy of the chain changes under the lock too: chain() reads it from other threads.
     if (taken.chain) e.links = *taken.chain;
+    for (const auto &[key, value] : taken.params) {
+        if (key.first < e.links.size()) e.links[key.first].params[key.second] = value;
+    }
+    for (const auto &[link, automation] : taken.automations) {
+        if (link < e.links.size()) e.links[link].automation = automation;
+    }
     return taken;
 }
 
@@ -68,9 +75,13 @@ void EditPlayer::applyRequests(Requests &req) {
         reedit = true;
     }
     for (const auto &[key, value] : req.params) {
-        if (key.first < e.links.size()) e.links[key.first].params[key.second] = value;
         if (!e.chain) continue;
         if (Status s = e.chain->setParam(key.first, key.second, value); !s.ok()) return fail(s);
+        reedit = true;
+    }
+    for (auto &[link, automation] : req.automations) {
+        if (!e.chain) continue;
+        if (Status s = e.chain->setAutomation(link, automation); !s.ok()) return fail(s);
         reedit = true;
     }
     if (req.seek) return seekTo(*req.seek);

@@ -30,7 +30,7 @@ struct Render {
         result.width = first.width;
         result.height = first.height;
         result.sourceFps = source->info().fps > 0 ? source->info().fps : 30.0;
-        auto made = EditChain::create(env, config.chain, first.width, first.height, config.seed);
+        auto made = EditChain::create(env, config.chain, first.width, first.height, config.seed, config.preferGpu);
         if (!made.ok()) return made.status();
         chain = std::move(made.value());
         if (config.output.empty()) return {};
@@ -131,6 +131,9 @@ Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditR
     }
     if (!looped.ok()) return looped;
     r.result.links = r.chain->stats();
+    r.result.gpu = r.chain->usesGpu();
+    r.result.gpuCopiesPerFrame = r.chain->gpuCopiesPerFrame();
+    r.result.flowUploadsPerFrame = r.chain->flowUploadsPerFrame();
     r.result.warpError = r.result.warpPairs ? r.warpSum / double(r.result.warpPairs) : 0.0;
     r.result.wallMs = msSince(start);
     return r.result;

@@ -235,4 +235,54 @@ Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::v
     return fromC(s, error, "edit_process_with_source");
 }
 
+namespace {
+
+mnemo_gpu_frame gpuFrameToC(const ModuleInstance::GpuFrame &f) {
+    const uint64_t size = uint64_t(f.width) * f.height * 4;
+    return {sizeof(mnemo_gpu_frame), f.width, f.height, reinterpret_cast<void *>(f.buffer), f.offset, size, f.index};
+}
+
+} // namespace
+
+bool ModuleInstance::hasGpuPath() const { return m_module.hasGpuPath && m_binding && m_binding->services.vulkan; }
+
+Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vector<GpuFrame> &inputs,
+                                      const std::vector<GpuFrame> &outputs, const GpuSource *source) {
+    if (!hasGpuPath()) return {StatusCode::Unsupported, "module '" + m_module.id + "' has no GPU path here"};
+    if (inputs.empty() || inputs.size() != outputs.size()) {
+        return {StatusCode::InvalidArgument, "editProcessGpu needs one output frame per input frame"};
+    }
+    const bool withSource = m_module.wantsSourceFlow;
+    if (withSource && (!source || source->frames.size() != inputs.size() || source->flows.size() != inputs.size())) {
+        return {StatusCode::InvalidArgument, "module '" + m_module.id + "' needs the source frames and their flow"};
+    }
+    std::vector<mnemo_gpu_frame> in, out, src;
+    std::vector<mnemo_gpu_flow> flows;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        for (const GpuFrame *f : {&inputs[i], &outputs[i]}) {
+            if (f->width != m_width || f->height != m_height || f->buffer == VK_NULL_HANDLE) {
+                return {StatusCode::InvalidArgument, "module '" + m_module.id + "' was created for " +
+                                                         std::to_string(m_width) + "x" + std::to_string(m_height) +
+                                                         " frames, not " + std::to_string(f->width) + "x" +
+                                                         std::to_string(f->height)};
+            }
+        }
+        in.push_back(gpuFrameToC(inputs[i]));
+        out.push_back(gpuFrameToC(outputs[i]));
+        if (withSource) {
+            src.push_back(gpuFrameToC(source->frames[i]));
+            const GpuFlow &flow = source->flows[i];
+            flows.push_back({sizeof(mnemo_gpu_flow), m_width, m_height, reinterpret_cast<void *>(flow.buffer),
+                             flow.offset, flow.buffer ? uint64_t(m_width) * m_height * 8 : 0});
+        }
+    }
+    mnemo_gpu_edit_input input{sizeof input,   reinterpret_cast<void *>(commands), in.data(),
+                               withSource ? src.data() : nullptr, withSource ? flows.data() : nullptr,
+                               uint32_t(in.size())};
+    mnemo_error error{};
+    const mnemo_status s =
+        callModule(error, [&] { return m_module.api->edit_process_gpu(m_instance, &input, out.data(), &error); });
+    return fromC(s, error, "edit_process_gpu");
+}
+
 } // namespace mnemo::modules

@@ -206,6 +206,8 @@ Status ModuleRegistry::vet(const std::string &path, LoadedModule &out) {
     out.requiresVulkan = info->requires_vulkan != 0;
     out.wantsSourceFlow = MNEMO_HAS_FIELD(api, mnemo_module_api, edit_process_with_source) &&
                           api->edit_process_with_source != nullptr;
+    out.hasGpuPath = MNEMO_HAS_FIELD(api, mnemo_module_api, edit_process_gpu) && api->edit_process_gpu != nullptr &&
+                     info->kind == MNEMO_MODULE_KIND_EDIT;
     out.api = api;
     if (info->kind == MNEMO_MODULE_KIND_WORLD) {
         out.kind = ModuleKind::World;

@@ -276,6 +276,48 @@ typedef struct mnemo_edit_input {
     uint32_t count;
 } mnemo_edit_input;
 
+/* ---- GPU frames (added in ABI 1): edit modules that run on the host's Vulkan device ---- */
+
+/* A frame in a storage buffer on the host's device (mnemo_vulkan_services): width x height pixels, one uint32 each,
+ * RGBA8 sRGB-encoded with R in the lowest byte (what unpackUnorm4x8 reads), rows top to bottom, tightly packed from
+ * `offset`. The host owns the buffer; it may reuse it for any later frame. */
+typedef struct mnemo_gpu_frame {
+    uint32_t struct_size;
+    uint32_t width;
+    uint32_t height;
+    void *buffer;    /* VkBuffer, usage STORAGE_BUFFER | TRANSFER_SRC | TRANSFER_DST */
+    uint64_t offset; /* bytes, a multiple of the device's minStorageBufferOffsetAlignment */
+    uint64_t size;   /* bytes: width * height * 4 */
+    uint64_t index;  /* frame number in the stream */
+} mnemo_gpu_frame;
+
+/* The source's backward flow on the device (see mnemo_flow): two floats per pixel, row major. `buffer` is NULL for
+ * the first frame of a stream. */
+typedef struct mnemo_gpu_flow {
+    uint32_t struct_size;
+    uint32_t width;
+    uint32_t height;
+    void *buffer;
+    uint64_t offset;
+    uint64_t size;
+} mnemo_gpu_flow;
+
+/* What edit_process_gpu gets. The module records its work into `command_buffer` (a VkCommandBuffer in the recording
+ * state, on the host's compute queue family) and nothing else: it never submits, waits or touches the queue. The host
+ * makes the module's input readable before the call (a buffer memory barrier) and makes the module's writes to
+ * `output` visible to whatever reads them next, so a module needs no barrier around its own frames; it owns the
+ * ordering of its private resources (state carried between frames). The host submits the chain's work for a frame
+ * at once and waits for it before calling this instance again, so descriptor sets and buffers the module used for
+ * the previous call may be updated or reused. */
+typedef struct mnemo_gpu_edit_input {
+    uint32_t struct_size;
+    void *command_buffer;              /* VkCommandBuffer */
+    const mnemo_gpu_frame *frames;     /* `count` frames to edit: the previous module's output */
+    const mnemo_gpu_frame *source;     /* `count` source frames, or NULL unless the module has edit_process_with_source */
+    const mnemo_gpu_flow *source_flow; /* `count` flows, or NULL unless the module has edit_process_with_source */
+    uint32_t count;
+} mnemo_gpu_edit_input;
+
 typedef struct mnemo_module_api {
     uint32_t struct_size;
     uint32_t abi_version; /* MNEMO_MODULE_ABI_VERSION the module was built against */
@@ -302,6 +344,14 @@ typedef struct mnemo_module_api {
      * (a file that does not load) says why in `error` and keeps its previous value. Required when a module declares
      * a TEXT parameter: without it the host refuses to set one, naming the module. */
     mnemo_status (*set_param_text)(void *instance, const char *name, const char *utf8_value, mnemo_error *error);
+    /* Added in ABI 1, after set_param_text (check MNEMO_HAS_FIELD(api, mnemo_module_api, edit_process_gpu)).
+     * kind == EDIT, optional: the same edit on GPU frames (see mnemo_gpu_edit_input), writing `count` outputs of the
+     * created size. The host calls it instead of the CPU calls when it has a Vulkan device and the module was
+     * created with host->vulkan set; a chain of such modules keeps its frames on the device (one upload at the
+     * source, one readback at the end). A module that offers it still implements the CPU path with the same
+     * result (its reference; tests compare them). */
+    mnemo_status (*edit_process_gpu)(void *instance, const mnemo_gpu_edit_input *input, mnemo_gpu_frame *output,
+                                     mnemo_error *error);
 } mnemo_module_api;
 
 /* The one exported symbol. `host_abi_version` lets a module that supports several ABIs pick one; a module that

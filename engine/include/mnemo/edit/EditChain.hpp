@@ -52,12 +52,16 @@ struct LinkStats {
 
 using FramePtr = std::shared_ptr<const Frame>;
 
+class GpuStage;
+
 class EditChain {
 public:
     // Every module must be a loaded edit module; it is created for width x height and reset with `seed`.
+    // With `preferGpu` and a Vulkan device, links whose module has a GPU path run on the device and frames stay there
+    // between them (see usesGpu()); chunked links keep the whole chain on the CPU.
     static Result<std::unique_ptr<EditChain>> create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
-                                                     uint32_t height, uint64_t seed = 1);
+                                                     uint32_t height, uint64_t seed = 1, bool preferGpu = true);
     ~EditChain();
 
     // One frame in; the frames the chain finished, in order (none while a chunked link fills its chunk).
@@ -67,9 +71,16 @@ public:
 
     // A run-time parameter of link `link`, from the next frame it processes. Load-time parameters need a new chain.
     Status setParam(size_t link, const std::string &name, double value);
+    // Replaces link `link`'s automation (a camera path) from the next frame it processes; null removes it.
+    Status setAutomation(size_t link, std::shared_ptr<const ParamAutomation> automation);
 
     std::vector<LinkStats> stats() const;
     size_t linkCount() const { return m_links.size(); }
+    // True when some link runs on the GPU. Frames moved between host memory and the device (uploads + readbacks) per
+    // frame pushed: 2 for a chain of GPU modules, more where a CPU module sits between them, 0 on the CPU.
+    bool usesGpu() const { return m_gpu != nullptr; }
+    double gpuCopiesPerFrame() const;
+    double flowUploadsPerFrame() const;
     uint32_t width() const { return m_width; }
     uint32_t height() const { return m_height; }
 
@@ -79,6 +90,12 @@ private:
     Result<std::vector<FramePtr>> feed(size_t link, std::vector<FramePtr> frames, bool flushing);
     Result<std::vector<FramePtr>> process(Link &link, size_t realFrames);
     Status rememberSource(const FramePtr &frame);
+    Status automate(Link &link, uint64_t frame);
+    void chooseGpu(modules::ModuleEnvironment &env, bool preferGpu);
+    Result<FramePtr> runMixed(const FramePtr &frame); // the GPU path, one frame (all links have chunk 1)
+    struct GpuCursor;
+    Status runOnGpu(Link &link, const FramePtr &source, GpuCursor &cursor);
+    Status runOnCpu(Link &link, GpuCursor &cursor);
     void forgetSourcesUpTo(const std::vector<FramePtr> &done);
 
     // The source frame and its backward flow (empty for the first), by frame index, while a link still needs them.
@@ -93,6 +110,8 @@ private:
     std::unique_ptr<metrics::FlowEstimator> m_flow;
     std::map<uint64_t, SourceRecord> m_sources;
     FramePtr m_previousSource;
+    std::unique_ptr<GpuStage> m_gpu;
+    uint64_t m_framesPushed = 0;
 };
 
 } // namespace mnemo::edit

@@ -73,7 +73,8 @@ struct EditPlayerStats {
     double latencyMs = 0;          // newest frame: from the source handing it out to its result being ready
     double meterMsPerFrame = 0;    // mean cost of the consistency meter
     double warpErrorMean = 0;      // over the frames measured since the last restart
-    uint32_t gpuCopiesPerFrame = 0;
+    double gpuCopiesPerFrame = 0; // frames moved between host and device per edited frame
+    bool gpu = false;             // some link runs on the GPU
     std::vector<LinkStats> links;
     uint64_t recordsVersion = 0;   // bumps when records() changed
 };
@@ -92,6 +93,8 @@ public:
     void setLoop(bool loop);
     void setChain(std::vector<ChainLink> chain);
     void setParam(size_t link, const std::string &name, double value); // run-time: applies from the next frame
+    // Swaps a link's automation (its camera path) without restarting the chain; a paused frame is edited again.
+    void setAutomation(size_t link, std::shared_ptr<const ParamAutomation> automation);
     void setMakeDifference(bool on);
     // A frame of a live source (World's stream). Never blocks: when the player is behind, the oldest waiting frame
     // is dropped. Frames of another size restart the chain.

@@ -22,6 +22,7 @@ struct EditRenderConfig {
     uint64_t maxFrames = 0;  // 0: the whole source (from startFrame)
     uint64_t seed = 1;
     bool measureConsistency = true;
+    bool preferGpu = true; // GPU paths of modules that have one, when there is a Vulkan device
 };
 
 struct EditRenderResult {
@@ -33,7 +34,9 @@ struct EditRenderResult {
     std::vector<LinkStats> links;
     double warpError = 0; // mean over frame pairs; 0 when not measured
     uint64_t warpPairs = 0;
-    uint32_t gpuCopiesPerFrame = 0; // CPU chains move no frame to or from a GPU
+    double gpuCopiesPerFrame = 0;   // frames moved between host and device per frame (0 on the CPU)
+    double flowUploadsPerFrame = 0; // the source's flow, uploaded for GPU modules that follow it
+    bool gpu = false;               // some link ran on the GPU
 
     double fps() const { return wallMs > 0 ? 1000.0 * double(frames) / wallMs : 0; }
     // Wall time per frame not spent decoding, in modules, encoding or measuring: the host's own cost.

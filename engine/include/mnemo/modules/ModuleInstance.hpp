@@ -7,6 +7,8 @@
 #include "mnemo/render/Frame.hpp"
 #include "mnemo/camera/Camera.hpp"
 
+#include <vulkan/vulkan.h>
+
 #include <map>
 #include <memory>
 
@@ -52,6 +54,29 @@ public:
     // the module's chunk_frames. `source` is required for modules with wantsSourceFlow and ignored by the others.
     Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs,
                        const EditSource *source = nullptr);
+
+    // A frame in a storage buffer on the host's device (mnemo_gpu_frame's layout: packed RGBA8, rows tight).
+    struct GpuFrame {
+        VkBuffer buffer = VK_NULL_HANDLE;
+        VkDeviceSize offset = 0;
+        uint32_t width = 0, height = 0;
+        uint64_t index = 0;
+    };
+    struct GpuFlow { // two floats per pixel; a null buffer for the first frame of a stream
+        VkBuffer buffer = VK_NULL_HANDLE;
+        VkDeviceSize offset = 0;
+    };
+    struct GpuSource {
+        std::vector<GpuFrame> frames;
+        std::vector<GpuFlow> flows;
+    };
+    // True when the module offers edit_process_gpu and this instance was created with the host's Vulkan device.
+    bool hasGpuPath() const;
+    // Edit modules with a GPU path: records the edit of `inputs` into `outputs` (created size) into `commands`, which
+    // the caller submits. `source` is required for modules with wantsSourceFlow. The caller orders the buffers
+    // (barriers before and after) and waits for the submission before calling again.
+    Status editProcessGpu(VkCommandBuffer commands, const std::vector<GpuFrame> &inputs,
+                          const std::vector<GpuFrame> &outputs, const GpuSource *source = nullptr);
 
 private:
     ModuleInstance(const LoadedModule &module) : m_module(module) {}

@@ -42,6 +42,7 @@ struct LoadedModule {
     uint32_t chunkFrames = 1;
     bool requiresVulkan = false;
     bool wantsSourceFlow = false; // an edit module with edit_process_with_source: it follows the source's motion
+    bool hasGpuPath = false;      // an edit module with edit_process_gpu: it can edit frames on the host's device
     std::vector<ModuleParam> params;
     const mnemo_module_api *api = nullptr;
 };

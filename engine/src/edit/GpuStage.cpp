@@ -1,0 +1,141 @@
+#include "GpuStage.hpp"
+
+#include <chrono>
+#include <cstring>
+
+namespace mnemo::edit {
+namespace {
+
+constexpr VkBufferUsageFlags kFrameUsage =
+    VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+
+// Everything written before (by a copy or a shader) is visible to everything after: the chain's frames pass between
+// modules and copies in submission order, and one full barrier per step costs nothing next to the steps.
+void fullBarrier(VkCommandBuffer cmd) {
+    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_WRITE_BIT;
+    barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_READ_BIT |
+                            VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
+                             VK_PIPELINE_STAGE_HOST_BIT,
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
+                             VK_PIPELINE_STAGE_HOST_BIT,
+                         0, 1, &barrier, 0, nullptr, 0, nullptr);
+}
+
+} // namespace
+
+GpuStage::GpuStage(gpu::VulkanContext &vulkan, uint32_t width, uint32_t height)
+    : m_vulkan(vulkan), m_width(width), m_height(height), m_frameBytes(VkDeviceSize(width) * height * 4) {}
+
+Result<std::unique_ptr<GpuStage>> GpuStage::create(gpu::VulkanContext &vulkan, uint32_t width, uint32_t height) {
+    if (width == 0 || height == 0) return Status(StatusCode::InvalidArgument, "a GPU stage needs a frame size");
+    return std::unique_ptr<GpuStage>(new GpuStage(vulkan, width, height));
+}
+
+void GpuStage::beginFrame() {
+    m_framesUsed = m_stagingUsed = m_flowsUsed = 0;
+    m_ops.clear();
+}
+
+Result<gpu::GpuBuffer *> GpuStage::take(std::vector<gpu::GpuBuffer> &pool, size_t &used, VkDeviceSize size,
+                                        VkBufferUsageFlags usage, gpu::MemoryLocation where) {
+    if (used == pool.size()) {
+        auto made = gpu::GpuBuffer::create(m_vulkan, size, usage, where);
+        if (!made.ok()) return made.status();
+        pool.push_back(std::move(made.value()));
+    }
+    return &pool[used++];
+}
+
+Result<GpuStage::Slot> GpuStage::newSlot(uint64_t index) {
+    auto buffer = take(m_frames, m_framesUsed, m_frameBytes, kFrameUsage, gpu::MemoryLocation::Device);
+    if (!buffer.ok()) return buffer.status();
+    return Slot{buffer.value()->handle(), 0, m_width, m_height, index};
+}
+
+Result<GpuStage::Slot> GpuStage::upload(const Frame &frame) {
+    if (frame.width != m_width || frame.height != m_height || frame.rgba.size() < m_frameBytes) {
+        return Status(StatusCode::InvalidArgument, "a " + std::to_string(frame.width) + "x" +
+                                                       std::to_string(frame.height) + " frame for a " +
+                                                       std::to_string(m_width) + "x" + std::to_string(m_height) +
+                                                       " GPU chain");
+    }
+    auto staging = take(m_staging, m_stagingUsed, m_frameBytes,
+                        VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                        gpu::MemoryLocation::HostVisible);
+    if (!staging.ok()) return staging.status();
+    std::memcpy(staging.value()->mapped(), frame.rgba.data(), m_frameBytes);
+    auto slot = newSlot(frame.index);
+    if (!slot.ok()) return slot.status();
+    const VkBuffer from = staging.value()->handle(), to = slot->buffer;
+    const VkDeviceSize bytes = m_frameBytes;
+    m_ops.push_back([from, to, bytes](VkCommandBuffer cmd) {
+        const VkBufferCopy region{0, 0, bytes};
+        vkCmdCopyBuffer(cmd, from, to, 1, &region);
+        return Status{};
+    });
+    ++m_framesMoved;
+    return slot;
+}
+
+Result<modules::ModuleInstance::GpuFlow> GpuStage::flow(const std::vector<float> &xy) {
+    if (xy.empty()) return modules::ModuleInstance::GpuFlow{};
+    const VkDeviceSize bytes = VkDeviceSize(m_width) * m_height * 8;
+    if (xy.size() * sizeof(float) != bytes) return Status(StatusCode::InvalidArgument, "a flow of the wrong size");
+    auto buffer = take(m_flows, m_flowsUsed, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, gpu::MemoryLocation::HostVisible);
+    if (!buffer.ok()) return buffer.status();
+    std::memcpy(buffer.value()->mapped(), xy.data(), bytes);
+    ++m_flowUploads;
+    return modules::ModuleInstance::GpuFlow{buffer.value()->handle(), 0};
+}
+
+void GpuStage::record(Op op) {
+    m_ops.push_back([op = std::move(op)](VkCommandBuffer cmd) {
+        fullBarrier(cmd);
+        return op(cmd);
+    });
+}
+
+Status GpuStage::submit() {
+    if (m_ops.empty()) return {};
+    Status failed;
+    const auto start = std::chrono::steady_clock::now();
+    const Status submitted = m_vulkan.submitAndWait([&](VkCommandBuffer cmd) {
+        for (const Op &op : m_ops) {
+            if (!failed.ok()) break;
+            failed = op(cmd);
+        }
+    });
+    m_lastSubmitMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    m_ops.clear();
+    return failed.ok() ? submitted : failed;
+}
+
+Result<std::shared_ptr<Frame>> GpuStage::readback(const Slot &slot, const Frame &like) {
+    auto staging = take(m_staging, m_stagingUsed, m_frameBytes,
+                        VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                        gpu::MemoryLocation::HostVisible);
+    if (!staging.ok()) return staging.status();
+    const VkBuffer from = slot.buffer, to = staging.value()->handle();
+    const VkDeviceSize bytes = m_frameBytes;
+    record([from, to, bytes](VkCommandBuffer cmd) {
+        const VkBufferCopy region{0, 0, bytes};
+        vkCmdCopyBuffer(cmd, from, to, 1, &region);
+        fullBarrier(cmd); // the host reads it next
+        return Status{};
+    });
+    if (Status s = submit(); !s.ok()) return s;
+    auto frame = std::make_shared<Frame>();
+    frame->width = m_width;
+    frame->height = m_height;
+    frame->index = like.index;
+    frame->inputUs = like.inputUs;
+    frame->producedUs = like.producedUs;
+    frame->rgba.resize(m_frameBytes);
+    std::memcpy(frame->rgba.data(), staging.value()->mapped(), m_frameBytes);
+    ++m_framesMoved;
+    return frame;
+}
+
+} // namespace mnemo::edit
