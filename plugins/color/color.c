@@ -10,8 +10,13 @@
  * values: that is how "look" LUTs are made and exchanged between colorists, on the picture as seen. color_lut.cpp
  * has OpenColorIO read it and bakes it into a lattice; here each pixel is a trilinear lookup in that lattice, mixed
  * with the graded pixel by `lut_strength`.
+ *
+ * On a host with a Vulkan device the same edit also runs on GPU frames (edit_process_gpu, shaders/color.comp): the
+ * shader indexes the very tables built here, uploaded to a private buffer each call, and the lattice, uploaded once
+ * per LUT change, so both paths give the same pixels (within 1 LSB). The CPU path stays the reference.
  */
 #include "color_lut.h"
+#include "vk_edit.h"
 
 #include <mnemo/module.h>
 
@@ -22,6 +27,27 @@
 
 #define ENCODE_STEPS 4096
 
+static const uint32_t k_color_spv[] =
+#include "shaders/color.comp.inc"
+    ;
+
+/* The shader's Tables buffer (color.comp): 4-byte scalars only, so the C and std430 layouts agree. */
+typedef struct color_gpu_tables {
+    float linear[256];
+    uint32_t encode[ENCODE_STEPS + 1];
+    uint32_t curve[256];
+    float graded[256]; /* code / 255.0f: the shader divides nothing */
+    uint32_t lut_cell[256];
+    float lut_frac[256];
+} color_gpu_tables;
+
+/* The shader's push constants (color.comp's Push). */
+typedef struct color_push {
+    uint32_t width, height, lut_size, with_lut;
+    float gain[3], saturation;
+    float lut_strength;
+} color_push;
+
 typedef struct color {
     uint32_t width, height;
     double exposure, temperature, saturation, contrast, lut_strength;
@@ -31,6 +57,14 @@ typedef struct color {
     /* Where each 8-bit code falls in the lattice: the cell's lower index and the fraction across it. */
     uint32_t lut_cell[256];
     float lut_frac[256];
+    uint64_t lut_generation; /* counts LUT changes, so the GPU copy knows when it is stale */
+    /* GPU path: gpu is NULL when the host has no Vulkan device. */
+    vk_edit *gpu;
+    vk_edit_pipeline *gpu_pipeline;
+    vk_edit_buffer *gpu_tables;  /* color_gpu_tables, rewritten each call (parameters may have changed) */
+    vk_edit_buffer *gpu_lut;     /* the lattice; NULL without a LUT */
+    uint64_t gpu_lut_generation; /* lut_generation of gpu_lut */
+    color_gpu_tables *staging;   /* the tables on the CPU side, between calls */
 } color;
 
 /* Indices into k_params (set_param maps them onto the fields of `color` in the same order). */
@@ -114,6 +148,7 @@ static mnemo_status set_param_text(void *instance, const char *name, const char 
     }
     if (!value || !*value) {
         color_lut_free(&c->lut);
+        ++c->lut_generation;
         return MNEMO_OK;
     }
     color_lut loaded = {0, NULL};
@@ -122,12 +157,35 @@ static mnemo_status set_param_text(void *instance, const char *name, const char 
     color_lut_free(&c->lut);
     c->lut = loaded;
     build_lut_cells(c);
+    ++c->lut_generation;
     return MNEMO_OK;
 }
 
+/* The GPU path's pipeline and tables, when the host offers a Vulkan device. A failure fails create: a device that
+ * cannot run the shader is reported where the instance is made, not at its first frame. */
+static mnemo_status gpu_init(color *c, const mnemo_host_services *host, mnemo_error *error) {
+    mnemo_status s = vk_edit_create(host, k_info.id, &c->gpu, error);
+    if (s != MNEMO_OK || !c->gpu) return s;
+    c->staging = (color_gpu_tables *)calloc(1, sizeof *c->staging);
+    if (!c->staging) {
+        snprintf(error->message, sizeof error->message, "color: out of memory");
+        return MNEMO_ERR_OUT_OF_MEMORY;
+    }
+    for (int v = 0; v < 256; ++v) {
+        c->staging->linear[v] = c->linear[v];
+        c->staging->graded[v] = (float)v / 255.0f; /* as apply_lut divides */
+    }
+    for (int i = 0; i <= ENCODE_STEPS; ++i) c->staging->encode[i] = c->encode[i];
+    s = vk_edit_pipeline_create(c->gpu, k_color_spv, sizeof k_color_spv, 4, sizeof(color_push), &c->gpu_pipeline,
+                                error);
+    if (s != MNEMO_OK) return s;
+    return vk_edit_buffer_create(c->gpu, sizeof(color_gpu_tables), VK_EDIT_MEMORY_HOST_VISIBLE, &c->gpu_tables, error);
+}
+
+static void destroy(void *instance);
+
 static mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out,
                            mnemo_error *error) {
-    (void)host;
     if (args->width == 0 || args->height == 0) {
         snprintf(error->message, sizeof error->message, "color: frame size %ux%u is empty", args->width, args->height);
         return MNEMO_ERR_INVALID_ARGUMENT;
@@ -150,12 +208,19 @@ static mnemo_status create(const mnemo_host_services *host, const mnemo_create_a
             return s;
         }
     }
+    const mnemo_status s = gpu_init(c, host, error);
+    if (s != MNEMO_OK) {
+        destroy(c);
+        return s;
+    }
     *out = c;
     return MNEMO_OK;
 }
 
 static void destroy(void *instance) {
     color *c = (color *)instance;
+    vk_edit_destroy(c->gpu); /* the host has waited for the work recorded with it */
+    free(c->staging);
     color_lut_free(&c->lut);
     free(c);
 }
@@ -210,14 +275,25 @@ static void apply_lut(const color *c, uint8_t *px) {
     }
 }
 
+/* Exposure and white balance as one gain per channel, in the float the pixel loops use (both paths). */
+static void channel_gains(const color *c, float gain[3]) {
+    const float exposure = (float)pow(2.0, c->exposure);
+    gain[0] = exposure * (float)(1.0 + 0.25 * c->temperature);
+    gain[1] = exposure;
+    gain[2] = exposure * (float)(1.0 - 0.25 * c->temperature);
+}
+
+static void contrast_curve(const color *c, uint8_t curve[256]) {
+    for (int v = 0; v < 256; ++v) curve[v] = apply_contrast(c->contrast, (uint8_t)v);
+}
+
 static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo_frame *output, uint32_t count,
                                  mnemo_error *error) {
     const color *c = (const color *)instance;
-    const float exposure = (float)pow(2.0, c->exposure);
-    const float gain[3] = {exposure * (float)(1.0 + 0.25 * c->temperature), exposure,
-                           exposure * (float)(1.0 - 0.25 * c->temperature)};
+    float gain[3];
+    channel_gains(c, gain);
     uint8_t curve[256];
-    for (int v = 0; v < 256; ++v) curve[v] = apply_contrast(c->contrast, (uint8_t)v);
+    contrast_curve(c, curve);
     const int with_lut = c->lut.size > 0 && c->lut_strength > 0; /* strength 0: the grade, untouched */
     for (uint32_t f = 0; f < count; ++f) {
         const mnemo_frame *in = &input[f];
@@ -239,9 +315,91 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
     return MNEMO_OK;
 }
 
+/* ---- the GPU path ---- */
+
+/* Brings the device's copies up to date with the parameters: the tables every call (contrast may have changed; the
+ * host waited for the previous call, so the buffer is free), the lattice when the LUT changed. */
+static mnemo_status gpu_upload(color *c, mnemo_error *error) {
+    uint8_t curve[256];
+    contrast_curve(c, curve);
+    for (int v = 0; v < 256; ++v) {
+        c->staging->curve[v] = curve[v];
+        c->staging->lut_cell[v] = c->lut_cell[v];
+        c->staging->lut_frac[v] = c->lut_frac[v];
+    }
+    mnemo_status s = vk_edit_buffer_write(c->gpu, c->gpu_tables, 0, c->staging, sizeof *c->staging, error);
+    if (s != MNEMO_OK || c->gpu_lut_generation == c->lut_generation) return s;
+    vk_edit_buffer_destroy(c->gpu, c->gpu_lut);
+    c->gpu_lut = NULL;
+    if (c->lut.size > 0) {
+        const uint64_t bytes = (uint64_t)c->lut.size * c->lut.size * c->lut.size * 3 * sizeof(float);
+        s = vk_edit_buffer_create(c->gpu, bytes, VK_EDIT_MEMORY_HOST_VISIBLE, &c->gpu_lut, error);
+        if (s == MNEMO_OK) s = vk_edit_buffer_write(c->gpu, c->gpu_lut, 0, c->lut.rgb, bytes, error);
+        if (s != MNEMO_OK) return s; /* the generation stays stale: the next call tries again */
+    }
+    c->gpu_lut_generation = c->lut_generation;
+    return MNEMO_OK;
+}
+
+static color_push gpu_push(const color *c) {
+    color_push push;
+    memset(&push, 0, sizeof push);
+    push.width = c->width;
+    push.height = c->height;
+    push.lut_size = c->lut.size;
+    push.with_lut = c->lut.size > 0 && c->lut_strength > 0 && c->gpu_lut; /* as edit_process's with_lut */
+    channel_gains(c, push.gain);
+    push.saturation = (float)c->saturation;
+    push.lut_strength = (float)c->lut_strength;
+    return push;
+}
+
+/* Every frame is checked before anything is recorded, so a bad call leaves the command buffer untouched. */
+static mnemo_status gpu_check(const color *c, const mnemo_gpu_edit_input *input, const mnemo_gpu_frame *output,
+                              mnemo_error *error) {
+    if (!input || !MNEMO_HAS_FIELD(input, mnemo_gpu_edit_input, count) || !input->command_buffer ||
+        (input->count > 0 && (!input->frames || !output))) {
+        snprintf(error->message, sizeof error->message, "color: edit_process_gpu needs a command buffer and frames");
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    for (uint32_t f = 0; f < input->count; ++f) {
+        vk_edit_range range;
+        mnemo_status s =
+            vk_edit_frame_range(k_info.id, &input->frames[f], c->width, c->height, "input", f, &range, error);
+        if (s == MNEMO_OK) {
+            s = vk_edit_frame_range(k_info.id, &output[f], c->width, c->height, "output", f, &range, error);
+        }
+        if (s != MNEMO_OK) return s;
+    }
+    return MNEMO_OK;
+}
+
+/* One dispatch per frame (16x16 pixels a workgroup); in place is fine, each pixel reads only itself. */
+static mnemo_status edit_process_gpu(void *instance, const mnemo_gpu_edit_input *input, mnemo_gpu_frame *output,
+                                     mnemo_error *error) {
+    color *c = (color *)instance;
+    if (!c->gpu) return vk_edit_unavailable(k_info.id, error);
+    mnemo_status s = gpu_check(c, input, output, error);
+    if (s == MNEMO_OK) s = vk_edit_begin(c->gpu, error);
+    if (s == MNEMO_OK) s = gpu_upload(c, error);
+    if (s != MNEMO_OK) return s;
+    const color_push push = gpu_push(c);
+    const vk_edit_range tables = vk_edit_buffer_range(c->gpu_tables);
+    /* Without a LUT the tables stand in for it: a binding must name a buffer, and the shader never reads it. */
+    const vk_edit_range lut = c->gpu_lut ? vk_edit_buffer_range(c->gpu_lut) : tables;
+    for (uint32_t f = 0; f < input->count && s == MNEMO_OK; ++f) {
+        vk_edit_range bindings[4] = {{NULL, 0, 0}, {NULL, 0, 0}, tables, lut};
+        vk_edit_frame_range(k_info.id, &input->frames[f], c->width, c->height, "input", f, &bindings[0], error);
+        vk_edit_frame_range(k_info.id, &output[f], c->width, c->height, "output", f, &bindings[1], error);
+        s = vk_edit_dispatch(c->gpu, input->command_buffer, c->gpu_pipeline, bindings, &push,
+                             vk_edit_groups(c->width, 16), vk_edit_groups(c->height, 16), error);
+    }
+    return s;
+}
+
 static const mnemo_module_api k_api = {
     sizeof(mnemo_module_api), MNEMO_MODULE_ABI_VERSION, describe, create, destroy, set_param, NULL, NULL, edit_process,
-    NULL /* edit_process_with_source */, set_param_text,
+    NULL /* edit_process_with_source */, set_param_text, edit_process_gpu,
 };
 
 MNEMO_MODULE_EXPORT const mnemo_module_api *mnemo_module_entry(uint32_t host_abi_version) {

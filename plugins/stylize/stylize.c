@@ -5,17 +5,41 @@
  * levels, with grain. The randomness is seeded by the frame's index and the module's seed, so a frame always looks
  * the same when rendered again, but consecutive frames scatter differently: the honest test subject for temporal
  * stabilization and for the warp-error meter.
+ *
+ * On a host with a Vulkan device the same look also runs on GPU frames (edit_process_gpu, shaders/stylize.comp), with
+ * the same hash in 64-bit integer arithmetic: the same brush strokes and, but for a rare 1 LSB of grain, the same
+ * pixels. The CPU path stays the reference.
  */
+#include "vk_edit.h"
+
 #include <mnemo/module.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+static const uint32_t k_stylize_spv[] =
+#include "shaders/stylize.comp.inc"
+    ;
+
+/* The shader's push constants (stylize.comp's Push). */
+typedef struct stylize_push {
+    uint32_t frame_key[2]; /* low word, high word */
+    uint32_t width, height;
+    int32_t scatter;
+    uint32_t span;
+    float grain_scale;
+    float inv65535;
+} stylize_push;
+
 typedef struct stylize {
     uint32_t width, height;
     uint64_t seed;
     double levels, scatter, grain;
+    /* GPU path: gpu is NULL when the host has no Vulkan device. */
+    vk_edit *gpu;
+    vk_edit_pipeline *gpu_pipeline;
+    vk_edit_buffer *gpu_tables; /* the posterized value of each code, rewritten each call (levels may change) */
 } stylize;
 
 static const mnemo_param_desc k_params[] = {
@@ -53,9 +77,20 @@ static mnemo_status set_param(void *instance, const mnemo_param_value *value, mn
     return MNEMO_ERR_INVALID_ARGUMENT;
 }
 
+/* The GPU path's pipeline and table when the host offers a Vulkan device; a failure fails create. */
+static mnemo_status gpu_init(stylize *s, const mnemo_host_services *host, mnemo_error *error) {
+    mnemo_status st = vk_edit_create(host, k_info.id, &s->gpu, error);
+    if (st != MNEMO_OK || !s->gpu) return st;
+    st = vk_edit_pipeline_create(s->gpu, k_stylize_spv, sizeof k_stylize_spv, 3, sizeof(stylize_push),
+                                 &s->gpu_pipeline, error);
+    if (st != MNEMO_OK) return st;
+    return vk_edit_buffer_create(s->gpu, 256 * sizeof(float), VK_EDIT_MEMORY_HOST_VISIBLE, &s->gpu_tables, error);
+}
+
+static void destroy(void *instance);
+
 static mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out,
                            mnemo_error *error) {
-    (void)host;
     if (args->width == 0 || args->height == 0) {
         snprintf(error->message, sizeof error->message, "stylize: frame size %ux%u is empty", args->width,
                  args->height);
@@ -79,11 +114,20 @@ static mnemo_status create(const mnemo_host_services *host, const mnemo_create_a
             return st;
         }
     }
+    const mnemo_status st = gpu_init(s, host, error);
+    if (st != MNEMO_OK) {
+        destroy(s);
+        return st;
+    }
     *out = s;
     return MNEMO_OK;
 }
 
-static void destroy(void *instance) { free(instance); }
+static void destroy(void *instance) {
+    stylize *s = (stylize *)instance;
+    vk_edit_destroy(s->gpu); /* the host has waited for the work recorded with it */
+    free(s);
+}
 
 static mnemo_status reset(void *instance, const mnemo_reset_args *args, mnemo_error *error) {
     (void)error;
@@ -141,8 +185,74 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
     return MNEMO_OK;
 }
 
+/* ---- the GPU path ---- */
+
+/* The posterized value of each code, as paint_frame computes it (in double), for the shader to add grain to. */
+static mnemo_status gpu_upload(stylize *s, mnemo_error *error) {
+    const double step = 255.0 / ((int)s->levels - 1);
+    float posterized[256];
+    for (int v = 0; v < 256; ++v) posterized[v] = (float)((int)(v / step + 0.5) * step);
+    return vk_edit_buffer_write(s->gpu, s->gpu_tables, 0, posterized, sizeof posterized, error);
+}
+
+static stylize_push gpu_push(const stylize *s, uint64_t frame_index) {
+    const uint64_t key = mix(s->seed ^ mix(frame_index)); /* paint_frame's frameKey */
+    stylize_push push;
+    memset(&push, 0, sizeof push);
+    push.frame_key[0] = (uint32_t)key;
+    push.frame_key[1] = (uint32_t)(key >> 32);
+    push.width = s->width;
+    push.height = s->height;
+    push.scatter = (int32_t)s->scatter;
+    push.span = 2u * (uint32_t)push.scatter + 1u;
+    push.grain_scale = (float)(2.0 * s->grain);
+    push.inv65535 = (float)(1.0 / 65535.0);
+    return push;
+}
+
+/* Both frames of pair f as bindings; refuses one that is not the created size and an output over its input. */
+static mnemo_status gpu_frames(const stylize *s, const mnemo_gpu_edit_input *input, const mnemo_gpu_frame *output,
+                               uint32_t f, vk_edit_range ranges[2], mnemo_error *error) {
+    mnemo_status st = vk_edit_frame_range(k_info.id, &input->frames[f], s->width, s->height, "input", f, &ranges[0],
+                                          error);
+    if (st == MNEMO_OK) {
+        st = vk_edit_frame_range(k_info.id, &output[f], s->width, s->height, "output", f, &ranges[1], error);
+    }
+    if (st == MNEMO_OK && vk_edit_overlap(ranges[0], ranges[1])) {
+        snprintf(error->message, sizeof error->message, "stylize: cannot work in place (it reads neighbours)");
+        st = MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    return st;
+}
+
+/* One dispatch per frame (16x16 pixels a workgroup), each with its own frame key. */
+static mnemo_status edit_process_gpu(void *instance, const mnemo_gpu_edit_input *input, mnemo_gpu_frame *output,
+                                     mnemo_error *error) {
+    stylize *s = (stylize *)instance;
+    if (!s->gpu) return vk_edit_unavailable(k_info.id, error);
+    if (!input || !MNEMO_HAS_FIELD(input, mnemo_gpu_edit_input, count) || !input->command_buffer ||
+        (input->count > 0 && (!input->frames || !output))) {
+        snprintf(error->message, sizeof error->message, "stylize: edit_process_gpu needs a command buffer and frames");
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    vk_edit_range bindings[3];
+    mnemo_status st = MNEMO_OK;
+    for (uint32_t f = 0; f < input->count && st == MNEMO_OK; ++f) st = gpu_frames(s, input, output, f, bindings, error);
+    if (st == MNEMO_OK) st = vk_edit_begin(s->gpu, error);
+    if (st == MNEMO_OK) st = gpu_upload(s, error);
+    bindings[2] = vk_edit_buffer_range(s->gpu_tables);
+    for (uint32_t f = 0; f < input->count && st == MNEMO_OK; ++f) {
+        gpu_frames(s, input, output, f, bindings, error); /* checked above */
+        const stylize_push push = gpu_push(s, input->frames[f].index);
+        st = vk_edit_dispatch(s->gpu, input->command_buffer, s->gpu_pipeline, bindings, &push,
+                              vk_edit_groups(s->width, 16), vk_edit_groups(s->height, 16), error);
+    }
+    return st;
+}
+
 static const mnemo_module_api k_api = {
     sizeof(mnemo_module_api), MNEMO_MODULE_ABI_VERSION, describe, create, destroy, set_param, reset, NULL, edit_process,
+    NULL /* edit_process_with_source */, NULL /* set_param_text */, edit_process_gpu,
 };
 
 MNEMO_MODULE_EXPORT const mnemo_module_api *mnemo_module_entry(uint32_t host_abi_version) {

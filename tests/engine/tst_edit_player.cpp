@@ -95,7 +95,8 @@ private slots:
         QCOMPARE(records.front().warpError, -1.0); // nothing before the first frame
         QVERIFY(records.back().warpError >= 0 && records.back().warpError < 5); // a neutral grade is consistent
         QCOMPARE(records.back().linkMs.size(), size_t(1));
-        QCOMPARE(stats.gpuCopiesPerFrame, 0u);
+        QCOMPARE(stats.gpu, m_env->vulkan != nullptr); // color has a GPU path: one upload, one readback
+        QCOMPARE(stats.gpuCopiesPerFrame, m_env->vulkan ? 2.0 : 0.0);
     }
 
     void stepsSeeksAndStepsBack() {

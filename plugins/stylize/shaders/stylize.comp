@@ -1,0 +1,73 @@
+#version 450
+/*
+ * stylize: stylize.c's painterly look on a GPU frame, one invocation per pixel.
+ *
+ * The randomness is stylize.c's splitmix64 of (seed, frame index, pixel), done in 64-bit integer arithmetic on pairs
+ * of 32-bit words (uvec2: x the low word, y the high word), since 64-bit integers are an optional device feature: the
+ * brush offsets are the CPU's, bit for bit. The grain is stylize.c's double-precision sum in float (doubles are
+ * optional too): it can land on the other side of a rounding boundary for about one sample in 100 000, by 1 LSB.
+ */
+layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
+
+// Frames: packed RGBA8, R in the low byte, rows tight. Input and output never overlap (neighbours are read).
+layout(std430, set = 0, binding = 0) readonly buffer Src { uint px[]; } src;
+layout(std430, set = 0, binding = 1) writeonly buffer Dst { uint px[]; } dst;
+// A code's posterized value, (int)(code / step + 0.5) * step computed in double by stylize.c.
+layout(std430, set = 0, binding = 2) readonly buffer Tables { float posterized[256]; } tables;
+
+// stylize_push in stylize.c (32 bytes).
+layout(push_constant) uniform Push {
+    uvec2 frameKey; // mix(seed ^ mix(frame index)), computed by stylize.c
+    uint width;
+    uint height;
+    int scatter;    // pixels
+    uint span;      // 2 * scatter + 1
+    float grainScale; // 2 * grain
+    float inv65535;   // 1 / 65535
+} pc;
+
+uvec2 add64(uvec2 a, uvec2 b) {
+    uint carry;
+    const uint lo = uaddCarry(a.x, b.x, carry);
+    return uvec2(lo, a.y + b.y + carry);
+}
+
+// a >> n for 0 < n < 32.
+uvec2 shr64(uvec2 a, uint n) { return uvec2((a.x >> n) | (a.y << (32u - n)), a.y >> n); }
+
+// The low 64 bits of a * b.
+uvec2 mul64(uvec2 a, uvec2 b) {
+    uint hi, lo;
+    umulExtended(a.x, b.x, hi, lo);
+    return uvec2(lo, hi + a.x * b.y + a.y * b.x);
+}
+
+// stylize.c's mix(): splitmix64's finalizer.
+uvec2 mix64(uvec2 z) {
+    z = add64(z, uvec2(0x7F4A7C15u, 0x9E3779B9u));
+    z = mul64(z ^ shr64(z, 30u), uvec2(0x1CE4E5B9u, 0xBF58476Du));
+    z = mul64(z ^ shr64(z, 27u), uvec2(0x133111EBu, 0x94D049BBu));
+    return z ^ shr64(z, 31u);
+}
+
+// a % m for a small m (<= 17): hi * 2^32 + lo, reduced piecewise so no product leaves 32 bits.
+uint mod64(uvec2 a, uint m) {
+    const uint wrap = (0xFFFFFFFFu % m + 1u) % m; // 2^32 % m
+    return ((a.y % m) * wrap + a.x % m) % m;
+}
+
+void main() {
+    const uvec2 p = gl_GlobalInvocationID.xy;
+    if (p.x >= pc.width || p.y >= pc.height) return;
+    const uvec2 r = mix64(pc.frameKey ^ uvec2(p.x, p.y)); // frameKey ^ (y << 32 | x)
+    const int sx = clamp(int(p.x) + int(mod64(r, pc.span)) - pc.scatter, 0, int(pc.width) - 1);
+    const int sy = clamp(int(p.y) + int(mod64(shr64(r, 16u), pc.span)) - pc.scatter, 0, int(pc.height) - 1);
+    const uint s = src.px[uint(sy) * pc.width + uint(sx)];
+    precise float grain = (float(r.y & 0xFFFFu) * pc.inv65535 - 0.5) * pc.grainScale;
+    uint outPx = s & 0xFF000000u; // alpha from the source pixel, as stylize.c
+    for (uint k = 0u; k < 3u; ++k) {
+        precise float v = tables.posterized[(s >> (8u * k)) & 255u] + grain + 0.5;
+        outPx |= uint(clamp(int(v), 0, 255)) << (8u * k);
+    }
+    dst.px[p.y * pc.width + p.x] = outPx;
+}
