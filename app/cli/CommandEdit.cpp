@@ -1,11 +1,13 @@
 // mnemo-cli edit: a video (or image folder, or still) through a chain of edit modules into an encoded file, with the
 // temporal consistency of the result measured against its source. JSON: frames, fps, host overhead, GPU copies per
 // frame, the mean warp error, the output, and each module's time. --camera-path drives the virtual-camera link with a
-// camera path file (docs/camera-path.md) and saves the path next to the output.
+// camera path file (docs/camera-path.md) and saves the path next to the output. Every output gets its edit session
+// (OUT.edit.json, docs/edit-session.md); --replay renders one again.
 #include "Commands.hpp"
 
 #include "mnemo/edit/CameraPath.hpp"
 #include "mnemo/edit/EditRender.hpp"
+#include "mnemo/edit/EditSessionFile.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +22,7 @@ struct EditOptions {
     std::vector<std::string> params;
     std::string output;
     std::string cameraPath;
+    std::string replay;
     std::string codec = "h264";
     long frames = 0;
     uint64_t seed = 1;
@@ -30,10 +33,13 @@ struct EditOptions {
 
 CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
     CLI::App *e = root.add_subcommand("edit", "edit a video through a chain of edit modules into a file (JSON)");
-    e->add_option("INPUT", o.input, "a video file, an image folder or a still image")->required();
+    e->add_option("INPUT", o.input, "a video file, an image folder or a still image");
     e->add_option("--chain", o.chain, "edit modules in order, comma-separated (mnemo-cli plugins lists them)")
-        ->required()
         ->type_name("M1,M2,...");
+    e->add_option("--replay", o.replay, "render an edit session (OUT.edit.json of an earlier edit) again to --out")
+        ->type_name("SESSION")
+        ->excludes("INPUT")
+        ->excludes("--chain");
     e->add_option("--param", o.params, "a module's parameter, repeatable")->type_name("MODULE.NAME=V");
     e->add_option("--out", o.output, "the edited video: .mkv or .mp4 (empty: measure without writing)")
         ->type_name("FILE");
@@ -52,15 +58,17 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
     return e;
 }
 
-nlohmann::json describe(const EditOptions &o, const edit::EditRenderResult &r) {
+nlohmann::json describe(const EditOptions &o, const edit::EditRenderConfig &config, const edit::EditRenderResult &r) {
+    std::string chain;
+    for (const auto &link : config.chain) chain += (chain.empty() ? "" : ",") + link.moduleId;
     nlohmann::json modules = nlohmann::json::array();
     for (const auto &link : r.links) {
         modules.push_back({{"module", link.moduleId},
                            {"frames", link.frames},
                            {"ms_per_frame", link.frames ? link.totalMs / double(link.frames) : 0.0}});
     }
-    return {{"input", o.input},
-            {"chain", o.chain},
+    return {{"input", config.input},
+            {"chain", chain},
             {"frames", r.frames},
             {"size", std::to_string(r.width) + "x" + std::to_string(r.height)},
             {"source_fps", r.sourceFps},
@@ -94,20 +102,45 @@ Result<std::shared_ptr<const edit::CameraPath>> attachCameraPath(const EditOptio
     return std::shared_ptr<const edit::CameraPath>(path);
 }
 
-int runEdit(const EditOptions &o) {
-    auto links = edit::parseChain(o.chain, o.params);
-    if (!links.ok()) return failWith("edit", links.message(), kUsageError);
-    auto cameraPath = attachCameraPath(o, links.value());
-    if (!cameraPath.ok()) return failWith("edit", cameraPath.message());
+// The render the options describe: INPUT through --chain, or the recorded edit of --replay.
+// `usage`: whether a failure is the command line's (exit 2) rather than an input's (exit 1).
+Result<edit::EditRenderConfig> configure(const EditOptions &o, std::shared_ptr<const edit::CameraPath> &cameraPath,
+                                         bool &usage) {
+    usage = false;
     edit::EditRenderConfig config;
-    config.input = o.input;
-    config.chain = links.value();
+    if (!o.replay.empty()) {
+        auto doc = edit::loadEditSession(o.replay);
+        if (!doc.ok()) return doc.status();
+        config = doc->config;
+    } else {
+        usage = true;
+        if (o.input.empty() || o.chain.empty()) {
+            return Status(StatusCode::InvalidArgument, "give INPUT and --chain, or --replay SESSION");
+        }
+        auto links = edit::parseChain(o.chain, o.params);
+        if (!links.ok()) return links.status();
+        usage = false;
+        auto path = attachCameraPath(o, links.value());
+        if (!path.ok()) return path.status();
+        cameraPath = path.value();
+        config.input = o.input;
+        config.chain = links.value();
+        config.codec = o.codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
+        config.maxFrames = uint64_t(o.frames);
+        config.seed = o.seed;
+        config.preferGpu = !o.cpu;
+    }
     config.output = o.output;
-    config.codec = o.codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
-    config.maxFrames = uint64_t(o.frames);
-    config.seed = o.seed;
     config.measureConsistency = !o.noConsistency;
-    config.preferGpu = !o.cpu;
+    return config;
+}
+
+int runEdit(const EditOptions &o) {
+    std::shared_ptr<const edit::CameraPath> cameraPath;
+    bool usage = false;
+    auto configured = configure(o, cameraPath, usage);
+    if (!configured.ok()) return failWith("edit", configured.message(), usage ? kUsageError : 1);
+    const edit::EditRenderConfig &config = configured.value();
     auto env = modules::ModuleEnvironment::create();
     auto progress = [&](uint64_t done, uint64_t expected) {
         if (o.progress && done % 30 == 0) std::fprintf(stderr, "edit: %llu / %llu frames\n",
@@ -117,12 +150,25 @@ int runEdit(const EditOptions &o) {
     };
     auto result = edit::renderEdit(*env, config, progress);
     if (!result.ok()) return failWith("edit", result.message());
-    nlohmann::json printed = describe(o, result.value());
+    nlohmann::json printed = describe(o, config, result.value());
     printed["camera_path"] = nullptr;
-    if (cameraPath.value() && !o.output.empty()) { // the path the output was made with, next to it
+    printed["edit_session"] = nullptr;
+    if (cameraPath && !o.output.empty()) { // the path the output was made with, next to it
         const std::string saved = o.output + ".camera-path.json";
-        if (Status s = edit::saveCameraPath(*cameraPath.value(), saved); !s.ok()) return failWith("edit", s.message());
+        if (Status s = edit::saveCameraPath(*cameraPath, saved); !s.ok()) return failWith("edit", s.message());
         printed["camera_path"] = saved;
+    }
+    if (!o.output.empty()) { // how to make this output again
+        const std::string session = o.output + ".edit.json";
+        if (Status s = edit::saveEditSession(session, config, &result.value(), *env->registry); !s.ok()) {
+            return failWith("edit", s.message());
+        }
+        printed["edit_session"] = session;
+    }
+    if (!o.replay.empty()) {
+        printed["replayed"] = o.replay;
+        // A module that changed since the edit was recorded may not give the same output: say which.
+        if (auto doc = edit::loadEditSession(o.replay); doc.ok()) printed["module_versions_changed"] = edit::versionChanges(doc.value(), *env->registry);
     }
     printJson(printed);
     return 0;

@@ -164,6 +164,7 @@ private:
     std::shared_ptr<std::atomic<uint64_t>> m_renderDone, m_renderExpected;
     std::shared_ptr<std::atomic<bool>> m_renderCancel;
     qint64 m_renderStartMs = 0;
+    edit::EditRenderConfig m_renderConfig; // the running (or last) render's, recorded next to its output
 };
 
 } // namespace mnemo::ui

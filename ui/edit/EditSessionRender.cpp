@@ -4,6 +4,7 @@
 
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
+#include "mnemo/edit/EditSessionFile.hpp"
 
 #include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
@@ -28,6 +29,7 @@ void EditSession::render(const QString &path, media::VideoCodec codec) {
     m_renderCancel->store(false);
     m_renderStartMs = QDateTime::currentMSecsSinceEpoch();
     m_view.render = EditRenderState{true, 0, config.maxFrames, 0, path, {}};
+    m_renderConfig = config;
     auto *env = m_env;
     auto done = m_renderDone, expected = m_renderExpected;
     auto cancel = m_renderCancel;
@@ -61,6 +63,12 @@ void EditSession::onRenderFinished() {
                         .arg(r.output)
                         .arg(e.fps(), 0, 'f', 1)
                         .arg(e.warpError, 0, 'f', 2);
+        const QString sessionFile = r.output + ".edit.json"; // how to make this output again (mnemo-cli edit --replay)
+        if (Status s = edit::saveEditSession(sessionFile.toStdString(), m_renderConfig, &e, *m_env->registry); s.ok()) {
+            r.outcome += tr("; edit session %1").arg(sessionFile);
+        } else {
+            log::warning("edit", s.message());
+        }
         if (cameraLink() >= 0 && !m_cameraPath->keyframes().empty()) {
             const QString pathFile = r.output + ".camera-path.json"; // the edit's camera travels with its output
             if (saveCameraPath(pathFile)) r.outcome += tr("; camera path saved to %1").arg(pathFile);

@@ -57,8 +57,12 @@ MainWindow::MainWindow(QVulkanInstance *vulkan, const QString &whyNoVulkan, QWid
 }
 
 MainWindow::~MainWindow() {
-    // The World's engine thread feeds the Edit session while it edits the stream: unhook before either goes.
+    // The World's engine thread feeds the Edit session while it edits the stream: unhook before either goes. Edit's
+    // modules (and their GPU buffers) live in the World's environment, so Edit goes first: child order would not
+    // promise it (setCentralWidget moves the stack behind the session).
     m_worldSession->setStreamSink(nullptr);
+    delete m_edit;
+    m_edit = nullptr;
     // Replay windows use the engine environment the World workspace owns: they go first (their destructors wait
     // for their workers).
     for (const auto &replay : m_replays) delete replay.data();
