@@ -13,10 +13,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MNEMO_FUZZ_BUILD_DIR:-$root/build-fuzz}"
-targets=(video image agent_store native_store pickle msgpack session_db memory_bank camera_track)
+targets=(video image agent_store native_store pickle msgpack session_db memory_bank camera_track edit_documents)
 # Larger inputs than libFuzzer's 4 KiB default: SQLite files and videos need room.
 declare -A max_len=([video]=65536 [image]=16384 [agent_store]=131072 [native_store]=131072 [session_db]=65536
-                    [memory_bank]=65536 [pickle]=16384 [msgpack]=8192 [camera_track]=8192)
+                    [memory_bank]=65536 [pickle]=16384 [msgpack]=8192 [camera_track]=8192 [edit_documents]=8192)
 
 usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 

@@ -31,7 +31,7 @@ CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
     e->add_option("--chain", o.chain, "edit modules in order, comma-separated")->type_name("M1,M2,...");
     addFramesOption(*e, o.frames, "frames to edit (0: all)", true);
     e->add_flag("--consistency", o.consistency, "also measure the warp error (the live meter's cost)");
-    e->add_flag("--cpu", o.cpu, "run every module's CPU path, even where a GPU path and a Vulkan device exist");
+    e->add_flag("--cpu", o.cpu, "run every module's CPU path (default: the modules' Vulkan paths, on any device)");
     return e;
 }
 
@@ -51,7 +51,7 @@ Result<edit::EditRenderResult> runBenchEdit(const BenchEditOptions &o) {
                                                                ".mkv")).string();
     config.maxFrames = uint64_t(o.frames);
     config.measureConsistency = o.consistency;
-    config.preferGpu = !o.cpu;
+    config.gpu = o.cpu ? edit::GpuUse::Never : edit::GpuUse::Always;
     auto env = modules::ModuleEnvironment::create();
     auto result = edit::renderEdit(*env, config);
     std::error_code ec;

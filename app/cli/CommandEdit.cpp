@@ -27,7 +27,7 @@ struct EditOptions {
     long frames = 0;
     uint64_t seed = 1;
     bool noConsistency = false;
-    bool cpu = false;
+    std::string gpu = "auto";
     bool progress = false;
 };
 
@@ -54,7 +54,11 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
     addSeedOption(*e, o.seed)->description("the modules' random seed (stylize re-rolls from it)");
     e->add_flag("--no-consistency", o.noConsistency, "do not measure the warp error (faster)");
     e->add_flag("--progress", o.progress, "print progress on stderr");
-    e->add_flag("--cpu", o.cpu, "run every module's CPU path, even where a GPU path and a Vulkan device exist");
+    e->add_option("--gpu", o.gpu,
+                  "where modules with a GPU path run: auto (the GPU, unless the Vulkan device is a CPU emulation such "
+                  "as lavapipe), on, off")
+        ->check(CLI::IsMember({"auto", "on", "off"}))
+        ->type_name("auto|on|off");
     return e;
 }
 
@@ -128,7 +132,7 @@ Result<edit::EditRenderConfig> configure(const EditOptions &o, std::shared_ptr<c
         config.codec = o.codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
         config.maxFrames = uint64_t(o.frames);
         config.seed = o.seed;
-        config.preferGpu = !o.cpu;
+        config.gpu = *edit::gpuUseFromName(o.gpu);
     }
     config.output = o.output;
     config.measureConsistency = !o.noConsistency;

@@ -141,6 +141,7 @@ private slots:
         config.codec = media::VideoCodec::FFV1;
         config.output = m_tmp.filePath("graded.mkv").toStdString();
         config.chain = parseChain("color", {"color.saturation=1.4"}).value();
+        config.gpu = GpuUse::Always; // lavapipe too: Auto would pick the C paths on a CPU device
         auto graded = renderEdit(*m_env, config);
         QVERIFY2(graded.ok(), graded.message().c_str());
         QCOMPARE(graded->frames, uint64_t(12));
@@ -158,7 +159,7 @@ private slots:
         auto styled = renderEdit(*m_env, config);
         QVERIFY(styled.ok());
         qInfo("warp error: color %.2f, stylize %.2f", graded->warpError, styled->warpError);
-        config.preferGpu = false; // the CPU paths move nothing
+        config.gpu = GpuUse::Never; // the CPU paths move nothing
         auto onCpu = renderEdit(*m_env, config);
         QVERIFY(onCpu.ok());
         QVERIFY(!onCpu->gpu);

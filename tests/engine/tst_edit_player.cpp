@@ -78,7 +78,9 @@ private slots:
     }
 
     void opensOnTheFirstFrameAndPlaysEveryFrameOnce() {
-        auto player = open({m_clip.toStdString(), links("color"), 1, false});
+        EditPlayerConfig config{m_clip.toStdString(), links("color"), 1, false};
+        config.gpu = GpuUse::Always; // color's Vulkan path, lavapipe included
+        auto player = open(config);
         QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));
         auto first = player->takePreview();
         QVERIFY(first && first->source && first->result);

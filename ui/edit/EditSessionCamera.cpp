@@ -38,12 +38,15 @@ void EditSession::setCameraPath(std::shared_ptr<const edit::CameraPath> path) {
     emit cameraPathChanged();
 }
 
+// Only what a keyframe holds (pan, zoom, roll, tilt): stabilization belongs to the whole path or the link.
 modules::ParamValues EditSession::cameraValues() const {
-    if (!m_cameraPath->keyframes().empty()) return m_cameraPath->at(m_view.stats.position);
-    modules::ParamValues values = edit::CameraPath().at(0); // identity
-    const int camera = cameraLink();
-    if (camera >= 0) {
-        for (const auto &[name, value] : m_chain[size_t(camera)].params) values[name] = value;
+    modules::ParamValues values = edit::CameraPath().at(0); // identity: exactly a keyframe's names
+    const modules::ParamValues source = !m_cameraPath->keyframes().empty()
+                                            ? m_cameraPath->at(m_view.stats.position)
+                                            : (cameraLink() >= 0 ? m_chain[size_t(cameraLink())].params
+                                                                 : modules::ParamValues{});
+    for (auto &[name, value] : values) {
+        if (const auto found = source.find(name); found != source.end()) value = found->second;
     }
     return values;
 }

@@ -142,13 +142,14 @@ Status CameraPath::setKeyframe(uint64_t frame, const modules::ParamValues &value
     CameraKeyframe keyframe;
     keyframe.frame = frame;
     keyframe.ease = ease;
-    for (const auto &[name, value] : values) {
+    for (const auto &entry : values) { // not a structured binding: clang 14 cannot capture one in the lambda
+        const std::string &name = entry.first;
         const auto field = std::find_if(valueFields().begin(), valueFields().end(),
                                         [&](const ValueField &f) { return name == f.name; });
         if (field == valueFields().end()) {
             return {StatusCode::InvalidArgument, "a camera keyframe has no value '" + name + "'"};
         }
-        keyframe.*field->member = value;
+        keyframe.*field->member = entry.second;
     }
     return setKeyframe(keyframe);
 }

@@ -130,7 +130,7 @@ EditChain::~EditChain() = default;
 
 Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
-                                                     uint32_t height, uint64_t seed, bool preferGpu) {
+                                                     uint32_t height, uint64_t seed, GpuUse gpu) {
     std::unique_ptr<EditChain> chain(new EditChain(width, height));
     for (const ChainLink &spec : links) {
         const modules::LoadedModule *module = env.registry->find(spec.moduleId);
@@ -156,7 +156,7 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         chain->m_links.push_back(std::move(link));
     }
     if (chain->m_needsFlow) chain->m_flow = std::make_unique<metrics::FlowEstimator>();
-    chain->chooseGpu(env, preferGpu);
+    chain->chooseGpu(env, gpu);
     return chain;
 }
 

@@ -28,8 +28,25 @@ void chargeSubmission(std::vector<LinkStats *> &links, double ms) {
 
 } // namespace
 
-void EditChain::chooseGpu(modules::ModuleEnvironment &env, bool preferGpu) {
-    if (!preferGpu || !env.vulkan) return;
+const char *gpuUseName(GpuUse use) {
+    switch (use) {
+    case GpuUse::Auto: return "auto";
+    case GpuUse::Always: return "on";
+    case GpuUse::Never: return "off";
+    }
+    return "auto";
+}
+
+std::optional<GpuUse> gpuUseFromName(const std::string &name) {
+    for (GpuUse use : {GpuUse::Auto, GpuUse::Always, GpuUse::Never}) {
+        if (name == gpuUseName(use)) return use;
+    }
+    return std::nullopt;
+}
+
+void EditChain::chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu) {
+    if (gpu == GpuUse::Never || !env.vulkan) return;
+    if (gpu == GpuUse::Auto && env.vulkan->deviceInfo().software) return;
     bool anyGpu = false;
     for (const auto &link : m_links) {
         if (link->chunk != 1) return; // chunks are held across pushes: the CPU path does that

@@ -165,7 +165,7 @@ void EditPlayer::seekTo(uint64_t index) {
 void EditPlayer::restartTemporal() {
     Engine &e = *m_engine;
     if (e.chain) {
-        auto made = EditChain::create(m_env, e.links, e.chain->width(), e.chain->height(), e.config.seed);
+        auto made = EditChain::create(m_env, e.links, e.chain->width(), e.chain->height(), e.config.seed, e.config.gpu);
         if (made.ok()) e.chain = std::move(made.value());
         else e.chain.reset(); // editFrame reports why when it tries again
     }

@@ -173,7 +173,7 @@ Status EditPlayer::endOfSource() {
 Status EditPlayer::editFrame(FramePtr frame, int64_t ptsUs) {
     Engine &e = *m_engine;
     if (!e.chain) {
-        auto made = EditChain::create(m_env, e.links, frame->width, frame->height, e.config.seed);
+        auto made = EditChain::create(m_env, e.links, frame->width, frame->height, e.config.seed, e.config.gpu);
         if (!made.ok()) return made.status();
         e.chain = std::move(made.value());
     }

@@ -30,7 +30,7 @@ struct Render {
         result.width = first.width;
         result.height = first.height;
         result.sourceFps = source->info().fps > 0 ? source->info().fps : 30.0;
-        auto made = EditChain::create(env, config.chain, first.width, first.height, config.seed, config.preferGpu);
+        auto made = EditChain::create(env, config.chain, first.width, first.height, config.seed, config.gpu);
         if (!made.ok()) return made.status();
         chain = std::move(made.value());
         if (config.output.empty()) return {};

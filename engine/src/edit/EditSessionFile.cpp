@@ -55,7 +55,10 @@ Result<EditSessionDocument> documentFrom(const json &j, const std::string &file)
     c.seed = j.value("seed", uint64_t(1));
     c.startFrame = j.value("start_frame", uint64_t(0));
     c.maxFrames = j.value("max_frames", uint64_t(0));
-    c.preferGpu = j.value("gpu", true);
+    const std::string gpu = j.value("gpu", "auto");
+    const auto use = gpuUseFromName(gpu);
+    if (!use) return Status(StatusCode::InvalidArgument, file + ": gpu must be auto, on or off, not '" + gpu + "'");
+    c.gpu = *use;
     const std::string codec = j.value("codec", "h264");
     if (codec != "h264" && codec != "ffv1") return Status(StatusCode::InvalidArgument, file + ": unknown codec '" + codec + "'");
     c.codec = codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
@@ -90,7 +93,7 @@ std::string editSessionJson(const EditRenderConfig &config, const EditRenderResu
              {"start_frame", config.startFrame},
              {"max_frames", config.maxFrames},
              {"codec", config.codec == media::VideoCodec::FFV1 ? "ffv1" : "h264"},
-             {"gpu", config.preferGpu},
+             {"gpu", gpuUseName(config.gpu)},
              {"chain", chain}};
     if (result) {
         doc["result"] = {{"output", config.output},
@@ -117,11 +120,15 @@ Result<EditSessionDocument> loadEditSession(const std::string &file) {
     if (!in) return Status(StatusCode::NotFound, file + ": cannot open the edit session");
     std::stringstream text;
     text << in.rdbuf();
+    return parseEditSession(text.str(), file);
+}
+
+Result<EditSessionDocument> parseEditSession(const std::string &jsonText, const std::string &file) {
     Result<EditSessionDocument> doc = Status(StatusCode::Internal, file + ": not read");
     const Status status = guarded("reading " + file, [&] {
         json j;
         try {
-            j = json::parse(text.str());
+            j = json::parse(jsonText);
         } catch (const json::parse_error &e) {
             doc = Status(StatusCode::InvalidArgument, file + ": not valid JSON at byte " + std::to_string(e.byte));
             return;

@@ -18,6 +18,7 @@
 #include "mnemo/modules/ModuleInstance.hpp"
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ struct ChainLink {
 // that is not a number is kept as text (see ChainLink::textParams); EditChain::create checks it against the module.
 Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std::vector<std::string> &params);
 
+// Where modules with a GPU path run. Auto: on the GPU unless the Vulkan device is a CPU implementation (lavapipe),
+// where the modules' C paths are faster than their shaders run on the same cores.
+enum class GpuUse { Auto, Always, Never };
+const char *gpuUseName(GpuUse use); // "auto", "on", "off"
+std::optional<GpuUse> gpuUseFromName(const std::string &name);
+
 struct LinkStats {
     std::string moduleId;
     uint64_t frames = 0;
@@ -57,11 +64,11 @@ class GpuStage;
 class EditChain {
 public:
     // Every module must be a loaded edit module; it is created for width x height and reset with `seed`.
-    // With `preferGpu` and a Vulkan device, links whose module has a GPU path run on the device and frames stay there
-    // between them (see usesGpu()); chunked links keep the whole chain on the CPU.
+    // With a Vulkan device (and `gpu` allowing it), links whose module has a GPU path run on the device and frames
+    // stay there between them (see usesGpu()); chunked links keep the whole chain on the CPU.
     static Result<std::unique_ptr<EditChain>> create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
-                                                     uint32_t height, uint64_t seed = 1, bool preferGpu = true);
+                                                     uint32_t height, uint64_t seed = 1, GpuUse gpu = GpuUse::Auto);
     ~EditChain();
 
     // One frame in; the frames the chain finished, in order (none while a chunked link fills its chunk).
@@ -91,7 +98,7 @@ private:
     Result<std::vector<FramePtr>> process(Link &link, size_t realFrames);
     Status rememberSource(const FramePtr &frame);
     Status automate(Link &link, uint64_t frame);
-    void chooseGpu(modules::ModuleEnvironment &env, bool preferGpu);
+    void chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu);
     Result<FramePtr> runMixed(const FramePtr &frame); // the GPU path, one frame (all links have chunk 1)
     struct GpuCursor;
     Status runOnGpu(Link &link, const FramePtr &source, GpuCursor &cursor);

@@ -41,6 +41,7 @@ struct EditPlayerConfig {
     bool loop = true;            // files start over at the end
     bool measureConsistency = true;
     bool makeDifference = false; // also produce |source - result| for a difference view
+    GpuUse gpu = GpuUse::Auto;   // where modules with a GPU path run
 };
 
 // One edited frame with the source frame it came from.

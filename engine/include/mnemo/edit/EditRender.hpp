@@ -22,7 +22,7 @@ struct EditRenderConfig {
     uint64_t maxFrames = 0;  // 0: the whole source (from startFrame)
     uint64_t seed = 1;
     bool measureConsistency = true;
-    bool preferGpu = true; // GPU paths of modules that have one, when there is a Vulkan device
+    GpuUse gpu = GpuUse::Auto; // where modules with a GPU path run
 };
 
 struct EditRenderResult {

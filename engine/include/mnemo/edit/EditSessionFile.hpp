@@ -27,6 +27,7 @@ Status saveEditSession(const std::string &file, const EditRenderConfig &config, 
                        const modules::ModuleRegistry &registry);
 // Errors name the file and what was wrong (a missing field, a malformed camera path, an unknown codec).
 Result<EditSessionDocument> loadEditSession(const std::string &file);
+Result<EditSessionDocument> parseEditSession(const std::string &jsonText, const std::string &nameForErrors);
 // Modules whose version differs from the document's (or that are missing): "stylize 1.0.0 -> 1.1.0".
 std::vector<std::string> versionChanges(const EditSessionDocument &doc, const modules::ModuleRegistry &registry);
 
