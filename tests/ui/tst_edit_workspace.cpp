@@ -14,6 +14,8 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QProcess>
 #include <QWheelEvent>
 #include <QLabel>
 #include <QListWidget>
@@ -263,6 +265,31 @@ private slots:
         QVERIFY2(s.view().problem.contains("broken-path.json") && s.view().problem.contains(":5"),
                  qPrintable(s.view().problem));
         QVERIFY(s.cameraPath()->keyframes().empty()); // nothing half-loaded
+    }
+
+    // A recorded World session is a source: its folder opens its video. A folder that only pretends is refused.
+    void aRecordedSessionIsASource() {
+        const QString session = m_tmp.filePath("session");
+        QProcess cli;
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",
+                  {"run", "--pattern", "walk", "--frames", "12", "--size", "96x54", "--record", session});
+        QVERIFY(cli.waitForFinished(120000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        s.openSource(session);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().source, session, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.width, 96u, 10000);
+        const QString fake = m_tmp.filePath("fake-session");
+        QVERIFY(QDir().mkpath(fake));
+        QFile db(fake + "/session.sqlite");
+        QVERIFY(db.open(QIODevice::WriteOnly));
+        db.write("not a database");
+        db.close();
+        s.openSource(fake);
+        QTRY_VERIFY_WITH_TIMEOUT(s.view().problem.contains("fake-session"), 10000);
+        QCOMPARE(s.view().source, session);
     }
 
     void anUnreadableSourceIsNamedAndTheWorkspaceKeepsWorking() {

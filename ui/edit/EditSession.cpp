@@ -1,7 +1,9 @@
 #include "edit/EditSession.hpp"
 
+#include "mnemo/core/Clock.hpp"
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
+#include "mnemo/session/SessionReplay.hpp"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -89,10 +91,19 @@ void EditSession::startOpening(const QString &spec) {
     config.chain = effectiveChain();
     config.loop = m_loop;
     config.makeDifference = m_makeDifference;
-    m_openWatcher.setFuture(QtConcurrent::run([env, config, spec]() {
+    config.gpu = m_gpuUse;
+    m_openWatcher.setFuture(QtConcurrent::run([env, config, spec]() mutable {
         auto opened = std::make_shared<Opened>();
         opened->spec = spec;
         const Status status = guarded("opening " + spec.toStdString(), [&] {
+            if (session::looksLikeSessionFolder(config.source)) { // a recorded World session: edit its video
+                auto video = session::recordedVideo(config.source);
+                if (!video.ok()) {
+                    opened->error = video.message();
+                    return;
+                }
+                config.source = video.value();
+            }
             auto player = edit::EditPlayer::open(*env, config);
             if (player.ok()) opened->player = std::move(player.value());
             else opened->error = player.message();
@@ -243,6 +254,11 @@ void EditSession::setTextParam(int link, const QString &name, const QString &tex
     chainEdited();
 }
 
+void EditSession::setGpuUse(edit::GpuUse use) {
+    m_gpuUse = use;
+    if (m_player) m_player->setGpuUse(use);
+}
+
 void EditSession::setMakeDifference(bool on) {
     m_makeDifference = on;
     if (m_player) m_player->setMakeDifference(on);
@@ -252,7 +268,15 @@ void EditSession::setMakeDifference(bool on) {
 
 void EditSession::pollPreview() {
     if (!m_player) return;
-    if (auto pair = m_player->takePreview()) emit previewChanged(std::move(pair));
+    auto pair = m_player->takePreview();
+    if (!pair) return;
+    // Input to preview, as World measures input to display: from when the source frame was handed out (for the
+    // World stream, the controller input that drove it) to its edit reaching the screen's widget.
+    const double ms = double(steadyNowUs() - pair->source->inputUs) / 1000.0;
+    if (pair->source->inputUs > 0 && ms >= 0) {
+        m_view.previewLatencyMs = m_view.previewLatencyMs > 0 ? 0.9 * m_view.previewLatencyMs + 0.1 * ms : ms;
+    }
+    emit previewChanged(std::move(pair));
 }
 
 void EditSession::publish() {

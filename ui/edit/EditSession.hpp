@@ -40,6 +40,7 @@ struct EditRenderState {
 struct EditView {
     QString source;          // what is open: a path, a device, or kWorldStream; empty when nothing is
     QString problem;         // why the last open failed
+    double previewLatencyMs = 0; // source frame handed out (World: the input that drove it) -> preview, smoothed
     edit::EditPlayerStats stats;
     std::shared_ptr<const std::vector<edit::FrameRecord>> records; // replaced (never changed) when the player's change
     std::optional<uint64_t> inPoint, outPoint;
@@ -99,6 +100,7 @@ public slots:
     void setParam(int link, const QString &name, double value, bool loadTime);
     void setMakeDifference(bool on);
     void setTextParam(int link, const QString &name, const QString &text); // text params load at create: new chain
+    void setGpuUse(mnemo::edit::GpuUse use);
 
     // The camera path. keyCamera: a keyframe at the frame on screen from the virtual camera's values (a
     // virtual-camera link is added first if the chain has none). nudgeCamera: a preview drag or wheel; with keyframes
@@ -151,6 +153,7 @@ private:
     bool m_active = false;
     bool m_loop = true;
     bool m_makeDifference = false;
+    edit::GpuUse m_gpuUse = edit::GpuUse::Auto;
     bool m_worldStreamWanted = false;
     QFutureWatcher<std::shared_ptr<Opened>> m_openWatcher;
     QString m_opening;

@@ -22,6 +22,7 @@ void EditSession::render(const QString &path, media::VideoCodec codec) {
     config.chain = effectiveChain();
     config.output = path.toStdString();
     config.codec = codec;
+    config.gpu = m_gpuUse;
     config.startFrame = m_view.inPoint.value_or(0);
     if (m_view.outPoint) config.maxFrames = *m_view.outPoint + 1 - config.startFrame;
     m_renderDone->store(0);

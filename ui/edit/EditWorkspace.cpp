@@ -9,7 +9,9 @@
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QDir>
 #include <QLabel>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -68,8 +70,14 @@ QWidget *EditWorkspace::createTransport() {
         row->addWidget(b);
         return b;
     };
-    button(tr("Open…"), tr("Open a video, an image, a folder of images or a camera (/dev/videoN)"),
-           [this] { chooseSource(); });
+    QToolButton *open = button(tr("Open…"), tr("Open a video or an image file"), [this] { chooseSource(); });
+    auto *openMenu = new QMenu(open);
+    openMenu->addAction(tr("Video or Image File…"), this, &EditWorkspace::chooseSource);
+    openMenu->addAction(tr("Image Folder or Recorded Session…"), this, &EditWorkspace::chooseFolder);
+    QMenu *cameras = openMenu->addMenu(tr("Camera"));
+    connect(cameras, &QMenu::aboutToShow, this, [this, cameras] { fillCameraMenu(cameras); });
+    open->setMenu(openMenu);
+    open->setPopupMode(QToolButton::MenuButtonPopup);
     button(tr("World stream"), tr("Edit the live World stream as it is generated"),
            [this] { m_session->openWorldStream(); });
     row->addSpacing(8);
@@ -116,6 +124,20 @@ QWidget *EditWorkspace::createSidePanel() {
     layout->addWidget(m_sourceLabel);
     m_chain = new EditChainPanel(*m_session, panel);
     layout->addWidget(m_chain);
+    auto *gpuRow = new QHBoxLayout;
+    gpuRow->addWidget(new QLabel(tr("GPU modules run on"), panel));
+    m_gpuUse = new QComboBox(panel);
+    m_gpuUse->setObjectName("editGpuUse");
+    m_gpuUse->addItem(tr("Auto (GPU unless it is emulated)"), int(edit::GpuUse::Auto));
+    m_gpuUse->addItem(tr("The GPU"), int(edit::GpuUse::Always));
+    m_gpuUse->addItem(tr("The CPU"), int(edit::GpuUse::Never));
+    m_gpuUse->setToolTip(tr("Where modules that have a Vulkan path run. On a software Vulkan device (lavapipe) their "
+                            "C paths are faster, so Auto keeps them on the CPU there."));
+    connect(m_gpuUse, &QComboBox::currentIndexChanged, this, [this] {
+        m_session->setGpuUse(edit::GpuUse(m_gpuUse->currentData().toInt()));
+    });
+    gpuRow->addWidget(m_gpuUse, 1);
+    layout->addLayout(gpuRow);
     m_figures = new QLabel(panel);
     m_figures->setObjectName("editFigures");
     m_figures->setWordWrap(true);
@@ -237,6 +259,23 @@ void EditWorkspace::chooseSource() {
     if (!path.isEmpty()) m_session->openSource(path);
 }
 
+void EditWorkspace::chooseFolder() {
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Open an Image Folder or a Recorded Session"), {});
+    if (!folder.isEmpty()) m_session->openSource(folder);
+}
+
+// V4L2 devices as the system lists them; opening one streams it (drop-oldest when the chain falls behind).
+void EditWorkspace::fillCameraMenu(QMenu *menu) {
+    menu->clear();
+    const QStringList devices = QDir("/dev").entryList({"video*"}, QDir::System, QDir::Name);
+    if (devices.isEmpty()) menu->addAction(tr("(no V4L2 camera found)"))->setEnabled(false);
+    for (const QString &device : devices) {
+        const QString path = "/dev/" + device;
+        menu->addAction(path, this, [this, path] { m_session->openSource(path); });
+    }
+}
+
 void EditWorkspace::chooseRenderFile() {
     const bool lossless = media::VideoCodec(m_codec->currentData().toInt()) == media::VideoCodec::FFV1;
     const QString suggested = QFileInfo(m_session->view().source).completeBaseName() + "-edit" +
@@ -285,9 +324,9 @@ void EditWorkspace::onView(const EditView &view) {
         for (const auto &link : m_session->chain()) names.push_back(link.moduleId);
         return names;
     }());
-    QString figures = tr("<b>Live figures</b><br>%1×%2 at %3 fps source · latency %4 ms<br>"
+    QString figures = tr("<b>Live figures</b><br>%1×%2 at %3 fps source · input → preview %4 ms<br>"
                          "consistency (warp error): %5 · meter %6 ms/frame<br>%8 · frames copied to/from the GPU: %7 per frame")
-                          .arg(s.width).arg(s.height).arg(s.sourceFps, 0, 'f', 1).arg(s.latencyMs, 0, 'f', 1)
+                          .arg(s.width).arg(s.height).arg(s.sourceFps, 0, 'f', 1).arg(view.previewLatencyMs, 0, 'f', 0)
                           .arg(s.warpErrorMean, 0, 'f', 2).arg(s.meterMsPerFrame, 0, 'f', 1).arg(s.gpuCopiesPerFrame, 0, 'f', 1)
                           .arg(s.gpu ? tr("modules on the GPU") : tr("all modules on the CPU"));
     if (s.live) figures += tr("<br>dropped (chain behind the source): %1").arg(s.framesDropped);

@@ -17,6 +17,7 @@ class QProgressBar;
 class QPushButton;
 class QToolButton;
 class QCheckBox;
+class QMenu;
 
 namespace mnemo::ui {
 
@@ -38,6 +39,7 @@ public:
 
 public slots:
     void chooseSource();
+    void chooseFolder();
     void chooseCameraPath();
     void saveCameraPathAs();
     void chooseRenderFile();
@@ -48,6 +50,7 @@ private:
     QWidget *createSidePanel();
     QWidget *createRenderBox();
     QWidget *createCameraBox();
+    void fillCameraMenu(QMenu *menu);
     void onCameraPath();
     void createShortcuts();
     void onView(const EditView &view);
@@ -65,6 +68,7 @@ private:
     QCheckBox *m_loop = nullptr;
     QComboBox *m_mode = nullptr;
     QComboBox *m_codec = nullptr;
+    QComboBox *m_gpuUse = nullptr;
     QPushButton *m_render = nullptr, *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_renderOutcome = nullptr;

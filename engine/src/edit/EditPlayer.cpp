@@ -108,6 +108,12 @@ void EditPlayer::setAutomation(size_t link, std::shared_ptr<const ParamAutomatio
     m_wake.notify_all();
 }
 
+void EditPlayer::setGpuUse(GpuUse use) {
+    std::lock_guard lock(m_mutex);
+    m_requests->gpu = use;
+    m_wake.notify_all();
+}
+
 void EditPlayer::setMakeDifference(bool on) {
     std::lock_guard lock(m_mutex);
     m_requests->difference = on;

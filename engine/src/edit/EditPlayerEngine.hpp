@@ -22,9 +22,11 @@ struct EditPlayer::Requests {
     std::map<std::pair<size_t, std::string>, double> params;
     std::map<size_t, std::shared_ptr<const ParamAutomation>> automations;
     std::optional<bool> loop, difference;
+    std::optional<GpuUse> gpu;
 
     bool any() const {
-        return playing || steps || seek || chain || !params.empty() || !automations.empty() || loop || difference;
+        return playing || steps || seek || chain || !params.empty() || !automations.empty() || loop || difference ||
+               gpu;
     }
 };
 

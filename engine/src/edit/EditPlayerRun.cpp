@@ -68,6 +68,12 @@ void EditPlayer::applyRequests(Requests &req) {
     if (req.loop) e.config.loop = *req.loop;
     if (req.difference) e.config.makeDifference = *req.difference;
     bool reedit = false;
+    if (req.gpu && *req.gpu != e.config.gpu) {
+        e.config.gpu = *req.gpu;
+        e.chain.reset(); // made again at the next frame, on the chosen side
+        restartTemporal();
+        reedit = true;
+    }
     if (req.chain) {
         e.chain.reset(); // made again at the next frame, for its size
         restartTemporal();

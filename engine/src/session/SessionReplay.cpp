@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 namespace mnemo::session {
 namespace {
 
@@ -18,6 +20,19 @@ std::string metaOr(const std::map<std::string, std::string> &meta, const char *k
 }
 
 } // namespace
+
+bool looksLikeSessionFolder(const std::string &folder) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(sessionDatabasePath(folder), ec);
+}
+
+Result<std::string> recordedVideo(const std::string &folder) {
+    auto db = SessionDatabase::openReadOnly(sessionDatabasePath(folder));
+    if (!db.ok()) return db.status();
+    const std::string video = metaOr(db.value()->meta(), "video_path", "");
+    if (video.empty()) return Status(StatusCode::NotFound, "session '" + folder + "' was recorded without video");
+    return folder + "/" + video;
+}
 
 Result<world::WorldPipelineConfig> replayConfig(const SessionDatabase &db, const std::string &engineOverride) {
     const auto meta = db.meta();

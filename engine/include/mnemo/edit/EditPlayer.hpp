@@ -97,6 +97,7 @@ public:
     // Swaps a link's automation (its camera path) without restarting the chain; a paused frame is edited again.
     void setAutomation(size_t link, std::shared_ptr<const ParamAutomation> automation);
     void setMakeDifference(bool on);
+    void setGpuUse(GpuUse use); // the chain is made again (its modules' temporal state restarts)
     // A frame of a live source (World's stream). Never blocks: when the player is behind, the oldest waiting frame
     // is dropped. Frames of another size restart the chain.
     void pushLive(FramePtr frame);

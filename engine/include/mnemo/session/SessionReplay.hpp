@@ -26,6 +26,12 @@ struct ReplayResult {
     std::string engineId; // the engine that was re-driven
 };
 
+// The recorded video of the session in `folder` (its database must open as a Mnemo session); an error when the
+// folder is not a session or the session was recorded without video. For editing a session's frames.
+Result<std::string> recordedVideo(const std::string &folder);
+// True when `folder` holds a session database (by the file's presence; sessionVideoPath checks its content).
+bool looksLikeSessionFolder(const std::string &folder);
+
 // Re-drives the engine through the session in `folder` and compares every frame with the recorded video, in
 // order; `onFrame` sees each comparison. Stops early when the video is shorter (a crash cut it).
 // Thread: any (blocks).
