@@ -1,10 +1,15 @@
 #include "mnemo/edit/EditRender.hpp"
 
+#include "mnemo/core/BoundedQueue.hpp"
+#include "mnemo/core/Guard.hpp"
 #include "mnemo/media/FrameSource.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <mutex>
+#include <thread>
 
 namespace mnemo::edit {
 namespace {
@@ -12,19 +17,37 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
-// Everything one render holds: the source, the chain, the encoder, the meter, and the source frames whose edited
-// frames have not come out of the chain yet (a chunked link holds some back).
+constexpr size_t kQueueFrames = 3; // enough to smooth the stages' jitter; files never drop, so the queues block
+constexpr auto kWait = std::chrono::milliseconds(200);
+
+// Everything one render holds. The decoder thread fills `decoded` (a null frame ends the stream), the calling thread
+// edits and measures, the writer thread encodes what arrives in `toEncode`. A stage that fails records why and
+// closes its queue; the others see the closed queue and stop.
 struct Render {
     const EditRenderConfig &config;
     std::unique_ptr<media::FrameSource> source;
     std::unique_ptr<EditChain> chain;
     std::unique_ptr<media::VideoEncoder> encoder;
     metrics::WarpErrorMeter meter;
-    std::deque<FramePtr> awaiting;
+    std::deque<FramePtr> awaiting; // source frames whose edits have not left the chain (a chunk holds some back)
     EditRenderResult result;
     double warpSum = 0;
+    BoundedQueue<FramePtr> decoded{kQueueFrames, QueueFullPolicy::Block};
+    BoundedQueue<FramePtr> toEncode{kQueueFrames, QueueFullPolicy::Block};
+    std::mutex failureMutex;
+    Status decodeFailure, encodeFailure;
+    std::atomic<double> decodeMs{0}, encodeMs{0};
+    std::thread decoder, writer;
 
     explicit Render(const EditRenderConfig &c) : config(c) {}
+    ~Render() { stopThreads(); }
+
+    void stopThreads() {
+        decoded.close();
+        toEncode.close();
+        if (decoder.joinable()) decoder.join();
+        if (writer.joinable()) writer.join();
+    }
 
     Status start(modules::ModuleEnvironment &env, const Frame &first) {
         result.width = first.width;
@@ -41,41 +64,18 @@ struct Render {
         return {};
     }
 
-    // An edited frame out of the chain: encoded, and measured against the source frame it came from.
-    Status deliver(const FramePtr &edited) {
-        const FramePtr sourceFrame = awaiting.front();
-        awaiting.pop_front();
-        if (encoder) {
-            const auto t = Clock::now();
-            if (Status s = encoder->write(*edited); !s.ok()) return s.withContext(config.output);
-            result.encodeMs += msSince(t);
-        }
-        if (config.measureConsistency) {
-            const auto t = Clock::now();
-            auto pair = meter.push(*sourceFrame, *edited);
-            if (!pair.ok()) return pair.status();
-            if (pair.value()) warpSum += pair.value()->error, ++result.warpPairs;
-            result.meterMs += msSince(t);
-        }
-        ++result.frames;
-        return {};
-    }
-
-    Status deliverAll(const Result<std::vector<FramePtr>> &out) {
-        if (!out.ok()) return out.status();
-        for (const FramePtr &edited : out.value()) {
-            if (Status s = deliver(edited); !s.ok()) return s;
-        }
-        return {};
+    Status failure() {
+        std::lock_guard lock(failureMutex);
+        return !decodeFailure.ok() ? decodeFailure : encodeFailure;
     }
 };
 
-// The next source frame, or null at the end (or at the frame budget).
+// The next source frame, or null at the end (or at the frame budget). Decoder thread (and the first frame).
 Result<FramePtr> nextSourceFrame(Render &r, uint64_t read) {
     if (r.config.maxFrames && read >= r.config.maxFrames) return FramePtr();
     const auto t = Clock::now();
     auto next = r.source->next();
-    r.result.decodeMs += msSince(t);
+    r.decodeMs = r.decodeMs + msSince(t);
     if (!next.ok()) return next.status().withContext(r.config.input);
     if (!next.value()) return FramePtr();
     auto frame = std::make_shared<Frame>(std::move(next.value()->frame));
@@ -83,30 +83,117 @@ Result<FramePtr> nextSourceFrame(Render &r, uint64_t read) {
     return FramePtr(std::move(frame));
 }
 
-Status runLoop(modules::ModuleEnvironment &env, Render &r, const std::function<bool(uint64_t, uint64_t)> &progress) {
-    const int64_t hinted = r.source->info().frameCountHint - int64_t(r.config.startFrame);
-    const uint64_t expected = r.config.maxFrames ? r.config.maxFrames : uint64_t(std::max<int64_t>(0, hinted));
-    for (uint64_t read = 0;; ++read) {
-        auto frame = nextSourceFrame(r, read);
-        if (!frame.ok()) return frame.status();
-        if (!frame.value()) break;
-        if (!r.chain) {
-            if (Status s = r.start(env, *frame.value()); !s.ok()) return s;
+void decodeRest(Render &r) {
+    const Status guard = guarded("decoding " + r.config.input, [&] {
+        for (uint64_t read = 1;; ++read) {
+            auto frame = nextSourceFrame(r, read);
+            if (!frame.ok()) {
+                std::lock_guard lock(r.failureMutex);
+                r.decodeFailure = frame.status();
+            }
+            if (!frame.ok() || !r.decoded.push(frame.ok() ? frame.value() : FramePtr()) || !frame.value()) return;
         }
-        r.awaiting.push_back(frame.value());
+    });
+    if (!guard.ok()) {
+        std::lock_guard lock(r.failureMutex);
+        r.decodeFailure = guard;
+    }
+    r.decoded.push(FramePtr()); // the end, whatever ended it (ignored once closed)
+}
+
+// Encodes until the queue is closed and drained. A failure closes the queue, which stops the calling thread's pushes.
+void encodeAll(Render &r) {
+    const Status guard = guarded("encoding " + r.config.output, [&] {
+        while (true) {
+            auto frame = r.toEncode.pop(kWait);
+            if (!frame) {
+                if (r.toEncode.closed()) return;
+                continue;
+            }
+            const auto t = Clock::now();
+            const Status s = r.encoder->write(**frame);
+            r.encodeMs = r.encodeMs + msSince(t);
+            if (!s.ok()) {
+                std::lock_guard lock(r.failureMutex);
+                r.encodeFailure = s.withContext(r.config.output);
+                r.toEncode.close();
+                return;
+            }
+        }
+    });
+    if (!guard.ok()) {
+        std::lock_guard lock(r.failureMutex);
+        r.encodeFailure = guard;
+        r.toEncode.close();
+    }
+}
+
+// An edited frame out of the chain: measured against the source frame it came from, and handed to the encoder.
+Status deliver(Render &r, const FramePtr &edited) {
+    const FramePtr sourceFrame = r.awaiting.front();
+    r.awaiting.pop_front();
+    if (r.config.measureConsistency) {
         const auto t = Clock::now();
-        auto out = r.chain->push(frame.value());
+        auto pair = r.meter.push(*sourceFrame, *edited);
+        if (!pair.ok()) return pair.status();
+        if (pair.value()) r.warpSum += pair.value()->error, ++r.result.warpPairs;
+        r.result.meterMs += msSince(t);
+    }
+    if (r.encoder) {
+        const auto t = Clock::now();
+        const bool queued = r.toEncode.push(edited);
+        r.result.waitMs += msSince(t);
+        if (!queued) return r.failure().ok() ? Status(StatusCode::Internal, "the encoder stopped") : r.failure();
+    }
+    ++r.result.frames;
+    return {};
+}
+
+Status deliverAll(Render &r, const Result<std::vector<FramePtr>> &out) {
+    if (!out.ok()) return out.status();
+    for (const FramePtr &edited : out.value()) {
+        if (Status s = deliver(r, edited); !s.ok()) return s;
+    }
+    return {};
+}
+
+// The first frame is decoded here: the chain and the encoder need its size. Then the other stages start.
+Result<FramePtr> startStages(modules::ModuleEnvironment &env, Render &r) {
+    auto first = nextSourceFrame(r, 0);
+    if (!first.ok()) return first.status();
+    if (!first.value()) return Status(StatusCode::InvalidArgument, r.config.input + ": no frames to edit");
+    if (Status s = r.start(env, *first.value()); !s.ok()) return s;
+    r.decoder = std::thread([&r] { decodeRest(r); });
+    if (r.encoder) r.writer = std::thread([&r] { encodeAll(r); });
+    return first;
+}
+
+Status runLoop(modules::ModuleEnvironment &env, Render &r, const std::function<bool(uint64_t, uint64_t)> &progress) {
+    auto first = startStages(env, r);
+    if (!first.ok()) return first.status();
+    const uint64_t expected = r.config.maxFrames ? r.config.maxFrames
+                                                 : uint64_t(std::max<int64_t>(0, r.source->info().frameCountHint -
+                                                                                     int64_t(r.config.startFrame)));
+    for (FramePtr frame = first.value(); frame;) {
+        r.awaiting.push_back(frame);
+        const auto t = Clock::now();
+        auto out = r.chain->push(frame);
         r.result.chainMs += msSince(t);
-        if (Status s = r.deliverAll(out); !s.ok()) return s;
+        if (Status s = deliverAll(r, out); !s.ok()) return s;
         if (progress && !progress(r.result.frames, expected)) {
             return {StatusCode::Timeout, "cancelled after " + std::to_string(r.result.frames) + " frames"};
         }
+        const auto waited = Clock::now();
+        std::optional<FramePtr> next;
+        while (!(next = r.decoded.pop(kWait)) && !r.decoded.closed()) {}
+        r.result.waitMs += msSince(waited);
+        frame = next ? *next : FramePtr();
     }
-    if (!r.chain) return {StatusCode::InvalidArgument, r.config.input + ": no frames to edit"};
+    if (Status s = r.failure(); !s.ok()) return s;
     const auto t = Clock::now();
     auto rest = r.chain->flush();
     r.result.chainMs += msSince(t);
-    return r.deliverAll(rest);
+    return deliverAll(r, rest);
 }
 
 } // namespace
@@ -124,12 +211,19 @@ Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditR
             return s.withContext(config.input);
         }
     }
-    const Status looped = runLoop(env, r, progress);
-    // What was encoded stays playable whatever stopped the loop.
+    Status looped = runLoop(env, r, progress);
+    // What was edited is encoded and the file closed, whatever stopped the loop: it stays playable.
+    r.decoded.close();
+    r.toEncode.close();
+    if (r.writer.joinable()) r.writer.join();
+    if (r.decoder.joinable()) r.decoder.join();
+    if (looped.ok()) looped = r.failure();
     if (r.encoder) {
         if (Status s = r.encoder->finish(); !s.ok() && looped.ok()) return s.withContext(config.output);
     }
     if (!looped.ok()) return looped;
+    r.result.decodeMs = r.decodeMs;
+    r.result.encodeMs = r.encodeMs;
     r.result.links = r.chain->stats();
     r.result.gpu = r.chain->usesGpu();
     r.result.gpuCopiesPerFrame = r.chain->gpuCopiesPerFrame();

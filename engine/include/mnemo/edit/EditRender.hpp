@@ -1,7 +1,8 @@
 #pragma once
 // Renders an edit offline: a source (video, image folder, still) through an EditChain into an encoded file, measuring
 // the temporal consistency of the result against its source as it goes (metrics::WarpErrorMeter). Files never drop a
-// frame: every source frame is edited and encoded, in order.
+// frame: every source frame is edited and encoded, in order. Decoding and encoding run on their own threads beside the
+// chain, joined by small queues that block when full, so the three overlap.
 
 #include "mnemo/edit/EditChain.hpp"
 #include "mnemo/media/VideoEncoder.hpp"
@@ -30,7 +31,9 @@ struct EditRenderResult {
     uint32_t width = 0, height = 0;
     double sourceFps = 0;
     double wallMs = 0;
-    double decodeMs = 0, chainMs = 0, encodeMs = 0, meterMs = 0;
+    double decodeMs = 0, encodeMs = 0; // on their own threads: they overlap the chain
+    double chainMs = 0, meterMs = 0;   // on the calling thread
+    double waitMs = 0;                 // the calling thread blocked on the decoder or the encoder
     std::vector<LinkStats> links;
     double warpError = 0; // mean over frame pairs; 0 when not measured
     uint64_t warpPairs = 0;
@@ -39,9 +42,10 @@ struct EditRenderResult {
     bool gpu = false;               // some link ran on the GPU
 
     double fps() const { return wallMs > 0 ? 1000.0 * double(frames) / wallMs : 0; }
-    // Wall time per frame not spent decoding, in modules, encoding or measuring: the host's own cost.
+    // Wall time per frame of the calling thread not spent in modules, measuring, or waiting for the decoder or the
+    // encoder (whose threads run beside it): the host's own cost.
     double hostOverheadMsPerFrame() const {
-        return frames ? (wallMs - decodeMs - chainMs - encodeMs - meterMs) / double(frames) : 0;
+        return frames ? (wallMs - chainMs - meterMs - waitMs) / double(frames) : 0;
     }
 };
 
