@@ -81,6 +81,17 @@ class TestEdit : public QObject {
         return out.ok() && out->size() == 1 ? out->front() : nullptr;
     }
 
+    // What ffprobe (FFmpeg's own reader, not ours) finds in a file: codec name and frames decoded.
+    static std::pair<QString, int> probeWithFfprobe(const QString &file) {
+        QProcess probe;
+        probe.start("ffprobe", {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                                "stream=codec_name,nb_read_frames", "-of", "json", file});
+        if (!probe.waitForFinished(60000) || probe.exitCode() != 0) return {};
+        const QJsonObject stream =
+            QJsonDocument::fromJson(probe.readAllStandardOutput()).object()["streams"].toArray().at(0).toObject();
+        return {stream["codec_name"].toString(), stream["nb_read_frames"].toString().toInt()};
+    }
+
     QString writeClip(int frames) {
         const QString path = m_tmp.filePath(QString("pan-%1.mkv").arg(frames));
         auto encoder = media::VideoEncoder::open({path.toStdString(), kW, kH, 30.0, media::VideoCodec::FFV1});
@@ -243,7 +254,7 @@ private slots:
         }
         QCOMPARE(json["frames"].toInt(), 10);
         QCOMPARE(json["modules"].toArray().size(), 2);
-        QVERIFY(QFileInfo(out).size() > 0);
+        QCOMPARE(probeWithFfprobe(out), std::make_pair(QString("h264"), 10));
         // The benchmark's smoke run: its own small test video through the default three-module chain.
         cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"bench", "edit", "--size", "320x180", "--frames", "10"});
         QVERIFY(cli.waitForFinished(120000));
@@ -274,6 +285,7 @@ private slots:
         QVERIFY(cli.waitForFinished(120000));
         QCOMPARE(cli.exitCode(), 0);
         const QJsonObject made = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        QCOMPARE(probeWithFfprobe(first), std::make_pair(QString("ffv1"), 12));
         const QString session = made["edit_session"].toString();
         QCOMPARE(session, first + ".edit.json");
         cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"edit", "--replay", session, "--out", again});
