@@ -22,13 +22,49 @@
  * once and relaxes with time constant 2 x smoothing, so it does not breathe with every shake. That zoom multiplies the
  * path's own: a view inside the frame stays inside once stabilized. A stream's first frame (no flow) starts a new
  * trajectory; reset clears it.
+ *
+ * On a host with a Vulkan device the same runs on GPU frames (edit_process_gpu): shaders/virtual_camera.comp resamples
+ * through the homography this file computes (in double, pushed as pairs of floats and applied in double-float
+ * arithmetic: within 1 LSB of the CPU path; the identity path is an exact copy), and, when the host passes the
+ * source's flow, shaders/virtual_camera_motion.comp does track() on the device first, in the same command buffer: the
+ * flow never comes to the host, and the frame is corrected for its own motion with no frame of delay. That trajectory
+ * stays in a private device buffer, apart from the CPU path's; its float arithmetic follows the CPU path's double to
+ * within rounding, not bit for bit. The CPU path is the reference.
  */
+#include "vk_edit.h"
+
 #include <mnemo/module.h>
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const uint32_t k_render_spv[] =
+#include "shaders/virtual_camera.comp.inc"
+    ;
+static const uint32_t k_motion_spv[] =
+#include "shaders/virtual_camera_motion.comp.inc"
+    ;
+
+/* The shaders' push constants: virtual_camera.comp's Push and virtual_camera_motion.comp's Push. */
+typedef struct render_push {
+    uint32_t width, height, mode, edge;
+    float m[18]; /* RENDER_PUSH: the homography, row major, each entry as a pair of floats (to_pairs) */
+} render_push;
+
+typedef struct motion_push {
+    uint32_t width, height, step_x, step_y, columns, rows, flags;
+    float keep, relax, stabilize;
+    float path[9]; /* path_homography, row major */
+} motion_push;
+
+_Static_assert(sizeof(render_push) == 88, "virtual_camera.comp's push constants are 88 bytes");
+_Static_assert(sizeof(motion_push) == 76, "virtual_camera_motion.comp's push constants are 76 bytes");
+
+enum { RENDER_COPY, RENDER_PUSH, RENDER_STATE };                     /* virtual_camera.comp's modes */
+enum { MOTION_RESTART = 1, MOTION_FOLLOW = 2, MOTION_ESTIMATE = 4 }; /* virtual_camera_motion.comp's flags */
+#define STATE_RESIDUALS 16 /* floats of state before the residuals (virtual_camera_motion.comp's RESIDUALS) */
 
 #define PI 3.14159265358979323846
 #define DEGREES (PI / 180.0)
@@ -57,6 +93,12 @@ typedef struct virtual_camera {
     float *samples;     /* flow samples: px, py, qx, qy per sample */
     float *residuals;   /* one per sample, and a scratch copy for the median */
     uint32_t sample_capacity;
+    /* GPU path: gpu is NULL when the host has no Vulkan device. gpu_state holds the GPU path's trajectory, apart from
+     * the CPU path's (a host may switch paths; each keeps its own history), and the residuals of its fit. */
+    vk_edit *gpu;
+    vk_edit_pipeline *gpu_render, *gpu_motion;
+    vk_edit_buffer *gpu_state;
+    int gpu_tracking; /* as `tracking`, for the trajectory on the device */
 } virtual_camera;
 
 static const char *const k_edges[] = {"clamp", "black"};
@@ -123,9 +165,13 @@ static void forget_trajectory(virtual_camera *vc) {
 static uint32_t grid_step_x(uint32_t width) { return width / 48 > 1 ? width / 48 : 1; }
 static uint32_t grid_step_y(uint32_t height) { return height / 27 > 1 ? height / 27 : 1; }
 
+/* Grid samples along a side of `size` pixels, `step` apart from step / 2: what sample_flow's loops visit. */
+static uint32_t grid_count(uint32_t size, uint32_t step) { return (size - step / 2 + step - 1) / step; }
+
 static void destroy(void *instance) {
     virtual_camera *vc = (virtual_camera *)instance;
     if (!vc) return;
+    vk_edit_destroy(vc->gpu); /* the host has waited for the work recorded with it */
     free(vc->samples);
     free(vc->residuals);
     free(vc);
@@ -144,9 +190,27 @@ static virtual_camera *allocate(uint32_t width, uint32_t height) {
     return vc;
 }
 
+/* The GPU path's pipelines and state when the host offers a Vulkan device; a failure fails create. */
+static mnemo_status gpu_init(virtual_camera *vc, const mnemo_host_services *host, mnemo_error *error) {
+    mnemo_status st = vk_edit_create(host, k_info.id, &vc->gpu, error);
+    if (st != MNEMO_OK || !vc->gpu) return st;
+    st = vk_edit_pipeline_create(vc->gpu, k_render_spv, sizeof k_render_spv, 3, sizeof(render_push), &vc->gpu_render,
+                                 error);
+    if (st == MNEMO_OK) {
+        st = vk_edit_pipeline_create(vc->gpu, k_motion_spv, sizeof k_motion_spv, 2, sizeof(motion_push),
+                                     &vc->gpu_motion, error);
+    }
+    const uint64_t samples = (uint64_t)grid_count(vc->width, grid_step_x(vc->width)) *
+                             grid_count(vc->height, grid_step_y(vc->height));
+    if (st == MNEMO_OK) {
+        st = vk_edit_buffer_create(vc->gpu, (STATE_RESIDUALS + samples) * sizeof(float), VK_EDIT_MEMORY_DEVICE,
+                                   &vc->gpu_state, error);
+    }
+    return st;
+}
+
 static mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out,
                            mnemo_error *error) {
-    (void)host;
     if (args->width == 0 || args->height == 0) {
         snprintf(error->message, sizeof error->message, "virtual-camera: frame size %ux%u is empty", args->width,
                  args->height);
@@ -169,6 +233,11 @@ static mnemo_status create(const mnemo_host_services *host, const mnemo_create_a
             return st;
         }
     }
+    const mnemo_status st = gpu_init(vc, host, error);
+    if (st != MNEMO_OK) {
+        destroy(vc);
+        return st;
+    }
     *out = vc;
     return MNEMO_OK;
 }
@@ -177,6 +246,7 @@ static mnemo_status reset(void *instance, const mnemo_reset_args *args, mnemo_er
     (void)args;
     (void)error;
     forget_trajectory((virtual_camera *)instance);
+    ((virtual_camera *)instance)->gpu_tracking = 0; /* the device's trajectory restarts at its next frame */
     return MNEMO_OK;
 }
 
@@ -456,9 +526,134 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
     return MNEMO_OK;
 }
 
+/* ---- the GPU path ---- */
+
+static void to_floats(const mat3 *m, float out[9]) {
+    for (int i = 0; i < 9; ++i) out[i] = (float)m->m[i];
+}
+
+/* Each entry as hi + lo, two floats whose sum is the double to about 48 bits: virtual_camera.comp maps in double-float
+ * arithmetic, as precise as the C code's double where float alone is not (large frames, the black edge, steep
+ * tilts). */
+static void to_pairs(const mat3 *m, float out[18]) {
+    for (int i = 0; i < 9; ++i) {
+        out[2 * i] = (float)m->m[i];
+        out[2 * i + 1] = (float)(m->m[i] - out[2 * i]);
+    }
+}
+
+/* Frame f's input and output as bindings 0 and 1; refuses a wrong size and an output over its input (any source
+ * pixel may be read for any output pixel). */
+static mnemo_status gpu_frames(const virtual_camera *vc, const mnemo_gpu_edit_input *input,
+                               const mnemo_gpu_frame *output, uint32_t f, vk_edit_range ranges[2], mnemo_error *error) {
+    mnemo_status st = vk_edit_frame_range(k_info.id, &input->frames[f], vc->width, vc->height, "input", f, &ranges[0],
+                                          error);
+    if (st == MNEMO_OK) {
+        st = vk_edit_frame_range(k_info.id, &output[f], vc->width, vc->height, "output", f, &ranges[1], error);
+    }
+    if (st == MNEMO_OK && vk_edit_overlap(ranges[0], ranges[1])) {
+        snprintf(error->message, sizeof error->message, "virtual-camera: cannot work in place (it reads any pixel)");
+        st = MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    return st;
+}
+
+/* track()'s cases for frame f as virtual_camera_motion.comp's flags; the flow as *binding when there is one of the
+ * frame's size to measure (otherwise the binding is left as it is and never read). */
+static uint32_t gpu_flow_flags(const virtual_camera *vc, const mnemo_gpu_flow *flow, vk_edit_range *binding) {
+    const uint64_t bytes = (uint64_t)vc->width * vc->height * 8;
+    if (!MNEMO_HAS_FIELD(flow, mnemo_gpu_flow, size) || !flow->buffer) return MOTION_RESTART; /* a stream's first */
+    uint32_t flags = MOTION_FOLLOW | (vc->gpu_tracking ? 0u : (uint32_t)MOTION_RESTART);
+    if (flow->width == vc->width && flow->height == vc->height && flow->size >= bytes) {
+        flags |= MOTION_ESTIMATE;
+        binding->buffer = flow->buffer;
+        binding->offset = flow->offset;
+        binding->size = bytes;
+    }
+    return flags;
+}
+
+static motion_push gpu_motion_push(const virtual_camera *vc, uint32_t flags) {
+    motion_push p;
+    memset(&p, 0, sizeof p);
+    p.width = vc->width;
+    p.height = vc->height;
+    p.step_x = grid_step_x(vc->width);
+    p.step_y = grid_step_y(vc->height);
+    p.columns = grid_count(vc->width, p.step_x);
+    p.rows = grid_count(vc->height, p.step_y);
+    p.flags = flags;
+    p.keep = (float)exp(-1 / vc->smoothing); /* 1 - follow_trajectory's alpha */
+    p.relax = (float)exp(-1 / (2 * vc->smoothing));
+    p.stabilize = (float)vc->stabilize;
+    const mat3 path = path_homography(vc);
+    to_floats(&path, p.path);
+    return p;
+}
+
+/* track() on the device for one frame: one workgroup reads the flow and the state and leaves the stabilized
+ * homography in the state for the render that follows. */
+static mnemo_status gpu_track(virtual_camera *vc, void *cmd, const mnemo_gpu_flow *flow, mnemo_error *error) {
+    const vk_edit_range state = vk_edit_buffer_range(vc->gpu_state);
+    vk_edit_range bindings[2] = {state, state}; /* the state stands in for a flow that is not read */
+    const motion_push push = gpu_motion_push(vc, gpu_flow_flags(vc, flow, &bindings[0]));
+    /* The state's last writes (the previous frame's, in this call or the last) before this frame reads them, and the
+     * previous render's reads of the homography before it is rewritten. */
+    vk_edit_barrier(cmd, &state, 1, VK_EDIT_ACCESS_SHADER_WRITE,
+                    VK_EDIT_ACCESS_SHADER_READ | VK_EDIT_ACCESS_SHADER_WRITE);
+    const mnemo_status st = vk_edit_dispatch(vc->gpu, cmd, vc->gpu_motion, bindings, &push, 1, 1, error);
+    if (st != MNEMO_OK) return st;
+    vc->gpu_tracking = 1;
+    vk_edit_barrier(cmd, &state, 1, VK_EDIT_ACCESS_SHADER_WRITE, VK_EDIT_ACCESS_SHADER_READ); /* for the render */
+    return MNEMO_OK;
+}
+
+/* Frame f as edit_process_with_source does it (with the source's flow) or edit_process (without): track, then render
+ * by a copy, the path's homography, or the stabilized one the track left on the device. */
+static mnemo_status gpu_frame(virtual_camera *vc, const mnemo_gpu_edit_input *input, const mnemo_gpu_frame *output,
+                              uint32_t f, mnemo_error *error) {
+    vk_edit_range bindings[3];
+    mnemo_status st = gpu_frames(vc, input, output, f, bindings, error); /* checked before anything was recorded */
+    bindings[2] = vk_edit_buffer_range(vc->gpu_state);
+    if (st == MNEMO_OK && input->source_flow) st = gpu_track(vc, input->command_buffer, &input->source_flow[f], error);
+    if (st != MNEMO_OK) return st;
+    render_push push;
+    memset(&push, 0, sizeof push);
+    push.width = vc->width;
+    push.height = vc->height;
+    push.edge = vc->edge != 0;
+    push.mode = input->source_flow && vc->stabilize > 0 ? RENDER_STATE
+                : path_is_identity(vc)                  ? RENDER_COPY
+                                                        : RENDER_PUSH;
+    if (push.mode == RENDER_PUSH) {
+        const mat3 path = path_homography(vc);
+        to_pairs(&path, push.m);
+    }
+    return vk_edit_dispatch(vc->gpu, input->command_buffer, vc->gpu_render, bindings, &push,
+                            vk_edit_groups(vc->width, 16), vk_edit_groups(vc->height, 16), error);
+}
+
+static mnemo_status edit_process_gpu(void *instance, const mnemo_gpu_edit_input *input, mnemo_gpu_frame *output,
+                                     mnemo_error *error) {
+    virtual_camera *vc = (virtual_camera *)instance;
+    if (!vc->gpu) return vk_edit_unavailable(k_info.id, error);
+    if (!input || !MNEMO_HAS_FIELD(input, mnemo_gpu_edit_input, count) || !input->command_buffer ||
+        (input->count > 0 && (!input->frames || !output))) {
+        snprintf(error->message, sizeof error->message,
+                 "virtual-camera: edit_process_gpu needs a command buffer and frames");
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    vk_edit_range ranges[2];
+    mnemo_status st = MNEMO_OK;
+    for (uint32_t f = 0; f < input->count && st == MNEMO_OK; ++f) st = gpu_frames(vc, input, output, f, ranges, error);
+    if (st == MNEMO_OK) st = vk_edit_begin(vc->gpu, error);
+    for (uint32_t f = 0; f < input->count && st == MNEMO_OK; ++f) st = gpu_frame(vc, input, output, f, error);
+    return st;
+}
+
 static const mnemo_module_api k_api = {
     sizeof(mnemo_module_api), MNEMO_MODULE_ABI_VERSION, describe, create, destroy, set_param, reset, NULL,
-    edit_process, edit_process_with_source,
+    edit_process, edit_process_with_source, NULL /* set_param_text */, edit_process_gpu,
 };
 
 MNEMO_MODULE_EXPORT const mnemo_module_api *mnemo_module_entry(uint32_t host_abi_version) {

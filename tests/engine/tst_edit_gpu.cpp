@@ -1,8 +1,10 @@
 // The GPU paths of the built-in edit modules (edit_process_gpu) against their CPU paths, which stay the reference:
 // color with a non-default grade and a .cube LUT, stylize over several frame indices, temporal-stabilizer over a
-// panning sequence with the source's optical flow (and after a reset), each at an even and an odd frame size. The
-// test plays the host: frames in host-visible storage buffers, the module's commands recorded between the barriers
-// the host puts around them. Also: an instance on a host without Vulkan has no GPU path and still edits on the CPU.
+// panning sequence with the source's optical flow (and after a reset), virtual-camera's path (identity, pan, zoom,
+// roll, tilt, either edge) along a stream with its flow, each at an even and an odd frame size; and virtual-camera's
+// stabilizer on a shaking clip, its motion estimated on the device. The test plays the host: frames in host-visible
+// storage buffers, the module's commands recorded between the barriers the host puts around them. Also: an instance on
+// a host without Vulkan has no GPU path and still edits on the CPU.
 #include "mnemo/gpu/GpuBuffer.hpp"
 #include "mnemo/metrics/WarpError.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
@@ -15,6 +17,7 @@
 #include <cmath>
 #include <cstring>
 #include <optional>
+#include <random>
 
 using namespace mnemo;
 using modules::ModuleInstance;
@@ -41,6 +44,57 @@ Frame panning(uint32_t w, uint32_t h, int t) {
         }
     }
     return f;
+}
+
+// tst_camera_path's value noise: hashed lattice values 6 px apart, smoothly interpolated; textured at every scale the
+// flow looks at, never repeating, never black.
+uint8_t lattice(int x, int y, int c) {
+    uint32_t h = uint32_t(x) * 374761393u + uint32_t(y) * 668265263u + uint32_t(c) * 2246822519u;
+    h = (h ^ (h >> 13)) * 1274126177u;
+    return uint8_t(30 + (h >> 24) % 196);
+}
+
+double noise(double x, double y, int c) {
+    const double gx = x / 6, gy = y / 6;
+    const int x0 = int(std::floor(gx)), y0 = int(std::floor(gy));
+    double fx = gx - x0, fy = gy - y0;
+    fx = fx * fx * (3 - 2 * fx);
+    fy = fy * fy * (3 - 2 * fy);
+    const double top = lattice(x0, y0, c) + (lattice(x0 + 1, y0, c) - lattice(x0, y0, c)) * fx;
+    const double bottom = lattice(x0, y0 + 1, c) + (lattice(x0 + 1, y0 + 1, c) - lattice(x0, y0 + 1, c)) * fx;
+    return top + (bottom - top) * fy;
+}
+
+// The noise seen through a w x h window whose top-left corner is at (ox, oy).
+Frame textured(uint32_t w, uint32_t h, int ox, int oy, uint64_t index) {
+    Frame f;
+    f.width = w;
+    f.height = h;
+    f.index = index;
+    f.rgba.resize(size_t(w) * h * 4);
+    for (uint32_t y = 0; y < h; ++y) {
+        for (uint32_t x = 0; x < w; ++x) {
+            uint8_t *p = &f.rgba[(size_t(y) * w + x) * 4];
+            for (int c = 0; c < 3; ++c) p[c] = uint8_t(std::lround(noise(x + ox + 500.0, y + oy + 500.0, c)));
+            p[3] = 255;
+        }
+    }
+    return f;
+}
+
+// Mean absolute RGB difference over the middle half of two frames (tst_camera_path's measure of shake).
+double middleDifference(const Frame &a, const Frame &b) {
+    double sum = 0;
+    size_t n = 0;
+    for (uint32_t y = a.height / 4; y < 3 * a.height / 4; ++y) {
+        for (uint32_t x = a.width / 4; x < 3 * a.width / 4; ++x) {
+            for (int c = 0; c < 3; ++c, ++n) {
+                const size_t i = (size_t(y) * a.width + x) * 4 + size_t(c);
+                sum += std::abs(int(a.rgba[i]) - int(b.rgba[i]));
+            }
+        }
+    }
+    return sum / double(n);
 }
 
 Frame blank(uint32_t w, uint32_t h, uint64_t index) {
@@ -114,6 +168,60 @@ Status runGpu(gpu::VulkanContext &vulkan, ModuleInstance &module, const ModuleIn
     return submitted.ok() ? edited : submitted;
 }
 
+// A stream through a module that follows the source (virtual-camera first in a chain: each frame is its own source),
+// with the source's backward flow into each frame measured as the chain measures it (none for the first frame), on
+// the CPU path or on the device.
+class SourceStream {
+public:
+    SourceStream(gpu::VulkanContext &vulkan, uint32_t w, uint32_t h) : m_vulkan(vulkan), m_device(vulkan, w, h, 2) {
+        auto made = gpu::GpuBuffer::create(vulkan, VkDeviceSize(w) * h * 8, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                                           gpu::MemoryLocation::HostVisible);
+        if (!made.ok()) qFatal("%s", made.message().c_str());
+        m_flowBuffer = std::move(made.value());
+    }
+
+    // The flow into `frame` from the frame before it (empty for the first).
+    Result<std::vector<float>> flowInto(const Frame &frame) {
+        std::vector<float> flow;
+        if (m_previous) {
+            auto measured = m_estimator.backward(*m_previous, frame);
+            if (!measured.ok()) return measured.status();
+            flow = std::move(measured.value());
+        }
+        m_previous = frame;
+        return flow;
+    }
+
+    static Result<Frame> cpu(ModuleInstance &module, const Frame &in, const std::vector<float> &flow) {
+        Frame out = blank(in.width, in.height, in.index);
+        const ModuleInstance::EditSource source{{&in}, {&flow}};
+        if (Status s = module.editProcess({&in}, {&out}, &source); !s.ok()) return s;
+        return out;
+    }
+
+    Result<Frame> gpu(ModuleInstance &module, const Frame &in, const std::vector<float> &flow) {
+        m_device.write(0, in);
+        if (!flow.empty()) std::memcpy(m_flowBuffer.mapped(), flow.data(), flow.size() * sizeof(float));
+        const ModuleInstance::GpuSource source{
+            {m_device.frame(0, in.index)},
+            {flow.empty() ? ModuleInstance::GpuFlow{} : ModuleInstance::GpuFlow{m_flowBuffer.handle(), 0}}};
+        if (Status s = runGpu(m_vulkan, module, m_device.frame(0, in.index), m_device.frame(1, in.index), &source);
+            !s.ok()) {
+            return s;
+        }
+        Frame out = blank(in.width, in.height, in.index);
+        std::memcpy(out.rgba.data(), m_device.read(1), out.rgba.size());
+        return out;
+    }
+
+private:
+    gpu::VulkanContext &m_vulkan;
+    DeviceFrames m_device; // slot 0: the frame (and source), slot 1: the output
+    gpu::GpuBuffer m_flowBuffer;
+    metrics::FlowEstimator m_estimator;
+    std::optional<Frame> m_previous;
+};
+
 // A .cube file's text: a warm, contrasty look over a coarse lattice (so the trilinear lookup between points matters),
 // some values outside [0, 1] (so the clamping matters).
 QByteArray cubeText(int size) {
@@ -184,7 +292,7 @@ private slots:
         QVERIFY(m_tmp.isValid());
         m_env = modules::ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins"});
         if (!m_env->vulkan) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(m_env->vulkanError)));
-        for (const char *id : {"color", "stylize", "temporal-stabilizer"}) {
+        for (const char *id : {"color", "stylize", "temporal-stabilizer", "virtual-camera"}) {
             const modules::LoadedModule *module = m_env->registry->find(id);
             QVERIFY2(module, id);
             QVERIFY2(module->hasGpuPath, id);
@@ -291,11 +399,97 @@ private slots:
         }
     }
 
+    // virtual-camera along a panning stream with the source's flow, as the chain feeds it: the identity path copies
+    // the frame exactly, and pan, zoom, roll and tilt, alone and together, with either edge, match the CPU path within
+    // 1 LSB (the homography is the C code's, in float on the device). No stabilization: that is the next test.
+    void virtualCameraMatchesItsCpuPath_data() { sizes(); }
+    void virtualCameraMatchesItsCpuPath() {
+        QFETCH(uint, width);
+        QFETCH(uint, height);
+        auto cpu = make("virtual-camera", width, height), gpu = make("virtual-camera", width, height);
+        QVERIFY(gpu->hasGpuPath());
+        SourceStream stream(*m_env->vulkan, width, height);
+        const modules::ParamValues still{{"pan_x", 0}, {"pan_y", 0}, {"zoom", 1}, {"roll", 0}, {"tilt_x", 0}};
+        const std::vector<std::pair<const char *, modules::ParamValues>> views{
+            {"identity", {}},           {"pan_x 0.25", {{"pan_x", 0.25}}}, {"zoom 2", {{"zoom", 2}}},
+            {"roll 30", {{"roll", 30}}}, {"tilt_x 10", {{"tilt_x", 10}}},
+            {"all four", {{"pan_x", 0.25}, {"zoom", 2}, {"roll", 30}, {"tilt_x", 10}}}};
+        int t = 0;
+        for (const double edge : {0.0, 1.0}) {
+            for (const auto &[name, params] : views) {
+                for (ModuleInstance *m : {cpu.get(), gpu.get()}) {
+                    QVERIFY(m->setParam("edge", edge).ok());
+                    for (const auto &[param, value] : still) QVERIFY(m->setParam(param, value).ok());
+                    for (const auto &[param, value] : params) QVERIFY(m->setParam(param, value).ok());
+                }
+                const Frame in = panning(width, height, t++);
+                auto flow = stream.flowInto(in);
+                QVERIFY2(flow.ok(), flow.ok() ? "" : flow.message().c_str());
+                auto expected = SourceStream::cpu(*cpu, in, flow.value());
+                auto got = stream.gpu(*gpu, in, flow.value());
+                QVERIFY2(expected.ok(), expected.ok() ? "" : expected.message().c_str());
+                QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
+                const int worst = maxDifference(expected.value(), got->rgba.data());
+                m_worst = std::max(m_worst, worst);
+                const QString what = QString("%1, edge %2: worst difference %3").arg(name).arg(edge).arg(worst);
+                QVERIFY2(worst <= 1, qPrintable(what));
+                if (params.empty()) QVERIFY2(got->rgba == in.rgba, qPrintable(what + " (the identity copies)"));
+            }
+        }
+    }
+
+    // The shaking clip of tst_camera_path (the picture jumps by whole pixels, up to 3 each way, every frame),
+    // stabilized on the device, its motion estimated there from the flow on the device: consecutive frames differ far
+    // less than without stabilization, and the crop stays inside the frame (edge black would show). The device fits in
+    // float where the CPU path fits in double, so the frames follow the CPU path's closely but not to the bit.
+    void virtualCameraStabilizesOnTheDevice() {
+        const uint32_t w = 192, h = 108;
+        const modules::ParamValues steadily{{"stabilize", 1}, {"edge", 1}};
+        auto shaky = make("virtual-camera", w, h), steady = make("virtual-camera", w, h, steadily);
+        auto reference = make("virtual-camera", w, h, steadily);
+        SourceStream stream(*m_env->vulkan, w, h);
+        std::mt19937 random(11);
+        std::uniform_int_distribution<int> jitter(-3, 3);
+        std::optional<Frame> lastShaky, lastSteady;
+        double before = 0, after = 0, apart = 0;
+        bool black = false;
+        const int frames = 40;
+        for (int t = 0; t < frames; ++t) {
+            const int ox = jitter(random), oy = jitter(random);
+            const Frame in = textured(w, h, ox, oy, uint64_t(t));
+            auto flow = stream.flowInto(in);
+            QVERIFY2(flow.ok(), flow.ok() ? "" : flow.message().c_str());
+            auto a = stream.gpu(*shaky, in, flow.value()), b = stream.gpu(*steady, in, flow.value());
+            auto c = SourceStream::cpu(*reference, in, flow.value());
+            QVERIFY2(a.ok() && b.ok() && c.ok(), "a call failed");
+            if (lastShaky) before += middleDifference(*lastShaky, a.value());
+            if (lastSteady) after += middleDifference(*lastSteady, b.value());
+            for (size_t i = 0; i < b->rgba.size(); i += 4) {
+                black = black || (b->rgba[i] | b->rgba[i + 1] | b->rgba[i + 2]) == 0;
+            }
+            apart += middleDifference(c.value(), b.value());
+            m_worst = std::max(m_worst, maxDifference(c.value(), b->rgba.data()));
+            lastShaky = std::move(a.value());
+            lastSteady = std::move(b.value());
+        }
+        before /= frames - 1;
+        after /= frames - 1;
+        apart /= frames;
+        qInfo("mean frame-to-frame difference on the device: %.2f unstabilized, %.2f stabilized; mean difference from "
+              "the CPU path %.3f", before, after, apart);
+        QVERIFY(before > 10);
+        QVERIFY2(after < 0.35 * before, qPrintable(QString("%1 vs %2").arg(after).arg(before)));
+        QVERIFY(!black);
+        // Each frame corrected for its own motion, as on the CPU: a correction a frame late would be tens of code
+        // values away (the shake itself).
+        QVERIFY2(apart < 0.5, qPrintable(QString("mean difference from the CPU path %1").arg(apart)));
+    }
+
     // A host without Vulkan: the modules create, offer no GPU path, and edit on the CPU as before.
     void withoutVulkanTheCpuPathRemains() {
         modules::ModuleHost cpuOnly(nullptr);
         const Frame in = panning(64, 36, 0);
-        for (const char *id : {"color", "stylize", "temporal-stabilizer"}) {
+        for (const char *id : {"color", "stylize", "temporal-stabilizer", "virtual-camera"}) {
             auto m = make(id, 64, 36, {}, &cpuOnly);
             QVERIFY2(!m->hasGpuPath(), id);
             QCOMPARE(m->editProcessGpu(VK_NULL_HANDLE, {}, {}).code(), StatusCode::Unsupported);

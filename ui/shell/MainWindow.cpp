@@ -152,6 +152,7 @@ void MainWindow::createMenus() {
     createFileMenu();
     createViewMenu();
     createWorldMenu();
+    createEditMenu();
     createInspectMenu();
     createHelpMenu();
 }
@@ -219,6 +220,32 @@ void MainWindow::createWorldMenu() {
     record->setCheckable(true);
     connect(m_worldSession, &WorldSession::recordingChanged, record, &QAction::setChecked);
     worldMenu->addAction(tr("Release &Control"), m_world, &WorldWorkspace::releaseControl);
+}
+
+void MainWindow::createEditMenu() {
+    QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
+    const auto inEdit = [this](auto action) {
+        return [this, action] {
+            setWorkspace(Workspace::Edit);
+            action(*m_edit);
+        };
+    };
+    QAction *open = editMenu->addAction(tr("&Open Video or Image..."),
+                                        this, inEdit([](EditWorkspace &e) { e.chooseSource(); }));
+    open->setObjectName("actionEditOpen");
+    open->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    editMenu->addAction(tr("Open Image &Folder or Recorded Session..."), this,
+                        inEdit([](EditWorkspace &e) { e.chooseFolder(); }));
+    editMenu->addAction(tr("Edit the &World Stream"), this,
+                        inEdit([](EditWorkspace &e) { e.session().openWorldStream(); }));
+    editMenu->addSeparator();
+    editMenu->addAction(tr("&Load Camera Path..."), this, inEdit([](EditWorkspace &e) { e.chooseCameraPath(); }));
+    editMenu->addAction(tr("&Save Camera Path..."), this, inEdit([](EditWorkspace &e) { e.saveCameraPathAs(); }));
+    editMenu->addSeparator();
+    QAction *render = editMenu->addAction(tr("&Render..."), this,
+                                          inEdit([](EditWorkspace &e) { e.chooseRenderFile(); }));
+    render->setObjectName("actionEditRender");
+    render->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R));
 }
 
 void MainWindow::createInspectMenu() {

@@ -69,6 +69,7 @@ private:
     void createFileMenu();
     void createViewMenu();
     void createWorldMenu();
+    void createEditMenu();
     void createInspectMenu();
     void createHelpMenu();
     void createStatusBar();
