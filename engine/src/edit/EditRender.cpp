@@ -169,7 +169,9 @@ Result<FramePtr> startStages(modules::ModuleEnvironment &env, Render &r) {
 }
 
 Status runLoop(modules::ModuleEnvironment &env, Render &r, const std::function<bool(uint64_t, uint64_t)> &progress) {
+    const auto setup = Clock::now();
     auto first = startStages(env, r);
+    r.result.waitMs += msSince(setup); // the first decode, the modules' creation, the encoder's opening
     if (!first.ok()) return first.status();
     const uint64_t expected = r.config.maxFrames ? r.config.maxFrames
                                                  : uint64_t(std::max<int64_t>(0, r.source->info().frameCountHint -
@@ -212,7 +214,9 @@ Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditR
         }
     }
     Status looped = runLoop(env, r, progress);
-    // What was edited is encoded and the file closed, whatever stopped the loop: it stays playable.
+    // What was edited is encoded and the file closed, whatever stopped the loop: it stays playable. The calling
+    // thread waits for the encoder's last frames here, counted with its other waits.
+    const auto tail = Clock::now();
     r.decoded.close();
     r.toEncode.close();
     if (r.writer.joinable()) r.writer.join();
@@ -221,6 +225,7 @@ Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditR
     if (r.encoder) {
         if (Status s = r.encoder->finish(); !s.ok() && looped.ok()) return s.withContext(config.output);
     }
+    r.result.waitMs += msSince(tail);
     if (!looped.ok()) return looped;
     r.result.decodeMs = r.decodeMs;
     r.result.encodeMs = r.encodeMs;

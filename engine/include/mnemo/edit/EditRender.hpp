@@ -33,7 +33,7 @@ struct EditRenderResult {
     double wallMs = 0;
     double decodeMs = 0, encodeMs = 0; // on their own threads: they overlap the chain
     double chainMs = 0, meterMs = 0;   // on the calling thread
-    double waitMs = 0;                 // the calling thread blocked on the decoder or the encoder
+    double waitMs = 0; // the calling thread blocked on the decoder or the encoder, or setting the stages up and down
     std::vector<LinkStats> links;
     double warpError = 0; // mean over frame pairs; 0 when not measured
     uint64_t warpPairs = 0;
