@@ -90,7 +90,7 @@ std::vector<TimelineBase::AxisTick> EditTimeline::frameTicks() const {
     return ticks;
 }
 
-std::vector<std::pair<size_t, size_t>> EditTimeline::columns() const {
+EditTimeline::Columns EditTimeline::columns() const {
     const QRect a = plotArea();
     std::vector<std::pair<size_t, size_t>> cols(size_t(std::max(1, a.width())), {0, 0});
     if (!m_view.records) return cols;
@@ -118,14 +118,15 @@ void EditTimeline::paintEvent(QPaintEvent *) {
         return;
     }
     paintAxis(p, frameTicks(), tr("frame"));
-    paintFrames(p);
+    const Columns cols = columns(); // one binning per paint, shared by the lanes
+    paintFrames(p, cols);
     paintCamera(p);
-    paintModules(p);
-    paintCurve(p);
+    paintModules(p, cols);
+    paintCurve(p, cols);
     paintPlayhead(p);
 }
 
-void EditTimeline::paintFrames(QPainter &p) const {
+void EditTimeline::paintFrames(QPainter &p, const Columns &cols) const {
     const QRect lane = framesLane();
     p.setPen(kLabel);
     p.drawText(QRect(4, lane.top(), kGutter - 6, lane.height()), Qt::AlignLeft | Qt::AlignVCenter, tr("source"));
@@ -138,7 +139,6 @@ void EditTimeline::paintFrames(QPainter &p) const {
         p.fillRect(QRectF(in, lane.top(), out - in, lane.height()).intersected(QRectF(lane)), QColor(250, 204, 21, 110));
     }
     // Edited frames: a dark notch per column that has records.
-    const auto cols = columns();
     for (size_t c = 0; c < cols.size(); ++c) {
         if (cols[c].second > cols[c].first) p.fillRect(QRectF(lane.left() + double(c), lane.bottom() - 3, 1, 3), QColor(140, 200, 255));
     }
@@ -174,7 +174,7 @@ void EditTimeline::paintCamera(QPainter &p) const {
     p.setRenderHint(QPainter::Antialiasing, false);
 }
 
-void EditTimeline::paintModules(QPainter &p) const {
+void EditTimeline::paintModules(QPainter &p, const Columns &cols) const {
     const QRect lane = modulesLane();
     p.fillRect(lane, QColor(255, 255, 255, 7));
     p.setPen(kLabel);
@@ -187,7 +187,6 @@ void EditTimeline::paintModules(QPainter &p) const {
     };
     std::vector<Bar> bars;
     const double pxPerFrame = lane.width() / std::max(1.0, visibleTo() - visibleFrom());
-    const auto cols = columns();
     for (size_t c = 0; c < cols.size(); ++c) {
         const auto [from, to] = cols[c];
         for (size_t i = from; i < to; ++i) {
@@ -220,7 +219,7 @@ void EditTimeline::paintModules(QPainter &p) const {
     p.drawText(lane.adjusted(4, 0, -4, 0), Qt::AlignRight | Qt::AlignTop, tr("%1 ms").arg(peak, 0, 'f', 1));
 }
 
-void EditTimeline::paintCurve(QPainter &p) const {
+void EditTimeline::paintCurve(QPainter &p, const Columns &cols) const {
     const QRect lane = curveLane();
     p.fillRect(lane, QColor(255, 255, 255, 7));
     p.setPen(kLabel);
@@ -228,7 +227,6 @@ void EditTimeline::paintCurve(QPainter &p) const {
                tr("warp error\n(lower: steadier)"));
     if (!m_view.records) return;
     const auto &r = *m_view.records;
-    const auto cols = columns();
     double peak = 1;
     for (const auto &e : r) peak = std::max(peak, e.warpError);
     QPolygonF line;

@@ -40,12 +40,13 @@ private:
     QRect curveLane() const;
     std::vector<AxisTick> frameTicks() const;
     void scrubTo(double x);
-    void paintFrames(QPainter &p) const;
-    void paintModules(QPainter &p) const;
-    void paintCurve(QPainter &p) const;
+    using Columns = std::vector<std::pair<size_t, size_t>>;
+    void paintFrames(QPainter &p, const Columns &cols) const;
+    void paintModules(QPainter &p, const Columns &cols) const;
+    void paintCurve(QPainter &p, const Columns &cols) const;
     void paintPlayhead(QPainter &p) const;
     // Records whose frame falls in each pixel column of the plot.
-    std::vector<std::pair<size_t, size_t>> columns() const;
+    Columns columns() const;
 
     EditView m_view;
     std::vector<std::string> m_linkNames;

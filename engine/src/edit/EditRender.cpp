@@ -90,15 +90,16 @@ void decodeRest(Render &r) {
             if (!frame.ok()) {
                 std::lock_guard lock(r.failureMutex);
                 r.decodeFailure = frame.status();
+                return;
             }
-            if (!frame.ok() || !r.decoded.push(frame.ok() ? frame.value() : FramePtr()) || !frame.value()) return;
+            if (!frame.value() || !r.decoded.push(frame.value())) return; // the end, or the render stopped
         }
     });
     if (!guard.ok()) {
         std::lock_guard lock(r.failureMutex);
         r.decodeFailure = guard;
     }
-    r.decoded.push(FramePtr()); // the end, whatever ended it (ignored once closed)
+    r.decoded.push(FramePtr()); // the one end marker, whatever ended the stream (ignored once closed)
 }
 
 // Encodes until the queue is closed and drained. A failure closes the queue, which stops the calling thread's pushes.
