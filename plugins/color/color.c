@@ -21,6 +21,7 @@
 #include <mnemo/module.h>
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +32,27 @@ static const uint32_t k_color_spv[] =
 #include "shaders/color.comp.inc"
     ;
 
-/* The shader's Tables buffer (color.comp): 4-byte scalars only, so the C and std430 layouts agree. */
+/* The shader's Tables uniform buffer (color.comp): floats first, then the 8-bit tables four codes to a word (little
+ * endian, as every Vulkan host is), padded to whole 16-byte rows. A uniform buffer because the shader indexes it per
+ * pixel (see vk_edit_pipeline_create); packed so it stays well under the 16 KiB every device must allow. */
 typedef struct color_gpu_tables {
     float linear[256];
-    uint32_t encode[ENCODE_STEPS + 1];
-    uint32_t curve[256];
     float graded[256]; /* code / 255.0f: the shader divides nothing */
-    uint32_t lut_cell[256];
     float lut_frac[256];
+    /* curve[encode[i]]: linear light in [0, 1] x ENCODE_STEPS -> the contrasted code, one look-up instead of two
+     * (encode[0] is 0 and encode[ENCODE_STEPS] is 255, so the clamps of encode() land on the ends). Padded to words. */
+    uint8_t tone[ENCODE_STEPS + 4];
+    uint8_t lut_cell[256]; /* lattice cells fit a byte: LUTs are baked to COLOR_LUT_BAKE_SIZE points per axis */
+    uint8_t pad[12];
 } color_gpu_tables;
+
+/* color.comp's word offsets (its *_WORD constants) and its block size. */
+_Static_assert(offsetof(color_gpu_tables, graded) == 256 * 4, "color.comp: GRADED_WORD");
+_Static_assert(offsetof(color_gpu_tables, lut_frac) == 512 * 4, "color.comp: LUT_FRAC_WORD");
+_Static_assert(offsetof(color_gpu_tables, tone) == 768 * 4, "color.comp: TONE_WORD");
+_Static_assert(offsetof(color_gpu_tables, lut_cell) == 1793 * 4, "color.comp: LUT_CELL_WORD");
+_Static_assert(sizeof(color_gpu_tables) == 465 * 16, "color.comp: Tables holds 465 uvec4");
+_Static_assert(COLOR_LUT_BAKE_SIZE <= 256, "a lattice cell is stored in a byte");
 
 /* The shader's push constants (color.comp's Push). */
 typedef struct color_push {
@@ -60,7 +73,8 @@ typedef struct color {
     uint64_t lut_generation; /* counts LUT changes, so the GPU copy knows when it is stale */
     /* GPU path: gpu is NULL when the host has no Vulkan device. */
     vk_edit *gpu;
-    vk_edit_pipeline *gpu_pipeline;
+    vk_edit_pipeline *gpu_grade;     /* the grade alone (color.comp with WITH_LUT false) */
+    vk_edit_pipeline *gpu_grade_lut; /* the grade, then the LUT */
     vk_edit_buffer *gpu_tables;  /* color_gpu_tables, rewritten each call (parameters may have changed) */
     vk_edit_buffer *gpu_lut;     /* the lattice; NULL without a LUT */
     uint64_t gpu_lut_generation; /* lut_generation of gpu_lut */
@@ -161,6 +175,9 @@ static mnemo_status set_param_text(void *instance, const char *name, const char 
     return MNEMO_OK;
 }
 
+/* Whether the shader takes four pixels an invocation (color.comp's QUADS): rows must hold whole groups of four. */
+static uint32_t gpu_quads(const color *c) { return c->width % 4 == 0; }
+
 /* The GPU path's pipeline and tables, when the host offers a Vulkan device. A failure fails create: a device that
  * cannot run the shader is reported where the instance is made, not at its first frame. */
 static mnemo_status gpu_init(color *c, const mnemo_host_services *host, mnemo_error *error) {
@@ -175,9 +192,12 @@ static mnemo_status gpu_init(color *c, const mnemo_host_services *host, mnemo_er
         c->staging->linear[v] = c->linear[v];
         c->staging->graded[v] = (float)v / 255.0f; /* as apply_lut divides */
     }
-    for (int i = 0; i <= ENCODE_STEPS; ++i) c->staging->encode[i] = c->encode[i];
-    s = vk_edit_pipeline_create(c->gpu, k_color_spv, sizeof k_color_spv, 4, sizeof(color_push), &c->gpu_pipeline,
-                                error);
+    for (uint32_t with_lut = 0; with_lut < 2 && s == MNEMO_OK; ++with_lut) {
+        const uint32_t constants[2] = {with_lut, gpu_quads(c)}; /* color.comp's WITH_LUT, QUADS */
+        s = vk_edit_pipeline_create_specialized(c->gpu, k_color_spv, sizeof k_color_spv, 4, 1u << 2 /* Tables */,
+                                                sizeof(color_push), constants, 2,
+                                                with_lut ? &c->gpu_grade_lut : &c->gpu_grade, error);
+    }
     if (s != MNEMO_OK) return s;
     return vk_edit_buffer_create(c->gpu, sizeof(color_gpu_tables), VK_EDIT_MEMORY_HOST_VISIBLE, &c->gpu_tables, error);
 }
@@ -322,9 +342,9 @@ static mnemo_status edit_process(void *instance, const mnemo_frame *input, mnemo
 static mnemo_status gpu_upload(color *c, mnemo_error *error) {
     uint8_t curve[256];
     contrast_curve(c, curve);
+    for (int i = 0; i <= ENCODE_STEPS; ++i) c->staging->tone[i] = curve[c->encode[i]];
     for (int v = 0; v < 256; ++v) {
-        c->staging->curve[v] = curve[v];
-        c->staging->lut_cell[v] = c->lut_cell[v];
+        c->staging->lut_cell[v] = (uint8_t)c->lut_cell[v];
         c->staging->lut_frac[v] = c->lut_frac[v];
     }
     mnemo_status s = vk_edit_buffer_write(c->gpu, c->gpu_tables, 0, c->staging, sizeof *c->staging, error);
@@ -374,7 +394,8 @@ static mnemo_status gpu_check(const color *c, const mnemo_gpu_edit_input *input,
     return MNEMO_OK;
 }
 
-/* One dispatch per frame (16x16 pixels a workgroup); in place is fine, each pixel reads only itself. */
+/* One dispatch per frame (16x16 invocations a workgroup, of a pixel or four); in place is fine: each pixel reads
+ * only itself. */
 static mnemo_status edit_process_gpu(void *instance, const mnemo_gpu_edit_input *input, mnemo_gpu_frame *output,
                                      mnemo_error *error) {
     color *c = (color *)instance;
@@ -391,8 +412,9 @@ static mnemo_status edit_process_gpu(void *instance, const mnemo_gpu_edit_input 
         vk_edit_range bindings[4] = {{NULL, 0, 0}, {NULL, 0, 0}, tables, lut};
         vk_edit_frame_range(k_info.id, &input->frames[f], c->width, c->height, "input", f, &bindings[0], error);
         vk_edit_frame_range(k_info.id, &output[f], c->width, c->height, "output", f, &bindings[1], error);
-        s = vk_edit_dispatch(c->gpu, input->command_buffer, c->gpu_pipeline, bindings, &push,
-                             vk_edit_groups(c->width, 16), vk_edit_groups(c->height, 16), error);
+        s = vk_edit_dispatch(c->gpu, input->command_buffer, push.with_lut ? c->gpu_grade_lut : c->gpu_grade, bindings,
+                             &push, vk_edit_groups(gpu_quads(c) ? c->width / 4 : c->width, 16),
+                             vk_edit_groups(c->height, 16), error);
     }
     return s;
 }

@@ -18,6 +18,7 @@ struct vk_edit_pipeline {
     VkPipelineLayout layout = VK_NULL_HANDLE;
     VkPipeline pipeline = VK_NULL_HANDLE;
     uint32_t bindings = 0;
+    uint32_t uniformMask = 0; // bit i: binding i is a uniform buffer (else a storage buffer)
     uint32_t pushBytes = 0;
 };
 
@@ -40,9 +41,14 @@ struct vk_edit {
 
 namespace {
 
+VkDescriptorType bindingType(uint32_t uniformMask, uint32_t binding) {
+    return (uniformMask >> binding) & 1u ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+}
+
 // A pool holds this many sets of up to kMaxBindings buffers; a call that needs more opens another pool.
 constexpr uint32_t kSetsPerPool = 16;
 constexpr uint32_t kMaxBindings = 16;
+constexpr uint32_t kMaxConstants = 16; // specialization constants of a pipeline
 constexpr uint32_t kMaxPushBytes = 128; // what every Vulkan device guarantees
 
 struct Failure {
@@ -121,7 +127,7 @@ void createLayouts(const vk_edit &ctx, vk_edit_pipeline &p) {
     VkDescriptorSetLayoutBinding bindings[kMaxBindings]{};
     for (uint32_t i = 0; i < p.bindings; ++i) {
         bindings[i].binding = i;
-        bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        bindings[i].descriptorType = bindingType(p.uniformMask, i);
         bindings[i].descriptorCount = 1;
         bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     }
@@ -138,7 +144,8 @@ void createLayouts(const vk_edit &ctx, vk_edit_pipeline &p) {
     check(vkCreatePipelineLayout(ctx.device, &layout, nullptr, &p.layout), "vkCreatePipelineLayout");
 }
 
-void createPipeline(const vk_edit &ctx, vk_edit_pipeline &p, const uint32_t *spirv, size_t bytes) {
+void createPipeline(const vk_edit &ctx, vk_edit_pipeline &p, const uint32_t *spirv, size_t bytes,
+                    const uint32_t *constants, uint32_t constantCount) {
     VkShaderModuleCreateInfo shader{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     shader.codeSize = bytes;
     shader.pCode = spirv;
@@ -149,6 +156,10 @@ void createPipeline(const vk_edit &ctx, vk_edit_pipeline &p, const uint32_t *spi
     info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     info.stage.module = p.shader;
     info.stage.pName = "main";
+    VkSpecializationMapEntry entries[kMaxConstants]{};
+    for (uint32_t i = 0; i < constantCount; ++i) entries[i] = {i, uint32_t(i * sizeof(uint32_t)), sizeof(uint32_t)};
+    const VkSpecializationInfo specialization{constantCount, entries, constantCount * sizeof(uint32_t), constants};
+    if (constantCount) info.stage.pSpecializationInfo = &specialization;
     info.layout = p.layout;
     check(vkCreateComputePipelines(ctx.device, VK_NULL_HANDLE, 1, &info, nullptr, &p.pipeline),
           "vkCreateComputePipelines");
@@ -192,8 +203,8 @@ VkDeviceMemory allocate(const vk_edit &ctx, const VkMemoryRequirements &req, vk_
 void createBuffer(const vk_edit &ctx, vk_edit_buffer &b, uint64_t size, vk_edit_memory kind) {
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.size = size;
-    info.usage =
-        VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT |
+                 VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     check(vkCreateBuffer(ctx.device, &info, nullptr, &b.buffer), "vkCreateBuffer");
     b.size = size;
@@ -207,11 +218,12 @@ void createBuffer(const vk_edit &ctx, vk_edit_buffer &b, uint64_t size, vk_edit_
 }
 
 VkDescriptorPool createPool(const vk_edit &ctx) {
-    const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kMaxBindings};
+    const VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kSetsPerPool * kMaxBindings},
+                                           {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kSetsPerPool * kMaxBindings}};
     VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     info.maxSets = kSetsPerPool;
-    info.poolSizeCount = 1;
-    info.pPoolSizes = &size;
+    info.poolSizeCount = 2;
+    info.pPoolSizes = sizes;
     VkDescriptorPool pool = VK_NULL_HANDLE;
     check(vkCreateDescriptorPool(ctx.device, &info, nullptr, &pool), "vkCreateDescriptorPool");
     return pool;
@@ -236,7 +248,8 @@ VkDescriptorSet allocateSet(vk_edit &ctx, VkDescriptorSetLayout layout) {
     }
 }
 
-void writeSet(const vk_edit &ctx, VkDescriptorSet set, const vk_edit_range *bindings, uint32_t count) {
+void writeSet(const vk_edit &ctx, VkDescriptorSet set, const vk_edit_pipeline &p, const vk_edit_range *bindings) {
+    const uint32_t count = p.bindings;
     VkDescriptorBufferInfo infos[kMaxBindings]{};
     VkWriteDescriptorSet writes[kMaxBindings]{};
     for (uint32_t i = 0; i < count; ++i) {
@@ -248,7 +261,7 @@ void writeSet(const vk_edit &ctx, VkDescriptorSet set, const vk_edit_range *bind
         writes[i].dstSet = set;
         writes[i].dstBinding = i;
         writes[i].descriptorCount = 1;
-        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        writes[i].descriptorType = bindingType(p.uniformMask, i);
         writes[i].pBufferInfo = &infos[i];
     }
     vkUpdateDescriptorSets(ctx.device, count, writes, 0, nullptr);
@@ -310,7 +323,16 @@ mnemo_status vk_edit_unavailable(const char *module, mnemo_error *error) {
 }
 
 mnemo_status vk_edit_pipeline_create(vk_edit *ctx, const uint32_t *spirv, size_t spirv_bytes, uint32_t binding_count,
-                                     uint32_t push_bytes, vk_edit_pipeline **out, mnemo_error *error) {
+                                     uint32_t uniform_bindings, uint32_t push_bytes, vk_edit_pipeline **out,
+                                     mnemo_error *error) {
+    return vk_edit_pipeline_create_specialized(ctx, spirv, spirv_bytes, binding_count, uniform_bindings, push_bytes,
+                                               NULL, 0, out, error);
+}
+
+mnemo_status vk_edit_pipeline_create_specialized(vk_edit *ctx, const uint32_t *spirv, size_t spirv_bytes,
+                                                 uint32_t binding_count, uint32_t uniform_bindings, uint32_t push_bytes,
+                                                 const uint32_t *constants, uint32_t constant_count,
+                                                 vk_edit_pipeline **out, mnemo_error *error) {
     return guarded(nameOf(ctx), error, [&] {
         if (!ctx || !spirv || spirv_bytes == 0 || spirv_bytes % 4 || !out) {
             fail(MNEMO_ERR_INVALID_ARGUMENT,
@@ -319,12 +341,16 @@ mnemo_status vk_edit_pipeline_create(vk_edit *ctx, const uint32_t *spirv, size_t
         if (binding_count > kMaxBindings || push_bytes > kMaxPushBytes || push_bytes % 4) {
             fail(MNEMO_ERR_INVALID_ARGUMENT, "a pipeline takes at most 16 bindings and 128 bytes of push constants");
         }
+        if (constant_count > kMaxConstants || (constant_count && !constants)) {
+            fail(MNEMO_ERR_INVALID_ARGUMENT, "a pipeline takes at most 16 specialization constants");
+        }
         auto p = std::make_unique<vk_edit_pipeline>();
         p->bindings = binding_count;
+        p->uniformMask = uniform_bindings & ((1u << binding_count) - 1u);
         p->pushBytes = push_bytes;
         ctx->pipelines.reserve(ctx->pipelines.size() + 1); // no throw once Vulkan objects exist
         try {
-            createPipeline(*ctx, *p, spirv, spirv_bytes);
+            createPipeline(*ctx, *p, spirv, spirv_bytes, constants, constant_count);
         } catch (...) {
             destroyPipeline(ctx->device, *p);
             throw;
@@ -402,7 +428,7 @@ mnemo_status vk_edit_dispatch(vk_edit *ctx, void *command_buffer, const vk_edit_
         }
         const auto cmd = static_cast<VkCommandBuffer>(command_buffer);
         const VkDescriptorSet set = allocateSet(*ctx, pipeline->setLayout);
-        writeSet(*ctx, set, bindings, pipeline->bindings);
+        writeSet(*ctx, set, *pipeline, bindings);
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline->pipeline);
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline->layout, 0, 1, &set, 0, nullptr);
         if (pipeline->pushBytes) {

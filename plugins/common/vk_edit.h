@@ -56,12 +56,24 @@ void vk_edit_destroy(vk_edit *ctx);
 /* What edit_process_gpu answers without a context: MNEMO_ERR_UNSUPPORTED and a message saying why. */
 mnemo_status vk_edit_unavailable(const char *module, mnemo_error *error);
 
-/* A compute pipeline from SPIR-V words: bindings 0..binding_count-1 of set 0 are storage buffers, and a push-constant
- * block of push_bytes (<= 128, a multiple of 4; 0 for none). */
+/* A compute pipeline from SPIR-V words: bindings 0..binding_count-1 of set 0 are storage buffers, except those whose
+ * bit is set in uniform_bindings (bit i: binding i), which are uniform buffers; and a push-constant block of push_bytes
+ * (<= 128, a multiple of 4; 0 for none).
+ * Why uniform buffers: tables a shader indexes per pixel (look-up tables) belong there. A software device (lavapipe)
+ * gathers a uniform buffer's values for all lanes at once, but reads a storage buffer lane by lane behind a branch;
+ * GPUs cache uniform reads too. Keep such a table <= 16 KiB (the smallest maxUniformBufferRange Vulkan allows). */
 mnemo_status vk_edit_pipeline_create(vk_edit *ctx, const uint32_t *spirv, size_t spirv_bytes, uint32_t binding_count,
-                                     uint32_t push_bytes, vk_edit_pipeline **out, mnemo_error *error);
+                                     uint32_t uniform_bindings, uint32_t push_bytes, vk_edit_pipeline **out,
+                                     mnemo_error *error);
+/* The same, with the shader's specialization constants 0..constant_count-1 (32-bit each, <= 16) set to `constants`.
+ * A variant per feature beats a run-time branch: a software device runs both sides of a branch under a mask, and a
+ * storage buffer read on the side not taken still costs its lane-by-lane loop. */
+mnemo_status vk_edit_pipeline_create_specialized(vk_edit *ctx, const uint32_t *spirv, size_t spirv_bytes,
+                                                 uint32_t binding_count, uint32_t uniform_bindings, uint32_t push_bytes,
+                                                 const uint32_t *constants, uint32_t constant_count,
+                                                 vk_edit_pipeline **out, mnemo_error *error);
 
-/* A private storage buffer (also a transfer source and destination) of `size` bytes, contents undefined. */
+/* A private storage or uniform buffer (also a transfer source and destination) of `size` bytes, contents undefined. */
 mnemo_status vk_edit_buffer_create(vk_edit *ctx, uint64_t size, vk_edit_memory memory, vk_edit_buffer **out,
                                    mnemo_error *error);
 /* Frees it now (between calls, when no recorded work uses it any more); NULL is fine. */

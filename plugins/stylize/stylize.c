@@ -30,6 +30,9 @@ typedef struct stylize_push {
     uint32_t span;
     float grain_scale;
     float inv65535;
+    /* span's constants for the shader's remainders without integer division: 1 / span, 2^16 % span, 2^32 % span */
+    float inv_span;
+    uint32_t wrap16, wrap32;
 } stylize_push;
 
 typedef struct stylize {
@@ -81,8 +84,8 @@ static mnemo_status set_param(void *instance, const mnemo_param_value *value, mn
 static mnemo_status gpu_init(stylize *s, const mnemo_host_services *host, mnemo_error *error) {
     mnemo_status st = vk_edit_create(host, k_info.id, &s->gpu, error);
     if (st != MNEMO_OK || !s->gpu) return st;
-    st = vk_edit_pipeline_create(s->gpu, k_stylize_spv, sizeof k_stylize_spv, 3, sizeof(stylize_push),
-                                 &s->gpu_pipeline, error);
+    st = vk_edit_pipeline_create(s->gpu, k_stylize_spv, sizeof k_stylize_spv, 3, 1u << 2 /* Tables */,
+                                 sizeof(stylize_push), &s->gpu_pipeline, error);
     if (st != MNEMO_OK) return st;
     return vk_edit_buffer_create(s->gpu, 256 * sizeof(float), VK_EDIT_MEMORY_HOST_VISIBLE, &s->gpu_tables, error);
 }
@@ -207,6 +210,9 @@ static stylize_push gpu_push(const stylize *s, uint64_t frame_index) {
     push.span = 2u * (uint32_t)push.scatter + 1u;
     push.grain_scale = (float)(2.0 * s->grain);
     push.inv65535 = (float)(1.0 / 65535.0);
+    push.inv_span = 1.0f / (float)push.span;
+    push.wrap16 = 65536u % push.span;
+    push.wrap32 = (uint32_t)((UINT64_C(1) << 32) % push.span);
     return push;
 }
 

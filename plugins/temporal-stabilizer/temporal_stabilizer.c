@@ -85,7 +85,7 @@ static mnemo_status set_param(void *instance, const mnemo_param_value *value, mn
 static mnemo_status gpu_init(stabilizer *s, const mnemo_host_services *host, mnemo_error *error) {
     mnemo_status st = vk_edit_create(host, k_info.id, &s->gpu, error);
     if (st != MNEMO_OK || !s->gpu) return st;
-    st = vk_edit_pipeline_create(s->gpu, k_stabilizer_spv, sizeof k_stabilizer_spv, 8, sizeof(stabilizer_push),
+    st = vk_edit_pipeline_create(s->gpu, k_stabilizer_spv, sizeof k_stabilizer_spv, 8, 0, sizeof(stabilizer_push),
                                  &s->gpu_pipeline, error);
     const uint64_t bytes = (uint64_t)s->width * s->height * 4;
     for (int slot = 0; slot < 2; ++slot) {

@@ -194,10 +194,10 @@ static virtual_camera *allocate(uint32_t width, uint32_t height) {
 static mnemo_status gpu_init(virtual_camera *vc, const mnemo_host_services *host, mnemo_error *error) {
     mnemo_status st = vk_edit_create(host, k_info.id, &vc->gpu, error);
     if (st != MNEMO_OK || !vc->gpu) return st;
-    st = vk_edit_pipeline_create(vc->gpu, k_render_spv, sizeof k_render_spv, 3, sizeof(render_push), &vc->gpu_render,
+    st = vk_edit_pipeline_create(vc->gpu, k_render_spv, sizeof k_render_spv, 3, 0, sizeof(render_push), &vc->gpu_render,
                                  error);
     if (st == MNEMO_OK) {
-        st = vk_edit_pipeline_create(vc->gpu, k_motion_spv, sizeof k_motion_spv, 2, sizeof(motion_push),
+        st = vk_edit_pipeline_create(vc->gpu, k_motion_spv, sizeof k_motion_spv, 2, 0, sizeof(motion_push),
                                      &vc->gpu_motion, error);
     }
     const uint64_t samples = (uint64_t)grid_count(vc->width, grid_step_x(vc->width)) *

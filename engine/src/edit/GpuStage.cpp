@@ -30,7 +30,18 @@ GpuStage::GpuStage(gpu::VulkanContext &vulkan, uint32_t width, uint32_t height)
 
 Result<std::unique_ptr<GpuStage>> GpuStage::create(gpu::VulkanContext &vulkan, uint32_t width, uint32_t height) {
     if (width == 0 || height == 0) return Status(StatusCode::InvalidArgument, "a GPU stage needs a frame size");
-    return std::unique_ptr<GpuStage>(new GpuStage(vulkan, width, height));
+    std::unique_ptr<GpuStage> stage(new GpuStage(vulkan, width, height));
+    // Where the device's memory is the host's (an integrated GPU, a CPU device), frames live in mapped device memory:
+    // the upload and the readback are then one memcpy each, not a memcpy plus a device copy through staging.
+    const std::string &type = vulkan.deviceInfo().type;
+    if (type == "integrated" || type == "cpu") {
+        auto probe = gpu::GpuBuffer::create(vulkan, stage->m_frameBytes, kFrameUsage, gpu::MemoryLocation::DeviceMapped);
+        if (probe.ok()) {
+            stage->m_frames.push_back(std::move(probe.value()));
+            stage->m_mappedFrames = true;
+        }
+    }
+    return stage;
 }
 
 void GpuStage::beginFrame() {
@@ -48,10 +59,22 @@ Result<gpu::GpuBuffer *> GpuStage::take(std::vector<gpu::GpuBuffer> &pool, size_
     return &pool[used++];
 }
 
+Result<gpu::GpuBuffer *> GpuStage::takeFrame() {
+    return take(m_frames, m_framesUsed, m_frameBytes, kFrameUsage,
+                m_mappedFrames ? gpu::MemoryLocation::DeviceMapped : gpu::MemoryLocation::Device);
+}
+
 Result<GpuStage::Slot> GpuStage::newSlot(uint64_t index) {
-    auto buffer = take(m_frames, m_framesUsed, m_frameBytes, kFrameUsage, gpu::MemoryLocation::Device);
+    auto buffer = takeFrame();
     if (!buffer.ok()) return buffer.status();
     return Slot{buffer.value()->handle(), 0, m_width, m_height, index};
+}
+
+const gpu::GpuBuffer *GpuStage::frameBuffer(VkBuffer handle) const {
+    for (const gpu::GpuBuffer &frame : m_frames) {
+        if (frame.handle() == handle) return &frame;
+    }
+    return nullptr;
 }
 
 Result<GpuStage::Slot> GpuStage::upload(const Frame &frame) {
@@ -60,6 +83,13 @@ Result<GpuStage::Slot> GpuStage::upload(const Frame &frame) {
                                                        std::to_string(frame.height) + " frame for a " +
                                                        std::to_string(m_width) + "x" + std::to_string(m_height) +
                                                        " GPU chain");
+    }
+    if (m_mappedFrames) {
+        auto buffer = takeFrame();
+        if (!buffer.ok()) return buffer.status();
+        std::memcpy(buffer.value()->mapped(), frame.rgba.data(), m_frameBytes); // the submission makes it visible
+        ++m_framesMoved;
+        return Slot{buffer.value()->handle(), 0, m_width, m_height, frame.index};
     }
     auto staging = take(m_staging, m_stagingUsed, m_frameBytes,
                         VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
@@ -113,18 +143,25 @@ Status GpuStage::submit() {
 }
 
 Result<std::shared_ptr<Frame>> GpuStage::readback(const Slot &slot, const Frame &like) {
-    auto staging = take(m_staging, m_stagingUsed, m_frameBytes,
-                        VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                        gpu::MemoryLocation::HostVisible);
-    if (!staging.ok()) return staging.status();
-    const VkBuffer from = slot.buffer, to = staging.value()->handle();
-    const VkDeviceSize bytes = m_frameBytes;
-    record([from, to, bytes](VkCommandBuffer cmd) {
-        const VkBufferCopy region{0, 0, bytes};
-        vkCmdCopyBuffer(cmd, from, to, 1, &region);
-        fullBarrier(cmd); // the host reads it next
-        return Status{};
-    });
+    const void *from = nullptr;
+    if (const gpu::GpuBuffer *mapped = m_mappedFrames ? frameBuffer(slot.buffer) : nullptr) {
+        record([](VkCommandBuffer) { return Status{}; }); // just the barrier: shader writes -> host reads
+        from = mapped->mapped();
+    } else {
+        auto staging = take(m_staging, m_stagingUsed, m_frameBytes,
+                            VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                            gpu::MemoryLocation::HostVisible);
+        if (!staging.ok()) return staging.status();
+        const VkBuffer src = slot.buffer, to = staging.value()->handle();
+        const VkDeviceSize bytes = m_frameBytes;
+        record([src, to, bytes](VkCommandBuffer cmd) {
+            const VkBufferCopy region{0, 0, bytes};
+            vkCmdCopyBuffer(cmd, src, to, 1, &region);
+            fullBarrier(cmd); // the host reads it next
+            return Status{};
+        });
+        from = staging.value()->mapped();
+    }
     if (Status s = submit(); !s.ok()) return s;
     auto frame = std::make_shared<Frame>();
     frame->width = m_width;
@@ -133,7 +170,7 @@ Result<std::shared_ptr<Frame>> GpuStage::readback(const Slot &slot, const Frame 
     frame->inputUs = like.inputUs;
     frame->producedUs = like.producedUs;
     frame->rgba.resize(m_frameBytes);
-    std::memcpy(frame->rgba.data(), staging.value()->mapped(), m_frameBytes);
+    std::memcpy(frame->rgba.data(), from, m_frameBytes);
     ++m_framesMoved;
     return frame;
 }

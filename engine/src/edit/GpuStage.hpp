@@ -1,6 +1,7 @@
 #pragma once
 // Where an EditChain keeps frames on the GPU: device buffers for frames (reused every frame: the chain waits for each
-// frame's work), staging buffers for uploads and readbacks, host-visible buffers for the source's flow, and the work
+// frame's work; mapped by the host where device memory is host memory, so no staging), staging buffers for uploads and
+// readbacks otherwise, host-visible buffers for the source's flow, and the work
 // recorded for the current submission. Every frame moved between host memory and the device is counted, because
 // that is what a chain of GPU modules saves: one upload at the source and one readback at the end.
 // Thread: the chain's owner.
@@ -38,6 +39,8 @@ public:
 
 private:
     GpuStage(gpu::VulkanContext &vulkan, uint32_t width, uint32_t height);
+    Result<gpu::GpuBuffer *> takeFrame();
+    const gpu::GpuBuffer *frameBuffer(VkBuffer handle) const; // one of m_frames
     Result<gpu::GpuBuffer *> take(std::vector<gpu::GpuBuffer> &pool, size_t &used, VkDeviceSize size,
                                   VkBufferUsageFlags usage, gpu::MemoryLocation where);
 
@@ -46,6 +49,7 @@ private:
     VkDeviceSize m_frameBytes;
     std::vector<gpu::GpuBuffer> m_frames, m_staging, m_flows;
     size_t m_framesUsed = 0, m_stagingUsed = 0, m_flowsUsed = 0;
+    bool m_mappedFrames = false; // frames in device memory the host maps (integrated and CPU devices)
     std::vector<Op> m_ops;
     uint64_t m_framesMoved = 0, m_flowUploads = 0;
     double m_lastSubmitMs = 0;

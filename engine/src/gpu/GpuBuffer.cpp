@@ -30,9 +30,10 @@ Result<GpuBuffer> GpuBuffer::create(const DeviceRef &ctx, VkDeviceSize sizeBytes
     }
     VkMemoryRequirements req;
     vkGetBufferMemoryRequirements(ctx.device, buf.m_buffer, &req);
-    const VkMemoryPropertyFlags flags = location == MemoryLocation::HostVisible
-                                            ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
-                                            : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+    const VkMemoryPropertyFlags mapped = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+    const VkMemoryPropertyFlags flags = location == MemoryLocation::HostVisible     ? mapped
+                                        : location == MemoryLocation::DeviceMapped ? mapped | VkMemoryPropertyFlags(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)
+                                                                                    : VkMemoryPropertyFlags(VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     auto type = findMemoryType(ctx, req.memoryTypeBits, flags);
     if (!type.ok()) return type.status();
     VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
@@ -43,7 +44,7 @@ Result<GpuBuffer> GpuBuffer::create(const DeviceRef &ctx, VkDeviceSize sizeBytes
         return s.withContext("allocating a " + std::to_string(sizeBytes) + "-byte buffer");
     }
     vkBindBufferMemory(ctx.device, buf.m_buffer, buf.m_memory, 0);
-    if (location == MemoryLocation::HostVisible) {
+    if (location != MemoryLocation::Device) {
         if (Status s = vkCheck(vkMapMemory(ctx.device, buf.m_memory, 0, VK_WHOLE_SIZE, 0, &buf.m_mapped),
                                "vkMapMemory");
             !s.ok()) {

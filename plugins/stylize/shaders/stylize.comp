@@ -12,10 +12,12 @@ layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 // Frames: packed RGBA8, R in the low byte, rows tight. Input and output never overlap (neighbours are read).
 layout(std430, set = 0, binding = 0) readonly buffer Src { uint px[]; } src;
 layout(std430, set = 0, binding = 1) writeonly buffer Dst { uint px[]; } dst;
-// A code's posterized value, (int)(code / step + 0.5) * step computed in double by stylize.c.
-layout(std430, set = 0, binding = 2) readonly buffer Tables { float posterized[256]; } tables;
+// A code's posterized value, (int)(code / step + 0.5) * step computed in double by stylize.c: 256 floats as 64 rows
+// of a uniform buffer, since every pixel indexes it (lavapipe gathers uniform reads for all lanes at once, but reads a
+// storage buffer lane by lane).
+layout(std140, set = 0, binding = 2) uniform Tables { vec4 posterized[64]; } tables;
 
-// stylize_push in stylize.c (32 bytes).
+// stylize_push in stylize.c (44 bytes).
 layout(push_constant) uniform Push {
     uvec2 frameKey; // mix(seed ^ mix(frame index)), computed by stylize.c
     uint width;
@@ -24,6 +26,9 @@ layout(push_constant) uniform Push {
     uint span;      // 2 * scatter + 1
     float grainScale; // 2 * grain
     float inv65535;   // 1 / 65535
+    float invSpan;    // 1 / span
+    uint wrap16;      // 2^16 % span
+    uint wrap32;      // 2^32 % span
 } pc;
 
 uvec2 add64(uvec2 a, uvec2 b) {
@@ -50,23 +55,34 @@ uvec2 mix64(uvec2 z) {
     return z ^ shr64(z, 31u);
 }
 
-// a % m for a small m (<= 17): hi * 2^32 + lo, reduced piecewise so no product leaves 32 bits.
-uint mod64(uvec2 a, uint m) {
-    const uint wrap = (0xFFFFFFFFu % m + 1u) % m; // 2^32 % m
-    return ((a.y % m) * wrap + a.x % m) % m;
+// x % span for x < 2^16, without an integer division (a software device divides lane by lane): for numbers this
+// small the float quotient is off by at most one, which the remainder's range check corrects. Exact.
+uint smallMod(uint x) {
+    int r = int(x) - int(uint(float(x) * pc.invSpan)) * int(pc.span);
+    if (r < 0) r += int(pc.span);
+    if (r >= int(pc.span)) r -= int(pc.span);
+    return uint(r);
 }
+
+// x % span for any 32-bit x, from its 16-bit halves (span <= 17 keeps every partial sum below 2^16).
+uint mod32(uint x) { return smallMod(smallMod(x >> 16u) * pc.wrap16 + smallMod(x & 0xFFFFu)); }
+
+// a % span for a 64-bit a (stylize.c's r % span), from its 32-bit words.
+uint mod64(uvec2 a) { return smallMod(mod32(a.y) * pc.wrap32 + mod32(a.x)); }
+
+float posterized(uint code) { return tables.posterized[code >> 2u][code & 3u]; }
 
 void main() {
     const uvec2 p = gl_GlobalInvocationID.xy;
     if (p.x >= pc.width || p.y >= pc.height) return;
     const uvec2 r = mix64(pc.frameKey ^ uvec2(p.x, p.y)); // frameKey ^ (y << 32 | x)
-    const int sx = clamp(int(p.x) + int(mod64(r, pc.span)) - pc.scatter, 0, int(pc.width) - 1);
-    const int sy = clamp(int(p.y) + int(mod64(shr64(r, 16u), pc.span)) - pc.scatter, 0, int(pc.height) - 1);
+    const int sx = clamp(int(p.x) + int(mod64(r)) - pc.scatter, 0, int(pc.width) - 1);
+    const int sy = clamp(int(p.y) + int(mod64(shr64(r, 16u))) - pc.scatter, 0, int(pc.height) - 1);
     const uint s = src.px[uint(sy) * pc.width + uint(sx)];
     precise float grain = (float(r.y & 0xFFFFu) * pc.inv65535 - 0.5) * pc.grainScale;
     uint outPx = s & 0xFF000000u; // alpha from the source pixel, as stylize.c
     for (uint k = 0u; k < 3u; ++k) {
-        precise float v = tables.posterized[(s >> (8u * k)) & 255u] + grain + 0.5;
+        precise float v = posterized((s >> (8u * k)) & 255u) + grain + 0.5;
         outPx |= uint(clamp(int(v), 0, 255)) << (8u * k);
     }
     dst.px[p.y * pc.width + p.x] = outPx;

@@ -6,7 +6,10 @@
 
 namespace mnemo::gpu {
 
-enum class MemoryLocation { Device, HostVisible };
+// Device: the GPU's own memory. HostVisible: mapped, coherent (staging, tables). DeviceMapped: the GPU's own memory and
+// mapped too, where a device has such memory (integrated GPUs and CPU devices share it with the host; on a discrete
+// GPU it is the PCIe window, slow to read from the host, so callers ask for it on integrated and CPU devices only).
+enum class MemoryLocation { Device, HostVisible, DeviceMapped };
 
 // The device a resource lives on. Resources are created the same way on the engine's device (VulkanContext) and on a
 // device someone else owns (the viewport's, which Qt's QVulkanWindow creates), so there is one implementation.
