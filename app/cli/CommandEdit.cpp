@@ -55,8 +55,8 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
     e->add_flag("--no-consistency", o.noConsistency, "do not measure the warp error (faster)");
     e->add_flag("--progress", o.progress, "print progress on stderr");
     e->add_option("--gpu", o.gpu,
-                  "where modules with a GPU path run: auto (the GPU, unless the Vulkan device is a CPU emulation such "
-                  "as lavapipe), on, off")
+                  "where modules with a GPU path run: auto (the GPU wherever there is a Vulkan device, lavapipe "
+                  "included), on, off (their C paths); a replay runs where the recorded edit ran")
         ->check(CLI::IsMember({"auto", "on", "off"}))
         ->type_name("auto|on|off");
     return e;

@@ -80,12 +80,16 @@ static mnemo_status set_param(void *instance, const mnemo_param_value *value, mn
     return MNEMO_ERR_INVALID_ARGUMENT;
 }
 
+/* Whether the shader paints four pixels an invocation (stylize.comp's QUADS): rows must hold whole groups of four. */
+static uint32_t gpu_quads(const stylize *s) { return s->width % 4 == 0; }
+
 /* The GPU path's pipeline and table when the host offers a Vulkan device; a failure fails create. */
 static mnemo_status gpu_init(stylize *s, const mnemo_host_services *host, mnemo_error *error) {
     mnemo_status st = vk_edit_create(host, k_info.id, &s->gpu, error);
     if (st != MNEMO_OK || !s->gpu) return st;
-    st = vk_edit_pipeline_create(s->gpu, k_stylize_spv, sizeof k_stylize_spv, 3, 1u << 2 /* Tables */,
-                                 sizeof(stylize_push), &s->gpu_pipeline, error);
+    const uint32_t quads = gpu_quads(s); /* stylize.comp's QUADS */
+    st = vk_edit_pipeline_create_specialized(s->gpu, k_stylize_spv, sizeof k_stylize_spv, 3, 1u << 2 /* Tables */,
+                                             sizeof(stylize_push), &quads, 1, &s->gpu_pipeline, error);
     if (st != MNEMO_OK) return st;
     return vk_edit_buffer_create(s->gpu, 256 * sizeof(float), VK_EDIT_MEMORY_HOST_VISIBLE, &s->gpu_tables, error);
 }
@@ -251,7 +255,8 @@ static mnemo_status edit_process_gpu(void *instance, const mnemo_gpu_edit_input 
         gpu_frames(s, input, output, f, bindings, error); /* checked above */
         const stylize_push push = gpu_push(s, input->frames[f].index);
         st = vk_edit_dispatch(s->gpu, input->command_buffer, s->gpu_pipeline, bindings, &push,
-                              vk_edit_groups(s->width, 16), vk_edit_groups(s->height, 16), error);
+                              vk_edit_groups(gpu_quads(s) ? s->width / 4 : s->width, 16), vk_edit_groups(s->height, 16),
+                              error);
     }
     return st;
 }

@@ -1,7 +1,9 @@
 // Vulkan context, buffers, images, compute pipelines and the self-test, on whatever ICD
 // the test environment selects (Mesa lavapipe in CI, through VK_DRIVER_FILES set by CTest).
 #include "mnemo/gpu/ComputePipeline.hpp"
+#include "mnemo/gpu/GpuBuffer.hpp"
 #include "mnemo/gpu/GpuImage.hpp"
+#include "mnemo/gpu/GpuTimer.hpp"
 #include "mnemo/gpu/SelfTest.hpp"
 #include "mnemo/gpu/VulkanContext.hpp"
 
@@ -82,6 +84,36 @@ private slots:
         QVERIFY(!pipeline.ok());
         QVERIFY(pipeline.message().find("garbage") != std::string::npos);
         QVERIFY(!ComputePipeline::create(*m_ctx, {"empty", {}, {}, 0}).ok());
+    }
+
+    void timerTimesEachSpan() {
+        auto timer = GpuTimer::create(*m_ctx, 3);
+        if (!timer.ok()) QSKIP(timer.message().c_str()); // a queue without timestamps: nothing to time
+        constexpr VkDeviceSize kBig = 64u << 20;
+        auto buffer = GpuBuffer::create(*m_ctx, kBig, VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryLocation::Device);
+        QVERIFY2(buffer.ok(), buffer.message().c_str());
+        GpuTimer &t = *timer.value();
+        for (int round = 0; round < 2; ++round) { // the queries are reset and reused
+            std::optional<uint32_t> spans[4];
+            const Status s = m_ctx->submitAndWait([&](VkCommandBuffer cmd) {
+                t.reset(cmd);
+                spans[0] = t.begin(cmd);
+                t.end(cmd, *spans[0]);
+                spans[1] = t.begin(cmd);
+                vkCmdFillBuffer(cmd, buffer->handle(), 0, kBig, 0x5EED5EEDu); // 64 MiB: work a clock can see
+                t.end(cmd, *spans[1]);
+                spans[2] = t.begin(cmd);
+                t.end(cmd, *spans[2]);
+                spans[3] = t.begin(cmd); // a fourth span does not fit
+            });
+            QVERIFY2(s.ok(), s.message().c_str());
+            QVERIFY(spans[0] == 0u && spans[1] == 1u && spans[2] == 2u && !spans[3]);
+            const std::vector<double> ms = t.read();
+            QCOMPARE(ms.size(), size_t(3));
+            for (double span : ms) QVERIFY(span >= 0 && span < 10000);
+            QVERIFY2(ms[1] > ms[0] && ms[1] > ms[2], "filling 64 MiB takes longer than nothing");
+        }
+        QVERIFY(!GpuTimer::create(*m_ctx, 0).ok());
     }
 
     void cleanupTestCase() {

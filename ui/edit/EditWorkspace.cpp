@@ -128,11 +128,11 @@ QWidget *EditWorkspace::createSidePanel() {
     gpuRow->addWidget(new QLabel(tr("GPU modules run on"), panel));
     m_gpuUse = new QComboBox(panel);
     m_gpuUse->setObjectName("editGpuUse");
-    m_gpuUse->addItem(tr("Auto (GPU unless it is emulated)"), int(edit::GpuUse::Auto));
+    m_gpuUse->addItem(tr("Auto (the GPU where there is one)"), int(edit::GpuUse::Auto));
     m_gpuUse->addItem(tr("The GPU"), int(edit::GpuUse::Always));
     m_gpuUse->addItem(tr("The CPU"), int(edit::GpuUse::Never));
-    m_gpuUse->setToolTip(tr("Where modules that have a Vulkan path run. On a software Vulkan device (lavapipe) their "
-                            "C paths are faster, so Auto keeps them on the CPU there."));
+    m_gpuUse->setToolTip(tr("Where modules that have a Vulkan path run. Their C paths are the reference the shaders "
+                            "are tested against; the shaders are faster, even on a software Vulkan device (lavapipe)."));
     connect(m_gpuUse, &QComboBox::currentIndexChanged, this, [this] {
         m_session->setGpuUse(edit::GpuUse(m_gpuUse->currentData().toInt()));
     });

@@ -20,9 +20,16 @@ struct EditChain::GpuCursor {
 
 namespace {
 
-// The submission's time, shared by the GPU links in it (their work is not timed separately).
-void chargeSubmission(std::vector<LinkStats *> &links, double ms) {
-    for (LinkStats *link : links) link->totalMs += ms / double(links.size());
+// The submission's wall time, shared by the GPU links in it: in proportion to each link's own device time where the
+// queue timed them (`spans`, one per link), evenly otherwise. The links' times then add up to what the chain waited,
+// copies and submission included, and still rank the modules by what they cost.
+void chargeSubmission(std::vector<LinkStats *> &links, double ms, const std::vector<double> &spans) {
+    double timed = 0;
+    for (double span : spans) timed += span;
+    const bool proportional = spans.size() == links.size() && timed > 0;
+    for (size_t i = 0; i < links.size(); ++i) {
+        links[i]->totalMs += proportional ? ms * spans[i] / timed : ms / double(links.size());
+    }
     links.clear();
 }
 
@@ -46,7 +53,6 @@ std::optional<GpuUse> gpuUseFromName(const std::string &name) {
 
 void EditChain::chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu) {
     if (gpu == GpuUse::Never || !env.vulkan) return;
-    if (gpu == GpuUse::Auto && env.vulkan->deviceInfo().software) return;
     bool anyGpu = false;
     for (const auto &link : m_links) {
         if (link->chunk != 1) return; // chunks are held across pushes: the CPU path does that
@@ -77,7 +83,7 @@ Result<FramePtr> EditChain::runMixed(const FramePtr &frame) {
     }
     if (!cursor.slot) return cursor.frame;
     auto back = m_gpu->readback(*cursor.slot, *frame);
-    chargeSubmission(cursor.pending, m_gpu->lastSubmitMs());
+    chargeSubmission(cursor.pending, m_gpu->lastSubmitMs(), m_gpu->lastSpansMs());
     if (!back.ok()) return back.status();
     return FramePtr(back.value());
 }
@@ -104,7 +110,7 @@ Status EditChain::runOnGpu(Link &link, const FramePtr &source, GpuCursor &cursor
     if (!out.ok()) return out.status();
     const GpuStage::Slot in = *cursor.slot, to = out.value();
     modules::ModuleInstance *instance = link.instance.get();
-    m_gpu->record([instance, in, to, gpuSource](VkCommandBuffer cmd) {
+    m_gpu->recordTimed([instance, in, to, gpuSource](VkCommandBuffer cmd) {
         return instance->editProcessGpu(cmd, {in}, {to}, &gpuSource);
     });
     cursor.slot = to;
@@ -116,7 +122,7 @@ Status EditChain::runOnGpu(Link &link, const FramePtr &source, GpuCursor &cursor
 Status EditChain::runOnCpu(Link &link, GpuCursor &cursor) {
     if (cursor.slot) { // the frame comes back for this module
         auto back = m_gpu->readback(*cursor.slot, *cursor.frame);
-        chargeSubmission(cursor.pending, m_gpu->lastSubmitMs());
+        chargeSubmission(cursor.pending, m_gpu->lastSubmitMs(), m_gpu->lastSpansMs());
         if (!back.ok()) return back.status();
         cursor.frame = back.value();
         cursor.slot.reset();

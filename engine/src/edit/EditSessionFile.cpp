@@ -59,6 +59,13 @@ Result<EditSessionDocument> documentFrom(const json &j, const std::string &file)
     const auto use = gpuUseFromName(gpu);
     if (!use) return Status(StatusCode::InvalidArgument, file + ": gpu must be auto, on or off, not '" + gpu + "'");
     c.gpu = *use;
+    // A replay runs where the edit ran, so it stays bit-exact even if what `auto` picks has changed since (the GPU and
+    // C paths agree within 1 LSB, not to the bit).
+    if (const auto result = j.find("result"); result != j.end() && result->is_object()) {
+        if (const auto ran = result->find("ran_on_gpu"); ran != result->end() && ran->is_boolean()) {
+            c.gpu = ran->get<bool>() ? GpuUse::Always : GpuUse::Never;
+        }
+    }
     const std::string codec = j.value("codec", "h264");
     if (codec != "h264" && codec != "ffv1") return Status(StatusCode::InvalidArgument, file + ": unknown codec '" + codec + "'");
     c.codec = codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;

@@ -41,6 +41,11 @@ Result<std::unique_ptr<GpuStage>> GpuStage::create(gpu::VulkanContext &vulkan, u
             stage->m_mappedFrames = true;
         }
     }
+    // Each module's own device time, for the timeline (without it a submission's time is shared out evenly).
+    constexpr uint32_t kMaxTimedModules = 64;
+    if (auto timer = gpu::GpuTimer::create(vulkan, kMaxTimedModules); timer.ok()) {
+        stage->m_timer = std::move(timer.value());
+    }
     return stage;
 }
 
@@ -127,11 +132,23 @@ void GpuStage::record(Op op) {
     });
 }
 
+void GpuStage::recordTimed(Op op) {
+    gpu::GpuTimer *timer = m_timer.get();
+    record([timer, op = std::move(op)](VkCommandBuffer cmd) {
+        const std::optional<uint32_t> span = timer ? timer->begin(cmd) : std::nullopt;
+        Status s = op(cmd);
+        if (span) timer->end(cmd, *span);
+        return s;
+    });
+}
+
 Status GpuStage::submit() {
+    m_lastSpansMs.clear();
     if (m_ops.empty()) return {};
     Status failed;
     const auto start = std::chrono::steady_clock::now();
     const Status submitted = m_vulkan.submitAndWait([&](VkCommandBuffer cmd) {
+        if (m_timer) m_timer->reset(cmd);
         for (const Op &op : m_ops) {
             if (!failed.ok()) break;
             failed = op(cmd);
@@ -139,6 +156,7 @@ Status GpuStage::submit() {
     });
     m_lastSubmitMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     m_ops.clear();
+    if (m_timer && submitted.ok() && failed.ok()) m_lastSpansMs = m_timer->read();
     return failed.ok() ? submitted : failed;
 }
 

@@ -7,6 +7,7 @@
 // Thread: the chain's owner.
 
 #include "mnemo/gpu/GpuBuffer.hpp"
+#include "mnemo/gpu/GpuTimer.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/render/Frame.hpp"
 
@@ -28,6 +29,7 @@ public:
     Result<Slot> newSlot(uint64_t index);    // a frame buffer for a module's output
     Result<modules::ModuleInstance::GpuFlow> flow(const std::vector<float> &xy); // empty: none (first frame)
     void record(Op op);                      // after a barrier that makes earlier writes readable
+    void recordTimed(Op op);                 // the same, its device time measured where the queue can (lastSpansMs)
     // Records a copy of `slot` to the host, submits everything recorded and waits; the frame has `like`'s metadata.
     Result<std::shared_ptr<Frame>> readback(const Slot &slot, const Frame &like);
     // Submits what is recorded (if anything) and waits.
@@ -36,6 +38,8 @@ public:
     uint64_t framesMoved() const { return m_framesMoved; } // uploads + readbacks since creation
     uint64_t flowUploads() const { return m_flowUploads; }
     double lastSubmitMs() const { return m_lastSubmitMs; }
+    // The device time of each recordTimed op of the last submission, in order; empty where the queue cannot time.
+    const std::vector<double> &lastSpansMs() const { return m_lastSpansMs; }
 
 private:
     GpuStage(gpu::VulkanContext &vulkan, uint32_t width, uint32_t height);
@@ -53,6 +57,8 @@ private:
     std::vector<Op> m_ops;
     uint64_t m_framesMoved = 0, m_flowUploads = 0;
     double m_lastSubmitMs = 0;
+    std::unique_ptr<gpu::GpuTimer> m_timer; // null where the compute queue writes no timestamps
+    std::vector<double> m_lastSpansMs;
 };
 
 } // namespace mnemo::edit

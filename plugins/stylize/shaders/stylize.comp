@@ -12,6 +12,12 @@ layout(local_size_x = 16, local_size_y = 16, local_size_z = 1) in;
 // Frames: packed RGBA8, R in the low byte, rows tight. Input and output never overlap (neighbours are read).
 layout(std430, set = 0, binding = 0) readonly buffer Src { uint px[]; } src;
 layout(std430, set = 0, binding = 1) writeonly buffer Dst { uint px[]; } dst;
+// The output as groups of four pixels (QUADS).
+layout(std430, set = 0, binding = 1) writeonly buffer DstQuads { uvec4 px[]; } dstQuads;
+
+// Four pixels an invocation where rows hold whole groups of four (width % 4 == 0): one 16-byte write instead of four,
+// which a software device does lane by lane. stylize.c picks it by the frame size.
+layout(constant_id = 0) const bool QUADS = false;
 // A code's posterized value, (int)(code / step + 0.5) * step computed in double by stylize.c: 256 floats as 64 rows
 // of a uniform buffer, since every pixel indexes it (lavapipe gathers uniform reads for all lanes at once, but reads a
 // storage buffer lane by lane).
@@ -72,12 +78,11 @@ uint mod64(uvec2 a) { return smallMod(mod32(a.y) * pc.wrap32 + mod32(a.x)); }
 
 float posterized(uint code) { return tables.posterized[code >> 2u][code & 3u]; }
 
-void main() {
-    const uvec2 p = gl_GlobalInvocationID.xy;
-    if (p.x >= pc.width || p.y >= pc.height) return;
-    const uvec2 r = mix64(pc.frameKey ^ uvec2(p.x, p.y)); // frameKey ^ (y << 32 | x)
-    const int sx = clamp(int(p.x) + int(mod64(r)) - pc.scatter, 0, int(pc.width) - 1);
-    const int sy = clamp(int(p.y) + int(mod64(shr64(r, 16u))) - pc.scatter, 0, int(pc.height) - 1);
+// Pixel (x, y)'s brush stroke: stylize.c's paint_frame for one pixel.
+uint paintPixel(uint x, uint y) {
+    const uvec2 r = mix64(pc.frameKey ^ uvec2(x, y)); // frameKey ^ (y << 32 | x)
+    const int sx = clamp(int(x) + int(mod64(r)) - pc.scatter, 0, int(pc.width) - 1);
+    const int sy = clamp(int(y) + int(mod64(shr64(r, 16u))) - pc.scatter, 0, int(pc.height) - 1);
     const uint s = src.px[uint(sy) * pc.width + uint(sx)];
     precise float grain = (float(r.y & 0xFFFFu) * pc.inv65535 - 0.5) * pc.grainScale;
     uint outPx = s & 0xFF000000u; // alpha from the source pixel, as stylize.c
@@ -85,5 +90,18 @@ void main() {
         precise float v = posterized((s >> (8u * k)) & 255u) + grain + 0.5;
         outPx |= uint(clamp(int(v), 0, 255)) << (8u * k);
     }
-    dst.px[p.y * pc.width + p.x] = outPx;
+    return outPx;
+}
+
+void main() {
+    const uvec2 p = gl_GlobalInvocationID.xy;
+    if (QUADS) { // p.x counts groups of four pixels along a row
+        if (p.x >= pc.width / 4u || p.y >= pc.height) return;
+        const uint x = 4u * p.x;
+        dstQuads.px[p.y * (pc.width / 4u) + p.x] =
+            uvec4(paintPixel(x, p.y), paintPixel(x + 1u, p.y), paintPixel(x + 2u, p.y), paintPixel(x + 3u, p.y));
+    } else {
+        if (p.x >= pc.width || p.y >= pc.height) return;
+        dst.px[p.y * pc.width + p.x] = paintPixel(p.x, p.y);
+    }
 }

@@ -45,8 +45,10 @@ struct ChainLink {
 // that is not a number is kept as text (see ChainLink::textParams); EditChain::create checks it against the module.
 Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std::vector<std::string> &params);
 
-// Where modules with a GPU path run. Auto: on the GPU unless the Vulkan device is a CPU implementation (lavapipe),
-// where the modules' C paths are faster than their shaders run on the same cores.
+// Where modules with a GPU path run. Auto and Always: on the GPU wherever the host has a Vulkan device, a CPU
+// implementation (lavapipe) included: the driver spreads a dispatch over every core, and the built-in shaders read their
+// tables the way it vectorizes, so they beat the single-threaded C paths there too (bench edit, 2026-12-03). Auto stays
+// a separate choice so saved sessions keep meaning "whatever is fastest here" if a device ever measures otherwise.
 enum class GpuUse { Auto, Always, Never };
 const char *gpuUseName(GpuUse use); // "auto", "on", "off"
 std::optional<GpuUse> gpuUseFromName(const std::string &name);
