@@ -22,6 +22,7 @@ struct BenchEditOptions {
     long frames = 150;
     bool consistency = false;
     bool cpu = false;
+    int crf = 18;
 };
 
 CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
@@ -32,6 +33,9 @@ CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
     addFramesOption(*e, o.frames, "frames to edit (0: all)", true);
     e->add_flag("--consistency", o.consistency, "also measure the warp error (the live meter's cost)");
     e->add_flag("--cpu", o.cpu, "run every module's CPU path (default: the modules' Vulkan paths, on any device)");
+    e->add_option("--crf", o.crf, "H.264 quality of the output, as mnemo-cli edit --crf")
+        ->check(CLI::Range(0, 51))
+        ->capture_default_str();
     return e;
 }
 
@@ -51,6 +55,7 @@ Result<edit::EditRenderResult> runBenchEdit(const BenchEditOptions &o) {
                                                                ".mkv")).string();
     config.maxFrames = uint64_t(o.frames);
     config.measureConsistency = o.consistency;
+    config.crf = o.crf;
     config.gpu = o.cpu ? edit::GpuUse::Never : edit::GpuUse::Always;
     auto env = modules::ModuleEnvironment::create();
     auto result = edit::renderEdit(*env, config);
@@ -68,6 +73,7 @@ void printBenchEdit(const BenchEditOptions &o, const edit::EditRenderResult &r) 
     printJson({{"bench", "edit"},
                {"size", std::to_string(r.width) + "x" + std::to_string(r.height)},
                {"chain", o.chain},
+               {"crf", o.crf},
                {"frames", r.frames},
                {"fps", r.fps()},
                {"source_fps", r.sourceFps},

@@ -24,6 +24,7 @@ struct EditOptions {
     std::string cameraPath;
     std::string replay;
     std::string codec = "h264";
+    int crf = 18;
     long frames = 0;
     uint64_t seed = 1;
     bool noConsistency = false;
@@ -50,6 +51,9 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
     e->add_option("--codec", o.codec, "h264 or ffv1 (lossless, .mkv only)")
         ->check(CLI::IsMember({"h264", "ffv1"}))
         ->type_name("CODEC");
+    e->add_option("--crf", o.crf, "H.264 quality: 0 (lossless) .. 51; 18 looks like the source, 23 encodes faster")
+        ->check(CLI::Range(0, 51))
+        ->capture_default_str();
     addFramesOption(*e, o.frames, "source frames to edit at most (0: all)", true);
     addSeedOption(*e, o.seed)->description("the modules' random seed (stylize re-rolls from it)");
     e->add_flag("--no-consistency", o.noConsistency, "do not measure the warp error (faster)");
@@ -130,6 +134,7 @@ Result<edit::EditRenderConfig> configure(const EditOptions &o, std::shared_ptr<c
         config.input = o.input;
         config.chain = links.value();
         config.codec = o.codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
+        config.crf = o.crf;
         config.maxFrames = uint64_t(o.frames);
         config.seed = o.seed;
         config.gpu = *edit::gpuUseFromName(o.gpu);

@@ -154,6 +154,8 @@ private slots:
         const QString track = m_tmp.filePath("t.json");
         const QList<QPair<QStringList, QList<QByteArray>>> cases = {
             {{"run", "--size", "big"}, {"--size", "big"}},
+            {{"edit", "in.mp4", "--chain", "color", "--crf", "60", "--out", "o.mp4"}, {"--crf", "60"}},
+            {{"bench", "edit", "--crf", "-1"}, {"--crf", "-1"}},
             {{"run", "--frames", "-5"}, {"--frames", "-5"}},
             {{"run", "--fps", "0"}, {"--fps", "0"}},
             {{"run", "--memory", "maybe"}, {"--memory", "maybe"}},

@@ -1,6 +1,7 @@
 // Editing on CPU frames: the built-in color and stylize modules against independent references, the chain (order,
 // bypass, sizes), an offline render end to end with its consistency figure, bad input, and `mnemo-cli edit`.
 #include "mnemo/edit/EditRender.hpp"
+#include "mnemo/edit/EditSessionFile.hpp"
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 
@@ -311,6 +312,27 @@ private slots:
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 1);
         QVERIFY(cli.readAllStandardError().contains("broken.edit.json"));
+    }
+
+    // A replay runs where the edit ran (result.ran_on_gpu), whatever `auto` picks today; without a result, the choice.
+    void aReplayRunsWhereTheEditRan() {
+        const std::string head = R"({"format": "mnemo-edit-session", "version": 1, "source": "in.mp4", "gpu": "auto",
+                                    "chain": [{"module": "color"}])";
+        const auto side = [&](const std::string &tail) {
+            auto doc = edit::parseEditSession(head + tail, "t.edit.json");
+            if (!doc.ok()) qWarning("%s", doc.message().c_str());
+            return doc.ok() ? std::optional<edit::GpuUse>(doc->config.gpu) : std::nullopt;
+        };
+        QCOMPARE(side("}"), std::optional(edit::GpuUse::Auto));
+        QCOMPARE(side(R"(, "result": {"frames": 3, "ran_on_gpu": false}})"), std::optional(edit::GpuUse::Never));
+        QCOMPARE(side(R"(, "result": {"frames": 3, "ran_on_gpu": true}})"), std::optional(edit::GpuUse::Always));
+        QCOMPARE(side(R"(, "result": {"frames": 3, "ran_on_gpu": "yes"}})"), std::optional(edit::GpuUse::Auto));
+        // The H.264 quality travels too, and a wrong one is named.
+        auto crf = edit::parseEditSession(head + R"(, "crf": 23})", "t.edit.json");
+        QVERIFY2(crf.ok(), crf.message().c_str());
+        QCOMPARE(crf->config.crf, 23);
+        auto bad = edit::parseEditSession(head + R"(, "crf": 99})", "t.edit.json");
+        QVERIFY(!bad.ok() && bad.message().find("crf") != std::string::npos);
     }
 };
 

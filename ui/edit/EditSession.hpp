@@ -113,7 +113,7 @@ public slots:
     bool saveCameraPath(const QString &file);
 
     // Renders the source (between the in and out points when set) through the chain to `path`.
-    void render(const QString &path, mnemo::media::VideoCodec codec);
+    void render(const QString &path, mnemo::media::VideoCodec codec, int crf = 18); // crf: H.264's quality
     void cancelRender();
 
 signals:

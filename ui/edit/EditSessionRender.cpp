@@ -11,7 +11,7 @@
 
 namespace mnemo::ui {
 
-void EditSession::render(const QString &path, media::VideoCodec codec) {
+void EditSession::render(const QString &path, media::VideoCodec codec, int crf) {
     if (m_view.render.running || !m_env) return;
     if (!m_player || isLive()) {
         emit renderFinished(false, tr("Render needs a file source: open a video, an image or a folder of images."));
@@ -22,6 +22,7 @@ void EditSession::render(const QString &path, media::VideoCodec codec) {
     config.chain = effectiveChain();
     config.output = path.toStdString();
     config.codec = codec;
+    config.crf = crf;
     config.gpu = m_gpuUse;
     config.startFrame = m_view.inPoint.value_or(0);
     if (m_view.outPoint) config.maxFrames = *m_view.outPoint + 1 - config.startFrame;

@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QShortcut>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStyle>
 #include <QToolButton>
@@ -158,6 +159,17 @@ QWidget *EditWorkspace::createRenderBox() {
     m_codec->addItem(tr("H.264 (.mp4/.mkv)"), int(media::VideoCodec::H264));
     m_codec->addItem(tr("FFV1 lossless (.mkv)"), int(media::VideoCodec::FFV1));
     row->addWidget(m_codec, 1);
+    m_crf = new QSpinBox(box);
+    m_crf->setObjectName("editRenderCrf");
+    m_crf->setRange(0, 51);
+    m_crf->setValue(18);
+    m_crf->setPrefix(tr("CRF "));
+    m_crf->setToolTip(tr("H.264 quality: lower is better and larger. 18 looks like the source; 23 (x264's default) "
+                         "encodes faster and smaller. Lossless FFV1 has no such setting."));
+    connect(m_codec, &QComboBox::currentIndexChanged, this, [this] {
+        m_crf->setEnabled(media::VideoCodec(m_codec->currentData().toInt()) == media::VideoCodec::H264);
+    });
+    row->addWidget(m_crf);
     m_render = new QPushButton(tr("Render…"), box);
     m_render->setToolTip(tr("Render the source (between the in and out points) through the chain to a file"));
     connect(m_render, &QPushButton::clicked, this, &EditWorkspace::chooseRenderFile);
@@ -287,7 +299,7 @@ void EditWorkspace::chooseRenderFile() {
 
 void EditWorkspace::renderTo(const QString &path) {
     m_renderOutcome->clear();
-    m_session->render(path, media::VideoCodec(m_codec->currentData().toInt()));
+    m_session->render(path, media::VideoCodec(m_codec->currentData().toInt()), m_crf->value());
 }
 
 void EditWorkspace::onSource(const QString &source) {

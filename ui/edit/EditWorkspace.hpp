@@ -15,6 +15,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 class QToolButton;
 class QCheckBox;
 class QMenu;
@@ -68,6 +69,7 @@ private:
     QCheckBox *m_loop = nullptr;
     QComboBox *m_mode = nullptr;
     QComboBox *m_codec = nullptr;
+    QSpinBox *m_crf = nullptr; // H.264 quality
     QComboBox *m_gpuUse = nullptr;
     QPushButton *m_render = nullptr, *m_cancel = nullptr;
     QProgressBar *m_progress = nullptr;

@@ -58,7 +58,7 @@ struct Render {
         chain = std::move(made.value());
         if (config.output.empty()) return {};
         auto opened = media::VideoEncoder::open(
-            {config.output, first.width, first.height, result.sourceFps, config.codec, 18});
+            {config.output, first.width, first.height, result.sourceFps, config.codec, config.crf});
         if (!opened.ok()) return opened.status().withContext(config.output);
         encoder = std::move(opened.value());
         return {};

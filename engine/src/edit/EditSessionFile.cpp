@@ -69,6 +69,11 @@ Result<EditSessionDocument> documentFrom(const json &j, const std::string &file)
     const std::string codec = j.value("codec", "h264");
     if (codec != "h264" && codec != "ffv1") return Status(StatusCode::InvalidArgument, file + ": unknown codec '" + codec + "'");
     c.codec = codec == "ffv1" ? media::VideoCodec::FFV1 : media::VideoCodec::H264;
+    const json crf = j.value("crf", json(18));
+    if (!crf.is_number_integer() || crf.get<int64_t>() < 0 || crf.get<int64_t>() > 51) {
+        return Status(StatusCode::InvalidArgument, file + ": crf must be an integer from 0 to 51, not " + crf.dump());
+    }
+    c.crf = int(crf.get<int64_t>());
     const json &chain = j.at("chain");
     for (size_t i = 0; i < chain.size(); ++i) {
         auto link = linkFrom(chain[i], file, i);
@@ -100,6 +105,7 @@ std::string editSessionJson(const EditRenderConfig &config, const EditRenderResu
              {"start_frame", config.startFrame},
              {"max_frames", config.maxFrames},
              {"codec", config.codec == media::VideoCodec::FFV1 ? "ffv1" : "h264"},
+             {"crf", config.crf},
              {"gpu", gpuUseName(config.gpu)},
              {"chain", chain}};
     if (result) {

@@ -19,6 +19,7 @@ struct EditRenderConfig {
     std::vector<ChainLink> chain;
     std::string output; // .mkv or .mp4; empty: edit and measure without writing
     media::VideoCodec codec = media::VideoCodec::H264;
+    int crf = 18; // H.264 quality, 0 (lossless) .. 51: 18 looks like the source; 23 (x264's default) costs less to encode
     uint64_t startFrame = 0; // the first source frame to edit (an in point); frames keep their source index
     uint64_t maxFrames = 0;  // 0: the whole source (from startFrame)
     uint64_t seed = 1;
