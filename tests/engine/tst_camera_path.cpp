@@ -3,6 +3,8 @@
 // shaking clip, a path driving the module through the chain, and `mnemo-cli edit --camera-path`.
 #include "mnemo/edit/CameraPath.hpp"
 #include "mnemo/edit/EditChain.hpp"
+#include "mnemo/edit/EditSessionFile.hpp"
+#include "mnemo/edit/ParamKeys.hpp"
 #include "mnemo/media/VideoEncoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 
@@ -393,6 +395,62 @@ private slots:
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 1);
         QVERIFY(cli.readAllStandardError().contains("needs a virtual-camera"));
+    }
+
+    // Recorded parameter moves: each key holds until the next, the base before the first, a held move replaces what
+    // an earlier pass keyed between its keys, and keyed names override the automation below (a camera path).
+    void parameterKeysHoldAndLayer() {
+        auto keys = std::make_shared<const edit::ParamKeys>();
+        keys = keys->withKey("exposure", 10, 1.0, 0.25, 10);
+        keys = keys->withKey("exposure", 20, 2.0, 99, 20); // the base is set once
+        keys = keys->withKey("saturation", 5, 0.5, 1.0, 5);
+        QCOMPARE(keys->keyCount(), size_t(3));
+        QCOMPARE(keys->at(0).at("exposure"), 0.25);
+        QCOMPARE(keys->at(9).at("exposure"), 0.25);
+        QCOMPARE(keys->at(10).at("exposure"), 1.0);
+        QCOMPARE(keys->at(19).at("exposure"), 1.0);
+        QCOMPARE(keys->at(500).at("exposure"), 2.0);
+        QCOMPARE(keys->at(4).at("saturation"), 1.0);
+        QCOMPARE(keys->at(5).at("saturation"), 0.5);
+        // A second pass holds the slider from frame 8 to 25: the keys at 10 and 20 in between go.
+        auto pass = keys->withKey("exposure", 8, 3.0, 0, 8)->withKey("exposure", 25, 3.5, 0, 8);
+        QCOMPARE(pass->tracks().at("exposure").keys, (std::map<uint64_t, double>{{8, 3.0}, {25, 3.5}}));
+        QCOMPARE(pass->at(20).at("exposure"), 3.0);
+        QCOMPARE(pass->without("exposure")->keyCount(), size_t(1));
+        // Over a camera path: its values stay, keyed names win.
+        auto path = std::make_shared<edit::CameraPath>();
+        QVERIFY(path->setKeyframe(0, {{"zoom", 2.0}}).ok());
+        const auto layered = edit::ParamKeys({{"zoom", {1.0, {{3, 1.5}}}}}).over(path);
+        QCOMPARE(layered->at(0).at("zoom"), 1.0); // the key's base, not the path's 2
+        QCOMPARE(layered->at(3).at("zoom"), 1.5);
+        QCOMPARE(layered->at(3).at("pan_x"), 0.0); // from the path
+    }
+
+    // Keys travel in an edit session (over the camera path of the same link), and a malformed one is named.
+    void parameterKeysInAnEditSession() {
+        auto path = std::make_shared<edit::CameraPath>();
+        QVERIFY(path->setKeyframe(4, {{"zoom", 2.0}}).ok());
+        edit::EditRenderConfig config;
+        config.input = "in.mkv";
+        config.chain = {{"virtual-camera", {}, false}};
+        config.chain[0].automation = edit::ParamKeys({{"stabilize", {0.0, {{7, 1.0}}}}}).over(path);
+        const std::string text = edit::editSessionJson(config, nullptr, *m_env->registry);
+        auto doc = edit::parseEditSession(text, "k.edit.json");
+        QVERIFY2(doc.ok(), doc.message().c_str());
+        const auto *keys = dynamic_cast<const edit::ParamKeys *>(doc->config.chain[0].automation.get());
+        QVERIFY(keys);
+        QCOMPARE(keys->tracks().at("stabilize").keys.at(7), 1.0);
+        const auto *under = dynamic_cast<const edit::CameraPath *>(keys->under().get());
+        QVERIFY(under && under->keyframes().size() == 1 && under->keyframes()[0].frame == 4);
+        const std::string head = R"({"format": "mnemo-edit-session", "version": 1, "source": "in.mp4",
+                                    "chain": [{"module": "color", "param_keys": )";
+        for (const char *bad : {R"({"exposure": {"keys": [[1, 2]]}})", R"({"exposure": {"base": 0, "keys": [[-1, 2]]}})",
+                                R"({"exposure": {"base": 0, "keys": [[1, "x"]]}})", R"([1, 2])"}) {
+            auto parsed = edit::parseEditSession(head + bad + "}]}", "k.edit.json");
+            QVERIFY2(!parsed.ok(), bad);
+            QVERIFY2(parsed.message().find("k.edit.json: chain[0]") != std::string::npos, parsed.message().c_str());
+            QVERIFY2(parsed.message().find("param_keys") != std::string::npos, parsed.message().c_str());
+        }
     }
 };
 

@@ -8,6 +8,7 @@
 #include "edit/EditTimeline.hpp"
 #include "edit/EditWorkspace.hpp"
 
+#include "mnemo/edit/EditSessionFile.hpp"
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/media/VideoEncoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
@@ -250,6 +251,56 @@ private slots:
         auto saved = edit::loadCameraPath((out + ".camera-path.json").toStdString());
         QVERIFY2(saved.ok(), saved.message().c_str());
         QCOMPARE(saved->keyframes().size(), size_t(2));
+    }
+
+    // While recording, a parameter moved on a file keys the frame on screen: the render follows the keys (the value
+    // before the first key, then the key's), the edit session keeps them, and clearing them restores the slider's.
+    void parameterMovesAreRecordedAsKeysAndRendered() {
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
+        s.clearInOut();
+        while (!s.chain().empty()) s.removeLink(0);
+        s.addModule("color");
+        s.seek(10);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(10), 10000);
+        s.setParam(0, "exposure", 2.0, false); // not recording: no key
+        QCOMPARE(s.keyCount(0), size_t(0));
+        s.setParam(0, "exposure", 0.0, false);
+        s.setRecordingKeys(true);
+        s.setParam(0, "exposure", 2.0, false);
+        s.setRecordingKeys(false);
+        QCOMPARE(s.keyCount(0), size_t(1));
+        QCOMPARE(s.keyedParams(0), QStringList{"exposure"});
+        auto *label = w->findChild<QLabel *>("editKeysLabel");
+        QVERIFY(label && label->text().contains("exposure"));
+        QSignalSpy finished(&s, &EditSession::renderFinished);
+        const QString out = m_tmp.filePath("keyed.mkv");
+        s.render(out, media::VideoCodec::FFV1);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+        auto doc = edit::loadEditSession((out + ".edit.json").toStdString());
+        QVERIFY2(doc.ok(), doc.message().c_str());
+        const auto *keys = dynamic_cast<const edit::ParamKeys *>(doc->config.chain.at(0).automation.get());
+        QVERIFY(keys);
+        QCOMPARE(keys->tracks().at("exposure").base, 0.0);
+        QCOMPARE(keys->tracks().at("exposure").keys, (std::map<uint64_t, double>{{10, 2.0}}));
+        // Frame 9 is graded at exposure 0 (the base), frame 10 two stops brighter.
+        auto decoder = media::VideoDecoder::open(out.toStdString());
+        QVERIFY(decoder.ok());
+        std::vector<double> means;
+        for (int frame = 0; frame <= 10; ++frame) {
+            auto next = decoder.value()->next();
+            QVERIFY(next.ok() && next.value());
+            double sum = 0;
+            for (uint8_t v : next.value()->frame.rgba) sum += v;
+            means.push_back(sum / double(next.value()->frame.rgba.size()));
+        }
+        QVERIFY2(means[10] > means[9] + 30, qPrintable(QString("%1 -> %2").arg(means[9]).arg(means[10])));
+        QVERIFY2(std::abs(means[9] - means[8]) < 10, qPrintable(QString("%1 -> %2").arg(means[8]).arg(means[9])));
+        s.clearKeys(0);
+        QCOMPARE(s.keyCount(0), size_t(0));
+        QVERIFY(label->text().contains("no keys"));
     }
 
     void aMalformedCameraPathIsNamedWithItsLine() {

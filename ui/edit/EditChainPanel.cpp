@@ -4,6 +4,7 @@
 #include "edit/EditTimeline.hpp"
 
 #include <QLabel>
+#include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenu>
 #include <QPixmap>
@@ -56,6 +57,18 @@ EditChainPanel::EditChainPanel(EditSession &session, QWidget *parent) : QWidget(
     layout->addWidget(m_formTitle);
     m_form = new ParamForm(this);
     layout->addWidget(m_form);
+    auto *keysRow = new QHBoxLayout;
+    m_recordKeys = tool(tr("● Record moves"), tr("Key every parameter move at the frame on screen, so playback and "
+                                                 "renders follow it (parameters over time; file sources)"), this);
+    m_recordKeys->setObjectName("editRecordKeys");
+    m_recordKeys->setCheckable(true);
+    m_clearKeys = tool(tr("Clear keys"), tr("Remove the selected link's parameter keys"), this);
+    m_keysLabel = new QLabel(this);
+    m_keysLabel->setObjectName("editKeysLabel");
+    keysRow->addWidget(m_recordKeys);
+    keysRow->addWidget(m_clearKeys);
+    keysRow->addWidget(m_keysLabel, 1);
+    layout->addLayout(keysRow);
 
     connect(m_add->menu(), &QMenu::aboutToShow, this, &EditChainPanel::fillAddMenu);
     connect(m_remove, &QToolButton::clicked, this, [this] { m_session.removeLink(selectedLink()); });
@@ -80,6 +93,9 @@ EditChainPanel::EditChainPanel(EditSession &session, QWidget *parent) : QWidget(
     connect(m_form, &ParamForm::textChanged, this, [this](const QString &name, const QString &text, bool) {
         m_session.setTextParam(selectedLink(), name, text);
     });
+    connect(m_recordKeys, &QToolButton::toggled, &m_session, &EditSession::setRecordingKeys);
+    connect(m_clearKeys, &QToolButton::clicked, this, [this] { m_session.clearKeys(selectedLink()); });
+    connect(&m_session, &EditSession::keysChanged, this, &EditChainPanel::showKeys);
     connect(&m_session, &EditSession::chainChanged, this, &EditChainPanel::rebuild);
     connect(&m_session, &EditSession::cameraPathChanged, this, [this] {
         if (selectedLink() >= 0 && selectedLink() == m_session.cameraLink()) showForm(); // the drag's new values
@@ -153,6 +169,16 @@ void EditChainPanel::showForm() {
                                            QString::fromStdString(module->description).toHtmlEscaped())
                                 : tr("<i>Add a module to edit its parameters.</i>"));
     m_formTitle->setWordWrap(true);
+    showKeys();
+}
+
+void EditChainPanel::showKeys() {
+    const int link = selectedLink();
+    const size_t keys = m_session.keyCount(link);
+    m_clearKeys->setEnabled(keys > 0);
+    m_recordKeys->setChecked(m_session.recordingKeys());
+    m_keysLabel->setText(keys == 0 ? tr("no keys")
+                                   : tr("%n key(s): %1", nullptr, int(keys)).arg(m_session.keyedParams(link).join(", ")));
 }
 
 void EditChainPanel::fillAddMenu() {

@@ -1,7 +1,7 @@
 #pragma once
 // The chain editor: the links in order (a check box bypasses a link, S solos it), buttons to add a module, remove,
 // and move the selected link up or down, the time each link takes per frame, and the generated parameter form of
-// the selected link. Every change goes to the session; the panel redraws from the session's chain.
+// the selected link, with the recording of its moves as keys. Every change goes to the session; the panel redraws from the session's chain.
 
 #include "edit/EditSession.hpp"
 
@@ -32,6 +32,7 @@ private:
     void onItemChanged(QListWidgetItem *item);
     void fillAddMenu();
     void updateTimes(const EditView &view);
+    void showKeys(); // the selected link's parameter keys and whether moves are being recorded
     QString linkText(size_t link, double msPerFrame) const;
 
     EditSession &m_session;
@@ -39,6 +40,8 @@ private:
     QToolButton *m_add, *m_remove, *m_up, *m_down, *m_solo;
     QLabel *m_formTitle;
     ParamForm *m_form;
+    QToolButton *m_recordKeys, *m_clearKeys;
+    QLabel *m_keysLabel;
     bool m_rebuilding = false;
 };
 

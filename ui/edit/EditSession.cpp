@@ -193,8 +193,7 @@ void EditSession::clearInOut() {
 
 std::vector<edit::ChainLink> EditSession::effectiveChain() const {
     std::vector<edit::ChainLink> out = m_chain;
-    const int camera = cameraLink();
-    if (camera >= 0 && !m_cameraPath->keyframes().empty()) out[size_t(camera)].automation = m_cameraPath;
+    for (int i = 0; i < int(out.size()); ++i) out[size_t(i)].automation = automationOf(i);
     if (m_solo >= 0 && m_solo < int(out.size())) {
         for (int i = 0; i < int(out.size()); ++i) out[size_t(i)].bypass = i != m_solo;
     }
@@ -202,6 +201,7 @@ std::vector<edit::ChainLink> EditSession::effectiveChain() const {
 }
 
 void EditSession::chainEdited() {
+    m_lastKeyFrame.clear(); // keyed by link index, which a reorder or removal changes
     if (m_player) m_player->setChain(effectiveChain());
     emit chainChanged();
 }
@@ -243,6 +243,7 @@ void EditSession::setSolo(int link) {
 // Run-time values go to the running chain from its next frame; load-time ones need new instances.
 void EditSession::setParam(int link, const QString &name, double value, bool loadTime) {
     if (link < 0 || link >= int(m_chain.size())) return;
+    if (m_recordKeys && !loadTime) recordKey(link, name.toStdString(), value);
     m_chain[size_t(link)].params[name.toStdString()] = value;
     if (loadTime) return chainEdited();
     if (m_player) m_player->setParam(size_t(link), name.toStdString(), value);

@@ -14,12 +14,14 @@
 #include "mnemo/edit/CameraPath.hpp"
 #include "mnemo/edit/EditPlayer.hpp"
 #include "mnemo/edit/EditRender.hpp"
+#include "mnemo/edit/ParamKeys.hpp"
 
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -72,6 +74,11 @@ public:
 
     // The virtual camera's path (keyframes over frames), driving the first virtual-camera link; never null.
     std::shared_ptr<const edit::CameraPath> cameraPath() const { return m_cameraPath; }
+    // Parameter moves recorded as keys (EditSessionKeys.cpp): while recording, a run-time parameter moved on a
+    // playing or paused file keys its value at the frame on screen; renders and playback then follow the keys.
+    bool recordingKeys() const { return m_recordKeys; }
+    size_t keyCount(int link) const; // 0 for a link without keys
+    QStringList keyedParams(int link) const;
     int cameraLink() const; // the first virtual-camera link, or -1
 
     // Thread: any (the World's engine thread). Ignored unless the World stream is the source.
@@ -112,6 +119,9 @@ public slots:
     bool loadCameraPath(const QString &file); // false: the error is in view().problem and the log
     bool saveCameraPath(const QString &file);
 
+    void setRecordingKeys(bool on);
+    void clearKeys(int link); // every key of the link; its parameters keep their current values
+
     // Renders the source (between the in and out points when set) through the chain to `path`.
     void render(const QString &path, mnemo::media::VideoCodec codec, int crf = 18); // crf: H.264's quality
     void cancelRender();
@@ -121,6 +131,7 @@ signals:
     void viewChanged(const mnemo::ui::EditView &view);
     void chainChanged();
     void cameraPathChanged();
+    void keysChanged();
     void sourceChanged(const QString &source);
     void worldStreamWanted(bool wanted);
     void renderFinished(bool ok, const QString &message);
@@ -142,6 +153,9 @@ private:
     void setCameraPath(std::shared_ptr<const edit::CameraPath> path);
     modules::ParamValues cameraValues() const; // the virtual camera's values at the frame on screen
     void setStreamTarget(edit::EditPlayer *player);
+    std::shared_ptr<const edit::ParamAutomation> automationOf(int link) const; // keys over the camera path
+    void recordKey(int link, const std::string &name, double value);
+    double currentValue(int link, const std::string &name) const; // the link's value, or the module's default
 
     modules::ModuleEnvironment *m_env = nullptr;
     std::unique_ptr<edit::EditPlayer> m_player;
@@ -150,6 +164,8 @@ private:
     std::vector<edit::ChainLink> m_chain;
     std::shared_ptr<const edit::CameraPath> m_cameraPath = std::make_shared<edit::CameraPath>();
     int m_solo = -1;
+    bool m_recordKeys = false;
+    std::map<std::pair<int, std::string>, uint64_t> m_lastKeyFrame; // this recording pass: a held move's last key
     bool m_active = false;
     bool m_loop = true;
     bool m_makeDifference = false;

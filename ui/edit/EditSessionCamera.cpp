@@ -27,7 +27,7 @@ void EditSession::setCameraPath(std::shared_ptr<const edit::CameraPath> path) {
     m_cameraPath = std::move(path);
     const int camera = cameraLink();
     if (m_player && camera >= 0) {
-        m_player->setAutomation(size_t(camera), m_cameraPath->keyframes().empty() ? nullptr : m_cameraPath);
+        m_player->setAutomation(size_t(camera), automationOf(camera));
     }
     if (hadKeys && m_cameraPath->keyframes().empty() && camera >= 0) {
         // Without a path the link's own values rule again: show them.

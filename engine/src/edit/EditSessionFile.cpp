@@ -2,6 +2,9 @@
 
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/edit/CameraPath.hpp"
+#include "mnemo/edit/ParamKeys.hpp"
+
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -23,10 +26,41 @@ json linkJson(const ChainLink &link, const modules::ModuleRegistry &registry) {
              {"bypass", link.bypass},
              {"params", link.params},
              {"text_params", link.textParams}};
-    if (const auto *path = dynamic_cast<const CameraPath *>(link.automation.get())) {
-        out["camera_path"] = json::parse(toJson(*path));
+    const auto *keys = dynamic_cast<const ParamKeys *>(link.automation.get());
+    const ParamAutomation *camera = keys ? keys->under().get() : link.automation.get();
+    if (const auto *path = dynamic_cast<const CameraPath *>(camera)) out["camera_path"] = json::parse(toJson(*path));
+    if (keys && keys->keyCount() > 0) {
+        json tracks = json::object();
+        for (const auto &[name, track] : keys->tracks()) {
+            json frames = json::array();
+            for (const auto &[frame, value] : track.keys) frames.push_back({frame, value});
+            tracks[name] = {{"base", track.base}, {"keys", frames}};
+        }
+        out["param_keys"] = tracks;
     }
     return out;
+}
+
+// "param_keys": {"NAME": {"base": V, "keys": [[FRAME, V], ...]}, ...}, checked value by value.
+Result<ParamKeys::Tracks> tracksFrom(const json &j, const std::string &where) {
+    if (!j.is_object()) return Status(StatusCode::InvalidArgument, where + ": param_keys must be an object");
+    ParamKeys::Tracks tracks;
+    for (const auto &[name, track] : j.items()) {
+        const std::string what = where + ": param_keys." + name;
+        const auto finite = [](const json &v) { return v.is_number() && std::isfinite(v.get<double>()); };
+        if (!track.is_object() || !finite(track.value("base", json())) || !track.value("keys", json()).is_array()) {
+            return Status(StatusCode::InvalidArgument, what + " needs a number \"base\" and a \"keys\" array");
+        }
+        ParamTrack &out = tracks[name];
+        out.base = track["base"].get<double>();
+        for (const json &key : track["keys"]) {
+            if (!key.is_array() || key.size() != 2 || !key[0].is_number_unsigned() || !finite(key[1])) {
+                return Status(StatusCode::InvalidArgument, what + ": a key is [FRAME, VALUE], not " + key.dump());
+            }
+            out.keys[key[0].get<uint64_t>()] = key[1].get<double>();
+        }
+    }
+    return tracks;
 }
 
 Result<ChainLink> linkFrom(const json &j, const std::string &file, size_t index) {
@@ -35,10 +69,16 @@ Result<ChainLink> linkFrom(const json &j, const std::string &file, size_t index)
     link.bypass = j.value("bypass", false);
     if (j.contains("params")) link.params = j.at("params").get<modules::ParamValues>();
     if (j.contains("text_params")) link.textParams = j.at("text_params").get<std::map<std::string, std::string>>();
+    const std::string where = file + ": chain[" + std::to_string(index) + "]";
     if (j.contains("camera_path")) {
-        auto path = parseCameraPath(j.at("camera_path").dump(2), file + ": chain[" + std::to_string(index) + "]");
+        auto path = parseCameraPath(j.at("camera_path").dump(2), where);
         if (!path.ok()) return path.status();
         link.automation = std::make_shared<const CameraPath>(std::move(path.value()));
+    }
+    if (j.contains("param_keys")) {
+        auto tracks = tracksFrom(j.at("param_keys"), where);
+        if (!tracks.ok()) return tracks.status();
+        link.automation = std::make_shared<const ParamKeys>(std::move(tracks.value()), link.automation);
     }
     return link;
 }
