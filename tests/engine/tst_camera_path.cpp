@@ -1,6 +1,8 @@
 // The virtual camera: camera path files (round trip, easing, editing, and every malformed file named by its line),
 // the virtual-camera module's geometry against exact expectations (identity, pan, zoom, roll), its stabilizer on a
 // shaking clip, a path driving the module through the chain, and `mnemo-cli edit --camera-path`.
+#include "support/TestFrames.hpp"
+
 #include "mnemo/edit/CameraPath.hpp"
 #include "mnemo/edit/EditChain.hpp"
 #include "mnemo/edit/EditSessionFile.hpp"
@@ -27,41 +29,7 @@ using namespace mnemo::edit;
 
 namespace {
 
-// Value noise: hashed lattice values 6 px apart, smoothly interpolated. Textured at every scale the flow looks at,
-// never repeating, and never black (the stabilizer's crop test looks for black).
-uint8_t lattice(int x, int y, int c) {
-    uint32_t h = uint32_t(x) * 374761393u + uint32_t(y) * 668265263u + uint32_t(c) * 2246822519u;
-    h = (h ^ (h >> 13)) * 1274126177u;
-    return uint8_t(30 + (h >> 24) % 196);
-}
-
-double noise(double x, double y, int c) {
-    const double gx = x / 6, gy = y / 6;
-    const int x0 = int(std::floor(gx)), y0 = int(std::floor(gy));
-    double fx = gx - x0, fy = gy - y0;
-    fx = fx * fx * (3 - 2 * fx);
-    fy = fy * fy * (3 - 2 * fy);
-    const double top = lattice(x0, y0, c) + (lattice(x0 + 1, y0, c) - lattice(x0, y0, c)) * fx;
-    const double bottom = lattice(x0, y0 + 1, c) + (lattice(x0 + 1, y0 + 1, c) - lattice(x0, y0 + 1, c)) * fx;
-    return top + (bottom - top) * fy;
-}
-
-// The texture seen through a w x h window whose top-left corner is at (ox, oy).
-std::shared_ptr<Frame> textured(uint32_t w, uint32_t h, int ox = 0, int oy = 0, uint64_t index = 0) {
-    auto f = std::make_shared<Frame>();
-    f->width = w;
-    f->height = h;
-    f->index = index;
-    f->rgba.resize(size_t(w) * h * 4);
-    for (uint32_t y = 0; y < h; ++y) {
-        for (uint32_t x = 0; x < w; ++x) {
-            uint8_t *p = &f->rgba[(size_t(y) * w + x) * 4];
-            for (int c = 0; c < 3; ++c) p[c] = uint8_t(std::lround(noise(x + ox + 500.0, y + oy + 500.0, c)));
-            p[3] = 255;
-        }
-    }
-    return f;
-}
+using testing::textured;
 
 const uint8_t *pixel(const Frame &f, uint32_t x, uint32_t y) { return &f.rgba[(size_t(y) * f.width + x) * 4]; }
 bool samePixel(const Frame &a, uint32_t ax, uint32_t ay, const Frame &b, uint32_t bx, uint32_t by) {

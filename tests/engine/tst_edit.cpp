@@ -1,5 +1,7 @@
 // Editing on CPU frames: the built-in color and stylize modules against independent references, the chain (order,
 // bypass, sizes), an offline render end to end with its consistency figure, bad input, and `mnemo-cli edit`.
+#include "support/TestFrames.hpp"
+
 #include "mnemo/edit/EditRender.hpp"
 #include "mnemo/edit/EditSessionFile.hpp"
 #include "mnemo/media/VideoDecoder.hpp"
@@ -21,26 +23,8 @@ namespace {
 
 constexpr uint32_t kW = 160, kH = 90;
 
-// A smooth texture panning 1.5 px a frame to the right.
-std::shared_ptr<Frame> panning(int t) {
-    auto f = std::make_shared<Frame>();
-    f->width = kW;
-    f->height = kH;
-    f->index = uint64_t(t);
-    f->rgba.resize(size_t(kW) * kH * 4);
-    for (uint32_t y = 0; y < kH; ++y) {
-        for (uint32_t x = 0; x < kW; ++x) {
-            const float u = float(x) - 1.5f * float(t), v = float(y);
-            uint8_t *p = &f->rgba[(size_t(y) * kW + x) * 4];
-            for (int c = 0; c < 3; ++c) {
-                p[c] = uint8_t(std::clamp(128 + 60 * std::sin(0.11f * u + 0.05f * v + c) +
-                                              40 * std::sin(0.07f * v - 0.13f * u), 0.0f, 255.0f));
-            }
-            p[3] = 255;
-        }
-    }
-    return f;
-}
+// The shared sine texture, panning 1.5 px a frame to the right.
+std::shared_ptr<Frame> panning(int t) { return testing::panning(kW, kH, t); }
 
 double srgbToLinear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
 double linearToSrgb(double v) { return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055; }

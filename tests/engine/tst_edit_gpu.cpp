@@ -5,6 +5,8 @@
 // stabilizer on a shaking clip, its motion estimated on the device. The test plays the host: frames in host-visible
 // storage buffers, the module's commands recorded between the barriers the host puts around them. Also: an instance on
 // a host without Vulkan has no GPU path and still edits on the CPU.
+#include "support/TestFrames.hpp"
+
 #include "mnemo/gpu/GpuBuffer.hpp"
 #include "mnemo/metrics/WarpError.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
@@ -24,63 +26,9 @@ using modules::ModuleInstance;
 
 namespace {
 
-// A smooth texture panning 1.5 px a frame to the right (what the flow follows), alpha varying (it must pass through).
-Frame panning(uint32_t w, uint32_t h, int t) {
-    Frame f;
-    f.width = w;
-    f.height = h;
-    f.index = uint64_t(t);
-    f.rgba.resize(size_t(w) * h * 4);
-    for (uint32_t y = 0; y < h; ++y) {
-        for (uint32_t x = 0; x < w; ++x) {
-            const float u = float(x) - 1.5f * float(t), v = float(y);
-            uint8_t *p = &f.rgba[(size_t(y) * w + x) * 4];
-            for (int c = 0; c < 3; ++c) {
-                p[c] = uint8_t(
-                    std::clamp(128 + 60 * std::sin(0.11f * u + 0.05f * v + c) + 40 * std::sin(0.07f * v - 0.13f * u),
-                               0.0f, 255.0f));
-            }
-            p[3] = uint8_t(200 + (x + y) % 56);
-        }
-    }
-    return f;
-}
-
-// tst_camera_path's value noise: hashed lattice values 6 px apart, smoothly interpolated; textured at every scale the
-// flow looks at, never repeating, never black.
-uint8_t lattice(int x, int y, int c) {
-    uint32_t h = uint32_t(x) * 374761393u + uint32_t(y) * 668265263u + uint32_t(c) * 2246822519u;
-    h = (h ^ (h >> 13)) * 1274126177u;
-    return uint8_t(30 + (h >> 24) % 196);
-}
-
-double noise(double x, double y, int c) {
-    const double gx = x / 6, gy = y / 6;
-    const int x0 = int(std::floor(gx)), y0 = int(std::floor(gy));
-    double fx = gx - x0, fy = gy - y0;
-    fx = fx * fx * (3 - 2 * fx);
-    fy = fy * fy * (3 - 2 * fy);
-    const double top = lattice(x0, y0, c) + (lattice(x0 + 1, y0, c) - lattice(x0, y0, c)) * fx;
-    const double bottom = lattice(x0, y0 + 1, c) + (lattice(x0 + 1, y0 + 1, c) - lattice(x0, y0 + 1, c)) * fx;
-    return top + (bottom - top) * fy;
-}
-
-// The noise seen through a w x h window whose top-left corner is at (ox, oy).
-Frame textured(uint32_t w, uint32_t h, int ox, int oy, uint64_t index) {
-    Frame f;
-    f.width = w;
-    f.height = h;
-    f.index = index;
-    f.rgba.resize(size_t(w) * h * 4);
-    for (uint32_t y = 0; y < h; ++y) {
-        for (uint32_t x = 0; x < w; ++x) {
-            uint8_t *p = &f.rgba[(size_t(y) * w + x) * 4];
-            for (int c = 0; c < 3; ++c) p[c] = uint8_t(std::lround(noise(x + ox + 500.0, y + oy + 500.0, c)));
-            p[3] = 255;
-        }
-    }
-    return f;
-}
+// The shared test frames, by value (the modules' calls take frames): alpha varies, as it must pass through.
+Frame panning(uint32_t w, uint32_t h, int t) { return *testing::panning(w, h, t, 1.5f, true); }
+Frame textured(uint32_t w, uint32_t h, int ox, int oy, uint64_t index) { return *testing::textured(w, h, ox, oy, index); }
 
 // Mean absolute RGB difference over the middle half of two frames (tst_camera_path's measure of shake).
 double middleDifference(const Frame &a, const Frame &b) {

@@ -1,6 +1,8 @@
 // The live edit player: a file plays through the chain without dropping a frame, pauses, steps, seeks and loops;
 // parameters apply to the next frame (and re-edit a paused frame); a module that fails mid-stream stops the player
 // with its message and a new chain recovers it; a live source that outruns the chain drops its oldest frames.
+#include "support/TestFrames.hpp"
+
 #include "mnemo/edit/EditPlayer.hpp"
 #include "mnemo/media/VideoEncoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
@@ -20,21 +22,8 @@ namespace {
 
 constexpr uint32_t kW = 96, kH = 64;
 
-std::shared_ptr<Frame> texture(int t, uint32_t w = kW, uint32_t h = kH) {
-    auto f = std::make_shared<Frame>();
-    f->width = w;
-    f->height = h;
-    f->index = uint64_t(t);
-    f->rgba.resize(size_t(w) * h * 4);
-    for (uint32_t y = 0; y < h; ++y) {
-        for (uint32_t x = 0; x < w; ++x) {
-            uint8_t *p = &f->rgba[(size_t(y) * w + x) * 4];
-            for (int c = 0; c < 3; ++c) p[c] = uint8_t(128 + 90 * std::sin(0.2f * (float(x) - 2.0f * float(t)) + 0.1f * float(y) + float(c)));
-            p[3] = 255;
-        }
-    }
-    return f;
-}
+// The shared sine texture, 2 px a frame to the right.
+std::shared_ptr<Frame> texture(int t, uint32_t w = kW, uint32_t h = kH) { return testing::panning(w, h, t, 2.0f); }
 
 // Polls until `done` holds or `seconds` pass.
 bool waitFor(const std::function<bool()> &done, double seconds = 20) {

@@ -1,6 +1,8 @@
 // The Edit workspace as a user drives it: open a clip, play it through the chain, compare source and result (side by
 // side, wipe, difference), arrange the chain (add, bypass, solo, reorder, remove, a parameter), scrub on the timeline,
 // and render with progress to a file that decodes. Screenshots of each view go into the test artifacts.
+#include "support/TestFrames.hpp"
+
 #include "common/ParamForm.hpp"
 #include "edit/EditChainPanel.hpp"
 #include "edit/EditPreview.hpp"
@@ -35,25 +37,8 @@ namespace {
 constexpr uint32_t kW = 320, kH = 180;
 constexpr int kFrames = 45;
 
-// A textured scene panning left to right, the kind of clip a per-frame stylization flickers on.
-std::shared_ptr<Frame> panning(int t) {
-    auto f = std::make_shared<Frame>();
-    f->width = kW;
-    f->height = kH;
-    f->index = uint64_t(t);
-    f->rgba.resize(size_t(kW) * kH * 4);
-    for (uint32_t y = 0; y < kH; ++y) {
-        for (uint32_t x = 0; x < kW; ++x) {
-            const float u = float(x) + 2.0f * float(t), v = float(y);
-            uint8_t *p = &f->rgba[(size_t(y) * kW + x) * 4];
-            p[0] = uint8_t(std::clamp(120 + 70 * std::sin(0.05f * u) + 40 * std::sin(0.11f * v + 0.03f * u), 0.f, 255.f));
-            p[1] = uint8_t(std::clamp(140 + 60 * std::sin(0.07f * v - 0.02f * u), 0.f, 255.f));
-            p[2] = uint8_t(std::clamp(110 + 80 * std::cos(0.04f * u + 0.06f * v), 0.f, 255.f));
-            p[3] = 255;
-        }
-    }
-    return f;
-}
+// The shared sine texture panning 2 px a frame, the kind of clip a per-frame stylization flickers on.
+std::shared_ptr<Frame> panning(int t) { return testing::panning(kW, kH, t, -2.0f); }
 
 void screenshot(QWidget &w, const QString &name) {
     const QString path = QString(MNEMO_TEST_ARTIFACTS_DIR "/edit-%1.png").arg(name);

@@ -137,6 +137,8 @@ QWidget *EditWorkspace::createSidePanel() {
     connect(m_gpuUse, &QComboBox::currentIndexChanged, this, [this] {
         m_session->setGpuUse(edit::GpuUse(m_gpuUse->currentData().toInt()));
     });
+    m_gpuUse->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon); // shrinks with the panel
+    m_gpuUse->setMinimumContentsLength(8);
     gpuRow->addWidget(m_gpuUse, 1);
     layout->addLayout(gpuRow);
     m_figures = new QLabel(panel);
@@ -170,6 +172,8 @@ QWidget *EditWorkspace::createRenderBox() {
         m_crf->setEnabled(media::VideoCodec(m_codec->currentData().toInt()) == media::VideoCodec::H264);
     });
     row->addWidget(m_crf);
+    layout->addLayout(row);
+    row = new QHBoxLayout; // the buttons on a row of their own: the panel stays narrow
     m_render = new QPushButton(tr("Render…"), box);
     m_render->setToolTip(tr("Render the source (between the in and out points) through the chain to a file"));
     connect(m_render, &QPushButton::clicked, this, &EditWorkspace::chooseRenderFile);
@@ -224,7 +228,13 @@ QWidget *EditWorkspace::createCameraBox() {
         {tr("Load…"), [this] { chooseCameraPath(); }},
         {tr("Save…"), [this] { saveCameraPathAs(); }},
     };
+    int placed = 0;
     for (const auto &[text, action] : buttons) {
+        if (placed++ == 3) { // keying on one row, files on the next: the panel stays narrow
+            row->addStretch(1);
+            layout->addLayout(row);
+            row = new QHBoxLayout;
+        }
         auto *b = new QToolButton(box);
         b->setText(text);
         connect(b, &QToolButton::clicked, this, action);
