@@ -81,11 +81,12 @@ private slots:
         QCOMPARE(stats.framesEdited, uint64_t(kFrames)); // a file never drops: every frame was edited
         QCOMPARE(stats.framesDropped, uint64_t(0));
         QCOMPARE(stats.position, uint64_t(kFrames - 1));
-        const auto records = player->records();
+        const edit::FrameRecords snapshot = player->records();
+        const auto records = snapshot.range(0, UINT64_MAX);
         QCOMPARE(records.size(), size_t(kFrames));
-        QCOMPARE(records.front().warpError, -1.0); // nothing before the first frame
-        QVERIFY(records.back().warpError >= 0 && records.back().warpError < 5); // a neutral grade is consistent
-        QCOMPARE(records.back().linkMs.size(), size_t(1));
+        QCOMPARE(records.front()->warpError, -1.0); // nothing before the first frame
+        QVERIFY(records.back()->warpError >= 0 && records.back()->warpError < 5); // a neutral grade is consistent
+        QCOMPARE(records.back()->linkMs.size(), size_t(1));
         QCOMPARE(stats.gpu, m_env->vulkan != nullptr); // color has a GPU path: one upload, one readback
         QCOMPARE(stats.gpuCopiesPerFrame, m_env->vulkan ? 2.0 : 0.0);
     }
@@ -191,6 +192,35 @@ private slots:
         auto player = EditPlayer::open(*m_env, {bogus.toStdString(), links("color"), 1, false});
         QVERIFY(!player.ok());
         QVERIFY2(QString::fromStdString(player.message()).contains("notes.mkv"), player.message().c_str());
+    }
+
+    // The records' snapshots share chunks with the player's store: a later write (a new frame, a re-edited one) must
+    // leave a snapshot exactly as it was, in either order of copying.
+    void recordSnapshotsStayAsTaken() {
+        edit::FrameRecords live;
+        for (uint64_t i = 0; i < 3000; ++i) live.put({i, double(i), {1.0f}});
+        QCOMPARE(live.size(), size_t(3000));
+        const edit::FrameRecords before = live;
+        live.put({5, -7.0, {}});   // replaces frame 5 (a chunk the snapshot shares)
+        live.put({3000, 1.0, {}}); // a new frame
+        QCOMPARE(before.size(), size_t(3000));
+        QCOMPARE(before.range(5, 6).front()->warpError, 5.0);
+        QCOMPARE(live.range(5, 6).front()->warpError, -7.0);
+        QCOMPARE(live.size(), size_t(3001));
+        QCOMPARE(*live.lastIndex(), uint64_t(3000));
+        edit::FrameRecords assigned;
+        assigned = live;           // an assigned copy shares too
+        assigned.put({6, -1.0, {}});
+        QCOMPARE(live.range(6, 7).front()->warpError, 6.0);
+        live.put({7, -2.0, {}});
+        QCOMPARE(assigned.range(7, 8).front()->warpError, 7.0);
+        const auto middle = live.range(1020, 1030);
+        QCOMPARE(middle.size(), size_t(10));
+        for (size_t k = 0; k < middle.size(); ++k) QCOMPARE(middle[k]->index, uint64_t(1020 + k));
+        live.keepNewest(1500);     // whole chunks, oldest first, keeping at least 1500
+        QCOMPARE(live.size(), size_t(3001 - 1024));
+        QVERIFY(live.range(0, 1024).empty());
+        QCOMPARE(before.size(), size_t(3000));
     }
 };
 

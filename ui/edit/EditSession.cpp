@@ -285,7 +285,7 @@ void EditSession::publish() {
         m_view.stats = m_player->stats();
         if (m_view.stats.recordsVersion != m_recordsVersion) {
             m_recordsVersion = m_view.stats.recordsVersion;
-            m_view.records = std::make_shared<const std::vector<edit::FrameRecord>>(m_player->records());
+            m_view.records = std::make_shared<const edit::FrameRecords>(m_player->records());
         }
     }
     EditRenderState &r = m_view.render;

@@ -5,7 +5,8 @@
 //
 // Two cadences: the newest (source, result) pair is polled every kPreviewPollMs and handed to the preview
 // (previewChanged), and everything else (state, figures, the per-frame records for the timeline) is published every
-// kPublishMs (viewChanged). The records are copied off the player only when they changed, and only at that cadence.
+// kPublishMs (viewChanged). The records are snapshotted off the player (chunks shared, not copied: FrameRecords)
+// only when they changed, and only at that cadence.
 //
 // Sources: a file, an image or image folder, a V4L2 camera, or the live World stream. The stream is not pulled from
 // ui/world (the workspaces do not know each other): the session asks for it (worldStreamWanted) and the shell feeds
@@ -44,7 +45,7 @@ struct EditView {
     QString problem;         // why the last open failed
     double previewLatencyMs = 0; // source frame handed out (World: the input that drove it) -> preview, smoothed
     edit::EditPlayerStats stats;
-    std::shared_ptr<const std::vector<edit::FrameRecord>> records; // replaced (never changed) when the player's change
+    std::shared_ptr<const edit::FrameRecords> records; // a snapshot, replaced (never changed) when the player's change
     std::optional<uint64_t> inPoint, outPoint;
     EditRenderState render;
 };

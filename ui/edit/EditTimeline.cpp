@@ -34,7 +34,7 @@ void EditTimeline::setView(const EditView &view, const std::vector<std::string> 
     m_view = view;
     m_linkNames = linkNames;
     uint64_t last = view.stats.frameCountHint > 0 ? uint64_t(view.stats.frameCountHint - 1) : 0;
-    if (view.records && !view.records->empty()) last = std::max(last, view.records->back().index);
+    if (view.records && view.records->lastIndex()) last = std::max(last, *view.records->lastIndex());
     m_lastFrame = std::max<uint64_t>(last, view.stats.position);
     followData();
     update();
@@ -90,14 +90,18 @@ std::vector<TimelineBase::AxisTick> EditTimeline::frameTicks() const {
     return ticks;
 }
 
-EditTimeline::Columns EditTimeline::columns() const {
+EditTimeline::Rows EditTimeline::visibleRows() const {
+    if (!m_view.records) return {};
+    const double from = std::max(0.0, std::floor(visibleFrom())), to = std::max(0.0, std::ceil(visibleTo()) + 1);
+    return m_view.records->range(uint64_t(from), uint64_t(to));
+}
+
+EditTimeline::Columns EditTimeline::columns(const Rows &r) const {
     const QRect a = plotArea();
     std::vector<std::pair<size_t, size_t>> cols(size_t(std::max(1, a.width())), {0, 0});
-    if (!m_view.records) return cols;
-    const auto &r = *m_view.records;
     auto at = [&](double frame) {
         return size_t(std::lower_bound(r.begin(), r.end(), frame,
-                                       [](const edit::FrameRecord &e, double v) { return double(e.index) < v; }) -
+                                       [](const edit::FrameRecord *e, double v) { return double(e->index) < v; }) -
                       r.begin());
     };
     for (size_t c = 0; c < cols.size(); ++c) {
@@ -118,11 +122,12 @@ void EditTimeline::paintEvent(QPaintEvent *) {
         return;
     }
     paintAxis(p, frameTicks(), tr("frame"));
-    const Columns cols = columns(); // one binning per paint, shared by the lanes
+    const Rows rows = visibleRows();
+    const Columns cols = columns(rows); // one binning per paint, shared by the lanes
     paintFrames(p, cols);
     paintCamera(p);
-    paintModules(p, cols);
-    paintCurve(p, cols);
+    paintModules(p, rows, cols);
+    paintCurve(p, rows, cols);
     paintPlayhead(p);
 }
 
@@ -174,13 +179,11 @@ void EditTimeline::paintCamera(QPainter &p) const {
     p.setRenderHint(QPainter::Antialiasing, false);
 }
 
-void EditTimeline::paintModules(QPainter &p, const Columns &cols) const {
+void EditTimeline::paintModules(QPainter &p, const Rows &r, const Columns &cols) const {
     const QRect lane = modulesLane();
     p.fillRect(lane, QColor(255, 255, 255, 7));
     p.setPen(kLabel);
     p.drawText(QRect(4, lane.top(), kGutter - 6, lane.height()), Qt::AlignLeft | Qt::AlignVCenter, tr("ms / module"));
-    if (!m_view.records) return;
-    const auto &r = *m_view.records;
     struct Bar {
         double x, width;
         std::vector<double> ms;
@@ -191,14 +194,14 @@ void EditTimeline::paintModules(QPainter &p, const Columns &cols) const {
         const auto [from, to] = cols[c];
         for (size_t i = from; i < to; ++i) {
             if (pxPerFrame >= 2) {
-                bars.push_back({xAt(double(r[i].index)) + pxPerFrame * 0.1, pxPerFrame * 0.8, {}});
+                bars.push_back({xAt(double(r[i]->index)) + pxPerFrame * 0.1, pxPerFrame * 0.8, {}});
             } else if (i == from) {
                 bars.push_back({lane.left() + double(c), 1, {}});
             }
             auto &ms = bars.back().ms;
-            ms.resize(std::max(ms.size(), r[i].linkMs.size()), 0.0);
+            ms.resize(std::max(ms.size(), r[i]->linkMs.size()), 0.0);
             const double share = pxPerFrame >= 2 ? 1.0 : 1.0 / double(to - from);
-            for (size_t k = 0; k < r[i].linkMs.size(); ++k) ms[k] += r[i].linkMs[k] * share;
+            for (size_t k = 0; k < r[i]->linkMs.size(); ++k) ms[k] += r[i]->linkMs[k] * share;
         }
     }
     double peak = 1;
@@ -219,20 +222,18 @@ void EditTimeline::paintModules(QPainter &p, const Columns &cols) const {
     p.drawText(lane.adjusted(4, 0, -4, 0), Qt::AlignRight | Qt::AlignTop, tr("%1 ms").arg(peak, 0, 'f', 1));
 }
 
-void EditTimeline::paintCurve(QPainter &p, const Columns &cols) const {
+void EditTimeline::paintCurve(QPainter &p, const Rows &r, const Columns &cols) const {
     const QRect lane = curveLane();
     p.fillRect(lane, QColor(255, 255, 255, 7));
     p.setPen(kLabel);
     p.drawText(QRect(4, lane.top(), kGutter - 6, lane.height()), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
                tr("warp error\n(lower: steadier)"));
-    if (!m_view.records) return;
-    const auto &r = *m_view.records;
-    double peak = 1;
-    for (const auto &e : r) peak = std::max(peak, e.warpError);
+    double peak = 1; // of what is visible
+    for (const edit::FrameRecord *e : r) peak = std::max(peak, e->warpError);
     QPolygonF line;
     for (size_t c = 0; c < cols.size(); ++c) {
         double worst = -1;
-        for (size_t i = cols[c].first; i < cols[c].second; ++i) worst = std::max(worst, r[i].warpError);
+        for (size_t i = cols[c].first; i < cols[c].second; ++i) worst = std::max(worst, r[i]->warpError);
         if (worst < 0) continue;
         line << QPointF(lane.left() + double(c) + 0.5, lane.bottom() - worst / peak * (lane.height() - 2));
     }

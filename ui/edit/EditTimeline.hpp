@@ -40,13 +40,15 @@ private:
     QRect curveLane() const;
     std::vector<AxisTick> frameTicks() const;
     void scrubTo(double x);
-    using Columns = std::vector<std::pair<size_t, size_t>>;
+    using Rows = std::vector<const edit::FrameRecord *>;  // the visible records, in frame order
+    using Columns = std::vector<std::pair<size_t, size_t>>; // per pixel column: the rows [first, second) it shows
     void paintFrames(QPainter &p, const Columns &cols) const;
-    void paintModules(QPainter &p, const Columns &cols) const;
-    void paintCurve(QPainter &p, const Columns &cols) const;
+    void paintModules(QPainter &p, const Rows &rows, const Columns &cols) const;
+    void paintCurve(QPainter &p, const Rows &rows, const Columns &cols) const;
     void paintPlayhead(QPainter &p) const;
-    // Records whose frame falls in each pixel column of the plot.
-    Columns columns() const;
+    Rows visibleRows() const;
+    // Rows whose frame falls in each pixel column of the plot.
+    Columns columns(const Rows &rows) const;
 
     EditView m_view;
     std::vector<std::string> m_linkNames;

@@ -136,12 +136,9 @@ EditPlayerStats EditPlayer::stats() const {
     return m_stats;
 }
 
-std::vector<FrameRecord> EditPlayer::records() const {
+FrameRecords EditPlayer::records() const {
     std::lock_guard lock(m_mutex);
-    std::vector<FrameRecord> out;
-    out.reserve(m_records.size());
-    for (const auto &[index, record] : m_records) out.push_back(record);
-    return out;
+    return m_records;
 }
 
 std::vector<ChainLink> EditPlayer::chain() const {
@@ -231,8 +228,8 @@ void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, FrameRecord
         m_stats.gpu = e.chain->usesGpu();
         m_stats.gpuCopiesPerFrame = e.chain->gpuCopiesPerFrame();
     }
-    m_records[record.index] = std::move(record);
-    while (m_records.size() > Engine::kMaxRecords) m_records.erase(m_records.begin());
+    m_records.put(std::move(record));
+    m_records.keepNewest(Engine::kMaxRecords);
     ++m_stats.recordsVersion;
     m_preview = std::move(preview);
 }

@@ -12,6 +12,7 @@
 // A new chain or a seek restarts temporal state (the chain's modules, the consistency meter).
 // Thread: the public calls are thread-safe; modules run only on the player's thread.
 
+#include "mnemo/edit/FrameRecords.hpp"
 #include "mnemo/edit/EditChain.hpp"
 
 #include <atomic>
@@ -53,12 +54,6 @@ struct PreviewPair {
     int64_t sourceUs = 0; // its presentation time
 };
 
-// What the consistency curve and the timeline's module lane draw: one record per edited frame.
-struct FrameRecord {
-    uint64_t index = 0;
-    double warpError = -1;      // against the previous frame; -1: none (first frame after a start, seek or drop)
-    std::vector<float> linkMs;  // time per link for this frame (0 for a bypassed link)
-};
 
 struct EditPlayerStats {
     PlayerState state = PlayerState::Paused;
@@ -105,7 +100,7 @@ public:
     // The newest pair not taken yet, or null.
     std::shared_ptr<const PreviewPair> takePreview();
     EditPlayerStats stats() const;
-    std::vector<FrameRecord> records() const;
+    FrameRecords records() const; // a snapshot (cheap: see FrameRecords); what the curve and module lane draw
     std::vector<ChainLink> chain() const;
 
 private:
@@ -140,7 +135,7 @@ private:
     std::condition_variable m_wake;
     std::shared_ptr<const PreviewPair> m_preview;
     EditPlayerStats m_stats;
-    std::map<uint64_t, FrameRecord> m_records;
+    FrameRecords m_records;
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
     std::thread m_capture; // live cameras only: reads the device into the live queue
