@@ -1,5 +1,7 @@
 #include "mnemo/modules/ModuleInstance.hpp"
 
+#include "ModuleCalls.hpp"
+
 #include "mnemo/core/Guard.hpp"
 
 #include <algorithm>
@@ -67,28 +69,29 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
     mnemo_create_args args{sizeof args, width, height, values.data(), uint32_t(values.size())};
     mnemo_error error{};
     instance->m_binding = host.bind();
+    instance->m_calls = module.isolation.enabled ? isolatedCalls(module, module.isolation) : inProcessCalls(module.api);
     const mnemo_status s = callModule(error, [&] {
-        return module.api->create(&instance->m_binding->services, &args, &instance->m_instance, &error);
+        return instance->m_calls->create(&instance->m_binding->services, &args, &error);
     });
-    if (Status st = instance->fromC(s, error, "create"); !st.ok()) {
-        instance->m_instance = nullptr;
-        return st;
-    }
+    if (Status st = instance->fromC(s, error, "create"); !st.ok()) return st;
+    instance->m_created = true;
     instance->m_width = width;
     instance->m_height = height;
     return instance;
 }
 
+ModuleInstance::ModuleInstance(const LoadedModule &module) : m_module(module) {}
+
 ModuleInstance::~ModuleInstance() {
     mnemo_error error{};
-    if (m_instance) (void)callModule(error, [&] { m_module.api->destroy(m_instance); return MNEMO_OK; });
+    if (m_created) (void)callModule(error, [&] { m_calls->destroy(); return MNEMO_OK; });
 }
 
 Status ModuleInstance::reset(uint64_t seed, const std::string &prompt) {
     if (!m_module.api->reset) return {};
     mnemo_reset_args args{sizeof args, seed, prompt.empty() ? nullptr : prompt.c_str(), nullptr};
     mnemo_error error{};
-    return fromC(callModule(error, [&] { return m_module.api->reset(m_instance, &args, &error); }), error, "reset");
+    return fromC(callModule(error, [&] { return m_calls->reset(&args, &error); }), error, "reset");
 }
 
 Status ModuleInstance::setParam(const std::string &name, double value) {
@@ -97,8 +100,7 @@ Status ModuleInstance::setParam(const std::string &name, double value) {
     }
     mnemo_param_value v{name.c_str(), value};
     mnemo_error error{};
-    return fromC(callModule(error, [&] { return m_module.api->set_param(m_instance, &v, &error); }), error,
-                 "set_param");
+    return fromC(callModule(error, [&] { return m_calls->setParam(&v, &error); }), error, "set_param");
 }
 
 Status ModuleInstance::setParamText(const std::string &name, const std::string &text) {
@@ -122,8 +124,8 @@ Status ModuleInstance::setParamText(const std::string &name, const std::string &
         return {StatusCode::InvalidArgument, "parameter '" + m_module.id + "." + name + "': the text holds a NUL byte"};
     }
     mnemo_error error{};
-    return fromC(callModule(error, [&] { return api->set_param_text(m_instance, name.c_str(), text.c_str(), &error); }),
-                 error, "set_param_text");
+    return fromC(callModule(error, [&] { return m_calls->setParamText(name.c_str(), text.c_str(), &error); }), error,
+                 "set_param_text");
 }
 
 Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras,
@@ -161,7 +163,7 @@ Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras
     mnemo_error error{};
     m_binding->step = stepMemory; // the module's memory callbacks act on this step only
     const mnemo_status stepped =
-        callModule(error, [&] { return m_module.api->world_step(m_instance, &in, &result, &error); });
+        callModule(error, [&] { return m_calls->worldStep(&in, &result, &error); });
     m_binding->step = nullptr;
     if (Status s = fromC(stepped, error, "world_step"); !s.ok()) {
         return s;
@@ -210,7 +212,7 @@ Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, con
     if (m_module.wantsSourceFlow) return editWithSource(in, out, source);
     mnemo_error error{};
     const mnemo_status s = callModule(error, [&] {
-        return m_module.api->edit_process(m_instance, in.data(), out.data(), uint32_t(in.size()), &error);
+        return m_calls->editProcess(in.data(), out.data(), uint32_t(in.size()), &error);
     });
     return fromC(s, error, "edit_process");
 }
@@ -230,7 +232,7 @@ Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::v
     mnemo_edit_input input{sizeof input, in.data(), sourceFrames.data(), flows.data(), uint32_t(in.size())};
     mnemo_error error{};
     const mnemo_status s = callModule(error, [&] {
-        return m_module.api->edit_process_with_source(m_instance, &input, out.data(), &error);
+        return m_calls->editWithSource(&input, out.data(), &error);
     });
     return fromC(s, error, "edit_process_with_source");
 }
@@ -244,7 +246,9 @@ mnemo_gpu_frame gpuFrameToC(const ModuleInstance::GpuFrame &f) {
 
 } // namespace
 
-bool ModuleInstance::hasGpuPath() const { return m_module.hasGpuPath && m_binding && m_binding->services.vulkan; }
+bool ModuleInstance::hasGpuPath() const {
+    return m_module.hasGpuPath && m_binding && m_binding->services.vulkan && m_calls->inProcessInstance();
+}
 
 Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vector<GpuFrame> &inputs,
                                       const std::vector<GpuFrame> &outputs, const GpuSource *source) {
@@ -280,8 +284,9 @@ Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vecto
                                withSource ? src.data() : nullptr, withSource ? flows.data() : nullptr,
                                uint32_t(in.size())};
     mnemo_error error{};
-    const mnemo_status s =
-        callModule(error, [&] { return m_module.api->edit_process_gpu(m_instance, &input, out.data(), &error); });
+    const mnemo_status s = callModule(error, [&] {
+        return m_module.api->edit_process_gpu(m_calls->inProcessInstance(), &input, out.data(), &error);
+    });
     return fromC(s, error, "edit_process_gpu");
 }
 

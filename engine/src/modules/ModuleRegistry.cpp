@@ -81,6 +81,16 @@ const LoadedModule *ModuleRegistry::find(const std::string &id) const {
     return nullptr;
 }
 
+bool ModuleRegistry::setIsolation(const std::string &id, const Isolation &isolation) {
+    bool found = false;
+    for (auto &m : m_loaded) {
+        if (!id.empty() && m.id != id) continue;
+        m.isolation = isolation;
+        found = true;
+    }
+    return found || id.empty();
+}
+
 Status ModuleRegistry::loadFile(const std::string &path) {
     for (const auto &m : m_loaded) {
         std::error_code ec;

@@ -1,5 +1,6 @@
 #pragma once
 // One created module instance: RAII over create/destroy, C errors turned into Status with the module's message.
+// A module whose LoadedModule::isolation is enabled runs in a child process (see Isolation.hpp); the calls are the same.
 // Thread: one owner at a time (the pipeline's engine thread), as the ABI requires.
 
 #include "mnemo/modules/ModuleHost.hpp"
@@ -15,6 +16,8 @@
 namespace mnemo::modules {
 
 using ParamValues = std::map<std::string, double>;
+
+class ModuleCalls;
 
 class ModuleInstance {
 public:
@@ -79,12 +82,13 @@ public:
                           const std::vector<GpuFrame> &outputs, const GpuSource *source = nullptr);
 
 private:
-    ModuleInstance(const LoadedModule &module) : m_module(module) {}
+    explicit ModuleInstance(const LoadedModule &module);
     Status fromC(mnemo_status status, const mnemo_error &error, const char *call) const;
     Status editWithSource(const std::vector<mnemo_frame> &in, std::vector<mnemo_frame> &out, const EditSource *source);
     LoadedModule m_module;
     std::unique_ptr<HostBinding> m_binding; // the service table this instance was created with
-    void *m_instance = nullptr;
+    std::unique_ptr<ModuleCalls> m_calls;   // the module's C calls: in this process, or in its isolated child
+    bool m_created = false;
     uint32_t m_width = 0;
     uint32_t m_height = 0;
 };

@@ -1,0 +1,35 @@
+#pragma once
+// The module's C calls as ModuleInstance makes them: straight into the library (in process), or through a child
+// process (isolated). Both take and give the ABI's structs, so ModuleInstance converts once and does not know which.
+
+#include "mnemo/modules/Isolation.hpp"
+#include "mnemo/modules/ModuleRegistry.hpp"
+
+#include <mnemo/module.h>
+
+#include <memory>
+
+namespace mnemo::modules {
+
+class ModuleCalls {
+public:
+    virtual ~ModuleCalls() = default;
+    virtual mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, mnemo_error *error) = 0;
+    virtual void destroy() = 0; // after a successful create only
+    virtual mnemo_status reset(const mnemo_reset_args *args, mnemo_error *error) = 0;
+    virtual mnemo_status setParam(const mnemo_param_value *value, mnemo_error *error) = 0;
+    virtual mnemo_status setParamText(const char *name, const char *text, mnemo_error *error) = 0;
+    virtual mnemo_status worldStep(const mnemo_world_step_input *input, mnemo_world_step_output *output,
+                                   mnemo_error *error) = 0;
+    virtual mnemo_status editProcess(const mnemo_frame *input, mnemo_frame *output, uint32_t count,
+                                     mnemo_error *error) = 0;
+    virtual mnemo_status editWithSource(const mnemo_edit_input *input, mnemo_frame *output, mnemo_error *error) = 0;
+    // The instance handle for calls only an in-process module can take (edit_process_gpu); null when isolated.
+    virtual void *inProcessInstance() const = 0;
+};
+
+std::unique_ptr<ModuleCalls> inProcessCalls(const mnemo_module_api *api);
+// Starts the child for `module` (its library file); the calls fail with the reason if it cannot start.
+std::unique_ptr<ModuleCalls> isolatedCalls(const LoadedModule &module, const Isolation &isolation);
+
+} // namespace mnemo::modules

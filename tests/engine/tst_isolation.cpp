@@ -1,0 +1,146 @@
+// Modules out of process (mnemo-module-host): an isolated module gives the same frames as in process (a world module,
+// an edit module, an edit module that follows the source's flow), and its crash, hang, garbage answer or exit is an
+// error naming the module and what happened, while this process goes on and a new instance works again.
+#include "support/TestFrames.hpp"
+
+#include "mnemo/modules/ModuleInstance.hpp"
+#include "mnemo/modules/ModuleRegistry.hpp"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <cmath>
+
+using namespace mnemo;
+using namespace mnemo::modules;
+
+namespace {
+
+constexpr uint32_t kW = 64, kH = 48;
+
+camera::CameraFrame cameraAt(int t) {
+    camera::CameraFrame c;
+    c.c2w = {1, 0, 0, 0.25f * float(t), 0, 1, 0, 0, 0, 0, 1, -0.5f * float(t), 0, 0, 0, 1};
+    c.intrinsics = {50, 50, 32, 24};
+    return c;
+}
+
+// n world steps of one frame; the frames' bytes, or the first failure.
+Result<std::vector<std::vector<uint8_t>>> steps(ModuleInstance &m, int n) {
+    std::vector<std::vector<uint8_t>> out;
+    for (int t = 0; t < n; ++t) {
+        Frame f;
+        f.width = kW;
+        f.height = kH;
+        f.index = uint64_t(t);
+        f.rgba.assign(size_t(kW) * kH * 4, 0);
+        std::vector<camera::CameraFrame> used;
+        camera::ControllerTick tick;
+        tick.keys = {"KeyW"};
+        if (Status s = m.worldStep({cameraAt(t)}, {tick}, {&f}, &used); !s.ok()) return s;
+        out.push_back(f.rgba);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestIsolation : public QObject {
+    Q_OBJECT
+    ModuleHost m_host{nullptr};
+    std::unique_ptr<ModuleRegistry> m_registry;
+
+    LoadedModule isolated(const std::string &id, uint32_t deadlineMs = 10000) const {
+        LoadedModule m = *m_registry->find(id);
+        m.isolation = {true, deadlineMs};
+        return m;
+    }
+    std::unique_ptr<ModuleInstance> make(const LoadedModule &m, const ParamValues &params = {}) {
+        auto made = ModuleInstance::create(m, m_host, kW, kH, params);
+        if (!made.ok()) qWarning("%s", made.message().c_str());
+        return made.ok() ? std::move(made.value()) : nullptr;
+    }
+
+private slots:
+    void initTestCase() {
+        m_registry = std::make_unique<ModuleRegistry>(m_host);
+        m_registry->scan({MNEMO_BINARY_DIR "/plugins", MNEMO_BINARY_DIR "/test-plugins"});
+        QVERIFY(m_registry->find("faulty") && m_registry->find("color") && m_registry->find("temporal-stabilizer"));
+    }
+
+    void aWorldModuleGivesTheSameFramesIsolated() {
+        auto inside = make(*m_registry->find("faulty")), outside = make(isolated("faulty"));
+        QVERIFY(inside && outside);
+        QVERIFY(outside->reset(7).ok());
+        QVERIFY(outside->setParam("slow_ms", 5).ok());
+        auto a = steps(*inside, 6), b = steps(*outside, 6);
+        QVERIFY2(a.ok() && b.ok(), b.ok() ? a.message().c_str() : b.message().c_str());
+        QVERIFY(a.value() == b.value());
+        QVERIFY(a.value()[0] != a.value()[5]); // the camera moved: the frames differ
+    }
+
+    void editModulesGiveTheSameFramesIsolated() {
+        for (const char *id : {"color", "temporal-stabilizer"}) {
+            const ParamValues params = std::string(id) == "color" ? ParamValues{{"exposure", 0.6}} : ParamValues{};
+            auto inside = make(*m_registry->find(id), params), outside = make(isolated(id), params);
+            QVERIFY(inside && outside);
+            std::vector<float> flow(size_t(kW) * kH * 2, -1.5f); // each pixel came from 1.5 px to the left
+            for (int t = 0; t < 4; ++t) {
+                const auto in = testing::panning(kW, kH, t);
+                Frame a = *in, b = *in;
+                ModuleInstance::EditSource source{{in.get()}, {t == 0 ? nullptr : &flow}};
+                QVERIFY(inside->editProcess({in.get()}, {&a}, &source).ok());
+                const Status s = outside->editProcess({in.get()}, {&b}, &source);
+                QVERIFY2(s.ok(), s.message().c_str());
+                QVERIFY2(a.rgba == b.rgba, id);
+            }
+        }
+    }
+
+    // Each way of failing: the message names the module and what happened; later calls fail the same way; a new
+    // instance (what a restart makes) works again.
+    void failuresAreNamedAndSurvived_data() {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("crash") << 1 << "crashed (SIGSEGV) during world_step";
+        QTest::newRow("hang") << 2 << "no answer to world_step within 400 ms";
+        QTest::newRow("garbage") << 3 << "malformed answer to world_step";
+        QTest::newRow("exit") << 4 << "exited with code 3 during world_step";
+    }
+    void failuresAreNamedAndSurvived() {
+        QFETCH(int, mode);
+        QFETCH(QString, expected);
+        QElapsedTimer clock;
+        clock.start();
+        auto m = make(isolated("faulty", 400), {{"mode", double(mode)}, {"at_step", 2}});
+        QVERIFY(m);
+        auto ran = steps(*m, 5);
+        QVERIFY(!ran.ok());
+        QVERIFY2(ran.message().find("module 'faulty'") != std::string::npos, ran.message().c_str());
+        QVERIFY2(ran.message().find(expected.toStdString()) != std::string::npos, ran.message().c_str());
+        auto again = steps(*m, 1);
+        QVERIFY(!again.ok() && again.message().find(expected.toStdString()) != std::string::npos);
+        QVERIFY2(clock.elapsed() < 20000, "a failure is noticed within the deadline");
+        auto fresh = make(isolated("faulty", 400), {{"mode", double(mode)}, {"at_step", 100}});
+        QVERIFY(fresh && steps(*fresh, 2).ok());
+    }
+
+    void aLibraryThatIsNotAModuleIsNamed() {
+        LoadedModule m = isolated("faulty");
+        m.file = MNEMO_SOURCE_DIR "/README.md";
+        auto made = ModuleInstance::create(m, m_host, kW, kH);
+        QVERIFY(!made.ok());
+        QVERIFY2(made.message().find("README.md") != std::string::npos, made.message().c_str());
+    }
+
+    void aMissingHostProgramIsNamed() {
+        qputenv("MNEMO_MODULE_HOST", "/nonexistent/mnemo-module-host");
+        auto made = ModuleInstance::create(isolated("faulty"), m_host, kW, kH);
+        qunsetenv("MNEMO_MODULE_HOST");
+        QVERIFY(!made.ok());
+        QVERIFY2(made.message().find("/nonexistent/mnemo-module-host") != std::string::npos, made.message().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIsolation)
+#include "tst_isolation.moc"
