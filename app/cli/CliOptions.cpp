@@ -135,4 +135,17 @@ void addCommonOptions(CLI::App &app, bool &verbose) {
     for (CLI::App *command : app.get_subcommands([](CLI::App *) { return true; })) addCommonOptions(*command, verbose);
 }
 
+void addIsolationOptions(CLI::App &command, IsolationOptions &options) {
+    command.add_flag("--isolated", options.isolated,
+                     "run modules in their own process: a crash or hang is an error, not the end of mnemo-cli");
+    command.add_option("--deadline-ms", options.deadlineMs, "with --isolated: a call unanswered this long is a hang")
+        ->check(CLI::Range(1L, 3600000L))
+        ->capture_default_str()
+        ->type_name("MS");
+}
+
+void applyIsolation(modules::ModuleRegistry &registry, const IsolationOptions &options) {
+    registry.setIsolation("", {options.isolated, uint32_t(options.deadlineMs)});
+}
+
 } // namespace mnemo::cli

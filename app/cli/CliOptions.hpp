@@ -6,6 +6,7 @@
 // refuses the command line before anything runs).
 
 #include "mnemo/core/Status.hpp"
+#include "mnemo/modules/ModuleRegistry.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,14 @@ CLI::Option *addEngineOption(CLI::App &command, std::string &moduleId, const std
 CLI::Option *addCameraTrackOption(CLI::App &command, std::optional<std::string> &path, const std::string &description);
 CLI::Option *addPatternOption(CLI::App &command, std::string &pattern);
 CLI::Option *addQueriesOption(CLI::App &command, long &queries);
+
+// --isolated [--deadline-ms N]: every module runs in its own child process (mnemo-module-host).
+struct IsolationOptions {
+    bool isolated = false;
+    long deadlineMs = 10000;
+};
+void addIsolationOptions(CLI::App &command, IsolationOptions &options);
+void applyIsolation(modules::ModuleRegistry &registry, const IsolationOptions &options);
 
 // What every command has, added to `app` and every command under it once the tree is built: --verbose (so it may
 // stand anywhere on the command line) and -h,--help.

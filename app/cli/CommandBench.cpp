@@ -21,6 +21,7 @@ struct BenchWorldOptions {
     modules::ParamValues params;
     Size size{640, 360};
     long frames = 0;
+    IsolationOptions isolation;
 };
 
 struct BenchWorldResult {
@@ -42,6 +43,7 @@ Result<BenchWorldResult> runBenchWorld(const BenchWorldOptions &o) {
     config.track = std::move(track.value());
     config.maxFrames = uint64_t(o.frames);
     auto env = modules::ModuleEnvironment::create();
+    applyIsolation(*env->registry, o.isolation);
     if (!env->registry->find(o.moduleId)) {
         return Status(StatusCode::NotFound, "module '" + o.moduleId + "' is not loaded");
     }
@@ -56,6 +58,7 @@ void printBenchWorld(const BenchWorldOptions &o, const BenchWorldResult &r) {
     out["engine"] = o.moduleId;
     out["size"] = o.size.text();
     out["device"] = r.device;
+    out["isolated"] = o.isolation.isolated;
     printJson(out);
 }
 
@@ -64,6 +67,7 @@ void defineBenchWorld(CLI::App &bench, CommandLine &line, BenchWorldOptions defa
     CLI::App *command = bench.add_subcommand(o->bench, description);
     addSizeOption(*command, o->size);
     addFramesOption(*command, o->frames, "frames to run (a walk)");
+    addIsolationOptions(*command, o->isolation);
     onParsed(*command, line, [o] {
         return finish("bench", runBenchWorld(*o), [&](const BenchWorldResult &r) { printBenchWorld(*o, r); });
     });

@@ -23,6 +23,7 @@ struct BenchEditOptions {
     bool consistency = false;
     bool cpu = false;
     int crf = 18;
+    IsolationOptions isolation;
 };
 
 CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
@@ -36,6 +37,7 @@ CLI::App *defineBenchEdit(CLI::App &bench, BenchEditOptions &o) {
     e->add_option("--crf", o.crf, "H.264 quality of the output, as mnemo-cli edit --crf")
         ->check(CLI::Range(0, 51))
         ->capture_default_str();
+    addIsolationOptions(*e, o.isolation);
     return e;
 }
 
@@ -58,6 +60,7 @@ Result<edit::EditRenderResult> runBenchEdit(const BenchEditOptions &o) {
     config.crf = o.crf;
     config.gpu = o.cpu ? edit::GpuUse::Never : edit::GpuUse::Always;
     auto env = modules::ModuleEnvironment::create();
+    applyIsolation(*env->registry, o.isolation);
     auto result = edit::renderEdit(*env, config);
     std::error_code ec;
     std::filesystem::remove(config.output, ec);

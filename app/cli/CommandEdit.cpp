@@ -30,6 +30,7 @@ struct EditOptions {
     bool noConsistency = false;
     std::string gpu = "auto";
     bool progress = false;
+    IsolationOptions isolation;
 };
 
 CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
@@ -63,6 +64,7 @@ CLI::App *defineEdit(CLI::App &root, EditOptions &o) {
                   "included), on, off (their C paths); a replay runs where the recorded edit ran")
         ->check(CLI::IsMember({"auto", "on", "off"}))
         ->type_name("auto|on|off");
+    addIsolationOptions(*e, o.isolation);
     return e;
 }
 
@@ -151,6 +153,7 @@ int runEdit(const EditOptions &o) {
     if (!configured.ok()) return failWith("edit", configured.message(), usage ? kUsageError : 1);
     const edit::EditRenderConfig &config = configured.value();
     auto env = modules::ModuleEnvironment::create();
+    applyIsolation(*env->registry, o.isolation);
     auto progress = [&](uint64_t done, uint64_t expected) {
         if (o.progress && done % 30 == 0) std::fprintf(stderr, "edit: %llu / %llu frames\n",
                                                       static_cast<unsigned long long>(done),

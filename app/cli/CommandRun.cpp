@@ -30,6 +30,7 @@ struct RunOptions {
     std::optional<std::string> memoryOut;
     std::optional<std::string> recordDir;
     std::string videoCodec = "h264";
+    IsolationOptions isolation;
 };
 
 void defineRunMemory(CLI::App &run, RunOptions &o) {
@@ -74,6 +75,7 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
         ->type_name("DIR");
     run->add_option("--video-codec", o.videoCodec, "the session video: h264 or ffv1 (lossless)")
         ->check(CLI::IsMember({"h264", "ffv1"}));
+    addIsolationOptions(*run, o.isolation);
     return run;
 }
 
@@ -131,6 +133,7 @@ Result<RunResult> runRun(const RunOptions &o) {
         if (ec) return Status(StatusCode::Internal, "cannot create output folder '" + *o.outDir + "': " + ec.message());
     }
     auto env = modules::ModuleEnvironment::create();
+    applyIsolation(*env->registry, o.isolation);
     if (Status s = findEngine(*env->registry, o.engine); !s.ok()) return s;
     RunResult result{config.value(), runWorld(*env, config.value(), {o.outDir, o.memoryOut, o.recordDir,
                                                                      o.videoCodec == "ffv1"}), std::nullopt};

@@ -45,11 +45,13 @@ std::string signalName(int sig) {
 class IsolatedCalls final : public ModuleCalls {
 public:
     IsolatedCalls(const LoadedModule &module, const Isolation &isolation)
-        : m_id(module.id), m_file(module.file), m_isolation(isolation) {}
+        : m_id(module.id), m_file(module.file), m_isolation(isolation), m_requiresVulkan(module.requiresVulkan) {}
     ~IsolatedCalls() override { stop(); }
 
-    mnemo_status create(const mnemo_host_services *, const mnemo_create_args *args, mnemo_error *error) override {
-        if (std::string why; !start(why)) return failed(error, why);
+    mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, mnemo_error *error) override {
+        // A module that needs Vulkan gets a device of its own in the child, where this host has one too.
+        const bool vulkan = m_requiresVulkan && host && host->vulkan;
+        if (std::string why; !start(vulkan, why)) return failed(error, why);
         wire::Writer w(Op::Create);
         w.put(args->width);
         w.put(args->height);
@@ -96,12 +98,13 @@ public:
         return edit(Op::EditWithSource, in->frames, in->source, in->source_flow, out, in->count, error);
     }
     void *inProcessInstance() const override { return nullptr; }
+    double lastModuleMs() const override { return m_lastModuleMs; }
 
 private:
     using Answer = std::function<bool(wire::Reader &)>;
 
     int loadDeadline() const { return int(std::max<uint32_t>(m_isolation.deadlineMs, 30000)); }
-    bool start(std::string &why);
+    bool start(bool vulkan, std::string &why);
     void stop();
     std::string ended(const char *what);
     mnemo_status failed(mnemo_error *error, const std::string &why);
@@ -112,11 +115,13 @@ private:
 
     std::string m_id, m_file;
     Isolation m_isolation;
+    bool m_requiresVulkan;
     pid_t m_pid = -1;
     int m_socket = -1;
     wire::SharedMemory m_shm;
     std::string m_dead; // why the child is gone; empty while it serves
     std::vector<uint8_t> m_message;
+    double m_lastModuleMs = -1;
 };
 
 // A descriptor moved to where the child expects it: dup2 onto the target clears close-on-exec, except when the
@@ -128,7 +133,7 @@ bool placeForChild(posix_spawn_file_actions_t &actions, int fd, int target, std:
     return posix_spawn_file_actions_adddup2(&actions, moved, target) == 0;
 }
 
-bool IsolatedCalls::start(std::string &why) {
+bool IsolatedCalls::start(bool vulkan, std::string &why) {
     if (m_pid >= 0) return m_dead.empty() || (why = m_dead, false);
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
@@ -147,7 +152,9 @@ bool IsolatedCalls::start(std::string &why) {
     const bool placed = placeForChild(actions, pair[1], wire::kChildSocketFd, temporaries) &&
                         placeForChild(actions, m_shm.fd(), wire::kChildShmFd, temporaries);
     std::vector<std::string> args{exe, "--socket", std::to_string(wire::kChildSocketFd), "--shm",
-                                  std::to_string(wire::kChildShmFd), m_file};
+                                  std::to_string(wire::kChildShmFd)};
+    if (vulkan) args.emplace_back("--vulkan");
+    args.push_back(m_file);
     std::vector<char *> argv;
     for (auto &a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -261,14 +268,16 @@ mnemo_status IsolatedCalls::call(const wire::Writer &request, const char *what, 
     Op op{};
     uint32_t status = 0;
     std::string message;
+    double moduleMs = -1;
     const bool good = r.header(op) && op == Op::Answer && r.get(status) && r.getString(message, 511) &&
-                      (status != MNEMO_OK || !answer || answer(r)) && !r.failed() && r.atEnd();
+                      r.get(moduleMs) && (status != MNEMO_OK || !answer || answer(r)) && !r.failed() && r.atEnd();
     if (!good) {
         kill(m_pid, SIGKILL);
         (void)ended(what);
         return failed(error, "a malformed answer to " + std::string(what) + ": its process was stopped");
     }
     std::snprintf(error->message, sizeof error->message, "%s", message.c_str());
+    m_lastModuleMs = moduleMs;
     return mnemo_status(status);
 }
 

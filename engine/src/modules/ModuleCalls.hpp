@@ -26,6 +26,9 @@ public:
     virtual mnemo_status editWithSource(const mnemo_edit_input *input, mnemo_frame *output, mnemo_error *error) = 0;
     // The instance handle for calls only an in-process module can take (edit_process_gpu); null when isolated.
     virtual void *inProcessInstance() const = 0;
+    // How long the last call ran inside the module, as measured where it ran; negative: not known (in process, where
+    // the caller measures it).
+    virtual double lastModuleMs() const { return -1; }
 };
 
 std::unique_ptr<ModuleCalls> inProcessCalls(const mnemo_module_api *api);

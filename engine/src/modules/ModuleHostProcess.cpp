@@ -8,7 +8,9 @@
 #include "mnemo/modules/ModuleHost.hpp"
 #include "mnemo/modules/ModuleRegistry.hpp"
 
+#include <chrono>
 #include <csignal>
+#include <functional>
 #include <cstdio>
 #include <cstring>
 #include <sys/prctl.h>
@@ -47,10 +49,23 @@ template <typename F> mnemo_status guardedCall(mnemo_error &error, F &&f) {
     return MNEMO_ERR_INTERNAL;
 }
 
+// The time the last module call took inside the module, sent with its answer (the host's step time: what the host
+// measures beyond it is the isolation's cost, part of its overhead).
+double g_moduleMs = 0;
+
+template <typename F> mnemo_status timedCall(mnemo_error &error, F &&f) {
+    const auto start = std::chrono::steady_clock::now();
+    const mnemo_status s = guardedCall(error, std::forward<F>(f));
+    g_moduleMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return s;
+}
+
 bool answer(mnemo_status status, const mnemo_error &error, const std::function<void(wire::Writer &)> &results = {}) {
     wire::Writer w(Op::Answer);
     w.put(uint32_t(status));
     w.putString(std::string(error.message, strnlen(error.message, sizeof error.message)));
+    w.put(g_moduleMs);
+    g_moduleMs = 0;
     if (status == MNEMO_OK && results) results(w);
     std::string why;
     return wire::sendMessage(wire::kChildSocketFd, w, why);
@@ -133,7 +148,7 @@ bool worldStep(Child &c, wire::Reader &r) {
     mnemo_world_step_input in{sizeof in, cameras.data(), n, ticks.data(), tickCount, picks.data(), pickCount};
     mnemo_world_step_output out{sizeof out, frames.data(), used.data(), 0, 0};
     mnemo_error error{};
-    const mnemo_status s = guardedCall(error, [&] { return c.module->api->world_step(c.instance, &in, &out, &error); });
+    const mnemo_status s = timedCall(error, [&] { return c.module->api->world_step(c.instance, &in, &out, &error); });
     return answer(s, error, [&](wire::Writer &w) {
         w.put(out.frames_written);
         w.put(out.ticks_used);
@@ -170,7 +185,7 @@ bool edit(Child &c, wire::Reader &r, bool withSource) {
     }
     if (!r.atEnd()) return refuse("edit has trailing bytes");
     mnemo_error error{};
-    const mnemo_status s = guardedCall(error, [&] {
+    const mnemo_status s = timedCall(error, [&] {
         if (!withSource) return c.module->api->edit_process(c.instance, in.data(), out.data(), n, &error);
         mnemo_edit_input input{sizeof input, in.data(), source.data(), flows.data(), n};
         return c.module->api->edit_process_with_source(c.instance, &input, out.data(), &error);
@@ -228,24 +243,23 @@ bool serve(Child &c, ModuleHost &host) {
 int runModuleHostProcess(int argc, char **argv) {
     prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the host
     signal(SIGPIPE, SIG_IGN);
-    if (argc != 6 || std::strcmp(argv[1], "--socket") != 0 || std::strcmp(argv[3], "--shm") != 0 ||
+    const bool vulkan = argc == 7 && std::strcmp(argv[5], "--vulkan") == 0;
+    if ((argc != 6 && !vulkan) || std::strcmp(argv[1], "--socket") != 0 || std::strcmp(argv[3], "--shm") != 0 ||
         std::atoi(argv[2]) != wire::kChildSocketFd || std::atoi(argv[4]) != wire::kChildShmFd) {
-        std::fprintf(stderr, "usage: mnemo-module-host --socket %d --shm %d LIBRARY\n(started by Mnemo for an isolated "
-                             "module; not meant to be run by hand)\n", wire::kChildSocketFd, wire::kChildShmFd);
+        std::fprintf(stderr, "usage: mnemo-module-host --socket %d --shm %d [--vulkan] LIBRARY\n(started by Mnemo for "
+                             "an isolated module; not meant to be run by hand)\n", wire::kChildSocketFd,
+                     wire::kChildShmFd);
         return 2;
     }
-    const std::string library = argv[5];
-    ModuleHost plain(nullptr);
-    ModuleRegistry registry(plain);
-    const Status loaded = registry.loadFile(library);
+    const std::string library = argv[argc - 1];
     // A module that needs Vulkan gets a device of its own here (not the host's: no GPU path across processes).
-    std::unique_ptr<ModuleHost> withVulkan;
-    if (loaded.ok() && registry.loaded().front().requiresVulkan) {
-        if (auto made = gpu::VulkanContext::create(); made.ok()) {
-            withVulkan = std::make_unique<ModuleHost>(std::shared_ptr<gpu::VulkanContext>(std::move(made.value())));
-        }
+    std::shared_ptr<gpu::VulkanContext> device;
+    if (vulkan) {
+        if (auto made = gpu::VulkanContext::create(); made.ok()) device = std::move(made.value());
     }
-    ModuleHost &host = withVulkan ? *withVulkan : plain;
+    ModuleHost host(device);
+    ModuleRegistry registry(host);
+    const Status loaded = registry.loadFile(library);
     mnemo_error error{};
     if (!loaded.ok()) std::snprintf(error.message, sizeof error.message, "%s", loaded.message().c_str());
     wire::Writer ready(Op::Ready);

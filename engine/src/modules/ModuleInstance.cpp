@@ -5,6 +5,7 @@
 #include "mnemo/core/Guard.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
@@ -162,8 +163,11 @@ Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras
     mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
     mnemo_error error{};
     m_binding->step = stepMemory; // the module's memory callbacks act on this step only
+    const auto start = std::chrono::steady_clock::now();
     const mnemo_status stepped =
         callModule(error, [&] { return m_calls->worldStep(&in, &result, &error); });
+    const double callMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    m_lastStepModuleMs = m_calls->lastModuleMs() >= 0 ? m_calls->lastModuleMs() : callMs;
     m_binding->step = nullptr;
     if (Status s = fromC(stepped, error, "world_step"); !s.ok()) {
         return s;

@@ -344,11 +344,10 @@ Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t
     acquireFrames(work);
     std::vector<mnemo_memory_pick> picks = retrieveMemory(work);
     modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
-    const auto stepStart = Clock::now();
     Status stepStatus = instance.worldStep(work.cameras, {work.tick}, work.raw, &work.used, picks,
                                            m_config.memoryEnabled ? &memoryContext : nullptr);
     if (!stepStatus.ok()) return stepStatus;
-    work.stepMs = msSince(stepStart);
+    work.stepMs = instance.lastStepModuleMs(); // the module's own time; isolation's transport is host overhead
     work.readyUs = mnemo::steadyNowUs();
     if (m_config.memoryEnabled) rememberFrames(work, memoryContext);
     const bool open = handOff(work);

@@ -46,6 +46,10 @@ public:
                      const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed = nullptr,
                      const std::vector<mnemo_memory_pick> &memory = {}, StepMemoryContext *stepMemory = nullptr);
 
+    // How long the last worldStep ran inside the module: the call itself in process; in an isolated child, what the
+    // child measured (the transport around it is the host's overhead).
+    double lastStepModuleMs() const { return m_lastStepModuleMs; }
+
     // What a module that follows the source's motion gets besides its input: the chain's source frames and, per frame,
     // the backward flow into it (empty for the first frame of a stream). One entry per input frame.
     struct EditSource {
@@ -89,6 +93,7 @@ private:
     std::unique_ptr<HostBinding> m_binding; // the service table this instance was created with
     std::unique_ptr<ModuleCalls> m_calls;   // the module's C calls: in this process, or in its isolated child
     bool m_created = false;
+    double m_lastStepModuleMs = 0;
     uint32_t m_width = 0;
     uint32_t m_height = 0;
 };
