@@ -31,6 +31,7 @@ struct RunOptions {
     std::optional<std::string> recordDir;
     std::string videoCodec = "h264";
     IsolationOptions isolation;
+    std::string onModuleFailure = "stop";
 };
 
 void defineRunMemory(CLI::App &run, RunOptions &o) {
@@ -76,6 +77,12 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
     run->add_option("--video-codec", o.videoCodec, "the session video: h264 or ffv1 (lossless)")
         ->check(CLI::IsMember({"h264", "ffv1"}));
     addIsolationOptions(*run, o.isolation);
+    run->add_option("--on-module-failure", o.onModuleFailure,
+                    "when a step fails (with --isolated: a crash or hang): stop, or restart the module and go on "
+                    "from the current camera")
+        ->check(CLI::IsMember({"stop", "restart"}))
+        ->capture_default_str()
+        ->type_name("stop|restart");
     return run;
 }
 
@@ -85,6 +92,7 @@ Result<world::WorldPipelineConfig> runConfig(const RunOptions &o) {
     config.width = o.size.width;
     config.height = o.size.height;
     config.seed = o.seed;
+    config.restartFailedModule = o.onModuleFailure == "restart";
     config.targetFps = o.fps;
     config.fixedTimestep = !o.realtime;
     std::string error;

@@ -179,7 +179,8 @@ nlohmann::json statsJson(const WorldRunReport &r) {
             {"latency_ms_p50", r.latencyMsP50},
             {"latency_ms_p95", r.latencyMsP95},
             {"host_overhead_ms_per_frame", r.hostOverheadMsPerFrame},
-            {"engine_loop_overhead_ms_per_frame", r.stats.hostOverheadMsPerFrame}};
+            {"engine_loop_overhead_ms_per_frame", r.stats.hostOverheadMsPerFrame},
+            {"module_restarts", r.stats.moduleRestarts}};
 }
 
 } // namespace mnemo::cli

@@ -5,6 +5,7 @@
 
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/modules/ModuleRegistry.hpp"
+#include "mnemo/world/WorldPipeline.hpp"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -123,6 +124,41 @@ private slots:
         QVERIFY2(clock.elapsed() < 20000, "a failure is noticed within the deadline");
         auto fresh = make(isolated("faulty", 400), {{"mode", double(mode)}, {"at_step", 100}});
         QVERIFY(fresh && steps(*fresh, 2).ok());
+    }
+
+    // In the World pipeline: a crash stops the run with the module's name (this process goes on); with restart
+    // chosen, a new child takes over from the current camera and the run produces every frame.
+    void theWorldStopsOrRestartsAfterACrash() {
+        for (bool restart : {false, true}) {
+            m_registry->setIsolation("faulty", {true, 2000});
+            world::WorldPipeline p(*m_registry);
+            world::WorldPipelineConfig c;
+            c.moduleId = "faulty";
+            c.width = kW;
+            c.height = kH;
+            c.fixedTimestep = true;
+            c.maxFrames = 12;
+            c.memoryEnabled = false;
+            c.params = {{"mode", 1}, {"at_step", 5}}; // every instance crashes at its sixth step
+            c.restartFailedModule = restart;
+            p.start(c);
+            QTRY_VERIFY_WITH_TIMEOUT(p.state() == world::WorldPipeline::State::Finished ||
+                                         p.state() == world::WorldPipeline::State::Failed,
+                                     30000);
+            if (restart) {
+                QCOMPARE(p.state(), world::WorldPipeline::State::Finished);
+                QCOMPARE(p.stats().framesProduced, uint64_t(12));
+                QCOMPARE(p.stats().moduleRestarts, 2u); // after frames 5 and 10, each retried by the new instance
+                QVERIFY(p.stats().lastRestartReason.find("crashed (SIGSEGV)") != std::string::npos);
+            } else {
+                QCOMPARE(p.state(), world::WorldPipeline::State::Failed);
+                QVERIFY2(p.error().find("module 'faulty'") != std::string::npos &&
+                             p.error().find("crashed (SIGSEGV)") != std::string::npos,
+                         p.error().c_str());
+                QCOMPARE(p.stats().framesProduced, uint64_t(5));
+            }
+        }
+        m_registry->setIsolation("faulty", {});
     }
 
     void aLibraryThatIsNotAModuleIsNamed() {

@@ -60,6 +60,9 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
         m_pendingRetrieval.reset();
         m_pose = config.startPose;
         m_framesProduced = m_steps = m_lagged = 0;
+        m_restarts = 0;
+        m_lastRestartReason.clear();
+        m_failuresInRow = 0;
         m_fpsWindowStartUs = mnemo::steadyNowUs();
         m_fpsWindowFrames = 0;
         m_producedFps = 0;
@@ -172,6 +175,8 @@ WorldPipelineStats WorldPipeline::stats() const {
     s.steps = m_steps;
     s.displayDropped = m_display ? m_display->droppedCount() : 0;
     s.laggedSteps = m_lagged;
+    s.moduleRestarts = m_restarts;
+    s.lastRestartReason = m_lastRestartReason;
     s.stepMsP50 = m_stepMs.percentile(0.5);
     s.stepMsP95 = m_stepMs.percentile(0.95);
     s.latencyMsP50 = m_latencyMs.percentile(0.5);
@@ -223,7 +228,9 @@ void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
     if (retrieval) m_config.retrieval = *retrieval;
     if (savePath) saveMemory(*savePath);
     for (const auto &[name, value] : params) {
-        if (Status s = instance.setParam(name, value); !s.ok()) {
+        if (Status s = instance.setParam(name, value); s.ok()) {
+            m_config.params[name] = value; // what a restarted instance starts from
+        } else {
             // A rejected parameter is the user's to fix, not a reason to stop the world.
             log::warning("world", s.message());
             std::lock_guard lock(m_mutex);
@@ -232,6 +239,7 @@ void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
     }
     if (reset) {
         if (Status s = instance.reset(*reset); !s.ok()) log::warning("world", s.message());
+        m_config.seed = *reset;
         m_integrator.reset(m_config.startPose);
         m_input.clear();
         if (m_bank) m_bank->clear(); // a reset world has no past
@@ -273,7 +281,7 @@ void WorldPipeline::run() {
     if (!instance.ok()) return fail(instance.message());
     if (Status s = loadMemoryBank(); !s.ok()) return fail(s.message());
     m_state = m_paused ? State::Paused : State::Running;
-    if (Status s = stepLoop(*instance.value()); !s.ok()) return fail(s.message());
+    if (Status s = stepLoop(instance.value()); !s.ok()) return fail(s.message());
     finishRun(*instance.value());
 }
 
@@ -308,7 +316,7 @@ Status WorldPipeline::loadMemoryBank() {
 
 // Paced at the target rate in real time (a late step restarts the schedule instead of bursting to catch up), as
 // fast as possible with a fixed timestep.
-Status WorldPipeline::stepLoop(modules::ModuleInstance &instance) {
+Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instance) {
     const uint32_t chunk = m_module->chunkFrames;
     const auto interval = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(double(chunk) / std::max(1.0, m_config.targetFps)));
@@ -320,8 +328,12 @@ Status WorldPipeline::stepLoop(modules::ModuleInstance &instance) {
             continue;
         }
         if (!m_config.fixedTimestep) std::this_thread::sleep_until(next);
-        auto stepped = stepOnce(instance, chunk);
-        if (!stepped.ok()) return stepped.status();
+        auto stepped = stepOnce(*instance, chunk);
+        if (!stepped.ok()) {
+            if (Status s = restartAfter(stepped.status(), instance); !s.ok()) return s;
+            continue;
+        }
+        m_failuresInRow = 0;
         if (!stepped.value()) break; // the track ended, the frame budget is spent, or the recording queue closed
         if (!m_config.fixedTimestep) {
             next += interval;
@@ -335,18 +347,36 @@ Status WorldPipeline::stepLoop(modules::ModuleInstance &instance) {
     return {};
 }
 
+// A new instance after a failed step, when the user asked for it: the current parameters and seed, the camera where
+// it is (the integrator and the memory are the pipeline's, not the module's). The failure stands after three in a row.
+Status WorldPipeline::restartAfter(const Status &failure, std::unique_ptr<modules::ModuleInstance> &instance) {
+    if (!m_config.restartFailedModule || ++m_failuresInRow > 3) return failure;
+    log::warning("world", failure.message() + ": starting the module again");
+    auto fresh = createInstance();
+    if (!fresh.ok()) return Status(failure.code(), failure.message() + "; restarting it failed: " + fresh.message());
+    instance = std::move(fresh.value());
+    std::lock_guard lock(m_mutex);
+    ++m_restarts;
+    m_lastRestartReason = failure.message();
+    return {};
+}
+
 // One step: cameras, memory retrieval, the module's frames, memory writes, hand-off. True to keep going.
 Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t chunk) {
     const auto loopStart = Clock::now();
     applyCommands(instance);
     StepWork work;
+    const size_t trackCursor = m_trackCursor;
     if (!nextCameras(chunk, work.tick, work.cameras, work.poses)) return false; // the scripted track ended
     acquireFrames(work);
     std::vector<mnemo_memory_pick> picks = retrieveMemory(work);
     modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
     Status stepStatus = instance.worldStep(work.cameras, {work.tick}, work.raw, &work.used, picks,
                                            m_config.memoryEnabled ? &memoryContext : nullptr);
-    if (!stepStatus.ok()) return stepStatus;
+    if (!stepStatus.ok()) {
+        m_trackCursor = trackCursor; // a scripted track gives these cameras again to a restarted module
+        return stepStatus;
+    }
     work.stepMs = instance.lastStepModuleMs(); // the module's own time; isolation's transport is host overhead
     work.readyUs = mnemo::steadyNowUs();
     if (m_config.memoryEnabled) rememberFrames(work, memoryContext);

@@ -74,6 +74,9 @@ struct WorldPipelineConfig {
     memory::RetrievalParams retrieval;
     std::string memoryLoadPath; // start from a saved bank (empty: start empty)
     std::string memorySavePath; // save the bank here when the run ends (empty: don't)
+    // A failing step (an isolated module's crash or hang, or any module error) makes a new instance with the current
+    // parameters and seed, and the walk goes on from the current camera; three failures in a row end the run.
+    bool restartFailedModule = false;
 };
 
 struct WorldPipelineStats {
@@ -89,6 +92,8 @@ struct WorldPipelineStats {
     size_t memoryEntries = 0;
     std::vector<float> stepMsHistory;  // oldest first, for graphs
     std::vector<float> latencyMsHistory;
+    uint32_t moduleRestarts = 0;   // new instances after failed steps (restartFailedModule)
+    std::string lastRestartReason; // the failure that caused the last one
 };
 
 class WorldPipeline {
@@ -153,7 +158,8 @@ private:
     void run();
     Result<std::unique_ptr<modules::ModuleInstance>> createInstance();
     Status loadMemoryBank();
-    Status stepLoop(modules::ModuleInstance &instance);
+    Status stepLoop(std::unique_ptr<modules::ModuleInstance> &instance);
+    Status restartAfter(const Status &failure, std::unique_ptr<modules::ModuleInstance> &instance);
     Result<bool> stepOnce(modules::ModuleInstance &instance, uint32_t chunk);
     void acquireFrames(StepWork &work);
     std::vector<mnemo_memory_pick> retrieveMemory(StepWork &work);
@@ -205,6 +211,9 @@ private:
     uint64_t m_framesProduced = 0;
     uint64_t m_steps = 0;
     uint64_t m_lagged = 0;
+    uint32_t m_restarts = 0;          // guarded by m_mutex, with m_lastRestartReason
+    std::string m_lastRestartReason;
+    uint32_t m_failuresInRow = 0;     // engine thread only
     int64_t m_fpsWindowStartUs = 0;
     uint64_t m_fpsWindowFrames = 0;
     double m_producedFps = 0;
