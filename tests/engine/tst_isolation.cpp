@@ -51,10 +51,14 @@ class TestIsolation : public QObject {
     ModuleHost m_host{nullptr};
     std::unique_ptr<ModuleRegistry> m_registry;
 
-    LoadedModule isolated(const std::string &id, uint32_t deadlineMs = 10000) const {
-        LoadedModule m = *m_registry->find(id);
-        m.isolation = {true, deadlineMs};
-        return m;
+    // The module, isolated from now on (the host keeps the setting; in-process instances use `inProcess`).
+    const LoadedModule &isolated(const std::string &id, uint32_t deadlineMs = 10000) {
+        m_host.setIsolation(id, {true, deadlineMs});
+        return *m_registry->find(id);
+    }
+    const LoadedModule &inProcess(const std::string &id) {
+        m_host.setIsolation(id, {});
+        return *m_registry->find(id);
     }
     std::unique_ptr<ModuleInstance> make(const LoadedModule &m, const ParamValues &params = {}) {
         auto made = ModuleInstance::create(m, m_host, kW, kH, params);
@@ -70,7 +74,8 @@ private slots:
     }
 
     void aWorldModuleGivesTheSameFramesIsolated() {
-        auto inside = make(*m_registry->find("faulty")), outside = make(isolated("faulty"));
+        auto inside = make(inProcess("faulty"));
+        auto outside = make(isolated("faulty"));
         QVERIFY(inside && outside);
         QVERIFY(outside->reset(7).ok());
         QVERIFY(outside->setParam("slow_ms", 5).ok());
@@ -83,7 +88,8 @@ private slots:
     void editModulesGiveTheSameFramesIsolated() {
         for (const char *id : {"color", "temporal-stabilizer"}) {
             const ParamValues params = std::string(id) == "color" ? ParamValues{{"exposure", 0.6}} : ParamValues{};
-            auto inside = make(*m_registry->find(id), params), outside = make(isolated(id), params);
+            auto inside = make(inProcess(id), params);
+            auto outside = make(isolated(id), params);
             QVERIFY(inside && outside);
             std::vector<float> flow(size_t(kW) * kH * 2, -1.5f); // each pixel came from 1.5 px to the left
             for (int t = 0; t < 4; ++t) {
@@ -161,9 +167,20 @@ private slots:
         m_registry->setIsolation("faulty", {});
     }
 
+    void theHostKeepsTheChoicePerModule() {
+        ModuleHost host(nullptr);
+        QVERIFY(!host.isolation("x").enabled);
+        host.setIsolation("", {true, 500});
+        QCOMPARE(host.isolation("x"), (Isolation{true, 500}));
+        host.setIsolation("x", {});
+        QVERIFY(!host.isolation("x").enabled);
+        QVERIFY(host.isolation("y").enabled);
+        QVERIFY(!m_registry->setIsolation("no-such-module", {true, 1}));
+    }
+
     void aLibraryThatIsNotAModuleIsNamed() {
         LoadedModule m = isolated("faulty");
-        m.file = MNEMO_SOURCE_DIR "/README.md";
+        m.file = MNEMO_SOURCE_DIR "/README.md"; // the child is told to load this instead
         auto made = ModuleInstance::create(m, m_host, kW, kH);
         QVERIFY(!made.ok());
         QVERIFY2(made.message().find("README.md") != std::string::npos, made.message().c_str());

@@ -24,6 +24,7 @@
 #include <QDir>
 #include <QTableWidget>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTreeWidget>
 #include <QApplication>
 #include <QDockWidget>
@@ -233,6 +234,43 @@ private slots:
         // The plugins panel lists what loaded.
         QTreeWidget *tree = w.pluginsDock()->tree();
         QVERIFY(tree->topLevelItem(0)->childCount() >= 2);
+    }
+
+    // The faulty module (a test fixture), isolated from the Plugins panel: its crash, hang and garbage answer each
+    // stop the world with a message naming what happened, the window goes on, and with "restart" chosen the world
+    // keeps running through crashes.
+    void aFaultyWorldModuleIsSurvivedIsolated() {
+        qputenv("MNEMO_PLUGIN_PATH", MNEMO_BINARY_DIR "/test-plugins");
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        WorldSession *world = w.worldSession();
+        QTRY_VERIFY_WITH_TIMEOUT(world->registry(), 30000); // the modules load on a worker
+        qunsetenv("MNEMO_PLUGIN_PATH");
+        QVERIFY(world->registry()->find("faulty"));
+        QTreeWidget *tree = w.pluginsDock()->tree();
+        const auto items = tree->findItems("faulty", Qt::MatchExactly | Qt::MatchRecursive, 0);
+        QCOMPARE(items.size(), 1);
+        items.front()->setCheckState(1, Qt::Checked); // the Isolated column
+        QVERIFY(world->moduleIsolated("faulty"));
+        w.pluginsDock()->findChild<QSpinBox *>("pluginsDeadline")->setValue(500);
+        auto *onFailure = w.pluginsDock()->findChild<QComboBox *>("pluginsOnFailure");
+        onFailure->setCurrentIndex(onFailure->findData(false)); // stop the world
+        const std::pair<double, const char *> modes[] = {
+            {1, "crashed (SIGSEGV)"}, {2, "no answer to world_step within 500 ms"}, {3, "malformed answer"}};
+        for (const auto &[mode, expected] : modes) {
+            world->startWorld("faulty", {{"mode", mode}, {"at_step", 5}});
+            QTRY_VERIFY_WITH_TIMEOUT(world->view().state == "failed" &&
+                                         world->view().problem.find(expected) != std::string::npos,
+                                     30000);
+            QVERIFY2(world->view().problem.find("module 'faulty'") != std::string::npos, world->view().problem.c_str());
+        }
+        onFailure->setCurrentIndex(onFailure->findData(true)); // restart
+        world->startWorld("faulty", {{"mode", 1}, {"at_step", 5}});
+        QTRY_VERIFY_WITH_TIMEOUT(world->view().stats.moduleRestarts >= 2, 30000);
+        QCOMPARE(world->view().state, std::string("running"));
+        QVERIFY(w.findChild<QLabel *>("engineState")->text().contains("restarted"));
+        w.setWorkspace(Workspace::Inspect); // the window still answers
+        QCOMPARE(w.workspace(), Workspace::Inspect);
     }
 
     void recordingASessionAndManagingIt() {

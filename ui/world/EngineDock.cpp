@@ -52,7 +52,13 @@ void EngineDock::refresh() {
     }
     const WorldView &view = m_world.view();
     QString state = QString::fromStdString(view.moduleId + ": " + view.state);
+    if (m_world.moduleIsolated(QString::fromStdString(view.moduleId))) state += tr(" (isolated)");
     if (view.state == "failed" && !view.problem.empty()) state += " — " + QString::fromStdString(view.problem);
+    if (view.stats.moduleRestarts > 0) {
+        state += tr(" — restarted %1× (last: %2)")
+                     .arg(view.stats.moduleRestarts)
+                     .arg(QString::fromStdString(view.stats.lastRestartReason));
+    }
     m_state->setText(state);
     const world::WorldPipelineStats &stats = view.stats;
     m_frames->setText(tr("%1 generated (%2/s), %3 dropped by the display, %4 late steps")

@@ -1,9 +1,14 @@
 #pragma once
-// Which engine modules loaded (id, version, kind, file) and which were refused, with the reason.
+// Which engine modules loaded (id, version, kind, file) and which were refused, with the reason; and where each runs:
+// in Mnemo's process, or isolated in its own (a check box per module), with the deadline for isolated calls and what
+// the World does when its module fails.
 
 #include <QDockWidget>
 
+class QComboBox;
+class QSpinBox;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace mnemo::ui {
 
@@ -17,8 +22,12 @@ public:
 
 private:
     void populate();
+    void onItemChanged(QTreeWidgetItem *item, int column);
     WorldSession &m_world;
     QTreeWidget *m_tree;
+    QSpinBox *m_deadline;
+    QComboBox *m_onFailure;
+    bool m_populating = false;
 };
 
 } // namespace mnemo::ui

@@ -84,6 +84,7 @@ void WorldSession::startWorld(const QString &moduleId, const modules::ParamValue
     config.seed = m_config.seed ? m_config.seed : 1;
     config.retrieval = m_config.retrieval;
     config.memoryLoadPath = m_pendingMemoryLoad;
+    config.restartFailedModule = m_restartFailedModule;
     m_pendingMemoryLoad.clear();
     m_config = config;
     m_onScreen.reset();
@@ -91,6 +92,33 @@ void WorldSession::startWorld(const QString &moduleId, const modules::ParamValue
     log::info("world", "starting " + config.moduleId);
     emit worldStarted();
 }
+
+bool WorldSession::moduleIsolated(const QString &moduleId) const {
+    return m_env && m_env->host->isolation(moduleId.toStdString()).enabled;
+}
+
+uint32_t WorldSession::isolationDeadlineMs() const {
+    return m_env ? m_env->host->isolation("").deadlineMs : modules::Isolation{}.deadlineMs;
+}
+
+void WorldSession::setModuleIsolated(const QString &moduleId, bool isolated) {
+    if (!m_env || moduleIsolated(moduleId) == isolated) return;
+    m_env->host->setIsolation(moduleId.toStdString(), {isolated, isolationDeadlineMs()});
+    log::info("modules", moduleId.toStdString() + (isolated ? " runs in its own process from now on"
+                                                               : " runs in Mnemo's process from now on"));
+    if (m_pipeline && moduleId.toStdString() == m_config.moduleId) startWorld(moduleId, m_config.params);
+}
+
+// The deadline of every isolated module (the default and each one set).
+void WorldSession::setIsolationDeadlineMs(int ms) {
+    if (!m_env || ms <= 0) return;
+    m_env->host->setIsolation("", {false, uint32_t(ms)});
+    for (const auto &m : m_env->registry->loaded()) {
+        m_env->host->setIsolation(m.id, {m_env->host->isolation(m.id).enabled, uint32_t(ms)});
+    }
+}
+
+void WorldSession::setRestartFailedModule(bool restart) { m_restartFailedModule = restart; }
 
 void WorldSession::setPaused(bool paused) {
     if (!m_pipeline) return;

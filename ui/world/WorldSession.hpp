@@ -58,6 +58,11 @@ public:
     QString environmentError() const { return QString::fromStdString(m_envError); }
     // The modules found, or null before the environment is ready.
     const modules::ModuleRegistry *registry() const { return m_env ? m_env->registry.get() : nullptr; }
+    // Where modules run (the Plugins panel's choice): in process, or each instance in a child process. New instances
+    // follow it; switching the running world's module restarts the world so it takes effect now.
+    bool moduleIsolated(const QString &moduleId) const;
+    uint32_t isolationDeadlineMs() const;
+    bool restartFailedModule() const { return m_restartFailedModule; }
     // The configuration of the running (or last started) world.
     const world::WorldPipelineConfig &config() const { return m_config; }
     // The newest published picture (also passed with viewChanged()).
@@ -89,6 +94,11 @@ public slots:
     void startWorld(const QString &moduleId, const mnemo::modules::ParamValues &params);
     void setPaused(bool paused);
     void resetWorld(quint64 seed);
+    void setModuleIsolated(const QString &moduleId, bool isolated);
+    void setIsolationDeadlineMs(int ms);
+    // Whether a failed module step (an isolated module's crash or hang) restarts the module rather than stopping the
+    // world; applies from the next start of the world.
+    void setRestartFailedModule(bool restart);
     // A run-time parameter of the running module.
     void setParam(const QString &name, double value);
     // Retrieval settings for the running world and the next ones.
@@ -130,6 +140,7 @@ private:
     std::unique_ptr<world::WorldPipeline> m_pipeline;
     QFutureWatcher<EnvironmentResult> m_envWatcher;
     world::WorldPipelineConfig m_config;
+    bool m_restartFailedModule = true;
     std::string m_pendingMemoryLoad; // used by the next startWorld()
     std::shared_ptr<session::SessionRecorder> m_recorder;
     // What the engine thread's frame tap feeds: the recorder and the stream sink, swapped under the mutex.

@@ -152,4 +152,16 @@ ModuleHost::ModuleHost(std::shared_ptr<gpu::VulkanContext> vulkan) : m_vulkan(st
     m_services.memory = &m_memoryServices;
 }
 
+void ModuleHost::setIsolation(const std::string &moduleId, const Isolation &isolation) {
+    std::lock_guard lock(m_isolationMutex);
+    m_isolation[moduleId] = isolation;
+}
+
+Isolation ModuleHost::isolation(const std::string &moduleId) const {
+    std::lock_guard lock(m_isolationMutex);
+    if (const auto it = m_isolation.find(moduleId); it != m_isolation.end()) return it->second;
+    if (const auto it = m_isolation.find(""); it != m_isolation.end()) return it->second;
+    return {};
+}
+
 } // namespace mnemo::modules

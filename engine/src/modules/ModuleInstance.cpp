@@ -70,7 +70,8 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
     mnemo_create_args args{sizeof args, width, height, values.data(), uint32_t(values.size())};
     mnemo_error error{};
     instance->m_binding = host.bind();
-    instance->m_calls = module.isolation.enabled ? isolatedCalls(module, module.isolation) : inProcessCalls(module.api);
+    const Isolation isolation = host.isolation(module.id);
+    instance->m_calls = isolation.enabled ? isolatedCalls(module, isolation) : inProcessCalls(module.api);
     const mnemo_status s = callModule(error, [&] {
         return instance->m_calls->create(&instance->m_binding->services, &args, &error);
     });

@@ -82,13 +82,14 @@ const LoadedModule *ModuleRegistry::find(const std::string &id) const {
 }
 
 bool ModuleRegistry::setIsolation(const std::string &id, const Isolation &isolation) {
-    bool found = false;
-    for (auto &m : m_loaded) {
-        if (!id.empty() && m.id != id) continue;
-        m.isolation = isolation;
-        found = true;
+    if (id.empty()) {
+        m_host.setIsolation("", isolation);
+        for (const auto &m : m_loaded) m_host.setIsolation(m.id, isolation);
+        return true;
     }
-    return found || id.empty();
+    if (!find(id)) return false;
+    m_host.setIsolation(id, isolation);
+    return true;
 }
 
 Status ModuleRegistry::loadFile(const std::string &path) {

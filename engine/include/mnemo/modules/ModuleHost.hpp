@@ -4,11 +4,14 @@
 
 #include "mnemo/gpu/VulkanContext.hpp"
 #include "mnemo/memory/Retrieval.hpp"
+#include "mnemo/modules/Isolation.hpp"
 
 #include <mnemo/module.h>
 
 #include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 
 namespace mnemo::modules {
 
@@ -47,11 +50,18 @@ public:
     std::unique_ptr<HostBinding> bind();
     gpu::VulkanContext *vulkan() const { return m_vulkan.get(); }
 
+    // Where new instances of a module run (in process unless set). Thread: any; a UI may change it while engine
+    // threads create instances. Id "" sets the default for modules not set one by one.
+    void setIsolation(const std::string &moduleId, const Isolation &isolation);
+    Isolation isolation(const std::string &moduleId) const;
+
 private:
     std::shared_ptr<gpu::VulkanContext> m_vulkan;
     mnemo_vulkan_services m_vulkanServices{};
     mnemo_memory_services m_memoryServices{};
     mnemo_host_services m_services{};
+    mutable std::mutex m_isolationMutex;
+    std::map<std::string, Isolation> m_isolation; // "" is the default
 };
 
 

@@ -1,6 +1,6 @@
 #pragma once
 // One created module instance: RAII over create/destroy, C errors turned into Status with the module's message.
-// A module whose LoadedModule::isolation is enabled runs in a child process (see Isolation.hpp); the calls are the same.
+// A module the host isolates (ModuleHost::isolation) runs in a child process (see Isolation.hpp); the calls are the same.
 // Thread: one owner at a time (the pipeline's engine thread), as the ABI requires.
 
 #include "mnemo/modules/ModuleHost.hpp"

@@ -5,7 +5,6 @@
 // Libraries are never unloaded (unloading code that may still own threads or callbacks is not worth the risk).
 
 #include "mnemo/core/Status.hpp"
-#include "mnemo/modules/Isolation.hpp"
 #include "mnemo/modules/ModuleHost.hpp"
 
 #include <mnemo/module.h>
@@ -46,7 +45,6 @@ struct LoadedModule {
     bool hasGpuPath = false;      // an edit module with edit_process_gpu: it can edit frames on the host's device
     std::vector<ModuleParam> params;
     const mnemo_module_api *api = nullptr;
-    Isolation isolation; // in a child process (ModuleRegistry::setIsolation); instances created later follow it
 };
 
 struct RefusedModule {
@@ -70,7 +68,8 @@ public:
     const std::vector<LoadedModule> &loaded() const { return m_loaded; }
     const std::vector<RefusedModule> &refused() const { return m_refused; }
     const LoadedModule *find(const std::string &id) const;
-    // Where instances of a module (or of every module: id empty) run from now on; false for an unknown id.
+    // Where instances of a module (or of every module: id empty) run from now on (kept by the host, which every
+    // instance is created with); false for an unknown id.
     bool setIsolation(const std::string &id, const Isolation &isolation);
     ModuleHost &host() const { return m_host; }
 
