@@ -105,6 +105,8 @@ private:
 
     int loadDeadline() const { return int(std::max<uint32_t>(m_isolation.deadlineMs, 30000)); }
     bool start(bool vulkan, std::string &why);
+    bool spawn(bool vulkan, std::string &why);
+    bool awaitReady(std::string &why);
     void stop();
     std::string ended(const char *what);
     mnemo_status failed(mnemo_error *error, const std::string &why);
@@ -135,6 +137,12 @@ bool placeForChild(posix_spawn_file_actions_t &actions, int fd, int target, std:
 
 bool IsolatedCalls::start(bool vulkan, std::string &why) {
     if (m_pid >= 0) return m_dead.empty() || (why = m_dead, false);
+    return spawn(vulkan, why) && awaitReady(why);
+}
+
+// The child, with its end of a new socket and the shared memory at the descriptors it expects, and a marked
+// environment (the faulty fixture module knows from it where it runs).
+bool IsolatedCalls::spawn(bool vulkan, std::string &why) {
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
         why = std::string("cannot make its socket: ") + std::strerror(errno);
@@ -174,7 +182,11 @@ bool IsolatedCalls::start(bool vulkan, std::string &why) {
         why = "cannot start " + exe + ": " + std::strerror(placed ? spawned : errno);
         return false;
     }
-    // The child answers Ready once the library has loaded (or says why it did not).
+    return true;
+}
+
+// The child answers Ready once the library has loaded (or says why it did not).
+bool IsolatedCalls::awaitReady(std::string &why) {
     const wire::Received got = wire::receiveMessage(m_socket, m_message, loadDeadline(), why);
     if (got != wire::Received::Ok) {
         why = got == wire::Received::Timeout ? "did not load within " + std::to_string(loadDeadline()) + " ms" : ended("start");
