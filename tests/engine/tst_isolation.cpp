@@ -178,6 +178,19 @@ private slots:
         QVERIFY(!m_registry->setIsolation("no-such-module", {true, 1}));
     }
 
+    // A request too large for the socket is the call's error; the child is fine and answers the next call.
+    void anOversizedRequestIsRefusedAndTheModuleGoesOn() {
+        auto m = make(isolated("color"));
+        QVERIFY(m);
+        const Status s = m->setParamText("lut", std::string(100000, 'x'));
+        QCOMPARE(s.code(), StatusCode::InvalidArgument);
+        QVERIFY2(s.message().find("more than an isolated module takes") != std::string::npos, s.message().c_str());
+        QVERIFY(m->setParam("exposure", 0.5).ok());
+        const auto in = testing::panning(kW, kH, 0);
+        Frame out = *in;
+        QVERIFY(m->editProcess({in.get()}, {&out}).ok());
+    }
+
     void aLibraryThatIsNotAModuleIsNamed() {
         LoadedModule m = isolated("faulty");
         m.file = MNEMO_SOURCE_DIR "/README.md"; // the child is told to load this instead

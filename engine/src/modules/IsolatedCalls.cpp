@@ -12,6 +12,7 @@
 #include <functional>
 #include <csignal>
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <spawn.h>
@@ -51,8 +52,9 @@ public:
     mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, mnemo_error *error) override {
         // A module that needs Vulkan gets a device of its own in the child, where this host has one too.
         const bool vulkan = m_requiresVulkan && host && host->vulkan;
+        if (m_pid != -1 || !m_dead.empty()) return failed(error, "create was called twice on one instance");
         if (std::string why; !start(vulkan, why)) return failed(error, why);
-        wire::Writer w(Op::Create);
+        wire::Writer w = request(Op::Create);
         w.put(args->width);
         w.put(args->height);
         w.put(args->param_count);
@@ -66,25 +68,25 @@ public:
     void destroy() override {
         if (m_pid < 0 || !m_dead.empty()) return;
         mnemo_error error{};
-        (void)call(wire::Writer(Op::Destroy), "destroy", m_isolation.deadlineMs, &error, nullptr);
+        (void)call(request(Op::Destroy), "destroy", m_isolation.deadlineMs, &error, nullptr);
     }
 
     mnemo_status reset(const mnemo_reset_args *args, mnemo_error *error) override {
-        wire::Writer w(Op::Reset);
+        wire::Writer w = request(Op::Reset);
         w.put(args->seed);
         w.putString(args->prompt ? args->prompt : "");
         return call(w, "reset", m_isolation.deadlineMs, error, nullptr);
     }
 
     mnemo_status setParam(const mnemo_param_value *value, mnemo_error *error) override {
-        wire::Writer w(Op::SetParam);
+        wire::Writer w = request(Op::SetParam);
         w.putString(value->name ? value->name : "");
         w.put(value->value);
         return call(w, "set_param", m_isolation.deadlineMs, error, nullptr);
     }
 
     mnemo_status setParamText(const char *name, const char *text, mnemo_error *error) override {
-        wire::Writer w(Op::SetParamText);
+        wire::Writer w = request(Op::SetParamText);
         w.putString(name ? name : "");
         w.putString(text ? text : "");
         return call(w, "set_param_text", m_isolation.deadlineMs, error, nullptr);
@@ -104,6 +106,7 @@ private:
     using Answer = std::function<bool(wire::Reader &)>;
 
     int loadDeadline() const { return int(std::max<uint32_t>(m_isolation.deadlineMs, 30000)); }
+    wire::Writer request(Op op) { return wire::Writer(op, ++m_sequence); }
     bool start(bool vulkan, std::string &why);
     bool spawn(bool vulkan, std::string &why);
     bool awaitReady(std::string &why);
@@ -124,6 +127,7 @@ private:
     std::string m_dead; // why the child is gone; empty while it serves
     std::vector<uint8_t> m_message;
     double m_lastModuleMs = -1;
+    uint64_t m_sequence = 0;
 };
 
 // A descriptor moved to where the child expects it: dup2 onto the target clears close-on-exec, except when the
@@ -135,10 +139,7 @@ bool placeForChild(posix_spawn_file_actions_t &actions, int fd, int target, std:
     return posix_spawn_file_actions_adddup2(&actions, moved, target) == 0;
 }
 
-bool IsolatedCalls::start(bool vulkan, std::string &why) {
-    if (m_pid >= 0) return m_dead.empty() || (why = m_dead, false);
-    return spawn(vulkan, why) && awaitReady(why);
-}
+bool IsolatedCalls::start(bool vulkan, std::string &why) { return spawn(vulkan, why) && awaitReady(why); }
 
 // The child, with its end of a new socket and the shared memory at the descriptors it expects, and a marked
 // environment (the faulty fixture module knows from it where it runs).
@@ -173,7 +174,19 @@ bool IsolatedCalls::spawn(bool vulkan, std::string &why) {
     std::vector<char *> envp;
     for (auto &e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
-    const int spawned = placed ? posix_spawn(&m_pid, exe.c_str(), &actions, nullptr, argv.data(), envp.data()) : errno;
+    // A clean signal state: nothing blocked or ignored that this process (a GUI thread, say) happens to block or ignore.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) sigaddset(&defaults, sig);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const int spawned =
+        placed ? posix_spawn(&m_pid, exe.c_str(), &actions, &attributes, argv.data(), envp.data()) : errno;
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     for (int fd : temporaries) close(fd);
     close(pair[1]);
@@ -195,9 +208,10 @@ bool IsolatedCalls::awaitReady(std::string &why) {
     }
     wire::Reader r(m_message.data(), m_message.size());
     Op op{};
+    uint64_t sequence = 0;
     uint32_t status = 0;
     std::string message, id;
-    if (!r.header(op) || op != Op::Ready || !r.get(status) || !r.getString(message) || !r.getString(id)) {
+    if (!r.header(op, sequence) || op != Op::Ready || !r.get(status) || !r.getString(message) || !r.getString(id)) {
         m_dead = why = "its host process sent a malformed greeting";
         return false;
     }
@@ -214,14 +228,19 @@ bool IsolatedCalls::awaitReady(std::string &why) {
 
 // Reaps the child (it is exiting, or is made to) and says how it ended.
 std::string IsolatedCalls::ended(const char *what) {
+    if (m_pid <= 0) return std::string("its process is gone (during ") + what + ")";
     int status = 0;
     pid_t reaped = 0;
-    for (int waited = 0; waited < 100 && (reaped = waitpid(m_pid, &status, WNOHANG)) == 0; ++waited) {
+    for (int waited = 0; waited < 100; ++waited) {
+        reaped = waitpid(m_pid, &status, WNOHANG);
+        if (reaped != 0 && !(reaped < 0 && errno == EINTR)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (reaped == 0) {
         kill(m_pid, SIGKILL);
-        reaped = waitpid(m_pid, &status, 0);
+        do {
+            reaped = waitpid(m_pid, &status, 0);
+        } while (reaped < 0 && errno == EINTR);
     }
     m_pid = reaped == m_pid ? -2 : m_pid; // -2: reaped, nothing left to stop
     std::string how = "its process ended";
@@ -261,6 +280,11 @@ mnemo_status IsolatedCalls::call(const wire::Writer &request, const char *what, 
                                  const Answer &answer) {
     if (!m_dead.empty()) return failed(error, m_dead);
     if (m_pid < 0) return failed(error, "its process is not running");
+    if (request.bytes().size() > wire::kMaxMessage) { // the call's fault, not the child's: it stays
+        std::snprintf(error->message, sizeof error->message, "isolated: %s's request is %zu bytes, more than an "
+                      "isolated module takes (%zu)", what, request.bytes().size(), wire::kMaxMessage);
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
     std::string why;
     if (!wire::sendMessage(m_socket, request, why)) return failed(error, ended(what));
     const wire::Received got = wire::receiveMessage(m_socket, m_message, deadlineMs, why);
@@ -278,10 +302,12 @@ mnemo_status IsolatedCalls::call(const wire::Writer &request, const char *what, 
     }
     wire::Reader r(m_message.data(), m_message.size());
     Op op{};
-    uint32_t status = 0;
+    uint64_t sequence = 0;
+    int32_t status = 0;
     std::string message;
     double moduleMs = -1;
-    const bool good = r.header(op) && op == Op::Answer && r.get(status) && r.getString(message, 511) &&
+    const bool good = r.header(op, sequence) && op == Op::Answer && sequence == request.sequence() && r.get(status) &&
+                      status <= MNEMO_OK && status >= MNEMO_ERR_INTERNAL && r.getString(message, 511) &&
                       r.get(moduleMs) && (status != MNEMO_OK || !answer || answer(r)) && !r.failed() && r.atEnd();
     if (!good) {
         kill(m_pid, SIGKILL);
@@ -307,7 +333,7 @@ mnemo_status IsolatedCalls::worldStep(const mnemo_world_step_input *in, mnemo_wo
         latentAt[i] = layout.add(p.latent ? p.latent_size : 0);
     }
     if (std::string why; !m_shm.grow(layout.size(), why)) return failed(error, why);
-    wire::Writer w(Op::WorldStep);
+    wire::Writer w = request(Op::WorldStep);
     w.put(uint64_t(layout.size()));
     w.put(n);
     for (uint32_t i = 0; i < n; ++i) {
@@ -368,7 +394,7 @@ mnemo_status IsolatedCalls::edit(Op op, const mnemo_frame *in, const mnemo_frame
         if (flows) flowAt[i] = layout.add(flows[i].xy ? size_t(flows[i].width) * flows[i].height * 8 : 0);
     }
     if (std::string why; !m_shm.grow(layout.size(), why)) return failed(error, why);
-    wire::Writer w(op);
+    wire::Writer w = request(op);
     w.put(uint64_t(layout.size()));
     w.put(count);
     for (uint32_t i = 0; i < count; ++i) {

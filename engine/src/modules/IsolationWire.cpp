@@ -1,6 +1,9 @@
 #include "IsolationWire.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -14,9 +17,14 @@ SharedMemory::~SharedMemory() {
 }
 
 bool SharedMemory::create(std::string &why) {
-    m_fd = memfd_create("mnemo-module-frames", MFD_CLOEXEC);
+    m_fd = memfd_create("mnemo-module-frames", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (m_fd < 0) {
         why = std::string("cannot create shared memory: ") + std::strerror(errno);
+        return false;
+    }
+    // The child may not shrink the file under the host's mapping (the host would die of SIGBUS); the host still grows it.
+    if (fcntl(m_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) != 0) {
+        why = std::string("cannot seal shared memory: ") + std::strerror(errno);
         return false;
     }
     return true;
@@ -72,8 +80,14 @@ bool sendMessage(int socket, const Writer &message, std::string &why) {
 
 Received receiveMessage(int socket, std::vector<uint8_t> &message, int timeoutMs, std::string &why) {
     pollfd p{socket, POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     for (;;) {
-        const int ready = poll(&p, 1, timeoutMs);
+        int wait = timeoutMs;
+        if (timeoutMs >= 0) { // an interrupted wait goes on until the same deadline, not a fresh timeout
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            wait = int(std::max<int64_t>(0, left.count()));
+        }
+        const int ready = poll(&p, 1, wait);
         if (ready < 0 && errno == EINTR) continue;
         if (ready < 0) {
             why = std::strerror(errno);

@@ -33,12 +33,15 @@ enum class Op : uint32_t {
     Answer = 100, // child -> host: status, message, then the call's results
 };
 
+// Every message starts with the magic, the version, the operation and a sequence number: an answer echoes its
+// request's, so a stray message (a module writing to the socket) cannot pass for the answer to a later call.
 class Writer {
 public:
-    explicit Writer(Op op) {
+    Writer(Op op, uint64_t sequence) : m_sequence(sequence) {
         put(kMagic);
         put(kVersion);
         put(uint32_t(op));
+        put(sequence);
     }
     template <typename T> void put(const T &value) {
         static_assert(std::is_trivially_copyable_v<T>);
@@ -49,6 +52,7 @@ public:
         append(text.data(), text.size());
     }
     const std::vector<uint8_t> &bytes() const { return m_bytes; }
+    uint64_t sequence() const { return m_sequence; }
 
 private:
     void append(const void *data, size_t n) {
@@ -57,6 +61,7 @@ private:
         m_bytes.resize(at + n);
         std::memcpy(m_bytes.data() + at, data, n);
     }
+    uint64_t m_sequence;
     std::vector<uint8_t> m_bytes;
 };
 
@@ -64,9 +69,11 @@ class Reader {
 public:
     Reader(const uint8_t *data, size_t size) : m_data(data), m_size(size) {}
     // Checks the header; false (and failed()) for another magic, version or a short message.
-    bool header(Op &op) {
+    bool header(Op &op, uint64_t &sequence) {
         uint32_t magic = 0, version = 0, code = 0;
-        if (!get(magic) || !get(version) || !get(code) || magic != kMagic || version != kVersion) return fail();
+        if (!get(magic) || !get(version) || !get(code) || !get(sequence) || magic != kMagic || version != kVersion) {
+            return fail();
+        }
         op = Op(code);
         return true;
     }

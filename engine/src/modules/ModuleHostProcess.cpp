@@ -13,7 +13,8 @@
 #include <functional>
 #include <cstdio>
 #include <cstring>
-#include <sys/prctl.h>
+#include <fcntl.h>
+#include <thread>
 #include <unistd.h>
 
 namespace mnemo::modules {
@@ -29,6 +30,8 @@ struct Child {
     wire::SharedMemory shm{wire::kChildShmFd};
     std::vector<uint8_t> message;
 };
+
+constexpr uint32_t kMaxSide = 16384; // frame and thumbnail sides: keeps every size product far from overflowing
 
 mnemo_frame sharedFrame(Child &c, uint64_t at, uint64_t index) {
     return {sizeof(mnemo_frame), c.width, c.height, c.width * 4, MNEMO_PIXEL_RGBA8, c.shm.data() + at, index};
@@ -50,8 +53,9 @@ template <typename F> mnemo_status guardedCall(mnemo_error &error, F &&f) {
 }
 
 // The time the last module call took inside the module, sent with its answer (the host's step time: what the host
-// measures beyond it is the isolation's cost, part of its overhead).
+// measures beyond it is the isolation's cost, part of its overhead); and the request being answered.
 double g_moduleMs = 0;
+uint64_t g_sequence = 0;
 
 template <typename F> mnemo_status timedCall(mnemo_error &error, F &&f) {
     const auto start = std::chrono::steady_clock::now();
@@ -61,12 +65,15 @@ template <typename F> mnemo_status timedCall(mnemo_error &error, F &&f) {
 }
 
 bool answer(mnemo_status status, const mnemo_error &error, const std::function<void(wire::Writer &)> &results = {}) {
-    wire::Writer w(Op::Answer);
-    w.put(uint32_t(status));
-    w.putString(std::string(error.message, strnlen(error.message, sizeof error.message)));
+    wire::Writer w(Op::Answer, g_sequence);
+    // A status the ABI does not define is the module's bug: it reaches the host as an internal error.
+    const int32_t code = int32_t(status) <= MNEMO_OK && int32_t(status) >= MNEMO_ERR_INTERNAL ? int32_t(status)
+                                                                                               : MNEMO_ERR_INTERNAL;
+    w.put(code);
+    w.putString(std::string(error.message, strnlen(error.message, sizeof error.message - 1))); // a C string's worth
     w.put(g_moduleMs);
     g_moduleMs = 0;
-    if (status == MNEMO_OK && results) results(w);
+    if (code == MNEMO_OK && results) results(w);
     std::string why;
     return wire::sendMessage(wire::kChildSocketFd, w, why);
 }
@@ -79,7 +86,10 @@ bool refuse(const std::string &why) {
 
 bool create(Child &c, ModuleHost &host, wire::Reader &r) {
     uint32_t count = 0;
-    if (!r.get(c.width) || !r.get(c.height) || !r.get(count) || count > 4096) return refuse("create");
+    if (!r.get(c.width) || !r.get(c.height) || !r.get(count) || count > 4096 || c.width > kMaxSide ||
+        c.height > kMaxSide) {
+        return refuse("create");
+    }
     std::vector<std::string> names(count);
     std::vector<mnemo_param_value> values(count);
     for (uint32_t i = 0; i < count; ++i) {
@@ -138,7 +148,10 @@ bool worldStep(Child &c, wire::Reader &r) {
             !r.get(latentSize) || !r.get(latentAt)) {
             return refuse("a memory pick");
         }
-        if (thumb && !inside(c, thumbAt, uint64_t(p.thumb_width) * p.thumb_height * 4)) return refuse("a thumbnail");
+        if (thumb && (p.thumb_width > kMaxSide || p.thumb_height > kMaxSide ||
+                      !inside(c, thumbAt, uint64_t(p.thumb_width) * p.thumb_height * 4))) {
+            return refuse("a thumbnail");
+        }
         if (latent && !inside(c, latentAt, latentSize)) return refuse("a latent");
         p.thumbnail = thumb ? c.shm.data() + thumbAt : nullptr;
         p.latent = latent ? c.shm.data() + latentAt : nullptr;
@@ -176,7 +189,7 @@ bool edit(Child &c, wire::Reader &r, bool withSource) {
         uint64_t sourceIndex = 0, sourceAt = 0, flowAt = 0;
         uint8_t hasFlow = 0;
         if (!r.get(sourceIndex) || !r.get(sourceAt) || !r.get(hasFlow) || !r.get(flowAt) ||
-            !inside(c, sourceAt, frameSize) || (hasFlow && !inside(c, flowAt, flowSize))) {
+            !inside(c, sourceAt, frameSize) || (hasFlow && (flowAt % 4 != 0 || !inside(c, flowAt, flowSize)))) {
             return refuse("a source frame");
         }
         source[i] = sharedFrame(c, sourceAt, sourceIndex);
@@ -199,7 +212,7 @@ bool serve(Child &c, ModuleHost &host) {
     if (wire::receiveMessage(wire::kChildSocketFd, c.message, -1, why) != wire::Received::Ok) return false;
     wire::Reader r(c.message.data(), c.message.size());
     Op op{};
-    if (!r.header(op)) return refuse("no header");
+    if (!r.header(op, g_sequence)) return refuse("no header");
     const mnemo_module_api *api = c.module->api;
     if (op != Op::Create && !c.instance) return refuse("a call before create");
     mnemo_error error{};
@@ -240,9 +253,24 @@ bool serve(Child &c, ModuleHost &host) {
 
 } // namespace
 
+// Never outlive the host, even stuck in a module call: a watchdog ends the process once it is reparented. (Not
+// PR_SET_PDEATHSIG: that fires when the host *thread* that started the child ends, and hosts create instances on
+// worker threads that end before the instance does.)
+static void watchParent(pid_t parent) {
+    std::thread([parent] {
+        for (;;) {
+            if (getppid() != parent) _exit(0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        }
+    }).detach();
+}
+
 int runModuleHostProcess(int argc, char **argv) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the host
+    watchParent(getppid());
     signal(SIGPIPE, SIG_IGN);
+    // Whatever the module starts does not inherit the host's socket or the shared memory.
+    fcntl(wire::kChildSocketFd, F_SETFD, FD_CLOEXEC);
+    fcntl(wire::kChildShmFd, F_SETFD, FD_CLOEXEC);
     const bool vulkan = argc == 7 && std::strcmp(argv[5], "--vulkan") == 0;
     if ((argc != 6 && !vulkan) || std::strcmp(argv[1], "--socket") != 0 || std::strcmp(argv[3], "--shm") != 0 ||
         std::atoi(argv[2]) != wire::kChildSocketFd || std::atoi(argv[4]) != wire::kChildShmFd) {
@@ -262,7 +290,7 @@ int runModuleHostProcess(int argc, char **argv) {
     const Status loaded = registry.loadFile(library);
     mnemo_error error{};
     if (!loaded.ok()) std::snprintf(error.message, sizeof error.message, "%s", loaded.message().c_str());
-    wire::Writer ready(Op::Ready);
+    wire::Writer ready(Op::Ready, 0);
     ready.put(uint32_t(loaded.ok() ? MNEMO_OK : MNEMO_ERR_INVALID_ARGUMENT));
     ready.putString(error.message);
     ready.putString(loaded.ok() ? registry.loaded().front().id : "");

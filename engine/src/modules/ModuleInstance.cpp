@@ -230,7 +230,15 @@ Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::v
     std::vector<mnemo_frame> sourceFrames;
     std::vector<mnemo_flow> flows;
     for (size_t i = 0; i < in.size(); ++i) {
-        sourceFrames.push_back(frameToC(*source->frames[i]));
+        const Frame *f = source->frames[i];
+        if (!f || f->width != m_width || f->height != m_height || f->rgba.size() < size_t(f->width) * f->height * 4) {
+            return {StatusCode::InvalidArgument, "module '" + m_module.id + "' was given a source frame of another size"};
+        }
+        const std::vector<float> *flow = source->flows[i];
+        if (flow && !flow->empty() && flow->size() != size_t(m_width) * m_height * 2) {
+            return {StatusCode::InvalidArgument, "module '" + m_module.id + "' was given a flow of another size"};
+        }
+        sourceFrames.push_back(frameToC(*f));
         const std::vector<float> *xy = source->flows[i];
         flows.push_back({sizeof(mnemo_flow), m_width, m_height, xy && !xy->empty() ? xy->data() : nullptr});
     }

@@ -350,8 +350,9 @@ Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instanc
 // A new instance after a failed step, when the user asked for it: the current parameters and seed, the camera where
 // it is (the integrator and the memory are the pipeline's, not the module's). The failure stands after three in a row.
 Status WorldPipeline::restartAfter(const Status &failure, std::unique_ptr<modules::ModuleInstance> &instance) {
-    if (!m_config.restartFailedModule || ++m_failuresInRow > 3) return failure;
+    if (!m_config.restartFailedModule || ++m_failuresInRow > 3 || m_stop) return failure;
     log::warning("world", failure.message() + ": starting the module again");
+    instance.reset(); // the failed one goes first: its memory, its device, whatever it holds exclusively
     auto fresh = createInstance();
     if (!fresh.ok()) return Status(failure.code(), failure.message() + "; restarting it failed: " + fresh.message());
     instance = std::move(fresh.value());
