@@ -269,6 +269,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(world->view().stats.moduleRestarts >= 2, 30000);
         QCOMPARE(world->view().state, std::string("running"));
         QVERIFY(w.findChild<QLabel *>("engineState")->text().contains("restarted"));
+        w.resize(1280, 800);
+        w.pluginsDock()->show();
+        w.pluginsDock()->raise();
+        w.engineDock()->show();
+        w.engineDock()->raise();
+        QTest::qWait(300);
+        QVERIFY(w.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/plugins-isolated.png"));
         w.setWorkspace(Workspace::Inspect); // the window still answers
         QCOMPARE(w.workspace(), Workspace::Inspect);
     }
