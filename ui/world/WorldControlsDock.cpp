@@ -53,6 +53,7 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     connect(resetButton, &QPushButton::clicked, this, &WorldControlsDock::reset);
     connect(m_form, &ParamForm::valueChanged, this, &WorldControlsDock::onParamChanged);
     connect(&m_world, &WorldSession::environmentReady, this, &WorldControlsDock::populate);
+    connect(&m_world, &WorldSession::worldStarted, this, &WorldControlsDock::followWorld);
     m_note->setText(tr("Loading modules..."));
 }
 
@@ -75,6 +76,19 @@ void WorldControlsDock::populate() {
         m_note->setText(tr("The default world module '%1' is not loaded: see the Plugins panel.")
                             .arg(QString::fromStdString(m_world.config().moduleId)));
     }
+}
+
+// A world started from elsewhere (a menu, a restored memory bank, a test): the dock shows its module and values.
+void WorldControlsDock::followWorld() {
+    const QString id = QString::fromStdString(m_world.config().moduleId);
+    if (!m_world.registry() || m_modules->currentData().toString() == id) return;
+    const auto *m = m_world.registry()->find(id.toStdString());
+    if (!m) return;
+    const QSignalBlocker blockModules(m_modules), blockForm(m_form);
+    m_modules->setCurrentIndex(m_modules->findData(id));
+    m_form->setParams(m->params);
+    for (const auto &[name, value] : m_world.config().params) m_form->setValue(QString::fromStdString(name), value);
+    m_note->setText(QString::fromStdString(m->description));
 }
 
 void WorldControlsDock::onModuleChosen(int index) {

@@ -28,6 +28,7 @@ public slots:
 
 private:
     void populate();
+    void followWorld();
     void onModuleChosen(int index);
     void onParamChanged(const QString &name, double value, bool loadTime);
     QWidget *makeMemoryControls();
