@@ -1,5 +1,7 @@
 #include "edit/EditSession.hpp"
 
+#include <QStringList>
+
 #include "mnemo/core/Clock.hpp"
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/core/Log.hpp"
@@ -253,6 +255,16 @@ void EditSession::setTextParam(int link, const QString &name, const QString &tex
     if (link < 0 || link >= int(m_chain.size())) return;
     m_chain[size_t(link)].textParams[name.toStdString()] = text.toStdString();
     chainEdited();
+}
+
+QStringList EditSession::isolatedModules() const {
+    QStringList ids;
+    if (!m_env) return ids;
+    for (const edit::ChainLink &link : m_chain) {
+        const QString id = QString::fromStdString(link.moduleId);
+        if (m_env->host->isolation(link.moduleId).enabled && !ids.contains(id)) ids << id;
+    }
+    return ids;
 }
 
 void EditSession::setGpuUse(edit::GpuUse use) {

@@ -78,6 +78,8 @@ public:
     // Parameter moves recorded as keys (EditSessionKeys.cpp): while recording, a run-time parameter moved on a
     // playing or paused file keys its value at the frame on screen; renders and playback then follow the keys.
     bool recordingKeys() const { return m_recordKeys; }
+    // The chain's modules that run isolated in their own process (the Plugins panel's choice).
+    QStringList isolatedModules() const;
     size_t keyCount(int link) const; // 0 for a link without keys
     QStringList keyedParams(int link) const;
     int cameraLink() const; // the first virtual-camera link, or -1
