@@ -146,6 +146,41 @@ private slots:
         QVERIFY(player->stats().problem.empty());
     }
 
+    // An isolated module that crashes: the player stops with the reason, or (restart chosen) makes the chain again
+    // and edits every frame; a module that fails on every frame still stops it after three tries.
+    void anIsolatedModuleThatCrashesStopsOrRestarts() {
+        m_env->host->setIsolation("flaky-edit", {true, 5000});
+        for (bool restart : {false, true}) {
+            EditPlayerConfig config{m_clip.toStdString(), links("flaky-edit", {"flaky-edit.crash_at_call=4"}), 1, false};
+            config.restartFailedChain = restart;
+            config.measureConsistency = false;
+            auto player = open(config);
+            player->setPlaying(true);
+            QVERIFY(waitFor([&] {
+                const auto state = player->stats().state;
+                return state == PlayerState::Failed || state == PlayerState::Ended;
+            }));
+            const EditPlayerStats stats = player->stats();
+            if (restart) {
+                QCOMPARE(stats.state, PlayerState::Ended);
+                QCOMPARE(stats.framesEdited, uint64_t(kFrames));
+                QVERIFY(stats.chainRestarts >= 1);
+                QVERIFY2(stats.lastRestartReason.find("crashed (SIGSEGV)") != std::string::npos,
+                         stats.lastRestartReason.c_str());
+            } else {
+                QCOMPARE(stats.state, PlayerState::Failed);
+                QVERIFY2(stats.problem.find("crashed (SIGSEGV)") != std::string::npos, stats.problem.c_str());
+            }
+        }
+        EditPlayerConfig always{m_clip.toStdString(), links("flaky-edit", {"flaky-edit.fail_at=3"}), 1, false};
+        always.restartFailedChain = true;
+        auto player = open(always);
+        player->setPlaying(true);
+        QVERIFY(waitFor([&] { return player->stats().state == PlayerState::Failed; }));
+        QCOMPARE(player->stats().chainRestarts, 3u);
+        m_env->host->setIsolation("flaky-edit", {});
+    }
+
     void loopsBackToTheStart() {
         EditPlayerConfig config{m_clip.toStdString(), links("color"), 1, true};
         auto player = open(config);

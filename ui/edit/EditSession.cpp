@@ -94,6 +94,7 @@ void EditSession::startOpening(const QString &spec) {
     config.loop = m_loop;
     config.makeDifference = m_makeDifference;
     config.gpu = m_gpuUse;
+    config.restartFailedChain = m_restartFailedChain;
     m_openWatcher.setFuture(QtConcurrent::run([env, config, spec]() mutable {
         auto opened = std::make_shared<Opened>();
         opened->spec = spec;
@@ -265,6 +266,11 @@ QStringList EditSession::isolatedModules() const {
         if (m_env->host->isolation(link.moduleId).enabled && !ids.contains(id)) ids << id;
     }
     return ids;
+}
+
+void EditSession::setRestartFailedChain(bool restart) {
+    m_restartFailedChain = restart;
+    if (m_player) m_player->setRestartFailedChain(restart);
 }
 
 void EditSession::setGpuUse(edit::GpuUse use) {

@@ -111,6 +111,8 @@ public slots:
     void setMakeDifference(bool on);
     void setTextParam(int link, const QString &name, const QString &text); // text params load at create: new chain
     void setGpuUse(mnemo::edit::GpuUse use);
+    // A chain that fails (an isolated module's crash or hang) is made again and goes on, instead of stopping.
+    void setRestartFailedChain(bool restart);
 
     // The camera path. keyCamera: a keyframe at the frame on screen from the virtual camera's values (a
     // virtual-camera link is added first if the chain has none). nudgeCamera: a preview drag or wheel; with keyframes
@@ -173,6 +175,7 @@ private:
     bool m_loop = true;
     bool m_makeDifference = false;
     edit::GpuUse m_gpuUse = edit::GpuUse::Auto;
+    bool m_restartFailedChain = false;
     bool m_worldStreamWanted = false;
     QFutureWatcher<std::shared_ptr<Opened>> m_openWatcher;
     QString m_opening;

@@ -141,6 +141,12 @@ QWidget *EditWorkspace::createSidePanel() {
     m_gpuUse->setMinimumContentsLength(8);
     gpuRow->addWidget(m_gpuUse, 1);
     layout->addLayout(gpuRow);
+    auto *restart = new QCheckBox(tr("Restart a module that fails and go on"), panel);
+    restart->setObjectName("editRestartFailed");
+    restart->setToolTip(tr("When a module fails (an isolated one's crash or hang: see the Plugins panel), make the "
+                           "chain again and edit the frame again, instead of stopping. Three failures in a row stop."));
+    connect(restart, &QCheckBox::toggled, m_session, &EditSession::setRestartFailedChain);
+    layout->addWidget(restart);
     m_figures = new QLabel(panel);
     m_figures->setObjectName("editFigures");
     m_figures->setWordWrap(true);
@@ -353,6 +359,11 @@ void EditWorkspace::onView(const EditView &view) {
                           .arg(s.gpu ? tr("modules on the GPU") : tr("all modules on the CPU"));
     if (const QStringList isolated = m_session->isolatedModules(); !isolated.isEmpty()) {
         figures += tr("<br>isolated in their own process: %1").arg(isolated.join(", ").toHtmlEscaped());
+    }
+    if (s.chainRestarts > 0) {
+        figures += tr("<br>chain made again %1× (last: %2)")
+                       .arg(s.chainRestarts)
+                       .arg(QString::fromStdString(s.lastRestartReason).toHtmlEscaped());
     }
     if (s.live) figures += tr("<br>dropped (chain behind the source): %1").arg(s.framesDropped);
     if (!view.problem.isEmpty()) {

@@ -288,6 +288,12 @@ Status EditChain::setAutomation(size_t link, std::shared_ptr<const ParamAutomati
     return {};
 }
 
+std::vector<ChainLink> EditChain::specs() const {
+    std::vector<ChainLink> out;
+    for (const auto &link : m_links) out.push_back(link->spec);
+    return out;
+}
+
 std::vector<LinkStats> EditChain::stats() const {
     std::vector<LinkStats> out;
     for (const auto &link : m_links) out.push_back(link->stats);

@@ -88,6 +88,12 @@ void EditPlayer::setLoop(bool loop) {
     m_wake.notify_all();
 }
 
+void EditPlayer::setRestartFailedChain(bool on) {
+    std::lock_guard lock(m_mutex);
+    m_requests->restartFailedChain = on;
+    m_wake.notify_all();
+}
+
 void EditPlayer::setChain(std::vector<ChainLink> chain) {
     std::lock_guard lock(m_mutex);
     m_requests->chain = std::move(chain);

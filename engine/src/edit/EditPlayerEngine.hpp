@@ -21,12 +21,12 @@ struct EditPlayer::Requests {
     std::optional<std::vector<ChainLink>> chain;
     std::map<std::pair<size_t, std::string>, double> params;
     std::map<size_t, std::shared_ptr<const ParamAutomation>> automations;
-    std::optional<bool> loop, difference;
+    std::optional<bool> loop, difference, restartFailedChain;
     std::optional<GpuUse> gpu;
 
     bool any() const {
         return playing || steps || seek || chain || !params.empty() || !automations.empty() || loop || difference ||
-               gpu;
+               gpu || restartFailedChain;
     }
 };
 
@@ -56,6 +56,7 @@ struct EditPlayer::Engine {
     std::deque<Clock::time_point> recentEdits; // for editFps
     double warpSum = 0, meterMs = 0;
     uint64_t warpPairs = 0, metered = 0, edited = 0, nextLiveIndex = 0;
+    uint32_t failuresInRow = 0; // chain failures since the last frame that went through
 };
 
 } // namespace mnemo::edit

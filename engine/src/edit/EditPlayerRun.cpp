@@ -66,6 +66,7 @@ EditPlayer::Requests EditPlayer::takeRequests() {
 void EditPlayer::applyRequests(Requests &req) {
     Engine &e = *m_engine;
     if (req.loop) e.config.loop = *req.loop;
+    if (req.restartFailedChain) e.config.restartFailedChain = *req.restartFailedChain;
     if (req.difference) e.config.makeDifference = *req.difference;
     bool reedit = false;
     if (req.gpu && *req.gpu != e.config.gpu) {
@@ -186,10 +187,34 @@ Status EditPlayer::editFrame(FramePtr frame, int64_t ptsUs) {
     e.lastSource = frame;
     e.lastSourceUs = ptsUs;
     e.awaiting.emplace_back(frame, ptsUs);
-    const std::vector<LinkStats> before = e.chain->stats();
+    std::vector<LinkStats> before = e.chain->stats();
     auto out = e.chain->push(frame);
-    if (!out.ok()) return out.status();
+    while (!out.ok()) {
+        if (Status s = restartChainAfter(out.status(), frame); !s.ok()) return s;
+        before = e.chain->stats();
+        out = e.chain->push(frame);
+    }
+    e.failuresInRow = 0;
     return deliverAll(out.value(), before);
+}
+
+// A new chain from the failed one's links as they stand (run-time values included), when the user asked for it.
+// Frames a chunked link held are lost with the old chain; `frame` is given to the new one.
+Status EditPlayer::restartChainAfter(const Status &failure, const FramePtr &frame) {
+    Engine &e = *m_engine;
+    if (!e.config.restartFailedChain || ++e.failuresInRow > 3) return failure;
+    log::warning("edit", failure.message() + ": making the chain again");
+    e.links = e.chain->specs();
+    e.chain.reset(); // the failed instances go first
+    e.awaiting.clear();
+    e.awaiting.emplace_back(frame, e.lastSourceUs);
+    auto made = EditChain::create(m_env, e.links, frame->width, frame->height, e.config.seed, e.config.gpu);
+    if (!made.ok()) return Status(failure.code(), failure.message() + "; making it again failed: " + made.message());
+    e.chain = std::move(made.value());
+    std::lock_guard lock(m_mutex);
+    ++m_stats.chainRestarts;
+    m_stats.lastRestartReason = failure.message();
+    return {};
 }
 
 Status EditPlayer::deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before) {

@@ -84,6 +84,8 @@ public:
     Status setAutomation(size_t link, std::shared_ptr<const ParamAutomation> automation);
 
     std::vector<LinkStats> stats() const;
+    // The links as they stand now (run-time parameter changes included): what a new chain starts from.
+    std::vector<ChainLink> specs() const;
     size_t linkCount() const { return m_links.size(); }
     // True when some link runs on the GPU. Frames moved between host memory and the device (uploads + readbacks) per
     // frame pushed: 2 for a chain of GPU modules, more where a CPU module sits between them, 0 on the CPU.

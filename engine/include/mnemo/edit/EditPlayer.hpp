@@ -43,6 +43,9 @@ struct EditPlayerConfig {
     bool measureConsistency = true;
     bool makeDifference = false; // also produce |source - result| for a difference view
     GpuUse gpu = GpuUse::Auto;   // where modules with a GPU path run
+    // A chain that fails on a frame (an isolated module's crash or hang, or any module error) is made again from its
+    // current links and given the frame again; three failures in a row stop the player.
+    bool restartFailedChain = false;
 };
 
 // One edited frame with the source frame it came from.
@@ -73,6 +76,8 @@ struct EditPlayerStats {
     bool gpu = false;             // some link runs on the GPU
     std::vector<LinkStats> links;
     uint64_t recordsVersion = 0;   // bumps when records() changed
+    uint32_t chainRestarts = 0;    // chains made again after a failure (restartFailedChain)
+    std::string lastRestartReason;
 };
 
 class EditPlayer {
@@ -87,6 +92,7 @@ public:
     void step(int frames);           // pauses, then moves by `frames` (negative: back, by seeking)
     void seekFrame(uint64_t index);  // pauses on that frame
     void setLoop(bool loop);
+    void setRestartFailedChain(bool on); // EditPlayerConfig::restartFailedChain, from the next failure
     void setChain(std::vector<ChainLink> chain);
     void setParam(size_t link, const std::string &name, double value); // run-time: applies from the next frame
     // Swaps a link's automation (its camera path) without restarting the chain; a paused frame is edited again.
@@ -116,6 +122,7 @@ private:
     Status editLive();
     Status endOfSource();
     Status editFrame(FramePtr frame, int64_t ptsUs);
+    Status restartChainAfter(const Status &failure, const FramePtr &frame);
     Status deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before);
     Status deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs, const std::vector<float> &linkMs);
     // State changes on the engine thread (EditPlayer.cpp).
