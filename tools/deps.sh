@@ -14,6 +14,7 @@ packages=(
   nlohmann-json3-dev libglm-dev libhnswlib-dev libcli11-dev
   libopencv-video-dev
   libopencolorio-dev
+  libboost1.81-dev
   xvfb xauth xdotool
   fonts-dejavu-core
 )

@@ -32,6 +32,7 @@ struct RunOptions {
     std::string videoCodec = "h264";
     IsolationOptions isolation;
     std::string onModuleFailure = "stop";
+    std::string token; // for --engine ws://...
 };
 
 void defineRunMemory(CLI::App &run, RunOptions &o) {
@@ -51,7 +52,8 @@ void defineRunMemory(CLI::App &run, RunOptions &o) {
 
 CLI::App *defineRun(CLI::App &root, RunOptions &o) {
     CLI::App *run = root.add_subcommand("run", "drive a world module along a camera track, write PNG frames (JSON)");
-    addEngineOption(*run, o.engine, "the world module to drive (mnemo-cli plugins lists them)");
+    addEngineOption(*run, o.engine, "the world module to drive (mnemo-cli plugins lists them), or ws://HOST:PORT for one "
+                                    "served remotely (mnemo-cli serve; with --token)");
     addCameraTrackOption(*run, o.cameraTrack, "cameras to render (see docs/camera-track.md); else --pattern");
     addPatternOption(*run, o.pattern);
     addSizeOption(*run, o.size);
@@ -77,6 +79,8 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
     run->add_option("--video-codec", o.videoCodec, "the session video: h264 or ffv1 (lossless)")
         ->check(CLI::IsMember({"h264", "ffv1"}));
     addIsolationOptions(*run, o.isolation);
+    run->add_option("--token", o.token, "the bearer token for a remote engine (--engine ws://HOST:PORT)")
+        ->type_name("TOKEN");
     run->add_option("--on-module-failure", o.onModuleFailure,
                     "when a step fails (with --isolated: a crash or hang): stop, or restart the module and go on "
                     "from the current camera")
@@ -142,7 +146,17 @@ Result<RunResult> runRun(const RunOptions &o) {
     }
     auto env = modules::ModuleEnvironment::create();
     applyIsolation(*env->registry, o.isolation);
-    if (Status s = findEngine(*env->registry, o.engine); !s.ok()) return s;
+    if (o.engine.rfind("ws://", 0) == 0) { // a remote engine: what it serves is the module
+        auto endpoint = modules::parseRemoteUrl(o.engine, o.token);
+        if (!endpoint.ok()) return endpoint.status();
+        endpoint->deadlineMs = uint32_t(o.isolation.deadlineMs);
+        const size_t before = env->registry->loaded().size();
+        if (Status s = env->registry->addRemote(endpoint.value()); !s.ok()) return s;
+        if (env->registry->loaded().size() == before) return Status(StatusCode::Internal, "the remote module was not added");
+        config.value().moduleId = env->registry->loaded().back().id;
+    } else if (Status s = findEngine(*env->registry, o.engine); !s.ok()) {
+        return s;
+    }
     RunResult result{config.value(), runWorld(*env, config.value(), {o.outDir, o.memoryOut, o.recordDir,
                                                                      o.videoCodec == "ffv1"}), std::nullopt};
     if (!result.report.ok) return Status(StatusCode::Internal, result.report.error);

@@ -9,6 +9,7 @@ namespace mnemo::cli {
 void addGpuCommand(CLI::App &root, CommandLine &line);
 void addPluginsCommand(CLI::App &root, CommandLine &line);
 void addRunCommand(CLI::App &root, CommandLine &line);
+void addServeCommand(CLI::App &root, CommandLine &line); // a local module over the remote protocol
 void addReplayCommand(CLI::App &root, CommandLine &line);
 void addSessionCommand(CLI::App &root, CommandLine &line);
 void addExportCommand(CLI::App &root, CommandLine &line);

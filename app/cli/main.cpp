@@ -141,6 +141,7 @@ void addCommands(CLI::App &root, CommandLine &line) {
     addGpuCommand(root, line);
     addPluginsCommand(root, line);
     addRunCommand(root, line);
+    addServeCommand(root, line);
     addReplayCommand(root, line);
     addSessionCommand(root, line);
     addExportCommand(root, line);

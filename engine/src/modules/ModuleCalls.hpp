@@ -34,5 +34,7 @@ public:
 std::unique_ptr<ModuleCalls> inProcessCalls(const mnemo_module_api *api);
 // Starts the child for `module` (its library file); the calls fail with the reason if it cannot start.
 std::unique_ptr<ModuleCalls> isolatedCalls(const LoadedModule &module, const Isolation &isolation);
+// Connects to the server of a remote module at create (RemoteCalls.cpp).
+std::unique_ptr<ModuleCalls> remoteCalls(const RemoteEndpoint &endpoint, const std::string &moduleId);
 
 } // namespace mnemo::modules

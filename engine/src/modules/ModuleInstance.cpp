@@ -71,7 +71,9 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
     mnemo_error error{};
     instance->m_binding = host.bind();
     const Isolation isolation = host.isolation(module.id);
-    instance->m_calls = isolation.enabled ? isolatedCalls(module, isolation) : inProcessCalls(module.api);
+    instance->m_calls = module.remote        ? remoteCalls(*module.remote, module.id)
+                        : isolation.enabled ? isolatedCalls(module, isolation)
+                                            : inProcessCalls(module.api);
     const mnemo_status s = callModule(error, [&] {
         return instance->m_calls->create(&instance->m_binding->services, &args, &error);
     });
@@ -90,14 +92,14 @@ ModuleInstance::~ModuleInstance() {
 }
 
 Status ModuleInstance::reset(uint64_t seed, const std::string &prompt) {
-    if (!m_module.api->reset) return {};
+    if (m_module.api && !m_module.api->reset) return {};
     mnemo_reset_args args{sizeof args, seed, prompt.empty() ? nullptr : prompt.c_str(), nullptr};
     mnemo_error error{};
     return fromC(callModule(error, [&] { return m_calls->reset(&args, &error); }), error, "reset");
 }
 
 Status ModuleInstance::setParam(const std::string &name, double value) {
-    if (!m_module.api->set_param) {
+    if (m_module.api && !m_module.api->set_param) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' has no run-time parameters"};
     }
     mnemo_param_value v{name.c_str(), value};
@@ -108,8 +110,8 @@ Status ModuleInstance::setParam(const std::string &name, double value) {
 Status ModuleInstance::setParamText(const std::string &name, const std::string &text) {
     // Checked before looking at the parameter: a module from before set_param_text can take no text at all, and
     // its table ends before the field, so reading it would read past the module's table.
-    const mnemo_module_api *api = m_module.api;
-    if (!MNEMO_HAS_FIELD(api, mnemo_module_api, set_param_text) || !api->set_param_text) {
+    const mnemo_module_api *api = m_module.api; // null for a remote module: the server answers for it
+    if (api && (!MNEMO_HAS_FIELD(api, mnemo_module_api, set_param_text) || !api->set_param_text)) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' has no text parameters (it cannot set '" +
                                              name + "': its function table has no set_param_text)"};
     }

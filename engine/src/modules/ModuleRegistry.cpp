@@ -81,6 +81,16 @@ const LoadedModule *ModuleRegistry::find(const std::string &id) const {
     return nullptr;
 }
 
+Status ModuleRegistry::addRemote(const RemoteEndpoint &endpoint) {
+    auto described = describeRemote(endpoint);
+    if (!described.ok()) return described.status();
+    if (find(described->id)) {
+        return {StatusCode::InvalidArgument, endpoint.url() + ": module id '" + described->id + "' is already loaded"};
+    }
+    m_loaded.push_back(std::move(described.value()));
+    return {};
+}
+
 bool ModuleRegistry::setIsolation(const std::string &id, const Isolation &isolation) {
     if (id.empty()) {
         m_host.setIsolation("", isolation);

@@ -6,9 +6,11 @@
 
 #include "mnemo/core/Status.hpp"
 #include "mnemo/modules/ModuleHost.hpp"
+#include "mnemo/modules/Remote.hpp"
 
 #include <mnemo/module.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +46,8 @@ struct LoadedModule {
     bool wantsSourceFlow = false; // an edit module with edit_process_with_source: it follows the source's motion
     bool hasGpuPath = false;      // an edit module with edit_process_gpu: it can edit frames on the host's device
     std::vector<ModuleParam> params;
-    const mnemo_module_api *api = nullptr;
+    const mnemo_module_api *api = nullptr;   // null for a remote module
+    std::optional<RemoteEndpoint> remote;     // where a remote module is served (describeRemote)
 };
 
 struct RefusedModule {
@@ -68,6 +71,9 @@ public:
     const std::vector<LoadedModule> &loaded() const { return m_loaded; }
     const std::vector<RefusedModule> &refused() const { return m_refused; }
     const LoadedModule *find(const std::string &id) const;
+    // A module served over the network (describeRemote), listed and found like the others. Refused (the reason
+    // returned) when the server cannot be reached or describes nothing usable, or its id is taken.
+    Status addRemote(const RemoteEndpoint &endpoint);
     // Where instances of a module (or of every module: id empty) run from now on (kept by the host, which every
     // instance is created with); false for an unknown id.
     bool setIsolation(const std::string &id, const Isolation &isolation);

@@ -1,0 +1,216 @@
+// Remote modules over the WebSocket protocol, on 127.0.0.1: a served module gives the same frames as in process
+// (a world module, color, the temporal stabilizer with its source flow); a wrong or missing token and a wrong
+// protocol version are refused with the server's reason; a server that goes away fails the step clearly and a new
+// instance works once it is back; malformed messages never crash the server, and malformed answers never crash the
+// client.
+#include "support/TestFrames.hpp"
+
+#include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/modules/ModuleInstance.hpp"
+#include "mnemo/modules/Remote.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+
+#include <QTest>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+using namespace mnemo;
+using namespace mnemo::modules;
+
+namespace {
+
+constexpr uint32_t kW = 64, kH = 48;
+const std::string kToken = "test-token";
+
+// A server on a thread, stopped by the destructor.
+class Server {
+public:
+    Server(ModuleEnvironment &env, const std::string &module) {
+        m_thread = std::thread([&env, module, this] {
+            m_status = serveModule(env, {module, "127.0.0.1", 0, kToken, false},
+                                   [this](uint16_t port) { m_port = port; }, [this] { return m_stop.load(); });
+        });
+        for (int i = 0; i < 500 && !m_port; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ~Server() { stop(); }
+    void stop() {
+        m_stop = true;
+        if (m_thread.joinable()) m_thread.join();
+    }
+    RemoteEndpoint endpoint(const std::string &token = kToken) const {
+        RemoteEndpoint e{"127.0.0.1", std::to_string(m_port.load()), token};
+        e.deadlineMs = 5000;
+        return e;
+    }
+
+private:
+    std::thread m_thread;
+    std::atomic<uint16_t> m_port{0};
+    std::atomic<bool> m_stop{false};
+    Status m_status;
+};
+
+camera::CameraFrame cameraAt(int t) {
+    camera::CameraFrame c;
+    c.c2w = {1, 0, 0, 0.25f * float(t), 0, 1, 0, 0, 0, 0, 1, -0.5f * float(t), 0, 0, 0, 1};
+    c.intrinsics = {50, 50, 32, 24};
+    return c;
+}
+
+Result<std::vector<std::vector<uint8_t>>> steps(ModuleInstance &m, int from, int n) {
+    std::vector<std::vector<uint8_t>> out;
+    for (int t = from; t < from + n; ++t) {
+        Frame f;
+        f.width = kW;
+        f.height = kH;
+        f.index = uint64_t(t);
+        f.rgba.assign(size_t(kW) * kH * 4, 0);
+        camera::ControllerTick tick;
+        tick.keys = {"KeyW"};
+        if (Status s = m.worldStep({cameraAt(t)}, {tick}, {&f}); !s.ok()) return s;
+        out.push_back(f.rgba);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestRemote : public QObject {
+    Q_OBJECT
+    std::unique_ptr<ModuleEnvironment> m_env;
+
+    std::unique_ptr<ModuleInstance> make(const LoadedModule &m, const ParamValues &params = {}) {
+        auto made = ModuleInstance::create(m, *m_env->host, kW, kH, params);
+        if (!made.ok()) qWarning("%s", made.message().c_str());
+        return made.ok() ? std::move(made.value()) : nullptr;
+    }
+
+private slots:
+    void initTestCase() {
+        m_env = ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins", MNEMO_BINARY_DIR "/test-plugins"});
+        QVERIFY(m_env->registry->find("faulty") && m_env->registry->find("temporal-stabilizer"));
+    }
+
+    void aServedWorldModuleGivesTheSameFrames() {
+        Server server(*m_env, "faulty");
+        auto described = describeRemote(server.endpoint());
+        QVERIFY2(described.ok(), described.message().c_str());
+        QCOMPARE(described->id, std::string("faulty"));
+        QCOMPARE(described->params.size(), m_env->registry->find("faulty")->params.size()); // the form just works
+        auto remote = make(described.value()), local = make(*m_env->registry->find("faulty"));
+        QVERIFY(remote && local);
+        QVERIFY(remote->reset(3).ok() && remote->setParam("slow_ms", 1).ok());
+        auto a = steps(*local, 0, 6), b = steps(*remote, 0, 6);
+        QVERIFY2(a.ok() && b.ok(), b.ok() ? a.message().c_str() : b.message().c_str());
+        QVERIFY(a.value() == b.value());
+        const Status bad = remote->setParam("no_such_param", 1);
+        QVERIFY2(!bad.ok() && bad.message().find("no parameter 'no_such_param'") != std::string::npos, bad.message().c_str());
+    }
+
+    void servedEditModulesGiveTheSameFrames() {
+        for (const char *id : {"color", "temporal-stabilizer"}) {
+            Server server(*m_env, id);
+            auto described = describeRemote(server.endpoint());
+            QVERIFY2(described.ok(), described.message().c_str());
+            auto remote = make(described.value()), local = make(*m_env->registry->find(id));
+            QVERIFY(remote && local);
+            std::vector<float> flow(size_t(kW) * kH * 2, -1.5f);
+            for (int t = 0; t < 4; ++t) {
+                const auto in = testing::panning(kW, kH, t);
+                Frame a = *in, b = *in;
+                ModuleInstance::EditSource source{{in.get()}, {t == 0 ? nullptr : &flow}};
+                QVERIFY(local->editProcess({in.get()}, {&a}, &source).ok());
+                const Status s = remote->editProcess({in.get()}, {&b}, &source);
+                QVERIFY2(s.ok(), s.message().c_str());
+                QVERIFY2(a.rgba == b.rgba, id);
+            }
+        }
+    }
+
+    void tokensAndVersionsAreChecked() {
+        Server server(*m_env, "faulty");
+        auto wrong = describeRemote(server.endpoint("nope"));
+        QVERIFY(!wrong.ok() && wrong.message().find("401") != std::string::npos &&
+                wrong.message().find("token is wrong") != std::string::npos);
+        auto missing = describeRemote(server.endpoint(""));
+        QVERIFY2(!missing.ok() && missing.message().find("bearer token is required") != std::string::npos,
+                 missing.message().c_str());
+        RemoteEndpoint future = server.endpoint();
+        future.version = 2;
+        auto version = describeRemote(future);
+        QVERIFY2(!version.ok() && version.message().find("version 2 is not served here") != std::string::npos &&
+                     version.message().find("speaks version 1") != std::string::npos,
+                 version.message().c_str());
+        auto nobody = describeRemote({"127.0.0.1", "1", kToken});
+        QVERIFY(!nobody.ok() && nobody.message().find("ws://127.0.0.1:1") != std::string::npos);
+    }
+
+    void aServerThatGoesAwayFailsTheStepAndANewInstanceWorks() {
+        auto server = std::make_unique<Server>(*m_env, "faulty");
+        auto described = describeRemote(server->endpoint());
+        QVERIFY(described.ok());
+        auto remote = make(described.value());
+        QVERIFY(remote && steps(*remote, 0, 2).ok());
+        server->stop(); // the connection goes with it (a served connection ends when the server stops)
+        server.reset();
+        auto gone = steps(*remote, 2, 1);
+        QVERIFY(!gone.ok());
+        QVERIFY2(gone.message().find("module 'faulty'") != std::string::npos &&
+                     gone.message().find("remote ws://127.0.0.1:") != std::string::npos,
+                 gone.message().c_str());
+        Server again(*m_env, "faulty");
+        LoadedModule moved = described.value();
+        moved.remote = again.endpoint();
+        auto fresh = make(moved);
+        QVERIFY(fresh && steps(*fresh, 2, 2).ok());
+    }
+
+    // Garbage in every shape a peer can send: the server answers each with an error and still works afterwards.
+    void malformedMessagesNeverCrashTheServer() {
+        namespace beast = boost::beast;
+        namespace websocket = beast::websocket;
+        Server server(*m_env, "faulty");
+        boost::asio::io_context io;
+        boost::asio::ip::tcp::resolver resolver(io);
+        websocket::stream<boost::asio::ip::tcp::socket> ws(io);
+        const RemoteEndpoint e = server.endpoint();
+        boost::asio::connect(ws.next_layer(), resolver.resolve(e.host, e.port));
+        ws.set_option(websocket::stream_base::decorator(
+            [](websocket::request_type &req) { req.set(beast::http::field::authorization, "Bearer " + kToken); }));
+        ws.handshake(e.host, "/mnemo/v1");
+        std::mt19937 rng(12345);
+        const std::vector<std::string> shapes = {
+            "", "{", "[]", "null", "{\"type\":5}", "{\"type\":\"step\"}", "{\"type\":\"create\",\"width\":\"x\"}",
+            "{\"type\":\"create\",\"width\":100000,\"height\":1}", "{\"type\":\"set_param\",\"name\":3}",
+            "{\"type\":\"step\",\"cameras\":[{\"c2w\":[1]}]}", "{\"type\":\"teleport\"}"};
+        for (int i = 0; i < 300; ++i) {
+            std::string message;
+            const bool binary = i % 3 == 2;
+            if (i < int(shapes.size())) {
+                message = shapes[size_t(i)];
+            } else {
+                // Text frames must be UTF-8 (the WebSocket layer closes on anything else): printable garbage there,
+                // any bytes in binary frames, with a header length that sometimes fits.
+                message.resize(rng() % 64);
+                for (char &c : message) c = binary ? char(rng()) : char(32 + rng() % 95);
+                if (binary && message.size() >= 4) message[0] = char(rng() % 80), message[1] = message[2] = message[3] = 0;
+            }
+            ws.binary(binary);
+            ws.write(boost::asio::buffer(message));
+            beast::flat_buffer answer;
+            ws.read(answer);
+            QVERIFY2(ws.got_text() && beast::buffers_to_string(answer.data()).find("\"error\"") != std::string::npos,
+                     beast::buffers_to_string(answer.data()).c_str());
+        }
+        ws.close(websocket::close_code::normal);
+        auto described = describeRemote(e);
+        QVERIFY2(described.ok(), described.message().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRemote)
+#include "tst_remote.moc"
