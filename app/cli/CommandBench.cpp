@@ -183,6 +183,7 @@ void addBenchCommand(CLI::App &root, CommandLine &line) {
     addBenchDecodeCommand(*bench, line);
     addBenchInspectCommand(*bench, line);
     addBenchEditCommand(*bench, line);
+    addBenchRemoteCommand(*bench, line);
 }
 
 } // namespace mnemo::cli

@@ -25,6 +25,7 @@ void addMemstoreCommand(CLI::App &root, CommandLine &line); // memstore create|a
 void addBenchDecodeCommand(CLI::App &bench, CommandLine &line);
 void addBenchInspectCommand(CLI::App &bench, CommandLine &line);
 void addBenchEditCommand(CLI::App &bench, CommandLine &line);
+void addBenchRemoteCommand(CLI::App &bench, CommandLine &line);
 // Evaluations in their own files, added under `eval`.
 void addEvalConsistencyCommand(CLI::App &eval, CommandLine &line);
 

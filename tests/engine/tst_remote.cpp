@@ -210,6 +210,48 @@ private slots:
         auto described = describeRemote(e);
         QVERIFY2(described.ok(), described.message().c_str());
     }
+
+    // A server that answers nonsense: every call fails with a message naming the server, none crashes the client.
+    void malformedAnswersNeverCrashTheClient() {
+        namespace beast = boost::beast;
+        namespace websocket = beast::websocket;
+        using tcp = boost::asio::ip::tcp;
+        const std::vector<std::pair<bool, std::string>> answers = {
+            {false, "not json"},
+            {false, "{\"type\":\"describe\",\"req_id\":999,\"ok\":true}"},
+            {true, std::string("\x05\x00\x00\x00{}", 9)},
+            {true, "ab"},
+            {false, "{\"type\":\"describe\",\"req_id\":1,\"ok\":true,\"module\":{\"id\":\"x\",\"kind\":\"blender\"}}"},
+            {false, "{\"type\":\"describe\",\"req_id\":1,\"ok\":true,\"module\":{\"id\":\"x\",\"kind\":\"world\","
+                    "\"params\":[{\"name\":5}]}}"},
+            {false, "{\"type\":\"describe\",\"req_id\":1,\"ok\":true,\"module\":{\"id\":\"x\",\"kind\":\"world\","
+                    "\"name\":7}}"},
+        };
+        for (const auto &[binary, answer] : answers) {
+            boost::asio::io_context io;
+            tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+            const uint16_t port = acceptor.local_endpoint().port();
+            std::thread fake([&, binary = binary, answer = answer] {
+                tcp::socket socket(io);
+                acceptor.accept(socket);
+                websocket::stream<tcp::socket> ws(std::move(socket));
+                beast::error_code ec;
+                ws.accept(ec);
+                beast::flat_buffer request;
+                ws.read(request, ec);
+                ws.binary(binary);
+                ws.write(boost::asio::buffer(answer), ec);
+                ws.read(request, ec); // until the client closes
+            });
+            RemoteEndpoint e{"127.0.0.1", std::to_string(port), kToken};
+            e.deadlineMs = 3000;
+            auto described = describeRemote(e);
+            fake.join();
+            QVERIFY2(!described.ok(), answer.c_str());
+            QVERIFY2(described.message().find("ws://127.0.0.1:" + std::to_string(port)) != std::string::npos,
+                     described.message().c_str());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRemote)

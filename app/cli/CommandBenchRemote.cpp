@@ -1,0 +1,107 @@
+// mnemo-cli bench remote: modules served over the remote protocol on 127.0.0.1, by this process's own server (as
+// `mnemo-cli serve` runs it), against the same modules in process. JSON: per module, fps and the round trip per step
+// (rtt_ms_p50/p95: the client's whole call, the module's own time included) served, fps in process, and their ratio.
+#include "Commands.hpp"
+
+#include "mnemo/camera/CameraTrack.hpp"
+#include "mnemo/core/SampleWindow.hpp"
+#include "mnemo/modules/ModuleEnvironment.hpp"
+#include "mnemo/modules/ModuleInstance.hpp"
+#include "mnemo/modules/Remote.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+namespace mnemo::cli {
+namespace {
+
+struct BenchRemoteOptions {
+    Size size{640, 360};
+    long frames = 120;
+};
+
+struct Timing {
+    double fps = 0, p50 = 0, p95 = 0;
+};
+
+// Steps `module` along a walk, one frame a step; the time of each call.
+Result<Timing> drive(modules::ModuleEnvironment &env, const modules::LoadedModule &module, const BenchRemoteOptions &o) {
+    auto track = camera::makeScriptedTrack("walk", uint32_t(o.frames), o.size.width, o.size.height);
+    if (!track.ok()) return track.status();
+    auto instance = modules::ModuleInstance::create(module, *env.host, o.size.width, o.size.height);
+    if (!instance.ok()) return instance.status();
+    if (Status s = instance.value()->reset(1); !s.ok()) return s;
+    Frame frame;
+    frame.width = o.size.width;
+    frame.height = o.size.height;
+    frame.rgba.assign(size_t(frame.width) * frame.height * 4, 0);
+    SampleWindow calls(size_t(o.frames));
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < track->frames.size(); ++i) {
+        frame.index = i;
+        const auto t = std::chrono::steady_clock::now();
+        if (Status s = instance.value()->worldStep({track->frames[i].camera}, {}, {&frame}); !s.ok()) return s;
+        calls.push(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return Timing{double(track->frames.size()) / seconds, calls.percentile(0.5), calls.percentile(0.95)};
+}
+
+// One module served on a thread of this process and driven through the protocol, then driven in process.
+Result<nlohmann::json> measure(modules::ModuleEnvironment &env, const std::string &id, const BenchRemoteOptions &o) {
+    const modules::LoadedModule *local = env.registry->find(id);
+    if (!local) return Status(StatusCode::NotFound, "module '" + id + "' is not loaded");
+    std::atomic<uint16_t> port{0};
+    std::atomic<bool> stop{false};
+    Status served;
+    std::thread server([&] {
+        served = modules::serveModule(env, {id, "127.0.0.1", 0, "bench", false}, [&](uint16_t p) { port = p; },
+                                      [&] { return stop.load(); });
+    });
+    for (int i = 0; i < 1000 && !port && served.ok(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    Result<Timing> remote = Status(StatusCode::Internal, "the server did not start");
+    if (port) {
+        modules::RemoteEndpoint endpoint{"127.0.0.1", std::to_string(port.load()), "bench"};
+        auto described = modules::describeRemote(endpoint);
+        remote = described.ok() ? drive(env, described.value(), o) : Result<Timing>(described.status());
+    }
+    stop = true;
+    server.join();
+    if (!remote.ok()) return remote.status();
+    auto inProcess = drive(env, *local, o);
+    if (!inProcess.ok()) return inProcess.status();
+    return nlohmann::json{{"fps", remote->fps},
+                          {"rtt_ms_p50", remote->p50},
+                          {"rtt_ms_p95", remote->p95},
+                          {"in_process_fps", inProcess->fps},
+                          {"in_process_step_ms_p50", inProcess->p50},
+                          {"fps_ratio", inProcess->fps > 0 ? remote->fps / inProcess->fps : 0.0}};
+}
+
+Result<nlohmann::json> runBenchRemote(const BenchRemoteOptions &o) {
+    auto env = modules::ModuleEnvironment::create();
+    nlohmann::json out{{"bench", "remote"}, {"size", o.size.text()}, {"frames", o.frames}, {"format", "rgba"},
+                       {"server", "mnemo-cli serve (in this process, 127.0.0.1)"}};
+    for (const char *id : {"null-world", "reference-world"}) {
+        auto figures = measure(*env, id, o);
+        if (!figures.ok()) return figures.status();
+        out[id] = figures.value();
+    }
+    return out;
+}
+
+} // namespace
+
+void addBenchRemoteCommand(CLI::App &bench, CommandLine &line) {
+    auto o = std::make_shared<BenchRemoteOptions>();
+    CLI::App *command = bench.add_subcommand("remote", "modules served over the remote protocol vs in process (JSON)");
+    addSizeOption(*command, o->size);
+    addFramesOption(*command, o->frames, "steps per measurement (a walk)");
+    onParsed(*command, line, [o] {
+        return finish("bench remote", runBenchRemote(*o), [](const nlohmann::json &j) { printJson(j); });
+    });
+}
+
+} // namespace mnemo::cli
