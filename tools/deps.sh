@@ -19,6 +19,11 @@ packages=(
   fonts-dejavu-core
 )
 
+# --test: also what only the test suite needs (the Python SDK's server in tst_remote), kept off the run path.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(python3-websockets python3-numpy)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

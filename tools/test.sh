@@ -7,6 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${MNEMO_BUILD_DIR:-$root/build}"
+"$root/tools/deps.sh" --test
 "$root/tools/build.sh"
 status=0
 (cd "$build" && ctest --output-on-failure --timeout 900 "$@") || status=$?

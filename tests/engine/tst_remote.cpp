@@ -12,6 +12,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 
 #include <atomic>
@@ -54,9 +57,10 @@ private:
     Status m_status;
 };
 
+// A camera 1.6 units up, looking along world -z, walking: column-major, OpenCV camera axes (y down, z forward).
 camera::CameraFrame cameraAt(int t) {
     camera::CameraFrame c;
-    c.c2w = {1, 0, 0, 0.25f * float(t), 0, 1, 0, 0, 0, 0, 1, -0.5f * float(t), 0, 0, 0, 1};
+    c.c2w = {1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0.25f * float(t), 1.6f, -0.5f * float(t), 1};
     c.intrinsics = {50, 50, 32, 24};
     return c;
 }
@@ -251,6 +255,41 @@ private slots:
             QVERIFY2(described.message().find("ws://127.0.0.1:" + std::to_string(port)) != std::string::npos,
                      described.message().c_str());
         }
+    }
+
+    // The Python SDK's example world (python/examples/numpy_world.py), driven by Mnemo's client: what the SDK speaks
+    // is the documented protocol, so describe, create, set_param, steps and refusals all work from here.
+    void thePythonSdkSpeaksTheProtocol() {
+        QProcess python;
+        python.start("/usr/bin/python3", {MNEMO_SOURCE_DIR "/python/examples/numpy_world.py", "--port", "0", "--token",
+                                          QString::fromStdString(kToken)});
+        QVERIFY2(python.waitForReadyRead(30000), python.readAllStandardError().constData());
+        const QJsonObject listening = QJsonDocument::fromJson(python.readLine()).object();
+        const int port = listening["port"].toInt();
+        QVERIFY2(port > 0, python.readAllStandardError().constData());
+        RemoteEndpoint e{"127.0.0.1", std::to_string(port), kToken};
+        auto described = describeRemote(e);
+        QVERIFY2(described.ok(), described.message().c_str());
+        QCOMPARE(described->id, std::string("numpy-world"));
+        QCOMPARE(described->params.size(), size_t(2));
+        auto a = make(described.value()), b = make(described.value(), {{"tile", 4}});
+        QVERIFY(a && b);
+        auto first = steps(*a, 0, 3), second = steps(*b, 0, 3);
+        QVERIFY2(first.ok() && second.ok(), first.ok() ? second.message().c_str() : first.message().c_str());
+        QVERIFY(first.value()[0] != first.value()[2]); // the camera moved
+        QVERIFY(first.value()[0] != second.value()[0]); // another tile size
+        QVERIFY(b->setParam("tile", 2).ok());
+        auto again = steps(*b, 0, 1);
+        QVERIFY(again.ok() && again.value()[0] == first.value()[0]); // the same parameters: the same frame
+        const Status unknown = a->setParam("no_such", 1);
+        QVERIFY2(!unknown.ok() && unknown.message().find("no parameter 'no_such'") != std::string::npos,
+                 unknown.message().c_str());
+        auto refused = describeRemote({"127.0.0.1", std::to_string(port), "wrong"});
+        QVERIFY2(!refused.ok() && refused.message().find("401") != std::string::npos &&
+                     refused.message().find("token is wrong") != std::string::npos,
+                 refused.message().c_str());
+        python.terminate();
+        QVERIFY(python.waitForFinished(10000));
     }
 };
 

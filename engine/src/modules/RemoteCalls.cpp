@@ -98,7 +98,7 @@ bool Connection::open(std::string &why) {
         m_ws.async_handshake(response, m_endpoint.host + ":" + m_endpoint.port, target,
                              [handler](beast::error_code e) mutable { handler(e); });
     }, "the handshake", why);
-    if (handshake == websocket::error::upgrade_declined) {
+    if (handshake && response.result_int() != 0 && response.result_int() != 101) { // the server said why
         why = "refused (" + std::to_string(response.result_int()) + "): " + response.body();
     }
     return !handshake;
@@ -139,7 +139,17 @@ bool Connection::exchange(const json &request, const std::string *binary, json &
     return true;
 }
 
+// A WebSocket close first (the server sees a clean goodbye), for at most half a second; then the socket.
 void Connection::close() {
+    if (m_ws.is_open() && !m_timedOut) {
+        const uint32_t deadline = m_endpoint.deadlineMs;
+        m_endpoint.deadlineMs = std::min<uint32_t>(deadline, 500);
+        std::string why;
+        (void)run([&](auto handler) {
+            m_ws.async_close(websocket::close_code::normal, [handler](beast::error_code e) mutable { handler(e); });
+        }, "closing", why);
+        m_endpoint.deadlineMs = deadline;
+    }
     beast::error_code ec;
     beast::get_lowest_layer(m_ws).close(ec);
 }
