@@ -1,5 +1,6 @@
 // mnemo-cli bench remote: modules served over the remote protocol on 127.0.0.1, by this process's own server (as
-// `mnemo-cli serve` runs it), against the same modules in process. JSON: per module, fps and the round trip per step
+// `mnemo-cli serve` runs it), against the same modules in process; and the Python SDK's example world, served by
+// /usr/bin/python3. JSON: per module, fps and the round trip per step
 // (rtt_ms_p50/p95: the client's whole call, the module's own time included) served, fps in process, and their ratio.
 #include "Commands.hpp"
 
@@ -10,9 +11,16 @@
 #include "mnemo/modules/Remote.hpp"
 
 #include <atomic>
+#include <csignal>
+#include <cstring>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <memory>
 #include <thread>
+
+extern char **environ;
 
 namespace mnemo::cli {
 namespace {
@@ -20,6 +28,8 @@ namespace {
 struct BenchRemoteOptions {
     Size size{640, 360};
     long frames = 120;
+    std::string python = "/usr/bin/python3";
+    std::string pythonServer; // the SDK's example world; default: python/examples/numpy_world.py of the source tree
 };
 
 struct Timing {
@@ -80,6 +90,51 @@ Result<nlohmann::json> measure(modules::ModuleEnvironment &env, const std::strin
                           {"fps_ratio", inProcess->fps > 0 ? remote->fps / inProcess->fps : 0.0}};
 }
 
+// The Python SDK's example world, started as a child, measured served (it has no in-process twin).
+Result<nlohmann::json> measurePython(modules::ModuleEnvironment &env, const BenchRemoteOptions &o) {
+    const std::string script = o.pythonServer.empty() ? std::string(MNEMO_SOURCE_DIR "/python/examples/numpy_world.py")
+                                                      : o.pythonServer;
+    int out[2];
+    if (pipe(out) != 0) return Status(StatusCode::Internal, "cannot make a pipe");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    std::vector<std::string> args{o.python, script, "--port", "0", "--token", "bench"};
+    std::vector<char *> argv;
+    for (auto &a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int spawned = posix_spawn(&pid, o.python.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    if (spawned != 0) {
+        close(out[0]);
+        return Status(StatusCode::NotFound, "cannot start " + o.python + ": " + std::strerror(spawned));
+    }
+    std::string line;
+    char c = 0;
+    while (line.size() < 4096 && read(out[0], &c, 1) == 1 && c != '\n') line += c; // {"serving", "port", ...}
+    close(out[0]);
+    Result<nlohmann::json> result = Status(StatusCode::Internal, script + " did not start (is python3-websockets installed?)");
+    const nlohmann::json listening = nlohmann::json::parse(line, nullptr, false);
+    if (listening.is_object() && listening.value("port", 0) > 0) {
+        modules::RemoteEndpoint endpoint{"127.0.0.1", std::to_string(listening.value("port", 0)), "bench"};
+        auto described = modules::describeRemote(endpoint);
+        auto timing = described.ok() ? drive(env, described.value(), o) : Result<Timing>(described.status());
+        if (timing.ok()) {
+            result = nlohmann::json{{"server", script}, {"fps", timing->fps}, {"rtt_ms_p50", timing->p50},
+                                    {"rtt_ms_p95", timing->p95}};
+        } else {
+            result = timing.status();
+        }
+    }
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return result;
+}
+
 Result<nlohmann::json> runBenchRemote(const BenchRemoteOptions &o) {
     auto env = modules::ModuleEnvironment::create();
     nlohmann::json out{{"bench", "remote"}, {"size", o.size.text()}, {"frames", o.frames}, {"format", "rgba"},
@@ -89,6 +144,9 @@ Result<nlohmann::json> runBenchRemote(const BenchRemoteOptions &o) {
         if (!figures.ok()) return figures.status();
         out[id] = figures.value();
     }
+    auto python = measurePython(*env, o);
+    if (!python.ok()) return python.status();
+    out["python-numpy-world"] = python.value();
     return out;
 }
 
@@ -99,6 +157,8 @@ void addBenchRemoteCommand(CLI::App &bench, CommandLine &line) {
     CLI::App *command = bench.add_subcommand("remote", "modules served over the remote protocol vs in process (JSON)");
     addSizeOption(*command, o->size);
     addFramesOption(*command, o->frames, "steps per measurement (a walk)");
+    command->add_option("--python", o->python, "the Python that runs the SDK's example server")->capture_default_str();
+    command->add_option("--python-server", o->pythonServer, "another SDK server script to measure (same arguments)");
     onParsed(*command, line, [o] {
         return finish("bench remote", runBenchRemote(*o), [](const nlohmann::json &j) { printJson(j); });
     });
