@@ -223,7 +223,7 @@ private slots:
         const std::vector<std::pair<bool, std::string>> answers = {
             {false, "not json"},
             {false, "{\"type\":\"describe\",\"req_id\":999,\"ok\":true}"},
-            {true, std::string("\x05\x00\x00\x00{}", 9)},
+            {true, std::string("\x05\x00\x00\x00{}", 6)}, // a header length that runs past the message
             {true, "ab"},
             {false, "{\"type\":\"describe\",\"req_id\":1,\"ok\":true,\"module\":{\"id\":\"x\",\"kind\":\"blender\"}}"},
             {false, "{\"type\":\"describe\",\"req_id\":1,\"ok\":true,\"module\":{\"id\":\"x\",\"kind\":\"world\","
