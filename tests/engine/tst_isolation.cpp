@@ -2,6 +2,7 @@
 // an edit module, an edit module that follows the source's flow), and its crash, hang, garbage answer or exit is an
 // error naming the module and what happened, while this process goes on and a new instance works again.
 #include "support/TestFrames.hpp"
+#include "support/WorldSteps.hpp"
 
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/modules/ModuleRegistry.hpp"
@@ -18,31 +19,6 @@ using namespace mnemo::modules;
 namespace {
 
 constexpr uint32_t kW = 64, kH = 48;
-
-camera::CameraFrame cameraAt(int t) {
-    camera::CameraFrame c;
-    c.c2w = {1, 0, 0, 0.25f * float(t), 0, 1, 0, 0, 0, 0, 1, -0.5f * float(t), 0, 0, 0, 1};
-    c.intrinsics = {50, 50, 32, 24};
-    return c;
-}
-
-// n world steps of one frame; the frames' bytes, or the first failure.
-Result<std::vector<std::vector<uint8_t>>> steps(ModuleInstance &m, int n) {
-    std::vector<std::vector<uint8_t>> out;
-    for (int t = 0; t < n; ++t) {
-        Frame f;
-        f.width = kW;
-        f.height = kH;
-        f.index = uint64_t(t);
-        f.rgba.assign(size_t(kW) * kH * 4, 0);
-        std::vector<camera::CameraFrame> used;
-        camera::ControllerTick tick;
-        tick.keys = {"KeyW"};
-        if (Status s = m.worldStep({cameraAt(t)}, {tick}, {&f}, &used); !s.ok()) return s;
-        out.push_back(f.rgba);
-    }
-    return out;
-}
 
 } // namespace
 
@@ -79,7 +55,7 @@ private slots:
         QVERIFY(inside && outside);
         QVERIFY(outside->reset(7).ok());
         QVERIFY(outside->setParam("slow_ms", 5).ok());
-        auto a = steps(*inside, 6), b = steps(*outside, 6);
+        auto a = testing::worldSteps(*inside, 0, 6), b = testing::worldSteps(*outside, 0, 6);
         QVERIFY2(a.ok() && b.ok(), b.ok() ? a.message().c_str() : b.message().c_str());
         QVERIFY(a.value() == b.value());
         QVERIFY(a.value()[0] != a.value()[5]); // the camera moved: the frames differ
@@ -121,15 +97,15 @@ private slots:
         clock.start();
         auto m = make(isolated("faulty", 400), {{"mode", double(mode)}, {"at_step", 2}});
         QVERIFY(m);
-        auto ran = steps(*m, 5);
+        auto ran = testing::worldSteps(*m, 0, 5);
         QVERIFY(!ran.ok());
         QVERIFY2(ran.message().find("module 'faulty'") != std::string::npos, ran.message().c_str());
         QVERIFY2(ran.message().find(expected.toStdString()) != std::string::npos, ran.message().c_str());
-        auto again = steps(*m, 1);
+        auto again = testing::worldSteps(*m, 0, 1);
         QVERIFY(!again.ok() && again.message().find(expected.toStdString()) != std::string::npos);
         QVERIFY2(clock.elapsed() < 20000, "a failure is noticed within the deadline");
         auto fresh = make(isolated("faulty", 400), {{"mode", double(mode)}, {"at_step", 100}});
-        QVERIFY(fresh && steps(*fresh, 2).ok());
+        QVERIFY(fresh && testing::worldSteps(*fresh, 0, 2).ok());
     }
 
     // In the World pipeline: a crash stops the run with the module's name (this process goes on); with restart

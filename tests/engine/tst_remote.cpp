@@ -4,6 +4,7 @@
 // instance works once it is back; malformed messages never crash the server, and malformed answers never crash the
 // client.
 #include "support/TestFrames.hpp"
+#include "support/WorldSteps.hpp"
 
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
@@ -57,29 +58,6 @@ private:
     Status m_status;
 };
 
-// A camera 1.6 units up, looking along world -z, walking: column-major, OpenCV camera axes (y down, z forward).
-camera::CameraFrame cameraAt(int t) {
-    camera::CameraFrame c;
-    c.c2w = {1, 0, 0, 0, 0, -1, 0, 0, 0, 0, -1, 0, 0.25f * float(t), 1.6f, -0.5f * float(t), 1};
-    c.intrinsics = {50, 50, 32, 24};
-    return c;
-}
-
-Result<std::vector<std::vector<uint8_t>>> steps(ModuleInstance &m, int from, int n) {
-    std::vector<std::vector<uint8_t>> out;
-    for (int t = from; t < from + n; ++t) {
-        Frame f;
-        f.width = kW;
-        f.height = kH;
-        f.index = uint64_t(t);
-        f.rgba.assign(size_t(kW) * kH * 4, 0);
-        camera::ControllerTick tick;
-        tick.keys = {"KeyW"};
-        if (Status s = m.worldStep({cameraAt(t)}, {tick}, {&f}); !s.ok()) return s;
-        out.push_back(f.rgba);
-    }
-    return out;
-}
 
 } // namespace
 
@@ -108,7 +86,7 @@ private slots:
         auto remote = make(described.value()), local = make(*m_env->registry->find("faulty"));
         QVERIFY(remote && local);
         QVERIFY(remote->reset(3).ok() && remote->setParam("slow_ms", 1).ok());
-        auto a = steps(*local, 0, 6), b = steps(*remote, 0, 6);
+        auto a = testing::worldSteps(*local, 0, 6), b = testing::worldSteps(*remote, 0, 6);
         QVERIFY2(a.ok() && b.ok(), b.ok() ? a.message().c_str() : b.message().c_str());
         QVERIFY(a.value() == b.value());
         const Status bad = remote->setParam("no_such_param", 1);
@@ -158,10 +136,10 @@ private slots:
         auto described = describeRemote(server->endpoint());
         QVERIFY(described.ok());
         auto remote = make(described.value());
-        QVERIFY(remote && steps(*remote, 0, 2).ok());
+        QVERIFY(remote && testing::worldSteps(*remote, 0, 2).ok());
         server->stop(); // the connection goes with it (a served connection ends when the server stops)
         server.reset();
-        auto gone = steps(*remote, 2, 1);
+        auto gone = testing::worldSteps(*remote, 2, 1);
         QVERIFY(!gone.ok());
         QVERIFY2(gone.message().find("module 'faulty'") != std::string::npos &&
                      gone.message().find("remote ws://127.0.0.1:") != std::string::npos,
@@ -170,7 +148,7 @@ private slots:
         LoadedModule moved = described.value();
         moved.remote = again.endpoint();
         auto fresh = make(moved);
-        QVERIFY(fresh && steps(*fresh, 2, 2).ok());
+        QVERIFY(fresh && testing::worldSteps(*fresh, 2, 2).ok());
     }
 
     // Garbage in every shape a peer can send: the server answers each with an error and still works afterwards.
@@ -274,12 +252,12 @@ private slots:
         QCOMPARE(described->params.size(), size_t(2));
         auto a = make(described.value()), b = make(described.value(), {{"tile", 4}});
         QVERIFY(a && b);
-        auto first = steps(*a, 0, 3), second = steps(*b, 0, 3);
+        auto first = testing::worldSteps(*a, 0, 3), second = testing::worldSteps(*b, 0, 3);
         QVERIFY2(first.ok() && second.ok(), first.ok() ? second.message().c_str() : first.message().c_str());
         QVERIFY(first.value()[0] != first.value()[2]); // the camera moved
         QVERIFY(first.value()[0] != second.value()[0]); // another tile size
         QVERIFY(b->setParam("tile", 2).ok());
-        auto again = steps(*b, 0, 1);
+        auto again = testing::worldSteps(*b, 0, 1);
         QVERIFY(again.ok() && again.value()[0] == first.value()[0]); // the same parameters: the same frame
         const Status unknown = a->setParam("no_such", 1);
         QVERIFY2(!unknown.ok() && unknown.message().find("no parameter 'no_such'") != std::string::npos,

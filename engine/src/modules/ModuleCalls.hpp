@@ -3,6 +3,7 @@
 // process (isolated). Both take and give the ABI's structs, so ModuleInstance converts once and does not know which.
 
 #include "mnemo/modules/Isolation.hpp"
+#include "mnemo/camera/Camera.hpp"
 #include "mnemo/modules/ModuleRegistry.hpp"
 
 #include <mnemo/module.h>
@@ -32,6 +33,10 @@ public:
 };
 
 std::unique_ptr<ModuleCalls> inProcessCalls(const mnemo_module_api *api);
+
+// The ABI's camera and the engine's (ModuleInstance.cpp): one conversion for every side that crosses the C boundary.
+mnemo_camera cameraToC(const camera::CameraFrame &c);
+camera::CameraFrame cameraFromC(const mnemo_camera &c);
 // Starts the child for `module` (its library file); the calls fail with the reason if it cannot start.
 std::unique_ptr<ModuleCalls> isolatedCalls(const LoadedModule &module, const Isolation &isolation);
 // Connects to the server of a remote module at create (RemoteCalls.cpp).

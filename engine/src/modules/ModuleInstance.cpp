@@ -10,7 +10,6 @@
 #include <cstring>
 
 namespace mnemo::modules {
-namespace {
 
 mnemo_camera cameraToC(const camera::CameraFrame &c) {
     mnemo_camera out{};
@@ -28,6 +27,8 @@ camera::CameraFrame cameraFromC(const mnemo_camera &c) {
     out.intrinsics = {c.fx, c.fy, c.cx, c.cy};
     return out;
 }
+
+namespace {
 
 // Every call into a module goes through here. The ABI forbids exceptions across it, but a C++ module can still let
 // one out; it stops at this frame and becomes the call's error, so one broken module cannot take the host down.

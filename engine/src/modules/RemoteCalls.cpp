@@ -296,7 +296,7 @@ mnemo_status RemoteCalls::worldStep(const mnemo_world_step_input *in, mnemo_worl
 
 mnemo_status RemoteCalls::edit(const mnemo_frame *in, const mnemo_frame *source, const mnemo_flow *flows,
                                mnemo_frame *out, uint32_t count, mnemo_error *error) {
-    const size_t frameBytes = size_t(m_width) * m_height * 4, flowBytes = size_t(m_width) * m_height * 8;
+    const size_t flowBytes = size_t(m_width) * m_height * 8;
     std::string body;
     json indices = json::array(), hasFlow = json::array();
     auto append = [&](const mnemo_frame &f) {
@@ -314,7 +314,6 @@ mnemo_status RemoteCalls::edit(const mnemo_frame *in, const mnemo_frame *source,
         hasFlow.push_back(has);
         if (has) body.append(reinterpret_cast<const char *>(flows[i].xy), flowBytes);
     }
-    (void)frameBytes;
     json request{{"type", "edit"}, {"count", count}, {"frame_indices", indices}, {"with_source", source != nullptr}};
     if (source) request["has_flow"] = hasFlow;
     json answer;

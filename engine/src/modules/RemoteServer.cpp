@@ -1,6 +1,7 @@
 // The server side of the remote protocol (docs/remote-protocol.md): `mnemo-cli serve` runs one local module and
 // answers one client at a time over a WebSocket. The handshake is checked first (the protocol version in the path,
 // the bearer token), then each message is answered; a malformed one gets an error answer and the connection goes on.
+#include "ModuleCalls.hpp"
 #include "RemoteWire.hpp"
 
 #include "mnemo/core/Guard.hpp"
@@ -146,10 +147,7 @@ Connection::Reply Connection::step(const json &r) {
     for (const json &c : cams) {
         mnemo_camera cc{};
         if (!remote::cameraFromJson(c, cc)) return error(r, "a malformed camera: " + c.dump().substr(0, 200));
-        camera::CameraFrame f;
-        std::copy(cc.c2w, cc.c2w + 16, f.c2w.begin());
-        f.intrinsics = {cc.fx, cc.fy, cc.cx, cc.cy};
-        cameras.push_back(f);
+        cameras.push_back(cameraFromC(cc));
     }
     std::vector<camera::ControllerTick> ticks;
     for (const json &t : r.value("ticks", json::array())) {
@@ -184,14 +182,8 @@ Connection::Reply Connection::step(const json &r) {
     }
     std::vector<camera::CameraFrame> used;
     if (Status s = m_instance->worldStep(cameras, ticks, raw, &used, picks); !s.ok()) return result(r, s);
-    std::vector<mnemo_camera> usedC(used.size());
-    for (size_t i = 0; i < used.size(); ++i) {
-        std::copy(used[i].c2w.begin(), used[i].c2w.end(), usedC[i].c2w);
-        usedC[i].fx = used[i].intrinsics.fx;
-        usedC[i].fy = used[i].intrinsics.fy;
-        usedC[i].cx = used[i].intrinsics.cx;
-        usedC[i].cy = used[i].intrinsics.cy;
-    }
+    std::vector<mnemo_camera> usedC;
+    for (const camera::CameraFrame &c : used) usedC.push_back(cameraToC(c));
     return frames(r, out, usedC, m_instance->lastStepModuleMs());
 }
 
