@@ -3,6 +3,7 @@
 // protocol version are refused with the server's reason; a server that goes away fails the step clearly and a new
 // instance works once it is back; malformed messages never crash the server, and malformed answers never crash the
 // client.
+#include "support/ModuleServer.hpp"
 #include "support/TestFrames.hpp"
 #include "support/WorldSteps.hpp"
 
@@ -28,36 +29,8 @@ using namespace mnemo::modules;
 namespace {
 
 constexpr uint32_t kW = 64, kH = 48;
-const std::string kToken = "test-token";
-
-// A server on a thread, stopped by the destructor.
-class Server {
-public:
-    Server(ModuleEnvironment &env, const std::string &module) {
-        m_thread = std::thread([&env, module, this] {
-            m_status = serveModule(env, {module, "127.0.0.1", 0, kToken, false},
-                                   [this](uint16_t port) { m_port = port; }, [this] { return m_stop.load(); });
-        });
-        for (int i = 0; i < 500 && !m_port; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ~Server() { stop(); }
-    void stop() {
-        m_stop = true;
-        if (m_thread.joinable()) m_thread.join();
-    }
-    RemoteEndpoint endpoint(const std::string &token = kToken) const {
-        RemoteEndpoint e{"127.0.0.1", std::to_string(m_port.load()), token};
-        e.deadlineMs = 5000;
-        return e;
-    }
-
-private:
-    std::thread m_thread;
-    std::atomic<uint16_t> m_port{0};
-    std::atomic<bool> m_stop{false};
-    Status m_status;
-};
-
+const std::string kToken = test::kServerToken;
+using Server = test::ModuleServer;
 
 } // namespace
 

@@ -1,7 +1,10 @@
 // The main window under QT_QPA_PLATFORM=offscreen: workspaces, shortcuts, docks, persisted layout, the software
 // viewport's frames and its click-to-control / Escape-to-release behaviour, and the ImGui overlay drawn on the CPU.
+#include "support/ModuleServer.hpp"
+
 #include "common/ParamForm.hpp"
 #include "world/PluginsDock.hpp"
+#include "world/RemoteEngineDialog.hpp"
 #include "world/SessionsDock.hpp"
 #include "world/ReplayWindow.hpp"
 #include "world/WorldControlsDock.hpp"
@@ -29,6 +32,7 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -278,6 +282,46 @@ private slots:
         QVERIFY(w.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/plugins-isolated.png"));
         w.setWorkspace(Workspace::Inspect); // the window still answers
         QCOMPARE(w.workspace(), Workspace::Inspect);
+    }
+
+    // Modules served elsewhere, connected from the studio's dialog: a wrong token is refused with the server's words,
+    // the right one lists the module (told apart from the local one of the same id), the World runs it, the Plugins
+    // panel says it is remote, and an edit module joins Edit's chain.
+    void aRemoteEngineIsConnectedFromTheStudio() {
+        auto serverEnv = mnemo::modules::ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins"});
+        mnemo::test::ModuleServer worldServer(*serverEnv, "null-world");
+        mnemo::test::ModuleServer editServer(*serverEnv, "color");
+        MainWindow w(nullptr, "offscreen test");
+        w.show();
+        WorldSession *world = w.worldSession();
+        QTRY_VERIFY_WITH_TIMEOUT(world->registry(), 30000);
+        RemoteEngineDialog dialog(*world, &w);
+        dialog.urlEdit()->setText(QString::fromStdString(worldServer.url()));
+        dialog.tokenEdit()->setText("not-the-token");
+        dialog.connectNow();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.statusLabel()->text().contains("the bearer token is wrong"), 10000);
+        QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        dialog.tokenEdit()->setText(QString::fromStdString(mnemo::test::kServerToken));
+        dialog.connectNow();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
+        const QString id = dialog.moduleId();
+        QCOMPARE(id, QString::fromStdString("null-world@127.0.0.1:" + worldServer.endpoint().port));
+        QVERIFY(w.controlsDock()->moduleCombo()->findData(id) >= 0);
+        world->startWorld(id, {});
+        QTRY_VERIFY_WITH_TIMEOUT(world->view().state == "running" && world->view().stats.framesProduced >= 10, 30000);
+        const auto items = w.pluginsDock()->tree()->findItems(id, Qt::MatchExactly | Qt::MatchRecursive, 0);
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.front()->text(1), QString("remote"));
+
+        RemoteEngineDialog editDialog(*world, &w);
+        editDialog.urlEdit()->setText(QString::fromStdString(editServer.url()));
+        editDialog.tokenEdit()->setText(QString::fromStdString(mnemo::test::kServerToken));
+        editDialog.connectNow();
+        QTRY_COMPARE_WITH_TIMEOUT(editDialog.result(), int(QDialog::Accepted), 10000);
+        EditSession &edit = w.edit()->session();
+        edit.addModule(editDialog.moduleId());
+        QCOMPARE(edit.chain().back().moduleId, editDialog.moduleId().toStdString());
+        world->startWorld("null-world", {}); // before the servers go
     }
 
     void recordingASessionAndManagingIt() {

@@ -192,6 +192,11 @@ void EditChainPanel::fillAddMenu() {
         const QString id = QString::fromStdString(m->id);
         connect(a, &QAction::triggered, this, [this, id] { m_session.addModule(id); });
     }
+    menu->addSeparator();
+    QAction *remote = menu->addAction(tr("Remote module (ws://)..."));
+    remote->setObjectName("editAddRemote");
+    remote->setToolTip(tr("An edit module served over the network: its address and token"));
+    connect(remote, &QAction::triggered, &m_session, &EditSession::remoteModuleWanted);
 }
 
 void EditChainPanel::updateTimes(const EditView &view) {

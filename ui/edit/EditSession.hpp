@@ -139,6 +139,9 @@ signals:
     void keysChanged();
     void sourceChanged(const QString &source);
     void worldStreamWanted(bool wanted);
+    // The user asked to add a module served over the network: the shell, which owns the World session that connects
+    // remote modules, asks for the address and adds the module if it is an edit module.
+    void remoteModuleWanted();
     void renderFinished(bool ok, const QString &message);
 
 private:

@@ -4,6 +4,7 @@
 #include "LogDock.hpp"
 #include "world/MemoryPanel.hpp"
 #include "world/PluginsDock.hpp"
+#include "world/RemoteEngineDialog.hpp"
 #include "world/SessionsDock.hpp"
 #include "world/ReplayWindow.hpp"
 #include "world/WorldControlsDock.hpp"
@@ -112,6 +113,13 @@ void MainWindow::wireEditToWorld() {
     };
     connect(m_worldSession, &WorldSession::environmentReady, edit, giveEnvironment);
     if (m_worldSession->environment()) giveEnvironment();
+    connect(edit, &EditSession::remoteModuleWanted, this, [this, edit] {
+        const QString id = RemoteEngineDialog::connectModule(*m_worldSession, this);
+        if (id.isEmpty()) return;
+        const auto *module = edit->findModule(id.toStdString());
+        if (module && module->kind == modules::ModuleKind::Edit) return edit->addModule(id);
+        statusBar()->showMessage(tr("'%1' is a world module: choose it in the World workspace").arg(id), 8000);
+    });
     connect(edit, &EditSession::worldStreamWanted, this, [this, edit](bool wanted) {
         if (!wanted) return m_worldSession->setStreamSink(nullptr);
         m_worldSession->setStreamSink([edit](const std::shared_ptr<const Frame> &frame) { edit->pushLiveFrame(frame); });

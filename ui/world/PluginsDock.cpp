@@ -1,10 +1,12 @@
 #include "PluginsDock.hpp"
 
+#include "RemoteEngineDialog.hpp"
 #include "WorldSession.hpp"
 
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -46,9 +48,15 @@ PluginsDock::PluginsDock(WorldSession &world, QWidget *parent)
     m_onFailure->addItem(tr("Stop the world"), false);
     m_onFailure->setToolTip(tr("What the World does when its module fails a step (from the next start of the world)"));
     form->addRow(tr("When the world module fails"), m_onFailure);
+    auto *remote = new QPushButton(tr("Connect remote engine..."), panel);
+    remote->setObjectName("pluginsRemoteButton");
+    remote->setToolTip(tr("Add a world or edit module served over the network (ws://HOST:PORT and a token)"));
+    form->addRow(tr("Served elsewhere"), remote);
     layout->addLayout(form);
     setWidget(panel);
     connect(&m_world, &WorldSession::environmentReady, this, &PluginsDock::populate);
+    connect(&m_world, &WorldSession::modulesChanged, this, &PluginsDock::populate);
+    connect(remote, &QPushButton::clicked, this, [this] { RemoteEngineDialog::connectModule(m_world, this); });
     connect(m_tree, &QTreeWidget::itemChanged, this, &PluginsDock::onItemChanged);
     connect(m_deadline, &QSpinBox::valueChanged, &m_world, &WorldSession::setIsolationDeadlineMs);
     connect(m_onFailure, &QComboBox::currentIndexChanged, this,
@@ -74,9 +82,14 @@ void PluginsDock::populate() {
                                             std::to_string(m.params.size()) + " parameter(s)"),
                      QString::fromStdString(m.file)});
         item->setData(0, Qt::UserRole, QString::fromStdString(m.id));
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(kRunsColumn, m_world.moduleIsolated(QString::fromStdString(m.id)) ? Qt::Checked
-                                                                                               : Qt::Unchecked);
+        if (m.remote) {
+            item->setText(kRunsColumn, tr("remote"));
+            item->setToolTip(kRunsColumn, tr("Runs on the server at %1").arg(QString::fromStdString(m.file)));
+        } else {
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(kRunsColumn, m_world.moduleIsolated(QString::fromStdString(m.id)) ? Qt::Checked
+                                                                                                   : Qt::Unchecked);
+        }
         item->setToolTip(2, QString::fromStdString(m.description));
     }
     auto *refused = new QTreeWidgetItem(m_tree, {tr("Refused (%1)").arg(registry.refused().size())});

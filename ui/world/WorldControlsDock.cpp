@@ -3,6 +3,7 @@
 #include "common/ScrollingBody.hpp"
 
 #include "common/ParamForm.hpp"
+#include "RemoteEngineDialog.hpp"
 #include "WorldSession.hpp"
 
 #include <QComboBox>
@@ -24,7 +25,13 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     auto *v = new QVBoxLayout(body);
     m_modules->setObjectName("moduleCombo");
     m_modules->setToolTip(tr("The world module that generates the frames"));
-    v->addWidget(m_modules);
+    auto *moduleRow = new QHBoxLayout;
+    moduleRow->addWidget(m_modules, 1);
+    auto *remote = new QPushButton(tr("Remote..."));
+    remote->setObjectName("worldRemoteButton");
+    remote->setToolTip(tr("Connect a world module served over the network (ws://HOST:PORT and a token)"));
+    moduleRow->addWidget(remote);
+    v->addLayout(moduleRow);
     v->addWidget(m_form);
     auto *row = new QHBoxLayout;
     m_pause->setObjectName("pauseButton");
@@ -53,6 +60,8 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     connect(resetButton, &QPushButton::clicked, this, &WorldControlsDock::reset);
     connect(m_form, &ParamForm::valueChanged, this, &WorldControlsDock::onParamChanged);
     connect(&m_world, &WorldSession::environmentReady, this, &WorldControlsDock::populate);
+    connect(&m_world, &WorldSession::modulesChanged, this, &WorldControlsDock::populate);
+    connect(remote, &QPushButton::clicked, this, &WorldControlsDock::connectRemote);
     connect(&m_world, &WorldSession::worldStarted, this, &WorldControlsDock::followWorld);
     m_note->setText(tr("Loading modules..."));
 }
@@ -62,7 +71,8 @@ void WorldControlsDock::populate() {
     m_modules->clear();
     for (const auto &m : m_world.registry()->loaded()) {
         if (m.kind != modules::ModuleKind::World) continue;
-        m_modules->addItem(QString::fromStdString(m.name + " " + m.version), QString::fromStdString(m.id));
+        const std::string where = m.remote ? "  @" + m.remote->host + ":" + m.remote->port : "";
+        m_modules->addItem(QString::fromStdString(m.name + " " + m.version + where), QString::fromStdString(m.id));
         m_modules->setItemData(m_modules->count() - 1, QString::fromStdString(m.description), Qt::ToolTipRole);
     }
     const int current = m_modules->findData(QString::fromStdString(m_world.config().moduleId));
@@ -89,6 +99,18 @@ void WorldControlsDock::followWorld() {
     m_form->setParams(m->params);
     for (const auto &[name, value] : m_world.config().params) m_form->setValue(QString::fromStdString(name), value);
     m_note->setText(QString::fromStdString(m->description));
+}
+
+// A remote world module, once connected, is chosen at once: that is why the user connected it.
+void WorldControlsDock::connectRemote() {
+    const QString id = RemoteEngineDialog::connectModule(m_world, this);
+    if (id.isEmpty()) return;
+    const int index = m_modules->findData(id);
+    if (index < 0) {
+        m_note->setText(tr("'%1' is an edit module: it is in Edit's \"Add module\" menu.").arg(id));
+        return;
+    }
+    m_modules->setCurrentIndex(index); // onModuleChosen starts it
 }
 
 void WorldControlsDock::onModuleChosen(int index) {

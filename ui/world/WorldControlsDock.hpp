@@ -30,6 +30,7 @@ private:
     void populate();
     void followWorld();
     void onModuleChosen(int index);
+    void connectRemote();
     void onParamChanged(const QString &name, double value, bool loadTime);
     QWidget *makeMemoryControls();
     void applyRetrieval();

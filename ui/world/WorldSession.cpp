@@ -3,6 +3,7 @@
 #include "mnemo/core/Guard.hpp"
 #include "mnemo/core/JsonText.hpp"
 #include "mnemo/core/Log.hpp"
+#include "mnemo/modules/Remote.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -304,6 +305,24 @@ OverlayModel WorldSession::describe() const {
         model.pitchDeg = pose.pitchDeg;
     }
     return model;
+}
+
+void WorldSession::connectRemote(const QString &url, const QString &token) {
+    if (!m_env) return emit remoteFailed(tr("the modules are still loading"));
+    auto endpoint = modules::parseRemoteUrl(url.trimmed().toStdString(), token.toStdString());
+    if (!endpoint.ok()) return emit remoteFailed(QString::fromStdString(endpoint.message()));
+    endpoint->deadlineMs = 5000; // describing is a short exchange: a silent server is reported within seconds
+    m_remoteJob.run(
+        [endpoint = endpoint.value()](const auto &) { return modules::describeRemote(endpoint); },
+        [this](mnemo::Result<modules::LoadedModule> &&described) {
+            if (!described.ok()) return emit remoteFailed(QString::fromStdString(described.message()));
+            described->remote->deadlineMs = 10000; // steps of a big model take longer than describing it
+            auto added = m_env->registry->addDescribed(std::move(described.value()));
+            if (!added.ok()) return emit remoteFailed(QString::fromStdString(added.message()));
+            emit modulesChanged();
+            emit remoteConnected(QString::fromStdString(added.value()));
+        },
+        [this](const QString &message) { emit remoteFailed(message); });
 }
 
 void WorldSession::describeEngine(OverlayModel &model) const {

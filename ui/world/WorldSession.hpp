@@ -9,6 +9,7 @@
 // frame, its camera and its pose travel together: the overlay, the memory map and the status bar all describe the
 // frame the user is looking at, not the newest one the engine made.
 
+#include "common/LatestJob.hpp"
 #include "world/viewport/ViewportOverlay.hpp"
 
 #include "mnemo/memory/MemorySnapshot.hpp"
@@ -111,9 +112,16 @@ public slots:
     // falls behind, frames are dropped from the recording and counted.
     void setRecording(bool on);
     void toggleRecording() { setRecording(!isRecording()); }
+    // Adds a module served over the remote protocol (docs/remote-protocol.md): `url` is ws://HOST:PORT. Describing it
+    // runs on a worker (a slow or silent server never blocks the UI); remoteConnected() or remoteFailed() follows, and
+    // modulesChanged() after a success. A newer call supersedes one still connecting.
+    void connectRemote(const QString &url, const QString &token);
 
 signals:
     void environmentReady();
+    void modulesChanged();
+    void remoteConnected(const QString &moduleId);
+    void remoteFailed(const QString &reason);
     void worldStarted();
     void recordingChanged(bool recording, const QString &folder);
     void viewChanged(const mnemo::ui::WorldView &view);
@@ -155,6 +163,7 @@ private:
     world::WorldFramePtr m_onScreen; // the last frame the viewport presented
     WorldView m_view;
     QTimer *m_publishTimer;
+    LatestJob<mnemo::Result<modules::LoadedModule>> m_remoteJob{this, "connecting to a remote engine"};
 };
 
 } // namespace mnemo::ui

@@ -75,6 +75,7 @@ void ModuleRegistry::scan(const std::vector<std::string> &folders) {
 }
 
 const LoadedModule *ModuleRegistry::find(const std::string &id) const {
+    std::lock_guard lock(m_mutex);
     for (const auto &m : m_loaded) {
         if (m.id == id) return &m;
     }
@@ -84,11 +85,21 @@ const LoadedModule *ModuleRegistry::find(const std::string &id) const {
 Status ModuleRegistry::addRemote(const RemoteEndpoint &endpoint) {
     auto described = describeRemote(endpoint);
     if (!described.ok()) return described.status();
-    if (find(described->id)) {
-        return {StatusCode::InvalidArgument, endpoint.url() + ": module id '" + described->id + "' is already loaded"};
+    return addDescribed(std::move(described.value())).status();
+}
+
+Result<std::string> ModuleRegistry::addDescribed(LoadedModule module) {
+    // A server often serves a module the studio also has (mnemo-cli serve reference-world): the remote one is then
+    // told apart by where it is served.
+    if (module.remote && find(module.id)) module.id += "@" + module.remote->host + ":" + module.remote->port;
+    if (find(module.id)) {
+        return Status(StatusCode::InvalidArgument, module.file + ": module id '" + module.id + "' is already loaded");
     }
-    m_loaded.push_back(std::move(described.value()));
-    return {};
+    log::info("modules", "added " + module.id + " " + module.version + " served at " + module.file);
+    std::string id = module.id;
+    std::lock_guard lock(m_mutex);
+    m_loaded.push_back(std::move(module));
+    return id;
 }
 
 bool ModuleRegistry::setIsolation(const std::string &id, const Isolation &isolation) {
@@ -116,6 +127,7 @@ Status ModuleRegistry::loadFile(const std::string &path) {
         return refuse(path, status.message());
     }
     log::info("modules", "loaded " + module.id + " " + module.version + " from " + path);
+    std::lock_guard lock(m_mutex);
     m_loaded.push_back(std::move(module));
     return {};
 }

@@ -3,6 +3,10 @@
 // parameters) or refused with a reason naming the file: wrong ABI version, missing entry symbol, an invalid
 // description, a duplicate id, or an instance that fails to create. A refused library never stops the others.
 // Libraries are never unloaded (unloading code that may still own threads or callbacks is not worth the risk).
+//
+// Threads: modules are added on one thread (the UI's, or the CLI's) while engine threads may find() them. Entries
+// never move once added (a deque) and find()/adding hold a lock, so a found module stays valid for the registry's life;
+// iterating loaded() is for the adding thread.
 
 #include "mnemo/core/Status.hpp"
 #include "mnemo/modules/ModuleHost.hpp"
@@ -10,6 +14,8 @@
 
 #include <mnemo/module.h>
 
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,12 +74,15 @@ public:
     // Loads one library; returns why it was refused (also recorded in refused()).
     Status loadFile(const std::string &path);
 
-    const std::vector<LoadedModule> &loaded() const { return m_loaded; }
+    const std::deque<LoadedModule> &loaded() const { return m_loaded; }
     const std::vector<RefusedModule> &refused() const { return m_refused; }
     const LoadedModule *find(const std::string &id) const;
     // A module served over the network (describeRemote), listed and found like the others. Refused (the reason
     // returned) when the server cannot be reached or describes nothing usable, or its id is taken.
     Status addRemote(const RemoteEndpoint &endpoint);
+    // A remote module already described (describeRemote, run off the UI thread). When a local module has its id, it
+    // is listed as ID@HOST:PORT; refused when that is taken too (the same server added twice). The id it is listed as.
+    Result<std::string> addDescribed(LoadedModule module);
     // Where instances of a module (or of every module: id empty) run from now on (kept by the host, which every
     // instance is created with); false for an unknown id.
     bool setIsolation(const std::string &id, const Isolation &isolation);
@@ -82,7 +91,8 @@ public:
 private:
     Status vet(const std::string &path, LoadedModule &out);
     ModuleHost &m_host;
-    std::vector<LoadedModule> m_loaded;
+    mutable std::mutex m_mutex; // find() and adding
+    std::deque<LoadedModule> m_loaded;
     std::vector<RefusedModule> m_refused;
 };
 
