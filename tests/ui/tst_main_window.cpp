@@ -301,6 +301,8 @@ private slots:
         dialog.connectNow();
         QTRY_VERIFY_WITH_TIMEOUT(dialog.statusLabel()->text().contains("the bearer token is wrong"), 10000);
         QCOMPARE(dialog.result(), int(QDialog::Rejected));
+        dialog.show();
+        QVERIFY(dialog.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/remote-dialog-refused.png"));
         dialog.tokenEdit()->setText(QString::fromStdString(mnemo::test::kServerToken));
         dialog.connectNow();
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
@@ -309,6 +311,13 @@ private slots:
         QVERIFY(w.controlsDock()->moduleCombo()->findData(id) >= 0);
         world->startWorld(id, {});
         QTRY_VERIFY_WITH_TIMEOUT(world->view().state == "running" && world->view().stats.framesProduced >= 10, 30000);
+        QTRY_VERIFY(world->view().stats.remote && world->view().stats.roundTripMsP50 > 0);
+        QTRY_VERIFY(w.findChild<QLabel *>("engineTiming")->text().contains("round trip"));
+        w.resize(1280, 800);
+        w.engineDock()->show();
+        w.engineDock()->raise();
+        QTest::qWait(400);
+        QVERIFY(w.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/world-remote.png"));
         const auto items = w.pluginsDock()->tree()->findItems(id, Qt::MatchExactly | Qt::MatchRecursive, 0);
         QCOMPARE(items.size(), 1);
         QCOMPARE(items.front()->text(1), QString("remote"));

@@ -17,6 +17,7 @@ EngineDock::EngineDock(WorldSession &world, QWidget *parent)
     auto *form = new QFormLayout(body);
     m_device->setObjectName("engineDevice");
     m_state->setObjectName("engineState");
+    m_timing->setObjectName("engineTiming");
     for (QLabel *l : {m_device, m_driver, m_state, m_frames, m_timing}) {
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
         l->setWordWrap(true);
@@ -66,10 +67,12 @@ void EngineDock::refresh() {
                           .arg(stats.producedFps, 0, 'f', 1)
                           .arg(stats.displayDropped)
                           .arg(stats.laggedSteps));
-    m_timing->setText(tr("step %1 ms p50, %2 ms p95; input→display %3 ms p50")
-                          .arg(stats.stepMsP50, 0, 'f', 1)
-                          .arg(stats.stepMsP95, 0, 'f', 1)
-                          .arg(stats.latencyMsP50, 0, 'f', 1));
+    QString timing = tr("step %1 ms p50, %2 ms p95; input→display %3 ms p50")
+                         .arg(stats.stepMsP50, 0, 'f', 1)
+                         .arg(stats.stepMsP95, 0, 'f', 1)
+                         .arg(stats.latencyMsP50, 0, 'f', 1);
+    if (stats.remote) timing += "\n" + remoteTimingsText(stats);
+    m_timing->setText(timing);
 }
 
 } // namespace mnemo::ui

@@ -25,6 +25,9 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     auto *v = new QVBoxLayout(body);
     m_modules->setObjectName("moduleCombo");
     m_modules->setToolTip(tr("The world module that generates the frames"));
+    // Long names (a remote module's ID@HOST:PORT) elide instead of widening the dock past the window.
+    m_modules->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_modules->setMinimumContentsLength(14);
     auto *moduleRow = new QHBoxLayout;
     moduleRow->addWidget(m_modules, 1);
     auto *remote = new QPushButton(tr("Remote..."));

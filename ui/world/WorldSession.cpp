@@ -307,6 +307,16 @@ OverlayModel WorldSession::describe() const {
     return model;
 }
 
+QString remoteTimingsText(const world::WorldPipelineStats &stats) {
+    if (!stats.remote) return {};
+    return QObject::tr("remote: round trip %1 / %2 ms (p50/p95) = server %3 + codec %4 + transport %5 ms (p50)")
+        .arg(stats.roundTripMsP50, 0, 'f', 1)
+        .arg(stats.roundTripMsP95, 0, 'f', 1)
+        .arg(stats.stepMsP50, 0, 'f', 1)
+        .arg(stats.codecMsP50, 0, 'f', 1)
+        .arg(stats.transportMsP50, 0, 'f', 1);
+}
+
 void WorldSession::connectRemote(const QString &url, const QString &token) {
     if (!m_env) return emit remoteFailed(tr("the modules are still loading"));
     auto endpoint = modules::parseRemoteUrl(url.trimmed().toStdString(), token.toStdString());
@@ -339,6 +349,7 @@ void WorldSession::describeEngine(OverlayModel &model) const {
     model.latencyMsP95 = stats.latencyMsP95;
     model.displayDropped = stats.displayDropped;
     model.stepMsHistory = stats.stepMsHistory;
+    model.remoteTimings = remoteTimingsText(stats).toStdString();
     model.latencyMsHistory = stats.latencyMsHistory;
 }
 

@@ -45,6 +45,9 @@ struct WorldView {
     qint64 recordingMs = 0;
 };
 
+// A remote module's round trip and its split, for the overlay and the Engine panel; empty for a local module.
+QString remoteTimingsText(const world::WorldPipelineStats &stats);
+
 class WorldSession : public QObject {
     Q_OBJECT
 public:

@@ -30,6 +30,8 @@ public:
     // How long the last call ran inside the module, as measured where it ran; negative: not known (in process, where
     // the caller measures it).
     virtual double lastModuleMs() const { return -1; }
+    // How long the last call's frames took to encode where the module ran plus to decode here (JPEG); 0 for raw.
+    virtual double lastCodecMs() const { return 0; }
 };
 
 std::unique_ptr<ModuleCalls> inProcessCalls(const mnemo_module_api *api);

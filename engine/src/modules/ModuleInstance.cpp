@@ -172,6 +172,8 @@ Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras
         callModule(error, [&] { return m_calls->worldStep(&in, &result, &error); });
     const double callMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     m_lastStepModuleMs = m_calls->lastModuleMs() >= 0 ? m_calls->lastModuleMs() : callMs;
+    m_lastStepCallMs = callMs;
+    m_lastStepCodecMs = m_calls->lastCodecMs();
     m_binding->step = nullptr;
     if (Status s = fromC(stepped, error, "world_step"); !s.ok()) {
         return s;

@@ -54,6 +54,9 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
         m_stepMs.clear();
         m_latencyMs.clear();
         m_overheadMsPerFrame.clear();
+        m_roundTripMs.clear();
+        m_codecMs.clear();
+        m_transportMs.clear();
         m_retrievalMs.clear();
         m_snapshot.reset();
         m_pendingMemorySave.reset();
@@ -186,6 +189,11 @@ WorldPipelineStats WorldPipeline::stats() const {
     s.retrievalMsP50 = m_retrievalMs.percentile(0.5);
     s.retrievalMsP95 = m_retrievalMs.percentile(0.95);
     s.memoryEntries = m_snapshot ? m_snapshot->entries.size() : 0;
+    s.remote = m_roundTripMs.count() > 0;
+    s.roundTripMsP50 = m_roundTripMs.percentile(0.5);
+    s.roundTripMsP95 = m_roundTripMs.percentile(0.95);
+    s.codecMsP50 = m_codecMs.percentile(0.5);
+    s.transportMsP50 = m_transportMs.percentile(0.5);
     s.stepMsHistory = m_stepMs.ordered();
     s.latencyMsHistory = m_latencyMs.ordered();
     return s;
@@ -379,6 +387,10 @@ Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t
         return stepStatus;
     }
     work.stepMs = instance.lastStepModuleMs(); // the module's own time; isolation's transport is host overhead
+    if (m_module->remote) {
+        work.roundTripMs = instance.lastStepCallMs();
+        work.codecMs = instance.lastStepCodecMs();
+    }
     work.readyUs = mnemo::steadyNowUs();
     if (m_config.memoryEnabled) rememberFrames(work, memoryContext);
     const bool open = handOff(work);
@@ -451,6 +463,11 @@ void WorldPipeline::recordStepStats(const StepWork &work, double overheadMs) {
     std::lock_guard lock(m_mutex);
     if (m_config.memoryEnabled) m_retrievalMs.push(work.retrieval.elapsedMs);
     m_stepMs.push(work.stepMs);
+    if (work.roundTripMs > 0) {
+        m_roundTripMs.push(work.roundTripMs);
+        m_codecMs.push(work.codecMs);
+        m_transportMs.push(std::max(0.0, work.roundTripMs - work.stepMs - work.codecMs));
+    }
     m_overheadMsPerFrame.push(overheadMs / double(work.frames.size()));
     m_framesProduced += work.frames.size();
     ++m_steps;

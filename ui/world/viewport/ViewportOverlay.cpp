@@ -40,6 +40,7 @@ void drawViewportOverlay(const OverlayModel &model, const FrameTimeHistory &fram
         plotSeries("##present", presented, "ms", ImVec4(0.55f, 0.85f, 1.0f, 1.0f));
         ImGui::Text("step %.1f / %.1f ms (p50/p95)", model.stepMsP50, model.stepMsP95);
         plotSeries("##step", model.stepMsHistory, "ms", ImVec4(0.6f, 1.0f, 0.5f, 1.0f));
+        if (!model.remoteTimings.empty()) ImGui::TextWrapped("%s", model.remoteTimings.c_str());
         ImGui::Text("input->display %.1f / %.1f ms (p50/p95)", model.latencyMsP50, model.latencyMsP95);
         plotSeries("##latency", model.latencyMsHistory, "ms", ImVec4(1.0f, 0.75f, 0.35f, 1.0f));
 

@@ -21,6 +21,7 @@ struct OverlayModel {
     uint64_t frameIndex = 0;
     double producedFps = 0;
     double stepMsP50 = 0, stepMsP95 = 0;
+    std::string remoteTimings; // a remote module's round trip and how it splits; empty for a local module
     double latencyMsP50 = 0, latencyMsP95 = 0;
     uint64_t displayDropped = 0;
     size_t memoryEntries = 0;

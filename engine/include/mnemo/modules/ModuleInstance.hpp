@@ -49,6 +49,10 @@ public:
     // How long the last worldStep ran inside the module: the call itself in process; in an isolated child, what the
     // child measured (the transport around it is the host's overhead).
     double lastStepModuleMs() const { return m_lastStepModuleMs; }
+    // The whole last worldStep as the host saw it (for a remote module, the round trip), and the part of it spent
+    // encoding and decoding frames; the rest beyond the module's time is transport.
+    double lastStepCallMs() const { return m_lastStepCallMs; }
+    double lastStepCodecMs() const { return m_lastStepCodecMs; }
 
     // What a module that follows the source's motion gets besides its input: the chain's source frames and, per frame,
     // the backward flow into it (empty for the first frame of a stream). One entry per input frame.
@@ -94,6 +98,8 @@ private:
     std::unique_ptr<ModuleCalls> m_calls;   // the module's C calls: in this process, or in its isolated child
     bool m_created = false;
     double m_lastStepModuleMs = 0;
+    double m_lastStepCallMs = 0;
+    double m_lastStepCodecMs = 0;
     uint32_t m_width = 0;
     uint32_t m_height = 0;
 };

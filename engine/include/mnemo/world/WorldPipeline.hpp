@@ -92,6 +92,11 @@ struct WorldPipelineStats {
     size_t memoryEntries = 0;
     std::vector<float> stepMsHistory;  // oldest first, for graphs
     std::vector<float> latencyMsHistory;
+    // A remote module's steps (zero otherwise): the round trip, and how it splits beyond the server's own step time
+    // (stepMs): encoding and decoding the frames, and transport (the rest).
+    bool remote = false;
+    double roundTripMsP50 = 0, roundTripMsP95 = 0;
+    double codecMsP50 = 0, transportMsP50 = 0;
     uint32_t moduleRestarts = 0;   // new instances after failed steps (restartFailedModule)
     std::string lastRestartReason; // the failure that caused the last one
 };
@@ -152,6 +157,7 @@ private:
         std::vector<Frame *> raw;
         memory::RetrievalResult retrieval;
         double stepMs = 0;
+        double roundTripMs = 0, codecMs = 0; // remote modules
         int64_t readyUs = 0;
     };
 
@@ -207,6 +213,9 @@ private:
     SampleWindow m_stepMs{240};
     SampleWindow m_latencyMs{240};
     SampleWindow m_overheadMsPerFrame{240};
+    SampleWindow m_roundTripMs{240}; // remote modules only, with the two below
+    SampleWindow m_codecMs{240};
+    SampleWindow m_transportMs{240};
     std::optional<CameraPose> m_pose;
     uint64_t m_framesProduced = 0;
     uint64_t m_steps = 0;
