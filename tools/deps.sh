@@ -14,7 +14,7 @@ packages=(
   nlohmann-json3-dev libglm-dev libhnswlib-dev libcli11-dev
   libopencv-video-dev
   libopencolorio-dev
-  libboost1.81-dev
+  libboost1.81-dev libturbojpeg0-dev
   xvfb xauth xdotool
   fonts-dejavu-core
 )

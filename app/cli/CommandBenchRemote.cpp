@@ -30,7 +30,16 @@ struct BenchRemoteOptions {
     long frames = 120;
     std::string python = "/usr/bin/python3";
     std::string pythonServer; // the SDK's example world; default: python/examples/numpy_world.py of the source tree
+    std::string format = "rgba"; // the frames' format on the wire: rgba or jpeg
+    int jpegQuality = 85;
 };
+
+modules::RemoteEndpoint benchEndpoint(uint16_t port, const BenchRemoteOptions &o) {
+    modules::RemoteEndpoint endpoint{"127.0.0.1", std::to_string(port), "bench"};
+    endpoint.frameFormat = o.format;
+    endpoint.jpegQuality = o.jpegQuality;
+    return endpoint;
+}
 
 struct Timing {
     double fps = 0, p50 = 0, p95 = 0;
@@ -73,8 +82,7 @@ Result<nlohmann::json> measure(modules::ModuleEnvironment &env, const std::strin
     for (int i = 0; i < 1000 && !port && served.ok(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     Result<Timing> remote = Status(StatusCode::Internal, "the server did not start");
     if (port) {
-        modules::RemoteEndpoint endpoint{"127.0.0.1", std::to_string(port.load()), "bench"};
-        auto described = modules::describeRemote(endpoint);
+        auto described = modules::describeRemote(benchEndpoint(port, o));
         remote = described.ok() ? drive(env, described.value(), o) : Result<Timing>(described.status());
     }
     stop = true;
@@ -119,12 +127,11 @@ Result<nlohmann::json> measurePython(modules::ModuleEnvironment &env, const Benc
     Result<nlohmann::json> result = Status(StatusCode::Internal, script + " did not start (is python3-websockets installed?)");
     const nlohmann::json listening = nlohmann::json::parse(line, nullptr, false);
     if (listening.is_object() && listening.value("port", 0) > 0) {
-        modules::RemoteEndpoint endpoint{"127.0.0.1", std::to_string(listening.value("port", 0)), "bench"};
-        auto described = modules::describeRemote(endpoint);
+        auto described = modules::describeRemote(benchEndpoint(uint16_t(listening.value("port", 0)), o));
         auto timing = described.ok() ? drive(env, described.value(), o) : Result<Timing>(described.status());
         if (timing.ok()) {
             result = nlohmann::json{{"server", script}, {"fps", timing->fps}, {"rtt_ms_p50", timing->p50},
-                                    {"rtt_ms_p95", timing->p95}};
+                                    {"rtt_ms_p95", timing->p95}, {"format", described->remote->frameFormat}};
         } else {
             result = timing.status();
         }
@@ -137,7 +144,7 @@ Result<nlohmann::json> measurePython(modules::ModuleEnvironment &env, const Benc
 
 Result<nlohmann::json> runBenchRemote(const BenchRemoteOptions &o) {
     auto env = modules::ModuleEnvironment::create();
-    nlohmann::json out{{"bench", "remote"}, {"size", o.size.text()}, {"frames", o.frames}, {"format", "rgba"},
+    nlohmann::json out{{"bench", "remote"}, {"size", o.size.text()}, {"frames", o.frames}, {"format", o.format},
                        {"server", "mnemo-cli serve (in this process, 127.0.0.1)"}};
     for (const char *id : {"null-world", "reference-world"}) {
         auto figures = measure(*env, id, o);
@@ -159,6 +166,12 @@ void addBenchRemoteCommand(CLI::App &bench, CommandLine &line) {
     addFramesOption(*command, o->frames, "steps per measurement (a walk)");
     command->add_option("--python", o->python, "the Python that runs the SDK's example server")->capture_default_str();
     command->add_option("--python-server", o->pythonServer, "another SDK server script to measure (same arguments)");
+    command->add_option("--format", o->format, "the frames on the wire: rgba (exact) or jpeg")
+        ->check(CLI::IsMember({"rgba", "jpeg"}))
+        ->capture_default_str();
+    command->add_option("--jpeg-quality", o->jpegQuality, "1..100, with --format jpeg")
+        ->check(CLI::Range(1, 100))
+        ->capture_default_str();
     onParsed(*command, line, [o] {
         return finish("bench remote", runBenchRemote(*o), [](const nlohmann::json &j) { printJson(j); });
     });

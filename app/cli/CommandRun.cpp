@@ -33,6 +33,8 @@ struct RunOptions {
     IsolationOptions isolation;
     std::string onModuleFailure = "stop";
     std::string token; // for --engine ws://...
+    std::string remoteFrames = "rgba";
+    int jpegQuality = 85;
 };
 
 void defineRunMemory(CLI::App &run, RunOptions &o) {
@@ -81,6 +83,12 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
     addIsolationOptions(*run, o.isolation);
     run->add_option("--token", o.token, "the bearer token for a remote engine (--engine ws://HOST:PORT)")
         ->type_name("TOKEN");
+    run->add_option("--remote-frames", o.remoteFrames, "how a remote engine sends frames: rgba (exact) or jpeg (smaller)")
+        ->check(CLI::IsMember({"rgba", "jpeg"}))
+        ->capture_default_str();
+    run->add_option("--jpeg-quality", o.jpegQuality, "1..100, with --remote-frames jpeg")
+        ->check(CLI::Range(1, 100))
+        ->capture_default_str();
     run->add_option("--on-module-failure", o.onModuleFailure,
                     "when a step fails (with --isolated: a crash or hang): stop, or restart the module and go on "
                     "from the current camera")
@@ -150,6 +158,8 @@ Result<RunResult> runRun(const RunOptions &o) {
         auto endpoint = modules::parseRemoteUrl(o.engine, o.token);
         if (!endpoint.ok()) return endpoint.status();
         endpoint->deadlineMs = uint32_t(o.isolation.deadlineMs);
+        endpoint->frameFormat = o.remoteFrames;
+        endpoint->jpegQuality = o.jpegQuality;
         const size_t before = env->registry->loaded().size();
         if (Status s = env->registry->addRemote(endpoint.value()); !s.ok()) return s;
         if (env->registry->loaded().size() == before) return Status(StatusCode::Internal, "the remote module was not added");

@@ -19,6 +19,8 @@
 #include <QProcess>
 #include <QTest>
 
+#include <nlohmann/json.hpp>
+
 #include <atomic>
 #include <random>
 #include <thread>
@@ -37,6 +39,67 @@ using Server = test::ModuleServer;
 class TestRemote : public QObject {
     Q_OBJECT
     std::unique_ptr<ModuleEnvironment> m_env;
+
+    // A fake server that describes a world module offering JPEG, accepts create and reset, and answers the one step
+    // with `payload` as its JPEG frames. What the step's failure said (empty if it did not fail).
+    std::string stepAgainstFakeJpegServer(const std::string &payload) {
+        namespace beast = boost::beast;
+        namespace websocket = beast::websocket;
+        using tcp = boost::asio::ip::tcp;
+        using nlohmann::json;
+        boost::asio::io_context io;
+        tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+        const uint16_t port = acceptor.local_endpoint().port();
+        std::thread fake([&] {
+            for (int connection = 0; connection < 2; ++connection) { // describe, then the instance
+                tcp::socket socket(io);
+                beast::error_code ec;
+                acceptor.accept(socket, ec);
+                websocket::stream<tcp::socket> ws(std::move(socket));
+                ws.accept(ec);
+                for (beast::flat_buffer in; !ec; in.clear()) {
+                    ws.read(in, ec);
+                    if (ec) break;
+                    const json r = json::parse(beast::buffers_to_string(in.data()), nullptr, false);
+                    const std::string type = r.is_object() ? r.value("type", "") : "";
+                    json a{{"type", "result"}, {"req_id", r.is_object() ? r.value("req_id", json()) : json()}, {"ok", true}};
+                    std::string bytes;
+                    if (type == "describe") {
+                        a = {{"type", "describe"}, {"req_id", r["req_id"]}, {"ok", true}, {"protocol", 1},
+                             {"formats", {"rgba", "jpeg"}},
+                             {"module", {{"id", "fake"}, {"name", "Fake"}, {"version", "1"}, {"kind", "world"}, {"chunk_frames", 1}}}};
+                    } else if (type == "step") {
+                        const json h{{"type", "frames"}, {"req_id", r["req_id"]}, {"ok", true}, {"count", 1},
+                                     {"width", kW}, {"height", kH}, {"format", "jpeg"}};
+                        const std::string text = h.dump();
+                        const uint32_t n = uint32_t(text.size());
+                        bytes = std::string{char(n), char(n >> 8), char(n >> 16), char(n >> 24)} + text + payload;
+                    }
+                    ws.binary(!bytes.empty());
+                    ws.write(boost::asio::buffer(bytes.empty() ? a.dump() : bytes), ec);
+                }
+            }
+        });
+        RemoteEndpoint e{"127.0.0.1", std::to_string(port), kToken};
+        e.deadlineMs = 3000;
+        e.frameFormat = "jpeg";
+        std::string failure = "no failure";
+        if (auto described = describeRemote(e); !described.ok()) {
+            failure = "describe: " + described.message();
+        } else if (auto m = make(described.value()); !m) {
+            failure = "create failed";
+        } else {
+            auto steps = testing::worldSteps(*m, 0, 1);
+            if (!steps.ok()) failure = steps.message();
+        }
+        { // a fake still waiting for the instance's connection (describe failed) gets one that closes at once
+            tcp::socket poke(io);
+            boost::system::error_code ignored;
+            poke.connect(acceptor.local_endpoint(), ignored);
+        }
+        fake.join();
+        return failure;
+    }
 
     std::unique_ptr<ModuleInstance> make(const LoadedModule &m, const ParamValues &params = {}) {
         auto made = ModuleInstance::create(m, *m_env->host, kW, kH, params);
@@ -83,6 +146,55 @@ private slots:
                 QVERIFY2(s.ok(), s.message().c_str());
                 QVERIFY2(a.rgba == b.rgba, id);
             }
+        }
+    }
+
+    // JPEG frames: the server encodes, the client decodes to the same size; lossy, so close rather than equal. The
+    // reference world's frames are detailed enough for a compression error to show.
+    void jpegFramesAreCloseToTheExactOnes() {
+        Server server(*m_env, "reference-world");
+        RemoteEndpoint e = server.endpoint();
+        e.frameFormat = "jpeg";
+        e.jpegQuality = 90;
+        auto described = describeRemote(e);
+        QVERIFY2(described.ok(), described.message().c_str());
+        QCOMPARE(described->remote->frameFormat, std::string("jpeg")); // offered by mnemo-cli serve
+        auto remote = make(described.value()), local = make(*m_env->registry->find("reference-world"));
+        QVERIFY(remote && local && remote->reset(1).ok() && local->reset(1).ok());
+        auto a = testing::worldSteps(*local, 0, 3), b = testing::worldSteps(*remote, 0, 3);
+        QVERIFY2(a.ok() && b.ok(), b.ok() ? a.message().c_str() : b.message().c_str());
+        for (size_t f = 0; f < a->size(); ++f) {
+            double sum = 0;
+            bool opaque = true;
+            for (size_t i = 0; i < a.value()[f].size(); i += 4) {
+                for (size_t c = 0; c < 3; ++c) sum += std::abs(int(a.value()[f][i + c]) - int(b.value()[f][i + c]));
+                opaque = opaque && b.value()[f][i + 3] == 255;
+            }
+            const double meanError = sum / double(a.value()[f].size() / 4 * 3);
+            QVERIFY2(meanError > 0 && meanError < 6, std::to_string(meanError).c_str()); // lossy, but close
+            QVERIFY(opaque);
+        }
+        QVERIFY(remote->lastStepCodecMs() > 0);
+    }
+
+    // A server that offers JPEG and then sends broken JPEG frames (random bytes, lengths past the end, a JPEG
+    // start marker and noise, and a stream of random mutations): each step fails naming the server, none crashes.
+    void brokenJpegFramesNeverCrashTheClient() {
+        std::mt19937 rng(7);
+        std::vector<std::string> payloads = {std::string("\xff\xff\xff\x7f", 4) + "abc", std::string(4, '\0'),
+                                             std::string("\x08\x00\x00\x00\xff\xd8\xff\xe0junk", 12), "x"};
+        for (int i = 0; i < 40; ++i) {
+            std::string p(size_t(rng() % 600), '\0');
+            for (char &c : p) c = char(rng());
+            const uint32_t n = uint32_t(p.size());
+            if (i % 2) p = std::string{char(n), char(n >> 8), char(n >> 16), char(n >> 24)} + p; // a plausible length
+            if (i % 4 == 1 && p.size() > 8) { p[4] = char(0xff); p[5] = char(0xd8); }
+            payloads.push_back(p);
+        }
+        for (const std::string &payload : payloads) {
+            const std::string failure = stepAgainstFakeJpegServer(payload);
+            QVERIFY2(failure.find("ws://127.0.0.1:") != std::string::npos &&
+                         failure.find("malformed frames answer") != std::string::npos, failure.c_str());
         }
     }
 

@@ -2,14 +2,17 @@
 // server. Every exchange has a deadline (asynchronous operations run for at most that long; then the connection is
 // closed); a refused handshake, a peer gone, a timeout or a malformed answer fails the call naming the server, and
 // the connection stays closed, like an isolated module's child after a crash.
+#include "JpegFrames.hpp"
 #include "ModuleCalls.hpp"
 #include "RemoteWire.hpp"
 
 #include "mnemo/core/Guard.hpp"
+#include "mnemo/core/Log.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -191,6 +194,7 @@ public:
     }
     void *inProcessInstance() const override { return nullptr; }
     double lastModuleMs() const override { return m_lastModelMs; }
+    double lastCodecMs() const override { return m_lastCodecMs; }
 
 private:
     mnemo_status failed(mnemo_error *error, const std::string &why) {
@@ -223,6 +227,8 @@ private:
     }
     mnemo_status frames(const json &answer, const std::string &payload, mnemo_frame *out, uint32_t count,
                         mnemo_error *error);
+    mnemo_status decodeJpeg(const std::string &payload, mnemo_frame *out, uint32_t count, const json &timings,
+                            mnemo_error *error);
     mnemo_status edit(const mnemo_frame *in, const mnemo_frame *source, const mnemo_flow *flows, mnemo_frame *out,
                       uint32_t count, mnemo_error *error);
 
@@ -232,27 +238,54 @@ private:
     std::string m_dead;
     uint32_t m_width = 0, m_height = 0;
     double m_lastModelMs = -1;
+    double m_lastCodecMs = 0;
 };
+
+// The frame format asked for in a step or an edit (the answer's).
+void askFormat(json &request, const RemoteEndpoint &endpoint) {
+    request["format"] = endpoint.frameFormat;
+    if (endpoint.frameFormat == "jpeg") request["jpeg_quality"] = endpoint.jpegQuality;
+}
 
 // A frames answer into the host's frames: the count, the size and the bytes must be what was asked for.
 mnemo_status RemoteCalls::frames(const json &answer, const std::string &payload, mnemo_frame *out, uint32_t count,
                                  mnemo_error *error) {
     const size_t frameBytes = size_t(m_width) * m_height * 4;
+    const std::string format = answer.value("format", "");
+    const bool sized = format == "jpeg" || payload.size() == frameBytes * count;
     if (answer.value("type", "") != "frames" || answer.value("count", 0u) != count ||
         answer.value("width", 0u) != m_width || answer.value("height", 0u) != m_height ||
-        answer.value("format", "") != "rgba" || payload.size() != frameBytes * count) {
-        return failed(error, "a malformed frames answer (" + std::to_string(payload.size()) + " bytes for " +
-                                 std::to_string(count) + " frames of " + std::to_string(m_width) + "x" +
-                                 std::to_string(m_height) + ")");
+        format != m_endpoint.frameFormat || !sized) {
+        return failed(error, "a malformed frames answer (" + std::to_string(payload.size()) + " bytes of '" + format +
+                                 "' for " + std::to_string(count) + " frames of " + std::to_string(m_width) + "x" +
+                                 std::to_string(m_height) + " in '" + m_endpoint.frameFormat + "')");
     }
+    const json timings = answer.value("timings", json::object());
+    m_lastModelMs = timings.is_object() ? timings.value("model_ms", -1.0) : -1.0;
+    m_lastCodecMs = 0;
+    if (format == "jpeg") return decodeJpeg(payload, out, count, timings, error);
     for (uint32_t i = 0; i < count; ++i) {
         for (uint32_t y = 0; y < m_height; ++y) {
             std::memcpy(out[i].pixels + size_t(y) * out[i].stride_bytes, payload.data() + i * frameBytes + size_t(y) * m_width * 4,
                         size_t(m_width) * 4);
         }
     }
-    const json timings = answer.value("timings", json::object());
-    m_lastModelMs = timings.is_object() ? timings.value("model_ms", -1.0) : -1.0;
+    return MNEMO_OK;
+}
+
+mnemo_status RemoteCalls::decodeJpeg(const std::string &payload, mnemo_frame *out, uint32_t count, const json &timings,
+                                     mnemo_error *error) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::string_view> jpegs;
+    std::string why;
+    if (!jpeg::splitFrames(payload, count, jpegs, why)) return failed(error, "a malformed frames answer: " + why);
+    for (uint32_t i = 0; i < count; ++i) {
+        if (!jpeg::decodeFrame(jpegs[i], m_width, m_height, out[i].pixels, out[i].stride_bytes, why)) {
+            return failed(error, "a malformed frames answer: frame " + std::to_string(i) + ": " + why);
+        }
+    }
+    const double encodeMs = timings.is_object() ? std::max(0.0, timings.value("encode_ms", 0.0)) : 0.0;
+    m_lastCodecMs = encodeMs + std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return MNEMO_OK;
 }
 
@@ -278,8 +311,9 @@ mnemo_status RemoteCalls::worldStep(const mnemo_world_step_input *in, mnemo_worl
     }
     json answer;
     std::string payload;
-    const json request{{"type", "step"}, {"cameras", cameras}, {"frame_indices", indices}, {"ticks", ticks},
-                       {"memory", memory}, {"format", "rgba"}};
+    json request{{"type", "step"}, {"cameras", cameras}, {"frame_indices", indices}, {"ticks", ticks},
+                 {"memory", memory}};
+    askFormat(request, m_endpoint);
     if (mnemo_status s = exchange(request, nullptr, answer, payload, error); s != MNEMO_OK) return s;
     const json used = answer.value("cameras_used", json::array());
     if (mnemo_status s = frames(answer, payload, out->frames, in->frame_count, error); s != MNEMO_OK) return s;
@@ -316,6 +350,7 @@ mnemo_status RemoteCalls::edit(const mnemo_frame *in, const mnemo_frame *source,
     }
     json request{{"type", "edit"}, {"count", count}, {"frame_indices", indices}, {"with_source", source != nullptr}};
     if (source) request["has_flow"] = hasFlow;
+    askFormat(request, m_endpoint);
     json answer;
     std::string payload;
     if (mnemo_status s = exchange(request, &body, answer, payload, error); s != MNEMO_OK) return s;
@@ -349,6 +384,7 @@ Result<LoadedModule> describeRemote(const RemoteEndpoint &endpoint) {
     Connection connection(endpoint);
     std::string why;
     Result<LoadedModule> out = Status(StatusCode::Internal, "not asked");
+    json formats;
     const Status asked = guarded("describing " + endpoint.url(), [&] {
         if (!connection.open(why)) {
             out = Status(StatusCode::NotFound, endpoint.url() + ": " + why);
@@ -361,12 +397,17 @@ Result<LoadedModule> describeRemote(const RemoteEndpoint &endpoint) {
             return;
         }
         out = remote::moduleFromJson(answer.value("module", json()), endpoint.url());
+        formats = answer.value("formats", json::array({"rgba"}));
     });
     connection.close();
     if (!asked.ok()) return asked;
     if (out.ok()) {
         out->remote = endpoint;
         out->file = endpoint.url();
+        if (!formats.is_array() || std::find(formats.begin(), formats.end(), json(endpoint.frameFormat)) == formats.end()) {
+            log::warning("modules", endpoint.url() + " does not offer '" + endpoint.frameFormat + "' frames: raw RGBA");
+            out->remote->frameFormat = "rgba";
+        }
     }
     return out;
 }

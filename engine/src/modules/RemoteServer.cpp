@@ -2,6 +2,7 @@
 // answers one client at a time over a WebSocket. The handshake is checked first (the protocol version in the path,
 // the bearer token), then each message is answered; a malformed one gets an error answer and the connection goes on.
 #include "ModuleCalls.hpp"
+#include "JpegFrames.hpp"
 #include "RemoteWire.hpp"
 
 #include "mnemo/core/Guard.hpp"
@@ -117,7 +118,8 @@ Connection::Reply Connection::control(const json &r) {
     const std::string type = r.value("type", "");
     if (type == "describe") {
         return {false, json{{"type", "describe"}, {"req_id", r.value("req_id", json())}, {"ok", true},
-                            {"protocol", kRemoteProtocolVersion}, {"module", remote::moduleJson(m_module)}}
+                            {"protocol", kRemoteProtocolVersion}, {"module", remote::moduleJson(m_module)},
+                            {"formats", {"rgba", "jpeg"}}}
                            .dump()};
     }
     if (type == "create") {
@@ -241,6 +243,8 @@ Connection::Reply Connection::edit(const json &h, std::string_view payload) {
 
 Connection::Reply Connection::frames(const json &request, const std::vector<Frame> &out,
                                      const std::vector<mnemo_camera> &used, double modelMs) const {
+    const std::string format = request.value("format", "rgba");
+    if (format != "rgba" && format != "jpeg") return error(request, "unknown frame format '" + format + "'");
     json indices = json::array(), cameras = json::array();
     std::vector<const uint8_t *> pixels;
     for (const Frame &f : out) {
@@ -248,12 +252,25 @@ Connection::Reply Connection::frames(const json &request, const std::vector<Fram
         pixels.push_back(f.rgba.data());
     }
     for (const mnemo_camera &c : used) cameras.push_back(remote::cameraJson(c));
-    const json header{{"type", "frames"},         {"req_id", request.value("req_id", json())},
-                      {"ok", true},               {"count", out.size()},
-                      {"width", m_width},         {"height", m_height},
-                      {"format", "rgba"},         {"frame_indices", indices},
-                      {"cameras_used", cameras},  {"timings", {{"model_ms", modelMs}}}};
-    return {true, remote::packBinary(header, pixels.data(), pixels.size(), size_t(m_width) * m_height * 4)};
+    json header{{"type", "frames"},         {"req_id", request.value("req_id", json())},
+                {"ok", true},               {"count", out.size()},
+                {"width", m_width},         {"height", m_height},
+                {"format", format},         {"frame_indices", indices},
+                {"cameras_used", cameras},  {"timings", {{"model_ms", modelMs}}}};
+    if (format == "rgba") {
+        return {true, remote::packBinary(header, pixels.data(), pixels.size(), size_t(m_width) * m_height * 4)};
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::string encoded, why;
+    const int quality = request.value("jpeg_quality", jpeg::kDefaultQuality);
+    for (const Frame &f : out) {
+        if (!jpeg::appendFrame(f.rgba.data(), m_width, m_height, size_t(m_width) * 4, quality, encoded, why)) {
+            return error(request, why);
+        }
+    }
+    header["timings"]["encode_ms"] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return {true, remote::packBinary(header, nullptr, 0, 0) + encoded};
 }
 
 // One client, from the handshake to the close. Failures end the connection, never the server.

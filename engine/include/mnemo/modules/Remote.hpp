@@ -24,6 +24,8 @@ struct RemoteEndpoint {
     std::string token;
     int version = kRemoteProtocolVersion; // the protocol version asked for in the handshake (/mnemo/vN)
     uint32_t deadlineMs = 10000;          // a call unanswered this long fails (the connection is closed)
+    std::string frameFormat = "rgba";     // how frames come back: "rgba" (exact) or "jpeg" (about 20x smaller)
+    int jpegQuality = 85;                 // 1..100, for "jpeg"
     std::string url() const;              // ws://host:port/mnemo/vN, for messages
 };
 
@@ -31,7 +33,8 @@ struct RemoteEndpoint {
 Result<RemoteEndpoint> parseRemoteUrl(const std::string &url, const std::string &token);
 
 // Connects, asks the server to describe its module, and returns it as a loaded module whose calls go to the server
-// (LoadedModule::remote set, no api table). Errors name the URL and what the server or the network said.
+// (LoadedModule::remote set, no api table). Errors name the URL and what the server or the network said. A frame
+// format the server does not offer falls back to "rgba" (logged).
 Result<LoadedModule> describeRemote(const RemoteEndpoint &endpoint);
 
 struct ServeOptions {
