@@ -21,7 +21,7 @@ packages=(
 
 # --test: also what only the test suite needs (the Python SDK's server in tst_remote), kept off the run path.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(python3-websockets python3-numpy)
+  packages+=(python3-websockets python3-numpy python3-pil python3-torch)
 fi
 
 missing=()

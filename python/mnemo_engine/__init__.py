@@ -20,6 +20,7 @@ model object (the factory is called per connection).
 
 import asyncio
 import http
+import io
 import json
 import struct
 import sys
@@ -28,8 +29,14 @@ import time
 import numpy as np
 import websockets
 
+try:  # JPEG frames are offered when Pillow (Debian: python3-pil) is there; raw RGBA always is
+    from PIL import Image as _Image
+except ImportError:
+    _Image = None
+
 PROTOCOL_VERSION = 1
 PATH = "/mnemo/v%d" % PROTOCOL_VERSION
+FORMATS = ["rgba", "jpeg"] if _Image is not None else ["rgba"]
 
 
 class Param:
@@ -128,17 +135,35 @@ def _pack(header, frames):
                                                           for f in frames)
 
 
+def _jpeg_frames(frames, quality):
+    """Each frame as [u32 little-endian length][JPEG bytes] (the protocol's "jpeg" format)."""
+    out = []
+    for f in frames:
+        buffer = io.BytesIO()
+        _Image.fromarray(np.ascontiguousarray(f[..., :3], dtype=np.uint8)).save(buffer, "JPEG", quality=quality)
+        out.append(struct.pack("<I", buffer.getbuffer().nbytes) + buffer.getvalue())
+    return b"".join(out)
+
+
 def _frames_answer(request, model, frames, cameras_used, model_ms):
     for f in frames:
         if f.shape != (model.height, model.width, 4):
             raise ValueError("a frame of shape %s, not (%d, %d, 4)" % (f.shape, model.height, model.width))
+    fmt = request.get("format", "rgba")
+    if fmt not in FORMATS:
+        raise ValueError("frame format '%s' is not offered here (offered: %s)" % (fmt, ", ".join(FORMATS)))
     header = {"type": "frames", "req_id": request.get("req_id"), "ok": True, "count": len(frames),
-              "width": model.width, "height": model.height, "format": "rgba",
+              "width": model.width, "height": model.height, "format": fmt,
               "frame_indices": request.get("frame_indices", list(range(len(frames)))),
               "timings": {"model_ms": model_ms}}
     if cameras_used is not None:
         header["cameras_used"] = [c.to_json() for c in cameras_used]
-    return _pack(header, frames)
+    if fmt == "rgba":
+        return _pack(header, frames)
+    start = time.perf_counter()
+    body = _jpeg_frames(frames, int(request.get("jpeg_quality", 85)))
+    header["timings"]["encode_ms"] = (time.perf_counter() - start) * 1000.0
+    return _pack(header, []) + body
 
 
 class _Session:
@@ -166,7 +191,8 @@ class _Session:
         kind = request.get("type")
         if kind == "describe":
             return json.dumps({"type": "describe", "req_id": request.get("req_id"), "ok": True,
-                               "protocol": PROTOCOL_VERSION, "module": _describe(self.factory)})
+                               "protocol": PROTOCOL_VERSION, "module": _describe(self.factory),
+                               "formats": FORMATS})
         if kind == "create":
             try:
                 self.model = self.factory()

@@ -344,6 +344,18 @@ private slots:
         QVERIFY(b->setParam("tile", 2).ok());
         auto again = testing::worldSteps(*b, 0, 1);
         QVERIFY(again.ok() && again.value()[0] == first.value()[0]); // the same parameters: the same frame
+        RemoteEndpoint jpegEndpoint = e;
+        jpegEndpoint.frameFormat = "jpeg"; // the SDK offers it with python3-pil
+        auto jpegDescribed = describeRemote(jpegEndpoint);
+        QVERIFY(jpegDescribed.ok());
+        QCOMPARE(jpegDescribed->remote->frameFormat, std::string("jpeg"));
+        auto c = make(jpegDescribed.value());
+        auto lossy = c ? testing::worldSteps(*c, 0, 1) : Status(StatusCode::Internal, "no instance");
+        QVERIFY2(lossy.ok(), lossy.message().c_str());
+        double error = 0;
+        for (size_t i = 0; i < lossy.value()[0].size(); ++i) error += std::abs(lossy.value()[0][i] - first.value()[0][i]);
+        error /= double(lossy.value()[0].size());
+        QVERIFY2(error > 0 && error < 6, std::to_string(error).c_str());
         const Status unknown = a->setParam("no_such", 1);
         QVERIFY2(!unknown.ok() && unknown.message().find("no parameter 'no_such'") != std::string::npos,
                  unknown.message().c_str());

@@ -304,6 +304,7 @@ private slots:
         dialog.show();
         QVERIFY(dialog.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/remote-dialog-refused.png"));
         dialog.tokenEdit()->setText(QString::fromStdString(mnemo::test::kServerToken));
+        dialog.formatCombo()->setCurrentIndex(dialog.formatCombo()->findData("jpeg"));
         dialog.connectNow();
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
         const QString id = dialog.moduleId();
@@ -311,7 +312,8 @@ private slots:
         QVERIFY(w.controlsDock()->moduleCombo()->findData(id) >= 0);
         world->startWorld(id, {});
         QTRY_VERIFY_WITH_TIMEOUT(world->view().state == "running" && world->view().stats.framesProduced >= 10, 30000);
-        QTRY_VERIFY(world->view().stats.remote && world->view().stats.roundTripMsP50 > 0);
+        QTRY_VERIFY(world->view().stats.remote && world->view().stats.roundTripMsP50 > 0 &&
+                    world->view().stats.codecMsP50 > 0); // JPEG frames: encoded there, decoded here
         QTRY_VERIFY(w.findChild<QLabel *>("engineTiming")->text().contains("round trip"));
         w.resize(1280, 800);
         w.engineDock()->show();

@@ -2,6 +2,7 @@
 
 #include "WorldSession.hpp"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -13,12 +14,13 @@
 namespace mnemo::ui {
 
 namespace {
-const char *kUrlKey = "remote/lastUrl"; // the address is remembered; the token is not (it is a secret)
+const char *kUrlKey = "remote/lastUrl"; // the address and format are remembered; the token is not (it is a secret)
+const char *kFormatKey = "remote/frameFormat";
 }
 
 RemoteEngineDialog::RemoteEngineDialog(WorldSession &world, QWidget *parent)
     : QDialog(parent), m_world(world), m_url(new QLineEdit(this)), m_token(new QLineEdit(this)),
-      m_status(new QLabel(this)),
+      m_format(new QComboBox(this)), m_status(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setObjectName("remoteEngineDialog");
     setWindowTitle(tr("Connect a remote engine"));
@@ -38,6 +40,12 @@ RemoteEngineDialog::RemoteEngineDialog(WorldSession &world, QWidget *parent)
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("the server's bearer token"));
     form->addRow(tr("Token"), m_token);
+    m_format->setObjectName("remoteFormat");
+    m_format->addItem(tr("Raw RGBA (exact; for a fast network)"), "rgba");
+    m_format->addItem(tr("JPEG (about 20x smaller, lossy)"), "jpeg");
+    m_format->setCurrentIndex(std::max(0, m_format->findData(QSettings().value(kFormatKey, "rgba"))));
+    m_format->setToolTip(tr("How the server sends frames back; a server without JPEG sends raw RGBA"));
+    form->addRow(tr("Frames"), m_format);
     layout->addLayout(form);
     m_status->setObjectName("remoteStatus");
     m_status->setWordWrap(true);
@@ -61,7 +69,7 @@ void RemoteEngineDialog::connectNow() {
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
     m_status->setStyleSheet({});
     m_status->setText(tr("Connecting to %1...").arg(m_url->text().trimmed()));
-    m_world.connectRemote(m_url->text(), m_token->text());
+    m_world.connectRemote(m_url->text(), m_token->text(), m_format->currentData().toString());
 }
 
 void RemoteEngineDialog::onConnected(const QString &id) {
@@ -69,6 +77,7 @@ void RemoteEngineDialog::onConnected(const QString &id) {
     m_connecting = false;
     m_moduleId = id;
     QSettings().setValue(kUrlKey, m_url->text().trimmed());
+    QSettings().setValue(kFormatKey, m_format->currentData());
     accept();
 }
 

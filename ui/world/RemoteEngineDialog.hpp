@@ -6,6 +6,7 @@
 
 #include <QDialog>
 
+class QComboBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -26,6 +27,7 @@ public:
     QLineEdit *urlEdit() const { return m_url; }
     QLineEdit *tokenEdit() const { return m_token; }
     QLabel *statusLabel() const { return m_status; }
+    QComboBox *formatCombo() const { return m_format; }
 
 public slots:
     void connectNow();
@@ -37,6 +39,7 @@ private:
     WorldSession &m_world;
     QLineEdit *m_url;
     QLineEdit *m_token;
+    QComboBox *m_format;
     QLabel *m_status;
     QDialogButtonBox *m_buttons;
     QString m_moduleId;

@@ -317,11 +317,12 @@ QString remoteTimingsText(const world::WorldPipelineStats &stats) {
         .arg(stats.transportMsP50, 0, 'f', 1);
 }
 
-void WorldSession::connectRemote(const QString &url, const QString &token) {
+void WorldSession::connectRemote(const QString &url, const QString &token, const QString &frameFormat) {
     if (!m_env) return emit remoteFailed(tr("the modules are still loading"));
     auto endpoint = modules::parseRemoteUrl(url.trimmed().toStdString(), token.toStdString());
     if (!endpoint.ok()) return emit remoteFailed(QString::fromStdString(endpoint.message()));
     endpoint->deadlineMs = 5000; // describing is a short exchange: a silent server is reported within seconds
+    endpoint->frameFormat = frameFormat.toStdString();
     m_remoteJob.run(
         [endpoint = endpoint.value()](const auto &) { return modules::describeRemote(endpoint); },
         [this](mnemo::Result<modules::LoadedModule> &&described) {

@@ -118,7 +118,8 @@ public slots:
     // Adds a module served over the remote protocol (docs/remote-protocol.md): `url` is ws://HOST:PORT. Describing it
     // runs on a worker (a slow or silent server never blocks the UI); remoteConnected() or remoteFailed() follows, and
     // modulesChanged() after a success. A newer call supersedes one still connecting.
-    void connectRemote(const QString &url, const QString &token);
+    // `frameFormat`: "rgba" (exact) or "jpeg" (smaller, for slow networks; raw RGBA if the server has no JPEG).
+    void connectRemote(const QString &url, const QString &token, const QString &frameFormat = "rgba");
 
 signals:
     void environmentReady();
