@@ -68,6 +68,32 @@ Result<Timing> drive(modules::ModuleEnvironment &env, const modules::LoadedModul
     return Timing{double(track->frames.size()) / seconds, calls.percentile(0.5), calls.percentile(0.95)};
 }
 
+// The same walk with two steps in flight (submit, then collect the oldest): frames per second.
+Result<double> drivePipelined(modules::ModuleEnvironment &env, const modules::LoadedModule &module,
+                              const BenchRemoteOptions &o) {
+    auto track = camera::makeScriptedTrack("walk", uint32_t(o.frames), o.size.width, o.size.height);
+    if (!track.ok()) return track.status();
+    auto instance = modules::ModuleInstance::create(module, *env.host, o.size.width, o.size.height);
+    if (!instance.ok()) return instance.status();
+    if (Status s = instance.value()->reset(1); !s.ok()) return s;
+    Frame frame;
+    frame.width = o.size.width;
+    frame.height = o.size.height;
+    frame.rgba.assign(size_t(frame.width) * frame.height * 4, 0);
+    modules::ModuleInstance &m = *instance.value();
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < track->frames.size() || m.stepsInFlight() > 0;) {
+        if (i < track->frames.size() && m.stepsInFlight() < modules::kMaxStepsInFlight) {
+            if (Status s = m.submitWorldStep({track->frames[i].camera}, {}, {i}); !s.ok()) return s;
+            ++i;
+            continue;
+        }
+        if (Status s = m.collectWorldStep({&frame}); !s.ok()) return s;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return double(track->frames.size()) / seconds;
+}
+
 // One module served on a thread of this process and driven through the protocol, then driven in process.
 Result<nlohmann::json> measure(modules::ModuleEnvironment &env, const std::string &id, const BenchRemoteOptions &o) {
     const modules::LoadedModule *local = env.registry->find(id);
@@ -81,18 +107,22 @@ Result<nlohmann::json> measure(modules::ModuleEnvironment &env, const std::strin
     });
     for (int i = 0; i < 1000 && !port && served.ok(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     Result<Timing> remote = Status(StatusCode::Internal, "the server did not start");
+    Result<double> pipelined = 0.0;
     if (port) {
         auto described = modules::describeRemote(benchEndpoint(port, o));
         remote = described.ok() ? drive(env, described.value(), o) : Result<Timing>(described.status());
+        if (remote.ok()) pipelined = drivePipelined(env, described.value(), o);
     }
     stop = true;
     server.join();
     if (!remote.ok()) return remote.status();
+    if (!pipelined.ok()) return pipelined.status();
     auto inProcess = drive(env, *local, o);
     if (!inProcess.ok()) return inProcess.status();
     return nlohmann::json{{"fps", remote->fps},
                           {"rtt_ms_p50", remote->p50},
                           {"rtt_ms_p95", remote->p95},
+                          {"fps_two_in_flight", pipelined.value()},
                           {"in_process_fps", inProcess->fps},
                           {"in_process_step_ms_p50", inProcess->p50},
                           {"fps_ratio", inProcess->fps > 0 ? remote->fps / inProcess->fps : 0.0}};
@@ -129,9 +159,13 @@ Result<nlohmann::json> measurePython(modules::ModuleEnvironment &env, const Benc
     if (listening.is_object() && listening.value("port", 0) > 0) {
         auto described = modules::describeRemote(benchEndpoint(uint16_t(listening.value("port", 0)), o));
         auto timing = described.ok() ? drive(env, described.value(), o) : Result<Timing>(described.status());
-        if (timing.ok()) {
+        auto pipelined = timing.ok() ? drivePipelined(env, described.value(), o) : Result<double>(timing.status());
+        if (timing.ok() && pipelined.ok()) {
             result = nlohmann::json{{"server", script}, {"fps", timing->fps}, {"rtt_ms_p50", timing->p50},
-                                    {"rtt_ms_p95", timing->p95}, {"format", described->remote->frameFormat}};
+                                    {"rtt_ms_p95", timing->p95}, {"fps_two_in_flight", pipelined.value()},
+                                    {"format", described->remote->frameFormat}};
+        } else if (!pipelined.ok()) {
+            result = pipelined.status();
         } else {
             result = timing.status();
         }

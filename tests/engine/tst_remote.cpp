@@ -10,6 +10,7 @@
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/modules/Remote.hpp"
+#include "mnemo/world/WorldPipeline.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -22,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -196,6 +198,46 @@ private slots:
             QVERIFY2(failure.find("ws://127.0.0.1:") != std::string::npos &&
                          failure.find("malformed frames answer") != std::string::npos, failure.c_str());
         }
+    }
+
+    // The World pipeline with a remote module, two steps in flight and one: the same frames, in order, as in process
+    // (a scripted walk, fixed timestep). A parameter change mid-run waits for the steps in flight.
+    void pipelinedRemoteStepsGiveTheSameFrames() {
+        Server server(*m_env, "faulty");
+        auto described = describeRemote(server.endpoint());
+        QVERIFY2(described.ok(), described.message().c_str());
+        auto remoteId = m_env->registry->addDescribed(described.value());
+        QVERIFY2(remoteId.ok(), remoteId.message().c_str());
+        auto run = [&](const std::string &id, uint32_t inFlight) {
+            world::WorldPipeline pipeline(*m_env->registry);
+            world::WorldPipelineConfig config;
+            config.moduleId = id;
+            config.width = kW;
+            config.height = kH;
+            config.fixedTimestep = true;
+            config.track = camera::makeScriptedTrack("walk", 12, kW, kH).value();
+            config.stepsInFlight = inFlight;
+            std::vector<std::pair<uint64_t, std::vector<uint8_t>>> frames;
+            std::mutex mutex;
+            pipeline.setFrameTap([&](const world::WorldFramePtr &f) {
+                std::lock_guard lock(mutex);
+                frames.emplace_back(f->frame->index, f->frame->rgba);
+            });
+            pipeline.start(config);
+            pipeline.setParam("slow_ms", 1); // mid-run, with steps in flight
+            for (int i = 0; i < 1000 && pipeline.state() != world::WorldPipeline::State::Finished &&
+                            pipeline.state() != world::WorldPipeline::State::Failed; ++i) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            if (pipeline.state() == world::WorldPipeline::State::Failed) qWarning("%s", pipeline.error().c_str());
+            std::lock_guard lock(mutex);
+            return frames;
+        };
+        const auto local = run("faulty", 2), sequential = run(remoteId.value(), 1), pipelined = run(remoteId.value(), 2);
+        QCOMPARE(local.size(), size_t(12));
+        for (size_t i = 0; i < local.size(); ++i) QCOMPARE(local[i].first, uint64_t(i));
+        QVERIFY(sequential == local);
+        QVERIFY(pipelined == local);
     }
 
     void tokensAndVersionsAreChecked() {

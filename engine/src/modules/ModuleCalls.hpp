@@ -8,6 +8,7 @@
 
 #include <mnemo/module.h>
 
+#include <cstdio>
 #include <memory>
 
 namespace mnemo::modules {
@@ -27,6 +28,18 @@ public:
     virtual mnemo_status editWithSource(const mnemo_edit_input *input, mnemo_frame *output, mnemo_error *error) = 0;
     // The instance handle for calls only an in-process module can take (edit_process_gpu); null when isolated.
     virtual void *inProcessInstance() const = 0;
+    // Pipelined world steps (a remote module): submit sends a step without waiting for its frames (`frameIndices`, one
+    // per camera, name them); collect waits for the oldest submitted step's frames. At most kMaxStepsInFlight; other
+    // calls are refused while any is in flight. Modules that cannot pipeline refuse both.
+    virtual bool canPipelineSteps() const { return false; }
+    virtual mnemo_status submitWorldStep(const mnemo_world_step_input *, const uint64_t *, mnemo_error *error) {
+        std::snprintf(error->message, sizeof error->message, "this module cannot pipeline steps");
+        return MNEMO_ERR_UNSUPPORTED;
+    }
+    virtual mnemo_status collectWorldStep(mnemo_world_step_output *, mnemo_error *error) {
+        std::snprintf(error->message, sizeof error->message, "this module cannot pipeline steps");
+        return MNEMO_ERR_UNSUPPORTED;
+    }
     // How long the last call ran inside the module, as measured where it ran; negative: not known (in process, where
     // the caller measures it).
     virtual double lastModuleMs() const { return -1; }

@@ -133,60 +133,121 @@ Status ModuleInstance::setParamText(const std::string &name, const std::string &
                  "set_param_text");
 }
 
-Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras,
-                                 const std::vector<camera::ControllerTick> &ticks, const std::vector<Frame *> &frames,
-                                 std::vector<camera::CameraFrame> *camerasUsed,
-                                 const std::vector<mnemo_memory_pick> &memory, StepMemoryContext *stepMemory) {
+namespace {
+
+// A step's input as the C ABI takes it; the key names and arrays live as long as this object.
+class CStepInput {
+public:
+    CStepInput(const std::vector<camera::CameraFrame> &cameras, const std::vector<camera::ControllerTick> &ticks,
+               const std::vector<mnemo_memory_pick> &memory)
+        : m_keyNames(ticks.size()) {
+        for (const auto &c : cameras) m_cameras.push_back(cameraToC(c));
+        for (size_t i = 0; i < ticks.size(); ++i) {
+            for (const auto &k : ticks[i].keys) m_keyNames[i].push_back(k.c_str());
+            m_ticks.push_back({ticks[i].tUs, m_keyNames[i].data(), uint32_t(m_keyNames[i].size()), ticks[i].mouseDx,
+                               ticks[i].mouseDy, ticks[i].wheel});
+        }
+        in = {sizeof in,           m_cameras.data(), uint32_t(m_cameras.size()), m_ticks.data(),
+              uint32_t(m_ticks.size()), memory.data(), uint32_t(memory.size())};
+    }
+    CStepInput(const CStepInput &) = delete;
+    CStepInput &operator=(const CStepInput &) = delete;
+    mnemo_world_step_input in{};
+
+private:
+    std::vector<mnemo_camera> m_cameras;
+    std::vector<std::vector<const char *>> m_keyNames;
+    std::vector<mnemo_ctrl_tick> m_ticks;
+};
+
+} // namespace
+
+Status ModuleInstance::checkWorldFrames(size_t cameras, const std::vector<Frame *> &frames) const {
     if (m_module.kind != ModuleKind::World) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' is not a world module"};
     }
-    if (cameras.size() != frames.size() || cameras.empty()) {
+    if (cameras != frames.size() || cameras == 0) {
         return {StatusCode::InvalidArgument, "worldStep needs one frame per camera"};
     }
-    std::vector<mnemo_camera> cams;
-    for (const auto &c : cameras) cams.push_back(cameraToC(c));
-    // Key names must stay alive during the call: keep per-tick arrays of C strings.
-    std::vector<std::vector<const char *>> keyNames(ticks.size());
-    std::vector<mnemo_ctrl_tick> cticks;
-    for (size_t i = 0; i < ticks.size(); ++i) {
-        for (const auto &k : ticks[i].keys) keyNames[i].push_back(k.c_str());
-        cticks.push_back({ticks[i].tUs, keyNames[i].data(), uint32_t(keyNames[i].size()), ticks[i].mouseDx,
-                          ticks[i].mouseDy, ticks[i].wheel});
-    }
-    std::vector<mnemo_frame> out;
-    for (Frame *f : frames) {
+    for (const Frame *f : frames) {
         if (f->width != m_width || f->height != m_height) {
             return {StatusCode::InvalidArgument, "frame size does not match the module instance"};
         }
+    }
+    return {};
+}
+
+// Calls a step's C function with output frames; checks what it wrote and reports the cameras used and the times.
+template <typename Call>
+Status ModuleInstance::stepInto(const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed,
+                                std::chrono::steady_clock::time_point start, Call &&call) {
+    std::vector<mnemo_frame> out;
+    for (Frame *f : frames) {
         out.push_back({sizeof(mnemo_frame), f->width, f->height, f->width * 4, MNEMO_PIXEL_RGBA8, f->rgba.data(),
                        f->index});
     }
-    std::vector<mnemo_camera> used(cameras.size());
-    mnemo_world_step_input in{sizeof in,           cams.data(),   uint32_t(cams.size()),  cticks.data(),
-                              uint32_t(cticks.size()), memory.data(), uint32_t(memory.size())};
+    std::vector<mnemo_camera> used(frames.size());
     mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
     mnemo_error error{};
-    m_binding->step = stepMemory; // the module's memory callbacks act on this step only
-    const auto start = std::chrono::steady_clock::now();
-    const mnemo_status stepped =
-        callModule(error, [&] { return m_calls->worldStep(&in, &result, &error); });
+    const mnemo_status stepped = callModule(error, [&] { return call(result, error); });
     const double callMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     m_lastStepModuleMs = m_calls->lastModuleMs() >= 0 ? m_calls->lastModuleMs() : callMs;
     m_lastStepCallMs = callMs;
     m_lastStepCodecMs = m_calls->lastCodecMs();
-    m_binding->step = nullptr;
-    if (Status s = fromC(stepped, error, "world_step"); !s.ok()) {
-        return s;
-    }
-    if (result.frames_written != cameras.size()) {
+    if (Status s = fromC(stepped, error, "world_step"); !s.ok()) return s;
+    if (result.frames_written != frames.size()) {
         return {StatusCode::Internal, "module '" + m_module.id + "' wrote " + std::to_string(result.frames_written) +
-                                          " of " + std::to_string(cameras.size()) + " frames"};
+                                          " of " + std::to_string(frames.size()) + " frames"};
     }
     if (camerasUsed) {
         camerasUsed->clear();
         for (const auto &c : used) camerasUsed->push_back(cameraFromC(c));
     }
     return {};
+}
+
+Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras,
+                                 const std::vector<camera::ControllerTick> &ticks, const std::vector<Frame *> &frames,
+                                 std::vector<camera::CameraFrame> *camerasUsed,
+                                 const std::vector<mnemo_memory_pick> &memory, StepMemoryContext *stepMemory) {
+    if (Status s = checkWorldFrames(cameras.size(), frames); !s.ok()) return s;
+    const CStepInput c(cameras, ticks, memory);
+    m_binding->step = stepMemory; // the module's memory callbacks act on this step only
+    const Status s = stepInto(frames, camerasUsed, std::chrono::steady_clock::now(),
+                              [&](mnemo_world_step_output &out, mnemo_error &error) {
+                                  return m_calls->worldStep(&c.in, &out, &error);
+                              });
+    m_binding->step = nullptr;
+    return s;
+}
+
+bool ModuleInstance::canPipelineSteps() const { return m_calls->canPipelineSteps(); }
+
+Status ModuleInstance::submitWorldStep(const std::vector<camera::CameraFrame> &cameras,
+                                       const std::vector<camera::ControllerTick> &ticks,
+                                       const std::vector<uint64_t> &frameIndices,
+                                       const std::vector<mnemo_memory_pick> &memory) {
+    if (m_module.kind != ModuleKind::World || cameras.empty() || frameIndices.size() != cameras.size()) {
+        return {StatusCode::InvalidArgument, "submitWorldStep needs a world module and one frame index per camera"};
+    }
+    const CStepInput c(cameras, ticks, memory);
+    mnemo_error error{};
+    const auto start = std::chrono::steady_clock::now();
+    const mnemo_status sent =
+        callModule(error, [&] { return m_calls->submitWorldStep(&c.in, frameIndices.data(), &error); });
+    if (Status s = fromC(sent, error, "world_step"); !s.ok()) return s;
+    m_submitted.push_back({start, cameras.size()});
+    return {};
+}
+
+Status ModuleInstance::collectWorldStep(const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed) {
+    if (m_submitted.empty()) return {StatusCode::InvalidArgument, "no submitted step to collect"};
+    const Submitted step = m_submitted.front(); // the round trip runs from the step's submission
+    if (Status s = checkWorldFrames(step.frames, frames); !s.ok()) return s; // the answer fills step.frames frames
+    m_submitted.pop_front();
+    return stepInto(frames, camerasUsed, step.at, [&](mnemo_world_step_output &out, mnemo_error &error) {
+        return m_calls->collectWorldStep(&out, &error);
+    });
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include "RemoteWire.hpp"
 
 #include "mnemo/core/Guard.hpp"
+#include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/core/Log.hpp"
 
 #include <boost/asio.hpp>
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <optional>
 
 namespace mnemo::modules {
@@ -36,6 +38,10 @@ public:
     // Sends one message and reads the answer with the same req_id; false with `why` when the connection failed
     // (it is closed then). `answer` is the JSON (text answer, or a binary answer's header); `payload` a binary's rest.
     bool exchange(const json &request, const std::string *binary, json &answer, std::string &payload, std::string &why);
+    // The two halves of exchange(), for pipelined steps: send() gives the request its req_id (returned in `id`);
+    // receive() reads the next answer, which must carry `id` (answers come in order).
+    bool send(const json &request, const std::string *binary, uint64_t &id, std::string &why);
+    bool receive(uint64_t id, const char *what, json &answer, std::string &payload, std::string &why);
     void close();
 
 private:
@@ -109,25 +115,27 @@ bool Connection::open(std::string &why) {
 
 bool Connection::exchange(const json &request, const std::string *binary, json &answer, std::string &payload,
                           std::string &why) {
+    uint64_t id = 0;
+    const std::string type = request.value("type", "a request");
+    return send(request, binary, id, why) && receive(id, type.c_str(), answer, payload, why);
+}
+
+bool Connection::send(const json &request, const std::string *binary, uint64_t &id, std::string &why) {
     json sent = request;
-    const uint64_t id = m_nextId++;
+    id = m_nextId++;
     sent["req_id"] = id;
-    std::string bytes;
-    if (binary) {
-        bytes = remote::packBinary(sent, nullptr, 0, 0) + *binary;
-    } else {
-        bytes = sent.dump();
-    }
+    const std::string bytes = binary ? remote::packBinary(sent, nullptr, 0, 0) + *binary : sent.dump();
     m_ws.binary(binary != nullptr);
-    if (run([&](auto handler) {
-            m_ws.async_write(asio::buffer(bytes), [handler](beast::error_code e, size_t) mutable { handler(e); });
-        }, "sending", why)) {
-        return false;
-    }
+    return !run([&](auto handler) {
+        m_ws.async_write(asio::buffer(bytes), [handler](beast::error_code e, size_t) mutable { handler(e); });
+    }, "sending", why);
+}
+
+bool Connection::receive(uint64_t id, const char *what, json &answer, std::string &payload, std::string &why) {
     beast::flat_buffer buffer;
     if (run([&](auto handler) {
             m_ws.async_read(buffer, [handler](beast::error_code e, size_t) mutable { handler(e); });
-        }, sent.value("type", "a request").c_str(), why)) {
+        }, what, why)) {
         return false;
     }
     const std::string message = beast::buffers_to_string(buffer.data());
@@ -185,7 +193,16 @@ public:
     mnemo_status setParamText(const char *name, const char *text, mnemo_error *error) override {
         return simple({{"type", "set_param_text"}, {"name", name}, {"text", text}}, error);
     }
-    mnemo_status worldStep(const mnemo_world_step_input *in, mnemo_world_step_output *out, mnemo_error *error) override;
+    mnemo_status worldStep(const mnemo_world_step_input *in, mnemo_world_step_output *out, mnemo_error *error) override {
+        std::vector<uint64_t> indices;
+        for (uint32_t i = 0; i < in->frame_count; ++i) indices.push_back(out->frames[i].index);
+        if (mnemo_status s = submitWorldStep(in, indices.data(), error); s != MNEMO_OK) return s;
+        return collectWorldStep(out, error);
+    }
+    bool canPipelineSteps() const override { return true; }
+    mnemo_status submitWorldStep(const mnemo_world_step_input *in, const uint64_t *frameIndices,
+                                 mnemo_error *error) override;
+    mnemo_status collectWorldStep(mnemo_world_step_output *out, mnemo_error *error) override;
     mnemo_status editProcess(const mnemo_frame *in, mnemo_frame *out, uint32_t count, mnemo_error *error) override {
         return edit(in, nullptr, nullptr, out, count, error);
     }
@@ -203,22 +220,33 @@ private:
         std::snprintf(error->message, sizeof error->message, "remote %s: %s", m_endpoint.url().c_str(), m_dead.c_str());
         return MNEMO_ERR_INTERNAL;
     }
-    // One exchange; a network failure marks the connection dead, a module error is the module's answer.
-    mnemo_status exchange(const json &request, const std::string *binary, json &answer, std::string &payload,
-                          mnemo_error *error) {
+    // Runs one use of the connection; a network failure (false with `why`, or a throw) marks it dead.
+    template <typename Use> mnemo_status onConnection(mnemo_error *error, Use &&use) {
         if (!m_dead.empty()) return failed(error, m_dead);
         if (!m_connection) return failed(error, "not connected");
         std::string why;
-        const Status guardedCall = guarded("a remote call", [&] {
-            if (!m_connection->exchange(request, binary, answer, payload, why)) answer = json();
-        });
+        bool ok = false;
+        const Status guardedCall = guarded("a remote call", [&] { ok = use(*m_connection, why); });
         if (!guardedCall.ok()) return failed(error, guardedCall.message());
-        if (answer.is_null()) return failed(error, why);
-        if (!answer.value("ok", false)) {
-            std::snprintf(error->message, sizeof error->message, "%s", answer.value("error", std::string("the server said no")).c_str());
-            return answer.value("type", "") == "error" ? MNEMO_ERR_INVALID_ARGUMENT : MNEMO_ERR_INTERNAL;
+        return ok ? MNEMO_OK : failed(error, why);
+    }
+    // A module's refusal ("ok": false) is its answer, not a broken connection.
+    static mnemo_status answered(const json &answer, mnemo_error *error) {
+        if (answer.value("ok", false)) return MNEMO_OK;
+        std::snprintf(error->message, sizeof error->message, "%s", answer.value("error", std::string("the server said no")).c_str());
+        return answer.value("type", "") == "error" ? MNEMO_ERR_INVALID_ARGUMENT : MNEMO_ERR_INTERNAL;
+    }
+    mnemo_status exchange(const json &request, const std::string *binary, json &answer, std::string &payload,
+                          mnemo_error *error) {
+        if (!m_pending.empty()) {
+            std::snprintf(error->message, sizeof error->message, "%s while steps are in flight",
+                          request.value("type", "a call").c_str());
+            return MNEMO_ERR_INVALID_ARGUMENT;
         }
-        return MNEMO_OK;
+        const mnemo_status s = onConnection(error, [&](Connection &c, std::string &why) {
+            return c.exchange(request, binary, answer, payload, why);
+        });
+        return s == MNEMO_OK ? answered(answer, error) : s;
     }
     mnemo_status simple(const json &request, mnemo_error *error) {
         json answer;
@@ -239,6 +267,13 @@ private:
     uint32_t m_width = 0, m_height = 0;
     double m_lastModelMs = -1;
     double m_lastCodecMs = 0;
+    // Steps sent and not yet answered, oldest first (answers come in order), with the cameras each asked for.
+    struct PendingStep {
+        uint64_t id = 0;
+        std::vector<mnemo_camera> cameras;
+        uint32_t ticks = 0;
+    };
+    std::deque<PendingStep> m_pending;
 };
 
 // The frame format asked for in a step or an edit (the answer's).
@@ -289,13 +324,10 @@ mnemo_status RemoteCalls::decodeJpeg(const std::string &payload, mnemo_frame *ou
     return MNEMO_OK;
 }
 
-mnemo_status RemoteCalls::worldStep(const mnemo_world_step_input *in, mnemo_world_step_output *out,
-                                    mnemo_error *error) {
-    json cameras = json::array(), indices = json::array(), ticks = json::array(), memory = json::array();
-    for (uint32_t i = 0; i < in->frame_count; ++i) {
-        cameras.push_back(remote::cameraJson(in->cameras[i]));
-        indices.push_back(out->frames[i].index);
-    }
+// A step's request: the cameras, the controller since the previous step, the memory picks, the frame format.
+json stepRequest(const mnemo_world_step_input *in, const RemoteEndpoint &endpoint) {
+    json cameras = json::array(), ticks = json::array(), memory = json::array();
+    for (uint32_t i = 0; i < in->frame_count; ++i) cameras.push_back(remote::cameraJson(in->cameras[i]));
     for (uint32_t i = 0; i < in->tick_count; ++i) {
         const mnemo_ctrl_tick &t = in->ticks[i];
         json keys = json::array();
@@ -309,22 +341,54 @@ mnemo_status RemoteCalls::worldStep(const mnemo_world_step_input *in, mnemo_worl
         memory.push_back({{"entry_id", p.entry_id}, {"frame_index", p.frame_index}, {"score", p.score},
                           {"covered", p.covered}, {"camera", remote::cameraJson(p.camera)}});
     }
+    json request{{"type", "step"}, {"cameras", cameras}, {"ticks", ticks}, {"memory", memory}};
+    askFormat(request, endpoint);
+    return request;
+}
+
+mnemo_status RemoteCalls::submitWorldStep(const mnemo_world_step_input *in, const uint64_t *frameIndices,
+                                          mnemo_error *error) {
+    if (m_pending.size() >= kMaxStepsInFlight) {
+        std::snprintf(error->message, sizeof error->message, "more than %zu steps in flight", kMaxStepsInFlight);
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    json request = stepRequest(in, m_endpoint);
+    json indices = json::array();
+    for (uint32_t i = 0; i < in->frame_count; ++i) indices.push_back(frameIndices[i]);
+    request["frame_indices"] = indices;
+    PendingStep pending{0, {in->cameras, in->cameras + in->frame_count}, in->tick_count};
+    const mnemo_status s = onConnection(error, [&](Connection &c, std::string &why) {
+        return c.send(request, nullptr, pending.id, why);
+    });
+    if (s == MNEMO_OK) m_pending.push_back(std::move(pending));
+    return s;
+}
+
+mnemo_status RemoteCalls::collectWorldStep(mnemo_world_step_output *out, mnemo_error *error) {
+    if (m_pending.empty()) {
+        std::snprintf(error->message, sizeof error->message, "no step in flight to collect");
+        return MNEMO_ERR_INVALID_ARGUMENT;
+    }
+    const PendingStep pending = std::move(m_pending.front());
+    m_pending.pop_front();
     json answer;
     std::string payload;
-    json request{{"type", "step"}, {"cameras", cameras}, {"frame_indices", indices}, {"ticks", ticks},
-                 {"memory", memory}};
-    askFormat(request, m_endpoint);
-    if (mnemo_status s = exchange(request, nullptr, answer, payload, error); s != MNEMO_OK) return s;
+    mnemo_status s = onConnection(error, [&](Connection &c, std::string &why) {
+        return c.receive(pending.id, "step", answer, payload, why);
+    });
+    if (s == MNEMO_OK) s = answered(answer, error);
+    if (s != MNEMO_OK) return s;
+    const uint32_t count = uint32_t(pending.cameras.size());
+    if (s = frames(answer, payload, out->frames, count, error); s != MNEMO_OK) return s;
     const json used = answer.value("cameras_used", json::array());
-    if (mnemo_status s = frames(answer, payload, out->frames, in->frame_count, error); s != MNEMO_OK) return s;
-    for (uint32_t i = 0; i < in->frame_count; ++i) {
-        out->cameras_used[i] = in->cameras[i];
+    for (uint32_t i = 0; i < count; ++i) {
+        out->cameras_used[i] = pending.cameras[i];
         if (i < used.size() && !remote::cameraFromJson(used[i], out->cameras_used[i])) {
             return failed(error, "a malformed camera in cameras_used");
         }
     }
-    out->frames_written = in->frame_count;
-    out->ticks_used = in->tick_count;
+    out->frames_written = count;
+    out->ticks_used = pending.ticks;
     return MNEMO_OK;
 }
 

@@ -336,7 +336,8 @@ Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instanc
             continue;
         }
         if (!m_config.fixedTimestep) std::this_thread::sleep_until(next);
-        auto stepped = stepOnce(*instance, chunk);
+        const bool pipelined = m_config.stepsInFlight > 1 && instance->canPipelineSteps();
+        auto stepped = pipelined ? stepPipelined(*instance, chunk) : stepOnce(*instance, chunk);
         if (!stepped.ok()) {
             if (Status s = restartAfter(stepped.status(), instance); !s.ok()) return s;
             continue;
@@ -370,22 +371,19 @@ Status WorldPipeline::restartAfter(const Status &failure, std::unique_ptr<module
     return {};
 }
 
-// One step: cameras, memory retrieval, the module's frames, memory writes, hand-off. True to keep going.
-Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t chunk) {
-    const auto loopStart = Clock::now();
-    applyCommands(instance);
-    StepWork work;
-    const size_t trackCursor = m_trackCursor;
-    if (!nextCameras(chunk, work.tick, work.cameras, work.poses)) return false; // the scripted track ended
+// A step's cameras, frames and memory picks; false when a scripted track has ended.
+bool WorldPipeline::beginStep(StepWork &work, uint32_t chunk) {
+    work.trackCursor = m_trackCursor;
+    work.step = m_step;
+    work.firstIndex = m_frameIndex;
+    if (!nextCameras(chunk, work.tick, work.cameras, work.poses)) return false;
     acquireFrames(work);
-    std::vector<mnemo_memory_pick> picks = retrieveMemory(work);
-    modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
-    Status stepStatus = instance.worldStep(work.cameras, {work.tick}, work.raw, &work.used, picks,
-                                           m_config.memoryEnabled ? &memoryContext : nullptr);
-    if (!stepStatus.ok()) {
-        m_trackCursor = trackCursor; // a scripted track gives these cameras again to a restarted module
-        return stepStatus;
-    }
+    return true;
+}
+
+// After the module's frames are in: timings, memory writes, hand-off, statistics. False once the recording is closed.
+bool WorldPipeline::finishStep(StepWork &work, modules::ModuleInstance &instance,
+                               modules::StepMemoryContext &memoryContext, double loopMs) {
     work.stepMs = instance.lastStepModuleMs(); // the module's own time; isolation's transport is host overhead
     if (m_module->remote) {
         work.roundTripMs = instance.lastStepCallMs();
@@ -394,11 +392,97 @@ Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t
     work.readyUs = mnemo::steadyNowUs();
     if (m_config.memoryEnabled) rememberFrames(work, memoryContext);
     const bool open = handOff(work);
+    recordStepStats(work, std::max(0.0, loopMs - work.stepMs));
+    return open;
+}
+
+// One step: cameras, memory retrieval, the module's frames, memory writes, hand-off. True to keep going.
+Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t chunk) {
+    const auto loopStart = Clock::now();
+    applyCommands(instance);
+    StepWork work;
+    if (!beginStep(work, chunk)) return false; // the scripted track ended
+    std::vector<mnemo_memory_pick> picks = retrieveMemory(work);
+    modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
+    Status stepStatus = instance.worldStep(work.cameras, {work.tick}, work.raw, &work.used, picks,
+                                           m_config.memoryEnabled ? &memoryContext : nullptr);
+    if (!stepStatus.ok()) {
+        m_trackCursor = work.trackCursor; // a scripted track gives these cameras again to a restarted module
+        return stepStatus;
+    }
     m_frameIndex += work.frames.size();
     ++m_step;
-    recordStepStats(work, msSince(loopStart) - work.stepMs);
-    if (!open) return false; // closed: we are stopping
+    if (!finishStep(work, instance, memoryContext, msSince(loopStart))) return false; // closed: we are stopping
     return !(m_config.maxFrames && m_frameIndex >= m_config.maxFrames);
+}
+
+// Pipelined: send this step, then collect the oldest once stepsInFlight are out (or nothing more will be sent). The
+// module's calls other than steps wait until nothing is in flight. True to keep going.
+Result<bool> WorldPipeline::stepPipelined(modules::ModuleInstance &instance, uint32_t chunk) {
+    const auto loopStart = Clock::now();
+    if (hasPendingCommands()) {
+        if (Status s = drainInFlight(instance); !s.ok()) return s;
+        applyCommands(instance);
+    }
+    bool more = !(m_config.maxFrames && m_frameIndex >= m_config.maxFrames);
+    auto work = std::make_unique<StepWork>();
+    if (more && beginStep(*work, chunk)) {
+        std::vector<mnemo_memory_pick> picks = retrieveMemory(*work);
+        std::vector<uint64_t> indices;
+        for (const auto &f : work->frames) indices.push_back(f->index);
+        if (Status s = instance.submitWorldStep(work->cameras, {work->tick}, indices, picks); !s.ok()) {
+            m_trackCursor = work->trackCursor;
+            forgetInFlight();
+            return s;
+        }
+        m_frameIndex += work->frames.size();
+        ++m_step;
+        m_inFlight.push_back(std::move(work));
+    } else {
+        more = false;
+    }
+    const size_t depth = std::clamp<size_t>(m_config.stepsInFlight, 1, modules::kMaxStepsInFlight);
+    if (m_inFlight.size() >= depth || (!more && !m_inFlight.empty())) {
+        auto collected = collectOldest(instance, loopStart);
+        if (!collected.ok() || !collected.value()) return collected;
+    }
+    return more || !m_inFlight.empty();
+}
+
+// The oldest step in flight: its frames, then what every step does with them. False once the recording is closed.
+Result<bool> WorldPipeline::collectOldest(modules::ModuleInstance &instance, Clock::time_point loopStart) {
+    StepWork &work = *m_inFlight.front();
+    if (Status s = instance.collectWorldStep(work.raw, &work.used); !s.ok()) {
+        forgetInFlight();
+        return s;
+    }
+    const std::unique_ptr<StepWork> done = std::move(m_inFlight.front());
+    m_inFlight.pop_front();
+    modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
+    return finishStep(*done, instance, memoryContext, msSince(loopStart));
+}
+
+Status WorldPipeline::drainInFlight(modules::ModuleInstance &instance) {
+    while (!m_inFlight.empty()) {
+        auto collected = collectOldest(instance, Clock::now());
+        if (!collected.ok()) return collected.status();
+    }
+    return {};
+}
+
+// After a failure: the steps in flight are lost; a restarted module is asked for them again (a scripted track's
+// cameras, the same frame indices).
+void WorldPipeline::forgetInFlight() {
+    if (m_inFlight.empty()) return;
+    m_trackCursor = m_inFlight.front()->trackCursor;
+    m_frameIndex = m_inFlight.front()->firstIndex;
+    m_step = m_inFlight.front()->step;
+    m_inFlight.clear();
+}
+
+bool WorldPipeline::hasPendingCommands() const {
+    std::lock_guard lock(m_mutex);
+    return m_pendingReset || !m_pendingParams.empty() || m_pendingMemorySave || m_pendingRetrieval;
 }
 
 void WorldPipeline::acquireFrames(StepWork &work) {
@@ -426,7 +510,7 @@ std::vector<mnemo_memory_pick> WorldPipeline::retrieveMemory(StepWork &work) {
 void WorldPipeline::rememberFrames(StepWork &work, modules::StepMemoryContext &context) {
     for (size_t i = 0; i < work.frames.size(); ++i) {
         auto latent = context.attachedLatents.find(work.frames[i]->index);
-        m_bank->add(work.frames[i]->index, work.readyUs, m_step, work.used[i], work.frames[i].get(),
+        m_bank->add(work.frames[i]->index, work.readyUs, work.step, work.used[i], work.frames[i].get(),
                     latent == context.attachedLatents.end() ? std::vector<uint8_t>{} : std::move(latent->second));
     }
     m_lastRetrieval = work.retrieval;
@@ -446,7 +530,7 @@ bool WorldPipeline::handOff(StepWork &work) {
         wf->stepMs = work.stepMs;
         wf->memory = work.retrieval.picks;
         wf->tick = work.tick;
-        wf->step = m_step;
+        wf->step = work.step;
         m_display->push(wf);
         FrameTap tap;
         {
@@ -482,6 +566,7 @@ void WorldPipeline::recordStepStats(const StepWork &work, double overheadMs) {
 }
 
 void WorldPipeline::finishRun(modules::ModuleInstance &instance) {
+    m_inFlight.clear(); // stopped with steps in flight: their frames would come after the stop
     if (m_config.memoryEnabled && m_bank->size() > 0) publishSnapshot(true);
     applyCommands(instance); // a save requested at the very end still happens
     if (!m_config.memorySavePath.empty()) saveMemory(m_config.memorySavePath);

@@ -10,12 +10,17 @@
 
 #include <vulkan/vulkan.h>
 
+#include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 
 namespace mnemo::modules {
 
 using ParamValues = std::map<std::string, double>;
+
+// Pipelined world steps in flight at most: world_engine's queue of two, enough to hide a network, little latency.
+constexpr size_t kMaxStepsInFlight = 2;
 
 class ModuleCalls;
 
@@ -45,6 +50,17 @@ public:
     Status worldStep(const std::vector<camera::CameraFrame> &cameras, const std::vector<camera::ControllerTick> &ticks,
                      const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed = nullptr,
                      const std::vector<mnemo_memory_pick> &memory = {}, StepMemoryContext *stepMemory = nullptr);
+
+    // Pipelined steps (a remote module: canPipelineSteps()): submit sends a step (one frame index per camera) without
+    // waiting; collect waits for the oldest submitted step's frames into `frames` (created size, one per camera). At
+    // most two in flight; other calls fail while any is. The timings below then describe the collected step, its
+    // round trip counted from its submission.
+    bool canPipelineSteps() const;
+    Status submitWorldStep(const std::vector<camera::CameraFrame> &cameras,
+                           const std::vector<camera::ControllerTick> &ticks, const std::vector<uint64_t> &frameIndices,
+                           const std::vector<mnemo_memory_pick> &memory = {});
+    Status collectWorldStep(const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed = nullptr);
+    size_t stepsInFlight() const { return m_submitted.size(); }
 
     // How long the last worldStep ran inside the module: the call itself in process; in an isolated child, what the
     // child measured (the transport around it is the host's overhead).
@@ -92,6 +108,10 @@ public:
 private:
     explicit ModuleInstance(const LoadedModule &module);
     Status fromC(mnemo_status status, const mnemo_error &error, const char *call) const;
+    Status checkWorldFrames(size_t cameras, const std::vector<Frame *> &frames) const;
+    template <typename Call>
+    Status stepInto(const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed,
+                    std::chrono::steady_clock::time_point start, Call &&call);
     Status editWithSource(const std::vector<mnemo_frame> &in, std::vector<mnemo_frame> &out, const EditSource *source);
     LoadedModule m_module;
     std::unique_ptr<HostBinding> m_binding; // the service table this instance was created with
@@ -100,6 +120,11 @@ private:
     double m_lastStepModuleMs = 0;
     double m_lastStepCallMs = 0;
     double m_lastStepCodecMs = 0;
+    struct Submitted {
+        std::chrono::steady_clock::time_point at;
+        size_t frames = 0;
+    };
+    std::deque<Submitted> m_submitted; // pipelined steps in flight, oldest first
     uint32_t m_width = 0;
     uint32_t m_height = 0;
 };

@@ -25,6 +25,8 @@
 #include "mnemo/camera/ControllerInput.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -77,6 +79,10 @@ struct WorldPipelineConfig {
     // A failing step (an isolated module's crash or hang, or any module error) makes a new instance with the current
     // parameters and seed, and the walk goes on from the current camera; three failures in a row end the run.
     bool restartFailedModule = false;
+    // A module that can pipeline steps (a remote one): how many steps may be sent before the oldest one's frames are
+    // back. 2 (world_engine's queue) hides the network's round trip behind the server's work, at one step of latency;
+    // 1: one step at a time. The controller is latest-only either way: a step takes the input gathered since the last.
+    uint32_t stepsInFlight = 2;
 };
 
 struct WorldPipelineStats {
@@ -159,6 +165,9 @@ private:
         double stepMs = 0;
         double roundTripMs = 0, codecMs = 0; // remote modules
         int64_t readyUs = 0;
+        uint64_t step = 0;       // the pipeline step it is
+        size_t trackCursor = 0;  // where a scripted track was before it: a failed step gives its cameras again
+        uint64_t firstIndex = 0; // its first frame's index
     };
 
     void run();
@@ -167,6 +176,14 @@ private:
     Status stepLoop(std::unique_ptr<modules::ModuleInstance> &instance);
     Status restartAfter(const Status &failure, std::unique_ptr<modules::ModuleInstance> &instance);
     Result<bool> stepOnce(modules::ModuleInstance &instance, uint32_t chunk);
+    Result<bool> stepPipelined(modules::ModuleInstance &instance, uint32_t chunk);
+    Result<bool> collectOldest(modules::ModuleInstance &instance, std::chrono::steady_clock::time_point loopStart);
+    Status drainInFlight(modules::ModuleInstance &instance);
+    bool beginStep(StepWork &work, uint32_t chunk);
+    bool finishStep(StepWork &work, modules::ModuleInstance &instance, modules::StepMemoryContext &memoryContext,
+                    double loopMs);
+    void forgetInFlight();
+    bool hasPendingCommands() const;
     void acquireFrames(StepWork &work);
     std::vector<mnemo_memory_pick> retrieveMemory(StepWork &work);
     void rememberFrames(StepWork &work, modules::StepMemoryContext &context);
@@ -223,6 +240,7 @@ private:
     uint32_t m_restarts = 0;          // guarded by m_mutex, with m_lastRestartReason
     std::string m_lastRestartReason;
     uint32_t m_failuresInRow = 0;     // engine thread only
+    std::deque<std::unique_ptr<StepWork>> m_inFlight; // pipelined steps sent, oldest first (engine thread only)
     int64_t m_fpsWindowStartUs = 0;
     uint64_t m_fpsWindowFrames = 0;
     double m_producedFps = 0;
