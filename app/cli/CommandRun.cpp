@@ -34,6 +34,7 @@ struct RunOptions {
     std::string onModuleFailure = "stop";
     std::string token; // for --engine ws://...
     std::string remoteFrames = "rgba";
+    uint32_t stepsInFlight = 2;
     int jpegQuality = 85;
 };
 
@@ -86,6 +87,11 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
     run->add_option("--remote-frames", o.remoteFrames, "how a remote engine sends frames: rgba (exact) or jpeg (smaller)")
         ->check(CLI::IsMember({"rgba", "jpeg"}))
         ->capture_default_str();
+    run->add_option("--steps-in-flight", o.stepsInFlight,
+                    "a remote engine's steps sent before the oldest one's frames are back: 2 hides the network's "
+                    "round trip, 1 waits for each")
+        ->check(CLI::Range(1, 2))
+        ->capture_default_str();
     run->add_option("--jpeg-quality", o.jpegQuality, "1..100, with --remote-frames jpeg")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
@@ -105,6 +111,7 @@ Result<world::WorldPipelineConfig> runConfig(const RunOptions &o) {
     config.height = o.size.height;
     config.seed = o.seed;
     config.restartFailedModule = o.onModuleFailure == "restart";
+    config.stepsInFlight = o.stepsInFlight;
     config.targetFps = o.fps;
     config.fixedTimestep = !o.realtime;
     std::string error;

@@ -166,6 +166,19 @@ def _frames_answer(request, model, frames, cameras_used, model_ms):
     return _pack(header, []) + body
 
 
+def _request_id(message):
+    """The req_id of a request, if it can be read at all: an error answer carries it, so the studio shows the error
+    (an answer with another req_id would be a malformed answer to it)."""
+    try:
+        if isinstance(message, bytes):
+            (n,) = struct.unpack_from("<I", message)
+            message = message[4:4 + n].decode("utf-8")
+        request = json.loads(message)
+        return request.get("req_id") if isinstance(request, dict) else None
+    except Exception:
+        return None
+
+
 class _Session:
     """One connection: one model object, one request at a time."""
 
@@ -286,7 +299,7 @@ def serve(factory, host="127.0.0.1", port=0, token=None, on_listening=None):
                 try:
                     reply = session.answer(message)
                 except Exception as e:  # a malformed request: its error, and the connection goes on
-                    reply = json.dumps({"type": "error", "req_id": None, "error": str(e)})
+                    reply = json.dumps({"type": "error", "req_id": _request_id(message), "error": str(e)})
                 await ws.send(reply)
         except websockets.ConnectionClosed:
             pass  # the client went away: its model goes with the connection

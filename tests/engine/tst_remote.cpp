@@ -103,6 +103,16 @@ class TestRemote : public QObject {
         return failure;
     }
 
+    // Starts an SDK server script on a free port; the port, or 0 (with a warning) when it did not start.
+    static int startPython(QProcess &python, const QString &script) {
+        python.start("/usr/bin/python3", {script, "--port", "0", "--token", QString::fromStdString(kToken)});
+        if (!python.waitForReadyRead(60000)) {
+            qWarning("%s: %s", qPrintable(script), python.readAllStandardError().constData());
+            return 0;
+        }
+        return QJsonDocument::fromJson(python.readLine()).object()["port"].toInt();
+    }
+
     std::unique_ptr<ModuleInstance> make(const LoadedModule &m, const ParamValues &params = {}) {
         auto made = ModuleInstance::create(m, *m_env->host, kW, kH, params);
         if (!made.ok()) qWarning("%s", made.message().c_str());
@@ -359,6 +369,77 @@ private slots:
             QVERIFY2(!described.ok(), answer.c_str());
             QVERIFY2(described.message().find("ws://127.0.0.1:" + std::to_string(port)) != std::string::npos,
                      described.message().c_str());
+        }
+    }
+
+    // The SDK's PyTorch examples (Debian's python3-torch), served and driven like any module. The world: the same
+    // steps give the same frames; memory picks change what it draws (it recalls the picked frames it generated). The
+    // edit: it changes the frames, follows the source flow, and gives the same frames for the same stream.
+    void thePyTorchExamplesServeTheStudio() {
+        QProcess world, edit;
+        const int worldPort = startPython(world, MNEMO_SOURCE_DIR "/python/examples/torch_world.py");
+        const int editPort = startPython(edit, MNEMO_SOURCE_DIR "/python/examples/torch_edit.py");
+        QVERIFY(worldPort > 0 && editPort > 0);
+        auto w = describeRemote({"127.0.0.1", std::to_string(worldPort), kToken});
+        QVERIFY2(w.ok(), w.message().c_str());
+        QCOMPARE(w->id, std::string("torch-world"));
+        auto a = make(w.value()), b = make(w.value());
+        QVERIFY(a && b && a->reset(5).ok() && b->reset(5).ok());
+        auto first = testing::worldSteps(*a, 0, 4), second = testing::worldSteps(*b, 0, 4);
+        QVERIFY2(first.ok() && second.ok(), first.ok() ? second.message().c_str() : first.message().c_str());
+        QVERIFY(first.value() == second.value()); // deterministic
+        QVERIFY(first.value()[0] != first.value()[3]); // the camera moved
+        // Back at frame 0's camera, with and without a pick of frame 0: the recall shows.
+        mnemo_memory_pick pick{};
+        pick.struct_size = sizeof pick;
+        pick.frame_index = 0;
+        pick.entry_id = 1;
+        pick.score = 0.9f;
+        pick.covered = 0.9f;
+        const camera::CameraFrame start = testing::walkingCamera(0, kW, kH);
+        std::copy(start.c2w.begin(), start.c2w.end(), pick.camera.c2w);
+        pick.camera.fx = start.intrinsics.fx;
+        pick.camera.fy = start.intrinsics.fy;
+        pick.camera.cx = start.intrinsics.cx;
+        pick.camera.cy = start.intrinsics.cy;
+        auto revisit = [&](ModuleInstance &m, const std::vector<mnemo_memory_pick> &picks) {
+            Frame f;
+            f.width = kW;
+            f.height = kH;
+            f.index = 4;
+            f.rgba.assign(size_t(kW) * kH * 4, 0);
+            const Status s = m.worldStep({testing::walkingCamera(0, kW, kH)}, {}, {&f}, nullptr, picks);
+            if (!s.ok()) qWarning("%s", s.message().c_str());
+            return f.rgba;
+        };
+        // Above the strip that lists the picks: recalled, the view is closer to how frame 0 looked than the drifted
+        // render without the pick.
+        auto distanceToFrame0 = [&](const std::vector<uint8_t> &f) {
+            double sum = 0;
+            for (size_t i = 0; i < size_t(kW) * 4 * (kH * 3 / 4); ++i) sum += std::abs(int(f[i]) - int(first.value()[0][i]));
+            return sum;
+        };
+        const double recalled = distanceToFrame0(revisit(*a, {pick})), drifted = distanceToFrame0(revisit(*b, {}));
+        QVERIFY2(recalled < drifted * 0.5, (std::to_string(recalled) + " vs " + std::to_string(drifted)).c_str());
+
+        auto e = describeRemote({"127.0.0.1", std::to_string(editPort), kToken});
+        QVERIFY2(e.ok() && e->kind == ModuleKind::Edit && e->wantsSourceFlow, e.message().c_str());
+        auto x = make(e.value()), y = make(e.value());
+        QVERIFY(x && y);
+        std::vector<float> flow(size_t(kW) * kH * 2, -1.5f);
+        for (int t = 0; t < 3; ++t) {
+            const auto in = testing::panning(kW, kH, t);
+            Frame p = *in, q = *in;
+            ModuleInstance::EditSource source{{in.get()}, {t == 0 ? nullptr : &flow}};
+            const Status s = x->editProcess({in.get()}, {&p}, &source);
+            QVERIFY2(s.ok(), s.message().c_str());
+            QVERIFY(y->editProcess({in.get()}, {&q}, &source).ok());
+            QVERIFY(p.rgba == q.rgba);
+            QVERIFY(p.rgba != in->rgba);
+        }
+        for (QProcess *p : {&world, &edit}) {
+            p->terminate();
+            QVERIFY(p->waitForFinished(10000));
         }
     }
 
