@@ -5,6 +5,7 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QSpinBox>
@@ -41,17 +42,22 @@ PluginsDock::PluginsDock(WorldSession &world, QWidget *parent)
     m_deadline->setSuffix(tr(" ms"));
     m_deadline->setValue(int(modules::Isolation{}.deadlineMs));
     m_deadline->setToolTip(tr("An isolated module that does not answer a call this long is stopped (a hang)"));
-    form->addRow(tr("Isolated call deadline"), m_deadline);
+    // The remote button shares the deadline's row: the dock is tabbed under the viewport, and a row more would push
+    // the window past a 1280x800 screen.
+    auto *deadlineRow = new QHBoxLayout;
+    deadlineRow->addWidget(m_deadline);
+    deadlineRow->addStretch(1);
+    auto *remote = new QPushButton(tr("Connect remote engine..."), panel);
+    remote->setObjectName("pluginsRemoteButton");
+    remote->setToolTip(tr("Add a world or edit module served over the network (ws://HOST:PORT and a token)"));
+    deadlineRow->addWidget(remote);
+    form->addRow(tr("Isolated call deadline"), deadlineRow);
     m_onFailure = new QComboBox(panel);
     m_onFailure->setObjectName("pluginsOnFailure");
     m_onFailure->addItem(tr("Restart it, go on from the current camera"), true);
     m_onFailure->addItem(tr("Stop the world"), false);
     m_onFailure->setToolTip(tr("What the World does when its module fails a step (from the next start of the world)"));
     form->addRow(tr("When the world module fails"), m_onFailure);
-    auto *remote = new QPushButton(tr("Connect remote engine..."), panel);
-    remote->setObjectName("pluginsRemoteButton");
-    remote->setToolTip(tr("Add a world or edit module served over the network (ws://HOST:PORT and a token)"));
-    form->addRow(tr("Served elsewhere"), remote);
     layout->addLayout(form);
     setWidget(panel);
     connect(&m_world, &WorldSession::environmentReady, this, &PluginsDock::populate);

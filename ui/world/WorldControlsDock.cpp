@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace mnemo::ui {
@@ -28,12 +29,15 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     // Long names (a remote module's ID@HOST:PORT) elide instead of widening the dock past the window.
     m_modules->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_modules->setMinimumContentsLength(14);
+    // The button comes first: a dock narrower than its form (1280x800) cuts the right edge, never the left.
     auto *moduleRow = new QHBoxLayout;
-    moduleRow->addWidget(m_modules, 1);
-    auto *remote = new QPushButton(tr("Remote..."));
+    auto *remote = new QToolButton; // no taller than the combo: the dock's height is budgeted for 1280x800
+    remote->setText(tr("ws://"));
     remote->setObjectName("worldRemoteButton");
-    remote->setToolTip(tr("Connect a world module served over the network (ws://HOST:PORT and a token)"));
+    remote->setToolTip(tr("Remote engine: connect a world module served over the network (ws://HOST:PORT and a "
+                          "token)"));
     moduleRow->addWidget(remote);
+    moduleRow->addWidget(m_modules, 1);
     v->addLayout(moduleRow);
     v->addWidget(m_form);
     auto *row = new QHBoxLayout;
@@ -64,7 +68,7 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     connect(m_form, &ParamForm::valueChanged, this, &WorldControlsDock::onParamChanged);
     connect(&m_world, &WorldSession::environmentReady, this, &WorldControlsDock::populate);
     connect(&m_world, &WorldSession::modulesChanged, this, &WorldControlsDock::populate);
-    connect(remote, &QPushButton::clicked, this, &WorldControlsDock::connectRemote);
+    connect(remote, &QToolButton::clicked, this, &WorldControlsDock::connectRemote);
     connect(&m_world, &WorldSession::worldStarted, this, &WorldControlsDock::followWorld);
     m_note->setText(tr("Loading modules..."));
 }

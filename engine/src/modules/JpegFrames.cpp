@@ -14,14 +14,24 @@ struct HandleDeleter {
 };
 using Handle = std::unique_ptr<void, HandleDeleter>;
 
-// TurboJPEG handles are not free to make but are not thread-safe either: one per thread, made on first use.
-tjhandle compressor() {
+// TurboJPEG handles are not free to make but are not thread-safe either: one per thread, made on first use. A handle
+// that failed is replaced: after an error in a broken stream, libjpeg-turbo 2.1's decompressor misread the next good
+// JPEG ("Unsupported marker type"; tst_remote's broken-JPEG test followed by a good stream showed it).
+Handle &compressorSlot() {
     thread_local Handle handle(tjInitCompress());
-    return handle.get();
+    return handle;
 }
-tjhandle decompressor() {
+Handle &decompressorSlot() {
     thread_local Handle handle(tjInitDecompress());
-    return handle.get();
+    return handle;
+}
+tjhandle compressor() { return compressorSlot().get(); }
+tjhandle decompressor() { return decompressorSlot().get(); }
+
+bool failedDecoding(tjhandle h, const std::string &what, std::string &why) {
+    why = what + tjGetErrorStr2(h);
+    decompressorSlot().reset(tjInitDecompress());
+    return false;
 }
 
 void putU32(std::string &out, uint32_t v) {
@@ -46,6 +56,7 @@ bool appendFrame(const uint8_t *rgba, uint32_t width, uint32_t height, size_t st
                     std::clamp(quality, 1, 100), TJFLAG_FASTDCT) != 0) {
         why = std::string("JPEG encoding failed: ") + tjGetErrorStr2(h);
         tjFree(buffer);
+        compressorSlot().reset(tjInitCompress());
         return false;
     }
     putU32(out, uint32_t(size));
@@ -80,16 +91,17 @@ bool decodeFrame(std::string_view jpeg, uint32_t width, uint32_t height, uint8_t
     const auto *bytes = reinterpret_cast<const unsigned char *>(jpeg.data());
     int w = 0, ht = 0, subsampling = 0, colorspace = 0;
     if (tjDecompressHeader3(h, bytes, jpeg.size(), &w, &ht, &subsampling, &colorspace) != 0) {
-        return why = std::string("not a JPEG: ") + tjGetErrorStr2(h), false;
+        return failedDecoding(h, "not a JPEG: ", why);
     }
     if (uint32_t(w) != width || uint32_t(ht) != height) {
+        decompressorSlot().reset(tjInitDecompress()); // read a header, decoded nothing: start the next one afresh
         why = "a " + std::to_string(w) + "x" + std::to_string(ht) + " JPEG where " + std::to_string(width) + "x" +
               std::to_string(height) + " was asked for";
         return false;
     }
-    if (tjDecompress2(h, bytes, jpeg.size(), rgba, w, int(stride), ht, TJPF_RGBA, TJFLAG_FASTDCT) != 0 &&
-        tjGetErrorCode(h) == TJERR_FATAL) {
-        return why = std::string("a broken JPEG: ") + tjGetErrorStr2(h), false;
+    if (tjDecompress2(h, bytes, jpeg.size(), rgba, w, int(stride), ht, TJPF_RGBA, TJFLAG_FASTDCT) != 0) {
+        if (tjGetErrorCode(h) == TJERR_FATAL) return failedDecoding(h, "a broken JPEG: ", why);
+        decompressorSlot().reset(tjInitDecompress()); // a warning: the frame stands, the handle is not trusted
     }
     return true; // a warning (a truncated scan, say) still fills every pixel: shown, as a viewer would
 }
