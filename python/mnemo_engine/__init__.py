@@ -145,7 +145,9 @@ def _jpeg_frames(frames, quality):
     return b"".join(out)
 
 
-def _frames_answer(request, model, frames, cameras_used, model_ms):
+def _frames_answer(request, model, frames, cameras_used, model_ms, expected):
+    if len(frames) != expected:
+        raise ValueError("the model returned %d frames for %d" % (len(frames), expected))
     for f in frames:
         if f.shape != (model.height, model.width, 4):
             raise ValueError("a frame of shape %s, not (%d, %d, 4)" % (f.shape, model.height, model.width))
@@ -239,7 +241,7 @@ class _Session:
             return self.result(request, e)
         ms = (time.perf_counter() - start) * 1000.0
         frames, used = out if isinstance(out, tuple) else (out, cameras)
-        return _frames_answer(request, self.model, frames, used, ms)
+        return _frames_answer(request, self.model, frames, used, ms, len(cameras))
 
     def edit(self, header, payload):
         if self.model is None:
@@ -264,7 +266,7 @@ class _Session:
             out = self.model.edit(frames, sources, flows)
         except Exception as e:
             return self.result(header, e)
-        return _frames_answer(header, self.model, out, None, (time.perf_counter() - start) * 1000.0)
+        return _frames_answer(header, self.model, out, None, (time.perf_counter() - start) * 1000.0, n)
 
 
 def serve(factory, host="127.0.0.1", port=0, token=None, on_listening=None):

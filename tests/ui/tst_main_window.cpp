@@ -314,7 +314,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(world->view().state == "running" && world->view().stats.framesProduced >= 10, 30000);
         QTRY_VERIFY(world->view().stats.remote && world->view().stats.roundTripMsP50 > 0 &&
                     world->view().stats.codecMsP50 > 0); // JPEG frames: encoded there, decoded here
-        QTRY_VERIFY(w.findChild<QLabel *>("engineTiming")->text().contains("round trip"));
+        // Two steps in flight by default: the send-to-frames time and the server's part.
+        QTRY_VERIFY(w.findChild<QLabel *>("engineTiming")->text().contains("two steps in flight: send to frames"));
         w.resize(1280, 800);
         w.engineDock()->show();
         w.engineDock()->raise();

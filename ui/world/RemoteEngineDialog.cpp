@@ -55,6 +55,10 @@ RemoteEngineDialog::RemoteEngineDialog(WorldSession &world, QWidget *parent)
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RemoteEngineDialog::connectNow);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(this, &QDialog::rejected, this, [this] {
+        if (m_connecting) m_world.cancelRemote(); // cancelled: the module must not appear later on its own
+        m_connecting = false;
+    });
     connect(&m_world, &WorldSession::remoteConnected, this, &RemoteEngineDialog::onConnected);
     connect(&m_world, &WorldSession::remoteFailed, this, &RemoteEngineDialog::onFailed);
 }

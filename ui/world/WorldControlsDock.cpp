@@ -87,7 +87,10 @@ void WorldControlsDock::populate() {
     connect(m_modules, &QComboBox::currentIndexChanged, this, &WorldControlsDock::onModuleChosen,
             Qt::UniqueConnection);
     if (const auto *m = m_world.registry()->find(m_world.config().moduleId)) {
+        const QSignalBlocker blockForm(m_form);
         m_form->setParams(m->params);
+        // populate() also runs when a remote module is added: the running world's values stay in the form.
+        for (const auto &[name, value] : m_world.config().params) m_form->setValue(QString::fromStdString(name), value);
         m_note->setText(QString::fromStdString(m->description));
     } else {
         m_note->setText(tr("The default world module '%1' is not loaded: see the Plugins panel.")

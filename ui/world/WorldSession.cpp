@@ -309,6 +309,14 @@ OverlayModel WorldSession::describe() const {
 
 QString remoteTimingsText(const world::WorldPipelineStats &stats) {
     if (!stats.remote) return {};
+    if (stats.remotePipelined) {
+        return QObject::tr("remote, two steps in flight: send to frames %1 / %2 ms (p50/p95; includes waiting behind "
+                           "the previous step) = server %3 + codec %4 ms (p50) + waiting and transport")
+            .arg(stats.roundTripMsP50, 0, 'f', 1)
+            .arg(stats.roundTripMsP95, 0, 'f', 1)
+            .arg(stats.stepMsP50, 0, 'f', 1)
+            .arg(stats.codecMsP50, 0, 'f', 1);
+    }
     return QObject::tr("remote: round trip %1 / %2 ms (p50/p95) = server %3 + codec %4 + transport %5 ms (p50)")
         .arg(stats.roundTripMsP50, 0, 'f', 1)
         .arg(stats.roundTripMsP95, 0, 'f', 1)

@@ -120,6 +120,8 @@ public slots:
     // modulesChanged() after a success. A newer call supersedes one still connecting.
     // `frameFormat`: "rgba" (exact) or "jpeg" (smaller, for slow networks; raw RGBA if the server has no JPEG).
     void connectRemote(const QString &url, const QString &token, const QString &frameFormat = "rgba");
+    // Forgets a connection still being described: its module is not added.
+    void cancelRemote() { m_remoteJob.cancel(); }
 
 signals:
     void environmentReady();

@@ -91,7 +91,12 @@ Status ModuleRegistry::addRemote(const RemoteEndpoint &endpoint) {
 Result<std::string> ModuleRegistry::addDescribed(LoadedModule module) {
     // A server often serves a module the studio also has (mnemo-cli serve reference-world): the remote one is then
     // told apart by where it is served.
-    if (module.remote && find(module.id)) module.id += "@" + module.remote->host + ":" + module.remote->port;
+    if (const LoadedModule *same = find(module.id); same && module.remote) {
+        if (same->remote && same->remote->host == module.remote->host && same->remote->port == module.remote->port) {
+            return Status(StatusCode::InvalidArgument, module.file + " is already connected (module '" + same->id + "')");
+        }
+        module.id += "@" + module.remote->host + ":" + module.remote->port;
+    }
     if (find(module.id)) {
         return Status(StatusCode::InvalidArgument, module.file + ": module id '" + module.id + "' is already loaded");
     }

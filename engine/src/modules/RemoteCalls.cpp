@@ -142,6 +142,11 @@ bool Connection::receive(uint64_t id, const char *what, json &answer, std::strin
     std::string_view rest;
     const bool parsed = m_ws.got_text() ? remote::parseJson(message, answer, why) && answer.is_object()
                                         : remote::unpackBinary(message, answer, rest);
+    if (parsed && answer.value("type", "") == "error" && answer.value("req_id", json()).is_null()) {
+        // The server could not read the request well enough to name it: its words, and the connection ends.
+        why = "the server could not read request " + std::to_string(id) + ": " + answer.value("error", std::string("?"));
+        return false;
+    }
     if (!parsed || answer.value("req_id", json()) != json(id)) {
         why = "a malformed answer (not the answer to request " + std::to_string(id) + ")";
         return false;

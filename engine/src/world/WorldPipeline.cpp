@@ -42,6 +42,7 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
     m_trackCursor = 0;
     m_frameIndex = 0;
     m_step = 0;
+    m_inFlight.clear(); // a run that ended by an exception may have left steps of its module
     m_lastSnapshotUs = 0;
     m_lastRetrieval = {};
     m_lastCamera.reset();
@@ -57,6 +58,7 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
         m_roundTripMs.clear();
         m_codecMs.clear();
         m_transportMs.clear();
+        m_remotePipelined = false;
         m_retrievalMs.clear();
         m_snapshot.reset();
         m_pendingMemorySave.reset();
@@ -190,6 +192,7 @@ WorldPipelineStats WorldPipeline::stats() const {
     s.retrievalMsP95 = m_retrievalMs.percentile(0.95);
     s.memoryEntries = m_snapshot ? m_snapshot->entries.size() : 0;
     s.remote = m_roundTripMs.count() > 0;
+    s.remotePipelined = m_remotePipelined;
     s.roundTripMsP50 = m_roundTripMs.percentile(0.5);
     s.roundTripMsP95 = m_roundTripMs.percentile(0.95);
     s.codecMsP50 = m_codecMs.percentile(0.5);
@@ -221,7 +224,7 @@ void WorldPipeline::saveMemory(const std::string &path) {
     }
 }
 
-void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
+void WorldPipeline::applyCommands(modules::ModuleInstance &instance, bool toModule) {
     std::optional<uint64_t> reset;
     std::map<std::string, double> params;
     std::optional<std::string> savePath;
@@ -235,6 +238,7 @@ void WorldPipeline::applyCommands(modules::ModuleInstance &instance) {
     }
     if (retrieval) m_config.retrieval = *retrieval;
     if (savePath) saveMemory(*savePath);
+    if (!toModule) return;
     for (const auto &[name, value] : params) {
         if (Status s = instance.setParam(name, value); s.ok()) {
             m_config.params[name] = value; // what a restarted instance starts from
@@ -331,6 +335,11 @@ Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instanc
     auto next = Clock::now();
     while (!m_stop) {
         if (m_paused) {
+            if (auto drained = drainInFlight(*instance); !drained.ok()) { // the step sent before the pause is shown
+                if (Status s = restartAfter(drained.status(), instance); !s.ok()) return s;
+            } else if (!drained.value()) {
+                break;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             next = Clock::now();
             continue;
@@ -342,7 +351,6 @@ Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instanc
             if (Status s = restartAfter(stepped.status(), instance); !s.ok()) return s;
             continue;
         }
-        m_failuresInRow = 0;
         if (!stepped.value()) break; // the track ended, the frame budget is spent, or the recording queue closed
         if (!m_config.fixedTimestep) {
             next += interval;
@@ -393,6 +401,7 @@ bool WorldPipeline::finishStep(StepWork &work, modules::ModuleInstance &instance
     if (m_config.memoryEnabled) rememberFrames(work, memoryContext);
     const bool open = handOff(work);
     recordStepStats(work, std::max(0.0, loopMs - work.stepMs));
+    m_failuresInRow = 0; // a step's frames came back (a pipelined send alone proves nothing)
     return open;
 }
 
@@ -421,7 +430,8 @@ Result<bool> WorldPipeline::stepOnce(modules::ModuleInstance &instance, uint32_t
 Result<bool> WorldPipeline::stepPipelined(modules::ModuleInstance &instance, uint32_t chunk) {
     const auto loopStart = Clock::now();
     if (hasPendingCommands()) {
-        if (Status s = drainInFlight(instance); !s.ok()) return s;
+        auto drained = drainInFlight(instance);
+        if (!drained.ok() || !drained.value()) return drained;
         applyCommands(instance);
     }
     bool more = !(m_config.maxFrames && m_frameIndex >= m_config.maxFrames);
@@ -458,16 +468,18 @@ Result<bool> WorldPipeline::collectOldest(modules::ModuleInstance &instance, Clo
     }
     const std::unique_ptr<StepWork> done = std::move(m_inFlight.front());
     m_inFlight.pop_front();
+    done->pipelined = true;
     modules::StepMemoryContext memoryContext{m_bank.get(), m_config.retrieval, m_frameIndex, {}};
     return finishStep(*done, instance, memoryContext, msSince(loopStart));
 }
 
-Status WorldPipeline::drainInFlight(modules::ModuleInstance &instance) {
+// Collects every step in flight; false once the recording is closed.
+Result<bool> WorldPipeline::drainInFlight(modules::ModuleInstance &instance) {
     while (!m_inFlight.empty()) {
         auto collected = collectOldest(instance, Clock::now());
-        if (!collected.ok()) return collected.status();
+        if (!collected.ok() || !collected.value()) return collected;
     }
-    return {};
+    return true;
 }
 
 // After a failure: the steps in flight are lost; a restarted module is asked for them again (a scripted track's
@@ -550,7 +562,8 @@ void WorldPipeline::recordStepStats(const StepWork &work, double overheadMs) {
     if (work.roundTripMs > 0) {
         m_roundTripMs.push(work.roundTripMs);
         m_codecMs.push(work.codecMs);
-        m_transportMs.push(std::max(0.0, work.roundTripMs - work.stepMs - work.codecMs));
+        if (!work.pipelined) m_transportMs.push(std::max(0.0, work.roundTripMs - work.stepMs - work.codecMs));
+        m_remotePipelined = work.pipelined;
     }
     m_overheadMsPerFrame.push(overheadMs / double(work.frames.size()));
     m_framesProduced += work.frames.size();
@@ -568,7 +581,9 @@ void WorldPipeline::recordStepStats(const StepWork &work, double overheadMs) {
 void WorldPipeline::finishRun(modules::ModuleInstance &instance) {
     m_inFlight.clear(); // stopped with steps in flight: their frames would come after the stop
     if (m_config.memoryEnabled && m_bank->size() > 0) publishSnapshot(true);
-    applyCommands(instance); // a save requested at the very end still happens
+    // A save requested at the very end still happens; a reset or parameter for a module with steps still in flight
+    // is dropped (the module refuses calls then, and the world is ending).
+    applyCommands(instance, instance.stepsInFlight() == 0);
     if (!m_config.memorySavePath.empty()) saveMemory(m_config.memorySavePath);
     if (!m_stop) m_state = State::Finished;
     // A save requested between the last applyCommands() and the state change above would otherwise be lost.

@@ -100,7 +100,9 @@ struct WorldPipelineStats {
     std::vector<float> latencyMsHistory;
     // A remote module's steps (zero otherwise): the round trip, and how it splits beyond the server's own step time
     // (stepMs): encoding and decoding the frames, and transport (the rest).
-    bool remote = false;
+    // Pipelined (two steps in flight), the "round trip" runs from a step's send to its frames, so it includes waiting
+    // behind the previous step and the pacing: no transport split is made then (transportMsP50 stays 0).
+    bool remote = false, remotePipelined = false;
     double roundTripMsP50 = 0, roundTripMsP95 = 0;
     double codecMsP50 = 0, transportMsP50 = 0;
     uint32_t moduleRestarts = 0;   // new instances after failed steps (restartFailedModule)
@@ -164,6 +166,7 @@ private:
         memory::RetrievalResult retrieval;
         double stepMs = 0;
         double roundTripMs = 0, codecMs = 0; // remote modules
+        bool pipelined = false;              // sent before the previous step's frames were back
         int64_t readyUs = 0;
         uint64_t step = 0;       // the pipeline step it is
         size_t trackCursor = 0;  // where a scripted track was before it: a failed step gives its cameras again
@@ -178,7 +181,7 @@ private:
     Result<bool> stepOnce(modules::ModuleInstance &instance, uint32_t chunk);
     Result<bool> stepPipelined(modules::ModuleInstance &instance, uint32_t chunk);
     Result<bool> collectOldest(modules::ModuleInstance &instance, std::chrono::steady_clock::time_point loopStart);
-    Status drainInFlight(modules::ModuleInstance &instance);
+    Result<bool> drainInFlight(modules::ModuleInstance &instance);
     bool beginStep(StepWork &work, uint32_t chunk);
     bool finishStep(StepWork &work, modules::ModuleInstance &instance, modules::StepMemoryContext &memoryContext,
                     double loopMs);
@@ -192,7 +195,8 @@ private:
     void finishRun(modules::ModuleInstance &instance);
     bool nextCameras(uint32_t chunk, ControllerTick &tick, std::vector<CameraFrame> &cameras,
                      std::vector<CameraPose> &poses);
-    void applyCommands(modules::ModuleInstance &instance);
+    // toModule false: only what does not call the module (retrieval settings, a memory save).
+    void applyCommands(modules::ModuleInstance &instance, bool toModule = true);
     void publishSnapshot(bool force);
     void saveMemory(const std::string &path);
     void fail(const std::string &message);
@@ -233,6 +237,7 @@ private:
     SampleWindow m_roundTripMs{240}; // remote modules only, with the two below
     SampleWindow m_codecMs{240};
     SampleWindow m_transportMs{240};
+    bool m_remotePipelined = false; // the last remote step was pipelined
     std::optional<CameraPose> m_pose;
     uint64_t m_framesProduced = 0;
     uint64_t m_steps = 0;
