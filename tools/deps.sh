@@ -14,14 +14,15 @@ packages=(
   nlohmann-json3-dev libglm-dev libhnswlib-dev libcli11-dev
   libopencv-video-dev
   libopencolorio-dev
-  libboost1.81-dev libturbojpeg0-dev
+  libboost1.81-dev libturbojpeg0-dev libpq-dev
   xvfb xauth xdotool
   fonts-dejavu-core
 )
 
-# --test: also what only the test suite needs (the Python SDK's server in tst_remote), kept off the run path.
+# --test: also what only the test suite needs (the Python SDK's servers in tst_remote, a throwaway PostgreSQL cluster
+# in tst_agent_memory_pg), kept off the run path.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(python3-websockets python3-numpy python3-pil python3-torch)
+  packages+=(python3-websockets python3-numpy python3-pil python3-torch postgresql-15)
 fi
 
 missing=()

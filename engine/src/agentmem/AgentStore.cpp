@@ -4,6 +4,7 @@
 
 #include "AgentStoreInternal.hpp"
 #include "Catalogue.hpp"
+#include "PgCheckpointStore.hpp"
 #include "Sqlite.hpp"
 
 namespace mnemo::agentmem {
@@ -12,6 +13,7 @@ AgentStore::AgentStore() = default;
 AgentStore::~AgentStore() = default;
 
 Result<std::unique_ptr<AgentStore>> AgentStore::open(const std::string &path, const OpenOptions &options) {
+    if (pg::looksLikeConnectionString(path)) return PgCheckpointStore::open(path); // read in place, not imported
     auto cat = buildCatalogue(path, options);
     if (!cat.ok()) return cat.status();
     std::unique_ptr<AgentStore> store(new AgentStore());

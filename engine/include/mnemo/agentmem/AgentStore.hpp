@@ -5,6 +5,9 @@
 // imported into a temporary catalogue with the native schema, so every query below has one shape. Queries page
 // through SQLite with indexes; nothing loads the whole store unless asked for embeddings.
 //
+// A PostgreSQL database is read in place instead, page by page, by a subclass (PgCheckpointStore.hpp) that overrides
+// every query; open() picks it for a connection string.
+//
 // One AgentStore is one SQLite connection: use it from one thread at a time; openReader() gives another
 // connection onto the same catalogue for a worker thread.
 
@@ -84,67 +87,70 @@ public:
 
     static Result<std::unique_ptr<AgentStore>> open(const std::string &path, const OpenOptions &options);
     static Result<std::unique_ptr<AgentStore>> open(const std::string &path) { return open(path, OpenOptions()); }
-    ~AgentStore();
+    virtual ~AgentStore();
 
     // Another connection onto the same catalogue, for a worker thread.
-    Result<std::unique_ptr<AgentStore>> openReader() const;
+    virtual Result<std::unique_ptr<AgentStore>> openReader() const;
 
-    StoreKind kind() const;
-    const std::string &path() const;
-    Result<StoreSummary> summary() const;
+    virtual StoreKind kind() const;
+    virtual const std::string &path() const;
+    virtual Result<StoreSummary> summary() const;
 
-    Result<int64_t> countItems(const ItemFilter &filter) const;
+    virtual Result<int64_t> countItems(const ItemFilter &filter) const;
     // Newest first. With asOf set, each item's text is its text at that time.
-    Result<std::vector<MemoryItem>> items(const ItemFilter &filter, int64_t offset, int limit,
-                                          bool withEmbeddings = false) const;
-    Result<MemoryItem> item(const std::string &id, std::optional<int64_t> asOfUs = {}) const;
-    Result<std::vector<MemoryItem>> itemsByRowid(const std::vector<int64_t> &rowids) const;
-    Result<std::vector<MemoryItem>> children(const std::string &parentId, int limit) const; // "" = roots
+    virtual Result<std::vector<MemoryItem>> items(const ItemFilter &filter, int64_t offset, int limit,
+                                                  bool withEmbeddings = false) const;
+    virtual Result<MemoryItem> item(const std::string &id, std::optional<int64_t> asOfUs = {}) const;
+    virtual Result<std::vector<MemoryItem>> itemsByRowid(const std::vector<int64_t> &rowids) const;
+    virtual Result<std::vector<MemoryItem>> children(const std::string &parentId, int limit) const; // "" = roots
     // Item counts per value of one column (user_id, agent_id, app_id, thread_id, tier, kind, scope), most first.
-    Result<std::vector<std::pair<std::string, int64_t>>> groupCounts(const std::string &field,
-                                                                     const ItemFilter &filter) const;
+    virtual Result<std::vector<std::pair<std::string, int64_t>>> groupCounts(const std::string &field,
+                                                                             const ItemFilter &filter) const;
 
-    Result<std::vector<MemoryEvent>> events(std::optional<int64_t> fromUs, std::optional<int64_t> toUs,
-                                            int64_t limit) const;
-    Result<std::vector<MemoryEvent>> eventsAfter(int64_t seq, int64_t limit) const;
-    Result<std::vector<EventMark>> eventMarks(int64_t limit) const;
-    Result<std::vector<MemoryEvent>> history(const std::string &itemId) const;
-    Result<std::vector<Relation>> relations(int64_t limit, const std::string &itemId = {}) const;
-    Result<std::vector<Provenance>> provenance(const std::string &itemId) const;
-    Result<std::vector<AccessRecord>> accesses(const std::string &itemId, int64_t limit) const;
-    Result<std::vector<Principal>> principals() const;
-    Result<std::vector<Policy>> policies() const;
-    Result<StoreDiff> diff(int64_t fromUs, int64_t toUs, int limit = 1000) const;
+    virtual Result<std::vector<MemoryEvent>> events(std::optional<int64_t> fromUs, std::optional<int64_t> toUs,
+                                                    int64_t limit) const;
+    virtual Result<std::vector<MemoryEvent>> eventsAfter(int64_t seq, int64_t limit) const;
+    virtual Result<std::vector<EventMark>> eventMarks(int64_t limit) const;
+    virtual Result<std::vector<MemoryEvent>> history(const std::string &itemId) const;
+    virtual Result<std::vector<Relation>> relations(int64_t limit, const std::string &itemId = {}) const;
+    virtual Result<std::vector<Provenance>> provenance(const std::string &itemId) const;
+    virtual Result<std::vector<AccessRecord>> accesses(const std::string &itemId, int64_t limit) const;
+    virtual Result<std::vector<Principal>> principals() const;
+    virtual Result<std::vector<Policy>> policies() const;
+    virtual Result<StoreDiff> diff(int64_t fromUs, int64_t toUs, int limit = 1000) const;
 
     // Collaborative-Memory style read check for one principal at one time.
-    Result<AccessDecision> explainAccess(const MemoryItem &item, const std::string &principalId,
-                                         std::optional<int64_t> atUs) const;
+    virtual Result<AccessDecision> explainAccess(const MemoryItem &item, const std::string &principalId,
+                                                 std::optional<int64_t> atUs) const;
     // The same with the policies already read (policies()), for callers that decide for many items.
     AccessDecision explainAccess(const MemoryItem &item, const std::string &principalId, std::optional<int64_t> atUs,
                                  const std::vector<Policy> &policies) const;
 
     // Embeddings for the map: every live one, or an even sample of at most maxPoints.
-    Result<EmbeddingSet> embeddings(int64_t maxPoints) const;
+    virtual Result<EmbeddingSet> embeddings(int64_t maxPoints) const;
     // Nearest neighbours by cosine. Uses the store's own index (Chroma HNSW, Mnemo IVF) where there is one.
-    Result<std::vector<Neighbour>> nearest(const std::vector<float> &query, int k, const std::string &excludeId = {}) const;
-    std::string nearestMethod() const;
+    virtual Result<std::vector<Neighbour>> nearest(const std::vector<float> &query, int k,
+                                                   const std::string &excludeId = {}) const;
+    virtual std::string nearestMethod() const;
     // Reads the neighbour index into memory (shared by every connection to this store), so the first searches
     // do not wait for the disk. Meant for a worker right after opening.
-    Status warmNeighbourIndex() const;
+    virtual Status warmNeighbourIndex() const;
     // The store's embedder, when Mnemo has it locally; otherwise the reason it cannot embed text.
-    bool canEmbedText() const;
-    std::string embedderDescription() const;
-    Result<std::vector<float>> embedText(const std::string &text) const;
+    virtual bool canEmbedText() const;
+    virtual std::string embedderDescription() const;
+    virtual Result<std::vector<float>> embedText(const std::string &text) const;
 
     // Live tail: true when the store changed since the last call (a foreign store is re-imported).
-    Result<bool> refreshIfChanged();
+    virtual Result<bool> refreshIfChanged();
     // Cheap (a few stat calls): whether the store's files changed since this connection's catalogue was made.
-    bool sourceChanged() const;
-    bool isImported() const; // a foreign store read through a temporary catalogue
-    int64_t lastEventSeq() const;
+    virtual bool sourceChanged() const;
+    virtual bool isImported() const; // a foreign store read through a temporary catalogue
+    virtual int64_t lastEventSeq() const;
+
+protected:
+    AgentStore(); // a store read another way (PostgreSQL) derives and overrides every query
 
 private:
-    AgentStore();
     Status attach();
     const NeighbourIndex *ivf() const;
     Result<std::shared_ptr<NeighbourIndex>> exactIndex() const;

@@ -22,6 +22,11 @@ Result<sql::Db> openSnapshot(const std::string &path, const std::string &label);
 Result<nlohmann::json> decodeLangGraphValue(const std::string &type, const void *data, size_t bytes,
                                             const std::string &where);
 
+// What a person reads of a LangGraph checkpoint in a list: its step and each user channel's latest value (shared by
+// the SQLite importer and the PostgreSQL reader). `compactJson` cuts a value's JSON text to about maxChars.
+std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::json &meta);
+std::string compactJson(const nlohmann::json &j, size_t maxChars = 4000);
+
 // The snapshot copy of the store file that detection gave `role` (see classifyStoreFile), or empty.
 std::string snapshotFileWithRole(const ImportContext &ctx, const std::string &role);
 // The user's path of a snapshot copy, for messages.

@@ -52,12 +52,6 @@ Result<nlohmann::json> decodeValue(const std::string &type, const void *data, si
     return Status(StatusCode::Unsupported, where + ": unknown serialisation type '" + type + "'");
 }
 
-std::string compact(const nlohmann::json &j, size_t maxChars = 4000) {
-    std::string s = j.is_null() ? std::string() : mnemo::toJson(j);
-    if (s.size() > maxChars) s = s.substr(0, maxChars) + "…";
-    return s;
-}
-
 // A message's text, whether LangChain's serialised constructor form ({lc, kwargs: {content}}), a plain
 // {role, content} dict, or Python's decoded ext form.
 std::string messageText(const nlohmann::json &m) {
@@ -78,34 +72,7 @@ std::string messageText(const nlohmann::json &m) {
     return {};
 }
 
-// What a person wants to read in a list: the step, and each user channel's latest value; the full state stays in
-// the metadata and the detail pane.
-std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::json &meta) {
-    std::string out;
-    if (meta.is_object() && meta.contains("step")) {
-        out = "step " + mnemo::toJson(meta["step"]);
-        std::string source = jsonString(meta, {"source"});
-        if (!source.empty()) out += " (" + source + ")";
-    }
-    if (!values.is_object()) return out.empty() ? compact(values, 300) : out;
-    for (auto it = values.begin(); it != values.end(); ++it) {
-        const std::string &key = it.key();
-        if (key.rfind("__", 0) == 0 || key.rfind("branch:", 0) == 0) continue; // the runtime's own channels
-        std::string shown;
-        if (it->is_array() && !it->empty()) {
-            std::string last = messageText(it->back());
-            shown = last.empty() ? compact(it->back(), 120) : "\u201c" + last + "\u201d";
-            if (it->size() > 1) shown += " (" + std::to_string(it->size()) + ")";
-        } else if (it->is_object()) {
-            std::string t = messageText(*it);
-            shown = t.empty() ? compact(*it, 120) : "\u201c" + t + "\u201d";
-        } else {
-            shown = it->is_string() ? it->get<std::string>() : mnemo::toJson(*it);
-        }
-        out += (out.empty() ? "" : " \u00b7 ") + key + ": " + shown;
-    }
-    return out;
-}
+std::string compact(const nlohmann::json &j, size_t maxChars = 4000) { return compactJson(j, maxChars); }
 
 using CheckpointWrites = std::map<std::string, std::vector<MemoryEvent>>; // checkpoint id -> its pending writes
 
@@ -289,6 +256,42 @@ Status readStore(ImportContext &ctx, const sql::Db &db) {
 }
 
 } // namespace
+
+std::string compactJson(const nlohmann::json &j, size_t maxChars) {
+    std::string s = j.is_null() ? std::string() : mnemo::toJson(j);
+    if (s.size() > maxChars) s = s.substr(0, maxChars) + "…";
+    return s;
+}
+
+// What a person wants to read in a list: the step, and each user channel's latest value; the full state stays in
+// the metadata and the detail pane.
+std::string summariseCheckpoint(const nlohmann::json &values, const nlohmann::json &meta) {
+    std::string out;
+    if (meta.is_object() && meta.contains("step")) {
+        out = "step " + mnemo::toJson(meta["step"]);
+        std::string source = jsonString(meta, {"source"});
+        if (!source.empty()) out += " (" + source + ")";
+    }
+    if (!values.is_object()) return out.empty() ? compactJson(values, 300) : out;
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const std::string &key = it.key();
+        if (key.rfind("__", 0) == 0 || key.rfind("branch:", 0) == 0) continue; // the runtime's own channels
+        std::string shown;
+        if (it->is_array() && !it->empty()) {
+            std::string last = messageText(it->back());
+            shown = last.empty() ? compactJson(it->back(), 120) : "\u201c" + last + "\u201d";
+            if (it->size() > 1) shown += " (" + std::to_string(it->size()) + ")";
+        } else if (it->is_object()) {
+            std::string t = messageText(*it);
+            shown = t.empty() ? compactJson(*it, 120) : "\u201c" + t + "\u201d";
+        } else {
+            shown = it->is_string() ? it->get<std::string>() : mnemo::toJson(*it);
+        }
+        out += (out.empty() ? "" : " \u00b7 ") + key + ": " + shown;
+    }
+    return out;
+}
+
 
 Result<nlohmann::json> decodeLangGraphValue(const std::string &type, const void *data, size_t bytes,
                                             const std::string &where) {

@@ -1,0 +1,60 @@
+#pragma once
+// A small RAII layer over libpq for the PostgreSQL stores: one connection, parameterised queries in text format,
+// errors as Status values naming the server and what it said. Every session is read-only by construction (see
+// connect()): Inspect never writes, locks or waits on the agents that own the database.
+
+#include "mnemo/core/Status.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mnemo::agentmem::pg {
+
+class Rows {
+public:
+    explicit Rows(PGresult *result) : m_result(result, &PQclear) {}
+    int count() const { return PQntuples(m_result.get()); }
+    int column(const char *name) const { return PQfnumber(m_result.get(), name); }
+    bool isNull(int row, int col) const { return PQgetisnull(m_result.get(), row, col) != 0; }
+    std::string text(int row, int col) const;
+    int64_t i64(int row, int col) const;
+    std::string text(int row, const char *name) const { return text(row, column(name)); }
+    int64_t i64(int row, const char *name) const { return i64(row, column(name)); }
+
+private:
+    std::shared_ptr<PGresult> m_result;
+};
+
+// True for what libpq takes as a connection string: a postgresql:// or postgres:// URI, or key=value pairs.
+bool looksLikeConnectionString(const std::string &text);
+
+class Connection {
+public:
+    // Connects (connect_timeout 5 s unless the string sets one) and makes the session read-only: every transaction
+    // READ ONLY, a statement timeout, a lock timeout, and an idle-in-transaction timeout, so a slow query or a
+    // forgotten transaction can never hold the agents' writers back. `label` names the database in messages (the
+    // connection string without its password).
+    static Result<std::unique_ptr<Connection>> connect(const std::string &conninfo, int statementTimeoutMs = 5000);
+    ~Connection();
+    Connection(const Connection &) = delete;
+    Connection &operator=(const Connection &) = delete;
+
+    Result<Rows> query(const std::string &sql, const std::vector<std::optional<std::string>> &params = {}) const;
+    const std::string &label() const { return m_label; }
+    const std::string &conninfo() const { return m_conninfo; }
+
+private:
+    Connection() = default;
+    PGconn *m_conn = nullptr;
+    std::string m_conninfo, m_label;
+};
+
+// The connection string without a password (URI user:password@ and password=... pairs), for messages and titles.
+std::string withoutPassword(const std::string &conninfo);
+
+} // namespace mnemo::agentmem::pg

@@ -1,0 +1,56 @@
+#pragma once
+// The SQL that reads LangGraph's PostgresSaver schema, and the rows turned into the common model. Kept apart from
+// the store so the queries can be read in one place.
+
+#include "Pg.hpp"
+
+#include "mnemo/agentmem/AgentStore.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mnemo::agentmem::pgsql {
+
+using Params = std::vector<std::optional<std::string>>;
+
+inline constexpr const char *kTables[] = {"checkpoints", "checkpoint_blobs", "checkpoint_writes"};
+// The three tables as found through the search path (null when absent), and the path, for the error message.
+inline constexpr const char *kFindTables =
+    "SELECT to_regclass('checkpoints'), to_regclass('checkpoint_blobs'), to_regclass('checkpoint_writes'),"
+    " current_schemas(false)::text";
+// Columns the reader needs that the checkpoints table lacks (none: a schema it knows).
+inline constexpr const char *kMissingColumns =
+    "SELECT need FROM unnest(ARRAY['thread_id', 'checkpoint_ns', 'checkpoint_id', 'parent_checkpoint_id',"
+    " 'checkpoint', 'metadata']) AS need WHERE need NOT IN (SELECT attname::text FROM pg_attribute"
+    " WHERE attrelid = to_regclass('checkpoints') AND attnum > 0 AND NOT attisdropped)";
+// A checkpoint with its channel values kept as blobs (the versions its channel_versions names), hex-encoded.
+inline constexpr const char *kItemColumns =
+    "SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, c.checkpoint::text AS cp,"
+    " c.metadata::text AS meta, (SELECT json_agg(json_build_array(b.channel, b.type, encode(b.blob, 'hex')))"
+    " FROM checkpoint_blobs b WHERE b.thread_id = c.thread_id AND b.checkpoint_ns = c.checkpoint_ns"
+    " AND b.version = c.checkpoint->'channel_versions'->>b.channel)::text AS blobs FROM checkpoints c";
+// Every event with a sequence number that holds while the data does: each checkpoint, then its writes in order.
+inline constexpr const char *kEvents =
+    "SELECT * FROM (SELECT row_number() OVER (ORDER BY e.checkpoint_id, e.idx) AS seq, e.* FROM ("
+    " SELECT c.checkpoint_id, -1 AS idx, 'checkpoint' AS action, c.checkpoint->>'ts' AS ts, c.thread_id AS actor,"
+    " c.metadata::text AS detail, NULL::text AS type, NULL::text AS value FROM checkpoints c"
+    " UNION ALL SELECT w.checkpoint_id, w.idx, 'write', c.checkpoint->>'ts', w.task_id,"
+    " json_build_object('channel', w.channel, 'task_id', w.task_id, 'idx', w.idx)::text, w.type,"
+    " encode(w.blob, 'hex') FROM checkpoint_writes w JOIN checkpoints c ON c.thread_id = w.thread_id"
+    " AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id) e) numbered";
+
+struct Where {
+    std::string sql = "TRUE";
+    Params params;
+    bool impossible = false; // a filter no checkpoint can match (a user id, another kind)
+};
+Where whereFor(const ItemFilter &filter);
+
+// One row of kItemColumns; `where` names the database in messages.
+Result<MemoryItem> itemFromRow(const pg::Rows &rows, int row, const std::string &where);
+// One row of kEvents.
+MemoryEvent eventFromRow(const pg::Rows &rows, int row, const std::string &where);
+// A PostgreSQL text[] literal.
+std::string textArray(const std::vector<std::string> &values);
+
+} // namespace mnemo::agentmem::pgsql

@@ -1,0 +1,134 @@
+// LangGraph's PostgresSaver read in place: items (checkpoints) and the queries the views page through. Events,
+// relations and the summary are in PgCheckpointRecords.cpp.
+#include "PgCheckpointStore.hpp"
+
+#include "PgCheckpointSql.hpp"
+#include "adapters/ImportCommon.hpp"
+
+#include "mnemo/core/JsonText.hpp"
+
+namespace mnemo::agentmem {
+
+using pgsql::Params;
+
+Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &conninfo) {
+    auto db = pg::Connection::connect(conninfo);
+    if (!db.ok()) return db.status();
+    auto tables = db.value()->query(pgsql::kFindTables);
+    if (!tables.ok()) return tables.status();
+    std::string missing;
+    for (int c = 0; c < 3; ++c) {
+        if (tables->isNull(0, c)) missing += std::string(missing.empty() ? "" : ", ") + pgsql::kTables[c];
+    }
+    if (!missing.empty()) {
+        return Status(StatusCode::InvalidArgument,
+                      db.value()->label() + ": not a LangGraph checkpointer database (no " + missing +
+                          " table in the search path " + tables->text(0, 3) + ")");
+    }
+    auto columns = db.value()->query(pgsql::kMissingColumns);
+    if (!columns.ok()) return columns.status();
+    if (columns->count() > 0) {
+        return Status(StatusCode::InvalidArgument, db.value()->label() + ": the checkpoints table has no '" +
+                                                       columns->text(0, 0) + "' column (an unknown schema version)");
+    }
+    std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
+    store->m_db = std::move(db.value());
+    return std::unique_ptr<AgentStore>(std::move(store));
+}
+
+Result<std::unique_ptr<AgentStore>> PgCheckpointStore::openReader() const {
+    auto db = pg::Connection::connect(m_db->conninfo());
+    if (!db.ok()) return db.status();
+    std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
+    store->m_db = std::move(db.value());
+    store->m_rowids = m_rowids;
+    return std::unique_ptr<AgentStore>(std::move(store));
+}
+
+int64_t PgCheckpointStore::rowidOf(const std::string &id) const {
+    std::lock_guard lock(m_rowids->mutex);
+    auto [it, added] = m_rowids->byId.emplace(id, int64_t(m_rowids->ids.size()) + 1);
+    if (added) m_rowids->ids.push_back(id);
+    return it->second;
+}
+
+Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string &where, const std::string &order,
+                                                               Params params, int limit, int64_t offset) const {
+    params.push_back(std::to_string(std::max(0, limit)));
+    params.push_back(std::to_string(std::max<int64_t>(0, offset)));
+    const std::string n = std::to_string(params.size());
+    const std::string sql = std::string(pgsql::kItemColumns) + " WHERE " + where + " ORDER BY " + order + " LIMIT $" +
+                            std::to_string(params.size() - 1) + " OFFSET $" + n;
+    auto rows = m_db->query(sql, params);
+    if (!rows.ok()) return rows.status();
+    std::vector<MemoryItem> out;
+    for (int r = 0; r < rows->count(); ++r) {
+        auto item = pgsql::itemFromRow(rows.value(), r, m_db->label());
+        if (!item.ok()) return item.status();
+        item->rowid = rowidOf(item->id);
+        out.push_back(std::move(item.value()));
+    }
+    return out;
+}
+
+Result<int64_t> PgCheckpointStore::countItems(const ItemFilter &filter) const {
+    const pgsql::Where w = pgsql::whereFor(filter);
+    if (w.impossible) return int64_t(0);
+    auto rows = m_db->query("SELECT count(*) FROM checkpoints c WHERE " + w.sql, w.params);
+    if (!rows.ok()) return rows.status();
+    return rows->i64(0, 0);
+}
+
+Result<std::vector<MemoryItem>> PgCheckpointStore::items(const ItemFilter &filter, int64_t offset, int limit,
+                                                         bool) const {
+    const pgsql::Where w = pgsql::whereFor(filter);
+    if (w.impossible) return std::vector<MemoryItem>{};
+    return selectItems(w.sql, "c.checkpoint_id DESC, c.thread_id", w.params, limit, offset);
+}
+
+Result<MemoryItem> PgCheckpointStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
+    auto found = selectItems("c.checkpoint_id = $1", "c.thread_id", {id}, 1, 0);
+    if (!found.ok()) return found.status();
+    if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
+        return Status(StatusCode::NotFound, "no checkpoint '" + id + "'" + (asOfUs ? " at that time" : ""));
+    }
+    return found->front();
+}
+
+Result<std::vector<MemoryItem>> PgCheckpointStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
+    std::vector<std::string> ids;
+    {
+        std::lock_guard lock(m_rowids->mutex);
+        for (int64_t r : rowids) {
+            if (r >= 1 && size_t(r) <= m_rowids->ids.size()) ids.push_back(m_rowids->ids[size_t(r - 1)]);
+        }
+    }
+    if (ids.empty()) return std::vector<MemoryItem>{};
+    return selectItems("c.checkpoint_id = ANY($1::text[])", "c.checkpoint_id DESC", {pgsql::textArray(ids)},
+                       int(ids.size()), 0);
+}
+
+Result<std::vector<MemoryItem>> PgCheckpointStore::children(const std::string &parentId, int limit) const {
+    if (parentId.empty()) return selectItems("c.parent_checkpoint_id IS NULL", "c.checkpoint_id", {}, limit, 0);
+    return selectItems("c.parent_checkpoint_id = $1", "c.checkpoint_id", {parentId}, limit, 0);
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> PgCheckpointStore::groupCounts(const std::string &field,
+                                                                                    const ItemFilter &filter) const {
+    std::vector<std::pair<std::string, int64_t>> out;
+    const pgsql::Where w = pgsql::whereFor(filter);
+    std::string column;
+    if (field == "thread_id") column = "c.thread_id";
+    else if (field == "tier") column = "COALESCE(NULLIF(c.checkpoint_ns, ''), 'checkpoint')";
+    else if (field == "kind") column = "'checkpoint'";
+    else if (field == "scope") column = "'shared'";
+    if (column.empty() || w.impossible) return out; // users, agents and apps: a checkpointer has none
+    auto rows = m_db->query("SELECT " + column + ", count(*) FROM checkpoints c WHERE " + w.sql +
+                                " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
+                            w.params);
+    if (!rows.ok()) return rows.status();
+    for (int r = 0; r < rows->count(); ++r) out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
+    return out;
+}
+
+} // namespace mnemo::agentmem

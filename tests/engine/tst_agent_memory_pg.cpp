@@ -1,0 +1,210 @@
+// Inspect reading LangGraph's PostgresSaver in place, against a throwaway PostgreSQL 15 cluster (tools/pg-cluster.sh,
+// Unix socket only) filled from tests/fixtures/postgres as the superuser and read as a role that can only SELECT:
+// the common model (checkpoints, the fork tree, writes, filters, time travel), the CLI's JSON, nothing changed in the
+// database by reading, a writer committing while Inspect pages, and clear errors for a wrong database, a database
+// without the tables and an unreachable server (with the password kept out of the message). Skipped, saying so,
+// when the PostgreSQL server binaries are not installed.
+#include "mnemo/agentmem/AgentStore.hpp"
+#include "mnemo/agentmem/TimeText.hpp"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mnemo;
+using namespace mnemo::agentmem;
+
+class TestAgentMemoryPg : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir{"/tmp/mnemo-pg-XXXXXX"}; // short: a Unix socket path has a length limit
+    QString m_skip;
+
+    // Runs SQL through psql as the superuser; its output (unaligned, tuples only), or a failure message.
+    QString psql(const QStringList &args, const QString &db = "lg") {
+        QProcess p;
+        p.start("psql", QStringList{"-h", m_dir.path(), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-Atq"} + args);
+        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
+            return "psql failed: " + QString::fromUtf8(p.readAllStandardError());
+        }
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+    std::string url(const QString &db = "lg", const QString &user = "reader") const {
+        return ("postgresql:///" + db + "?host=" + m_dir.path() + "&user=" + user).toStdString();
+    }
+    // Every table's rows, hashed in a fixed order: equal before and after means nothing changed.
+    QString checksum() {
+        return psql({"-c", "SELECT md5(string_agg(h, '' ORDER BY h)) FROM (SELECT md5(t::text) h FROM checkpoints t"
+                           " UNION ALL SELECT md5(t::text) FROM checkpoint_blobs t UNION ALL SELECT md5(t::text)"
+                           " FROM checkpoint_writes t UNION ALL SELECT md5(t::text) FROM checkpoint_migrations t) all_rows"});
+    }
+    std::unique_ptr<AgentStore> openStore() {
+        auto store = AgentStore::open(url());
+        if (!store.ok()) qWarning("%s", store.message().c_str());
+        return store.ok() ? std::move(store.value()) : nullptr;
+    }
+
+private slots:
+    void initTestCase() {
+        QProcess start;
+        start.start("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "start", m_dir.path()});
+        QVERIFY(start.waitForFinished(120000));
+        if (start.exitCode() == 3) {
+            m_skip = "no PostgreSQL 15 server here (tools/deps.sh --test installs postgresql-15)";
+            return;
+        }
+        QVERIFY2(start.exitCode() == 0, start.readAllStandardError().constData());
+        QCOMPARE(psql({"-c", "CREATE DATABASE lg"}, "postgres"), QString());
+        QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer.sql"}), QString());
+    }
+    void cleanupTestCase() {
+        if (m_skip.isEmpty()) QProcess::execute("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "stop", m_dir.path()});
+    }
+    void init() {
+        if (!m_skip.isEmpty()) QSKIP(qPrintable(m_skip));
+    }
+
+    void readsTheCheckpointerInPlace() {
+        auto store = openStore();
+        QVERIFY(store);
+        auto s = store->summary();
+        QVERIFY2(s.ok(), s.message().c_str());
+        QCOMPARE(s->kind, std::string("langgraph"));
+        QCOMPARE(s->variant, std::string("postgres-checkpointer"));
+        QCOMPARE(s->items, int64_t(5));
+        QCOMPARE(s->threads, int64_t(2));
+        QCOMPARE(s->relations, int64_t(3));
+        QCOMPARE(s->events, int64_t(6)); // five checkpoints and one pending write
+        QVERIFY(s->path.find("reader") != std::string::npos);
+
+        auto page = store->items({}, 0, 3);
+        QVERIFY2(page.ok() && page->size() == 3, page.ok() ? "" : page.message().c_str());
+        QCOMPARE(page->front().id, std::string("1ef0-0005")); // newest first
+        auto rest = store->items({}, 3, 3);
+        QVERIFY(rest.ok() && rest->size() == 2 && rest->back().id == "1ef0-0001");
+        auto c3 = store->item("1ef0-0003");
+        QVERIFY2(c3.ok(), c3.message().c_str());
+        // The blob named by channel_versions (messages v3) and the inline value, in the list's text.
+        QVERIFY2(c3->text.find("sunny all day") != std::string::npos && c3->text.find("weather") != std::string::npos,
+                 c3->text.c_str());
+        QCOMPARE(c3->parentId, std::string("1ef0-0002"));
+        QCOMPARE(c3->threadId, std::string("t1"));
+
+        auto roots = store->children("", 10);
+        QVERIFY(roots.ok() && roots->size() == 2);
+        auto fork = store->children("1ef0-0002", 10);
+        QVERIFY(fork.ok() && fork->size() == 2 && fork->at(0).id == "1ef0-0003" && fork->at(1).id == "1ef0-0004");
+
+        ItemFilter thread;
+        thread.threadId = "t1";
+        QCOMPARE(store->countItems(thread).value(), int64_t(4));
+        ItemFilter search;
+        search.text = "Lyon";
+        QCOMPARE(store->countItems(search).value(), int64_t(0)); // the text lives in blobs, not in the row
+        search.text = "rain";
+        QCOMPARE(store->countItems(search).value(), int64_t(1)); // c4's inline topic
+        ItemFilter before;
+        before.asOfUs = parseTimeUs("2026-12-01T10:00:01.500Z");
+        QCOMPARE(store->countItems(before).value(), int64_t(2));
+        ItemFilter user;
+        user.userId = "alice";
+        QCOMPARE(store->countItems(user).value(), int64_t(0));
+        auto threads = store->groupCounts("thread_id", {});
+        QVERIFY(threads.ok() && threads->size() == 2 && threads->front() == std::make_pair(std::string("t1"), int64_t(4)));
+
+        auto history = store->history("1ef0-0003");
+        QVERIFY(history.ok() && history->size() == 2);
+        QCOMPARE(history->back().action, std::string("write"));
+        QVERIFY2(history->back().newText.find("pending umbrella tip") != std::string::npos, history->back().newText.c_str());
+        auto marks = store->eventMarks(100);
+        QVERIFY(marks.ok() && marks->size() == 6);
+        auto after = store->eventsAfter(marks->at(3).seq, 100);
+        QVERIFY(after.ok() && after->size() == 2);
+        auto edges = store->relations(100, "1ef0-0002");
+        QVERIFY(edges.ok() && edges->size() == 3); // its parent and its two children
+        auto byRowid = store->itemsByRowid({c3->rowid});
+        QVERIFY(byRowid.ok() && byRowid->size() == 1 && byRowid->front().id == "1ef0-0003");
+        auto reader = store->openReader();
+        QVERIFY2(reader.ok(), reader.message().c_str());
+        auto again = reader.value()->itemsByRowid({c3->rowid}); // the rowids are shared by the store's connections
+        QVERIFY(again.ok() && again->size() == 1 && again->front().id == "1ef0-0003");
+        auto diff = store->diff(*parseTimeUs("2026-12-01T10:00:01.500Z"), *parseTimeUs("2026-12-01T10:30:00Z"));
+        QVERIFY(diff.ok() && diff->added.size() == 2);
+    }
+
+    void theCliPrintsTheSameJson() {
+        QProcess cli;
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"inspect", QString::fromStdString(url())});
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const QJsonObject j = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        QCOMPARE(j["kind"].toString(), QString("langgraph"));
+        QCOMPARE(j["variant"].toString(), QString("postgres-checkpointer"));
+        QCOMPARE(j["items"].toInt(), 5);
+        QCOMPARE(j["threads"].toInt(), 2);
+        QCOMPARE(j["checkpoints"].toInt(), 5);
+    }
+
+    // Reading changes nothing (every table's rows hash the same before and after every query the views make), and
+    // a writer keeps committing, one transaction a row, while Inspect pages through the table.
+    void nothingChangesAndWritersAreNotHeldBack() {
+        const QString before = checksum();
+        QVERIFY2(!before.startsWith("psql failed"), qPrintable(before));
+        {
+            auto store = openStore();
+            QVERIFY(store);
+            QVERIFY(store->summary().ok() && store->items({}, 0, 100).ok() && store->eventMarks(1000).ok() &&
+                    store->relations(100).ok() && store->principals().ok() && store->refreshIfChanged().ok());
+        }
+        QCOMPARE(checksum(), before);
+
+        QString inserts;
+        for (int i = 0; i < 300; ++i) {
+            inserts += QString("INSERT INTO checkpoints VALUES ('w', '', 'w-%1', NULL, NULL, '{\"ts\": "
+                               "\"2026-12-02T00:00:00Z\", \"channel_values\": {}}', '{}');\n")
+                           .arg(i, 4, 10, QChar('0'));
+        }
+        QProcess writer;
+        writer.start("psql", {"-h", m_dir.path(), "-U", "postgres", "-d", "lg", "-v", "ON_ERROR_STOP=1", "-q"});
+        QVERIFY(writer.waitForStarted());
+        auto store = openStore();
+        QVERIFY(store && store->refreshIfChanged().ok());
+        writer.write(inserts.toUtf8());
+        writer.closeWriteChannel();
+        int pages = 0;
+        while (writer.state() != QProcess::NotRunning && pages < 10000) {
+            auto page = store->items({}, 0, 50);
+            QVERIFY2(page.ok(), page.ok() ? "" : page.message().c_str());
+            ++pages;
+            writer.waitForFinished(1);
+        }
+        if (writer.state() != QProcess::NotRunning) QVERIFY(writer.waitForFinished(60000));
+        QVERIFY2(writer.exitCode() == 0, writer.readAllStandardError().constData());
+        QCOMPARE(psql({"-c", "SELECT count(*) FROM checkpoints WHERE thread_id = 'w'"}), QString("300"));
+        QVERIFY(pages > 0);
+        qInfo("%d pages read while the writer committed 300 rows", pages);
+        auto changed = store->refreshIfChanged();
+        QVERIFY(changed.ok() && changed.value()); // the live tail's watermark saw the writer
+        QCOMPARE(store->countItems({}).value(), int64_t(305));
+        QVERIFY(psql({"-c", "DELETE FROM checkpoints WHERE thread_id = 'w'"}).isEmpty());
+    }
+
+    void faultsAreClearMessages() {
+        auto wrongDb = AgentStore::open(url("no_such_db"));
+        QVERIFY(!wrongDb.ok() && wrongDb.message().find("no_such_db") != std::string::npos &&
+                wrongDb.message().find("cannot connect") != std::string::npos);
+        auto notLangGraph = AgentStore::open(url("postgres", "postgres"));
+        QVERIFY2(!notLangGraph.ok() &&
+                     notLangGraph.message().find("not a LangGraph checkpointer database (no checkpoints") != std::string::npos,
+                 notLangGraph.message().c_str());
+        auto unreachable = AgentStore::open("postgresql://reader:secret-pw@/lg?host=/nonexistent-socket-dir");
+        QVERIFY2(!unreachable.ok() && unreachable.message().find("cannot connect") != std::string::npos &&
+                     unreachable.message().find("secret-pw") == std::string::npos,
+                 unreachable.message().c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgentMemoryPg)
+#include "tst_agent_memory_pg.moc"
