@@ -4,6 +4,8 @@
 // database by reading, a writer committing while Inspect pages, and clear errors for a wrong database, a database
 // without the tables and an unreachable server (with the password kept out of the message). Skipped, saying so,
 // when the PostgreSQL server binaries are not installed.
+#include "support/PgCluster.hpp"
+
 #include "mnemo/agentmem/AgentStore.hpp"
 #include "mnemo/agentmem/TimeText.hpp"
 
@@ -11,7 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace mnemo;
@@ -19,21 +20,10 @@ using namespace mnemo::agentmem;
 
 class TestAgentMemoryPg : public QObject {
     Q_OBJECT
-    QTemporaryDir m_dir{"/tmp/mnemo-pg-XXXXXX"}; // short: a Unix socket path has a length limit
-    QString m_skip;
+    std::unique_ptr<test::PgCluster> m_pg;
 
-    // Runs SQL through psql as the superuser; its output (unaligned, tuples only), or a failure message.
-    QString psql(const QStringList &args, const QString &db = "lg") {
-        QProcess p;
-        p.start("psql", QStringList{"-h", m_dir.path(), "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-Atq"} + args);
-        if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-            return "psql failed: " + QString::fromUtf8(p.readAllStandardError());
-        }
-        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-    }
-    std::string url(const QString &db = "lg", const QString &user = "reader") const {
-        return ("postgresql:///" + db + "?host=" + m_dir.path() + "&user=" + user).toStdString();
-    }
+    QString psql(const QStringList &args, const QString &db = "lg") { return m_pg->psql(args, db); }
+    std::string url(const QString &db = "lg", const QString &user = "reader") const { return m_pg->url(db, user); }
     // Every table's rows, hashed in a fixed order: equal before and after means nothing changed.
     QString checksum() {
         return psql({"-c", "SELECT md5(string_agg(h, '' ORDER BY h)) FROM (SELECT md5(t::text) h FROM checkpoints t"
@@ -48,22 +38,12 @@ class TestAgentMemoryPg : public QObject {
 
 private slots:
     void initTestCase() {
-        QProcess start;
-        start.start("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "start", m_dir.path()});
-        QVERIFY(start.waitForFinished(120000));
-        if (start.exitCode() == 3) {
-            m_skip = "no PostgreSQL 15 server here (tools/deps.sh --test installs postgresql-15)";
-            return;
-        }
-        QVERIFY2(start.exitCode() == 0, start.readAllStandardError().constData());
-        QCOMPARE(psql({"-c", "CREATE DATABASE lg"}, "postgres"), QString());
-        QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer.sql"}), QString());
+        m_pg = std::make_unique<test::PgCluster>();
+        QVERIFY2(m_pg->error.isEmpty(), qPrintable(m_pg->error));
     }
-    void cleanupTestCase() {
-        if (m_skip.isEmpty()) QProcess::execute("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "stop", m_dir.path()});
-    }
+    void cleanupTestCase() { m_pg.reset(); }
     void init() {
-        if (!m_skip.isEmpty()) QSKIP(qPrintable(m_skip));
+        if (!m_pg->skip.isEmpty()) QSKIP(qPrintable(m_pg->skip));
     }
 
     void readsTheCheckpointerInPlace() {
@@ -167,7 +147,7 @@ private slots:
                            .arg(i, 4, 10, QChar('0'));
         }
         QProcess writer;
-        writer.start("psql", {"-h", m_dir.path(), "-U", "postgres", "-d", "lg", "-v", "ON_ERROR_STOP=1", "-q"});
+        writer.start("psql", {"-h", m_pg->socketDir(), "-U", "postgres", "-d", "lg", "-v", "ON_ERROR_STOP=1", "-q"});
         QVERIFY(writer.waitForStarted());
         auto store = openStore();
         QVERIFY(store && store->refreshIfChanged().ok());

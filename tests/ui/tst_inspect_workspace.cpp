@@ -1,6 +1,8 @@
 // The Inspect workspace offscreen: every view over the sample store and a Chroma store, linked selection, time
 // travel and diff, the access projection, the retrieval debugger, live tail, and a bad store that leaves the
 // current one open.
+#include "support/PgCluster.hpp"
+
 #include "inspect/AccessPanel.hpp"
 #include "inspect/DetailPane.hpp"
 #include "inspect/GraphPanel.hpp"
@@ -193,6 +195,41 @@ private slots:
         w.timelinePanel()->nowButton()->click();
         QVERIFY(!w.session().asOfUs().has_value());
         QTRY_COMPARE(w.tableModel()->totalCount(), 24);
+    }
+
+    // A LangGraph checkpointer in PostgreSQL, read in place as a SELECT-only role: the table pages from the server,
+    // the detail shows a checkpoint's channel values and its pending write, the timeline its events, time travel
+    // narrows the table. Screenshots of the views.
+    void aPostgresCheckpointerIsInspectedInPlace() {
+        mnemo::test::PgCluster pg;
+        if (!pg.skip.isEmpty()) QSKIP(qPrintable(pg.skip));
+        QVERIFY2(pg.error.isEmpty(), qPrintable(pg.error));
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, QString::fromStdString(pg.url()));
+        QCOMPARE(w.tableModel()->totalCount(), 5);
+        QVERIFY(!w.statusLabel()->text().contains("password"));
+        w.session().setCurrent("1ef0-0003");
+        QTRY_VERIFY(!w.detailPane()->isBusy());
+        const QString detail = w.detailPane()->toPlainText();
+        QVERIFY2(detail.contains("sunny all day") && detail.contains("pending umbrella tip"), qPrintable(detail));
+        snapshot(w, "postgres-table");
+        TimelineView *timeline = w.timelinePanel()->view();
+        QTRY_VERIFY(!timeline->isBusy());
+        QCOMPARE(timeline->eventCount(), 6);
+        const qint64 between = QDateTime(QDate(2026, 12, 1), QTime(10, 0, 1, 500), Qt::UTC).toMSecsSinceEpoch() * 1000;
+        timeline->setCursorUs(between);
+        emit timeline->cursorChanged(between);
+        QTRY_COMPARE(w.tableModel()->totalCount(), 2);
+        snapshot(w, "postgres-time-travel");
+        w.timelinePanel()->nowButton()->click();
+        QTRY_COMPARE(w.tableModel()->totalCount(), 5);
+        for (int tab = 0; tab < w.tabs()->count(); ++tab) {
+            w.tabs()->setCurrentIndex(tab);
+            QTest::qWait(300);
+            snapshot(w, qPrintable("postgres-tab-" + w.tabs()->tabText(tab).toLower().remove('&').replace(' ', '-')));
+        }
     }
 
     void accessProjection() {

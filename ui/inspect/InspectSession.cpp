@@ -115,7 +115,8 @@ void InspectSession::adopt(Opened &result, bool isRefresh) {
         m_highlighted.clear();
         m_asOf.reset();
         m_viewAs.clear();
-        log::info("inspect", "opened " + m_summary.kind + " store " + m_path.toStdString());
+        log::info("inspect", "opened " + m_summary.kind + " store " +
+                                 agentmem::AgentStore::displayName(m_path.toStdString())); // no password in the log
         emit opened();
     }
     // Read the neighbour index into memory in the background, so the retrieval debugger answers at once.

@@ -16,6 +16,8 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QSettings>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -182,7 +184,7 @@ void InspectWorkspace::connectSelection() {
 
 void InspectWorkspace::connectSession() {
     connect(m_session, &InspectSession::opening, this, [this](const QString &path) {
-        m_status->setText(tr("Opening %1…").arg(path));
+        m_status->setText(tr("Opening %1…").arg(QString::fromStdString(AgentStore::displayName(path.toStdString()))));
         m_status->setStyleSheet({});
     });
     connect(m_session, &InspectSession::failed, this, [this](const QString &message) {
@@ -190,6 +192,7 @@ void InspectWorkspace::connectSession() {
         m_status->setStyleSheet("color: #c62828");
     });
     connect(m_session, &InspectSession::opened, this, &InspectWorkspace::onOpened);
+    connect(m_session, &InspectSession::opened, this, &InspectWorkspace::rememberDatabase);
     connect(m_session, &InspectSession::refreshed, this, &InspectWorkspace::onRefreshed);
     connect(m_session, &InspectSession::asOfChanged, this, [this] {
         reloadItemViews();
@@ -213,6 +216,32 @@ void InspectWorkspace::chooseStore() {
 void InspectWorkspace::chooseStoreDirectory() {
     const QString path = QFileDialog::getExistingDirectory(this, tr("Open Agent Memory Store Directory"));
     if (!path.isEmpty()) openStore(path);
+}
+
+namespace {
+const char *kRecentDatabases = "inspect/recentDatabases";
+}
+
+void InspectWorkspace::chooseDatabase() {
+    bool ok = false;
+    const QString text = QInputDialog::getItem(
+        this, tr("Open Database"),
+        tr("PostgreSQL connection string: postgresql://USER@HOST:PORT/DATABASE, or key=value pairs.\n"
+           "Inspect reads in read-only transactions. Keep passwords in ~/.pgpass or a service file (PGSERVICE):\n"
+           "the recent list below never stores them."),
+        QSettings().value(kRecentDatabases).toStringList(), 0, /*editable=*/true, &ok);
+    if (ok && !text.trimmed().isEmpty()) openStore(text.trimmed());
+}
+
+// After a database opened: its connection string, as the store shows it (without a password), heads the recent list.
+void InspectWorkspace::rememberDatabase() {
+    const auto *store = m_session->store();
+    if (!store || store->path().rfind("postgres", 0) != 0) return;
+    QStringList recent = QSettings().value(kRecentDatabases).toStringList();
+    const QString shown = QString::fromStdString(store->path());
+    recent.removeAll(shown);
+    recent.prepend(shown);
+    QSettings().setValue(kRecentDatabases, recent.mid(0, 8));
 }
 
 void InspectWorkspace::openStore(const QString &path) { m_session->open(path); }

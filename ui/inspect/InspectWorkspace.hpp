@@ -58,9 +58,12 @@ public slots:
     void openStore(const QString &path);
     void chooseStore();
     void chooseStoreDirectory();
+    // A PostgreSQL database by connection string, with the recent ones offered (stored without their passwords).
+    void chooseDatabase();
     void focusSearch();
 
 private:
+    void rememberDatabase();
     QHBoxLayout *createStoreBar();
     QHBoxLayout *createFilterBar();
     QSplitter *createBody();

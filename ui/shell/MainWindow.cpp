@@ -269,6 +269,12 @@ void MainWindow::createInspectMenu() {
         m_inspect->chooseStoreDirectory();
     });
     openDir->setObjectName("actionOpenAgentStoreDir");
+    QAction *openDatabase = inspectMenu->addAction(tr("Open &Database (PostgreSQL)..."), this, [this] {
+        setWorkspace(Workspace::Inspect);
+        m_inspect->chooseDatabase();
+    });
+    openDatabase->setObjectName("actionOpenDatabase");
+    openDatabase->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
     QAction *openSample = inspectMenu->addAction(tr("Open the &Sample Store"), this, [this] {
         setWorkspace(Workspace::Inspect);
         if (const QString sample = InspectWorkspace::sampleStorePath(); !sample.isEmpty()) m_inspect->openStore(sample);
@@ -347,7 +353,8 @@ void MainWindow::showWorkspaceHint(Workspace workspace) {
                   "the World stream. Ctrl+1/2/3 switch workspaces.");
         break;
     case Workspace::Inspect:
-        hint = tr("Open Store… (Ctrl+Shift+O) reads Mem0, Chroma, LangGraph, Letta, MCP memory and Mnemo stores; "
+        hint = tr("Open Store… (Ctrl+Shift+O) reads Mem0, Chroma, LangGraph, Letta, MCP memory and Mnemo stores, "
+                  "Open Database… (Ctrl+Alt+O) a LangGraph PostgreSQL checkpointer; "
                   "search, select and time-travel in every view. "
                   "Ctrl+1/2/3 switch workspaces.");
         break;

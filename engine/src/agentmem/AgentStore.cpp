@@ -22,6 +22,10 @@ Result<std::unique_ptr<AgentStore>> AgentStore::open(const std::string &path, co
     return store;
 }
 
+std::string AgentStore::displayName(const std::string &path) {
+    return pg::looksLikeConnectionString(path) ? pg::withoutPassword(path) : path;
+}
+
 Status AgentStore::attach() {
     auto db = sql::Db::open(catalogueUri(*m_catalogue), SQLITE_OPEN_READONLY, m_catalogue->sourcePath);
     if (!db.ok()) return db.status();

@@ -87,6 +87,8 @@ public:
 
     static Result<std::unique_ptr<AgentStore>> open(const std::string &path, const OpenOptions &options);
     static Result<std::unique_ptr<AgentStore>> open(const std::string &path) { return open(path, OpenOptions()); }
+    // What to show of a path or connection string: a connection string without its password.
+    static std::string displayName(const std::string &path);
     virtual ~AgentStore();
 
     // Another connection onto the same catalogue, for a worker thread.
