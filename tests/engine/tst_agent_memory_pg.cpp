@@ -165,6 +165,7 @@ private slots:
         QCOMPARE(psql({"-c", "SELECT count(*) FROM checkpoints WHERE thread_id = 'w'"}), QString("300"));
         QVERIFY(pages > 0);
         qInfo("%d pages read while the writer committed 300 rows", pages);
+        QTRY_VERIFY_WITH_TIMEOUT(store->sourceChanged(), 10000); // the watcher's poll, off this thread
         auto changed = store->refreshIfChanged();
         QVERIFY(changed.ok() && changed.value()); // the live tail's watermark saw the writer
         QCOMPARE(store->countItems({}).value(), int64_t(305));

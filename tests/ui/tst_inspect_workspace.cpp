@@ -225,6 +225,12 @@ private slots:
         snapshot(w, "postgres-time-travel");
         w.timelinePanel()->nowButton()->click();
         QTRY_COMPARE(w.tableModel()->totalCount(), 5);
+        // Live: an agent writes a checkpoint; the open view follows (the store's watcher polls the server).
+        QCOMPARE(pg.psql({"-c", "INSERT INTO checkpoints VALUES ('t2', '', '1ef0-0006', '1ef0-0005', NULL, '{\"ts\": "
+                                "\"2026-12-01T11:01:00.000Z\", \"channel_values\": {\"topic\": \"dinner\"}}', "
+                                "'{\"source\": \"loop\", \"step\": 0}')"}),
+                 QString());
+        QTRY_COMPARE_WITH_TIMEOUT(w.tableModel()->totalCount(), 6, 20000);
         for (int tab = 0; tab < w.tabs()->count(); ++tab) {
             w.tabs()->setCurrentIndex(tab);
             QTest::qWait(300);

@@ -126,7 +126,7 @@ Result<bool> PgCheckpointStore::refreshIfChanged() {
                             " (SELECT count(*) FROM checkpoints) || ' ' || (SELECT count(*) FROM checkpoint_writes)");
     if (!rows.ok()) return rows.status();
     const std::string now = rows->text(0, 0);
-    const bool changed = !m_watermark.empty() && now != m_watermark;
+    const bool changed = now != m_watermark;
     m_watermark = now;
     return changed;
 }

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <mutex>
+#include <thread>
 
 namespace mnemo::agentmem {
 
@@ -67,7 +68,9 @@ public:
     }
 
     Result<bool> refreshIfChanged() override;
-    bool sourceChanged() const override { return false; } // polling the server belongs on a worker: refreshIfChanged
+    // Cheap: a flag the store's watcher thread sets once the database's watermark (newest checkpoint, row counts)
+    // moved; the watcher polls on its own connection every second, never on the caller's thread.
+    bool sourceChanged() const override;
     bool isImported() const override { return true; }     // refreshes run on a worker
     int64_t lastEventSeq() const override;
 
@@ -87,7 +90,9 @@ private:
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
 
+    class Watcher;
     std::unique_ptr<pg::Connection> m_db;
+    std::shared_ptr<Watcher> m_watcher; // the store open() made has one; its readers do not
     std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
     mutable std::string m_watermark; // refreshIfChanged: the newest checkpoint and the counts last seen
 };
