@@ -3,6 +3,7 @@
 // first page, full-text search, and 10-NN search. Prints JSON; targets: open < 1 s, text p95 < 50 ms, 10-NN p95
 // < 10 ms.
 #include "AgentMemoryJson.hpp"
+#include "BenchInspectPostgres.hpp"
 #include "Commands.hpp"
 
 #include "mnemo/agentmem/AgentStore.hpp"
@@ -133,6 +134,7 @@ struct InspectBenchOptions {
     long queries = 50;
     std::string store; // default: a store of `items` items in the temporary folder, made when missing
     bool keep = false;
+    bool postgres = false; // a LangGraph checkpointer in a throwaway PostgreSQL cluster instead
 };
 
 struct TextSearchTimes {
@@ -357,7 +359,14 @@ void addBenchInspectCommand(CLI::App &bench, CommandLine &line) {
     command->add_option("--store", o->store, "time this store instead (generated there when missing)")
         ->type_name("FILE");
     command->add_flag("--keep", o->keep, "keep the generated store for the next run");
+    command->add_flag("--postgres", o->postgres,
+                      "a LangGraph checkpointer of --items checkpoints in a throwaway PostgreSQL cluster, read in place "
+                      "(needs postgresql-15)");
     onParsed(*command, line, [o] {
+        if (o->postgres) {
+            return finish("bench", runBenchInspectPostgres({o->items, o->queries}),
+                          [](const nlohmann::json &j) { printJson(j); });
+        }
         return finish("bench", runBenchInspect(*o), [&](const InspectBenchResult &r) { printBenchInspect(*o, r); });
     });
 }

@@ -27,7 +27,11 @@ public:
         }
         m_started = true;
         if (QString out = psql({"-c", "CREATE DATABASE lg"}, "postgres"); !out.isEmpty()) error = out;
-        else if (QString f = psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer.sql"}); !f.isEmpty()) error = f;
+        else if (QString f = psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer-schema.sql",
+                                   "-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer.sql"});
+                 !f.isEmpty()) {
+            error = f;
+        }
     }
     ~PgCluster() {
         if (m_started) QProcess::execute("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "stop", m_dir.path()});

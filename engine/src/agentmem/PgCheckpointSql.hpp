@@ -23,12 +23,14 @@ inline constexpr const char *kMissingColumns =
     "SELECT need FROM unnest(ARRAY['thread_id', 'checkpoint_ns', 'checkpoint_id', 'parent_checkpoint_id',"
     " 'checkpoint', 'metadata']) AS need WHERE need NOT IN (SELECT attname::text FROM pg_attribute"
     " WHERE attrelid = to_regclass('checkpoints') AND attnum > 0 AND NOT attisdropped)";
-// A checkpoint with its channel values kept as blobs (the versions its channel_versions names), hex-encoded.
-inline constexpr const char *kItemColumns =
+// Checkpoints with their channel values kept as blobs (the versions channel_versions names), hex-encoded. `%PAGE%`
+// is the page's own query over "checkpoints c" (filter, order, limit): the blobs are looked up for its rows only,
+// after the limit, not for every row the sort passes over.
+inline constexpr const char *kItemPage =
     "SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, c.checkpoint::text AS cp,"
     " c.metadata::text AS meta, (SELECT json_agg(json_build_array(b.channel, b.type, encode(b.blob, 'hex')))"
     " FROM checkpoint_blobs b WHERE b.thread_id = c.thread_id AND b.checkpoint_ns = c.checkpoint_ns"
-    " AND b.version = c.checkpoint->'channel_versions'->>b.channel)::text AS blobs FROM checkpoints c";
+    " AND b.version = c.checkpoint->'channel_versions'->>b.channel)::text AS blobs FROM (%PAGE%) c";
 // Every event with a sequence number that holds while the data does: each checkpoint, then its writes in order.
 inline constexpr const char *kEvents =
     "SELECT * FROM (SELECT row_number() OVER (ORDER BY e.checkpoint_id, e.idx) AS seq, e.* FROM ("
@@ -46,7 +48,7 @@ struct Where {
 };
 Where whereFor(const ItemFilter &filter);
 
-// One row of kItemColumns; `where` names the database in messages.
+// One row of kItemPage; `where` names the database in messages.
 Result<MemoryItem> itemFromRow(const pg::Rows &rows, int row, const std::string &where);
 // One row of kEvents.
 MemoryEvent eventFromRow(const pg::Rows &rows, int row, const std::string &where);

@@ -115,8 +115,11 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string
     params.push_back(std::to_string(std::max(0, limit)));
     params.push_back(std::to_string(std::max<int64_t>(0, offset)));
     const std::string n = std::to_string(params.size());
-    const std::string sql = std::string(pgsql::kItemColumns) + " WHERE " + where + " ORDER BY " + order + " LIMIT $" +
-                            std::to_string(params.size() - 1) + " OFFSET $" + n;
+    const std::string page = "SELECT * FROM checkpoints c WHERE " + where + " ORDER BY " + order + " LIMIT $" +
+                             std::to_string(params.size() - 1) + " OFFSET $" + n;
+    std::string sql = pgsql::kItemPage;
+    sql.replace(sql.find("%PAGE%"), 6, page);
+    sql += " ORDER BY " + order;
     auto rows = m_db->query(sql, params);
     if (!rows.ok()) return rows.status();
     std::vector<MemoryItem> out;
@@ -141,7 +144,8 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::items(const ItemFilter &filte
                                                          bool) const {
     const pgsql::Where w = pgsql::whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
-    return selectItems(w.sql, "c.checkpoint_id DESC, c.thread_id", w.params, limit, offset);
+    // Both descending: an index on (checkpoint_id, thread_id), if the database has one, serves it backwards.
+    return selectItems(w.sql, "c.checkpoint_id DESC, c.thread_id DESC", w.params, limit, offset);
 }
 
 Result<MemoryItem> PgCheckpointStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
