@@ -3,13 +3,24 @@
 # npm libraries pinned in tests/fixtures/agent-stores/package-lock.json.
 #
 #   tools/agent-fixtures.sh OUTDIR
+#   tools/agent-fixtures.sh --postgres CONNECTION_STRING OUTFILE
+#                                     a LangGraph PostgresSaver written into that database (generate-postgres.mjs);
+#                                     its manifest (JSON) in OUTFILE
 #
 # Writes OUTDIR/{mem0,langgraph,mcp}/ and OUTDIR/manifest.json (see generate.mjs). Idempotent.
 # Optional for the build: exits 3 when Node.js/npm are missing, so callers can skip.
 set -euo pipefail
 
+postgres=""
+if [ "${1:-}" = "--postgres" ]; then
+  [ $# -eq 3 ] || { echo "usage: $0 --postgres CONNECTION_STRING OUTFILE" >&2; exit 2; }
+  postgres=$2
+  shift 2
+  touch -- "$1"
+  set -- "$(cd -- "$(dirname -- "$1")" && pwd)/$(basename -- "$1")"
+fi
 if [ $# -ne 1 ] || [ -z "$1" ]; then
-  echo "usage: $0 OUTDIR" >&2
+  echo "usage: $0 OUTDIR | --postgres CONNECTION_STRING OUTFILE" >&2
   exit 2
 fi
 
@@ -23,8 +34,12 @@ if [ "$node_major" -lt 20 ]; then
   exit 3
 fi
 
-mkdir -p -- "$1"
-OUTDIR=$(cd -- "$1" && pwd)
+if [ -z "$postgres" ]; then
+  mkdir -p -- "$1"
+  OUTDIR=$(cd -- "$1" && pwd)
+else
+  OUTFILE=$1
+fi
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 PKG="$ROOT/tests/fixtures/agent-stores"
 cd "$PKG"
@@ -66,6 +81,13 @@ if ! node -e "require('better-sqlite3')(':memory:').close()" >/dev/null 2>&1; th
   echo "agent-fixtures: npm rebuild took $(elapsed "$t") s"
 fi
 flock -u 9
+
+if [ -n "$postgres" ]; then
+  t=$(now)
+  node generate-postgres.mjs "$postgres" >"$OUTFILE"
+  echo "agent-fixtures: generate-postgres.mjs took $(elapsed "$t") s -> $OUTFILE"
+  exit 0
+fi
 
 t=$(now)
 node generate.mjs "$OUTDIR"

@@ -12,7 +12,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace mnemo;
@@ -170,6 +172,39 @@ private slots:
         QVERIFY(changed.ok() && changed.value()); // the live tail's watermark saw the writer
         QCOMPARE(store->countItems({}).value(), int64_t(305));
         QVERIFY(psql({"-c", "DELETE FROM checkpoints WHERE thread_id = 'w'"}).isEmpty());
+    }
+
+    // A checkpointer written by LangGraph's own PostgresSaver (the pinned npm package, tools/agent-fixtures.sh
+    // --postgres): what Inspect reads matches what the writer says it wrote, the fork included. Skipped, saying so,
+    // without Node.js or the npm registry.
+    void readsWhatLangGraphsPostgresSaverWrote() {
+        QCOMPARE(psql({"-c", "CREATE DATABASE lgreal"}, "postgres"), QString());
+        QTemporaryDir out;
+        const QString manifestPath = out.filePath("manifest.json");
+        QProcess gen;
+        gen.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        gen.start("bash", {MNEMO_SOURCE_DIR "/tools/agent-fixtures.sh", "--postgres",
+                           QString::fromStdString(url("lgreal", "postgres")), manifestPath});
+        QVERIFY(gen.waitForFinished(600000));
+        if (gen.exitCode() == 3) QSKIP("no Node.js >= 20 or no npm registry: the PostgresSaver fixture was not written");
+        QVERIFY2(gen.exitCode() == 0, gen.readAllStandardOutput().constData());
+        QCOMPARE(psql({"-c", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"}, "lgreal"), QString());
+        QFile file(manifestPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject manifest = QJsonDocument::fromJson(file.readAll()).object();
+        auto store = AgentStore::open(url("lgreal"));
+        QVERIFY2(store.ok(), store.message().c_str());
+        auto s = store.value()->summary();
+        QVERIFY(s.ok());
+        QCOMPARE(s->items, int64_t(manifest["total_checkpoints"].toInt()));
+        QCOMPARE(s->threads, int64_t(manifest["threads"].toObject().size()));
+        QVERIFY(s->eventActions["write"] > 0);
+        const QJsonObject fork = manifest["fork"].toObject();
+        auto children = store.value()->children(fork["forked_from_checkpoint_id"].toString().toStdString(), 10);
+        QVERIFY(children.ok() && children->size() == 2); // the original continuation and the updateState branch
+        auto forked = store.value()->item(fork["update_state_checkpoint_id"].toString().toStdString());
+        QVERIFY2(forked.ok() && forked->text.find("actually Porto") != std::string::npos,
+                 forked.ok() ? forked->text.c_str() : forked.message().c_str());
     }
 
     void faultsAreClearMessages() {
