@@ -268,6 +268,7 @@ class TorchWorld(WorldModel):
         picks = sorted(memory, key=lambda m: (-float(m.get("score", 0)), int(m.get("entry_id", 0))))
         mode = MEMORY_MODES[min(max(self.memory, 0), len(MEMORY_MODES) - 1)]
         frames = []
+        self.memory_used = []  # the picks this step recalled, reported to the studio
         with torch.inference_mode():
             for i, camera in enumerate(cameras):
                 index = int(frame_indices[i]) if i < len(frame_indices) else self.counter
@@ -290,6 +291,8 @@ class TorchWorld(WorldModel):
                             rgb = rgb * (1 - w) + col * w
                         marks.append(take)
                         filled |= visible
+                        if int(pick.get("entry_id", 0)) not in self.memory_used:
+                            self.memory_used.append(int(pick.get("entry_id", 0)))
                 rgb8 = (rgb * 255.0 + 0.5).clamp(0, 255).to(torch.uint8)
                 self.remember(index, rgb8, depth, camera)
                 out = rgb8

@@ -108,7 +108,9 @@ class WorldModel(Model):
     def step(self, cameras, ticks, memory, frame_indices):
         """cameras: [Camera]; ticks: [dict t_us, keys, mouse_dx, mouse_dy, wheel]; memory: [dict entry_id,
         frame_index, score, covered, camera (Camera)]. Returns one uint8 (height, width, 4) array per camera, or
-        (frames, cameras_used)."""
+        (frames, cameras_used). A model that uses memory sets self.memory_used to the entry_ids it actually used
+        during the step (the studio shows it); self.timings (a dict of name_ms values, "decode_ms" say) adds the
+        model's own split of its time."""
         raise NotImplementedError
 
 
@@ -145,7 +147,7 @@ def _jpeg_frames(frames, quality):
     return b"".join(out)
 
 
-def _frames_answer(request, model, frames, cameras_used, model_ms, expected):
+def _frames_answer(request, model, frames, cameras_used, model_ms, expected, extra=None):
     if len(frames) != expected:
         raise ValueError("the model returned %d frames for %d" % (len(frames), expected))
     for f in frames:
@@ -160,6 +162,10 @@ def _frames_answer(request, model, frames, cameras_used, model_ms, expected):
               "timings": {"model_ms": model_ms}}
     if cameras_used is not None:
         header["cameras_used"] = [c.to_json() for c in cameras_used]
+    if extra:
+        if "memory_used" in extra:
+            header["memory_used"] = extra["memory_used"]
+        header["timings"].update(extra.get("timings", {}))
     if fmt == "rgba":
         return _pack(header, frames)
     start = time.perf_counter()
@@ -241,7 +247,22 @@ class _Session:
             return self.result(request, e)
         ms = (time.perf_counter() - start) * 1000.0
         frames, used = out if isinstance(out, tuple) else (out, cameras)
-        return _frames_answer(request, self.model, frames, used, ms, len(cameras))
+        reply = _frames_answer(request, self.model, frames, used, ms, len(cameras),
+                               extra=self._reported())
+        return reply
+
+    def _reported(self):
+        """What the model said about its step (memory_used, its own timings), taken once."""
+        extra = {}
+        used = getattr(self.model, "memory_used", None)
+        if used is not None:
+            extra["memory_used"] = [int(e) for e in used]
+            self.model.memory_used = None
+        timings = getattr(self.model, "timings", None)
+        if timings:
+            extra["timings"] = {str(k): float(v) for k, v in timings.items()}
+            self.model.timings = None
+        return extra
 
     def edit(self, header, payload):
         if self.model is None:

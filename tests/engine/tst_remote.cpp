@@ -420,6 +420,9 @@ private slots:
             return sum;
         };
         const double recalled = distanceToFrame0(revisit(*a, {pick})), drifted = distanceToFrame0(revisit(*b, {}));
+        const auto used = a->lastStepMemoryUsed(); // the model reports the pick it recalled (frames header)
+        QVERIFY(used && *used == std::vector<uint64_t>{1});
+        QVERIFY(b->lastStepMemoryUsed() && b->lastStepMemoryUsed()->empty());
         QVERIFY2(recalled < drifted * 0.5, (std::to_string(recalled) + " vs " + std::to_string(drifted)).c_str());
 
         auto e = describeRemote({"127.0.0.1", std::to_string(editPort), kToken});

@@ -375,6 +375,14 @@ void WorldSession::describeRecording(OverlayModel &model) const {
 }
 
 void WorldSession::describeMemory(OverlayModel &model) const {
+    if (m_onScreen && m_onScreen->memoryUsed) {
+        std::string ids;
+        for (size_t i = 0; i < m_onScreen->memoryUsed->size() && i < 6; ++i) {
+            ids += (i ? ", " : "") + std::to_string((*m_onScreen->memoryUsed)[i]);
+        }
+        model.memoryUse = "the model used " + std::to_string(m_onScreen->memoryUsed->size()) + " of " +
+                          std::to_string(m_onScreen->memory.size()) + " picks" + (ids.empty() ? "" : " (entries " + ids + ")");
+    }
     model.memoryEntries = m_view.stats.memoryEntries;
     model.retrievalMsP50 = m_view.stats.retrievalMsP50;
     model.retrievalMsP95 = m_view.stats.retrievalMsP95;

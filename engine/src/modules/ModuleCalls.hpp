@@ -43,6 +43,8 @@ public:
     // How long the last call ran inside the module, as measured where it ran; negative: not known (in process, where
     // the caller measures it).
     virtual double lastModuleMs() const { return -1; }
+    // The memory picks (entry ids) the module reports it used in its last step; null when it does not say.
+    virtual const std::vector<uint64_t> *lastMemoryUsed() const { return nullptr; }
     // How long the last call's frames took to encode where the module ran plus to decode here (JPEG); 0 for raw.
     virtual double lastCodecMs() const { return 0; }
 };

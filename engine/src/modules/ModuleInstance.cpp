@@ -223,6 +223,11 @@ Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras
 
 bool ModuleInstance::canPipelineSteps() const { return m_calls->canPipelineSteps(); }
 
+std::optional<std::vector<uint64_t>> ModuleInstance::lastStepMemoryUsed() const {
+    const std::vector<uint64_t> *used = m_calls->lastMemoryUsed();
+    return used ? std::optional<std::vector<uint64_t>>(*used) : std::nullopt;
+}
+
 Status ModuleInstance::submitWorldStep(const std::vector<camera::CameraFrame> &cameras,
                                        const std::vector<camera::ControllerTick> &ticks,
                                        const std::vector<uint64_t> &frameIndices,

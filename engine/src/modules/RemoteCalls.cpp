@@ -217,6 +217,9 @@ public:
     void *inProcessInstance() const override { return nullptr; }
     double lastModuleMs() const override { return m_lastModelMs; }
     double lastCodecMs() const override { return m_lastCodecMs; }
+    const std::vector<uint64_t> *lastMemoryUsed() const override {
+        return m_lastMemoryUsed ? &*m_lastMemoryUsed : nullptr;
+    }
 
 private:
     mnemo_status failed(mnemo_error *error, const std::string &why) {
@@ -272,6 +275,7 @@ private:
     uint32_t m_width = 0, m_height = 0;
     double m_lastModelMs = -1;
     double m_lastCodecMs = 0;
+    std::optional<std::vector<uint64_t>> m_lastMemoryUsed;
     // Steps sent and not yet answered, oldest first (answers come in order), with the cameras each asked for.
     struct PendingStep {
         uint64_t id = 0;
@@ -394,6 +398,13 @@ mnemo_status RemoteCalls::collectWorldStep(mnemo_world_step_output *out, mnemo_e
     }
     out->frames_written = count;
     out->ticks_used = pending.ticks;
+    m_lastMemoryUsed.reset();
+    if (const json memory = answer.value("memory_used", json()); memory.is_array()) {
+        m_lastMemoryUsed.emplace();
+        for (const json &id : memory) {
+            if (id.is_number_unsigned()) m_lastMemoryUsed->push_back(id.get<uint64_t>());
+        }
+    }
     return MNEMO_OK;
 }
 

@@ -398,6 +398,7 @@ bool WorldPipeline::finishStep(StepWork &work, modules::ModuleInstance &instance
         work.codecMs = instance.lastStepCodecMs();
     }
     work.readyUs = mnemo::steadyNowUs();
+    work.memoryUsed = instance.lastStepMemoryUsed();
     if (m_config.memoryEnabled) rememberFrames(work, memoryContext);
     const bool open = handOff(work);
     recordStepStats(work, std::max(0.0, loopMs - work.stepMs));
@@ -541,6 +542,7 @@ bool WorldPipeline::handOff(StepWork &work) {
         if (i < work.poses.size()) wf->pose = work.poses[i];
         wf->stepMs = work.stepMs;
         wf->memory = work.retrieval.picks;
+        wf->memoryUsed = work.memoryUsed;
         wf->tick = work.tick;
         wf->step = work.step;
         m_display->push(wf);

@@ -58,6 +58,7 @@ void drawViewportOverlay(const OverlayModel &model, const FrameTimeHistory &fram
         ImGui::Text("Memory: %zu entries, %s %.2f / %.2f ms (p50/p95)", model.memoryEntries,
                     model.retrievalName.c_str(), model.retrievalMsP50, model.retrievalMsP95);
         for (const auto &pick : model.memoryPicks) ImGui::TextColored(ImVec4(0.75f, 0.9f, 1.0f, 1.0f), "  %s", pick.c_str());
+        if (!model.memoryUse.empty()) ImGui::TextColored(ImVec4(0.6f, 1.0f, 0.6f, 1.0f), "  %s", model.memoryUse.c_str());
         if (model.hasPose) {
             ImGui::Text("Camera  x %.2f  z %.2f  yaw %.1f  pitch %.1f", model.x, model.z, model.yawDeg,
                         model.pitchDeg);

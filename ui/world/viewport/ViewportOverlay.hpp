@@ -28,6 +28,7 @@ struct OverlayModel {
     double retrievalMsP50 = 0, retrievalMsP95 = 0;
     std::string retrievalName;
     std::vector<std::string> memoryPicks; // "frame 1234  score 0.62  covers 41%" per pick of the newest step
+    std::string memoryUse; // "the model used 2 of 8 picks" when the module reports it (a remote model), else empty
     std::vector<float> stepMsHistory;    // oldest first
     std::vector<float> latencyMsHistory; // oldest first
     bool hasPose = false;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <optional>
 #include <memory>
 
 namespace mnemo::modules {
@@ -69,6 +70,8 @@ public:
     // encoding and decoding frames; the rest beyond the module's time is transport.
     double lastStepCallMs() const { return m_lastStepCallMs; }
     double lastStepCodecMs() const { return m_lastStepCodecMs; }
+    // The memory entries the module says its last step used (a remote model reports it); empty optional: not said.
+    std::optional<std::vector<uint64_t>> lastStepMemoryUsed() const;
 
     // What a module that follows the source's motion gets besides its input: the chain's source frames and, per frame,
     // the backward flow into it (empty for the first frame of a stream). One entry per input frame.

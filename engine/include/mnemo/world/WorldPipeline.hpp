@@ -49,6 +49,7 @@ struct WorldFrame {
     std::optional<CameraPose> pose; // set when the integrator produced the camera
     double stepMs = 0;           // module time for the whole chunk this frame came from
     std::vector<memory::RetrievedEntry> memory; // what retrieval picked for this frame's step
+    std::optional<std::vector<uint64_t>> memoryUsed; // the entries the module says it used (when it says)
     ControllerTick tick;         // the controller state the step consumed
     uint64_t step = 0;           // the pipeline step that produced it
 };
@@ -167,6 +168,7 @@ private:
         double stepMs = 0;
         double roundTripMs = 0, codecMs = 0; // remote modules
         bool pipelined = false;              // sent before the previous step's frames were back
+        std::optional<std::vector<uint64_t>> memoryUsed;
         int64_t readyUs = 0;
         uint64_t step = 0;       // the pipeline step it is
         size_t trackCursor = 0;  // where a scripted track was before it: a failed step gives its cameras again
