@@ -3,19 +3,21 @@
 # npm libraries pinned in tests/fixtures/agent-stores/package-lock.json.
 #
 #   tools/agent-fixtures.sh OUTDIR
-#   tools/agent-fixtures.sh --postgres CONNECTION_STRING OUTFILE
-#                                     a LangGraph PostgresSaver written into that database (generate-postgres.mjs);
-#                                     its manifest (JSON) in OUTFILE
+#   tools/agent-fixtures.sh --postgres CONNECTION_STRING OUTFILE [store]
+#                                     a LangGraph PostgresSaver (or with "store" a PostgresStore) written into that
+#                                     database (generate-postgres.mjs); its manifest (JSON) in OUTFILE
 #
 # Writes OUTDIR/{mem0,langgraph,mcp}/ and OUTDIR/manifest.json (see generate.mjs). Idempotent.
 # Optional for the build: exits 3 when Node.js/npm are missing, so callers can skip.
 set -euo pipefail
 
 postgres=""
+postgres_kind=checkpointer
 if [ "${1:-}" = "--postgres" ]; then
-  [ $# -eq 3 ] || { echo "usage: $0 --postgres CONNECTION_STRING OUTFILE" >&2; exit 2; }
+  [ $# -eq 3 ] || [ $# -eq 4 ] || { echo "usage: $0 --postgres CONNECTION_STRING OUTFILE [store]" >&2; exit 2; }
   postgres=$2
-  shift 2
+  [ $# -eq 4 ] && postgres_kind=$4
+  set -- "$3"
   touch -- "$1"
   set -- "$(cd -- "$(dirname -- "$1")" && pwd)/$(basename -- "$1")"
 fi
@@ -84,7 +86,7 @@ flock -u 9
 
 if [ -n "$postgres" ]; then
   t=$(now)
-  node generate-postgres.mjs "$postgres" >"$OUTFILE"
+  node generate-postgres.mjs "$postgres" "$postgres_kind" >"$OUTFILE"
   echo "agent-fixtures: generate-postgres.mjs took $(elapsed "$t") s -> $OUTFILE"
   exit 0
 fi

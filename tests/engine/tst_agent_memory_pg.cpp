@@ -207,13 +207,58 @@ private slots:
                  forked.ok() ? forked->text.c_str() : forked.message().c_str());
     }
 
+    // Long-term memory written by LangGraph's own PostgresStore (JS layout: namespace_path joined by ':'): items under
+    // their namespaces, the namespace tree, the user by the ("memories", USER) convention, an update as an event, a
+    // deleted item gone, filters and search. Skipped without Node.js or the npm registry.
+    void readsWhatLangGraphsPostgresStoreWrote() {
+        QCOMPARE(psql({"-c", "CREATE DATABASE lgstore"}, "postgres"), QString());
+        QTemporaryDir out;
+        QProcess gen;
+        gen.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        gen.start("bash", {MNEMO_SOURCE_DIR "/tools/agent-fixtures.sh", "--postgres",
+                           QString::fromStdString(url("lgstore", "postgres")), out.filePath("manifest.json"), "store"});
+        QVERIFY(gen.waitForFinished(600000));
+        if (gen.exitCode() == 3) QSKIP("no Node.js >= 20 or no npm registry: the PostgresStore fixture was not written");
+        QVERIFY2(gen.exitCode() == 0, gen.readAllStandardOutput().constData());
+        QCOMPARE(psql({"-c", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"}, "lgstore"), QString());
+        auto store = AgentStore::open(url("lgstore"));
+        QVERIFY2(store.ok(), store.message().c_str());
+        AgentStore &s = *store.value();
+        auto summary = s.summary();
+        QVERIFY(summary.ok());
+        QCOMPARE(summary->variant, std::string("postgres-store"));
+        QCOMPARE(summary->items, int64_t(4)); // five put, one deleted
+        QCOMPARE(summary->users, int64_t(2));
+        QCOMPARE(summary->eventActions["update"], int64_t(1));
+        auto roots = s.children("", 10);
+        QVERIFY(roots.ok() && roots->size() == 2 && roots->at(0).id == "ns:memories" && roots->at(1).id == "ns:profiles");
+        auto users = s.children("ns:memories", 10);
+        QVERIFY(users.ok() && users->size() == 2 && users->at(0).id == "ns:memories:alice");
+        auto alice = s.children("ns:memories:alice", 10);
+        QVERIFY(alice.ok() && alice->size() == 2);
+        auto trip = s.item("memories:alice/trip");
+        QVERIFY2(trip.ok() && trip->text == "Alice plans a trip to Porto in June" && trip->userId == "alice",
+                 trip.ok() ? trip->text.c_str() : trip.message().c_str());
+        auto history = s.history("memories:alice/trip");
+        QVERIFY(history.ok() && history->size() == 2 && history->back().action == "update");
+        QVERIFY(!s.item("memories:bob/standup").ok());
+        ItemFilter byUser;
+        byUser.userId = "alice";
+        QCOMPARE(s.countItems(byUser).value(), int64_t(2));
+        ItemFilter search;
+        search.text = "vegetarian";
+        QCOMPARE(s.countItems(search).value(), int64_t(1));
+        auto page = s.items({}, 0, 10);
+        QVERIFY(page.ok() && page->size() == 4 && page->front().id == "memories:alice/trip"); // the latest change first
+    }
+
     void faultsAreClearMessages() {
         auto wrongDb = AgentStore::open(url("no_such_db"));
         QVERIFY(!wrongDb.ok() && wrongDb.message().find("no_such_db") != std::string::npos &&
                 wrongDb.message().find("cannot connect") != std::string::npos);
         auto notLangGraph = AgentStore::open(url("postgres", "postgres"));
         QVERIFY2(!notLangGraph.ok() &&
-                     notLangGraph.message().find("not a LangGraph checkpointer database (no checkpoints") != std::string::npos,
+                     notLangGraph.message().find("not a LangGraph database (no checkpoints") != std::string::npos,
                  notLangGraph.message().c_str());
         auto unreachable = AgentStore::open("postgresql://reader:secret-pw@/lg?host=/nonexistent-socket-dir");
         QVERIFY2(!unreachable.ok() && unreachable.message().find("cannot connect") != std::string::npos &&

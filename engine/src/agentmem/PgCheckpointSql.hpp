@@ -18,6 +18,10 @@ inline constexpr const char *kTables[] = {"checkpoints", "checkpoint_blobs", "ch
 inline constexpr const char *kFindTables =
     "SELECT to_regclass('checkpoints'), to_regclass('checkpoint_blobs'), to_regclass('checkpoint_writes'),"
     " current_schemas(false)::text";
+// A PostgresStore's namespace column (JS: namespace_path, Python: prefix) when its store table is there, else null.
+inline constexpr const char *kFindStore =
+    "SELECT (SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('store') AND attname IN"
+    " ('namespace_path', 'prefix') AND NOT attisdropped ORDER BY attname LIMIT 1)";
 // Columns the reader needs that the checkpoints table lacks (none: a schema it knows).
 inline constexpr const char *kMissingColumns =
     "SELECT need FROM unnest(ARRAY['thread_id', 'checkpoint_ns', 'checkpoint_id', 'parent_checkpoint_id',"

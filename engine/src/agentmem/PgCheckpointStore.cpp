@@ -3,6 +3,7 @@
 #include "PgCheckpointStore.hpp"
 
 #include "PgCheckpointSql.hpp"
+#include "PgLangGraphStore.hpp"
 #include "adapters/ImportCommon.hpp"
 
 #include "mnemo/core/JsonText.hpp"
@@ -74,9 +75,16 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
         if (tables->isNull(0, c)) missing += std::string(missing.empty() ? "" : ", ") + pgsql::kTables[c];
     }
     if (!missing.empty()) {
+        // No checkpointer: LangGraph's PostgresStore, when its table is there (JS or Python layout).
+        auto store = db.value()->query(pgsql::kFindStore);
+        if (!store.ok()) return store.status();
+        if (!store->isNull(0, 0) && !store->text(0, 0).empty()) {
+            return PgLangGraphStore::make(std::move(db.value()), store->text(0, 0));
+        }
         return Status(StatusCode::InvalidArgument,
-                      db.value()->label() + ": not a LangGraph checkpointer database (no " + missing +
-                          " table in the search path " + tables->text(0, 3) + ")");
+                      db.value()->label() + ": not a LangGraph database (no " + missing +
+                          " table of a checkpointer, no store table of a PostgresStore, in the search path " +
+                          tables->text(0, 3) + ")");
     }
     auto columns = db.value()->query(pgsql::kMissingColumns);
     if (!columns.ok()) return columns.status();

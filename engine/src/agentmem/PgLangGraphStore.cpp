@@ -1,0 +1,193 @@
+#include "PgLangGraphStore.hpp"
+
+#include "PgCheckpointSql.hpp"
+#include "adapters/ImportCommon.hpp"
+
+#include "mnemo/core/JsonText.hpp"
+
+namespace mnemo::agentmem {
+
+namespace {
+
+using Params = std::vector<std::optional<std::string>>;
+
+std::string likePattern(const std::string &text) {
+    std::string out = "%";
+    for (char ch : text) {
+        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+        out += ch;
+    }
+    return out + "%";
+}
+
+} // namespace
+
+std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn) {
+    std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
+    store->m_db = std::move(db);
+    store->m_nsColumn = namespaceColumn == "prefix" ? "prefix" : "namespace_path"; // never raw text in SQL
+    return store;
+}
+
+Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
+    auto db = pg::Connection::connect(m_db->conninfo());
+    if (!db.ok()) return db.status();
+    std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
+    store->m_db = std::move(db.value());
+    store->m_nsColumn = m_nsColumn;
+    store->m_rowids = m_rowids;
+    return std::unique_ptr<AgentStore>(std::move(store));
+}
+
+int64_t PgLangGraphStore::rowidOf(const std::string &id) const {
+    std::lock_guard lock(m_rowids->mutex);
+    auto [it, added] = m_rowids->byId.emplace(id, int64_t(m_rowids->ids.size()) + 1);
+    if (added) m_rowids->ids.push_back(id);
+    return it->second;
+}
+
+// The separator of namespace parts: JS joins them with ':', Python with '.'.
+static std::string separatorOf(const std::string &column) { return column == "prefix" ? "." : ":"; }
+
+PgLangGraphStore::Where PgLangGraphStore::whereFor(const ItemFilter &f) const {
+    Where w;
+    auto add = [&](const std::string &condition, const std::string &value) {
+        w.params.push_back(value);
+        std::string c = condition;
+        for (size_t at = c.find("$?"); at != std::string::npos; at = c.find("$?")) {
+            c.replace(at, 2, "$" + std::to_string(w.params.size()));
+        }
+        w.sql += " AND " + c;
+    };
+    w.impossible = !f.agentId.empty() || !f.appId.empty() || !f.threadId.empty() || (!f.kind.empty() && f.kind != "memory");
+    if (!f.userId.empty()) add("split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2) = $?", f.userId);
+    if (!f.tier.empty()) add(ns() + " = $?", f.tier);
+    if (!f.text.empty()) add("s.value::text ILIKE $?", likePattern(f.text));
+    if (f.asOfUs) add("s.created_at <= to_timestamp($?::float8 / 1e6)", std::to_string(*f.asOfUs));
+    return w;
+}
+
+Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &where, Params params,
+                                                         const std::string &order, int limit, int64_t offset) const {
+    params.push_back(std::to_string(std::max(0, limit)));
+    params.push_back(std::to_string(std::max<int64_t>(0, offset)));
+    auto rows = m_db->query("SELECT " + ns() + " AS ns, s.key, s.value::text AS value,"
+                            " (extract(epoch FROM s.created_at) * 1e6)::bigint AS created_us,"
+                            " (extract(epoch FROM s.updated_at) * 1e6)::bigint AS updated_us, s.expires_at::text AS"
+                            " expires FROM store s WHERE " + where + " ORDER BY " + order + " LIMIT $" +
+                                std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size()),
+                            params);
+    if (!rows.ok()) return rows.status();
+    std::vector<MemoryItem> out;
+    const std::string sep = separatorOf(m_nsColumn);
+    for (int r = 0; r < rows->count(); ++r) {
+        MemoryItem it;
+        const std::string space = rows->text(r, "ns");
+        it.id = space + "/" + rows->text(r, "key");
+        it.tier = space;
+        it.parentId = "ns:" + space;
+        it.scope = "shared";
+        it.createdUs = rows->i64(r, "created_us");
+        it.updatedUs = rows->i64(r, "updated_us");
+        const nlohmann::json value = parseJson(rows->text(r, "value"));
+        const std::string text = jsonString(value, {"content", "text", "memory", "data"});
+        it.text = text.empty() ? compactJson(value) : text;
+        const size_t cut = space.find(sep);
+        if (cut != std::string::npos) it.userId = space.substr(cut + 1, space.find(sep, cut + 1) - cut - 1);
+        nlohmann::json meta = {{"value", value}};
+        if (!rows->isNull(r, rows->column("expires"))) meta["expires_at"] = rows->text(r, "expires");
+        it.metadataJson = mnemo::toJson(meta);
+        it.rowid = rowidOf(it.id);
+        out.push_back(std::move(it));
+    }
+    return out;
+}
+
+Result<int64_t> PgLangGraphStore::countItems(const ItemFilter &filter) const {
+    const Where w = whereFor(filter);
+    if (w.impossible) return int64_t(0);
+    auto rows = m_db->query("SELECT count(*) FROM store s WHERE " + w.sql, w.params);
+    if (!rows.ok()) return rows.status();
+    return rows->i64(0, 0);
+}
+
+Result<std::vector<MemoryItem>> PgLangGraphStore::items(const ItemFilter &filter, int64_t offset, int limit,
+                                                        bool) const {
+    const Where w = whereFor(filter);
+    if (w.impossible) return std::vector<MemoryItem>{};
+    return select(w.sql, w.params, "s.updated_at DESC, " + ns() + ", s.key", limit, offset);
+}
+
+Result<MemoryItem> PgLangGraphStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
+    auto found = select(ns() + " || '/' || s.key = $1", {id}, ns(), 1, 0);
+    if (!found.ok()) return found.status();
+    if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
+        return Status(StatusCode::NotFound, "no store item '" + id + "'" + (asOfUs ? " at that time" : ""));
+    }
+    return found->front();
+}
+
+Result<std::vector<MemoryItem>> PgLangGraphStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
+    std::vector<std::string> ids;
+    {
+        std::lock_guard lock(m_rowids->mutex);
+        for (int64_t r : rowids) {
+            if (r >= 1 && size_t(r) <= m_rowids->ids.size()) ids.push_back(m_rowids->ids[size_t(r - 1)]);
+        }
+    }
+    if (ids.empty()) return std::vector<MemoryItem>{};
+    return select(ns() + " || '/' || s.key = ANY($1::text[])", {pgsql::textArray(ids)}, ns(), int(ids.size()), 0);
+}
+
+// The namespace tree: "" lists the top-level namespaces; "ns:A" the namespaces one level under A and A's items.
+Result<std::vector<MemoryItem>> PgLangGraphStore::children(const std::string &parentId, int limit) const {
+    if (!parentId.empty() && parentId.rfind("ns:", 0) != 0) return std::vector<MemoryItem>{}; // items have none
+    const std::string sep = separatorOf(m_nsColumn), prefix = parentId.empty() ? "" : parentId.substr(3);
+    const std::string next = prefix.empty() ? "split_part(" + ns() + ", '" + sep + "', 1)"
+                                            : "$1 || '" + sep + "' || split_part(substr(" + ns() +
+                                                  ", length($1) + 2), '" + sep + "', 1)";
+    const std::string under = prefix.empty() ? "TRUE" : "starts_with(" + ns() + ", $1 || '" + sep + "')";
+    Params params;
+    if (!prefix.empty()) params.push_back(prefix);
+    params.push_back(std::to_string(std::max(0, limit)));
+    auto rows = m_db->query("SELECT DISTINCT " + next + " FROM store s WHERE " + under + " ORDER BY 1 LIMIT $" +
+                                std::to_string(params.size()),
+                            params);
+    if (!rows.ok()) return rows.status();
+    std::vector<MemoryItem> out;
+    for (int r = 0; r < rows->count(); ++r) {
+        MemoryItem n;
+        n.id = "ns:" + rows->text(r, 0);
+        n.kind = "namespace";
+        n.text = n.tier = rows->text(r, 0);
+        n.scope = "shared";
+        n.parentId = parentId;
+        n.rowid = rowidOf(n.id);
+        out.push_back(std::move(n));
+    }
+    if (prefix.empty()) return out;
+    auto own = select(ns() + " = $1", {prefix}, "s.key", limit, 0);
+    if (!own.ok()) return own.status();
+    for (auto &it : own.value()) out.push_back(std::move(it));
+    return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> PgLangGraphStore::groupCounts(const std::string &field,
+                                                                                   const ItemFilter &filter) const {
+    std::vector<std::pair<std::string, int64_t>> out;
+    const Where w = whereFor(filter);
+    std::string column;
+    if (field == "tier") column = ns();
+    else if (field == "user_id") column = "split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2)";
+    else if (field == "kind") column = "'memory'";
+    else if (field == "scope") column = "'shared'";
+    if (column.empty() || w.impossible) return out;
+    auto rows = m_db->query("SELECT " + column + ", count(*) FROM store s WHERE " + w.sql +
+                                " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
+                            w.params);
+    if (!rows.ok()) return rows.status();
+    for (int r = 0; r < rows->count(); ++r) out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
+    return out;
+}
+
+} // namespace mnemo::agentmem

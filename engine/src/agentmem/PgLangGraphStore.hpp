@@ -1,0 +1,95 @@
+#pragma once
+// LangGraph's PostgresStore (long-term memory: JSON values under namespaces), read in place like the checkpointer
+// (PgCheckpointStore.hpp): each row of the store table is an item (its namespace the tier, its content the text, a
+// user by the ("memories", USER) convention), created and updated as events; the namespaces make the tree. Both
+// writers' layouts: JS (namespace_path, parts joined by ':') and Python (prefix, parts joined by '.').
+
+#include "mnemo/agentmem/AgentStore.hpp"
+
+#include "Pg.hpp"
+
+#include <map>
+#include <mutex>
+
+namespace mnemo::agentmem {
+
+class PgLangGraphStore final : public AgentStore {
+public:
+    // `db` is connected and has a store table with the columns `namespaceColumn`, key, value, created_at, updated_at.
+    static std::unique_ptr<AgentStore> make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn);
+
+    Result<std::unique_ptr<AgentStore>> openReader() const override;
+    StoreKind kind() const override { return StoreKind::LangGraph; }
+    const std::string &path() const override { return m_db->label(); }
+    Result<StoreSummary> summary() const override;
+
+    Result<int64_t> countItems(const ItemFilter &filter) const override;
+    Result<std::vector<MemoryItem>> items(const ItemFilter &filter, int64_t offset, int limit,
+                                          bool withEmbeddings = false) const override;
+    Result<MemoryItem> item(const std::string &id, std::optional<int64_t> asOfUs = {}) const override;
+    Result<std::vector<MemoryItem>> itemsByRowid(const std::vector<int64_t> &rowids) const override;
+    Result<std::vector<MemoryItem>> children(const std::string &parentId, int limit) const override;
+    Result<std::vector<std::pair<std::string, int64_t>>> groupCounts(const std::string &field,
+                                                                     const ItemFilter &filter) const override;
+
+    Result<std::vector<MemoryEvent>> events(std::optional<int64_t> fromUs, std::optional<int64_t> toUs,
+                                            int64_t limit) const override;
+    Result<std::vector<MemoryEvent>> eventsAfter(int64_t seq, int64_t limit) const override;
+    Result<std::vector<EventMark>> eventMarks(int64_t limit) const override;
+    Result<std::vector<MemoryEvent>> history(const std::string &itemId) const override;
+    Result<std::vector<Relation>> relations(int64_t, const std::string & = {}) const override {
+        return std::vector<Relation>{};
+    }
+    Result<std::vector<Provenance>> provenance(const std::string &) const override { return std::vector<Provenance>{}; }
+    Result<std::vector<AccessRecord>> accesses(const std::string &, int64_t) const override {
+        return std::vector<AccessRecord>{};
+    }
+    Result<std::vector<Principal>> principals() const override { return std::vector<Principal>{}; }
+    Result<std::vector<Policy>> policies() const override { return std::vector<Policy>{}; }
+    Result<StoreDiff> diff(int64_t fromUs, int64_t toUs, int limit = 1000) const override;
+    Result<AccessDecision> explainAccess(const MemoryItem &, const std::string &, std::optional<int64_t>) const override {
+        return AccessDecision{true, "no access policies in a LangGraph store"};
+    }
+    Result<EmbeddingSet> embeddings(int64_t) const override { return EmbeddingSet{}; }
+    Result<std::vector<Neighbour>> nearest(const std::vector<float> &, int, const std::string & = {}) const override {
+        return std::vector<Neighbour>{};
+    }
+    std::string nearestMethod() const override { return "none (store_vectors needs pgvector, not read yet)"; }
+    Status warmNeighbourIndex() const override { return {}; }
+    bool canEmbedText() const override { return false; }
+    std::string embedderDescription() const override { return "none"; }
+    Result<std::vector<float>> embedText(const std::string &) const override {
+        return Status(StatusCode::Unsupported, "Mnemo does not have this store's embedder");
+    }
+    Result<bool> refreshIfChanged() override;
+    bool sourceChanged() const override { return false; }
+    bool isImported() const override { return true; }
+    int64_t lastEventSeq() const override;
+
+private:
+    PgLangGraphStore() = default;
+    struct Where {
+        std::string sql = "TRUE";
+        std::vector<std::optional<std::string>> params;
+        bool impossible = false;
+    };
+    Where whereFor(const ItemFilter &f) const;
+    std::string ns() const { return "s." + m_nsColumn; } // the namespace column, quoted by construction
+    Result<std::vector<MemoryItem>> select(const std::string &where, std::vector<std::optional<std::string>> params,
+                                           const std::string &order, int limit, int64_t offset) const;
+    Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
+                                                  std::vector<std::optional<std::string>> params, int64_t limit) const;
+    int64_t rowidOf(const std::string &id) const;
+
+    std::unique_ptr<pg::Connection> m_db;
+    std::string m_nsColumn; // "namespace_path" (JS) or "prefix" (Python)
+    struct Rowids {
+        std::mutex mutex;
+        std::map<std::string, int64_t> byId;
+        std::vector<std::string> ids;
+    };
+    std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
+    mutable std::string m_watermark;
+};
+
+} // namespace mnemo::agentmem
