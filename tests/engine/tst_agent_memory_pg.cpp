@@ -250,6 +250,11 @@ private slots:
         QCOMPARE(s.countItems(search).value(), int64_t(1));
         auto page = s.items({}, 0, 10);
         QVERIFY(page.ok() && page->size() == 4 && page->front().id == "memories:alice/trip"); // the latest change first
+        // Live: an agent adds a memory; the watcher sees it.
+        QCOMPARE(psql({"-c", "INSERT INTO store (namespace_path, key, value) VALUES ('memories:carol', 'tea',"
+                             " '{\"content\": \"Carol drinks green tea\"}')"}, "lgstore"),
+                 QString());
+        QTRY_VERIFY_WITH_TIMEOUT(s.sourceChanged(), 10000);
     }
 
     void faultsAreClearMessages() {

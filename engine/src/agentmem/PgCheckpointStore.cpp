@@ -8,8 +8,7 @@
 
 #include "mnemo/core/JsonText.hpp"
 
-#include <atomic>
-#include <condition_variable>
+#include "PgWatcher.hpp"
 
 namespace mnemo::agentmem {
 
@@ -19,49 +18,6 @@ namespace {
 constexpr const char *kWatermark = "SELECT (SELECT max(checkpoint_id) FROM checkpoints) || ' ' ||"
                                    " (SELECT count(*) FROM checkpoints) || ' ' || (SELECT count(*) FROM checkpoint_writes)";
 }
-
-// Polls the watermark on its own connection until it moves (then the store reports a change and Inspect reopens).
-class PgCheckpointStore::Watcher {
-public:
-    Watcher(std::string conninfo, std::string initial) {
-        m_thread = std::thread([this, conninfo = std::move(conninfo), initial = std::move(initial)] {
-            watch(conninfo, initial);
-        });
-    }
-    ~Watcher() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_wake.notify_all();
-        m_thread.join();
-    }
-    bool changed() const { return m_changed.load(); }
-
-private:
-    void watch(const std::string &conninfo, const std::string &initial) {
-        std::unique_ptr<pg::Connection> db;
-        std::unique_lock lock(m_mutex);
-        while (!m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; })) {
-            lock.unlock();
-            if (!db) { // a server away: try again at the next poll
-                auto connected = pg::Connection::connect(conninfo, 2000);
-                if (connected.ok()) db = std::move(connected.value());
-            }
-            if (db) {
-                auto now = db->query(kWatermark);
-                if (now.ok() && now->text(0, 0) != initial) m_changed = true;
-            }
-            lock.lock();
-            if (m_changed) return;
-        }
-    }
-    std::thread m_thread;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_stop = false;
-    std::atomic<bool> m_changed{false};
-};
 
 bool PgCheckpointStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
 
@@ -97,7 +53,7 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
     store->m_db = std::move(db.value());
     store->m_watermark = watermark->text(0, 0);
-    store->m_watcher = std::make_shared<Watcher>(conninfo, store->m_watermark);
+    store->m_watcher = std::make_shared<pg::Watcher>(conninfo, kWatermark, store->m_watermark);
     return std::unique_ptr<AgentStore>(std::move(store));
 }
 

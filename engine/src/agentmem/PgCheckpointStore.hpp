@@ -18,6 +18,8 @@
 
 namespace mnemo::agentmem {
 
+namespace pg { class Watcher; }
+
 class PgCheckpointStore final : public AgentStore {
 public:
     // Connects and recognises the schema by its tables (in the session's search_path); an error names the database
@@ -90,9 +92,8 @@ private:
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
 
-    class Watcher;
     std::unique_ptr<pg::Connection> m_db;
-    std::shared_ptr<Watcher> m_watcher; // the store open() made has one; its readers do not
+    std::shared_ptr<pg::Watcher> m_watcher; // the store open() made has one; its readers do not
     std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
     mutable std::string m_watermark; // refreshIfChanged: the newest checkpoint and the counts last seen
 };

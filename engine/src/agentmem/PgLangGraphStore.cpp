@@ -1,6 +1,7 @@
 #include "PgLangGraphStore.hpp"
 
 #include "PgCheckpointSql.hpp"
+#include "PgWatcher.hpp"
 #include "adapters/ImportCommon.hpp"
 
 #include "mnemo/core/JsonText.hpp"
@@ -22,12 +23,21 @@ std::string likePattern(const std::string &text) {
 
 } // namespace
 
+namespace {
+constexpr const char *kStoreWatermark = "SELECT count(*) || ' ' || coalesce(max(updated_at)::text, '') FROM store";
+}
+
 std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn) {
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
     store->m_db = std::move(db);
     store->m_nsColumn = namespaceColumn == "prefix" ? "prefix" : "namespace_path"; // never raw text in SQL
+    auto watermark = store->m_db->query(kStoreWatermark);
+    store->m_watermark = watermark.ok() ? watermark->text(0, 0) : "";
+    store->m_watcher = std::make_shared<pg::Watcher>(store->m_db->conninfo(), kStoreWatermark, store->m_watermark);
     return store;
 }
+
+bool PgLangGraphStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
 
 Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
     auto db = pg::Connection::connect(m_db->conninfo());
@@ -36,6 +46,7 @@ Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
     store->m_db = std::move(db.value());
     store->m_nsColumn = m_nsColumn;
     store->m_rowids = m_rowids;
+    store->m_watermark = m_watermark;
     return std::unique_ptr<AgentStore>(std::move(store));
 }
 

@@ -13,6 +13,8 @@
 
 namespace mnemo::agentmem {
 
+namespace pg { class Watcher; }
+
 class PgLangGraphStore final : public AgentStore {
 public:
     // `db` is connected and has a store table with the columns `namespaceColumn`, key, value, created_at, updated_at.
@@ -62,7 +64,7 @@ public:
         return Status(StatusCode::Unsupported, "Mnemo does not have this store's embedder");
     }
     Result<bool> refreshIfChanged() override;
-    bool sourceChanged() const override { return false; }
+    bool sourceChanged() const override; // the watcher's flag (PgWatcher.hpp)
     bool isImported() const override { return true; }
     int64_t lastEventSeq() const override;
 
@@ -82,6 +84,7 @@ private:
     int64_t rowidOf(const std::string &id) const;
 
     std::unique_ptr<pg::Connection> m_db;
+    std::shared_ptr<pg::Watcher> m_watcher; // the store make() made has one; its readers do not
     std::string m_nsColumn; // "namespace_path" (JS) or "prefix" (Python)
     struct Rowids {
         std::mutex mutex;

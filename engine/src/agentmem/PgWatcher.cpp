@@ -1,0 +1,39 @@
+#include "PgWatcher.hpp"
+
+#include "Pg.hpp"
+
+namespace mnemo::agentmem::pg {
+
+Watcher::Watcher(std::string conninfo, std::string watermarkSql, std::string initial) {
+    m_thread = std::thread([this, conninfo = std::move(conninfo), sql = std::move(watermarkSql),
+                            initial = std::move(initial)] { watch(conninfo, sql, initial); });
+}
+
+Watcher::~Watcher() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    m_thread.join();
+}
+
+void Watcher::watch(const std::string &conninfo, const std::string &sql, const std::string &initial) {
+    std::unique_ptr<Connection> db;
+    std::unique_lock lock(m_mutex);
+    while (!m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; })) {
+        lock.unlock();
+        if (!db) { // a server away: try again at the next poll
+            auto connected = Connection::connect(conninfo, 2000);
+            if (connected.ok()) db = std::move(connected.value());
+        }
+        if (db) {
+            auto now = db->query(sql);
+            if (now.ok() && now->text(0, 0) != initial) m_changed = true;
+        }
+        lock.lock();
+        if (m_changed) return;
+    }
+}
+
+} // namespace mnemo::agentmem::pg
