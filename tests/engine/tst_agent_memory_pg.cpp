@@ -257,6 +257,32 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(s.sourceChanged(), 10000);
     }
 
+    // No spelling of a password survives in what is shown (the label is rebuilt from libpq's own parse).
+    void passwordsAreNeverShown() {
+        for (const char *conninfo : {"postgresql://u:secret-pw@h/db", "postgresql://u@h/db?password=secret-pw",
+                                     "postgresql://u@h/db?user=u&password=secret-pw", "postgresql://u:pa%3Fsecret-pw@h/db",
+                                     "host=h dbname=db password=secret-pw", "host=h dbname=db password='se cret-pw'",
+                                     "host=h dbname=db password=se\\ cret-pw", "postgresql://u:50%zzsecret-pw@h/db"}) {
+            const std::string shown = AgentStore::displayName(conninfo);
+            QVERIFY2(shown.find("secret") == std::string::npos && shown.find("cret-pw") == std::string::npos,
+                     (std::string(conninfo) + " -> " + shown).c_str());
+            auto opened = AgentStore::open(conninfo);
+            QVERIFY(!opened.ok() && opened.message().find("cret-pw") == std::string::npos);
+        }
+        QVERIFY(AgentStore::displayName("postgresql://u:x@h/db").find("user=u") != std::string::npos);
+    }
+
+    // The string's own options reach the server (a search_path, say), and read-only still wins over them.
+    void theUsersOptionsAreKeptAndReadOnlyWins() {
+        const std::string withPath = url() + "&options=-csearch_path%3Dnowhere";
+        auto noTables = AgentStore::open(withPath);
+        QVERIFY2(!noTables.ok() && noTables.message().find("search path") != std::string::npos &&
+                     noTables.message().find("nowhere") != std::string::npos,
+                 noTables.message().c_str());
+        auto writable = AgentStore::open(url() + "&options=-cdefault_transaction_read_only%3Doff");
+        QVERIFY2(writable.ok(), writable.message().c_str()); // opened, and read-only regardless (checked at connect)
+    }
+
     void faultsAreClearMessages() {
         auto wrongDb = AgentStore::open(url("no_such_db"));
         QVERIFY(!wrongDb.ok() && wrongDb.message().find("no_such_db") != std::string::npos &&

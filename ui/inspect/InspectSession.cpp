@@ -20,7 +20,7 @@ struct InspectSession::Opened {
     // On the worker. Whatever load() throws becomes `error`, like a failed Status: the session reports it and keeps
     // the store it has, and the future never carries an exception for waitForFinished() to rethrow.
     void run(const std::string &path) {
-        const Status s = guarded("opening " + path, [&] {
+        const Status s = guarded("opening " + agentmem::AgentStore::displayName(path), [&] { // no password shown
             faultPoint("ui.inspect.open");
             load(path);
         });

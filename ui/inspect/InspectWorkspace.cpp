@@ -236,7 +236,7 @@ void InspectWorkspace::chooseDatabase() {
 // After a database opened: its connection string, as the store shows it (without a password), heads the recent list.
 void InspectWorkspace::rememberDatabase() {
     const auto *store = m_session->store();
-    if (!store || store->path().rfind("postgres", 0) != 0) return;
+    if (!store || !AgentStore::isConnectionString(m_session->path().toStdString())) return;
     QStringList recent = QSettings().value(kRecentDatabases).toStringList();
     const QString shown = QString::fromStdString(store->path());
     recent.removeAll(shown);

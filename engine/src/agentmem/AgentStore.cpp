@@ -22,6 +22,8 @@ Result<std::unique_ptr<AgentStore>> AgentStore::open(const std::string &path, co
     return store;
 }
 
+bool AgentStore::isConnectionString(const std::string &path) { return pg::looksLikeConnectionString(path); }
+
 std::string AgentStore::displayName(const std::string &path) {
     return pg::looksLikeConnectionString(path) ? pg::withoutPassword(path) : path;
 }

@@ -1,7 +1,6 @@
 #include "Pg.hpp"
 
 #include <charconv>
-#include <regex>
 
 namespace mnemo::agentmem::pg {
 
@@ -22,11 +21,30 @@ bool looksLikeConnectionString(const std::string &text) {
            (text.find('=') != std::string::npos && text.find("dbname") != std::string::npos);
 }
 
+namespace {
+
+// libpq's own parse of a connection string (URI or key=value): the settings it names, password included.
+using Parsed = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+Parsed parse(const std::string &conninfo) {
+    char *error = nullptr;
+    Parsed options(PQconninfoParse(conninfo.c_str(), &error), &PQconninfoFree);
+    if (error) PQfreemem(error); // its text may quote the malformed part, which may be the password: not shown
+    return options;
+}
+
+} // namespace
+
+// Rebuilt from libpq's parse without the password, so no spelling of one (URI user:password@, ?password=, a quoted
+// or escaped key=value) survives; a string libpq cannot parse is not shown at all.
 std::string withoutPassword(const std::string &conninfo) {
-    static const std::regex uriPassword(R"(^(postgres(?:ql)?://[^:/@?]*):[^@/?]*@)");
-    static const std::regex pairPassword(R"((^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+))");
-    std::string out = std::regex_replace(conninfo, uriPassword, "$1@");
-    return std::regex_replace(out, pairPassword, "$1password=***");
+    const Parsed options = parse(conninfo);
+    if (!options) return "(a connection string libpq cannot parse)";
+    std::string out;
+    for (const PQconninfoOption *o = options.get(); o->keyword; ++o) {
+        if (!o->val || !*o->val || std::string(o->keyword) == "password") continue;
+        out += (out.empty() ? "" : " ") + std::string(o->keyword) + "=" + o->val;
+    }
+    return out.empty() ? "(default connection)" : out;
 }
 
 Result<std::unique_ptr<Connection>> Connection::connect(const std::string &conninfo, int statementTimeoutMs) {
@@ -36,7 +54,16 @@ Result<std::unique_ptr<Connection>> Connection::connect(const std::string &conni
     // Read-only by construction, in the session's startup options (so a reconnect keeps them, and they override any
     // the string sets): no transaction can write; nothing waits long on a lock or holds one while idle. The keys
     // before dbname are defaults the string may override; those after it override the string.
-    const std::string options = "-c default_transaction_read_only=on -c statement_timeout=" +
+    std::string userOptions; // the string's own options (a search_path, say) go first; ours, later, win
+    if (const Parsed parsed = parse(conninfo)) {
+        for (const PQconninfoOption *o = parsed.get(); o->keyword; ++o) {
+            if (std::string(o->keyword) == "options" && o->val) userOptions = std::string(o->val) + " ";
+        }
+    } else {
+        return Status(StatusCode::InvalidArgument, "a malformed connection string (check its quoting and "
+                                                   "percent-encoding; libpq's words are not shown, they may quote a password)");
+    }
+    const std::string options = userOptions + "-c default_transaction_read_only=on -c statement_timeout=" +
                                 std::to_string(statementTimeoutMs) +
                                 " -c lock_timeout=1000 -c idle_in_transaction_session_timeout=10000"
                                 " -c default_transaction_isolation=repeatable\\ read";

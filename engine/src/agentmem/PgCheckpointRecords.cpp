@@ -66,12 +66,13 @@ Result<std::vector<MemoryEvent>> PgCheckpointStore::eventsAfter(int64_t seq, int
 }
 
 Result<std::vector<EventMark>> PgCheckpointStore::eventMarks(int64_t limit) const {
+    // The newest `limit`, oldest first (AgentStore's contract: the timeline shows the recent past).
     auto rows = m_db->query("SELECT seq, ts, action, checkpoint_id FROM (" + std::string(pgsql::kEvents) +
-                                ") marks ORDER BY seq LIMIT $1",
+                                ") marks ORDER BY seq DESC LIMIT $1",
                             {std::to_string(std::max<int64_t>(0, limit))});
     if (!rows.ok()) return rows.status();
     std::vector<EventMark> out;
-    for (int r = 0; r < rows->count(); ++r) {
+    for (int r = rows->count() - 1; r >= 0; --r) {
         out.push_back({rows->i64(r, 0), textTimeUs(rows->text(r, 1), 0), rows->text(r, 2), rows->text(r, 3)});
     }
     return out;

@@ -35,12 +35,18 @@ inline constexpr const char *kItemPage =
     " c.metadata::text AS meta, (SELECT json_agg(json_build_array(b.channel, b.type, encode(b.blob, 'hex')))"
     " FROM checkpoint_blobs b WHERE b.thread_id = c.thread_id AND b.checkpoint_ns = c.checkpoint_ns"
     " AND b.version = c.checkpoint->'channel_versions'->>b.channel)::text AS blobs FROM (%PAGE%) c";
-// Every event with a sequence number that holds while the data does: each checkpoint, then its writes in order.
+// Every event with a sequence number: each checkpoint, then its writes (by task and index; LangGraph's special writes
+// have negative indexes), in a total order, so the numbers repeat from query to query while the data stays. A
+// checkpoint or write added later than others of an older checkpoint shifts the numbers after it (see the note in
+// PgCheckpointStore.hpp).
 inline constexpr const char *kEvents =
-    "SELECT * FROM (SELECT row_number() OVER (ORDER BY e.checkpoint_id, e.idx) AS seq, e.* FROM ("
-    " SELECT c.checkpoint_id, -1 AS idx, 'checkpoint' AS action, c.checkpoint->>'ts' AS ts, c.thread_id AS actor,"
+    "SELECT * FROM (SELECT row_number() OVER (ORDER BY e.checkpoint_id, e.thread_id, e.ns, e.is_write, e.task,"
+    " e.idx) AS seq, e.* FROM ("
+    " SELECT c.checkpoint_id, c.thread_id, c.checkpoint_ns AS ns, 0 AS is_write, '' AS task, 0 AS idx,"
+    " 'checkpoint' AS action, c.checkpoint->>'ts' AS ts, c.thread_id AS actor,"
     " c.metadata::text AS detail, NULL::text AS type, NULL::text AS value FROM checkpoints c"
-    " UNION ALL SELECT w.checkpoint_id, w.idx, 'write', c.checkpoint->>'ts', w.task_id,"
+    " UNION ALL SELECT w.checkpoint_id, w.thread_id, w.checkpoint_ns, 1, w.task_id, w.idx, 'write',"
+    " c.checkpoint->>'ts', w.task_id,"
     " json_build_object('channel', w.channel, 'task_id', w.task_id, 'idx', w.idx)::text, w.type,"
     " encode(w.blob, 'hex') FROM checkpoint_writes w JOIN checkpoints c ON c.thread_id = w.thread_id"
     " AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id) e) numbered";

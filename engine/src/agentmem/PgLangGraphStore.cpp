@@ -108,7 +108,12 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &wher
         nlohmann::json meta = {{"value", value}};
         if (!rows->isNull(r, rows->column("expires"))) meta["expires_at"] = rows->text(r, "expires");
         it.metadataJson = mnemo::toJson(meta);
+        it.kind = "memory";
         it.rowid = rowidOf(it.id);
+        {
+            std::lock_guard lock(m_rowids->mutex);
+            m_rowids->keys[it.id] = {space, rows->text(r, "key")};
+        }
         out.push_back(std::move(it));
     }
     return out;
@@ -129,8 +134,18 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::items(const ItemFilter &filter
     return select(w.sql, w.params, "s.updated_at DESC, " + ns() + ", s.key", limit, offset);
 }
 
+std::optional<std::pair<std::string, std::string>> PgLangGraphStore::keyOf(const std::string &id) const {
+    std::lock_guard lock(m_rowids->mutex);
+    auto it = m_rowids->keys.find(id);
+    if (it == m_rowids->keys.end()) return std::nullopt;
+    return it->second;
+}
+
 Result<MemoryItem> PgLangGraphStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
-    auto found = select(ns() + " || '/' || s.key = $1", {id}, ns(), 1, 0);
+    // An id seen before is looked up by its (namespace, key): the primary key, and no ambiguity.
+    const auto key = keyOf(id);
+    auto found = key ? select(ns() + " = $1 AND s.key = $2", {key->first, key->second}, ns(), 1, 0)
+                     : select(ns() + " || '/' || s.key = $1", {id}, ns(), 1, 0);
     if (!found.ok()) return found.status();
     if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
         return Status(StatusCode::NotFound, "no store item '" + id + "'" + (asOfUs ? " at that time" : ""));
@@ -139,15 +154,20 @@ Result<MemoryItem> PgLangGraphStore::item(const std::string &id, std::optional<i
 }
 
 Result<std::vector<MemoryItem>> PgLangGraphStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
-    std::vector<std::string> ids;
+    std::vector<std::string> spaces, keys;
     {
         std::lock_guard lock(m_rowids->mutex);
         for (int64_t r : rowids) {
-            if (r >= 1 && size_t(r) <= m_rowids->ids.size()) ids.push_back(m_rowids->ids[size_t(r - 1)]);
+            if (r < 1 || size_t(r) > m_rowids->ids.size()) continue;
+            auto key = m_rowids->keys.find(m_rowids->ids[size_t(r - 1)]);
+            if (key == m_rowids->keys.end()) continue; // a namespace node: not an item of the table
+            spaces.push_back(key->second.first);
+            keys.push_back(key->second.second);
         }
     }
-    if (ids.empty()) return std::vector<MemoryItem>{};
-    return select(ns() + " || '/' || s.key = ANY($1::text[])", {pgsql::textArray(ids)}, ns(), int(ids.size()), 0);
+    if (keys.empty()) return std::vector<MemoryItem>{};
+    return select("(" + ns() + ", s.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
+                  {pgsql::textArray(spaces), pgsql::textArray(keys)}, ns(), int(keys.size()), 0);
 }
 
 // The namespace tree: "" lists the top-level namespaces; "ns:A" the namespaces one level under A and A's items.

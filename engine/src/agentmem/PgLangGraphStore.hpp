@@ -82,6 +82,7 @@ private:
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
     int64_t rowidOf(const std::string &id) const;
+    std::optional<std::pair<std::string, std::string>> keyOf(const std::string &id) const;
 
     std::unique_ptr<pg::Connection> m_db;
     std::shared_ptr<pg::Watcher> m_watcher; // the store make() made has one; its readers do not
@@ -90,6 +91,8 @@ private:
         std::mutex mutex;
         std::map<std::string, int64_t> byId;
         std::vector<std::string> ids;
+        // An item's (namespace, key), as read: its id "NAMESPACE/KEY" is ambiguous when either holds a '/'.
+        std::map<std::string, std::pair<std::string, std::string>> keys;
     };
     std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
     mutable std::string m_watermark;

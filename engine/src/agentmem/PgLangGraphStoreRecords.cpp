@@ -85,7 +85,10 @@ Result<std::vector<MemoryEvent>> PgLangGraphStore::eventsAfter(int64_t seq, int6
 }
 
 Result<std::vector<EventMark>> PgLangGraphStore::eventMarks(int64_t limit) const {
-    auto events = selectEvents("TRUE", {}, limit);
+    // The newest `limit`, oldest first (AgentStore's contract).
+    auto last = m_db->query("SELECT count(*) + count(*) FILTER (WHERE updated_at > created_at) FROM store");
+    if (!last.ok()) return last.status();
+    auto events = selectEvents("seq > $1", {std::to_string(std::max<int64_t>(0, last->i64(0, 0) - limit))}, limit);
     if (!events.ok()) return events.status();
     std::vector<EventMark> out;
     for (const MemoryEvent &e : events.value()) out.push_back({e.seq, e.timeUs, e.action, e.itemId});

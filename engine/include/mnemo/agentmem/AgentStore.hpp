@@ -87,8 +87,10 @@ public:
 
     static Result<std::unique_ptr<AgentStore>> open(const std::string &path, const OpenOptions &options);
     static Result<std::unique_ptr<AgentStore>> open(const std::string &path) { return open(path, OpenOptions()); }
-    // What to show of a path or connection string: a connection string without its password.
+    // What to show of a path or connection string: a connection string's settings without its password.
     static std::string displayName(const std::string &path);
+    // Whether open() takes `path` as a PostgreSQL connection string (a URI, or key=value pairs naming dbname).
+    static bool isConnectionString(const std::string &path);
     virtual ~AgentStore();
 
     // Another connection onto the same catalogue, for a worker thread.
