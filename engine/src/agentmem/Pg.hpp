@@ -54,6 +54,30 @@ private:
     std::string m_conninfo, m_label;
 };
 
+// A store's connection, made on its first query when it was not given one: a reader opened on the UI thread for a
+// worker connects on the worker (libpq's connect can take seconds on a slow network). One thread at a time.
+class Session {
+public:
+    explicit Session(std::unique_ptr<Connection> connected)
+        : m_conninfo(connected->conninfo()), m_label(connected->label()), m_connection(std::move(connected)) {}
+    Session(std::string conninfo, std::string label) : m_conninfo(std::move(conninfo)), m_label(std::move(label)) {}
+
+    Result<Rows> query(const std::string &sql, const std::vector<std::optional<std::string>> &params = {}) const {
+        if (!m_connection) {
+            auto connected = Connection::connect(m_conninfo);
+            if (!connected.ok()) return connected.status();
+            m_connection = std::move(connected.value());
+        }
+        return m_connection->query(sql, params);
+    }
+    const std::string &label() const { return m_label; }
+    const std::string &conninfo() const { return m_conninfo; }
+
+private:
+    std::string m_conninfo, m_label;
+    mutable std::unique_ptr<Connection> m_connection;
+};
+
 // The connection string without a password (URI user:password@ and password=... pairs), for messages and titles.
 std::string withoutPassword(const std::string &conninfo);
 

@@ -51,17 +51,16 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
     auto watermark = db.value()->query(kWatermark);
     if (!watermark.ok()) return watermark.status();
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
-    store->m_db = std::move(db.value());
+    store->m_db = std::make_unique<pg::Session>(std::move(db.value()));
     store->m_watermark = watermark->text(0, 0);
     store->m_watcher = std::make_shared<pg::Watcher>(conninfo, kWatermark, store->m_watermark);
     return std::unique_ptr<AgentStore>(std::move(store));
 }
 
+// Made on the caller's thread (often the UI's), connected on the worker's first query.
 Result<std::unique_ptr<AgentStore>> PgCheckpointStore::openReader() const {
-    auto db = pg::Connection::connect(m_db->conninfo());
-    if (!db.ok()) return db.status();
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
-    store->m_db = std::move(db.value());
+    store->m_db = std::make_unique<pg::Session>(m_db->conninfo(), m_db->label());
     store->m_rowids = m_rowids;
     store->m_watermark = m_watermark;
     return std::unique_ptr<AgentStore>(std::move(store));

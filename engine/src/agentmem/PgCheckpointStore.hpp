@@ -92,7 +92,7 @@ private:
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
 
-    std::unique_ptr<pg::Connection> m_db;
+    std::unique_ptr<pg::Session> m_db; // connected by open(); a reader's connects on its first query
     std::shared_ptr<pg::Watcher> m_watcher; // the store open() made has one; its readers do not
     std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
     mutable std::string m_watermark; // refreshIfChanged: the newest checkpoint and the counts last seen

@@ -29,7 +29,7 @@ constexpr const char *kStoreWatermark = "SELECT count(*) || ' ' || coalesce(max(
 
 std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn) {
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
-    store->m_db = std::move(db);
+    store->m_db = std::make_unique<pg::Session>(std::move(db));
     store->m_nsColumn = namespaceColumn == "prefix" ? "prefix" : "namespace_path"; // never raw text in SQL
     auto watermark = store->m_db->query(kStoreWatermark);
     store->m_watermark = watermark.ok() ? watermark->text(0, 0) : "";
@@ -39,11 +39,10 @@ std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connectio
 
 bool PgLangGraphStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
 
+// Made on the caller's thread (often the UI's), connected on the worker's first query.
 Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
-    auto db = pg::Connection::connect(m_db->conninfo());
-    if (!db.ok()) return db.status();
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
-    store->m_db = std::move(db.value());
+    store->m_db = std::make_unique<pg::Session>(m_db->conninfo(), m_db->label());
     store->m_nsColumn = m_nsColumn;
     store->m_rowids = m_rowids;
     store->m_watermark = m_watermark;

@@ -84,7 +84,7 @@ private:
     int64_t rowidOf(const std::string &id) const;
     std::optional<std::pair<std::string, std::string>> keyOf(const std::string &id) const;
 
-    std::unique_ptr<pg::Connection> m_db;
+    std::unique_ptr<pg::Session> m_db; // connected by open(); a reader's connects on its first query
     std::shared_ptr<pg::Watcher> m_watcher; // the store make() made has one; its readers do not
     std::string m_nsColumn; // "namespace_path" (JS) or "prefix" (Python)
     struct Rowids {
