@@ -123,8 +123,7 @@ Result<StoreDiff> PgCheckpointStore::diff(int64_t fromUs, int64_t toUs, int limi
 }
 
 Result<bool> PgCheckpointStore::refreshIfChanged() {
-    auto rows = m_db->query("SELECT (SELECT max(checkpoint_id) FROM checkpoints) || ' ' ||"
-                            " (SELECT count(*) FROM checkpoints) || ' ' || (SELECT count(*) FROM checkpoint_writes)");
+    auto rows = m_db->query(pgsql::kWatermark);
     if (!rows.ok()) return rows.status();
     const std::string now = rows->text(0, 0);
     const bool changed = now != m_watermark;

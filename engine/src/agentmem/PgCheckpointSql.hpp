@@ -51,6 +51,12 @@ inline constexpr const char *kEvents =
     " encode(w.blob, 'hex') FROM checkpoint_writes w JOIN checkpoints c ON c.thread_id = w.thread_id"
     " AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id) e) numbered";
 
+// The live tail's watermark: the server's own row-change counters for the two tables, so no scan however large they
+// are (PostgreSQL updates them when a writer's transaction ends, within about a second).
+inline constexpr const char *kWatermark =
+    "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text FROM pg_stat_user_tables"
+    " WHERE relid IN (to_regclass('checkpoints'), to_regclass('checkpoint_writes'))";
+
 struct Where {
     std::string sql = "TRUE";
     Params params;

@@ -14,10 +14,6 @@ namespace mnemo::agentmem {
 
 using pgsql::Params;
 
-namespace {
-constexpr const char *kWatermark = "SELECT (SELECT max(checkpoint_id) FROM checkpoints) || ' ' ||"
-                                   " (SELECT count(*) FROM checkpoints) || ' ' || (SELECT count(*) FROM checkpoint_writes)";
-}
 
 bool PgCheckpointStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
 
@@ -48,12 +44,12 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
         return Status(StatusCode::InvalidArgument, db.value()->label() + ": the checkpoints table has no '" +
                                                        columns->text(0, 0) + "' column (an unknown schema version)");
     }
-    auto watermark = db.value()->query(kWatermark);
+    auto watermark = db.value()->query(pgsql::kWatermark);
     if (!watermark.ok()) return watermark.status();
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
     store->m_db = std::make_unique<pg::Session>(std::move(db.value()));
     store->m_watermark = watermark->text(0, 0);
-    store->m_watcher = std::make_shared<pg::Watcher>(conninfo, kWatermark, store->m_watermark);
+    store->m_watcher = std::make_shared<pg::Watcher>(conninfo, pgsql::kWatermark, store->m_watermark);
     return std::unique_ptr<AgentStore>(std::move(store));
 }
 

@@ -23,9 +23,6 @@ std::string likePattern(const std::string &text) {
 
 } // namespace
 
-namespace {
-constexpr const char *kStoreWatermark = "SELECT count(*) || ' ' || coalesce(max(updated_at)::text, '') FROM store";
-}
 
 std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn) {
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());

@@ -15,6 +15,10 @@ namespace mnemo::agentmem {
 
 namespace pg { class Watcher; }
 
+// The live tail's watermark: the server's row-change counters for the store table (no scan; see PgCheckpointSql.hpp).
+inline constexpr const char *kStoreWatermark = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text"
+                                               " FROM pg_stat_user_tables WHERE relid = to_regclass('store')";
+
 class PgLangGraphStore final : public AgentStore {
 public:
     // `db` is connected and has a store table with the columns `namespaceColumn`, key, value, created_at, updated_at.

@@ -117,7 +117,7 @@ Result<StoreDiff> PgLangGraphStore::diff(int64_t fromUs, int64_t toUs, int limit
 }
 
 Result<bool> PgLangGraphStore::refreshIfChanged() {
-    auto rows = m_db->query("SELECT count(*) || ' ' || coalesce(max(updated_at)::text, '') FROM store"); // kStoreWatermark
+    auto rows = m_db->query(kStoreWatermark);
     if (!rows.ok()) return rows.status();
     const std::string now = rows->text(0, 0);
     const bool changed = now != m_watermark;
