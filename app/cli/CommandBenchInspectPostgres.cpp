@@ -150,7 +150,8 @@ Result<nlohmann::json> fillAndMeasure(const fs::path &dir, const PostgresBenchOp
     out["rows"] = o.rows;
     out["kind"] = "langgraph postgres-checkpointer";
     out["fill_ms"] = fillMs;
-    out["pages"] = "the table's scrolling: page k of 200 rows at OFFSET 200k, k = 1..queries";
+    out["pages"] = "the table's scrolling: page k of 200 rows from offset 200k, k = 1..queries"
+                   " (keyset: each page starts after the previous page's last key)";
     out["with_recommended_indexes"] = report(indexed);
     out["with_recommended_indexes"]["index_build_ms"] = indexMs;
     out["with_recommended_indexes"]["sql"] = kRecommendedIndexes;

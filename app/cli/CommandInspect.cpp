@@ -183,6 +183,8 @@ Result<nlohmann::json> runInspect(const InspectOptions &o) {
     auto store = AgentStore::open(o.path, options);
     if (!store.ok()) return store.status();
     const AgentStore &s = *store.value();
+    const SnapshotScope snapshot(s); // a database read in place: every figure below from one snapshot
+    if (!snapshot.status().ok()) return snapshot.status();
     auto summary = s.summary();
     if (!summary.ok()) return summary.status();
     nlohmann::json out = summaryJson(summary.value());

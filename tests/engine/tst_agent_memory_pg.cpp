@@ -283,6 +283,68 @@ private slots:
         QVERIFY2(writable.ok(), writable.message().c_str()); // opened, and read-only regardless (checked at connect)
     }
 
+    // Pages after the first start after the previous page's last key (keyset), or after the nearest remembered key
+    // for a jump; either way the table's rows are the ones one big query gives, in its order, each once. Without an
+    // index on checkpoint_id the order is the saver's primary key's; with one, newest first across threads.
+    void keysetPagesMatchOneBigQuery() {
+        QCOMPARE(psql({"-c", "CREATE DATABASE paging"}, "postgres"), QString());
+        QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer-schema.sql", "-c",
+                       "INSERT INTO checkpoints SELECT 't' || (i % 7), '', lpad(i::text, 6, '0'), NULL, NULL,"
+                       " jsonb_build_object('v', 1, 'ts', '2026-12-01T10:00:00Z', 'channel_values', '{}'::jsonb,"
+                       " 'channel_versions', '{}'::jsonb), '{}'::jsonb FROM generate_series(1, 500) i;"
+                       " GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"},
+                      "paging"),
+                 QString());
+        for (const bool indexed : {false, true}) {
+            if (indexed) QCOMPARE(psql({"-c", "CREATE INDEX newest ON checkpoints (checkpoint_id, thread_id)"}, "paging"), QString());
+            auto opened = AgentStore::open(url("paging"));
+            QVERIFY2(opened.ok(), opened.message().c_str());
+            AgentStore &store = *opened.value();
+            auto all = store.items({}, 0, 1000);
+            QVERIFY(all.ok() && all->size() == 500);
+            QCOMPARE(all->front().id, std::string(indexed ? "000500" : "000496")); // without: t6, its newest
+            std::vector<std::string> paged;
+            for (int64_t offset = 0;; offset += 37) {
+                auto page = store.items({}, offset, 37);
+                QVERIFY2(page.ok(), page.message().c_str());
+                for (const MemoryItem &it : page.value()) paged.push_back(it.id);
+                if (page->size() < 37) break;
+            }
+            QCOMPARE(paged.size(), size_t(500));
+            for (size_t i = 0; i < paged.size(); ++i) QCOMPARE(paged[i], all->at(i).id);
+            auto jump = store.items({}, 100, 5); // from the key remembered at 74, skipping 26
+            QVERIFY(jump.ok() && jump->size() == 5 && jump->front().id == all->at(100).id);
+            ItemFilter thread;
+            thread.threadId = "t3";
+            auto first = store.items(thread, 0, 10), second = store.items(thread, 10, 10);
+            QVERIFY(first.ok() && second.ok() && second->size() == 10 && second->front().id < first->back().id);
+            auto summary = store.summary();
+            QVERIFY(summary.ok());
+            const std::string notes = summary->notes.back();
+            QVERIFY2(notes.find(indexed ? "newest first across threads" : "thread by thread") != std::string::npos,
+                     notes.c_str());
+        }
+    }
+
+    // Within a snapshot scope every query sees the database as it was when the scope began, whatever commits meanwhile.
+    void aSnapshotScopeSeesOneStateOfTheDatabase() {
+        auto store = openStore();
+        QVERIFY(store);
+        const int64_t before = store->countItems({}).value();
+        {
+            const SnapshotScope snapshot(*store);
+            QVERIFY2(snapshot.status().ok(), snapshot.status().message().c_str());
+            QCOMPARE(store->countItems({}).value(), before);
+            QCOMPARE(psql({"-c", "INSERT INTO checkpoints SELECT thread_id, checkpoint_ns, 'snap-1', NULL, type,"
+                                 " checkpoint, metadata FROM checkpoints LIMIT 1"}),
+                     QString());
+            QCOMPARE(store->countItems({}).value(), before); // the writer committed; this snapshot does not see it
+            QVERIFY(store->summary().ok() && store->summary()->items == before);
+        }
+        QCOMPARE(store->countItems({}).value(), before + 1);
+        QCOMPARE(psql({"-c", "DELETE FROM checkpoints WHERE checkpoint_id = 'snap-1'"}), QString());
+    }
+
     void faultsAreClearMessages() {
         auto wrongDb = AgentStore::open(url("no_such_db"));
         QVERIFY(!wrongDb.ok() && wrongDb.message().find("no_such_db") != std::string::npos &&

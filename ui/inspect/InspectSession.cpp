@@ -36,6 +36,13 @@ struct InspectSession::Opened {
             error = QString::fromStdString(s.message());
             return;
         }
+        // One snapshot for what the views start from: the summary's counts, the facets and the last event agree
+        // even while agents write (a database read in place; nothing for a file).
+        const agentmem::SnapshotScope snapshot(*s.value());
+        if (!snapshot.status().ok()) {
+            error = QString::fromStdString(snapshot.status().message());
+            return;
+        }
         auto sum = s.value()->summary();
         if (!sum.ok()) {
             error = QString::fromStdString(sum.message());

@@ -90,14 +90,23 @@ Result<Rows> Connection::query(const std::string &sql, const std::vector<std::op
     std::vector<const char *> values;
     for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
     PGresult *r = PQexecParams(m_conn, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
-        PQclear(r);
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-        if (PQstatus(m_conn) == CONNECTION_BAD) PQreset(m_conn); // the server restarted: try once for the next query
-        return Status(StatusCode::Internal, m_label + ": " + why);
-    }
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) return Status(StatusCode::Internal, failure(r));
     return Rows(r);
+}
+
+Status Connection::command(const std::string &sql) const {
+    PGresult *r = PQexec(m_conn, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) return Status(StatusCode::Internal, failure(r));
+    PQclear(r);
+    return {};
+}
+
+std::string Connection::failure(PGresult *r) const {
+    std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
+    PQclear(r);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    if (PQstatus(m_conn) == CONNECTION_BAD) PQreset(m_conn); // the server restarted: try once for the next query
+    return m_label + ": " + why;
 }
 
 } // namespace mnemo::agentmem::pg

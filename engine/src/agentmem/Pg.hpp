@@ -45,11 +45,14 @@ public:
     Connection &operator=(const Connection &) = delete;
 
     Result<Rows> query(const std::string &sql, const std::vector<std::optional<std::string>> &params = {}) const;
+    // A statement without rows (BEGIN, COMMIT).
+    Status command(const std::string &sql) const;
     const std::string &label() const { return m_label; }
     const std::string &conninfo() const { return m_conninfo; }
 
 private:
     Connection() = default;
+    std::string failure(PGresult *result) const; // the server's words, and a reset when the connection broke
     PGconn *m_conn = nullptr;
     std::string m_conninfo, m_label;
 };
@@ -69,6 +72,16 @@ public:
             m_connection = std::move(connected.value());
         }
         return m_connection->query(sql, params);
+    }
+    // The queries until endSnapshot() share one read-only, repeatable-read transaction: one snapshot of the database,
+    // so what they say agrees (a summary's counts, its facets, the watermark). Keep it short: an open snapshot holds
+    // back the server's vacuum, and the idle-in-transaction timeout ends a forgotten one.
+    Status beginSnapshot() const {
+        if (auto connected = query("SELECT 1"); !connected.ok()) return connected.status();
+        return m_connection->command("BEGIN");
+    }
+    void endSnapshot() const {
+        if (m_connection) (void)m_connection->command("COMMIT"); // read-only: nothing to commit but the snapshot
     }
     const std::string &label() const { return m_label; }
     const std::string &conninfo() const { return m_conninfo; }

@@ -31,6 +31,9 @@ Result<StoreSummary> PgCheckpointStore::summary() const {
     s.eventActions["checkpoint"] = s.items;
     if (writes > 0) s.eventActions["write"] = writes;
     s.notes.push_back("read in place from PostgreSQL, read-only, a page at a time: nothing is imported");
+    s.notes.push_back(m_newestIndex ? "pages: newest first across threads (an index on checkpoint_id serves them)"
+                                    : "pages: thread by thread, newest first in each (the saver's primary key; add "
+                                      "README's index on checkpoint_id for newest first across threads)");
     return s;
 }
 
@@ -128,6 +131,7 @@ Result<bool> PgCheckpointStore::refreshIfChanged() {
     const std::string now = rows->text(0, 0);
     const bool changed = now != m_watermark;
     m_watermark = now;
+    if (changed) m_cursors->forget(); // a remembered key no longer ends the page at its offset
     return changed;
 }
 

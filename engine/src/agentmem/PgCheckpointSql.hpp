@@ -51,6 +51,12 @@ inline constexpr const char *kEvents =
     " encode(w.blob, 'hex') FROM checkpoint_writes w JOIN checkpoints c ON c.thread_id = w.thread_id"
     " AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id) e) numbered";
 
+// Whether an index leads with checkpoint_id (README's recommended one): then pages go newest first across threads;
+// without it, in the saver's primary key order (thread by thread, newest first in each), which its index serves.
+inline constexpr const char *kHasNewestIndex =
+    "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+    " AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('checkpoints') AND a.attname = 'checkpoint_id')";
+
 // The live tail's watermark: the server's own row-change counters for the two tables, so no scan however large they
 // are (PostgreSQL updates them when a writer's transaction ends, within about a second).
 inline constexpr const char *kWatermark =

@@ -46,7 +46,10 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
     }
     auto watermark = db.value()->query(pgsql::kWatermark);
     if (!watermark.ok()) return watermark.status();
+    auto newest = db.value()->query(pgsql::kHasNewestIndex);
+    if (!newest.ok()) return newest.status();
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
+    store->m_newestIndex = newest->text(0, 0) == "t";
     store->m_db = std::make_unique<pg::Session>(std::move(db.value()));
     store->m_watermark = watermark->text(0, 0);
     store->m_watcher = std::make_shared<pg::Watcher>(conninfo, pgsql::kWatermark, store->m_watermark);
@@ -58,6 +61,8 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::openReader() const {
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
     store->m_db = std::make_unique<pg::Session>(m_db->conninfo(), m_db->label());
     store->m_rowids = m_rowids;
+    store->m_cursors = m_cursors;
+    store->m_newestIndex = m_newestIndex;
     store->m_watermark = m_watermark;
     return std::unique_ptr<AgentStore>(std::move(store));
 }
@@ -69,8 +74,15 @@ int64_t PgCheckpointStore::rowidOf(const std::string &id) const {
     return it->second;
 }
 
+const std::vector<std::string> &PgCheckpointStore::pageKey() const {
+    static const std::vector<std::string> newest{"c.checkpoint_id", "c.thread_id", "c.checkpoint_ns"};
+    static const std::vector<std::string> primary{"c.thread_id", "c.checkpoint_ns", "c.checkpoint_id"};
+    return m_newestIndex ? newest : primary;
+}
+
 Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string &where, const std::string &order,
-                                                               Params params, int limit, int64_t offset) const {
+                                                               Params params, int limit, int64_t offset,
+                                                               std::vector<std::string> *lastKey) const {
     params.push_back(std::to_string(std::max(0, limit)));
     params.push_back(std::to_string(std::max<int64_t>(0, offset)));
     const std::string n = std::to_string(params.size());
@@ -88,6 +100,10 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string
         item->rowid = rowidOf(item->id);
         out.push_back(std::move(item.value()));
     }
+    if (lastKey && rows->count() > 0) {
+        lastKey->clear();
+        for (const std::string &column : pageKey()) lastKey->push_back(rows->text(rows->count() - 1, column.substr(2).c_str())); // "c.x" -> x
+    }
     return out;
 }
 
@@ -101,10 +117,19 @@ Result<int64_t> PgCheckpointStore::countItems(const ItemFilter &filter) const {
 
 Result<std::vector<MemoryItem>> PgCheckpointStore::items(const ItemFilter &filter, int64_t offset, int limit,
                                                          bool) const {
-    const pgsql::Where w = pgsql::whereFor(filter);
+    pgsql::Where w = pgsql::whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
-    // Both descending: an index on (checkpoint_id, thread_id), if the database has one, serves it backwards.
-    return selectItems(w.sql, "c.checkpoint_id DESC, c.thread_id DESC", w.params, limit, offset);
+    // Descending on the page key: the index that leads with its first column serves it backwards.
+    std::string order;
+    for (const std::string &column : pageKey()) order += (order.empty() ? "" : ", ") + column + " DESC";
+    std::string filterKey = w.sql;
+    for (const auto &p : w.params) filterKey += '\x1f' + p.value_or("");
+    const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
+    if (!start.key.empty()) w.sql += " AND " + pg::keyBefore(pageKey(), start.key, w.params);
+    std::vector<std::string> last;
+    auto page = selectItems(w.sql, order, w.params, limit, offset - start.offset, &last);
+    if (page.ok() && !page->empty()) m_cursors->remember(filterKey, offset + int64_t(page->size()), std::move(last));
+    return page;
 }
 
 Result<MemoryItem> PgCheckpointStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {

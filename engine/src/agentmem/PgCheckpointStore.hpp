@@ -11,6 +11,7 @@
 #include "mnemo/agentmem/AgentStore.hpp"
 
 #include "Pg.hpp"
+#include "PgKeyset.hpp"
 
 #include <map>
 #include <mutex>
@@ -69,6 +70,8 @@ public:
         return Status(StatusCode::Unsupported, "a LangGraph checkpointer has no embedder");
     }
 
+    Status beginSnapshot() const override { return m_db->beginSnapshot(); }
+    void endSnapshot() const override { m_db->endSnapshot(); }
     Result<bool> refreshIfChanged() override;
     // Cheap: a flag the store's watcher thread sets once the database's watermark (newest checkpoint, row counts)
     // moved; the watcher polls on its own connection every second, never on the caller's thread.
@@ -86,15 +89,20 @@ public:
 private:
     PgCheckpointStore() = default;
     int64_t rowidOf(const std::string &id) const;
+    // The sort key of a page: newest first across threads with an index on checkpoint_id, else the primary key's.
+    const std::vector<std::string> &pageKey() const;
+    // `lastKey`, when given, receives the pageKey() values of the last row returned.
     Result<std::vector<MemoryItem>> selectItems(const std::string &where, const std::string &order,
                                                 std::vector<std::optional<std::string>> params, int limit,
-                                                int64_t offset) const;
+                                                int64_t offset, std::vector<std::string> *lastKey = nullptr) const;
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
 
     std::unique_ptr<pg::Session> m_db; // connected by open(); a reader's connects on its first query
     std::shared_ptr<pg::Watcher> m_watcher; // the store open() made has one; its readers do not
     std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
+    std::shared_ptr<pg::KeysetCursors> m_cursors = std::make_shared<pg::KeysetCursors>();
+    bool m_newestIndex = false; // the database has an index leading with checkpoint_id
     mutable std::string m_watermark; // refreshIfChanged: the newest checkpoint and the counts last seen
 };
 

@@ -67,6 +67,8 @@ public:
     Result<std::vector<float>> embedText(const std::string &) const override {
         return Status(StatusCode::Unsupported, "Mnemo does not have this store's embedder");
     }
+    Status beginSnapshot() const override { return m_db->beginSnapshot(); }
+    void endSnapshot() const override { m_db->endSnapshot(); }
     Result<bool> refreshIfChanged() override;
     bool sourceChanged() const override; // the watcher's flag (PgWatcher.hpp)
     bool isImported() const override { return true; }

@@ -144,6 +144,12 @@ public:
     virtual std::string embedderDescription() const;
     virtual Result<std::vector<float>> embedText(const std::string &text) const;
 
+    // The queries on this connection until endSnapshot() read one consistent snapshot (a database read in place:
+    // one read-only transaction), so a refresh's summary, facets and watermark agree. Nothing for a file store,
+    // whose catalogue does not change under one connection. Keep the scope short.
+    virtual Status beginSnapshot() const { return {}; }
+    virtual void endSnapshot() const {}
+
     // Live tail: true when the store changed since the last call (a foreign store is re-imported).
     virtual Result<bool> refreshIfChanged();
     // Cheap (a few stat calls): whether the store's files changed since this connection's catalogue was made.
@@ -163,6 +169,22 @@ private:
     std::unique_ptr<sql::Db> m_db;
     mutable std::shared_ptr<NeighbourIndex> m_ivf; // this connection's reader of the shared IVF lists
     mutable bool m_ivfChecked = false;              // whether the store has an IVF index was looked up
+};
+
+// beginSnapshot() for a scope: `SnapshotScope snapshot(store); if (!snapshot.status().ok()) ...`.
+class SnapshotScope {
+public:
+    explicit SnapshotScope(const AgentStore &store) : m_store(store), m_status(store.beginSnapshot()) {}
+    ~SnapshotScope() {
+        if (m_status.ok()) m_store.endSnapshot();
+    }
+    SnapshotScope(const SnapshotScope &) = delete;
+    SnapshotScope &operator=(const SnapshotScope &) = delete;
+    const Status &status() const { return m_status; }
+
+private:
+    const AgentStore &m_store;
+    Status m_status;
 };
 
 } // namespace mnemo::agentmem
