@@ -296,7 +296,10 @@ private slots:
                       "paging"),
                  QString());
         for (const bool indexed : {false, true}) {
-            if (indexed) QCOMPARE(psql({"-c", "CREATE INDEX newest ON checkpoints (checkpoint_id, thread_id)"}, "paging"), QString());
+            if (indexed) {
+                const QString index = "CREATE INDEX newest ON checkpoints (checkpoint_id, thread_id)";
+                QCOMPARE(psql({"-c", index}, "paging"), QString());
+            }
             auto opened = AgentStore::open(url("paging"));
             QVERIFY2(opened.ok(), opened.message().c_str());
             AgentStore &store = *opened.value();

@@ -102,7 +102,10 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string
     }
     if (lastKey && rows->count() > 0) {
         lastKey->clear();
-        for (const std::string &column : pageKey()) lastKey->push_back(rows->text(rows->count() - 1, column.substr(2).c_str())); // "c.x" -> x
+        const int last = rows->count() - 1;
+        for (const std::string &column : pageKey()) { // "c.thread_id" is the row's "thread_id"
+            lastKey->push_back(rows->text(last, column.substr(2).c_str()));
+        }
     }
     return out;
 }
