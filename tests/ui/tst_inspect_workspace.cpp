@@ -142,7 +142,7 @@ private slots:
         // Tree: the day nodes are roots; a day holds that day's memories.
         w.tabs()->setCurrentWidget(w.treePanel());
         QTreeWidget *tree = w.treePanel()->tree();
-        QCOMPARE(tree->topLevelItemCount(), 7);
+        QTRY_COMPARE(tree->topLevelItemCount(), 7); // the roots are read on a worker
         QTreeWidgetItem *monday = tree->topLevelItem(0);
         monday->setExpanded(true);
         QTRY_VERIFY(monday->childCount() >= 5);
@@ -354,7 +354,7 @@ private slots:
         openAndWait(w, m_tmp.filePath("npm/langgraph/checkpoints.db"));
         QCOMPARE(w.tabs()->currentWidget(), w.treePanel()); // no embeddings: a checkpointer opens on its fork tree
         QCOMPARE(w.tableModel()->totalCount(), 34);
-        QCOMPARE(w.treePanel()->tree()->topLevelItemCount(), 3); // one root checkpoint per thread
+        QTRY_COMPARE(w.treePanel()->tree()->topLevelItemCount(), 3); // one root checkpoint per thread
         QTRY_VERIFY(!w.timelinePanel()->isBusy());
         QCOMPARE(w.timelinePanel()->view()->eventCount(), 34 + 49);
         QTRY_VERIFY_WITH_TIMEOUT(!w.graphPanel()->isBusy(), 20000);

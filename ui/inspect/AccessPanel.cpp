@@ -67,15 +67,10 @@ void AccessPanel::reload() {
     const QString previous = m_principal->currentData().toString();
     m_principal->clear();
     m_applyEverywhere->setChecked(false);
-    if (AgentStore *store = m_session.store()) {
-        auto who = store->principals();
-        if (who.ok()) {
-            for (const Principal &p : who.value()) {
-                if (p.kind == "thread") continue;
-                m_principal->addItem(QString("%1 (%2)").arg(QString::fromStdString(p.name), QString::fromStdString(p.kind)),
-                                     QString::fromStdString(p.id));
-            }
-        }
+    for (const Principal &p : m_session.facets().principals) { // read with the summary, on the session's worker
+        if (p.kind == "thread") continue;
+        m_principal->addItem(QString("%1 (%2)").arg(QString::fromStdString(p.name), QString::fromStdString(p.kind)),
+                             QString::fromStdString(p.id));
     }
     int index = m_principal->findData(previous);
     m_principal->setCurrentIndex(index >= 0 ? index : 0);
@@ -98,7 +93,7 @@ struct AccessPanel::Evaluation {
 void AccessPanel::evaluate() {
     m_table->setRowCount(0);
     const QString principal = m_principal->currentData().toString();
-    std::shared_ptr<AgentStore> reader(m_session.store() && !principal.isEmpty() ? m_session.openReader().release() : nullptr);
+    std::shared_ptr<AgentStore> reader(m_session.store() && !principal.isEmpty() ? m_session.openReader() : nullptr);
     if (!reader) {
         m_job.cancel(); // an evaluation still running was for another principal or store
         m_summary->setText(m_session.store() ? tr("This store names no users, agents or apps.") : QString());

@@ -208,7 +208,7 @@ void DetailPane::showMessage(const QString &html) {
 }
 
 void DetailPane::showItem(const QString &id) {
-    std::shared_ptr<AgentStore> reader(id.isEmpty() ? nullptr : m_session.openReader().release());
+    std::shared_ptr<AgentStore> reader(id.isEmpty() ? nullptr : m_session.openReader());
     if (!reader) {
         showMessage({});
         return;
@@ -225,7 +225,7 @@ void DetailPane::showItem(const QString &id) {
 }
 
 void DetailPane::showDiff(qint64 fromUs, qint64 toUs) {
-    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    std::shared_ptr<AgentStore> reader(m_session.openReader());
     if (!reader) return;
     m_itemId.clear();
     setHtml(tr("<p style='color:#888'>Comparing %1 with %2…</p>").arg(formatTime(fromUs), formatTime(toUs)));

@@ -35,7 +35,7 @@ GraphPanel::GraphPanel(InspectSession &session, QWidget *parent) : QWidget(paren
 bool GraphPanel::isBusy() const { return m_job.busy() || m_view->isBusy(); }
 
 void GraphPanel::reload() {
-    auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());
+    auto reader = std::shared_ptr<AgentStore>(m_session.openReader());
     if (!reader) {
         m_job.cancel(); // a read still running belongs to the store that was open before
         m_view->setGraph({}, {}, {});

@@ -53,6 +53,7 @@ struct InspectSession::Opened {
             auto g = s.value()->groupCounts(field, {});
             if (g.ok()) *target = std::move(g.value());
         }
+        if (auto who = s.value()->principals(); who.ok()) facets.principals = std::move(who.value());
         lastSeq = s.value()->lastEventSeq();
         store = std::move(s.value());
     }
@@ -109,7 +110,9 @@ void InspectSession::start(bool reimport) {
 void InspectSession::adopt(Opened &result, bool isRefresh) {
     const int64_t seq = result.lastSeq;
     const int newEvents = isRefresh ? int(std::max<int64_t>(0, seq - m_lastSeq)) : 0;
+    m_readers.reset(); // its idle readers belong to the store being replaced
     m_store = std::move(result.store);
+    m_readers = std::make_unique<ReaderPool>(*m_store);
     m_summary = std::move(result.summary);
     m_facets = std::move(result.facets);
     m_lastSeq = seq;
@@ -128,15 +131,13 @@ void InspectSession::adopt(Opened &result, bool isRefresh) {
     }
     // Read the neighbour index into memory in the background, so the retrieval debugger answers at once.
     if (m_summary.embeddings > 0) {
-        std::shared_ptr<AgentStore> warm(openReader().release());
+        std::shared_ptr<AgentStore> warm = openReader();
         if (warm) (void)QtConcurrent::run([warm] { warmIndex(*warm); });
     }
 }
 
-std::unique_ptr<AgentStore> InspectSession::openReader() const {
-    if (!m_store) return nullptr;
-    auto r = m_store->openReader();
-    return r.ok() ? std::move(r.value()) : nullptr;
+std::shared_ptr<AgentStore> InspectSession::openReader() const {
+    return m_readers ? m_readers->lease() : nullptr;
 }
 
 void InspectSession::setCurrent(const QString &id) {
@@ -186,6 +187,7 @@ void InspectSession::checkForChanges() {
         // Our own store, read in place: re-attaching is a file open, cheap enough for the UI thread.
         auto changed = m_store->refreshIfChanged();
         if (changed.ok() && changed.value()) {
+            m_readers = std::make_unique<ReaderPool>(*m_store); // idle readers may hold the old catalogue
             auto summary = m_store->summary();
             if (summary.ok()) m_summary = summary.value();
             const int64_t seq = m_store->lastEventSeq();

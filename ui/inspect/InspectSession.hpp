@@ -1,9 +1,11 @@
 #pragma once
 // One open agent-memory store in the Inspect workspace, and the state every view shares: the current item, the
 // selection, the highlighted (retrieved) items, the time being looked at (time travel) and whose eyes the store
-// is seen through (access projection). Views read through store() on the UI thread for small paged queries and
-// use openReader() for work they push to a thread. Opening, re-importing and the live-tail check never block the
+// is seen through (access projection). Views read on workers through openReader() (pooled readers); store() is
+// for what asks no query (its kind, its path). Opening, re-importing and the live-tail check never block the
 // UI thread.
+
+#include "ReaderPool.hpp"
 
 #include "mnemo/agentmem/AgentStore.hpp"
 
@@ -34,9 +36,11 @@ public:
     // Values to filter by, most frequent first (computed on the worker with the summary).
     struct Facets {
         std::vector<std::pair<std::string, int64_t>> users, agents, kinds;
+        std::vector<agentmem::Principal> principals; // users, agents, apps and threads the store names
     };
     const Facets &facets() const { return m_facets; }
-    std::unique_ptr<agentmem::AgentStore> openReader() const;
+    // A reader for work on another thread, from a pool (ReaderPool.hpp); null when no store is open.
+    std::shared_ptr<agentmem::AgentStore> openReader() const;
 
     // A generation number: bumped whenever the data views show may have changed (open, live refresh).
     int generation() const { return m_generation; }
@@ -78,6 +82,7 @@ private:
 
     QString m_path;
     std::unique_ptr<agentmem::AgentStore> m_store;
+    std::unique_ptr<ReaderPool> m_readers; // onto m_store; replaced with it
     agentmem::StoreSummary m_summary;
     int m_generation = 0;
     bool m_opening = false;

@@ -347,6 +347,10 @@ void InspectWorkspace::showCount(qint64 total) {
         return;
     }
     if (!m_session->isOpen() || total < 0) return;
+    if (const int row = m_model->rowOf(m_session->currentId()); row >= 0) { // it was chosen before its page came
+        QSignalBlocker block(m_table->selectionModel());
+        m_table->selectRow(row);
+    }
     QStringList parts{tr("%1 items").arg(total)};
     if (!m_search->text().isEmpty()) parts[0] = tr("%1 matching “%2”").arg(total).arg(m_search->text());
     if (m_session->asOfUs()) parts << tr("as of %1").arg(formatTime(*m_session->asOfUs()));

@@ -36,39 +36,69 @@ void ItemTableModel::setFilter(const ItemFilter &extra) {
     reload();
 }
 
+// Both the first page and the total are read on workers (a database may be across a network; a count over a
+// selective filter can touch every row); reloaded() says the total once the first page is shown and it is known.
 void ItemTableModel::reload() {
+    m_pageJob.cancel(); // pages and counts still running were for another filter or store
+    m_countJob.cancel();
     beginResetModel();
     m_rows.clear();
     m_more = false;
-    m_total = 0;
+    m_total = -1;
     m_error.clear();
-    AgentStore *store = m_session.store();
-    if (store) {
-        // The first page is a LIMIT query walking the newest rows: quick enough to show at once.
-        ItemFilter f = effectiveFilter();
-        auto page = store->items(f, 0, kPage);
-        if (page.ok()) {
-            m_rows = std::move(page.value());
-            m_more = m_rows.size() == size_t(kPage);
-        } else {
-            m_error = QString::fromStdString(page.message());
-        }
-    }
+    m_firstPageShown = false;
+    m_count.reset();
     endResetModel();
-    countInBackground();
-}
-
-// A count over a selective filter can touch every row: on a worker; reloaded() says the total when it is known.
-void ItemTableModel::countInBackground() {
-    std::shared_ptr<AgentStore> reader(m_session.store() && m_error.isEmpty() ? m_session.openReader().release()
-                                                                              : nullptr);
-    if (!reader) {
-        m_countJob.cancel(); // a count still running was for another filter or store
-        m_total = qint64(m_rows.size());
+    if (!m_session.store()) {
+        m_total = 0;
         emit reloaded(m_total);
         return;
     }
-    m_total = -1;
+    readPage(0);
+    countInBackground();
+}
+
+void ItemTableModel::readPage(qint64 offset) {
+    std::shared_ptr<AgentStore> reader = m_session.openReader();
+    if (!reader) return;
+    m_pageJob.run(
+        [reader, f = effectiveFilter(), offset](const auto &) {
+            faultPoint("ui.inspect.page");
+            Page page{offset, {}, {}};
+            auto rows = reader->items(f, offset, kPage);
+            if (rows.ok()) page.rows = std::move(rows.value());
+            else page.error = QString::fromStdString(rows.message());
+            return page;
+        },
+        [this](Page &&page) { showPage(std::move(page)); },
+        [this, offset](const QString &message) { showPage(Page{offset, {}, message}); });
+}
+
+void ItemTableModel::showPage(Page &&page) {
+    if (!page.error.isEmpty()) {
+        m_error = page.error;
+        m_more = false; // nothing more can be read: stop asking
+    } else if (page.offset == qint64(m_rows.size()) && !page.rows.empty()) {
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page.rows.size()) - 1);
+        for (auto &it : page.rows) m_rows.push_back(std::move(it));
+        endInsertRows();
+        m_more = page.rows.size() == size_t(kPage);
+    } else {
+        m_more = false;
+    }
+    if (page.offset == 0) {
+        m_firstPageShown = true;
+        announceWhenReady();
+    }
+}
+
+void ItemTableModel::countInBackground() {
+    std::shared_ptr<AgentStore> reader = m_session.openReader();
+    if (!reader) {
+        m_count = Count{0, tr("cannot open another connection to the store")};
+        announceWhenReady();
+        return;
+    }
     m_countJob.run(
         [reader, f = effectiveFilter()](const auto &) {
             faultPoint("ui.inspect.table");
@@ -78,13 +108,20 @@ void ItemTableModel::countInBackground() {
             else count.error = QString::fromStdString(n.message());
             return count;
         },
-        [this](Count &&count) { showCount(count); },
-        [this](const QString &message) { showCount(Count{0, message}); });
+        [this](Count &&count) {
+            m_count = count;
+            announceWhenReady();
+        },
+        [this](const QString &message) {
+            m_count = Count{0, message};
+            announceWhenReady();
+        });
 }
 
-void ItemTableModel::showCount(const Count &count) {
-    if (!count.error.isEmpty()) m_error = count.error;
-    m_total = count.total;
+void ItemTableModel::announceWhenReady() {
+    if (!m_firstPageShown || !m_count) return;
+    if (!m_count->error.isEmpty() && m_error.isEmpty()) m_error = m_count->error;
+    m_total = m_count->total;
     emit reloaded(m_total);
 }
 
@@ -103,17 +140,13 @@ const MemoryItem *ItemTableModel::itemAt(int row) const {
 int ItemTableModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 int ItemTableModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-bool ItemTableModel::canFetchMore(const QModelIndex &parent) const { return !parent.isValid() && m_more; }
+bool ItemTableModel::canFetchMore(const QModelIndex &parent) const {
+    return !parent.isValid() && m_more && !m_pageJob.busy();
+}
 
 void ItemTableModel::fetchMore(const QModelIndex &parent) {
-    AgentStore *store = m_session.store();
-    if (parent.isValid() || !store) return;
-    auto page = store->items(effectiveFilter(), qint64(m_rows.size()), kPage);
-    m_more = page.ok() && page->size() == size_t(kPage);
-    if (!page.ok() || page->empty()) return; // nothing more can be read: stop asking
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->size()) - 1);
-    for (auto &it : page.value()) m_rows.push_back(std::move(it));
-    endInsertRows();
+    if (parent.isValid() || !m_more || m_pageJob.busy()) return;
+    readPage(qint64(m_rows.size()));
 }
 
 QVariant ItemTableModel::data(const QModelIndex &index, int role) const {

@@ -1,14 +1,16 @@
 #pragma once
-// The Inspect table: the store's items as rows, newest first, read a page at a time (fetchMore) through SQLite
-// indexes, so a million-item store shows its first page at once; the total is counted on a worker (a count over a
-// selective filter can touch every row). Filters (full-text, user, agent, kind) combine with the session's time
-// travel and access projection.
+// The Inspect table: the store's items as rows, newest first, read a page at a time (fetchMore) on a worker, so a
+// million-item store shows its first page at once and a database across a network never blocks the UI; the total
+// is counted on another worker (a count over a selective filter can touch every row). Filters (full-text, user,
+// agent, kind) combine with the session's time travel and access projection.
 
 #include "common/LatestJob.hpp"
 
 #include "mnemo/agentmem/AgentStore.hpp"
 
 #include <QAbstractTableModel>
+
+#include <optional>
 
 namespace mnemo::ui {
 
@@ -47,9 +49,17 @@ private:
         qint64 total = 0;
         QString error;
     };
+    // One page read on a worker: its rows from `offset`, or why there are none.
+    struct Page {
+        qint64 offset = 0;
+        std::vector<agentmem::MemoryItem> rows;
+        QString error;
+    };
     agentmem::ItemFilter effectiveFilter() const;
+    void readPage(qint64 offset);
+    void showPage(Page &&page);
     void countInBackground();
-    void showCount(const Count &count);
+    void announceWhenReady(); // reloaded() once the first page is shown and the count is in
 
     InspectSession &m_session;
     agentmem::ItemFilter m_extra;
@@ -57,6 +67,9 @@ private:
     bool m_more = false;
     qint64 m_total = 0;
     QString m_error;
+    bool m_firstPageShown = false;
+    std::optional<Count> m_count;
+    LatestJob<Page> m_pageJob{this, "reading a page of items"};
     LatestJob<Count> m_countJob{this, "counting the items"};
 };
 

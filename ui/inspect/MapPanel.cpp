@@ -59,7 +59,7 @@ MapPanel::MapPanel(InspectSession &session, QWidget *parent) : QWidget(parent), 
 bool MapPanel::isBusy() const { return m_job.busy() || m_view->isBusy(); }
 
 void MapPanel::reload() {
-    auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());
+    auto reader = std::shared_ptr<AgentStore>(m_session.openReader());
     if (!reader) {
         m_job.cancel(); // a projection still running belongs to the store that was open before
         m_view->setPoints({}, {}, {});

@@ -118,7 +118,7 @@ void RetrievalPanel::reload() {
 // The log holds every retrieval the agents made, and each row names its item by text (one lookup per row): read on
 // a worker, shown when ready. A log that cannot be read leaves the table empty (and is logged).
 void RetrievalPanel::reloadLog() {
-    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    std::shared_ptr<AgentStore> reader(m_session.openReader());
     if (!reader) {
         m_logJob.cancel();
         return;
@@ -216,7 +216,7 @@ std::vector<RetrievalPanel::Hit> collect(AgentStore &store, const std::vector<Ne
 void RetrievalPanel::searchText() {
     const QString text = m_query->text().trimmed();
     if (text.isEmpty() || !m_session.store()) return;
-    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    std::shared_ptr<AgentStore> reader(m_session.openReader());
     const int k = m_k->value();
     run(tr("“%1”").arg(text), [reader, text, k](QString &error) -> std::vector<Hit> {
         if (!reader) return error = QObject::tr("the store is not open"), std::vector<Hit>{};
@@ -234,7 +234,7 @@ void RetrievalPanel::searchLikeCurrent() {
         m_status->setText(tr("Select an item first: its embedding becomes the query."));
         return;
     }
-    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    std::shared_ptr<AgentStore> reader(m_session.openReader());
     const int k = m_k->value();
     run(tr("like %1").arg(id), [reader, id, k](QString &error) -> std::vector<Hit> {
         if (!reader) return error = QObject::tr("the store is not open"), std::vector<Hit>{};

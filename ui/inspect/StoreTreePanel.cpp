@@ -52,7 +52,9 @@ StoreTreePanel::StoreTreePanel(InspectSession &session, QWidget *parent) : QWidg
 }
 
 void StoreTreePanel::reload() {
-    m_job.cancel(); // a grouping still counting belongs to the previous choice
+    m_job.cancel(); // a grouping still counting, or children still read, belong to the previous choice
+    m_childJob.cancel();
+    m_waiting = nullptr;
     m_tree->clear();
     if (!m_session.store()) return;
     const int mode = m_groupBy->currentIndex();
@@ -61,7 +63,7 @@ void StoreTreePanel::reload() {
         return;
     }
     // Grouping counts every item: on a worker; the nodes appear when it is done.
-    std::shared_ptr<AgentStore> reader(m_session.openReader().release());
+    std::shared_ptr<AgentStore> reader(m_session.openReader());
     if (!reader) return;
     new QTreeWidgetItem(m_tree, {tr("counting…")});
     const std::string field = kFields[mode];
@@ -79,17 +81,7 @@ void StoreTreePanel::reload() {
         [this](const QString &message) { showGroups(Grouping{{}, message}); });
 }
 
-// The hierarchy's roots are one LIMIT query: quick enough for the UI thread; children are read on expanding.
-void StoreTreePanel::showRoots() {
-    auto roots = m_session.store()->children("", kChildLimit);
-    if (!roots.ok()) return;
-    for (const MemoryItem &it : roots.value()) {
-        auto *node = new QTreeWidgetItem(m_tree, {QString::fromStdString(it.text).simplified().left(120),
-                                                  QString::fromStdString(it.kind), formatTime(it.createdUs)});
-        node->setData(0, kIdRole, QString::fromStdString(it.id));
-        node->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
-    }
-}
+void StoreTreePanel::showRoots() { readChildren(nullptr); }
 
 void StoreTreePanel::showGroups(const Grouping &grouping) {
     m_tree->clear();
@@ -111,36 +103,78 @@ void StoreTreePanel::showGroups(const Grouping &grouping) {
 }
 
 void StoreTreePanel::expand(QTreeWidgetItem *node) {
-    AgentStore *store = m_session.store();
-    if (!store || node->data(0, kLoadedRole).toBool()) return;
+    if (!m_session.store() || node->data(0, kLoadedRole).toBool()) return;
     node->setData(0, kLoadedRole, true);
-    std::vector<MemoryItem> kids;
-    const QString id = node->data(0, kIdRole).toString();
-    if (!id.isEmpty()) {
-        auto r = store->children(id.toStdString(), kChildLimit);
-        if (r.ok()) kids = std::move(r.value());
-    } else {
-        ItemFilter f = m_session.baseFilter();
-        const std::string value = node->data(0, kGroupRole).toString().toStdString();
-        switch (m_groupBy->currentIndex()) {
-        case 1: f.userId = value; break;
-        case 2: f.agentId = value; break;
-        case 3: f.tier = value; break;
-        case 4: f.threadId = value; break;
-        case 5: f.kind = value; break;
-        }
-        auto r = store->items(f, 0, kChildLimit);
-        if (r.ok()) kids = std::move(r.value());
+    readChildren(node);
+}
+
+// What a node's children are: the items whose parent it is, or the items of its group. (The roots' for null.)
+std::function<Result<std::vector<MemoryItem>>(const AgentStore &)>
+StoreTreePanel::childQuery(QTreeWidgetItem *node) const {
+    const std::string id = node ? node->data(0, kIdRole).toString().toStdString() : std::string();
+    if (!node || !id.empty()) return [id](const AgentStore &store) { return store.children(id, kChildLimit); };
+    ItemFilter f = m_session.baseFilter();
+    const std::string value = node->data(0, kGroupRole).toString().toStdString();
+    switch (m_groupBy->currentIndex()) {
+    case 1: f.userId = value; break;
+    case 2: f.agentId = value; break;
+    case 3: f.tier = value; break;
+    case 4: f.threadId = value; break;
+    case 5: f.kind = value; break;
     }
-    for (const MemoryItem &it : kids) {
-        auto *child = new QTreeWidgetItem(node, {QString::fromStdString(it.text).simplified().left(120),
-                                                 QString::fromStdString(it.kind), formatTime(it.createdUs)});
+    return [f](const AgentStore &store) { return store.items(f, 0, kChildLimit); };
+}
+
+// Read on a worker (a database may be across a network), one node at a time: expanding another node first folds
+// the waiting one back, to be read when it is expanded again.
+void StoreTreePanel::readChildren(QTreeWidgetItem *node) {
+    if (m_waiting && m_waiting != node) {
+        qDeleteAll(m_waiting->takeChildren());
+        m_waiting->setData(0, kLoadedRole, false);
+        m_waiting->setExpanded(false);
+    }
+    m_waiting = node;
+    std::shared_ptr<AgentStore> reader = m_session.openReader();
+    if (!reader) return;
+    const QStringList reading{tr("reading…")};
+    if (node) new QTreeWidgetItem(node, reading);
+    else new QTreeWidgetItem(m_tree, reading);
+    m_childJob.run(
+        [reader, query = childQuery(node)](const auto &) {
+            faultPoint("ui.inspect.tree-children");
+            Children out;
+            auto kids = query(*reader);
+            if (kids.ok()) out.items = std::move(kids.value());
+            else out.error = QString::fromStdString(kids.message());
+            return out;
+        },
+        [this, node](Children &&kids) { showChildren(node, kids); },
+        [this, node](const QString &message) { showChildren(node, Children{{}, message}); });
+}
+
+void StoreTreePanel::showChildren(QTreeWidgetItem *node, const Children &kids) {
+    m_waiting = nullptr;
+    if (node) qDeleteAll(node->takeChildren()); // the "reading…" line
+    else m_tree->clear();
+    auto add = [&](const QStringList &columns) {
+        return node ? new QTreeWidgetItem(node, columns) : new QTreeWidgetItem(m_tree, columns);
+    };
+    if (!kids.error.isEmpty()) {
+        add({tr("Cannot read: %1").arg(kids.error)})->setToolTip(0, kids.error);
+        return;
+    }
+    for (const MemoryItem &it : kids.items) {
+        auto *child = add({QString::fromStdString(it.text).simplified().left(120), QString::fromStdString(it.kind),
+                           formatTime(it.createdUs)});
         child->setData(0, kIdRole, QString::fromStdString(it.id));
         if (m_groupBy->currentIndex() == 0) child->setChildIndicatorPolicy(QTreeWidgetItem::ShowIndicator);
         child->setToolTip(0, QString::fromStdString(it.text).left(1000));
     }
-    if (kids.empty()) node->setChildIndicatorPolicy(QTreeWidgetItem::DontShowIndicator);
-    if (int(kids.size()) == kChildLimit) new QTreeWidgetItem(node, {tr("… first %1 shown; use the table's filters for the rest").arg(kChildLimit)});
+    if (node && kids.items.empty()) node->setChildIndicatorPolicy(QTreeWidgetItem::DontShowIndicator);
+    if (int(kids.items.size()) == kChildLimit) {
+        add({tr("… first %1 shown; use the table's filters for the rest").arg(kChildLimit)});
+    }
+    if (!m_session.currentId().isEmpty()) selectCurrent(m_session.currentId());
 }
 
 void StoreTreePanel::selectCurrent(const QString &id) {

@@ -5,8 +5,11 @@
 
 #include "common/LatestJob.hpp"
 
+#include "mnemo/agentmem/AgentStore.hpp"
+
 #include <QWidget>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,7 +27,7 @@ public:
     explicit StoreTreePanel(InspectSession &session, QWidget *parent = nullptr);
     void reload();
     QTreeWidget *tree() const { return m_tree; }
-    bool isBusy() const { return m_job.busy(); }
+    bool isBusy() const { return m_job.busy() || m_childJob.busy(); }
 
 private:
     // What the grouping worker hands back: (value, count) per group, or why there are none.
@@ -33,8 +36,18 @@ private:
         QString error;
     };
 
+    // What a children worker hands back: the items, or why there are none.
+    struct Children {
+        std::vector<agentmem::MemoryItem> items;
+        QString error;
+    };
+
     void showRoots();
     void expand(QTreeWidgetItem *node);
+    std::function<Result<std::vector<agentmem::MemoryItem>>(const agentmem::AgentStore &)>
+    childQuery(QTreeWidgetItem *node) const;
+    void readChildren(QTreeWidgetItem *node); // null: the roots
+    void showChildren(QTreeWidgetItem *node, const Children &kids);
     void selectCurrent(const QString &id);
     void showGroups(const Grouping &grouping);
 
@@ -42,6 +55,8 @@ private:
     QComboBox *m_groupBy;
     QTreeWidget *m_tree;
     LatestJob<Grouping> m_job{this, "grouping the items"};
+    LatestJob<Children> m_childJob{this, "reading the tree"};
+    QTreeWidgetItem *m_waiting = nullptr; // the node whose children are being read
 };
 
 } // namespace mnemo::ui

@@ -74,7 +74,7 @@ TimelinePanel::TimelinePanel(InspectSession &session, QWidget *parent) : QWidget
 bool TimelinePanel::isBusy() const { return m_job.busy() || m_view->isBusy(); }
 
 void TimelinePanel::reload() {
-    auto reader = std::shared_ptr<AgentStore>(m_session.openReader().release());
+    auto reader = std::shared_ptr<AgentStore>(m_session.openReader());
     if (!reader) {
         m_job.cancel(); // a read still running belongs to the store that was open before
         m_view->setEvents({});
