@@ -348,6 +348,27 @@ private slots:
         QCOMPARE(psql({"-c", "DELETE FROM checkpoints WHERE checkpoint_id = 'snap-1'"}), QString());
     }
 
+    // The server goes away mid-session (a crash) and comes back: the store says why it cannot read, in words naming
+    // the database, and reads again once the server is back, without being reopened; the live tail asks for a reload.
+    void aDroppedConnectionIsSaidAndRecovered() {
+        auto store = openStore();
+        QVERIFY(store && store->items({}, 0, 3).ok());
+        QVERIFY(store->connectionProblem().empty());
+        auto reader = store->openReader(); // connected before the crash, not used until the server is back
+        QVERIFY(reader.ok() && reader.value()->items({}, 0, 1).ok());
+        QVERIFY(m_pg->stopServer());
+        QTRY_VERIFY_WITH_TIMEOUT(!store->connectionProblem().empty(), 10000);
+        auto page = store->items({}, 0, 3);
+        QVERIFY(!page.ok());
+        QVERIFY2(page.message().find("dbname=lg") != std::string::npos, page.message().c_str());
+        QVERIFY(m_pg->startServer());
+        QTRY_VERIFY_WITH_TIMEOUT(store->connectionProblem().empty() && store->sourceChanged(), 15000);
+        auto again = store->items({}, 0, 3);
+        QVERIFY2(again.ok() && again->size() == 3, again.ok() ? "" : again.message().c_str());
+        auto asked = reader.value()->items({}, 0, 1); // its dead connection is found, reset, and the read asked again
+        QVERIFY2(asked.ok(), asked.ok() ? "" : asked.message().c_str());
+    }
+
     void faultsAreClearMessages() {
         auto wrongDb = AgentStore::open(url("no_such_db"));
         QVERIFY(!wrongDb.ok() && wrongDb.message().find("no_such_db") != std::string::npos &&

@@ -50,6 +50,15 @@ public:
         return ("postgresql:///" + db + "?host=" + m_dir.path() + "&user=" + user).toStdString();
     }
     QString socketDir() const { return m_dir.path(); }
+    // Stops the server as a crash would, and starts it again on the same data: for tests of a dropped connection.
+    bool stopServer() const {
+        return QProcess::execute("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "stop", m_dir.path()}) == 0;
+    }
+    bool startServer() const {
+        QProcess start;
+        start.start("bash", {MNEMO_SOURCE_DIR "/tools/pg-cluster.sh", "start", m_dir.path()});
+        return start.waitForFinished(120000) && start.exitCode() == 0;
+    }
 
     QString skip;  // non-empty: no server here, the test skips
     QString error; // non-empty: the server is here but could not be set up, the test fails

@@ -236,6 +236,15 @@ private slots:
             QTest::qWait(300);
             snapshot(w, qPrintable("postgres-tab-" + w.tabs()->tabText(tab).toLower().remove('&').replace(' ', '-')));
         }
+        // The server crashes: the view stays and says so; it comes back: the view reloads on its own.
+        w.tabs()->setCurrentIndex(0);
+        QVERIFY(pg.stopServer());
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusLabel()->text().startsWith("Connection lost"), 10000);
+        QCOMPARE(w.tableModel()->rowCount(), 6);
+        snapshot(w, "postgres-connection-lost");
+        QVERIFY(pg.startServer());
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusLabel()->text().startsWith("6 items"), 20000);
+        QCOMPARE(w.tableModel()->rowCount(), 6);
     }
 
     void accessProjection() {

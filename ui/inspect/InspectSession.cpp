@@ -111,6 +111,7 @@ void InspectSession::adopt(Opened &result, bool isRefresh) {
     const int64_t seq = result.lastSeq;
     const int newEvents = isRefresh ? int(std::max<int64_t>(0, seq - m_lastSeq)) : 0;
     m_readers.reset(); // its idle readers belong to the store being replaced
+    m_connectionProblem.clear();
     m_store = std::move(result.store);
     m_readers = std::make_unique<ReaderPool>(*m_store);
     m_summary = std::move(result.summary);
@@ -182,7 +183,12 @@ void InspectSession::setLiveInterval(int ms) {
 }
 
 void InspectSession::checkForChanges() {
-    if (!m_store || m_opening || !m_store->sourceChanged()) return;
+    if (!m_store || m_opening) return;
+    if (const QString problem = QString::fromStdString(m_store->connectionProblem()); problem != m_connectionProblem) {
+        m_connectionProblem = problem;
+        emit connectionProblemChanged(problem);
+    }
+    if (!m_store->sourceChanged()) return;
     if (!m_store->isImported()) {
         // Our own store, read in place: re-attaching is a file open, cheap enough for the UI thread.
         auto changed = m_store->refreshIfChanged();

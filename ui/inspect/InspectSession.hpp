@@ -62,12 +62,16 @@ public:
     // Live tail: checks the store's files every `ms` (a few stat calls) and reloads when they change.
     void setLiveInterval(int ms);
     bool isLive() const { return m_liveTimer.isActive(); }
+    QString connectionProblem() const { return m_connectionProblem; }
 
 signals:
     void opening(const QString &path);
     void opened();
     void failed(const QString &message);
     void refreshed(int newEvents);
+    // A database read in place became unreachable (the reason) or reachable again (empty); the views keep what they
+    // show, and reload once it is back.
+    void connectionProblemChanged(const QString &problem);
     void currentChanged(const QString &id);
     void selectionChanged(const QStringList &ids);
     void highlightedChanged();
@@ -83,6 +87,7 @@ private:
     QString m_path;
     std::unique_ptr<agentmem::AgentStore> m_store;
     std::unique_ptr<ReaderPool> m_readers; // onto m_store; replaced with it
+    QString m_connectionProblem;
     agentmem::StoreSummary m_summary;
     int m_generation = 0;
     bool m_opening = false;

@@ -191,6 +191,17 @@ void InspectWorkspace::connectSession() {
         m_status->setText(tr("Cannot open the store: %1").arg(message));
         m_status->setStyleSheet("color: #c62828");
     });
+    connect(m_session, &InspectSession::connectionProblemChanged, this, [this](const QString &problem) {
+        if (problem.isEmpty()) {
+            m_status->setText(tr("Reconnected; reloading…"));
+            m_status->setStyleSheet({});
+            return;
+        }
+        QString why = problem.simplified(); // libpq's words come in several lines
+        while (why.endsWith('.')) why.chop(1);
+        m_status->setText(tr("Connection lost: %1. Retrying every second; the view keeps what it shows.").arg(why));
+        m_status->setStyleSheet("color: #c62828");
+    });
     connect(m_session, &InspectSession::opened, this, &InspectWorkspace::onOpened);
     connect(m_session, &InspectSession::opened, this, &InspectWorkspace::rememberDatabase);
     connect(m_session, &InspectSession::refreshed, this, &InspectWorkspace::onRefreshed);
@@ -251,7 +262,7 @@ void InspectWorkspace::focusSearch() {
     m_search->selectAll();
 }
 
-void InspectWorkspace::onOpened() {
+void InspectWorkspace::showTitle() {
     const StoreSummary &s = m_session->summary();
     m_title->setText(tr("<b>%1</b>%2 · %3 · %4 items · %5 events%6")
                          .arg(QString::fromStdString(s.kind))
@@ -260,6 +271,11 @@ void InspectWorkspace::onOpened() {
                          .arg(s.items)
                          .arg(s.events)
                          .arg(s.embeddings ? tr(" · %1 × %2-dim embeddings").arg(s.embeddings).arg(s.embeddingDim) : QString()));
+}
+
+void InspectWorkspace::onOpened() {
+    const StoreSummary &s = m_session->summary();
+    showTitle();
     QStringList notes;
     for (const auto &n : s.notes) notes << QString::fromStdString(n);
     m_storeNotes = notes.isEmpty() ? tr("read-only: nothing is written to the store")
@@ -296,6 +312,7 @@ QWidget *InspectWorkspace::viewWithContent(const StoreSummary &summary) const {
 
 void InspectWorkspace::onRefreshed(int newEvents) {
     m_live->setText(tr("● live · +%1 events at %2").arg(newEvents).arg(QTime::currentTime().toString("HH:mm:ss")));
+    showTitle(); // its counts are the refreshed summary's
     const QString current = m_session->currentId();
     m_model->reload();
     m_map->reload();

@@ -74,6 +74,7 @@ private:
     void connectSession();
     QWidget *viewWithContent(const agentmem::StoreSummary &summary) const;
     void onOpened();
+    void showTitle();
     void onRefreshed(int newEvents);
     void applyFilters();
     void reloadItemViews();

@@ -89,23 +89,46 @@ Connection::~Connection() {
 Result<Rows> Connection::query(const std::string &sql, const std::vector<std::optional<std::string>> &params) const {
     std::vector<const char *> values;
     for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
-    PGresult *r = PQexecParams(m_conn, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) return Status(StatusCode::Internal, failure(r));
-    return Rows(r);
+    if (PQstatus(m_conn) == CONNECTION_BAD) PQreset(m_conn); // lost earlier: the server may be back by now
+    for (int attempt = 0;; ++attempt) {
+        PGresult *r =
+            PQexecParams(m_conn, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) return Rows(r);
+        const bool dropped = connectionLost(r);
+        std::string why = failure(r); // resets a dropped connection
+        // Every query is a read, so asking again on the new connection is safe; not inside a snapshot, whose
+        // transaction the drop ended (the answer would come from another snapshot without saying so).
+        const bool again = dropped && attempt == 0 && !m_inSnapshot && PQstatus(m_conn) == CONNECTION_OK;
+        if (dropped) m_inSnapshot = false;
+        if (!again) return Status(StatusCode::Internal, why);
+    }
 }
 
 Status Connection::command(const std::string &sql) const {
     PGresult *r = PQexec(m_conn, sql.c_str());
     if (PQresultStatus(r) != PGRES_COMMAND_OK) return Status(StatusCode::Internal, failure(r));
     PQclear(r);
+    if (sql == "BEGIN") m_inSnapshot = true;
+    else if (sql == "COMMIT") m_inSnapshot = false;
     return {};
 }
 
+// libpq can still say CONNECTION_OK right after "server closed the connection unexpectedly"; an error the server
+// did not send (no SQLSTATE), a connection-exception class (08) or a shutdown (57P) means the connection is gone.
+bool Connection::connectionLost(const PGresult *r) const {
+    if (PQstatus(m_conn) == CONNECTION_BAD) return true;
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    if (!state) return true;
+    const std::string code(state);
+    return code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0;
+}
+
 std::string Connection::failure(PGresult *r) const {
+    const bool lost = connectionLost(r);
     std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(m_conn);
     PQclear(r);
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    if (PQstatus(m_conn) == CONNECTION_BAD) PQreset(m_conn); // the server restarted: try once for the next query
+    if (lost) PQreset(m_conn); // the server restarted: a new connection for the next query
     return m_label + ": " + why;
 }
 

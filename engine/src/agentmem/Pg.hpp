@@ -53,8 +53,10 @@ public:
 private:
     Connection() = default;
     std::string failure(PGresult *result) const; // the server's words, and a reset when the connection broke
+    bool connectionLost(const PGresult *result) const;
     PGconn *m_conn = nullptr;
     std::string m_conninfo, m_label;
+    mutable bool m_inSnapshot = false; // between BEGIN and COMMIT
 };
 
 // A store's connection, made on its first query when it was not given one: a reader opened on the UI thread for a

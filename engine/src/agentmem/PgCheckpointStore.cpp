@@ -16,6 +16,7 @@ using pgsql::Params;
 
 
 bool PgCheckpointStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
+std::string PgCheckpointStore::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }
 
 Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &conninfo) {
     auto db = pg::Connection::connect(conninfo);

@@ -72,6 +72,7 @@ public:
 
     Status beginSnapshot() const override { return m_db->beginSnapshot(); }
     void endSnapshot() const override { m_db->endSnapshot(); }
+    std::string connectionProblem() const override; // the watcher's finding
     Result<bool> refreshIfChanged() override;
     // Cheap: a flag the store's watcher thread sets once the database's watermark (newest checkpoint, row counts)
     // moved; the watcher polls on its own connection every second, never on the caller's thread.

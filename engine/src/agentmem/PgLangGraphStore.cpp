@@ -35,6 +35,7 @@ std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connectio
 }
 
 bool PgLangGraphStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
+std::string PgLangGraphStore::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }
 
 // Made on the caller's thread (often the UI's), connected on the worker's first query.
 Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {

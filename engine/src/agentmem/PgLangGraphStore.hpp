@@ -69,6 +69,7 @@ public:
     }
     Status beginSnapshot() const override { return m_db->beginSnapshot(); }
     void endSnapshot() const override { m_db->endSnapshot(); }
+    std::string connectionProblem() const override; // the watcher's finding
     Result<bool> refreshIfChanged() override;
     bool sourceChanged() const override; // the watcher's flag (PgWatcher.hpp)
     bool isImported() const override { return true; }

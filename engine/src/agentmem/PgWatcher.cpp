@@ -22,16 +22,21 @@ void Watcher::watch(const std::string &conninfo, const std::string &sql, const s
     std::unique_ptr<Connection> db;
     std::unique_lock lock(m_mutex);
     while (!m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; })) {
+        const bool wasLost = !m_problem.empty();
         lock.unlock();
+        std::string problem;
         if (!db) { // a server away: try again at the next poll
             auto connected = Connection::connect(conninfo, 2000);
             if (connected.ok()) db = std::move(connected.value());
+            else problem = connected.message();
         }
         if (db) {
-            auto now = db->query(sql);
-            if (now.ok() && now->text(0, 0) != initial) m_changed = true;
+            auto now = db->query(sql); // a failure resets the connection for the next poll (Connection::failure)
+            if (!now.ok()) problem = now.message();
+            else if (now->text(0, 0) != initial || wasLost) m_changed = true;
         }
         lock.lock();
+        m_problem = problem;
         if (m_changed) return;
     }
 }

@@ -154,6 +154,9 @@ public:
     virtual Result<bool> refreshIfChanged();
     // Cheap (a few stat calls): whether the store's files changed since this connection's catalogue was made.
     virtual bool sourceChanged() const;
+    // Why a database read in place cannot be reached now (dropped connection, server restarting), empty while it can
+    // (and always for a file). Cheap: the live tail's own finding, no query on the caller's thread.
+    virtual std::string connectionProblem() const { return {}; }
     virtual bool isImported() const; // a foreign store read through a temporary catalogue
     virtual int64_t lastEventSeq() const;
 
