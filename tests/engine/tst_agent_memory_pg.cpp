@@ -369,13 +369,109 @@ private slots:
         QVERIFY2(asked.ok(), asked.ok() ? "" : asked.message().c_str());
     }
 
+    // A Letta server's database (tests/fixtures/postgres/letta*.sql, Letta's ORM tables): blocks, passages and
+    // messages as items, block versions as history and time travel, attachments as relations and read grants.
+    void readsALettaServerInPlace() {
+        QCOMPARE(psql({"-c", "CREATE DATABASE letta"}, "postgres"), QString());
+        QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/letta-schema.sql", "-f",
+                       MNEMO_SOURCE_DIR "/tests/fixtures/postgres/letta.sql", "-c",
+                       "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"},
+                      "letta"),
+                 QString());
+        const QString before = psql({"-c", "SELECT md5(string_agg(t::text, '' ORDER BY t::text)) FROM (SELECT"
+                                           " b::text AS t FROM block b UNION ALL SELECT m::text FROM messages m) x"},
+                                    "letta");
+        auto opened = AgentStore::open(url("letta"));
+        QVERIFY2(opened.ok(), opened.message().c_str());
+        const AgentStore &store = *opened.value();
+        QCOMPARE(store.kind(), StoreKind::Letta);
+        auto s = store.summary();
+        QVERIFY2(s.ok(), s.message().c_str());
+        QCOMPARE(s->variant, std::string("postgres"));
+        QCOMPARE(s->items, int64_t(3 + 2 + 4)); // blocks, live passages, messages
+        QCOMPARE(s->deletedItems, int64_t(1));
+        QCOMPARE(s->agents, int64_t(2));
+        QCOMPARE(s->users, int64_t(1));
+        QCOMPARE(s->relations, int64_t(5)); // four attachments, one identity
+        QCOMPARE(s->embeddings, int64_t(2));
+        QCOMPARE(s->embeddingDim, 4);
+        QCOMPARE(s->embedder, std::string("text-embedding-3-small"));
+
+        auto page = store.items({}, 0, 3);
+        QVERIFY2(page.ok() && page->size() == 3, page.ok() ? "" : page.message().c_str());
+        QCOMPARE(page->front().id, std::string("message-3")); // newest first
+        auto rest = store.items({}, 3, 100); // after the first page's last key
+        QVERIFY(rest.ok() && rest->size() == 6 && rest->back().id == "block-human");
+        auto human = store.item("block-human");
+        QVERIFY(human.ok() && human->kind == "block" && human->tier == "core:human");
+        QCOMPARE(human->agentId, std::string("agent-companion"));
+        auto project = store.item("block-project");
+        QVERIFY(project.ok() && project->scope == "shared" && project->agentId.empty());
+        auto early = store.item("block-human", parseTimeUs("2026-12-01T09:10:00Z"));
+        QVERIFY(early.ok());
+        QCOMPARE(early->text, std::string("Alice lives in Paris")); // block_history: the version of that time
+        auto message = store.item("message-1");
+        QVERIFY(message.ok() && message->text == "I moved to Lyon!" &&
+                message->metadataJson.find("\"in_context_window\":true") != std::string::npos);
+        auto passage = store.item("passage-2");
+        QVERIFY(passage.ok() && passage->agentId == "agent-research" && passage->embedding.size() == 4);
+
+        ItemFilter conversation;
+        conversation.threadId = "conv-7";
+        QCOMPARE(store.countItems(conversation).value(), int64_t(1));
+        ItemFilter text;
+        text.text = "lyon";
+        QCOMPARE(store.countItems(text).value(), int64_t(3)); // the human block and two messages
+        ItemFilter deleted;
+        deleted.includeDeleted = true;
+        QCOMPARE(store.countItems(deleted).value(), int64_t(10));
+        ItemFilter seenByResearch;
+        seenByResearch.visibleTo = "agent-research";
+        QCOMPARE(store.countItems(seenByResearch).value(), int64_t(4)); // the shared block, two passages, a message
+        auto denied = store.explainAccess(human.value(), "agent-research", {});
+        QVERIFY(denied.ok() && !denied->visible);
+        auto granted = store.explainAccess(human.value(), "agent-companion", {});
+        QVERIFY(granted.ok() && granted->visible);
+
+        auto history = store.history("block-human");
+        QVERIFY(history.ok() && history->size() == 3);
+        QCOMPARE(history->at(1).action, std::string("update"));
+        QCOMPARE(history->at(1).oldText, std::string("Alice lives in Paris"));
+        QCOMPARE(history->at(1).actorId, std::string("agent-companion"));
+        auto provenance = store.provenance("block-human");
+        QVERIFY(provenance.ok() && provenance->size() == 3 && provenance->front().role == "author");
+        auto marks = store.eventMarks(1000);
+        QVERIFY(marks.ok() && marks->size() == size_t(s->events));
+        auto edges = store.relations(100, "block-project");
+        QVERIFY(edges.ok() && edges->size() == 2);
+        auto who = store.principals();
+        QVERIFY(who.ok() && who->size() == 3);
+        auto near = store.nearest(passage->embedding, 2);
+        QVERIFY(near.ok() && near->size() == 2 && near->front().id == "passage-2");
+        auto diff = store.diff(*parseTimeUs("2026-12-01T09:15:00Z"), *parseTimeUs("2026-12-01T09:45:00Z"));
+        QVERIFY2(diff.ok(), diff.ok() ? "" : diff.message().c_str());
+        QCOMPARE(diff->added.size(), size_t(3));   // three messages
+        QCOMPARE(diff->removed.size(), size_t(1)); // the Paris passage
+        QVERIFY(diff->changed.size() == 1 && diff->changed.front().id == "block-human");
+
+        QCOMPARE(psql({"-c", "SELECT md5(string_agg(t::text, '' ORDER BY t::text)) FROM (SELECT b::text AS t FROM"
+                             " block b UNION ALL SELECT m::text FROM messages m) x"},
+                      "letta"),
+                 before);
+        QCOMPARE(psql({"-c", "ALTER TABLE messages DROP COLUMN sequence_id"}, "letta"), QString());
+        auto unknown = AgentStore::open(url("letta"));
+        QVERIFY2(!unknown.ok() &&
+                     unknown.message().find("messages table has no 'sequence_id' column") != std::string::npos,
+                 unknown.message().c_str());
+    }
+
     void faultsAreClearMessages() {
         auto wrongDb = AgentStore::open(url("no_such_db"));
         QVERIFY(!wrongDb.ok() && wrongDb.message().find("no_such_db") != std::string::npos &&
                 wrongDb.message().find("cannot connect") != std::string::npos);
         auto notLangGraph = AgentStore::open(url("postgres", "postgres"));
-        QVERIFY2(!notLangGraph.ok() &&
-                     notLangGraph.message().find("not a LangGraph database (no checkpoints") != std::string::npos,
+        QVERIFY2(!notLangGraph.ok() && notLangGraph.message().find("not an agent-memory database Mnemo reads (no "
+                                                                   "checkpoints") != std::string::npos,
                  notLangGraph.message().c_str());
         auto unreachable = AgentStore::open("postgresql://reader:secret-pw@/lg?host=/nonexistent-socket-dir");
         QVERIFY2(!unreachable.ok() && unreachable.message().find("cannot connect") != std::string::npos &&

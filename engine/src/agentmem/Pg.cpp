@@ -16,6 +16,24 @@ int64_t Rows::i64(int row, int col) const {
     return v;
 }
 
+void Where::add(const std::string &condition, const std::string &value) {
+    params.push_back(value);
+    std::string c = condition;
+    for (size_t at = c.find("$?"); at != std::string::npos; at = c.find("$?")) {
+        c.replace(at, 2, "$" + std::to_string(params.size()));
+    }
+    sql += " AND " + c;
+}
+
+std::string likePattern(const std::string &text) {
+    std::string out = "%";
+    for (char ch : text) {
+        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+        out += ch;
+    }
+    return out + "%";
+}
+
 bool looksLikeConnectionString(const std::string &text) {
     return text.rfind("postgresql://", 0) == 0 || text.rfind("postgres://", 0) == 0 ||
            (text.find('=') != std::string::npos && text.find("dbname") != std::string::npos);

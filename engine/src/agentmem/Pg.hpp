@@ -93,6 +93,16 @@ private:
     mutable std::unique_ptr<Connection> m_connection;
 };
 
+// A WHERE clause built from filters: add("x = $?", value) numbers the parameter ($? may appear more than once).
+struct Where {
+    std::string sql = "TRUE";
+    std::vector<std::optional<std::string>> params;
+    bool impossible = false; // a filter nothing can match: no query needed
+    void add(const std::string &condition, const std::string &value);
+};
+// An ILIKE pattern matching `text` anywhere, its wildcards escaped.
+std::string likePattern(const std::string &text);
+
 // The connection string without a password (URI user:password@ and password=... pairs), for messages and titles.
 std::string withoutPassword(const std::string &conninfo);
 

@@ -4,6 +4,7 @@
 
 #include "PgCheckpointSql.hpp"
 #include "PgLangGraphStore.hpp"
+#include "PgLettaStore.hpp"
 #include "adapters/ImportCommon.hpp"
 
 #include "mnemo/core/JsonText.hpp"
@@ -34,9 +35,15 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
         if (!store->isNull(0, 0) && !store->text(0, 0).empty()) {
             return PgLangGraphStore::make(std::move(db.value()), store->text(0, 0));
         }
+        auto letta = db.value()->query(lettasql::kFind); // no LangGraph at all: a Letta server's database?
+        if (!letta.ok()) return letta.status();
+        if (letta->text(0, 0) == "t") {
+            return PgLettaStore::make(std::move(db.value()), {letta->text(0, 1) == "t", letta->text(0, 2) == "t"});
+        }
         return Status(StatusCode::InvalidArgument,
-                      db.value()->label() + ": not a LangGraph database (no " + missing +
-                          " table of a checkpointer, no store table of a PostgresStore, in the search path " +
+                      db.value()->label() + ": not an agent-memory database Mnemo reads (no " + missing +
+                          " table of a LangGraph checkpointer, no store table of a PostgresStore, no agents, block,"
+                          " messages and archival_passages tables of a Letta server, in the search path " +
                           tables->text(0, 3) + ")");
     }
     auto columns = db.value()->query(pgsql::kMissingColumns);

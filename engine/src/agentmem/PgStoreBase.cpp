@@ -1,0 +1,52 @@
+#include "PgStoreBase.hpp"
+
+#include "PgWatcher.hpp"
+
+namespace mnemo::agentmem {
+
+void PgStoreBase::attach(std::unique_ptr<pg::Connection> db, std::string watermarkSql) {
+    m_db = std::make_unique<pg::Session>(std::move(db));
+    m_watermarkSql = std::move(watermarkSql);
+    auto watermark = m_db->query(m_watermarkSql);
+    m_watermark = watermark.ok() ? watermark->text(0, 0) : "";
+    m_watcher = std::make_shared<pg::Watcher>(m_db->conninfo(), m_watermarkSql, m_watermark);
+}
+
+void PgStoreBase::shareWith(PgStoreBase &reader) const {
+    reader.m_db = std::make_unique<pg::Session>(m_db->conninfo(), m_db->label());
+    reader.m_rowids = m_rowids;
+    reader.m_cursors = m_cursors;
+    reader.m_watermarkSql = m_watermarkSql;
+    reader.m_watermark = m_watermark;
+}
+
+std::string PgStoreBase::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }
+bool PgStoreBase::sourceChanged() const { return m_watcher && m_watcher->changed(); }
+
+Result<bool> PgStoreBase::refreshIfChanged() {
+    auto rows = m_db->query(m_watermarkSql);
+    if (!rows.ok()) return rows.status();
+    const std::string now = rows->text(0, 0);
+    const bool changed = now != m_watermark;
+    m_watermark = now;
+    if (changed) m_cursors->forget(); // a remembered key no longer ends the page at its offset
+    return changed;
+}
+
+int64_t PgStoreBase::rowidOf(const std::string &id) const {
+    std::lock_guard lock(m_rowids->mutex);
+    auto [it, added] = m_rowids->byId.emplace(id, int64_t(m_rowids->ids.size()) + 1);
+    if (added) m_rowids->ids.push_back(id);
+    return it->second;
+}
+
+std::vector<std::string> PgStoreBase::idsOf(const std::vector<int64_t> &rowids) const {
+    std::vector<std::string> ids;
+    std::lock_guard lock(m_rowids->mutex);
+    for (int64_t r : rowids) {
+        if (r >= 1 && size_t(r) <= m_rowids->ids.size()) ids.push_back(m_rowids->ids[size_t(r - 1)]);
+    }
+    return ids;
+}
+
+} // namespace mnemo::agentmem
