@@ -38,16 +38,22 @@ int run(const std::string &command) { return std::system(command.c_str()) == 0 ?
 
 std::string quoted(const std::string &s) { return "'" + s + "'"; }
 
-// The rows: thread-(i % 5000), a chain per thread, one checkpoint a second from 2026-01-01, a topic channel value.
+// The rows: thread-(i % 5000), a chain per thread, one checkpoint a second from 2026-01-01, a topic channel value
+// inline; every tenth checkpoint also names a messages channel kept as a blob (as the saver keeps lists), so text
+// search reads blobs too.
 std::string fillSql(int64_t rows) {
     return "INSERT INTO checkpoints SELECT 'thread-' || (i % 5000), '', lpad(to_hex(i), 10, '0'),"
            " CASE WHEN i >= 5000 THEN lpad(to_hex(i - 5000), 10, '0') END, NULL,"
            " jsonb_build_object('v', 1, 'ts', to_char(timestamp '2026-01-01' + i * interval '1 second',"
            " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), 'channel_values', jsonb_build_object('topic',"
            " (ARRAY['weather in Lyon', 'train to Porto', 'billing question', 'dinner for two', 'jazz tonight'])"
-           "[1 + i % 5] || ' #' || i), 'channel_versions', '{}'::jsonb),"
-           " jsonb_build_object('source', 'loop', 'step', i / 5000) FROM generate_series(0, " +
-           std::to_string(rows - 1) + ") i; ANALYZE;"
+           "[1 + i % 5] || ' #' || i), 'channel_versions', CASE WHEN i % 10 = 0 THEN jsonb_build_object('messages',"
+           " i::text) ELSE '{}'::jsonb END), jsonb_build_object('source', 'loop', 'step', i / 5000) FROM"
+           " generate_series(0, " + std::to_string(rows - 1) + ") i;"
+           " INSERT INTO checkpoint_blobs SELECT 'thread-' || (i % 5000), '', 'messages', i::text, 'json',"
+           " convert_to(json_build_array(json_build_object('role', 'user', 'content', (ARRAY['a table near the"
+           " river', 'my invoice is wrong', 'tickets for the concert'])[1 + i % 3] || ' ~' || i))::text, 'UTF8')"
+           " FROM generate_series(0, " + std::to_string(rows - 1) + ", 10) i; ANALYZE;"
            " CREATE ROLE reader LOGIN; GRANT USAGE ON SCHEMA public TO reader;"
            " GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;";
 }
@@ -63,7 +69,9 @@ constexpr const char *kRecommendedIndexes =
     "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
     " CREATE INDEX checkpoints_newest ON checkpoints (checkpoint_id, thread_id);"
     " CREATE INDEX checkpoints_text_trgm ON checkpoints USING gin ((checkpoint::text) gin_trgm_ops);"
-    " CREATE INDEX checkpoints_meta_trgm ON checkpoints USING gin ((metadata::text) gin_trgm_ops); ANALYZE;";
+    " CREATE INDEX checkpoints_meta_trgm ON checkpoints USING gin ((metadata::text) gin_trgm_ops);"
+    " CREATE INDEX checkpoint_blobs_trgm ON checkpoint_blobs USING gin ((encode(blob, 'escape')) gin_trgm_ops);"
+    " ANALYZE;";
 
 Status measure(const std::string &url, const PostgresBenchOptions &o, Times &t) {
     auto t0 = std::chrono::steady_clock::now();
@@ -79,7 +87,8 @@ Status measure(const std::string &url, const PostgresBenchOptions &o, Times &t) 
         if (auto page = store.items({}, p * 200, 200); !page.ok()) return page.status();
         t.pageMs.push_back(msSince(tp));
     }
-    const char *words[] = {"Lyon", "Porto", "billing", "dinner", "jazz", "#4242", "#99999", "train"};
+    const char *words[] = {"Lyon", "Porto", "billing", "dinner", "jazz", "#4242", "#99999", "train", "invoice",
+                           "~4242"}; // the last two only in blobs
     for (long q = 0; q < o.queries; ++q) {
         ItemFilter f;
         f.text = words[size_t(q) % std::size(words)];

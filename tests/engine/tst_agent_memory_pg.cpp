@@ -83,10 +83,30 @@ private slots:
         thread.threadId = "t1";
         QCOMPARE(store->countItems(thread).value(), int64_t(4));
         ItemFilter search;
-        search.text = "Lyon";
-        QCOMPARE(store->countItems(search).value(), int64_t(0)); // the text lives in blobs, not in the row
-        search.text = "rain";
-        QCOMPARE(store->countItems(search).value(), int64_t(1)); // c4's inline topic
+        // Text search covers the checkpoint, its metadata and the channel values kept as blobs (the versions it names),
+        // with and without README's trigram index (which changes the plan, not the answer).
+        for (const bool indexed : {false, true}) {
+            if (indexed) {
+                QCOMPARE(psql({"-c", "CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX cp_trgm ON checkpoints USING"
+                                     " gin ((checkpoint::text) gin_trgm_ops)"}),
+                         QString());
+            }
+            search.text = "Lyon";
+            QCOMPARE(store->countItems(search).value(), int64_t(3)); // c2, c3 and c4 name messages v2 or v3
+            search.text = "rain";
+            QCOMPARE(store->countItems(search).value(), int64_t(3)); // the same, c4 also by its inline topic
+            search.text = "SUNNY all";
+            QCOMPARE(store->countItems(search).value(), int64_t(1)); // only c3 names v3
+            search.text = "in Zürich";
+            QCOMPARE(store->countItems(search).value(), int64_t(1)); // UTF-8 inside a blob
+            search.text = "50%";
+            QCOMPARE(store->countItems(search).value(), int64_t(0)); // a wildcard is a character
+            search.text = "lyon";
+            auto found = store->items(search, 0, 2), more = store->items(search, 2, 2); // pages of the merged matches
+            QVERIFY(found.ok() && found->size() == 2 && more.ok() && more->size() == 1);
+            QVERIFY(more->front().id != found->at(0).id && more->front().id != found->at(1).id);
+        }
+        QCOMPARE(psql({"-c", "DROP INDEX cp_trgm"}), QString());
         ItemFilter before;
         before.asOfUs = parseTimeUs("2026-12-01T10:00:01.500Z");
         QCOMPARE(store->countItems(before).value(), int64_t(2));

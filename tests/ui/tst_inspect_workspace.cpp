@@ -247,6 +247,40 @@ private slots:
         QCOMPARE(w.tableModel()->rowCount(), 6);
     }
 
+    // A Letta server's PostgreSQL database in every view: the passages on the map, the blocks' versions in the
+    // detail, the attachments in the graph, the agents in the access panel.
+    void aLettaServerIsInspectedInPlace() {
+        mnemo::test::PgCluster pg;
+        if (!pg.skip.isEmpty()) QSKIP(qPrintable(pg.skip));
+        QVERIFY2(pg.error.isEmpty(), qPrintable(pg.error));
+        QCOMPARE(pg.psql({"-c", "CREATE DATABASE letta"}, "postgres"), QString());
+        QCOMPARE(pg.psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/letta-schema.sql", "-f",
+                          MNEMO_SOURCE_DIR "/tests/fixtures/postgres/letta.sql", "-c",
+                          "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"},
+                         "letta"),
+                 QString());
+        InspectWorkspace w;
+        w.resize(1400, 900);
+        w.show();
+        openAndWait(w, QString::fromStdString(pg.url("letta")));
+        QCOMPARE(w.tableModel()->totalCount(), 9);
+        QCOMPARE(w.tabs()->currentWidget(), w.mapPanel()); // the passages' embeddings
+        QTRY_COMPARE(w.mapPanel()->view()->pointCount(), 2);
+        w.session().setCurrent("block-human");
+        QTRY_VERIFY(!w.detailPane()->isBusy());
+        const QString detail = w.detailPane()->toPlainText();
+        QVERIFY2(detail.contains("Alice lives in Paris") && detail.contains("agent-companion"), qPrintable(detail));
+        snapshot(w, "letta-postgres");
+        QTRY_VERIFY(!w.isBusy());
+        QVERIFY(w.accessPanel()->principalBox()->findData("agent-research") >= 0);
+        for (int tab = 0; tab < w.tabs()->count(); ++tab) {
+            w.tabs()->setCurrentIndex(tab);
+            QTest::qWait(300);
+            const QString tabName = w.tabs()->tabText(tab).toLower().remove('&').replace(' ', '-');
+            snapshot(w, qPrintable("letta-postgres-tab-" + tabName));
+        }
+    }
+
     void accessProjection() {
         InspectWorkspace w;
         w.resize(1400, 900);

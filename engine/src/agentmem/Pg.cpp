@@ -25,6 +25,12 @@ void Where::add(const std::string &condition, const std::string &value) {
     sql += " AND " + c;
 }
 
+std::string Where::signature() const {
+    std::string out = sql;
+    for (const auto &p : params) out += '\x1f' + p.value_or("\x1e"); // NULL apart from ""
+    return out;
+}
+
 std::string likePattern(const std::string &text) {
     std::string out = "%";
     for (char ch : text) {

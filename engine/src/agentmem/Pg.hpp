@@ -99,6 +99,8 @@ struct Where {
     std::vector<std::optional<std::string>> params;
     bool impossible = false; // a filter nothing can match: no query needed
     void add(const std::string &condition, const std::string &value);
+    // The clause and its values in one string: which query a remembered keyset position belongs to.
+    std::string signature() const;
 };
 // An ILIKE pattern matching `text` anywhere, its wildcards escaped.
 std::string likePattern(const std::string &text);

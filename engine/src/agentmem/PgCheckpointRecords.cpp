@@ -125,16 +125,6 @@ Result<StoreDiff> PgCheckpointStore::diff(int64_t fromUs, int64_t toUs, int limi
     return d;
 }
 
-Result<bool> PgCheckpointStore::refreshIfChanged() {
-    auto rows = m_db->query(pgsql::kWatermark);
-    if (!rows.ok()) return rows.status();
-    const std::string now = rows->text(0, 0);
-    const bool changed = now != m_watermark;
-    m_watermark = now;
-    if (changed) m_cursors->forget(); // a remembered key no longer ends the page at its offset
-    return changed;
-}
-
 int64_t PgCheckpointStore::lastEventSeq() const {
     auto rows = m_db->query("SELECT (SELECT count(*) FROM checkpoints) + (SELECT count(*) FROM checkpoint_writes)");
     return rows.ok() ? rows->i64(0, 0) : 0;

@@ -4,14 +4,28 @@
 
 #include "mnemo/core/JsonText.hpp"
 
+#include <cstdio>
+
 namespace mnemo::agentmem::pgsql {
 namespace {
 
-std::string likePattern(const std::string &text) {
+// The ILIKE pattern that finds `text` in encode(blob, 'escape'): printable ASCII stays (a backslash doubled), every
+// other byte is written \ooo, so UTF-8 text inside a JSON or msgpack blob is found byte for byte.
+std::string escapedBlobPattern(const std::string &text) {
     std::string out = "%";
-    for (char ch : text) {
-        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-        out += ch;
+    for (unsigned char ch : text) {
+        if (ch == '%' || ch == '_') {
+            out += '\\';
+            out += char(ch);
+        } else if (ch == '\\') {
+            out += "\\\\\\\\"; // the escape format's "\\", each backslash escaped for LIKE
+        } else if (ch >= 0x20 && ch < 0x7f) {
+            out += char(ch);
+        } else {
+            char octal[5];
+            std::snprintf(octal, sizeof octal, "%03o", ch);
+            out += "\\\\" + std::string(octal);
+        }
     }
     return out + "%";
 }
@@ -32,22 +46,26 @@ nlohmann::json decodeBlob(const std::string &type, const std::string &hex, const
 
 } // namespace
 
-Where whereFor(const ItemFilter &f) {
-    Where w;
-    auto add = [&](const std::string &condition, const std::string &value) {
-        w.params.push_back(value);
-        std::string c = condition;
-        for (size_t at = c.find("$?"); at != std::string::npos; at = c.find("$?")) {
-            c.replace(at, 2, "$" + std::to_string(w.params.size()));
-        }
-        w.sql += " AND " + c;
-    };
+TextSearch textSearch(const std::string &text, pg::Where &w) {
+    w.params.push_back(pg::likePattern(text));
+    const std::string row = "$" + std::to_string(w.params.size());
+    w.params.push_back(escapedBlobPattern(text));
+    const std::string blob = "$" + std::to_string(w.params.size());
+    return {"(c.checkpoint::text ILIKE " + row + " OR c.metadata::text ILIKE " + row + ")",
+            "EXISTS (SELECT 1 FROM checkpoint_blobs b WHERE b.thread_id = c.thread_id AND b.checkpoint_ns ="
+            " c.checkpoint_ns AND b.version = c.checkpoint->'channel_versions'->>b.channel AND encode(b.blob, 'escape')"
+            " ILIKE " + blob + ")"};
+}
+
+pg::Where whereFor(const ItemFilter &f) {
+    pg::Where w;
     w.impossible = !f.userId.empty() || !f.agentId.empty() || !f.appId.empty() ||
                    (!f.kind.empty() && f.kind != "checkpoint");
-    if (!f.threadId.empty()) add("c.thread_id = $?", f.threadId);
-    if (!f.tier.empty()) add("COALESCE(NULLIF(c.checkpoint_ns, ''), 'checkpoint') = $?", f.tier);
-    if (!f.text.empty()) add("(c.checkpoint::text ILIKE $? OR c.metadata::text ILIKE $?)", likePattern(f.text));
-    if (f.asOfUs) add("(c.checkpoint->>'ts')::timestamptz <= to_timestamp($?::float8 / 1e6)", std::to_string(*f.asOfUs));
+    if (!f.threadId.empty()) w.add("c.thread_id = $?", f.threadId);
+    if (!f.tier.empty()) w.add("COALESCE(NULLIF(c.checkpoint_ns, ''), 'checkpoint') = $?", f.tier);
+    if (f.asOfUs) {
+        w.add("(c.checkpoint->>'ts')::timestamptz <= to_timestamp($?::float8 / 1e6)", std::to_string(*f.asOfUs));
+    }
     return w;
 }
 

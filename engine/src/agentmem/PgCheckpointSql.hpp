@@ -63,12 +63,19 @@ inline constexpr const char *kWatermark =
     "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text FROM pg_stat_user_tables"
     " WHERE relid IN (to_regclass('checkpoints'), to_regclass('checkpoint_writes'))";
 
-struct Where {
-    std::string sql = "TRUE";
-    Params params;
-    bool impossible = false; // a filter no checkpoint can match (a user id, another kind)
+// A text search, as two conditions on "c": the checkpoint's JSON or its metadata (what trigram indexes serve), and a
+// channel value kept as a blob (the version the checkpoint names, its bytes as encode(..., 'escape') shows them).
+// A page takes the newest matches of each apart and merges them: an OR of the two would keep the planner from using
+// either the indexes or an early stop in key order.
+struct TextSearch {
+    std::string row, blob;
 };
-Where whereFor(const ItemFilter &filter);
+// Appends the patterns to `w`'s parameters.
+TextSearch textSearch(const std::string &text, pg::Where &w);
+
+// The filters but text search as a WHERE over "c".
+pg::Where whereFor(const ItemFilter &filter);
+
 
 // One row of kItemPage; `where` names the database in messages.
 Result<MemoryItem> itemFromRow(const pg::Rows &rows, int row, const std::string &where);

@@ -9,15 +9,12 @@
 
 #include "mnemo/core/JsonText.hpp"
 
-#include "PgWatcher.hpp"
 
 namespace mnemo::agentmem {
 
 using pgsql::Params;
 
 
-bool PgCheckpointStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
-std::string PgCheckpointStore::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }
 
 Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &conninfo) {
     auto db = pg::Connection::connect(conninfo);
@@ -52,34 +49,20 @@ Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &c
         return Status(StatusCode::InvalidArgument, db.value()->label() + ": the checkpoints table has no '" +
                                                        columns->text(0, 0) + "' column (an unknown schema version)");
     }
-    auto watermark = db.value()->query(pgsql::kWatermark);
-    if (!watermark.ok()) return watermark.status();
     auto newest = db.value()->query(pgsql::kHasNewestIndex);
     if (!newest.ok()) return newest.status();
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
     store->m_newestIndex = newest->text(0, 0) == "t";
-    store->m_db = std::make_unique<pg::Session>(std::move(db.value()));
-    store->m_watermark = watermark->text(0, 0);
-    store->m_watcher = std::make_shared<pg::Watcher>(conninfo, pgsql::kWatermark, store->m_watermark);
+    store->attach(std::move(db.value()), pgsql::kWatermark);
     return std::unique_ptr<AgentStore>(std::move(store));
 }
 
 // Made on the caller's thread (often the UI's), connected on the worker's first query.
 Result<std::unique_ptr<AgentStore>> PgCheckpointStore::openReader() const {
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
-    store->m_db = std::make_unique<pg::Session>(m_db->conninfo(), m_db->label());
-    store->m_rowids = m_rowids;
-    store->m_cursors = m_cursors;
+    shareWith(*store);
     store->m_newestIndex = m_newestIndex;
-    store->m_watermark = m_watermark;
     return std::unique_ptr<AgentStore>(std::move(store));
-}
-
-int64_t PgCheckpointStore::rowidOf(const std::string &id) const {
-    std::lock_guard lock(m_rowids->mutex);
-    auto [it, added] = m_rowids->byId.emplace(id, int64_t(m_rowids->ids.size()) + 1);
-    if (added) m_rowids->ids.push_back(id);
-    return it->second;
 }
 
 const std::vector<std::string> &PgCheckpointStore::pageKey() const {
@@ -90,12 +73,21 @@ const std::vector<std::string> &PgCheckpointStore::pageKey() const {
 
 Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string &where, const std::string &order,
                                                                Params params, int limit, int64_t offset,
-                                                               std::vector<std::string> *lastKey) const {
+                                                               std::vector<std::string> *lastKey,
+                                                               const pgsql::TextSearch *search) const {
     params.push_back(std::to_string(std::max(0, limit)));
     params.push_back(std::to_string(std::max<int64_t>(0, offset)));
-    const std::string n = std::to_string(params.size());
-    const std::string page = "SELECT * FROM checkpoints c WHERE " + where + " ORDER BY " + order + " LIMIT $" +
-                             std::to_string(params.size() - 1) + " OFFSET $" + n;
+    const std::string n = "$" + std::to_string(params.size() - 1), o = "$" + std::to_string(params.size());
+    std::string page = "SELECT * FROM checkpoints c WHERE " + where + " ORDER BY " + order + " LIMIT " + n +
+                       " OFFSET " + o;
+    if (search) { // the newest limit + offset matches of each condition, merged (pgsql::TextSearch)
+        const std::string arm = "(SELECT * FROM checkpoints c WHERE " + where + " AND %s ORDER BY " + order +
+                                " LIMIT " + n + "::int8 + " + o + "::int8)";
+        std::string rows = arm, blobs = arm;
+        rows.replace(rows.find("%s"), 2, search->row);
+        blobs.replace(blobs.find("%s"), 2, search->blob);
+        page = "SELECT * FROM (" + rows + " UNION " + blobs + ") c ORDER BY " + order + " LIMIT " + n + " OFFSET " + o;
+    }
     std::string sql = pgsql::kItemPage;
     sql.replace(sql.find("%PAGE%"), 6, page);
     sql += " ORDER BY " + order;
@@ -119,8 +111,12 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string
 }
 
 Result<int64_t> PgCheckpointStore::countItems(const ItemFilter &filter) const {
-    const pgsql::Where w = pgsql::whereFor(filter);
+    pg::Where w = pgsql::whereFor(filter);
     if (w.impossible) return int64_t(0);
+    if (!filter.text.empty()) {
+        const pgsql::TextSearch search = pgsql::textSearch(filter.text, w);
+        w.sql += " AND (" + search.row + " OR " + search.blob + ")";
+    }
     auto rows = m_db->query("SELECT count(*) FROM checkpoints c WHERE " + w.sql, w.params);
     if (!rows.ok()) return rows.status();
     return rows->i64(0, 0);
@@ -128,17 +124,18 @@ Result<int64_t> PgCheckpointStore::countItems(const ItemFilter &filter) const {
 
 Result<std::vector<MemoryItem>> PgCheckpointStore::items(const ItemFilter &filter, int64_t offset, int limit,
                                                          bool) const {
-    pgsql::Where w = pgsql::whereFor(filter);
+    pg::Where w = pgsql::whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
+    std::optional<pgsql::TextSearch> search;
+    if (!filter.text.empty()) search = pgsql::textSearch(filter.text, w);
     // Descending on the page key: the index that leads with its first column serves it backwards.
     std::string order;
     for (const std::string &column : pageKey()) order += (order.empty() ? "" : ", ") + column + " DESC";
-    std::string filterKey = w.sql;
-    for (const auto &p : w.params) filterKey += '\x1f' + p.value_or("");
+    const std::string filterKey = w.signature(); // the search patterns included
     const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
     if (!start.key.empty()) w.sql += " AND " + pg::keyBefore(pageKey(), start.key, w.params);
     std::vector<std::string> last;
-    auto page = selectItems(w.sql, order, w.params, limit, offset - start.offset, &last);
+    auto page = selectItems(w.sql, order, w.params, limit, offset - start.offset, &last, search ? &*search : nullptr);
     if (page.ok() && !page->empty()) m_cursors->remember(filterKey, offset + int64_t(page->size()), std::move(last));
     return page;
 }
@@ -153,13 +150,7 @@ Result<MemoryItem> PgCheckpointStore::item(const std::string &id, std::optional<
 }
 
 Result<std::vector<MemoryItem>> PgCheckpointStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
-    std::vector<std::string> ids;
-    {
-        std::lock_guard lock(m_rowids->mutex);
-        for (int64_t r : rowids) {
-            if (r >= 1 && size_t(r) <= m_rowids->ids.size()) ids.push_back(m_rowids->ids[size_t(r - 1)]);
-        }
-    }
+    const std::vector<std::string> ids = idsOf(rowids);
     if (ids.empty()) return std::vector<MemoryItem>{};
     return selectItems("c.checkpoint_id = ANY($1::text[])", "c.checkpoint_id DESC", {pgsql::textArray(ids)},
                        int(ids.size()), 0);
@@ -173,7 +164,11 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::children(const std::string &p
 Result<std::vector<std::pair<std::string, int64_t>>> PgCheckpointStore::groupCounts(const std::string &field,
                                                                                     const ItemFilter &filter) const {
     std::vector<std::pair<std::string, int64_t>> out;
-    const pgsql::Where w = pgsql::whereFor(filter);
+    pg::Where w = pgsql::whereFor(filter);
+    if (!filter.text.empty()) {
+        const pgsql::TextSearch search = pgsql::textSearch(filter.text, w);
+        w.sql += " AND (" + search.row + " OR " + search.blob + ")";
+    }
     std::string column;
     if (field == "thread_id") column = "c.thread_id";
     else if (field == "tier") column = "COALESCE(NULLIF(c.checkpoint_ns, ''), 'checkpoint')";

@@ -1,77 +1,41 @@
 #include "PgLangGraphStore.hpp"
 
 #include "PgCheckpointSql.hpp"
-#include "PgWatcher.hpp"
 #include "adapters/ImportCommon.hpp"
 
 #include "mnemo/core/JsonText.hpp"
 
 namespace mnemo::agentmem {
 
-namespace {
-
 using Params = std::vector<std::optional<std::string>>;
-
-std::string likePattern(const std::string &text) {
-    std::string out = "%";
-    for (char ch : text) {
-        if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-        out += ch;
-    }
-    return out + "%";
-}
-
-} // namespace
-
 
 std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn) {
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
-    store->m_db = std::make_unique<pg::Session>(std::move(db));
     store->m_nsColumn = namespaceColumn == "prefix" ? "prefix" : "namespace_path"; // never raw text in SQL
-    auto watermark = store->m_db->query(kStoreWatermark);
-    store->m_watermark = watermark.ok() ? watermark->text(0, 0) : "";
-    store->m_watcher = std::make_shared<pg::Watcher>(store->m_db->conninfo(), kStoreWatermark, store->m_watermark);
+    store->attach(std::move(db), kStoreWatermark);
     return store;
 }
 
-bool PgLangGraphStore::sourceChanged() const { return m_watcher && m_watcher->changed(); }
-std::string PgLangGraphStore::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }
 
 // Made on the caller's thread (often the UI's), connected on the worker's first query.
 Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
-    store->m_db = std::make_unique<pg::Session>(m_db->conninfo(), m_db->label());
+    shareWith(*store);
     store->m_nsColumn = m_nsColumn;
-    store->m_rowids = m_rowids;
-    store->m_watermark = m_watermark;
+    store->m_keys = m_keys;
     return std::unique_ptr<AgentStore>(std::move(store));
-}
-
-int64_t PgLangGraphStore::rowidOf(const std::string &id) const {
-    std::lock_guard lock(m_rowids->mutex);
-    auto [it, added] = m_rowids->byId.emplace(id, int64_t(m_rowids->ids.size()) + 1);
-    if (added) m_rowids->ids.push_back(id);
-    return it->second;
 }
 
 // The separator of namespace parts: JS joins them with ':', Python with '.'.
 static std::string separatorOf(const std::string &column) { return column == "prefix" ? "." : ":"; }
 
-PgLangGraphStore::Where PgLangGraphStore::whereFor(const ItemFilter &f) const {
-    Where w;
-    auto add = [&](const std::string &condition, const std::string &value) {
-        w.params.push_back(value);
-        std::string c = condition;
-        for (size_t at = c.find("$?"); at != std::string::npos; at = c.find("$?")) {
-            c.replace(at, 2, "$" + std::to_string(w.params.size()));
-        }
-        w.sql += " AND " + c;
-    };
+pg::Where PgLangGraphStore::whereFor(const ItemFilter &f) const {
+    pg::Where w;
     w.impossible = !f.agentId.empty() || !f.appId.empty() || !f.threadId.empty() || (!f.kind.empty() && f.kind != "memory");
-    if (!f.userId.empty()) add("split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2) = $?", f.userId);
-    if (!f.tier.empty()) add(ns() + " = $?", f.tier);
-    if (!f.text.empty()) add("s.value::text ILIKE $?", likePattern(f.text));
-    if (f.asOfUs) add("s.created_at <= to_timestamp($?::float8 / 1e6)", std::to_string(*f.asOfUs));
+    if (!f.userId.empty()) w.add("split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2) = $?", f.userId);
+    if (!f.tier.empty()) w.add(ns() + " = $?", f.tier);
+    if (!f.text.empty()) w.add("s.value::text ILIKE $?", pg::likePattern(f.text));
+    if (f.asOfUs) w.add("s.created_at <= to_timestamp($?::float8 / 1e6)", std::to_string(*f.asOfUs));
     return w;
 }
 
@@ -108,8 +72,8 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &wher
         it.kind = "memory";
         it.rowid = rowidOf(it.id);
         {
-            std::lock_guard lock(m_rowids->mutex);
-            m_rowids->keys[it.id] = {space, rows->text(r, "key")};
+            std::lock_guard lock(m_keys->mutex);
+            m_keys->byId[it.id] = {space, rows->text(r, "key")};
         }
         out.push_back(std::move(it));
     }
@@ -117,7 +81,7 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &wher
 }
 
 Result<int64_t> PgLangGraphStore::countItems(const ItemFilter &filter) const {
-    const Where w = whereFor(filter);
+    const pg::Where w = whereFor(filter);
     if (w.impossible) return int64_t(0);
     auto rows = m_db->query("SELECT count(*) FROM store s WHERE " + w.sql, w.params);
     if (!rows.ok()) return rows.status();
@@ -126,15 +90,28 @@ Result<int64_t> PgLangGraphStore::countItems(const ItemFilter &filter) const {
 
 Result<std::vector<MemoryItem>> PgLangGraphStore::items(const ItemFilter &filter, int64_t offset, int limit,
                                                         bool) const {
-    const Where w = whereFor(filter);
+    pg::Where w = whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
-    return select(w.sql, w.params, "s.updated_at DESC, " + ns() + ", s.key", limit, offset);
+    // Newest update first; each page after the previous page's last (updated, namespace, key) (PgKeyset.hpp).
+    const std::vector<std::string> key = {"(extract(epoch FROM s.updated_at) * 1e6)::bigint", ns(), "s.key"};
+    const std::string filterKey = w.signature();
+    const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
+    if (!start.key.empty()) w.sql += " AND " + pg::keyBefore(key, start.key, w.params);
+    auto page = select(w.sql, w.params, key[0] + " DESC, " + ns() + " DESC, s.key DESC", limit, offset - start.offset);
+    if (page.ok() && !page->empty()) {
+        const MemoryItem &last = page->back();
+        if (auto k = keyOf(last.id)) {
+            m_cursors->remember(filterKey, offset + int64_t(page->size()),
+                                {std::to_string(last.updatedUs), k->first, k->second});
+        }
+    }
+    return page;
 }
 
 std::optional<std::pair<std::string, std::string>> PgLangGraphStore::keyOf(const std::string &id) const {
-    std::lock_guard lock(m_rowids->mutex);
-    auto it = m_rowids->keys.find(id);
-    if (it == m_rowids->keys.end()) return std::nullopt;
+    std::lock_guard lock(m_keys->mutex);
+    auto it = m_keys->byId.find(id);
+    if (it == m_keys->byId.end()) return std::nullopt;
     return it->second;
 }
 
@@ -152,15 +129,11 @@ Result<MemoryItem> PgLangGraphStore::item(const std::string &id, std::optional<i
 
 Result<std::vector<MemoryItem>> PgLangGraphStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
     std::vector<std::string> spaces, keys;
-    {
-        std::lock_guard lock(m_rowids->mutex);
-        for (int64_t r : rowids) {
-            if (r < 1 || size_t(r) > m_rowids->ids.size()) continue;
-            auto key = m_rowids->keys.find(m_rowids->ids[size_t(r - 1)]);
-            if (key == m_rowids->keys.end()) continue; // a namespace node: not an item of the table
-            spaces.push_back(key->second.first);
-            keys.push_back(key->second.second);
-        }
+    for (const std::string &id : idsOf(rowids)) {
+        const auto key = keyOf(id);
+        if (!key) continue; // a namespace node: not an item of the table
+        spaces.push_back(key->first);
+        keys.push_back(key->second);
     }
     if (keys.empty()) return std::vector<MemoryItem>{};
     return select("(" + ns() + ", s.key) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
@@ -203,7 +176,7 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::children(const std::string &pa
 Result<std::vector<std::pair<std::string, int64_t>>> PgLangGraphStore::groupCounts(const std::string &field,
                                                                                    const ItemFilter &filter) const {
     std::vector<std::pair<std::string, int64_t>> out;
-    const Where w = whereFor(filter);
+    const pg::Where w = whereFor(filter);
     std::string column;
     if (field == "tier") column = ns();
     else if (field == "user_id") column = "split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2)";

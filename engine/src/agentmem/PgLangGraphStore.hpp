@@ -4,29 +4,24 @@
 // user by the ("memories", USER) convention), created and updated as events; the namespaces make the tree. Both
 // writers' layouts: JS (namespace_path, parts joined by ':') and Python (prefix, parts joined by '.').
 
-#include "mnemo/agentmem/AgentStore.hpp"
-
-#include "Pg.hpp"
+#include "PgStoreBase.hpp"
 
 #include <map>
 #include <mutex>
 
 namespace mnemo::agentmem {
 
-namespace pg { class Watcher; }
-
 // The live tail's watermark: the server's row-change counters for the store table (no scan; see PgCheckpointSql.hpp).
 inline constexpr const char *kStoreWatermark = "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text"
                                                " FROM pg_stat_user_tables WHERE relid = to_regclass('store')";
 
-class PgLangGraphStore final : public AgentStore {
+class PgLangGraphStore final : public PgStoreBase {
 public:
     // `db` is connected and has a store table with the columns `namespaceColumn`, key, value, created_at, updated_at.
     static std::unique_ptr<AgentStore> make(std::unique_ptr<pg::Connection> db, std::string namespaceColumn);
 
     Result<std::unique_ptr<AgentStore>> openReader() const override;
     StoreKind kind() const override { return StoreKind::LangGraph; }
-    const std::string &path() const override { return m_db->label(); }
     Result<StoreSummary> summary() const override;
 
     Result<int64_t> countItems(const ItemFilter &filter) const override;
@@ -47,9 +42,6 @@ public:
         return std::vector<Relation>{};
     }
     Result<std::vector<Provenance>> provenance(const std::string &) const override { return std::vector<Provenance>{}; }
-    Result<std::vector<AccessRecord>> accesses(const std::string &, int64_t) const override {
-        return std::vector<AccessRecord>{};
-    }
     Result<std::vector<Principal>> principals() const override { return std::vector<Principal>{}; }
     Result<std::vector<Policy>> policies() const override { return std::vector<Policy>{}; }
     Result<StoreDiff> diff(int64_t fromUs, int64_t toUs, int limit = 1000) const override;
@@ -61,48 +53,26 @@ public:
         return std::vector<Neighbour>{};
     }
     std::string nearestMethod() const override { return "none (store_vectors needs pgvector, not read yet)"; }
-    Status warmNeighbourIndex() const override { return {}; }
-    bool canEmbedText() const override { return false; }
-    std::string embedderDescription() const override { return "none"; }
-    Result<std::vector<float>> embedText(const std::string &) const override {
-        return Status(StatusCode::Unsupported, "Mnemo does not have this store's embedder");
-    }
-    Status beginSnapshot() const override { return m_db->beginSnapshot(); }
-    void endSnapshot() const override { m_db->endSnapshot(); }
-    std::string connectionProblem() const override; // the watcher's finding
-    Result<bool> refreshIfChanged() override;
-    bool sourceChanged() const override; // the watcher's flag (PgWatcher.hpp)
-    bool isImported() const override { return true; }
     int64_t lastEventSeq() const override;
 
 private:
     PgLangGraphStore() = default;
-    struct Where {
-        std::string sql = "TRUE";
-        std::vector<std::optional<std::string>> params;
-        bool impossible = false;
-    };
-    Where whereFor(const ItemFilter &f) const;
+    pg::Where whereFor(const ItemFilter &f) const;
     std::string ns() const { return "s." + m_nsColumn; } // the namespace column, quoted by construction
     Result<std::vector<MemoryItem>> select(const std::string &where, std::vector<std::optional<std::string>> params,
                                            const std::string &order, int limit, int64_t offset) const;
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
-    int64_t rowidOf(const std::string &id) const;
     std::optional<std::pair<std::string, std::string>> keyOf(const std::string &id) const;
 
-    std::unique_ptr<pg::Session> m_db; // connected by open(); a reader's connects on its first query
-    std::shared_ptr<pg::Watcher> m_watcher; // the store make() made has one; its readers do not
     std::string m_nsColumn; // "namespace_path" (JS) or "prefix" (Python)
-    struct Rowids {
+    // An item's (namespace, key), as read, by id, shared by the store's connections: its id "NAMESPACE/KEY" is
+    // ambiguous when either holds a '/'.
+    struct Keys {
         std::mutex mutex;
-        std::map<std::string, int64_t> byId;
-        std::vector<std::string> ids;
-        // An item's (namespace, key), as read: its id "NAMESPACE/KEY" is ambiguous when either holds a '/'.
-        std::map<std::string, std::pair<std::string, std::string>> keys;
+        std::map<std::string, std::pair<std::string, std::string>> byId;
     };
-    std::shared_ptr<Rowids> m_rowids = std::make_shared<Rowids>();
-    mutable std::string m_watermark;
+    std::shared_ptr<Keys> m_keys = std::make_shared<Keys>();
 };
 
 } // namespace mnemo::agentmem

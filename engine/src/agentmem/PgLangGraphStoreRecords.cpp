@@ -116,15 +116,6 @@ Result<StoreDiff> PgLangGraphStore::diff(int64_t fromUs, int64_t toUs, int limit
     return d;
 }
 
-Result<bool> PgLangGraphStore::refreshIfChanged() {
-    auto rows = m_db->query(kStoreWatermark);
-    if (!rows.ok()) return rows.status();
-    const std::string now = rows->text(0, 0);
-    const bool changed = now != m_watermark;
-    m_watermark = now;
-    return changed;
-}
-
 int64_t PgLangGraphStore::lastEventSeq() const {
     auto rows = m_db->query("SELECT count(*) + count(*) FILTER (WHERE updated_at > created_at) FROM store");
     return rows.ok() ? rows->i64(0, 0) : 0;

@@ -70,8 +70,7 @@ Result<std::vector<MemoryItem>> PgLettaStore::items(const ItemFilter &filter, in
                                                     bool withEmbeddings) const {
     pg::Where w = lettasql::whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
-    std::string filterKey = w.sql;
-    for (const auto &p : w.params) filterKey += '\x1f' + p.value_or("");
+    const std::string filterKey = w.signature(); // the search patterns included
     const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
     if (!start.key.empty()) w.sql += " AND " + pg::keyBefore({"i.created_us", "i.id"}, start.key, w.params);
     std::vector<std::string> last;
