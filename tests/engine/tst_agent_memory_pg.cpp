@@ -478,8 +478,30 @@ private slots:
                              " block b UNION ALL SELECT m::text FROM messages m) x"},
                       "letta"),
                  before);
+        // The same database with a (empty) LangGraph checkpointer beside it: the checkpointer opens, saying Letta is
+        // there too; a suffix picks Letta; a suffix naming what is not there is a clear error.
+        QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer-schema.sql", "-c",
+                       "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"},
+                      "letta"),
+                 QString());
+        auto both = AgentStore::open(url("letta"));
+        QVERIFY2(both.ok() && both.value()->summary().ok(), both.message().c_str());
+        QCOMPARE(both.value()->summary()->variant, std::string("postgres-checkpointer"));
+        const auto notes = both.value()->summary()->notes;
+        QVERIFY(std::any_of(notes.begin(), notes.end(),
+                            [](const std::string &n) { return n.find("#letta") != std::string::npos; }));
+        auto picked = AgentStore::open(url("letta") + "#letta");
+        QVERIFY2(picked.ok() && picked.value()->kind() == StoreKind::Letta, picked.message().c_str());
+        QVERIFY(picked.value()->path().ends_with("#letta")); // the recent list reopens the same store
+        QCOMPARE(picked.value()->summary()->items, int64_t(9));
+        auto absent = AgentStore::open(url("letta") + "#store");
+        QVERIFY2(!absent.ok() && absent.message().find("no store tables") != std::string::npos,
+                 absent.message().c_str());
+        QCOMPARE(AgentStore::displayName("postgresql://u:pw@/letta?host=/x#letta").find("pw"), std::string::npos);
+        QVERIFY(AgentStore::displayName("postgresql://u:pw@/letta?host=/x#letta").ends_with("#letta"));
+
         QCOMPARE(psql({"-c", "ALTER TABLE messages DROP COLUMN sequence_id"}, "letta"), QString());
-        auto unknown = AgentStore::open(url("letta"));
+        auto unknown = AgentStore::open(url("letta") + "#letta");
         QVERIFY2(!unknown.ok() &&
                      unknown.message().find("messages table has no 'sequence_id' column") != std::string::npos,
                  unknown.message().c_str());

@@ -238,6 +238,7 @@ void InspectWorkspace::chooseDatabase() {
     const QString text = QInputDialog::getItem(
         this, tr("Open Database"),
         tr("PostgreSQL connection string: postgresql://USER@HOST:PORT/DATABASE, or key=value pairs.\n"
+           "A LangGraph checkpointer or store, or a Letta server; add #checkpointer, #store or #letta to pick one.\n"
            "Inspect reads in read-only transactions. Keep passwords in ~/.pgpass or a service file (PGSERVICE):\n"
            "the recent list below never stores them."),
         QSettings().value(kRecentDatabases).toStringList(), 0, /*editable=*/true, &ok);

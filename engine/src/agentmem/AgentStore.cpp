@@ -4,7 +4,8 @@
 
 #include "AgentStoreInternal.hpp"
 #include "Catalogue.hpp"
-#include "PgCheckpointStore.hpp"
+#include "Pg.hpp"
+#include "PgOpen.hpp"
 #include "Sqlite.hpp"
 
 namespace mnemo::agentmem {
@@ -13,7 +14,7 @@ AgentStore::AgentStore() = default;
 AgentStore::~AgentStore() = default;
 
 Result<std::unique_ptr<AgentStore>> AgentStore::open(const std::string &path, const OpenOptions &options) {
-    if (pg::looksLikeConnectionString(path)) return PgCheckpointStore::open(path); // read in place, not imported
+    if (pg::looksLikeConnectionString(path)) return pg::openDatabase(path); // read in place, not imported
     auto cat = buildCatalogue(path, options);
     if (!cat.ok()) return cat.status();
     std::unique_ptr<AgentStore> store(new AgentStore());
@@ -25,7 +26,7 @@ Result<std::unique_ptr<AgentStore>> AgentStore::open(const std::string &path, co
 bool AgentStore::isConnectionString(const std::string &path) { return pg::looksLikeConnectionString(path); }
 
 std::string AgentStore::displayName(const std::string &path) {
-    return pg::looksLikeConnectionString(path) ? pg::withoutPassword(path) : path;
+    return pg::looksLikeConnectionString(path) ? pg::displayConnection(path) : path;
 }
 
 Status AgentStore::attach() {

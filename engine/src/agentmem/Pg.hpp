@@ -48,6 +48,7 @@ public:
     // A statement without rows (BEGIN, COMMIT).
     Status command(const std::string &sql) const;
     const std::string &label() const { return m_label; }
+    void relabel(std::string label) { m_label = std::move(label); }
     const std::string &conninfo() const { return m_conninfo; }
 
 private:

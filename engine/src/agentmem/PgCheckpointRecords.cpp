@@ -30,7 +30,7 @@ Result<StoreSummary> PgCheckpointStore::summary() const {
     s.itemKinds["checkpoint"] = s.items;
     s.eventActions["checkpoint"] = s.items;
     if (writes > 0) s.eventActions["write"] = writes;
-    s.notes.push_back("read in place from PostgreSQL, read-only, a page at a time: nothing is imported");
+    addNotes(s);
     s.notes.push_back(m_newestIndex ? "pages: newest first across threads (an index on checkpoint_id serves them)"
                                     : "pages: thread by thread, newest first in each (the saver's primary key; add "
                                       "README's index on checkpoint_id for newest first across threads)");

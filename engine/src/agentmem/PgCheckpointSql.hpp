@@ -27,14 +27,16 @@ inline constexpr const char *kMissingColumns =
     "SELECT need FROM unnest(ARRAY['thread_id', 'checkpoint_ns', 'checkpoint_id', 'parent_checkpoint_id',"
     " 'checkpoint', 'metadata']) AS need WHERE need NOT IN (SELECT attname::text FROM pg_attribute"
     " WHERE attrelid = to_regclass('checkpoints') AND attnum > 0 AND NOT attisdropped)";
-// Checkpoints with their channel values kept as blobs (the versions channel_versions names), hex-encoded. `%PAGE%`
+// Checkpoints with their channel values kept as blobs (the versions channel_versions names, each found by the blob
+// table's whole primary key), hex-encoded. `%PAGE%`
 // is the page's own query over "checkpoints c" (filter, order, limit): the blobs are looked up for its rows only,
 // after the limit, not for every row the sort passes over.
 inline constexpr const char *kItemPage =
     "SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, c.checkpoint::text AS cp,"
     " c.metadata::text AS meta, (SELECT json_agg(json_build_array(b.channel, b.type, encode(b.blob, 'hex')))"
-    " FROM checkpoint_blobs b WHERE b.thread_id = c.thread_id AND b.checkpoint_ns = c.checkpoint_ns"
-    " AND b.version = c.checkpoint->'channel_versions'->>b.channel)::text AS blobs FROM (%PAGE%) c";
+    " FROM jsonb_each_text(c.checkpoint->'channel_versions') v JOIN checkpoint_blobs b ON b.thread_id = c.thread_id"
+    " AND b.checkpoint_ns = c.checkpoint_ns AND b.channel = v.key AND b.version = v.value)::text AS blobs"
+    " FROM (%PAGE%) c";
 // Every event with a sequence number: each checkpoint, then its writes (by task and index; LangGraph's special writes
 // have negative indexes), in a total order, so the numbers repeat from query to query while the data stays. A
 // checkpoint or write added later than others of an older checkpoint shifts the numbers after it (see the note in

@@ -3,8 +3,6 @@
 #include "PgCheckpointStore.hpp"
 
 #include "PgCheckpointSql.hpp"
-#include "PgLangGraphStore.hpp"
-#include "PgLettaStore.hpp"
 #include "adapters/ImportCommon.hpp"
 
 #include "mnemo/core/JsonText.hpp"
@@ -16,44 +14,18 @@ using pgsql::Params;
 
 
 
-Result<std::unique_ptr<AgentStore>> PgCheckpointStore::open(const std::string &conninfo) {
-    auto db = pg::Connection::connect(conninfo);
-    if (!db.ok()) return db.status();
-    auto tables = db.value()->query(pgsql::kFindTables);
-    if (!tables.ok()) return tables.status();
-    std::string missing;
-    for (int c = 0; c < 3; ++c) {
-        if (tables->isNull(0, c)) missing += std::string(missing.empty() ? "" : ", ") + pgsql::kTables[c];
-    }
-    if (!missing.empty()) {
-        // No checkpointer: LangGraph's PostgresStore, when its table is there (JS or Python layout).
-        auto store = db.value()->query(pgsql::kFindStore);
-        if (!store.ok()) return store.status();
-        if (!store->isNull(0, 0) && !store->text(0, 0).empty()) {
-            return PgLangGraphStore::make(std::move(db.value()), store->text(0, 0));
-        }
-        auto letta = db.value()->query(lettasql::kFind); // no LangGraph at all: a Letta server's database?
-        if (!letta.ok()) return letta.status();
-        if (letta->text(0, 0) == "t") {
-            return PgLettaStore::make(std::move(db.value()), {letta->text(0, 1) == "t", letta->text(0, 2) == "t"});
-        }
-        return Status(StatusCode::InvalidArgument,
-                      db.value()->label() + ": not an agent-memory database Mnemo reads (no " + missing +
-                          " table of a LangGraph checkpointer, no store table of a PostgresStore, no agents, block,"
-                          " messages and archival_passages tables of a Letta server, in the search path " +
-                          tables->text(0, 3) + ")");
-    }
-    auto columns = db.value()->query(pgsql::kMissingColumns);
+Result<std::unique_ptr<AgentStore>> PgCheckpointStore::make(std::unique_ptr<pg::Connection> db) {
+    auto columns = db->query(pgsql::kMissingColumns);
     if (!columns.ok()) return columns.status();
     if (columns->count() > 0) {
-        return Status(StatusCode::InvalidArgument, db.value()->label() + ": the checkpoints table has no '" +
+        return Status(StatusCode::InvalidArgument, db->label() + ": the checkpoints table has no '" +
                                                        columns->text(0, 0) + "' column (an unknown schema version)");
     }
-    auto newest = db.value()->query(pgsql::kHasNewestIndex);
+    auto newest = db->query(pgsql::kHasNewestIndex);
     if (!newest.ok()) return newest.status();
     std::unique_ptr<PgCheckpointStore> store(new PgCheckpointStore());
     store->m_newestIndex = newest->text(0, 0) == "t";
-    store->attach(std::move(db.value()), pgsql::kWatermark);
+    store->attach(std::move(db), pgsql::kWatermark);
     return std::unique_ptr<AgentStore>(std::move(store));
 }
 

@@ -14,9 +14,9 @@ namespace mnemo::agentmem {
 
 class PgCheckpointStore final : public PgStoreBase {
 public:
-    // Connects and recognises the schema by its tables (in the session's search_path); an error names the database
-    // and what is missing.
-    static Result<std::unique_ptr<AgentStore>> open(const std::string &conninfo);
+    // `db` is connected and has the saver's three tables (PgOpen.cpp); an error names a column the reader needs that
+    // the checkpoints table lacks.
+    static Result<std::unique_ptr<AgentStore>> make(std::unique_ptr<pg::Connection> db);
 
     Result<std::unique_ptr<AgentStore>> openReader() const override;
     StoreKind kind() const override { return StoreKind::LangGraph; }

@@ -32,7 +32,7 @@ Result<StoreSummary> PgLangGraphStore::summary() const {
     s.itemKinds["memory"] = s.items;
     s.eventActions["add"] = s.items;
     if (updates > 0) s.eventActions["update"] = updates;
-    s.notes.push_back("read in place from PostgreSQL, read-only, a page at a time: nothing is imported");
+    addNotes(s);
     s.notes.push_back(std::to_string(rows->i64(0, 2)) + " namespaces; the store keeps only the latest value: updates "
                       "show their time, not the old text");
     return s;

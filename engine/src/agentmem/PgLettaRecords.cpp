@@ -157,7 +157,7 @@ Result<StoreSummary> PgLettaStore::summary() const {
         if (one.ok()) s.embeddingDim = one->dim;
     }
     s.embedder = m_embedder;
-    s.notes.push_back("read in place from PostgreSQL, read-only, a page at a time: nothing is imported");
+    addNotes(s);
     return s;
 }
 

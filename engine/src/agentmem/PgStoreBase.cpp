@@ -18,6 +18,12 @@ void PgStoreBase::shareWith(PgStoreBase &reader) const {
     reader.m_cursors = m_cursors;
     reader.m_watermarkSql = m_watermarkSql;
     reader.m_watermark = m_watermark;
+    reader.m_notes = m_notes;
+}
+
+void PgStoreBase::addNotes(StoreSummary &summary) const {
+    summary.notes.push_back("read in place from PostgreSQL, read-only, a page at a time: nothing is imported");
+    for (const std::string &note : m_notes) summary.notes.push_back(note);
 }
 
 std::string PgStoreBase::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }

@@ -34,6 +34,8 @@ public:
     Result<bool> refreshIfChanged() override;
     bool sourceChanged() const override; // the watcher's flag (PgWatcher.hpp)
     bool isImported() const override { return true; } // refreshes run on a worker
+    // A note for the summary (what else the database holds), kept by the store's readers too.
+    void addNote(std::string note) { m_notes.push_back(std::move(note)); }
 
 protected:
     PgStoreBase() = default;
@@ -44,6 +46,8 @@ protected:
     void shareWith(PgStoreBase &reader) const;
     int64_t rowidOf(const std::string &id) const;
     std::vector<std::string> idsOf(const std::vector<int64_t> &rowids) const;
+    // The notes every summary carries: read in place, and addNote()'s.
+    void addNotes(StoreSummary &summary) const;
 
     std::unique_ptr<pg::Session> m_db;
     std::shared_ptr<pg::KeysetCursors> m_cursors = std::make_shared<pg::KeysetCursors>();
@@ -58,6 +62,7 @@ private:
     std::shared_ptr<pg::Watcher> m_watcher;
     std::string m_watermarkSql;
     mutable std::string m_watermark;
+    std::vector<std::string> m_notes;
 };
 
 } // namespace mnemo::agentmem
