@@ -2,6 +2,9 @@
 #include "AgentMemoryJson.hpp"
 #include "mnemo/core/JsonText.hpp"
 #include "Commands.hpp"
+#include "InspectFollow.hpp"
+
+#include <cstdio>
 
 #include <fstream>
 #include <memory>
@@ -20,6 +23,8 @@ struct InspectOptions {
     int k = 10;
     std::optional<std::string> exportPath;
     bool withEmbeddings = false;
+    bool follow = false;
+    double followFor = 0; // seconds; 0: until interrupted
 };
 
 CLI::App *defineInspect(CLI::App &root, InspectOptions &o) {
@@ -47,6 +52,11 @@ CLI::App *defineInspect(CLI::App &root, InspectOptions &o) {
     inspect->add_option("--export", o.exportPath, "write the common model here, one JSON object per line")
         ->type_name("FILE");
     inspect->add_flag("--with-embeddings", o.withEmbeddings, "--export the items' embeddings too");
+    inspect->add_flag("--follow", o.follow,
+                      "after the JSON (on one line), a line per new event as agents write, until Ctrl+C");
+    inspect->add_option("--follow-for", o.followFor, "with --follow: stop after this many seconds")
+        ->check(CLI::PositiveNumber)
+        ->type_name("SECONDS");
     return inspect;
 }
 
@@ -177,13 +187,9 @@ Status exportStore(const AgentStore &store, const InspectOptions &o, const ItemF
     return {};
 }
 
-Result<nlohmann::json> runInspect(const InspectOptions &o) {
-    AgentStore::OpenOptions options;
-    if (!o.kind.empty()) options.kind = storeKindFromName(o.kind);
-    auto store = AgentStore::open(o.path, options);
-    if (!store.ok()) return store.status();
-    const AgentStore &s = *store.value();
-    const SnapshotScope snapshot(s); // a database read in place: every figure below from one snapshot
+// Everything asked for, from one snapshot of a database read in place.
+Result<nlohmann::json> describe(const AgentStore &s, const InspectOptions &o) {
+    const SnapshotScope snapshot(s);
     if (!snapshot.status().ok()) return snapshot.status();
     auto summary = s.summary();
     if (!summary.ok()) return summary.status();
@@ -206,14 +212,32 @@ Result<nlohmann::json> runInspect(const InspectOptions &o) {
     return out;
 }
 
+// With --follow the JSON is printed here, on one line, and the new events after it (InspectFollow.hpp).
+Result<nlohmann::json> runInspect(const InspectOptions &o) {
+    AgentStore::OpenOptions options;
+    if (!o.kind.empty()) options.kind = storeKindFromName(o.kind);
+    auto store = AgentStore::open(o.path, options);
+    if (!store.ok()) return store.status();
+    auto out = describe(*store.value(), o);
+    if (!out.ok() || !o.follow) return out;
+    printJson(out.value(), -1);
+    std::fflush(stdout);
+    if (Status s = followEvents(*store.value(), o.followFor); !s.ok()) return s;
+    return out;
+}
+
 } // namespace
 
 // mnemo-cli inspect PATH [--kind K] [--as-of TIME] [--visible-to P] [--search TEXT] [--query TEXT | --like ID]
-//                        [--k 10] [--export FILE.jsonl] [--with-embeddings]
+//                        [--k 10] [--export FILE.jsonl] [--with-embeddings] [--follow [--follow-for SECONDS]]
 void addInspectCommand(CLI::App &root, CommandLine &line) {
     auto o = std::make_shared<InspectOptions>();
     onParsed(*defineInspect(root, *o), line,
-             [o] { return finish("inspect", runInspect(*o), [](const nlohmann::json &out) { printJson(out); }); });
+             [o] {
+                 return finish("inspect", runInspect(*o), [o](const nlohmann::json &out) {
+                     if (!o->follow) printJson(out); // --follow printed it before the events
+                 });
+             });
 }
 
 } // namespace mnemo::cli

@@ -2,20 +2,16 @@
 // so a GPU box running Mnemo headless can lend its modules to a studio elsewhere. Prints one JSON line when it
 // listens ({"serving", "url", "port"}), then serves until interrupted (SIGINT, SIGTERM).
 #include "Commands.hpp"
+#include "Interrupt.hpp"
 
 #include "mnemo/modules/ModuleEnvironment.hpp"
 #include "mnemo/modules/Remote.hpp"
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 
 namespace mnemo::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-extern "C" void stopServing(int) { g_stop = true; }
 
 struct ServeCliOptions {
     std::string module;
@@ -30,8 +26,7 @@ Result<bool> runServe(const ServeCliOptions &o) {
     auto env = modules::ModuleEnvironment::create();
     applyIsolation(*env->registry, o.isolation);
     modules::ServeOptions serve{o.module, o.bind, uint16_t(o.port), o.token, o.once};
-    std::signal(SIGINT, stopServing);
-    std::signal(SIGTERM, stopServing);
+    stopOnInterrupt();
     const Status served = modules::serveModule(
         *env, serve,
         [&](uint16_t port) {
@@ -42,7 +37,7 @@ Result<bool> runServe(const ServeCliOptions &o) {
                       -1);
             std::fflush(stdout);
         },
-        [] { return g_stop.load(); });
+        [] { return interrupted(); });
     if (!served.ok()) return served;
     return true;
 }

@@ -149,6 +149,29 @@ private slots:
         QCOMPARE(j["checkpoints"].toInt(), 5);
     }
 
+    // inspect --follow: the store's JSON on one line, then a line per event an agent writes meanwhile; a server away
+    // is said once, and its return too.
+    void theCliFollowsWhatAgentsWrite() {
+        QProcess cli;
+        cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"inspect", QString::fromStdString(url()), "--follow",
+                                                      "--follow-for", "12"});
+        QVERIFY(cli.waitForReadyRead(30000));
+        const QJsonObject first = QJsonDocument::fromJson(cli.readLine()).object();
+        QCOMPARE(first["variant"].toString(), QString("postgres-checkpointer"));
+        QCOMPARE(psql({"-c", "INSERT INTO checkpoints VALUES ('t2', '', '1ef0-0009', '1ef0-0005', NULL, '{\"ts\":"
+                             " \"2026-12-01T11:05:00.000Z\", \"channel_values\": {}}', '{\"step\": 1}')"}),
+                 QString());
+        QString lines;
+        QTRY_VERIFY_WITH_TIMEOUT((lines += QString::fromUtf8(cli.readAll())).contains("1ef0-0009"), 8000);
+        QVERIFY(m_pg->stopServer());
+        QTRY_VERIFY_WITH_TIMEOUT((lines += QString::fromUtf8(cli.readAll())).contains("\"problem\""), 8000);
+        QVERIFY(m_pg->startServer());
+        QVERIFY(cli.waitForFinished(30000));
+        lines += QString::fromUtf8(cli.readAll());
+        QVERIFY2(cli.exitCode() == 0 && lines.contains("\"reconnected\":true"), qPrintable(lines));
+        QCOMPARE(psql({"-c", "DELETE FROM checkpoints WHERE checkpoint_id = '1ef0-0009'"}), QString());
+    }
+
     // Reading changes nothing (every table's rows hash the same before and after every query the views make), and
     // a writer keeps committing, one transaction a row, while Inspect pages through the table.
     void nothingChangesAndWritersAreNotHeldBack() {
