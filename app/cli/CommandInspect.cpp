@@ -187,10 +187,11 @@ Status exportStore(const AgentStore &store, const InspectOptions &o, const ItemF
     return {};
 }
 
-// Everything asked for, from one snapshot of a database read in place.
-Result<nlohmann::json> describe(const AgentStore &s, const InspectOptions &o) {
+// Everything asked for, from one snapshot of a database read in place; `lastSeq` the newest event in it.
+Result<nlohmann::json> describe(const AgentStore &s, const InspectOptions &o, int64_t &lastSeq) {
     const SnapshotScope snapshot(s);
     if (!snapshot.status().ok()) return snapshot.status();
+    lastSeq = s.lastEventSeq();
     auto summary = s.summary();
     if (!summary.ok()) return summary.status();
     nlohmann::json out = summaryJson(summary.value());
@@ -218,11 +219,12 @@ Result<nlohmann::json> runInspect(const InspectOptions &o) {
     if (!o.kind.empty()) options.kind = storeKindFromName(o.kind);
     auto store = AgentStore::open(o.path, options);
     if (!store.ok()) return store.status();
-    auto out = describe(*store.value(), o);
+    int64_t lastSeq = 0;
+    auto out = describe(*store.value(), o, lastSeq);
     if (!out.ok() || !o.follow) return out;
     printJson(out.value(), -1);
     std::fflush(stdout);
-    if (Status s = followEvents(*store.value(), o.followFor); !s.ok()) return s;
+    if (Status s = followEvents(*store.value(), lastSeq, o.followFor); !s.ok()) return s;
     return out;
 }
 

@@ -36,10 +36,10 @@ Status printNewEvents(const AgentStore &store, int64_t &last) {
 
 } // namespace
 
-Status followEvents(AgentStore &store, double seconds) {
+Status followEvents(AgentStore &store, int64_t lastSeq, double seconds) {
     stopOnInterrupt();
     const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    int64_t last = store.lastEventSeq();
+    int64_t last = lastSeq;
     std::string problem; // the last one said, so a server away is said once, not every half second
     while (!interrupted() && (seconds <= 0 || std::chrono::steady_clock::now() < end)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(500));

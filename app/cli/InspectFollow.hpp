@@ -7,7 +7,7 @@
 
 namespace mnemo::cli {
 
-// seconds <= 0: until interrupted (SIGINT, SIGTERM).
-Status followEvents(agentmem::AgentStore &store, double seconds);
+// The events after `lastSeq` (the newest the printed JSON counted); seconds <= 0: until interrupted (SIGINT, SIGTERM).
+Status followEvents(agentmem::AgentStore &store, int64_t lastSeq, double seconds);
 
 } // namespace mnemo::cli

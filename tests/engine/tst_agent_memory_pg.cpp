@@ -501,6 +501,24 @@ private slots:
                              " block b UNION ALL SELECT m::text FROM messages m) x"},
                       "letta"),
                  before);
+        // An older server without block_history: blocks are read as they are now, nothing else is missing.
+        QCOMPARE(psql({"-c", "CREATE DATABASE letta_old"}, "postgres"), QString());
+        QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/letta-schema.sql", "-f",
+                       MNEMO_SOURCE_DIR "/tests/fixtures/postgres/letta.sql", "-c",
+                       "DROP TABLE block_history; GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"},
+                      "letta_old"),
+                 QString());
+        auto old = AgentStore::open(url("letta_old"));
+        QVERIFY2(old.ok(), old.message().c_str());
+        auto oldSummary = old.value()->summary();
+        QVERIFY2(oldSummary.ok() && oldSummary->items == 9, oldSummary.ok() ? "" : oldSummary.message().c_str());
+        auto oldHuman = old.value()->item("block-human", parseTimeUs("2026-12-01T09:10:00Z"));
+        QVERIFY2(oldHuman.ok() && oldHuman->text == "Alice lives in Lyon and runs on Sundays",
+                 oldHuman.ok() ? oldHuman->text.c_str() : oldHuman.message().c_str());
+        QVERIFY(old.value()->history("block-human").ok() && old.value()->history("block-human")->size() == 1);
+        QVERIFY(old.value()->diff(*parseTimeUs("2026-12-01T09:15:00Z"), *parseTimeUs("2026-12-01T09:45:00Z")).ok());
+        old.value().reset();
+
         // The same database with a (empty) LangGraph checkpointer beside it: the checkpointer opens, saying Letta is
         // there too; a suffix picks Letta; a suffix naming what is not there is a clear error.
         QCOMPARE(psql({"-f", MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer-schema.sql", "-c",

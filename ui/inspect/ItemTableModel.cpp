@@ -60,7 +60,10 @@ void ItemTableModel::reload() {
 
 void ItemTableModel::readPage(qint64 offset) {
     std::shared_ptr<AgentStore> reader = m_session.openReader();
-    if (!reader) return;
+    if (!reader) {
+        showPage(Page{offset, {}, tr("cannot open another connection to the store")});
+        return;
+    }
     m_pageJob.run(
         [reader, f = effectiveFilter(), offset](const auto &) {
             faultPoint("ui.inspect.page");

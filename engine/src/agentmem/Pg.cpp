@@ -110,41 +110,81 @@ Connection::~Connection() {
     if (m_conn) PQfinish(m_conn);
 }
 
+// One read. Inside a snapshot each runs under a savepoint, so a failed one (a statement timeout) does not abort the
+// snapshot for the reads after it. A dropped connection is reset; outside a snapshot the read is asked again on the
+// new one (every query is a read); inside, the snapshot is gone and its remaining reads fail, saying so, until
+// endSnapshot(): an answer from another snapshot would otherwise be mixed in without a word.
 Result<Rows> Connection::query(const std::string &sql, const std::vector<std::optional<std::string>> &params) const {
+    if (m_snapshotLost) {
+        return Status(StatusCode::Internal, m_label + ": the connection was lost during a consistent read (reconnected "
+                                                      "for the next one)");
+    }
+    if (PQstatus(m_conn) == CONNECTION_BAD) { // lost earlier: the server may be back by now
+        PQreset(m_conn);
+        if (PQstatus(m_conn) == CONNECTION_BAD) return Status(StatusCode::Internal, m_label + ": " + lastError());
+    }
+    if (m_inSnapshot) {
+        if (Status s = command("SAVEPOINT mnemo_read"); !s.ok()) return s;
+    }
     std::vector<const char *> values;
     for (const auto &p : params) values.push_back(p ? p->c_str() : nullptr);
-    if (PQstatus(m_conn) == CONNECTION_BAD) PQreset(m_conn); // lost earlier: the server may be back by now
     for (int attempt = 0;; ++attempt) {
         PGresult *r =
             PQexecParams(m_conn, sql.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
-        if (PQresultStatus(r) == PGRES_TUPLES_OK) return Rows(r);
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            if (m_inSnapshot) (void)command("RELEASE SAVEPOINT mnemo_read");
+            return Rows(r);
+        }
         const bool dropped = connectionLost(r);
-        std::string why = failure(r); // resets a dropped connection
-        // Every query is a read, so asking again on the new connection is safe; not inside a snapshot, whose
-        // transaction the drop ended (the answer would come from another snapshot without saying so).
-        const bool again = dropped && attempt == 0 && !m_inSnapshot && PQstatus(m_conn) == CONNECTION_OK;
-        if (dropped) m_inSnapshot = false;
+        const std::string why = failure(r); // resets a dropped connection
+        if (dropped && m_inSnapshot) {
+            m_inSnapshot = false;
+            m_snapshotLost = true;
+        } else if (m_inSnapshot) {
+            (void)command("ROLLBACK TO SAVEPOINT mnemo_read");
+        }
+        const bool again = dropped && attempt == 0 && !m_snapshotLost && PQstatus(m_conn) == CONNECTION_OK;
         if (!again) return Status(StatusCode::Internal, why);
     }
 }
 
 Status Connection::command(const std::string &sql) const {
+    if (sql == "COMMIT") { // the scope ends, whatever the server answers
+        m_inSnapshot = false;
+        m_snapshotLost = false;
+    }
     PGresult *r = PQexec(m_conn, sql.c_str());
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) return Status(StatusCode::Internal, failure(r));
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        const bool dropped = connectionLost(r);
+        const std::string why = failure(r);
+        if (dropped && m_inSnapshot) {
+            m_inSnapshot = false;
+            m_snapshotLost = true;
+        }
+        return Status(StatusCode::Internal, why);
+    }
     PQclear(r);
     if (sql == "BEGIN") m_inSnapshot = true;
-    else if (sql == "COMMIT") m_inSnapshot = false;
     return {};
 }
 
-// libpq can still say CONNECTION_OK right after "server closed the connection unexpectedly"; an error the server
-// did not send (no SQLSTATE), a connection-exception class (08) or a shutdown (57P) means the connection is gone.
+std::string Connection::lastError() const {
+    std::string why = PQerrorMessage(m_conn);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return why;
+}
+
+// libpq can still say CONNECTION_OK right after "server closed the connection unexpectedly": an error the server did
+// not send (no SQLSTATE), a connection failure (08000, 08003, 08006) or a shutdown (57P01-03) means it is gone.
 bool Connection::connectionLost(const PGresult *r) const {
     if (PQstatus(m_conn) == CONNECTION_BAD) return true;
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     if (!state) return true;
-    const std::string code(state);
-    return code.rfind("08", 0) == 0 || code.rfind("57P", 0) == 0;
+    static const char *const lost[] = {"08000", "08003", "08006", "57P01", "57P02", "57P03"};
+    for (const char *code : lost) {
+        if (std::string(state) == code) return true;
+    }
+    return false;
 }
 
 std::string Connection::failure(PGresult *r) const {

@@ -55,9 +55,11 @@ private:
     Connection() = default;
     std::string failure(PGresult *result) const; // the server's words, and a reset when the connection broke
     bool connectionLost(const PGresult *result) const;
+    std::string lastError() const; // libpq's message for the connection, trimmed
     PGconn *m_conn = nullptr;
     std::string m_conninfo, m_label;
-    mutable bool m_inSnapshot = false; // between BEGIN and COMMIT
+    mutable bool m_inSnapshot = false;   // between BEGIN and COMMIT
+    mutable bool m_snapshotLost = false; // the connection dropped inside one: its reads fail until COMMIT
 };
 
 // A store's connection, made on its first query when it was not given one: a reader opened on the UI thread for a

@@ -9,8 +9,9 @@
 namespace mnemo::agentmem::pgsql {
 namespace {
 
-// The ILIKE pattern that finds `text` in encode(blob, 'escape'): printable ASCII stays (a backslash doubled), every
-// other byte is written \ooo, so UTF-8 text inside a JSON or msgpack blob is found byte for byte.
+// The ILIKE pattern that finds `text` in encode(blob, 'escape'), which writes a zero byte and every byte from 0x80 as
+// \ooo, doubles a backslash and keeps every other byte: UTF-8 text inside a JSON or msgpack blob is found byte for
+// byte (ILIKE folds ASCII letters only there: "É" does not find "é" in a blob).
 std::string escapedBlobPattern(const std::string &text) {
     std::string out = "%";
     for (unsigned char ch : text) {
@@ -18,8 +19,8 @@ std::string escapedBlobPattern(const std::string &text) {
             out += '\\';
             out += char(ch);
         } else if (ch == '\\') {
-            out += "\\\\\\\\"; // the escape format's "\\", each backslash escaped for LIKE
-        } else if (ch >= 0x20 && ch < 0x7f) {
+            out += "\\\\\\\\"; // the escape format's two backslashes, each escaped for LIKE
+        } else if (ch != 0 && ch < 0x80) {
             out += char(ch);
         } else {
             char octal[5];

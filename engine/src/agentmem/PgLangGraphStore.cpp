@@ -40,12 +40,14 @@ pg::Where PgLangGraphStore::whereFor(const ItemFilter &f) const {
 }
 
 Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &where, Params params,
-                                                         const std::string &order, int limit, int64_t offset) const {
+                                                         const std::string &order, int limit, int64_t offset,
+                                                         std::vector<std::string> *lastKey) const {
     params.push_back(std::to_string(std::max(0, limit)));
     params.push_back(std::to_string(std::max<int64_t>(0, offset)));
     auto rows = m_db->query("SELECT " + ns() + " AS ns, s.key, s.value::text AS value,"
                             " (extract(epoch FROM s.created_at) * 1e6)::bigint AS created_us,"
-                            " (extract(epoch FROM s.updated_at) * 1e6)::bigint AS updated_us, s.expires_at::text AS"
+                            " coalesce((extract(epoch FROM s.updated_at) * 1e6)::bigint, 0) AS updated_us,"
+                            " s.expires_at::text AS"
                             " expires FROM store s WHERE " + where + " ORDER BY " + order + " LIMIT $" +
                                 std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size()),
                             params);
@@ -77,6 +79,10 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &wher
         }
         out.push_back(std::move(it));
     }
+    if (lastKey && rows->count() > 0) {
+        const int last = rows->count() - 1;
+        *lastKey = {rows->text(last, "updated_us"), rows->text(last, "ns"), rows->text(last, "key")};
+    }
     return out;
 }
 
@@ -93,18 +99,15 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::items(const ItemFilter &filter
     pg::Where w = whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
     // Newest update first; each page after the previous page's last (updated, namespace, key) (PgKeyset.hpp).
-    const std::vector<std::string> key = {"(extract(epoch FROM s.updated_at) * 1e6)::bigint", ns(), "s.key"};
+    const std::vector<std::string> key = {"coalesce((extract(epoch FROM s.updated_at) * 1e6)::bigint, 0)", ns(),
+                                           "s.key"};
     const std::string filterKey = w.signature();
     const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
     if (!start.key.empty()) w.sql += " AND " + pg::keyBefore(key, start.key, w.params);
-    auto page = select(w.sql, w.params, key[0] + " DESC, " + ns() + " DESC, s.key DESC", limit, offset - start.offset);
-    if (page.ok() && !page->empty()) {
-        const MemoryItem &last = page->back();
-        if (auto k = keyOf(last.id)) {
-            m_cursors->remember(filterKey, offset + int64_t(page->size()),
-                                {std::to_string(last.updatedUs), k->first, k->second});
-        }
-    }
+    std::vector<std::string> last;
+    auto page = select(w.sql, w.params, key[0] + " DESC, " + ns() + " DESC, s.key DESC", limit,
+                       offset - start.offset, &last);
+    if (page.ok() && !page->empty()) m_cursors->remember(filterKey, offset + int64_t(page->size()), std::move(last));
     return page;
 }
 

@@ -59,8 +59,10 @@ private:
     PgLangGraphStore() = default;
     pg::Where whereFor(const ItemFilter &f) const;
     std::string ns() const { return "s." + m_nsColumn; } // the namespace column, quoted by construction
+    // `lastKey`, when given, receives the last row's (updated_us, namespace, key): the keyset position after it.
     Result<std::vector<MemoryItem>> select(const std::string &where, std::vector<std::optional<std::string>> params,
-                                           const std::string &order, int limit, int64_t offset) const;
+                                           const std::string &order, int limit, int64_t offset,
+                                           std::vector<std::string> *lastKey = nullptr) const;
     Result<std::vector<MemoryEvent>> selectEvents(const std::string &where,
                                                   std::vector<std::optional<std::string>> params, int64_t limit) const;
     std::optional<std::pair<std::string, std::string>> keyOf(const std::string &id) const;

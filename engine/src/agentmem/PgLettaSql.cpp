@@ -7,7 +7,10 @@
 namespace mnemo::agentmem::lettasql {
 namespace {
 
-std::string us(const std::string &column) { return "(extract(epoch FROM " + column + ") * 1e6)::int8"; }
+// Microseconds since the epoch; 0 for a missing time, so a page's sort key is never NULL (keyset comparisons).
+std::string us(const std::string &column) {
+    return "coalesce((extract(epoch FROM " + column + ") * 1e6)::int8, 0)";
+}
 
 // A passage's agent: the owner of its archive (archives are shared through archives_agents).
 const std::string kPassageAgent = "coalesce((SELECT aa.agent_id FROM archives_agents aa WHERE aa.archive_id ="
@@ -68,7 +71,9 @@ std::string eventsRelation(const Tables &t) {
              " json_build_object('sequence_number', h.sequence_number, 'actor_type', h.actor_type, 'history_id',"
              " h.id)::text AS detail FROM block_history h UNION ALL ";
     }
-    e += "SELECT b.id, 0, 'add', " + us("b.created_at") + ", '', '', b.value, '{}' FROM block b";
+    // The first branch names the columns (without block_history, this one is first).
+    e += "SELECT b.id AS item_id, 0 AS n, 'add' AS action, " + us("b.created_at") + " AS time_us, '' AS actor, '' AS"
+         " old_text, b.value AS new_text, '{}' AS detail FROM block b";
     if (t.history) e += " WHERE NOT EXISTS (SELECT 1 FROM block_history h WHERE h.block_id = b.id)";
     e += " UNION ALL SELECT b.id, 2147483647, 'delete', " + us("b.updated_at") + ", '', b.value, '', '{}' FROM block b"
          " WHERE b.is_deleted UNION ALL SELECT p.id, 0, 'add', " + us("p.created_at") + ", " + kPassageAgent +

@@ -35,7 +35,7 @@ Result<std::vector<MemoryItem>> PgLettaStore::select(pg::Where w, std::optional<
                                                      int64_t offset, bool withEmbeddings,
                                                      std::vector<std::string> *lastKey) const {
     std::string text = "i.text";
-    if (asOf) {
+    if (asOf && m_tables.history) { // a block's text of the time comes from its history; without one, it is the row's
         w.params.push_back(std::to_string(*asOf));
         text = lettasql::textAsOf(m_tables, "$" + std::to_string(w.params.size()));
     }
