@@ -47,7 +47,8 @@ Status followEvents(AgentStore &store, int64_t lastSeq, double seconds) {
         Status shown = changed.ok() ? Status() : changed.status();
         if (shown.ok() && changed.value()) shown = printNewEvents(store, last);
         if (shown.message() != problem) {
-            printLine(shown.ok() ? nlohmann::json{{"reconnected", true}} : nlohmann::json{{"problem", shown.message()}});
+            printLine(shown.ok() ? nlohmann::json{{"reconnected", true}}
+                                 : nlohmann::json{{"problem", shown.message()}});
             problem = shown.message();
         }
     }

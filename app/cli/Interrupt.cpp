@@ -6,7 +6,9 @@
 namespace mnemo::cli {
 namespace {
 std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) { g_interrupted = true; }
+extern "C" void onInterrupt(int) {
+    g_interrupted = true;
+}
 } // namespace
 
 void stopOnInterrupt() {
@@ -14,6 +16,8 @@ void stopOnInterrupt() {
     std::signal(SIGTERM, onInterrupt);
 }
 
-bool interrupted() { return g_interrupted.load(); }
+bool interrupted() {
+    return g_interrupted.load();
+}
 
 } // namespace mnemo::cli

@@ -11,13 +11,14 @@ namespace mnemo::agentmem {
 
 Result<std::vector<MemoryEvent>> PgLettaStore::selectEvents(pg::Where w, int64_t limit, bool newestFirst) const {
     w.params.push_back(std::to_string(std::max<int64_t>(0, limit)));
-    auto rows = m_db->query("SELECT * FROM " + lettasql::eventsRelation(m_tables) + " WHERE " + w.sql +
-                                " ORDER BY seq" + (newestFirst ? " DESC" : "") + " LIMIT $" +
-                                std::to_string(w.params.size()),
-                            w.params);
+    auto rows =
+        m_db->query("SELECT * FROM " + lettasql::eventsRelation(m_tables) + " WHERE " + w.sql + " ORDER BY seq" +
+                        (newestFirst ? " DESC" : "") + " LIMIT $" + std::to_string(w.params.size()),
+                    w.params);
     if (!rows.ok()) return rows.status();
     std::vector<MemoryEvent> out;
-    for (int r = 0; r < rows->count(); ++r) out.push_back(lettasql::eventFromRow(rows.value(), r));
+    for (int r = 0; r < rows->count(); ++r)
+        out.push_back(lettasql::eventFromRow(rows.value(), r));
     if (newestFirst) std::reverse(out.begin(), out.end());
     return out;
 }
@@ -41,7 +42,8 @@ Result<std::vector<EventMark>> PgLettaStore::eventMarks(int64_t limit) const {
     auto events = selectEvents({}, limit, true);
     if (!events.ok()) return events.status();
     std::vector<EventMark> out;
-    for (const MemoryEvent &e : events.value()) out.push_back({e.seq, e.timeUs, e.action, e.itemId});
+    for (const MemoryEvent &e : events.value())
+        out.push_back({e.seq, e.timeUs, e.action, e.itemId});
     return out;
 }
 
@@ -102,7 +104,8 @@ Result<std::vector<Principal>> PgLettaStore::principals() const {
     auto rows = m_db->query(sql + " ORDER BY 2, 3");
     if (!rows.ok()) return rows.status();
     std::vector<Principal> out;
-    for (int r = 0; r < rows->count(); ++r) out.push_back({rows->text(r, 0), rows->text(r, 1), rows->text(r, 2)});
+    for (int r = 0; r < rows->count(); ++r)
+        out.push_back({rows->text(r, 0), rows->text(r, 1), rows->text(r, 2)});
     return out;
 }
 
@@ -128,7 +131,8 @@ Result<AccessDecision> PgLettaStore::explainAccess(const MemoryItem &item, const
 Result<StoreSummary> PgLettaStore::summary() const {
     auto rows = m_db->query("SELECT i.kind, count(*) FILTER (WHERE NOT i.is_deleted), count(*) FILTER (WHERE"
                             " i.is_deleted), min(i.created_us), max(i.updated_us), count(i.embedding) FILTER (WHERE NOT"
-                            " i.is_deleted) FROM " + lettasql::itemsRelation() + " GROUP BY 1");
+                            " i.is_deleted) FROM " +
+                            lettasql::itemsRelation() + " GROUP BY 1");
     if (!rows.ok()) return rows.status();
     StoreSummary s;
     s.kind = storeKindName(StoreKind::Letta);
@@ -148,10 +152,12 @@ Result<StoreSummary> PgLettaStore::summary() const {
     if (!events.ok() || !relations.ok() || !who.ok()) {
         return !events.ok() ? events.status() : !relations.ok() ? relations.status() : who.status();
     }
-    for (int r = 0; r < events->count(); ++r) s.events += s.eventActions[events->text(r, 0)] = events->i64(r, 1);
+    for (int r = 0; r < events->count(); ++r)
+        s.events += s.eventActions[events->text(r, 0)] = events->i64(r, 1);
     s.relations = relations->i64(0, 0);
     s.policies = s.relations;
-    for (const Principal &p : who.value()) (p.kind == "agent" ? s.agents : s.users) += 1;
+    for (const Principal &p : who.value())
+        (p.kind == "agent" ? s.agents : s.users) += 1;
     if (s.embeddings > 0) {
         auto one = embeddings(1);
         if (one.ok()) s.embeddingDim = one->dim;
@@ -203,9 +209,11 @@ Result<EmbeddingSet> PgLettaStore::embeddings(int64_t maxPoints) const {
         if (v.empty() || (set.dim && int(v.size()) != set.dim)) continue; // another model's vectors: not comparable
         set.dim = int(v.size());
         double norm = 0;
-        for (float x : v) norm += double(x) * x;
+        for (float x : v)
+            norm += double(x) * x;
         const float scale = norm > 0 ? float(1.0 / std::sqrt(norm)) : 0.f;
-        for (float x : v) set.data.push_back(x * scale);
+        for (float x : v)
+            set.data.push_back(x * scale);
         set.rowids.push_back(rowidOf(rows->text(r, 0)));
         set.total = rows->i64(r, 2);
     }
@@ -218,14 +226,16 @@ Result<std::vector<Neighbour>> PgLettaStore::nearest(const std::vector<float> &q
     if (!set.ok()) return set.status();
     if (set->dim == 0 || int(query.size()) != set->dim) return std::vector<Neighbour>{};
     double norm = 0;
-    for (float x : query) norm += double(x) * x;
+    for (float x : query)
+        norm += double(x) * x;
     const double scale = norm > 0 ? 1.0 / std::sqrt(norm) : 0;
     const std::vector<std::string> ids = idsOf(set->rowids);
     std::vector<Neighbour> all;
     for (size_t i = 0; i < set->rowids.size(); ++i) {
         if (ids[i] == excludeId) continue;
         double dot = 0;
-        for (int j = 0; j < set->dim; ++j) dot += double(query[size_t(j)]) * set->data[i * size_t(set->dim) + size_t(j)];
+        for (int j = 0; j < set->dim; ++j)
+            dot += double(query[size_t(j)]) * set->data[i * size_t(set->dim) + size_t(j)];
         all.push_back({set->rowids[i], ids[i], float(dot * scale)});
     }
     const size_t n = std::min(all.size(), size_t(std::max(0, k)));

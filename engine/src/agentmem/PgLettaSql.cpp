@@ -42,19 +42,25 @@ const char *const kWatermark =
 std::string itemsRelation() {
     const std::string block =
         "SELECT b.id, 'block'::text AS kind, b.value AS text, 'core:' || b.label AS tier, CASE WHEN (SELECT count(*)"
-        " FROM " + kAttached + " x) = 1 THEN " + kAttached + " ELSE '' END AS agent_id, CASE WHEN (SELECT count(*) FROM " +
+        " FROM " +
+        kAttached + " x) = 1 THEN " + kAttached + " ELSE '' END AS agent_id, CASE WHEN (SELECT count(*) FROM " +
         kAttached + " x) > 1 THEN 'shared' ELSE 'private' END AS scope, ''::text AS thread_id, " + us("b.created_at") +
-        " AS created_us, " + us("b.updated_at") + " AS updated_us, b.is_deleted, json_build_object('label', b.label,"
+        " AS created_us, " + us("b.updated_at") +
+        " AS updated_us, b.is_deleted, json_build_object('label', b.label,"
         " 'limit', b.\"limit\", 'version', b.version, 'attached_to', (SELECT coalesce(json_agg(ba.agent_id ORDER BY"
         " ba.agent_id), '[]'::json) FROM blocks_agents ba WHERE ba.block_id = b.id))::text AS meta, NULL::text AS"
         " embedding FROM block b";
     const std::string passage =
-        "SELECT p.id, 'passage', p.text, 'archival', " + kPassageAgent + ", 'private', '', " + us("p.created_at") + ", " +
-        us("p.updated_at") + ", p.is_deleted, json_build_object('tags', p.tags, 'metadata', p.metadata_, 'archive_id',"
+        "SELECT p.id, 'passage', p.text, 'archival', " + kPassageAgent + ", 'private', '', " + us("p.created_at") +
+        ", " + us("p.updated_at") +
+        ", p.is_deleted, json_build_object('tags', p.tags, 'metadata', p.metadata_, 'archive_id',"
         " p.archive_id)::text, p.embedding::text FROM archival_passages p";
     const std::string message =
-        "SELECT m.id, 'message', " + kMessageText + ", 'messages', m.agent_id, 'private', coalesce(nullif("
-        "m.conversation_id, ''), m.agent_id), " + us("m.created_at") + ", " + us("m.created_at") + ", m.is_deleted,"
+        "SELECT m.id, 'message', " + kMessageText +
+        ", 'messages', m.agent_id, 'private', coalesce(nullif("
+        "m.conversation_id, ''), m.agent_id), " +
+        us("m.created_at") + ", " + us("m.created_at") +
+        ", m.is_deleted,"
         " json_build_object('role', m.role, 'sequence_id', m.sequence_id, 'in_context_window', EXISTS (SELECT 1 FROM"
         " agents a, json_array_elements_text(CASE WHEN json_typeof(a.message_ids) = 'array' THEN a.message_ids ELSE"
         " '[]'::json END) x WHERE a.id = m.agent_id AND x = m.id))::text, NULL FROM messages m";
@@ -66,21 +72,27 @@ std::string eventsRelation(const Tables &t) {
     if (t.history) {
         e += "SELECT h.block_id AS item_id, h.sequence_number AS n, CASE WHEN row_number() OVER (PARTITION BY"
              " h.block_id ORDER BY h.sequence_number) = 1 THEN 'add' ELSE 'update' END AS action, " +
-             us("h.created_at") + " AS time_us, coalesce(h.actor_id, '') AS actor, coalesce(lag(h.value) OVER"
+             us("h.created_at") +
+             " AS time_us, coalesce(h.actor_id, '') AS actor, coalesce(lag(h.value) OVER"
              " (PARTITION BY h.block_id ORDER BY h.sequence_number), '') AS old_text, h.value AS new_text,"
              " json_build_object('sequence_number', h.sequence_number, 'actor_type', h.actor_type, 'history_id',"
              " h.id)::text AS detail FROM block_history h UNION ALL ";
     }
     // The first branch names the columns (without block_history, this one is first).
-    e += "SELECT b.id AS item_id, 0 AS n, 'add' AS action, " + us("b.created_at") + " AS time_us, '' AS actor, '' AS"
+    e += "SELECT b.id AS item_id, 0 AS n, 'add' AS action, " + us("b.created_at") +
+         " AS time_us, '' AS actor, '' AS"
          " old_text, b.value AS new_text, '{}' AS detail FROM block b";
     if (t.history) e += " WHERE NOT EXISTS (SELECT 1 FROM block_history h WHERE h.block_id = b.id)";
-    e += " UNION ALL SELECT b.id, 2147483647, 'delete', " + us("b.updated_at") + ", '', b.value, '', '{}' FROM block b"
-         " WHERE b.is_deleted UNION ALL SELECT p.id, 0, 'add', " + us("p.created_at") + ", " + kPassageAgent +
+    e += " UNION ALL SELECT b.id, 2147483647, 'delete', " + us("b.updated_at") +
+         ", '', b.value, '', '{}' FROM block b"
+         " WHERE b.is_deleted UNION ALL SELECT p.id, 0, 'add', " +
+         us("p.created_at") + ", " + kPassageAgent +
          ", '', p.text, '{}' FROM archival_passages p UNION ALL SELECT p.id, 1, 'delete', " + us("p.updated_at") +
-         ", " + kPassageAgent + ", p.text, '', '{}' FROM archival_passages p WHERE p.is_deleted UNION ALL SELECT m.id,"
-         " 0, 'add', " + us("m.created_at") + ", CASE WHEN m.role = 'user' THEN '' ELSE m.agent_id END, '', " +
-         kMessageText + ", json_build_object('role', m.role)::text FROM messages m";
+         ", " + kPassageAgent +
+         ", p.text, '', '{}' FROM archival_passages p WHERE p.is_deleted UNION ALL SELECT m.id,"
+         " 0, 'add', " +
+         us("m.created_at") + ", CASE WHEN m.role = 'user' THEN '' ELSE m.agent_id END, '', " + kMessageText +
+         ", json_build_object('role', m.role)::text FROM messages m";
     return "(SELECT row_number() OVER (ORDER BY e.time_us, e.item_id, e.n) AS seq, e.* FROM (" + e + ") e) numbered";
 }
 
@@ -96,7 +108,9 @@ std::string relationsRelation(const Tables &t) {
 std::string textAsOf(const Tables &t, const std::string &param) {
     if (!t.history) return "i.text";
     return "CASE WHEN i.kind = 'block' THEN coalesce((SELECT h.value FROM block_history h WHERE h.block_id = i.id"
-           " AND " + us("h.created_at") + " <= " + param + "::int8 ORDER BY h.sequence_number DESC LIMIT 1), i.text)"
+           " AND " +
+           us("h.created_at") + " <= " + param +
+           "::int8 ORDER BY h.sequence_number DESC LIMIT 1), i.text)"
            " ELSE i.text END";
 }
 
@@ -125,7 +139,8 @@ std::vector<float> floatsFromText(const std::string &text) {
     std::vector<float> out;
     const char *p = text.data(), *end = text.data() + text.size();
     while (p < end) {
-        while (p < end && (*p == '[' || *p == ']' || *p == '{' || *p == '}' || *p == ',' || *p == ' ')) ++p;
+        while (p < end && (*p == '[' || *p == ']' || *p == '{' || *p == '}' || *p == ',' || *p == ' '))
+            ++p;
         if (p >= end) break;
         float v = 0;
         auto [next, ec] = std::from_chars(p, end, v);

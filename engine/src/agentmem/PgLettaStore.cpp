@@ -11,7 +11,8 @@ Result<std::unique_ptr<AgentStore>> PgLettaStore::make(std::unique_ptr<pg::Conne
     if (!missing.ok()) return missing.status();
     if (missing->count() > 0) {
         return Status(StatusCode::InvalidArgument, db->label() + ": the " + missing->text(0, 0) + " table has no '" +
-                                                       missing->text(0, 1) + "' column (an unknown Letta schema version)");
+                                                       missing->text(0, 1) +
+                                                       "' column (an unknown Letta schema version)");
     }
     auto embedder = db->query("SELECT embedding_config->>'embedding_model' FROM archival_passages WHERE"
                               " embedding_config IS NOT NULL LIMIT 1");
@@ -42,10 +43,13 @@ Result<std::vector<MemoryItem>> PgLettaStore::select(pg::Where w, std::optional<
     w.params.push_back(std::to_string(std::max(0, limit)));
     w.params.push_back(std::to_string(std::max<int64_t>(0, offset)));
     const std::string n = std::to_string(w.params.size());
-    auto rows = m_db->query("SELECT i.id, i.kind, " + text + " AS text, i.tier, i.agent_id, i.scope, i.thread_id,"
-                            " i.created_us, i.updated_us, i.is_deleted, i.meta, i.embedding FROM " +
-                                lettasql::itemsRelation() + " WHERE " + w.sql + " ORDER BY i.created_us DESC, i.id DESC"
-                                " LIMIT $" + std::to_string(w.params.size() - 1) + " OFFSET $" + n,
+    auto rows = m_db->query("SELECT i.id, i.kind, " + text +
+                                " AS text, i.tier, i.agent_id, i.scope, i.thread_id,"
+                                " i.created_us, i.updated_us, i.is_deleted, i.meta, i.embedding FROM " +
+                                lettasql::itemsRelation() + " WHERE " + w.sql +
+                                " ORDER BY i.created_us DESC, i.id DESC"
+                                " LIMIT $" +
+                                std::to_string(w.params.size() - 1) + " OFFSET $" + n,
                             w.params);
     if (!rows.ok()) return rows.status();
     std::vector<MemoryItem> out;
@@ -107,9 +111,11 @@ Result<std::vector<MemoryItem>> PgLettaStore::children(const std::string &parent
 Result<std::vector<std::pair<std::string, int64_t>>> PgLettaStore::groupCounts(const std::string &field,
                                                                                const ItemFilter &filter) const {
     std::vector<std::pair<std::string, int64_t>> out;
-    static const std::map<std::string, std::string> columns = {
-        {"agent_id", "i.agent_id"}, {"thread_id", "i.thread_id"}, {"tier", "i.tier"}, {"kind", "i.kind"},
-        {"scope", "i.scope"}};
+    static const std::map<std::string, std::string> columns = {{"agent_id", "i.agent_id"},
+                                                               {"thread_id", "i.thread_id"},
+                                                               {"tier", "i.tier"},
+                                                               {"kind", "i.kind"},
+                                                               {"scope", "i.scope"}};
     const pg::Where w = lettasql::whereFor(filter);
     auto column = columns.find(field);
     if (column == columns.end() || w.impossible) return out; // users and apps: Letta's items have none
@@ -117,7 +123,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgLettaStore::groupCounts(c
                                 w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
                             w.params);
     if (!rows.ok()) return rows.status();
-    for (int r = 0; r < rows->count(); ++r) out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
+    for (int r = 0; r < rows->count(); ++r)
+        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
     return out;
 }
 

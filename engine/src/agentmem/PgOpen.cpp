@@ -63,35 +63,42 @@ Result<std::unique_ptr<AgentStore>> openDatabase(const std::string &connection) 
     std::vector<std::string> others;
     for (size_t k = 0; k < std::size(kKinds); ++k) {
         if (!has[k]) continue;
-        if (kind.empty()) kind = kKinds[k];
-        else if (kind != kKinds[k]) others.push_back(kKinds[k]);
+        if (kind.empty())
+            kind = kKinds[k];
+        else if (kind != kKinds[k])
+            others.push_back(kKinds[k]);
     }
     const std::string label = db.value()->label();
     if (kind.empty()) {
         return Status(StatusCode::InvalidArgument,
-                      label + ": not an agent-memory database Mnemo reads (no checkpoints, checkpoint_blobs and"
-                              " checkpoint_writes tables of a LangGraph checkpointer, no store table of a"
-                              " PostgresStore, no agents, block, messages and archival_passages tables of a Letta"
-                              " server, in the search path " + found->searchPath + ")");
+                      label +
+                          ": not an agent-memory database Mnemo reads (no checkpoints, checkpoint_blobs and"
+                          " checkpoint_writes tables of a LangGraph checkpointer, no store table of a"
+                          " PostgresStore, no agents, block, messages and archival_passages tables of a Letta"
+                          " server, in the search path " +
+                          found->searchPath + ")");
     }
     auto holds = [&](const std::string &k) {
-        for (size_t i = 0; i < std::size(kKinds); ++i) if (k == kKinds[i]) return has[i];
+        for (size_t i = 0; i < std::size(kKinds); ++i)
+            if (k == kKinds[i]) return has[i];
         return false;
     };
     if (!asked.empty() && !holds(asked)) {
-        return Status(StatusCode::NotFound, label + ": no " + asked + " tables in the search path " + found->searchPath);
+        return Status(StatusCode::NotFound,
+                      label + ": no " + asked + " tables in the search path " + found->searchPath);
     }
     if (!asked.empty()) db.value()->relabel(label + "#" + asked); // the recent list reopens the same store
     std::string also;
-    for (const std::string &o : others) also += (also.empty() ? "" : ", ") + ("#" + o);
+    for (const std::string &o : others)
+        also += (also.empty() ? "" : ", ") + ("#" + o);
     Result<std::unique_ptr<AgentStore>> store =
         kind == "checkpointer" ? PgCheckpointStore::make(std::move(db.value()))
-        : kind == "store"      ? Result<std::unique_ptr<AgentStore>>(PgLangGraphStore::make(std::move(db.value()),
-                                                                                           found->storeColumn))
-                               : PgLettaStore::make(std::move(db.value()), found->lettaTables);
+        : kind == "store"
+            ? Result<std::unique_ptr<AgentStore>>(PgLangGraphStore::make(std::move(db.value()), found->storeColumn))
+            : PgLettaStore::make(std::move(db.value()), found->lettaTables);
     if (store.ok() && !also.empty()) {
-        static_cast<PgStoreBase &>(*store.value()).addNote("this database also holds " + also +
-                                                           ": open the connection string with that suffix");
+        static_cast<PgStoreBase &>(*store.value())
+            .addNote("this database also holds " + also + ": open the connection string with that suffix");
     }
     return store;
 }

@@ -23,11 +23,16 @@ void PgStoreBase::shareWith(PgStoreBase &reader) const {
 
 void PgStoreBase::addNotes(StoreSummary &summary) const {
     summary.notes.push_back("read in place from PostgreSQL, read-only, a page at a time: nothing is imported");
-    for (const std::string &note : m_notes) summary.notes.push_back(note);
+    for (const std::string &note : m_notes)
+        summary.notes.push_back(note);
 }
 
-std::string PgStoreBase::connectionProblem() const { return m_watcher ? m_watcher->problem() : std::string(); }
-bool PgStoreBase::sourceChanged() const { return m_watcher && m_watcher->changed(); }
+std::string PgStoreBase::connectionProblem() const {
+    return m_watcher ? m_watcher->problem() : std::string();
+}
+bool PgStoreBase::sourceChanged() const {
+    return m_watcher && m_watcher->changed();
+}
 
 Result<bool> PgStoreBase::refreshIfChanged() {
     auto rows = m_db->query(m_watermarkSql);
