@@ -13,6 +13,7 @@ declare -A allowed=(
   [metrics]="core render"
   [memory]="core render camera"
   [agentmem]="core"
+  [nn]="core"
   [modules]="core render camera gpu memory"
   [world]="core render camera gpu memory modules"
   [edit]="core render camera gpu memory modules media metrics"

@@ -20,6 +20,7 @@ void addBenchCommand(CLI::App &root, CommandLine &line);    // bench pipeline|re
 void addInspectCommand(CLI::App &root, CommandLine &line);
 void addEditCommand(CLI::App &root, CommandLine &line);
 void addMemstoreCommand(CLI::App &root, CommandLine &line); // memstore create|add|update|...|script|index
+void addNnCommand(CLI::App &root, CommandLine &line);       // nn run
 
 // The benchmarks that live in their own files, added under `bench`.
 void addBenchDecodeCommand(CLI::App &bench, CommandLine &line);

@@ -151,6 +151,7 @@ void addCommands(CLI::App &root, CommandLine &line) {
     addEditCommand(root, line);
     addBenchCommand(root, line);
     addInspectCommand(root, line);
+    addNnCommand(root, line);
     addMemstoreCommand(root, line);
     addHelpAndVersionCommands(root, line);
 }

@@ -1,0 +1,53 @@
+#pragma once
+// The plain CPU implementation of every operator the runtime supports, with ncnn's semantics exactly (padding,
+// activation codes, weight layouts, PixelShuffle's channel order, Interp's coordinates): the truth the Vulkan kernels
+// are tested against, and a runner for small inputs. Straight loops, no tuning.
+
+#include "mnemo/core/Status.hpp"
+#include "mnemo/nn/NcnnModel.hpp"
+#include "mnemo/nn/Tensor.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mnemo::nn::cpu {
+
+// Convolution and Deconvolution parameters (ncnn ids in brackets).
+struct ConvParams {
+    int outputs = 0;                                          // [0]
+    int kernelW = 1, kernelH = 1;                             // [1], [11]
+    int dilationW = 1, dilationH = 1;                         // [2], [12]
+    int strideW = 1, strideH = 1;                             // [3], [13]
+    int padLeft = 0, padTop = 0, padRight = 0, padBottom = 0; // [4], [14], [15], [16]
+    int activation = 0;                                       // [9]: 0 none, 1 ReLU, 2 leaky ReLU, 3 clip, 4 sigmoid
+    std::vector<float> activationParams;                      // [10]
+    int outputPadRight = 0, outputPadBottom = 0;              // Deconvolution [18], [19]
+    static ConvParams from(const ParamDict &p);
+};
+
+// Weights [outputs][inputs][kernelH][kernelW] (both); bias empty or one per output. Errors on a weight count that does
+// not match the input's channels.
+Result<Tensor> convolution(const Tensor &in, const std::vector<float> &weights, const std::vector<float> &bias,
+                           const ConvParams &p);
+Result<Tensor> deconvolution(const Tensor &in, const std::vector<float> &weights, const std::vector<float> &bias,
+                             const ConvParams &p);
+Tensor prelu(const Tensor &in, const std::vector<float> &slopes); // one slope, or one per channel
+Tensor relu(const Tensor &in, float slope);                       // slope 0: ReLU, else leaky
+Tensor sigmoid(const Tensor &in);
+Tensor pixelShuffle(const Tensor &in, int factor); // PyTorch's pixel_shuffle (ncnn mode 0)
+// type 1 nearest, 2 bilinear, 3 bicubic (half-pixel, no corner alignment); the output size, or the scales when it
+// is 0.
+Tensor interp(const Tensor &in, int type, float scaleH, float scaleW, int outH = 0, int outW = 0);
+// op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 pow, 7 rsub, 8 rdiv; b the same shape, one value per channel, or
+// one value.
+Result<Tensor> binaryOp(const Tensor &a, const Tensor &b, int op);
+// op: 0 product, 1 sum (with optional coefficients), 2 max.
+Result<Tensor> eltwise(const std::vector<const Tensor *> &in, int op, const std::vector<float> &coefficients);
+Result<Tensor> concatChannels(const std::vector<const Tensor *> &in);
+
+// Runs a model: its Input blobs by name; returns the blobs asked for (the model's outputs when none are named).
+Result<std::map<std::string, Tensor>> run(const NcnnModel &model, const std::map<std::string, Tensor> &inputs,
+                                          std::vector<std::string> outputs = {});
+
+} // namespace mnemo::nn::cpu

