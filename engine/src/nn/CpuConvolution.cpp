@@ -39,9 +39,26 @@ float activate(float v, const ConvParams &p) {
     }
 }
 
-Status checkWeights(const Tensor &in, const std::vector<float> &weights, const std::vector<float> &bias,
-                    const ConvParams &p, const char *what) {
-    const size_t expected = size_t(p.outputs) * size_t(in.c) * size_t(p.kernelW) * size_t(p.kernelH);
+} // namespace
+
+Shape convolutionShape(int c, int h, int w, const ConvParams &p) {
+    (void)c;
+    const int spanW = p.dilationW * (p.kernelW - 1) + 1, spanH = p.dilationH * (p.kernelH - 1) + 1;
+    const int spanH2 = h + p.padTop + p.padBottom - spanH, spanW2 = w + p.padLeft + p.padRight - spanW;
+    if (p.strideW <= 0 || p.strideH <= 0 || spanH2 < 0 || spanW2 < 0) return {p.outputs, 0, 0}; // smaller than it
+    return {p.outputs, spanH2 / p.strideH + 1, spanW2 / p.strideW + 1};
+}
+
+Shape deconvolutionShape(int c, int h, int w, const ConvParams &p) {
+    (void)c;
+    const int spanW = p.dilationW * (p.kernelW - 1) + 1, spanH = p.dilationH * (p.kernelH - 1) + 1;
+    return {p.outputs, (h - 1) * p.strideH + spanH + p.outputPadBottom - p.padTop - p.padBottom,
+            (w - 1) * p.strideW + spanW + p.outputPadRight - p.padLeft - p.padRight};
+}
+
+Status checkConvolution(int inputs, const std::vector<float> &weights, const std::vector<float> &bias,
+                        const ConvParams &p, const Shape &out, const char *what) {
+    const size_t expected = size_t(p.outputs) * size_t(inputs) * size_t(p.kernelW) * size_t(p.kernelH);
     if (p.outputs <= 0 || p.kernelW <= 0 || p.kernelH <= 0 || p.strideW <= 0 || p.strideH <= 0 || p.dilationW <= 0 ||
         p.dilationH <= 0 || p.padLeft < 0 || p.padTop < 0 || p.padRight < 0 || p.padBottom < 0) {
         return Status(StatusCode::InvalidArgument,
@@ -50,26 +67,25 @@ Status checkWeights(const Tensor &in, const std::vector<float> &weights, const s
     if (weights.size() != expected) {
         return Status(StatusCode::InvalidArgument, std::string(what) + ": " + std::to_string(weights.size()) +
                                                        " weights, but " + std::to_string(p.outputs) + " outputs x " +
-                                                       std::to_string(in.c) + " input channels x " +
+                                                       std::to_string(inputs) + " input channels x " +
                                                        std::to_string(p.kernelH) + "x" + std::to_string(p.kernelW) +
                                                        " need " + std::to_string(expected));
     }
     if (!bias.empty() && bias.size() != size_t(p.outputs)) {
         return Status(StatusCode::InvalidArgument, std::string(what) + ": the bias does not have one value per output");
     }
+    if (out.h <= 0 || out.w <= 0) {
+        return Status(StatusCode::InvalidArgument, std::string(what) + ": no output (the input is smaller than the "
+                                                                       "kernel, or the padding cuts everything)");
+    }
     return {};
 }
 
-} // namespace
-
 Result<Tensor> convolution(const Tensor &in, const std::vector<float> &weights, const std::vector<float> &bias,
                            const ConvParams &p) {
-    if (Status s = checkWeights(in, weights, bias, p, "convolution"); !s.ok()) return s;
-    const int spanW = p.dilationW * (p.kernelW - 1) + 1, spanH = p.dilationH * (p.kernelH - 1) + 1;
-    const int outW = (in.w + p.padLeft + p.padRight - spanW) / p.strideW + 1;
-    const int outH = (in.h + p.padTop + p.padBottom - spanH) / p.strideH + 1;
-    if (outW <= 0 || outH <= 0)
-        return Status(StatusCode::InvalidArgument, "convolution: the input is smaller than the kernel");
+    const Shape shape = convolutionShape(in.c, in.h, in.w, p);
+    if (Status s = checkConvolution(in.c, weights, bias, p, shape, "convolution"); !s.ok()) return s;
+    const int outW = shape.w, outH = shape.h;
     Tensor out(p.outputs, outH, outW);
     for (int o = 0; o < p.outputs; ++o) {
         const float *kernel = weights.data() + size_t(o) * size_t(in.c) * size_t(p.kernelW * p.kernelH);
@@ -98,13 +114,10 @@ Result<Tensor> convolution(const Tensor &in, const std::vector<float> &weights, 
 // cut by the padding, as ncnn does.
 Result<Tensor> deconvolution(const Tensor &in, const std::vector<float> &weights, const std::vector<float> &bias,
                              const ConvParams &p) {
-    if (Status s = checkWeights(in, weights, bias, p, "deconvolution"); !s.ok()) return s;
-    const int spanW = p.dilationW * (p.kernelW - 1) + 1, spanH = p.dilationH * (p.kernelH - 1) + 1;
-    const int fullW = (in.w - 1) * p.strideW + spanW + p.outputPadRight;
-    const int fullH = (in.h - 1) * p.strideH + spanH + p.outputPadBottom;
-    const int outW = fullW - p.padLeft - p.padRight, outH = fullH - p.padTop - p.padBottom;
-    if (outW <= 0 || outH <= 0)
-        return Status(StatusCode::InvalidArgument, "deconvolution: the padding cuts everything");
+    const Shape shape = deconvolutionShape(in.c, in.h, in.w, p);
+    if (Status s = checkConvolution(in.c, weights, bias, p, shape, "deconvolution"); !s.ok()) return s;
+    const int outW = shape.w, outH = shape.h;
+    const int fullW = outW + p.padLeft + p.padRight, fullH = outH + p.padTop + p.padBottom;
     Tensor full(p.outputs, fullH, fullW);
     for (int o = 0; o < p.outputs; ++o) {
         float *plane = full.channel(o);

@@ -26,6 +26,17 @@ struct ConvParams {
     static ConvParams from(const ParamDict &p);
 };
 
+struct Shape {
+    int c = 0, h = 0, w = 0;
+};
+// The output shape of a convolution or deconvolution of a c x h x w input (sizes <= 0 when the input is too small).
+Shape convolutionShape(int c, int h, int w, const ConvParams &p);
+Shape deconvolutionShape(int c, int h, int w, const ConvParams &p);
+// The parameters, the weight count for `inputs` channels, the bias and the output's size, checked; `what` names the
+// operator in the message. Shared by the CPU and Vulkan implementations.
+Status checkConvolution(int inputs, const std::vector<float> &weights, const std::vector<float> &bias,
+                        const ConvParams &p, const Shape &out, const char *what);
+
 // Weights [outputs][inputs][kernelH][kernelW] (both); bias empty or one per output. Errors on a weight count that does
 // not match the input's channels.
 Result<Tensor> convolution(const Tensor &in, const std::vector<float> &weights, const std::vector<float> &bias,

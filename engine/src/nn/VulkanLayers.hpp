@@ -1,0 +1,37 @@
+#pragma once
+// The Vulkan runtime's pieces: tensors in device buffers, and one layer's work as a step (its pipeline with its own
+// descriptor set, the weight buffers it holds, its push constants and dispatch size), recorded by the graph runner
+// (VulkanRun.cpp) into one command buffer. Each kernel has the CPU reference's semantics.
+
+#include "mnemo/gpu/ComputePipeline.hpp"
+#include "mnemo/nn/NcnnModel.hpp"
+
+#include <memory>
+#include <vector>
+
+namespace mnemo::nn::vulkan::detail {
+
+using BufferPtr = std::shared_ptr<gpu::GpuBuffer>;
+
+struct DeviceTensor {
+    BufferPtr buffer;
+    int c = 0, h = 0, w = 0;
+    size_t count() const { return size_t(c) * size_t(h) * size_t(w); }
+};
+
+struct Step {
+    gpu::ComputePipeline pipeline;
+    std::vector<BufferPtr> keep; // weights and the tensors it reads and writes, alive until the run ends
+    std::vector<uint8_t> push;
+    uint32_t groups[3] = {1, 1, 1};
+};
+
+// Host-visible storage (mapped; on lavapipe and integrated GPUs the device's own memory).
+Result<BufferPtr> deviceBuffer(gpu::VulkanContext &ctx, size_t floats);
+Result<BufferPtr> upload(gpu::VulkanContext &ctx, const std::vector<float> &values);
+
+// The step of one layer (not Input or Split); `out` gets its output tensor, allocated here.
+Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &layer, const std::vector<DeviceTensor> &in,
+                       DeviceTensor &out);
+
+} // namespace mnemo::nn::vulkan::detail

@@ -1,0 +1,26 @@
+#version 450
+// BinaryOp (ncnn's op codes 0 add .. 8 rdiv): b the same shape (mode 0), one value per channel (1) or one value (2).
+layout(local_size_x = 64) in;
+layout(std430, binding = 0) readonly buffer A { float a[]; };
+layout(std430, binding = 1) readonly buffer B { float b[]; };
+layout(std430, binding = 2) writeonly buffer Output { float dst[]; };
+layout(push_constant) uniform Push { uint count, plane, op, mode; } pc;
+
+void main() {
+    const uint i = gl_GlobalInvocationID.x;
+    if (i >= pc.count) return;
+    const float x = a[i], y = b[pc.mode == 0 ? i : pc.mode == 1 ? i / pc.plane : 0];
+    float r;
+    switch (pc.op) {
+    case 0: r = x + y; break;
+    case 1: r = x - y; break;
+    case 2: r = x * y; break;
+    case 3: r = x / y; break;
+    case 4: r = max(x, y); break;
+    case 5: r = min(x, y); break;
+    case 6: r = pow(x, y); break;
+    case 7: r = y - x; break;
+    default: r = y / x; break;
+    }
+    dst[i] = r;
+}
