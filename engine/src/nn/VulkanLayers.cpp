@@ -95,9 +95,11 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const Devi
     auto step = makeStep(ctx, deconv ? "nn_deconv2d" : "nn_conv2d",
                          deconv ? std::span<const uint32_t>(kDeconvSpv) : std::span<const uint32_t>(kConvSpv),
                          {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
-    if (step.ok())
-        step->groups[0] = groupsOf(size_t(shape.w), 8), step->groups[1] = groupsOf(size_t(shape.h), 8),
-        step->groups[2] = uint32_t(shape.c);
+    if (step.ok()) { // the convolution kernel computes eight output channels per invocation
+        step->groups[0] = groupsOf(size_t(shape.w), 8);
+        step->groups[1] = groupsOf(size_t(shape.h), 8);
+        step->groups[2] = deconv ? uint32_t(shape.c) : groupsOf(size_t(shape.c), 8);
+    }
     return step;
 }
 
