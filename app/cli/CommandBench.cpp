@@ -184,6 +184,7 @@ void addBenchCommand(CLI::App &root, CommandLine &line) {
     addBenchInspectCommand(*bench, line);
     addBenchEditCommand(*bench, line);
     addBenchRemoteCommand(*bench, line);
+    addBenchNnCommand(*bench, line);
 }
 
 } // namespace mnemo::cli

@@ -27,6 +27,7 @@ void addBenchDecodeCommand(CLI::App &bench, CommandLine &line);
 void addBenchInspectCommand(CLI::App &bench, CommandLine &line);
 void addBenchEditCommand(CLI::App &bench, CommandLine &line);
 void addBenchRemoteCommand(CLI::App &bench, CommandLine &line);
+void addBenchNnCommand(CLI::App &bench, CommandLine &line);
 // Evaluations in their own files, added under `eval`.
 void addEvalConsistencyCommand(CLI::App &eval, CommandLine &line);
 

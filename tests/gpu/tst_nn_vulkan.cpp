@@ -6,6 +6,8 @@
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -166,6 +168,16 @@ private slots:
                   worstDifference(e, g), stats.gpuMs, stats.prepareMs);
             QVERIFY(worstDifference(e, g) < 1e-3f);
         }
+        // The benchmark's smoke run: its JSON, and the same output as ncnn-vulkan's within 45 dB.
+        QProcess bench;
+        bench.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",
+                    {"bench", "nn", "--models", models, "--model", "realesr-animevideov3-x2", "--size", "24x24"});
+        QVERIFY(bench.waitForFinished(300000));
+        QVERIFY2(bench.exitCode() == 0, bench.readAllStandardError().constData());
+        const QJsonObject j = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();
+        QCOMPARE(j["output"].toString(), QString("48x48"));
+        QVERIFY(j["ms_per_frame"].toDouble() > 0 && j["gflops"].toDouble() > 0 && j["vs_ncnn"].toDouble() > 0);
+        QVERIFY2(j["psnr_vs_ncnn"].toDouble() >= 45, qPrintable(QString::number(j["psnr_vs_ncnn"].toDouble())));
     }
 };
 
