@@ -66,6 +66,12 @@ CLI::Validator wholeNumberIn(long min, long max, const std::string &note) {
 
 // ---- Shared options ---------------------------------------------------------------------------------------------
 
+std::string shellQuoted(const std::string &text) {
+    std::string out = "'";
+    for (char ch : text) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+}
+
 std::optional<Size> parseSize(const std::string &text) {
     unsigned w = 0, h = 0;
     char extra = 0;

@@ -55,6 +55,9 @@ CLI::Validator notNegative(); // a number >= 0
 // A whole number in [min, max]; `note` replaces min in the message ("0 (all cores)").
 CLI::Validator wholeNumberIn(long min, long max, const std::string &note = "");
 
+// `text` as one POSIX shell word (single quotes, an inner quote as '\''), for the commands benches run.
+std::string shellQuoted(const std::string &text);
+
 // ---- Options shared by several commands ----------------------------------------------------------------------
 
 struct Size {

@@ -3,6 +3,7 @@
 // Inspect table does: open and the first page, scrolling page by page, full-text pages, time-travel pages. Prints
 // JSON; targets from the issue: open and first page < 1 s, page p95 < 50 ms, full-text page p95 < 100 ms.
 #include "BenchInspectPostgres.hpp"
+#include "CliOptions.hpp"
 
 #include "mnemo/agentmem/AgentStore.hpp"
 
@@ -36,7 +37,6 @@ double percentile(std::vector<double> v, double p) {
 // Runs a shell command; its exit status (stderr passes through, so a failing cluster says why).
 int run(const std::string &command) { return std::system(command.c_str()) == 0 ? 0 : 1; }
 
-std::string quoted(const std::string &s) { return "'" + s + "'"; }
 
 // The rows: thread-(i % 5000), a chain per thread, one checkpoint a second from 2026-01-01, a topic channel value
 // inline; every tenth checkpoint also names a messages channel kept as a blob (as the saver keeps lists), so text
@@ -131,19 +131,19 @@ nlohmann::json report(const Times &t) {
 
 // Fills the database, measures with the saver's own indexes, adds the recommended ones, measures again.
 Result<nlohmann::json> fillAndMeasure(const fs::path &dir, const PostgresBenchOptions &o) {
-    const std::string psql = "psql -q -h " + quoted(dir.string()) + " -U postgres -v ON_ERROR_STOP=1 ";
+    const std::string psql = "psql -q -h " + shellQuoted(dir.string()) + " -U postgres -v ON_ERROR_STOP=1 ";
     auto sqlFile = [&](const char *name, const std::string &sql) {
         const fs::path file = dir / name; // SQL through a file: no shell quoting of its quotes
         if (FILE *f = std::fopen(file.c_str(), "w")) {
             std::fputs(sql.c_str(), f);
             std::fclose(f);
         }
-        return quoted(file.string());
+        return shellQuoted(file.string());
     };
     std::fprintf(stderr, "filling %lld checkpoints...\n", (long long)o.rows);
     auto t0 = std::chrono::steady_clock::now();
     if (run(psql + "-d postgres -c 'CREATE DATABASE bench' >/dev/null") != 0 ||
-        run(psql + "-d bench -f " + quoted(MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer-schema.sql") +
+        run(psql + "-d bench -f " + shellQuoted(MNEMO_SOURCE_DIR "/tests/fixtures/postgres/langgraph-checkpointer-schema.sql") +
             " -f " + sqlFile("fill.sql", fillSql(o.rows)) + " >/dev/null") != 0) {
         return Status(StatusCode::Internal, "filling the benchmark database failed");
     }
@@ -177,11 +177,11 @@ Result<nlohmann::json> fillAndMeasure(const fs::path &dir, const PostgresBenchOp
 Result<nlohmann::json> runBenchInspectPostgres(const PostgresBenchOptions &o) {
     const fs::path dir = fs::temp_directory_path() / ("mnemo-bench-pg-" + std::to_string(::getpid()));
     const std::string script = MNEMO_SOURCE_DIR "/tools/pg-cluster.sh";
-    if (run("bash " + quoted(script) + " start " + quoted(dir.string()) + " >/dev/null") != 0) {
+    if (run("bash " + shellQuoted(script) + " start " + shellQuoted(dir.string()) + " >/dev/null") != 0) {
         return Status(StatusCode::NotFound, "the throwaway PostgreSQL cluster did not start (postgresql-15 installed?)");
     }
     auto result = fillAndMeasure(dir, o);
-    run("bash " + quoted(script) + " stop " + quoted(dir.string()));
+    run("bash " + shellQuoted(script) + " stop " + shellQuoted(dir.string()));
     std::error_code ec;
     fs::remove_all(dir, ec);
     return result;

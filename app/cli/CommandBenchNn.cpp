@@ -99,13 +99,6 @@ double macsOf(const nn::NcnnModel &model, const nn::Tensor &input) {
     return macs;
 }
 
-std::string shellQuoted(const std::string &text) {
-    std::string out = "'";
-    for (char ch : text)
-        out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    return out + "'";
-}
-
 double psnr(const Frame &a, const Frame &b) {
     double sum = 0;
     long n = 0;

@@ -7,12 +7,9 @@
 
 #include "mnemo/core/JsonText.hpp"
 
-
 namespace mnemo::agentmem {
 
 using pgsql::Params;
-
-
 
 Result<std::unique_ptr<AgentStore>> PgCheckpointStore::make(std::unique_ptr<pg::Connection> db) {
     auto columns = db->query(pgsql::kMissingColumns);
@@ -50,8 +47,8 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::selectItems(const std::string
     params.push_back(std::to_string(std::max(0, limit)));
     params.push_back(std::to_string(std::max<int64_t>(0, offset)));
     const std::string n = "$" + std::to_string(params.size() - 1), o = "$" + std::to_string(params.size());
-    std::string page = "SELECT * FROM checkpoints c WHERE " + where + " ORDER BY " + order + " LIMIT " + n +
-                       " OFFSET " + o;
+    std::string page =
+        "SELECT * FROM checkpoints c WHERE " + where + " ORDER BY " + order + " LIMIT " + n + " OFFSET " + o;
     if (search) { // the newest limit + offset matches of each condition, merged (pgsql::TextSearch)
         const std::string arm = "(SELECT * FROM checkpoints c WHERE " + where + " AND %s ORDER BY " + order +
                                 " LIMIT " + n + "::int8 + " + o + "::int8)";
@@ -102,14 +99,11 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::items(const ItemFilter &filte
     if (!filter.text.empty()) search = pgsql::textSearch(filter.text, w);
     // Descending on the page key: the index that leads with its first column serves it backwards.
     std::string order;
-    for (const std::string &column : pageKey()) order += (order.empty() ? "" : ", ") + column + " DESC";
-    const std::string filterKey = w.signature(); // the search patterns included
-    const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
-    if (!start.key.empty()) w.sql += " AND " + pg::keyBefore(pageKey(), start.key, w.params);
-    std::vector<std::string> last;
-    auto page = selectItems(w.sql, order, w.params, limit, offset - start.offset, &last, search ? &*search : nullptr);
-    if (page.ok() && !page->empty()) m_cursors->remember(filterKey, offset + int64_t(page->size()), std::move(last));
-    return page;
+    for (const std::string &column : pageKey())
+        order += (order.empty() ? "" : ", ") + column + " DESC";
+    return keysetPage(w, pageKey(), offset, [&](const pg::Where &page, int64_t skip, std::vector<std::string> *last) {
+        return selectItems(page.sql, order, page.params, limit, skip, last, search ? &*search : nullptr);
+    });
 }
 
 Result<MemoryItem> PgCheckpointStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
@@ -142,16 +136,21 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgCheckpointStore::groupCou
         w.sql += " AND (" + search.row + " OR " + search.blob + ")";
     }
     std::string column;
-    if (field == "thread_id") column = "c.thread_id";
-    else if (field == "tier") column = "COALESCE(NULLIF(c.checkpoint_ns, ''), 'checkpoint')";
-    else if (field == "kind") column = "'checkpoint'";
-    else if (field == "scope") column = "'shared'";
+    if (field == "thread_id")
+        column = "c.thread_id";
+    else if (field == "tier")
+        column = "COALESCE(NULLIF(c.checkpoint_ns, ''), 'checkpoint')";
+    else if (field == "kind")
+        column = "'checkpoint'";
+    else if (field == "scope")
+        column = "'shared'";
     if (column.empty() || w.impossible) return out; // users, agents and apps: a checkpointer has none
     auto rows = m_db->query("SELECT " + column + ", count(*) FROM checkpoints c WHERE " + w.sql +
                                 " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
                             w.params);
     if (!rows.ok()) return rows.status();
-    for (int r = 0; r < rows->count(); ++r) out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
+    for (int r = 0; r < rows->count(); ++r)
+        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
     return out;
 }
 

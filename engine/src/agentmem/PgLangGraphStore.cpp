@@ -16,7 +16,6 @@ std::unique_ptr<AgentStore> PgLangGraphStore::make(std::unique_ptr<pg::Connectio
     return store;
 }
 
-
 // Made on the caller's thread (often the UI's), connected on the worker's first query.
 Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
     std::unique_ptr<PgLangGraphStore> store(new PgLangGraphStore());
@@ -27,11 +26,14 @@ Result<std::unique_ptr<AgentStore>> PgLangGraphStore::openReader() const {
 }
 
 // The separator of namespace parts: JS joins them with ':', Python with '.'.
-static std::string separatorOf(const std::string &column) { return column == "prefix" ? "." : ":"; }
+static std::string separatorOf(const std::string &column) {
+    return column == "prefix" ? "." : ":";
+}
 
 pg::Where PgLangGraphStore::whereFor(const ItemFilter &f) const {
     pg::Where w;
-    w.impossible = !f.agentId.empty() || !f.appId.empty() || !f.threadId.empty() || (!f.kind.empty() && f.kind != "memory");
+    w.impossible =
+        !f.agentId.empty() || !f.appId.empty() || !f.threadId.empty() || (!f.kind.empty() && f.kind != "memory");
     if (!f.userId.empty()) w.add("split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2) = $?", f.userId);
     if (!f.tier.empty()) w.add(ns() + " = $?", f.tier);
     if (!f.text.empty()) w.add("s.value::text ILIKE $?", pg::likePattern(f.text));
@@ -44,12 +46,14 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::select(const std::string &wher
                                                          std::vector<std::string> *lastKey) const {
     params.push_back(std::to_string(std::max(0, limit)));
     params.push_back(std::to_string(std::max<int64_t>(0, offset)));
-    auto rows = m_db->query("SELECT " + ns() + " AS ns, s.key, s.value::text AS value,"
-                            " (extract(epoch FROM s.created_at) * 1e6)::bigint AS created_us,"
-                            " coalesce((extract(epoch FROM s.updated_at) * 1e6)::bigint, 0) AS updated_us,"
-                            " s.expires_at::text AS"
-                            " expires FROM store s WHERE " + where + " ORDER BY " + order + " LIMIT $" +
-                                std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size()),
+    auto rows = m_db->query("SELECT " + ns() +
+                                " AS ns, s.key, s.value::text AS value,"
+                                " (extract(epoch FROM s.created_at) * 1e6)::bigint AS created_us,"
+                                " coalesce((extract(epoch FROM s.updated_at) * 1e6)::bigint, 0) AS updated_us,"
+                                " s.expires_at::text AS"
+                                " expires FROM store s WHERE " +
+                                where + " ORDER BY " + order + " LIMIT $" + std::to_string(params.size() - 1) +
+                                " OFFSET $" + std::to_string(params.size()),
                             params);
     if (!rows.ok()) return rows.status();
     std::vector<MemoryItem> out;
@@ -100,15 +104,11 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::items(const ItemFilter &filter
     if (w.impossible) return std::vector<MemoryItem>{};
     // Newest update first; each page after the previous page's last (updated, namespace, key) (PgKeyset.hpp).
     const std::vector<std::string> key = {"coalesce((extract(epoch FROM s.updated_at) * 1e6)::bigint, 0)", ns(),
-                                           "s.key"};
-    const std::string filterKey = w.signature();
-    const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
-    if (!start.key.empty()) w.sql += " AND " + pg::keyBefore(key, start.key, w.params);
-    std::vector<std::string> last;
-    auto page = select(w.sql, w.params, key[0] + " DESC, " + ns() + " DESC, s.key DESC", limit,
-                       offset - start.offset, &last);
-    if (page.ok() && !page->empty()) m_cursors->remember(filterKey, offset + int64_t(page->size()), std::move(last));
-    return page;
+                                          "s.key"};
+    const std::string order = key[0] + " DESC, " + ns() + " DESC, s.key DESC";
+    return keysetPage(w, key, offset, [&](const pg::Where &page, int64_t skip, std::vector<std::string> *last) {
+        return select(page.sql, page.params, order, limit, skip, last);
+    });
 }
 
 std::optional<std::pair<std::string, std::string>> PgLangGraphStore::keyOf(const std::string &id) const {
@@ -147,9 +147,9 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::itemsByRowid(const std::vector
 Result<std::vector<MemoryItem>> PgLangGraphStore::children(const std::string &parentId, int limit) const {
     if (!parentId.empty() && parentId.rfind("ns:", 0) != 0) return std::vector<MemoryItem>{}; // items have none
     const std::string sep = separatorOf(m_nsColumn), prefix = parentId.empty() ? "" : parentId.substr(3);
-    const std::string next = prefix.empty() ? "split_part(" + ns() + ", '" + sep + "', 1)"
-                                            : "$1 || '" + sep + "' || split_part(substr(" + ns() +
-                                                  ", length($1) + 2), '" + sep + "', 1)";
+    const std::string next =
+        prefix.empty() ? "split_part(" + ns() + ", '" + sep + "', 1)"
+                       : "$1 || '" + sep + "' || split_part(substr(" + ns() + ", length($1) + 2), '" + sep + "', 1)";
     const std::string under = prefix.empty() ? "TRUE" : "starts_with(" + ns() + ", $1 || '" + sep + "')";
     Params params;
     if (!prefix.empty()) params.push_back(prefix);
@@ -172,7 +172,8 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::children(const std::string &pa
     if (prefix.empty()) return out;
     auto own = select(ns() + " = $1", {prefix}, "s.key", limit, 0);
     if (!own.ok()) return own.status();
-    for (auto &it : own.value()) out.push_back(std::move(it));
+    for (auto &it : own.value())
+        out.push_back(std::move(it));
     return out;
 }
 
@@ -181,16 +182,21 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgLangGraphStore::groupCoun
     std::vector<std::pair<std::string, int64_t>> out;
     const pg::Where w = whereFor(filter);
     std::string column;
-    if (field == "tier") column = ns();
-    else if (field == "user_id") column = "split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2)";
-    else if (field == "kind") column = "'memory'";
-    else if (field == "scope") column = "'shared'";
+    if (field == "tier")
+        column = ns();
+    else if (field == "user_id")
+        column = "split_part(" + ns() + ", '" + separatorOf(m_nsColumn) + "', 2)";
+    else if (field == "kind")
+        column = "'memory'";
+    else if (field == "scope")
+        column = "'shared'";
     if (column.empty() || w.impossible) return out;
     auto rows = m_db->query("SELECT " + column + ", count(*) FROM store s WHERE " + w.sql +
                                 " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
                             w.params);
     if (!rows.ok()) return rows.status();
-    for (int r = 0; r < rows->count(); ++r) out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
+    for (int r = 0; r < rows->count(); ++r)
+        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
     return out;
 }
 

@@ -72,15 +72,12 @@ Result<int64_t> PgLettaStore::countItems(const ItemFilter &filter) const {
 // Newest first; each page after the previous page's last (created, id), as for the checkpointer (PgKeyset.hpp).
 Result<std::vector<MemoryItem>> PgLettaStore::items(const ItemFilter &filter, int64_t offset, int limit,
                                                     bool withEmbeddings) const {
-    pg::Where w = lettasql::whereFor(filter);
+    const pg::Where w = lettasql::whereFor(filter);
     if (w.impossible) return std::vector<MemoryItem>{};
-    const std::string filterKey = w.signature(); // the search patterns included
-    const pg::KeysetStart start = m_cursors->startFor(filterKey, offset);
-    if (!start.key.empty()) w.sql += " AND " + pg::keyBefore({"i.created_us", "i.id"}, start.key, w.params);
-    std::vector<std::string> last;
-    auto page = select(w, filter.asOfUs, limit, offset - start.offset, withEmbeddings, &last);
-    if (page.ok() && !page->empty()) m_cursors->remember(filterKey, offset + int64_t(page->size()), std::move(last));
-    return page;
+    return keysetPage(w, {"i.created_us", "i.id"}, offset,
+                      [&](const pg::Where &page, int64_t skip, std::vector<std::string> *last) {
+                          return select(page, filter.asOfUs, limit, skip, withEmbeddings, last);
+                      });
 }
 
 Result<MemoryItem> PgLettaStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {

@@ -44,6 +44,17 @@ Result<bool> PgStoreBase::refreshIfChanged() {
     return changed;
 }
 
+Result<std::vector<MemoryItem>> PgStoreBase::keysetPage(pg::Where where, const std::vector<std::string> &keyColumns,
+                                                        int64_t offset, const PageSelect &select) const {
+    const std::string query = where.signature(); // the search patterns included
+    const pg::KeysetStart start = m_cursors->startFor(query, offset);
+    if (!start.key.empty()) where.sql += " AND " + pg::keyBefore(keyColumns, start.key, where.params);
+    std::vector<std::string> last;
+    auto page = select(where, offset - start.offset, &last);
+    if (page.ok() && !page->empty()) m_cursors->remember(query, offset + int64_t(page->size()), std::move(last));
+    return page;
+}
+
 int64_t PgStoreBase::rowidOf(const std::string &id) const {
     std::lock_guard lock(m_rowids->mutex);
     auto [it, added] = m_rowids->byId.emplace(id, int64_t(m_rowids->ids.size()) + 1);

@@ -9,6 +9,7 @@
 #include "Pg.hpp"
 #include "PgKeyset.hpp"
 
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -46,6 +47,13 @@ protected:
     void shareWith(PgStoreBase &reader) const;
     int64_t rowidOf(const std::string &id) const;
     std::vector<std::string> idsOf(const std::vector<int64_t> &rowids) const;
+    // One page by keyset (PgKeyset.hpp): `where` gets "after the remembered key" for `offset` when there is one;
+    // `select(where, offset left to skip, lastKey)` reads the page and gives the sort key of its last row, which is
+    // remembered for the next page. `keyColumns` are the page's sort key, descending.
+    using PageSelect = std::function<Result<std::vector<MemoryItem>>(const pg::Where &where, int64_t offset,
+                                                                     std::vector<std::string> *lastKey)>;
+    Result<std::vector<MemoryItem>> keysetPage(pg::Where where, const std::vector<std::string> &keyColumns,
+                                               int64_t offset, const PageSelect &select) const;
     // The notes every summary carries: read in place, and addNote()'s.
     void addNotes(StoreSummary &summary) const;
 

@@ -57,12 +57,6 @@ Result<std::vector<detail::Step>> prepare(gpu::VulkanContext &ctx, const NcnnMod
 
 } // namespace
 
-const std::vector<std::string> &supportedLayerTypes() {
-    static const std::vector<std::string> types = {"Input", "Split",        "Convolution", "Deconvolution", "PReLU",
-                                                   "ReLU",  "PixelShuffle", "Interp",      "BinaryOp"};
-    return types;
-}
-
 Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,
                                           const std::map<std::string, Tensor> &inputs, std::vector<std::string> outputs,
                                           RunStats *stats) {

@@ -9,9 +9,6 @@
 
 namespace mnemo::nn::vulkan {
 
-// The layer types run() has kernels for.
-const std::vector<std::string> &supportedLayerTypes();
-
 struct RunStats {
     double prepareMs = 0; // pipelines, weights and buffers
     double gpuMs = 0;     // recording, submitting and waiting for the dispatches
