@@ -71,7 +71,12 @@ nn::Tensor tensorFromFrame(const Frame &f, int pad) {
 
 // The network's output without the border its padding added (the scale is the output's over the padded input's).
 Frame frameFromTensor(const nn::Tensor &t, const Frame &input, int pad) {
-    const int scale = std::max(1, int(std::lround(double(t.w) / double(int(input.width) + 2 * pad))));
+    // The output covers the padded input (Real-ESRGAN: crop the border) or, when the network eats its own border
+    // (waifu2x upconv_7's unpadded convolutions), the input alone: whichever divides it exactly.
+    const int padded = int(input.width) + 2 * pad, plain = int(input.width);
+    const int scale = std::max(1, t.w % padded == 0  ? t.w / padded
+                                  : t.w % plain == 0 ? t.w / plain
+                                                     : int(std::lround(double(t.w) / double(padded))));
     const int cropX = std::max(0, (t.w - scale * int(input.width)) / 2),
               cropY = std::max(0, (t.h - scale * int(input.height)) / 2);
     Frame f;

@@ -22,7 +22,7 @@ Result<Ran> runModel(const nn::NcnnModel &model, const std::map<std::string, nn:
 // RGB in [0, 1], mirrored `pad` pixels outwards: the context a tile's border lacks (the ncnn-vulkan tools' output is
 // matched closest by a mirror: 49 dB PSNR on a 64x64 Real-ESRGAN tile, against 44 dB with the edge repeated).
 nn::Tensor tensorFromFrame(const Frame &f, int pad);
-// The network's output without the border its padding added (the scale is the output's over the padded input's).
+// The network's output without the border its padding added.
 Frame frameFromTensor(const nn::Tensor &t, const Frame &input, int pad);
 
 } // namespace mnemo::cli
