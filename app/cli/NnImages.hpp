@@ -19,8 +19,7 @@ struct Ran {
 // On Vulkan when asked and possible; otherwise the CPU reference, saying why.
 Result<Ran> runModel(const nn::NcnnModel &model, const std::map<std::string, nn::Tensor> &inputs,
                      const std::string &runtime);
-// RGB in [0, 1], mirrored `pad` pixels outwards: the context a tile's border lacks (the ncnn-vulkan tools' output is
-// matched closest by a mirror: 49 dB PSNR on a 64x64 Real-ESRGAN tile, against 44 dB with the edge repeated).
+// The whole frame as RGB in [0, 1], mirrored `pad` pixels outwards (nn::tensorFromRgba).
 nn::Tensor tensorFromFrame(const Frame &f, int pad);
 // The network's output without the border its padding added.
 Frame frameFromTensor(const nn::Tensor &t, const Frame &input, int pad);

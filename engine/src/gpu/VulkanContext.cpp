@@ -28,7 +28,8 @@ bool layerInstalled(const char *name) {
     vkEnumerateInstanceLayerProperties(&count, nullptr);
     std::vector<VkLayerProperties> layers(count);
     vkEnumerateInstanceLayerProperties(&count, layers.data());
-    return std::any_of(layers.begin(), layers.end(), [&](const auto &l) { return std::strcmp(l.layerName, name) == 0; });
+    return std::any_of(layers.begin(), layers.end(),
+                       [&](const auto &l) { return std::strcmp(l.layerName, name) == 0; });
 }
 
 bool instanceExtensionAvailable(const char *name) {
@@ -36,7 +37,8 @@ bool instanceExtensionAvailable(const char *name) {
     vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr);
     std::vector<VkExtensionProperties> exts(count);
     vkEnumerateInstanceExtensionProperties(nullptr, &count, exts.data());
-    return std::any_of(exts.begin(), exts.end(), [&](const auto &e) { return std::strcmp(e.extensionName, name) == 0; });
+    return std::any_of(exts.begin(), exts.end(),
+                       [&](const auto &e) { return std::strcmp(e.extensionName, name) == 0; });
 }
 
 bool wantValidation(VulkanContextOptions::Validation requested) {
@@ -101,7 +103,8 @@ int deviceTypeRank(VkPhysicalDeviceType type) {
 
 const char *vkResultName(VkResult result) {
     switch (result) {
-#define MNEMO_VK_CASE(x) case x: return #x;
+#define MNEMO_VK_CASE(x)                                                                                               \
+    case x: return #x;
         MNEMO_VK_CASE(VK_SUCCESS)
         MNEMO_VK_CASE(VK_NOT_READY)
         MNEMO_VK_CASE(VK_TIMEOUT)
@@ -275,7 +278,10 @@ Status VulkanContext::createDevice() {
         return s;
     }
     vkGetDeviceQueue(m_device, m_queueFamily, 0, &m_queue);
+    return createSubmitObjects();
+}
 
+Status VulkanContext::createSubmitObjects() {
     VkCommandPoolCreateInfo pool{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     pool.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT | VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
     pool.queueFamilyIndex = m_queueFamily;
@@ -287,13 +293,50 @@ Status VulkanContext::createDevice() {
     return vkCheck(vkCreateFence(m_device, &fence, nullptr, &m_fence), "vkCreateFence");
 }
 
+Result<std::unique_ptr<VulkanContext>> VulkanContext::borrow(const BorrowedVulkan &handles) {
+    if (!handles.instance || !handles.physicalDevice || !handles.device || !handles.queue || !handles.lockQueue ||
+        !handles.unlockQueue) {
+        return Status{StatusCode::InvalidArgument, "a borrowed Vulkan device needs its instance, physical device, "
+                                                   "device, queue and queue lock"};
+    }
+    std::unique_ptr<VulkanContext> ctx(new VulkanContext());
+    ctx->m_borrowed = true;
+    ctx->m_instance = handles.instance;
+    ctx->m_physicalDevice = handles.physicalDevice;
+    ctx->m_device = handles.device;
+    ctx->m_queue = handles.queue;
+    ctx->m_queueFamily = handles.queueFamily;
+    ctx->m_apiVersion = handles.apiVersion;
+    ctx->m_borrowedLock = handles.lockQueue;
+    ctx->m_borrowedUnlock = handles.unlockQueue;
+    ctx->m_info = describeDevice(handles.physicalDevice);
+    ctx->m_available = {ctx->m_info};
+    if (Status s = ctx->createSubmitObjects(); !s.ok()) return s;
+    return ctx;
+}
+
+void VulkanContext::lockQueue() {
+    if (m_borrowed)
+        m_borrowedLock();
+    else
+        m_queueMutex.lock();
+}
+
+void VulkanContext::unlockQueue() {
+    if (m_borrowed)
+        m_borrowedUnlock();
+    else
+        m_queueMutex.unlock();
+}
+
 VulkanContext::~VulkanContext() {
     if (m_device) {
-        vkDeviceWaitIdle(m_device);
+        if (!m_borrowed) vkDeviceWaitIdle(m_device);
         if (m_fence) vkDestroyFence(m_device, m_fence, nullptr);
         if (m_commandPool) vkDestroyCommandPool(m_device, m_commandPool, nullptr);
-        vkDestroyDevice(m_device, nullptr);
+        if (!m_borrowed) vkDestroyDevice(m_device, nullptr);
     }
+    if (m_borrowed) return;
     if (m_messenger) {
         auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
             vkGetInstanceProcAddr(m_instance, "vkDestroyDebugUtilsMessengerEXT"));
@@ -327,16 +370,18 @@ Status VulkanContext::submitAndWait(const std::function<void(VkCommandBuffer)> &
         submit.commandBufferCount = 1;
         submit.pCommandBuffers = &cmd;
         {
-            std::lock_guard queueLock(m_queueMutex);
+            lockQueue();
             status = vkCheck(vkQueueSubmit(m_queue, 1, &submit, m_fence), "vkQueueSubmit");
+            unlockQueue();
         }
         if (status.ok()) {
             const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
             status = vkCheck(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, uint64_t(ns)), "vkWaitForFences");
             if (status.code() == StatusCode::Timeout) {
                 // The fence is still pending: the device may be hung. Wait it out before reusing the pool.
-                std::lock_guard queueLock(m_queueMutex);
+                lockQueue();
                 vkQueueWaitIdle(m_queue);
+                unlockQueue();
             }
             vkResetFences(m_device, 1, &m_fence);
         }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <set>
 
 namespace mnemo::nn::vulkan {
 namespace {
@@ -25,8 +26,8 @@ void barrier(VkCommandBuffer cmd, VkAccessFlags dstAccess, VkPipelineStageFlags 
 }
 
 // The steps of every layer, in order; `blobs` ends with every tensor the graph makes.
-Result<std::vector<detail::Step>> prepare(gpu::VulkanContext &ctx, const NcnnModel &model,
-                                          std::map<std::string, DeviceTensor> &blobs) {
+Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const NcnnModel &model,
+                                               std::map<std::string, DeviceTensor> &blobs) {
     std::vector<detail::Step> steps;
     for (const Layer &l : model.layers) {
         if (l.type == "Input") continue;
@@ -57,43 +58,98 @@ Result<std::vector<detail::Step>> prepare(gpu::VulkanContext &ctx, const NcnnMod
 
 } // namespace
 
-Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,
-                                          const std::map<std::string, Tensor> &inputs, std::vector<std::string> outputs,
-                                          RunStats *stats) {
-    auto t0 = Clock::now();
+struct Program::Graph {
     std::map<std::string, DeviceTensor> blobs;
+    std::vector<detail::Step> steps;
+};
+
+Program::Program(gpu::VulkanContext &ctx) : m_ctx(ctx) {}
+Program::~Program() = default;
+
+Result<std::unique_ptr<Program>> Program::prepare(gpu::VulkanContext &ctx, const NcnnModel &model,
+                                                  const std::map<std::string, Shape> &inputs,
+                                                  std::vector<std::string> outputs) {
+    std::unique_ptr<Program> program(new Program(ctx));
+    program->m_graph = std::make_unique<Graph>();
+    program->m_path = model.path;
+    auto &blobs = program->m_graph->blobs;
     for (const std::string &name : model.inputs()) {
         auto it = inputs.find(name);
-        if (it == inputs.end()) return Status(StatusCode::InvalidArgument, "no value for the input '" + name + "'");
-        auto buffer = detail::upload(ctx, it->second.data);
+        if (it == inputs.end()) return Status(StatusCode::InvalidArgument, "no shape for the input '" + name + "'");
+        const Shape &shape = it->second;
+        if (shape.c <= 0 || shape.h <= 0 || shape.w <= 0) {
+            return Status(StatusCode::InvalidArgument, "the input '" + name + "' has an empty shape");
+        }
+        auto buffer = detail::deviceBuffer(ctx, size_t(shape.c) * size_t(shape.h) * size_t(shape.w));
         if (!buffer.ok()) return buffer.status();
-        blobs[name] = {buffer.value(), it->second.c, it->second.h, it->second.w};
+        blobs[name] = {buffer.value(), shape.c, shape.h, shape.w};
+        program->m_inputShapes[name] = shape;
     }
-    auto steps = prepare(ctx, model, blobs);
+    auto steps = prepareSteps(ctx, model, blobs);
     if (!steps.ok()) return steps.status();
-    if (stats) stats->prepareMs = msSince(t0);
-    t0 = Clock::now();
-    Status s = ctx.submitAndWait([&](VkCommandBuffer cmd) {
-        for (const detail::Step &step : steps.value()) {
+    program->m_graph->steps = std::move(steps.value());
+    program->m_outputs = outputs.empty() ? model.outputs() : std::move(outputs);
+    for (const std::string &name : program->m_outputs) {
+        if (!blobs.count(name)) return Status(StatusCode::NotFound, "the model makes no blob '" + name + "'");
+    }
+    std::set<const gpu::GpuBuffer *> counted; // a buffer shared by names (Split) or steps counts once
+    for (const auto &[name, tensor] : blobs)
+        counted.insert(tensor.buffer.get());
+    for (const detail::Step &step : program->m_graph->steps) {
+        for (const auto &buffer : step.keep)
+            counted.insert(buffer.get());
+    }
+    for (const gpu::GpuBuffer *buffer : counted)
+        program->m_deviceBytes += size_t(buffer->size());
+    return program;
+}
+
+Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, Tensor> &inputs, RunStats *stats) {
+    auto t0 = Clock::now();
+    for (const auto &[name, shape] : m_inputShapes) {
+        auto it = inputs.find(name);
+        if (it == inputs.end()) return Status(StatusCode::InvalidArgument, "no value for the input '" + name + "'");
+        const Tensor &t = it->second;
+        if (t.c != shape.c || t.h != shape.h || t.w != shape.w) {
+            return Status(StatusCode::InvalidArgument,
+                          "the input '" + name + "' is " + std::to_string(t.c) + "x" + std::to_string(t.h) + "x" +
+                              std::to_string(t.w) + "; the program was prepared for " + std::to_string(shape.c) + "x" +
+                              std::to_string(shape.h) + "x" + std::to_string(shape.w));
+        }
+        std::memcpy(m_graph->blobs.at(name).buffer->mapped(), t.data.data(), t.data.size() * sizeof(float));
+    }
+    Status s = m_ctx.submitAndWait([&](VkCommandBuffer cmd) {
+        for (const detail::Step &step : m_graph->steps) {
             step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1], step.groups[2]);
             barrier(cmd, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
         }
         barrier(cmd, VK_ACCESS_HOST_READ_BIT, VK_PIPELINE_STAGE_HOST_BIT);
     });
-    if (!s.ok()) return s.withContext("running '" + model.path + "' on the GPU");
+    if (!s.ok()) return s.withContext("running '" + m_path + "' on the GPU");
     if (stats) stats->gpuMs = msSince(t0);
     t0 = Clock::now();
-    if (outputs.empty()) outputs = model.outputs();
     std::map<std::string, Tensor> out;
-    for (const std::string &name : outputs) {
-        auto it = blobs.find(name);
-        if (it == blobs.end()) return Status(StatusCode::NotFound, "the model makes no blob '" + name + "'");
-        Tensor t(it->second.c, it->second.h, it->second.w);
-        std::memcpy(t.data.data(), it->second.buffer->mapped(), t.data.size() * sizeof(float));
+    for (const std::string &name : m_outputs) {
+        const DeviceTensor &d = m_graph->blobs.at(name);
+        Tensor t(d.c, d.h, d.w);
+        std::memcpy(t.data.data(), d.buffer->mapped(), t.data.size() * sizeof(float));
         out[name] = std::move(t);
     }
     if (stats) stats->readbackMs = msSince(t0);
     return out;
+}
+
+Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,
+                                          const std::map<std::string, Tensor> &inputs, std::vector<std::string> outputs,
+                                          RunStats *stats) {
+    const auto t0 = Clock::now();
+    std::map<std::string, Program::Shape> shapes;
+    for (const auto &[name, t] : inputs)
+        shapes[name] = {t.c, t.h, t.w};
+    auto program = Program::prepare(ctx, model, shapes, std::move(outputs));
+    if (!program.ok()) return program.status();
+    if (stats) stats->prepareMs = msSince(t0);
+    return program.value()->run(inputs, stats);
 }
 
 Result<Tensor> convolution(gpu::VulkanContext &ctx, const Tensor &in, const std::vector<float> &weights,

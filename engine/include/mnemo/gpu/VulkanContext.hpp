@@ -40,9 +40,24 @@ struct GpuDeviceInfo {
     bool software = false;     // a CPU implementation such as lavapipe
 };
 
+// Another owner's device and queue (an engine module gets the host's through mnemo_vulkan_services): the context uses
+// them and makes its own command pool and fence, and never destroys what it borrowed. Submissions hold the owner's
+// queue lock (lock/unlock), since the queue is shared.
+struct BorrowedVulkan {
+    VkInstance instance = VK_NULL_HANDLE;
+    VkPhysicalDevice physicalDevice = VK_NULL_HANDLE;
+    VkDevice device = VK_NULL_HANDLE;
+    VkQueue queue = VK_NULL_HANDLE;
+    uint32_t queueFamily = 0;
+    uint32_t apiVersion = VK_API_VERSION_1_1;
+    std::function<void()> lockQueue;
+    std::function<void()> unlockQueue;
+};
+
 class VulkanContext {
 public:
     static Result<std::unique_ptr<VulkanContext>> create(const VulkanContextOptions &options = {});
+    static Result<std::unique_ptr<VulkanContext>> borrow(const BorrowedVulkan &handles);
     ~VulkanContext();
     VulkanContext(const VulkanContext &) = delete;
     VulkanContext &operator=(const VulkanContext &) = delete;
@@ -70,14 +85,15 @@ public:
 
     // The compute queue is shared with modules (Vulkan requires external synchronisation of a VkQueue): hold this
     // lock around every vkQueueSubmit / vkQueueWaitIdle on computeQueue().
-    void lockQueue() { m_queueMutex.lock(); }
-    void unlockQueue() { m_queueMutex.unlock(); }
+    void lockQueue();
+    void unlockQueue();
 
 private:
     VulkanContext() = default;
     Status createInstance(const VulkanContextOptions &options);
     Status pickPhysicalDevice(const VulkanContextOptions &options);
     Status createDevice();
+    Status createSubmitObjects();
     static VKAPI_ATTR VkBool32 VKAPI_CALL onValidationMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                               VkDebugUtilsMessageTypeFlagsEXT types,
                                                               const VkDebugUtilsMessengerCallbackDataEXT *data,
@@ -93,7 +109,9 @@ private:
     VkCommandPool m_commandPool = VK_NULL_HANDLE;
     VkFence m_fence = VK_NULL_HANDLE;
     std::mutex m_submitMutex; // guards m_commandPool and m_fence
-    std::mutex m_queueMutex;  // guards m_queue
+    std::mutex m_queueMutex;  // guards m_queue (an owned one; a borrowed queue has its owner's lock)
+    std::function<void()> m_borrowedLock, m_borrowedUnlock; // set when the device is borrowed
+    bool m_borrowed = false;
     GpuDeviceInfo m_info;
     std::vector<GpuDeviceInfo> m_available;
     bool m_validation = false;

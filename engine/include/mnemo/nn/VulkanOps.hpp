@@ -7,14 +7,45 @@
 #include "mnemo/gpu/VulkanContext.hpp"
 #include "mnemo/nn/CpuReference.hpp"
 
+#include <memory>
+
 namespace mnemo::nn::vulkan {
 
 struct RunStats {
     double prepareMs = 0; // pipelines, weights and buffers
-    double gpuMs = 0;     // recording, submitting and waiting for the dispatches
+    double gpuMs = 0;     // uploading the inputs, recording, submitting and waiting for the dispatches
     double readbackMs = 0;
 };
 
+// A model prepared on the device for inputs of fixed shapes: pipelines built, weights uploaded and every tensor
+// allocated once, so a stream of frames (tiles of one size) pays for that once. run() copies the inputs in, submits
+// the graph and reads the outputs back. Thread: one at a time (it reuses its buffers).
+class Program {
+public:
+    struct Shape {
+        int c = 0, h = 0, w = 0;
+    };
+    static Result<std::unique_ptr<Program>> prepare(gpu::VulkanContext &ctx, const NcnnModel &model,
+                                                    const std::map<std::string, Shape> &inputs,
+                                                    std::vector<std::string> outputs = {});
+    ~Program();
+    Result<std::map<std::string, Tensor>> run(const std::map<std::string, Tensor> &inputs, RunStats *stats = nullptr);
+    // Device memory it holds: weights and every tensor of the graph (what a tile of this size costs).
+    size_t deviceBytes() const { return m_deviceBytes; }
+    const std::map<std::string, Shape> &inputShapes() const { return m_inputShapes; }
+
+private:
+    struct Graph;
+    explicit Program(gpu::VulkanContext &ctx);
+    gpu::VulkanContext &m_ctx;
+    std::unique_ptr<Graph> m_graph;
+    std::map<std::string, Shape> m_inputShapes;
+    std::vector<std::string> m_outputs;
+    std::string m_path;
+    size_t m_deviceBytes = 0;
+};
+
+// One run: a Program prepared for these inputs and run once.
 Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,
                                           const std::map<std::string, Tensor> &inputs,
                                           std::vector<std::string> outputs = {}, RunStats *stats = nullptr);
