@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstring>
+
 #include <cmath>
 #include <random>
 
@@ -104,15 +106,42 @@ private slots:
     }
 
     void mismatchedSizesAreErrors() {
-        Frame small = panning(0);
-        small.width = kW / 2; // claims a smaller size than its pixels
         WarpErrorMeter meter;
-        auto r = meter.push(panning(0), small);
+        QVERIFY(meter.push(panning(0), panning(0)).ok());
+        Frame small = panning(1);
+        small.width = kW / 2; // claims a smaller size than its pixels
+        auto r = meter.push(small, small);
         QVERIFY(!r.ok());
         QVERIFY2(QString::fromStdString(r.message()).contains("frame sizes differ (320x180 vs 160x180)"),
                  r.message().c_str());
         Frame empty;
         QVERIFY(!meter.push(empty, empty).ok());
+        QVERIFY(!meter.push(panning(2), empty).ok());
+    }
+
+    // An upscaler's edit (2x, each pixel doubled) moves as its source does: measured at the source's size, its error
+    // is the plain frames' own.
+    void editsOfAnotherSizeAreMeasuredAtTheSourcesSize() {
+        WarpErrorMeter plain, doubled;
+        double plainSum = 0, doubledSum = 0;
+        for (int t = 0; t < 4; ++t) {
+            const Frame source = panning(t);
+            Frame big;
+            big.width = source.width * 2;
+            big.height = source.height * 2;
+            big.rgba.resize(size_t(big.width) * big.height * 4);
+            for (uint32_t y = 0; y < big.height; ++y) {
+                for (uint32_t x = 0; x < big.width; ++x) {
+                    std::memcpy(&big.rgba[(size_t(y) * big.width + x) * 4],
+                                &source.rgba[(size_t(y / 2) * source.width + x / 2) * 4], 4);
+                }
+            }
+            auto a = plain.push(source, source), b = doubled.push(source, big);
+            QVERIFY2(a.ok() && b.ok(), b.ok() ? a.message().c_str() : b.message().c_str());
+            if (a.value()) plainSum += a.value()->error, doubledSum += b.value()->error;
+        }
+        qInfo("warp error: the source %.3f, its 2x edit %.3f", plainSum / 3, doubledSum / 3);
+        QVERIFY(std::abs(doubledSum - plainSum) / 3 < 0.05);
     }
 
     void cliOnVideos() {
@@ -153,7 +182,8 @@ private:
         media::VideoEncoderConfig config{path.toStdString(), kW, kH, 30.0, media::VideoCodec::FFV1};
         auto encoder = media::VideoEncoder::open(config);
         QVERIFY2(encoder.ok(), encoder.message().c_str());
-        for (int t = 0; t < 10; ++t) QVERIFY(encoder.value()->write(frame(t)).ok());
+        for (int t = 0; t < 10; ++t)
+            QVERIFY(encoder.value()->write(frame(t)).ok());
         QVERIFY(encoder.value()->finish().ok());
     }
 

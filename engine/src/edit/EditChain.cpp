@@ -72,7 +72,8 @@ Result<TypedParams> typeParams(const modules::LoadedModule &module, const ChainL
         if (!declared || declared->type != modules::ParamType::Text) {
             typed.numbers[name] = value;
         } else if (!spec.textParams.contains(name)) {
-            return Status(StatusCode::InvalidArgument, "parameter '" + module.id + "." + name + "' takes text, not a number");
+            return Status(StatusCode::InvalidArgument,
+                          "parameter '" + module.id + "." + name + "' takes text, not a number");
         }
     }
     for (const auto &[name, text] : spec.textParams) {
@@ -82,7 +83,8 @@ Result<TypedParams> typeParams(const modules::LoadedModule &module, const ChainL
         } else if (!spec.params.contains(name)) { // else: the number read from this spelling, already in
             const auto number = readNumber(text);
             if (!declared && !number) {
-                return Status(StatusCode::InvalidArgument, "module '" + module.id + "' has no parameter '" + name + "'");
+                return Status(StatusCode::InvalidArgument,
+                              "module '" + module.id + "' has no parameter '" + name + "'");
             }
             if (!number) {
                 return Status(StatusCode::InvalidArgument,
@@ -117,7 +119,8 @@ Status applyAutomation(modules::ModuleInstance &instance, const ParamAutomation 
 
 Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std::vector<std::string> &params) {
     std::vector<ChainLink> links;
-    for (const std::string &id : split(modules, ',')) links.push_back({id, {}, false});
+    for (const std::string &id : split(modules, ','))
+        links.push_back({id, {}, false});
     if (links.empty()) return Status(StatusCode::InvalidArgument, "the chain names no module");
     for (const std::string &param : params) {
         if (Status s = applyParam(links, param); !s.ok()) return s;
@@ -125,7 +128,8 @@ Result<std::vector<ChainLink>> parseChain(const std::string &modules, const std:
     return links;
 }
 
-EditChain::EditChain(uint32_t width, uint32_t height) : m_width(width), m_height(height) {}
+EditChain::EditChain(uint32_t width, uint32_t height)
+    : m_width(width), m_height(height), m_outWidth(width), m_outHeight(height) {}
 EditChain::~EditChain() = default;
 
 Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment &env,
@@ -140,7 +144,17 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         }
         auto typed = typeParams(*module, spec);
         if (!typed.ok()) return typed.status();
-        auto instance = modules::ModuleInstance::create(*module, *env.host, width, height, typed->numbers);
+        if (module->wantsSourceFlow && !spec.bypass && (chain->m_outWidth != width || chain->m_outHeight != height)) {
+            return Status(StatusCode::InvalidArgument, "module '" + spec.moduleId +
+                                                           "' follows the source's motion, so it needs frames of the "
+                                                           "source's size (" +
+                                                           std::to_string(width) + "x" + std::to_string(height) +
+                                                           "), not " + std::to_string(chain->m_outWidth) + "x" +
+                                                           std::to_string(chain->m_outHeight) +
+                                                           ": put it before the link that resizes");
+        }
+        auto instance =
+            modules::ModuleInstance::create(*module, *env.host, chain->m_outWidth, chain->m_outHeight, typed->numbers);
         if (!instance.ok()) return instance.status();
         // Texts between create and reset (see ChainLink::textParams): create's arguments carry numbers only.
         for (const auto &[name, text] : typed->texts) {
@@ -152,6 +166,10 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         link->instance = std::move(instance.value());
         link->chunk = std::max(1u, module->chunkFrames);
         link->stats.moduleId = spec.moduleId;
+        if (!spec.bypass) { // a bypassed link passes its input on: the next link gets that size
+            chain->m_outWidth = link->instance->outputWidth();
+            chain->m_outHeight = link->instance->outputHeight();
+        }
         chain->m_needsFlow = chain->m_needsFlow || (module->wantsSourceFlow && !spec.bypass);
         chain->m_links.push_back(std::move(link));
     }
@@ -185,10 +203,10 @@ void EditChain::forgetSourcesUpTo(const std::vector<FramePtr> &done) {
 
 Result<std::vector<FramePtr>> EditChain::push(FramePtr frame) {
     if (!frame || frame->width != m_width || frame->height != m_height) {
-        return Status(StatusCode::InvalidArgument,
-                      "the chain was made for " + std::to_string(m_width) + "x" + std::to_string(m_height) +
-                          " frames, not " + (frame ? std::to_string(frame->width) + "x" + std::to_string(frame->height)
-                                                   : std::string("none")));
+        return Status(
+            StatusCode::InvalidArgument,
+            "the chain was made for " + std::to_string(m_width) + "x" + std::to_string(m_height) + " frames, not " +
+                (frame ? std::to_string(frame->width) + "x" + std::to_string(frame->height) : std::string("none")));
     }
     if (m_needsFlow) {
         if (Status s = rememberSource(frame); !s.ok()) return s;
@@ -230,7 +248,8 @@ Result<std::vector<FramePtr>> EditChain::feed(size_t index, std::vector<FramePtr
     }
     if (flushing && !link.held.empty()) {
         const size_t real = link.held.size();
-        while (link.held.size() < link.chunk) link.held.push_back(link.held.back());
+        while (link.held.size() < link.chunk)
+            link.held.push_back(link.held.back());
         auto out = process(link, real);
         if (!out.ok()) return out.status();
         done.insert(done.end(), out->begin(), out->end());
@@ -245,9 +264,9 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
     std::vector<Frame *> raw;
     for (const FramePtr &in : link.held) {
         auto out = std::make_shared<Frame>();
-        out->width = in->width;
-        out->height = in->height;
-        out->rgba.resize(in->rgba.size());
+        out->width = link.instance->outputWidth();
+        out->height = link.instance->outputHeight();
+        out->rgba.resize(size_t(out->width) * out->height * 4);
         out->index = in->index;
         out->inputUs = in->inputUs;
         inputs.push_back(in.get());
@@ -258,7 +277,8 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
     if (link.instance->module().wantsSourceFlow) {
         for (const FramePtr &in : link.held) {
             const auto found = m_sources.find(in->index);
-            if (found == m_sources.end()) return Status(StatusCode::Internal, "no source frame for frame " + std::to_string(in->index));
+            if (found == m_sources.end())
+                return Status(StatusCode::Internal, "no source frame for frame " + std::to_string(in->index));
             source.frames.push_back(found->second.frame.get());
             source.flows.push_back(&found->second.flow);
         }
@@ -290,13 +310,15 @@ Status EditChain::setAutomation(size_t link, std::shared_ptr<const ParamAutomati
 
 std::vector<ChainLink> EditChain::specs() const {
     std::vector<ChainLink> out;
-    for (const auto &link : m_links) out.push_back(link->spec);
+    for (const auto &link : m_links)
+        out.push_back(link->spec);
     return out;
 }
 
 std::vector<LinkStats> EditChain::stats() const {
     std::vector<LinkStats> out;
-    for (const auto &link : m_links) out.push_back(link->stats);
+    for (const auto &link : m_links)
+        out.push_back(link->stats);
     return out;
 }
 

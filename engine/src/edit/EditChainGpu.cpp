@@ -56,6 +56,7 @@ void EditChain::chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu) {
     bool anyGpu = false;
     for (const auto &link : m_links) {
         if (link->chunk != 1) return; // chunks are held across pushes: the CPU path does that
+        if (!link->spec.bypass && link->instance->resizes()) return; // the stage's slots are one size
         anyGpu = anyGpu || (!link->spec.bypass && link->instance->hasGpuPath());
     }
     if (!anyGpu) return;

@@ -50,15 +50,15 @@ struct Render {
     }
 
     Status start(modules::ModuleEnvironment &env, const Frame &first) {
-        result.width = first.width;
-        result.height = first.height;
         result.sourceFps = source->info().fps > 0 ? source->info().fps : 30.0;
         auto made = EditChain::create(env, config.chain, first.width, first.height, config.seed, config.gpu);
         if (!made.ok()) return made.status();
         chain = std::move(made.value());
+        result.width = chain->outputWidth(); // an upscaler in the chain writes larger frames than the source's
+        result.height = chain->outputHeight();
         if (config.output.empty()) return {};
         auto opened = media::VideoEncoder::open(
-            {config.output, first.width, first.height, result.sourceFps, config.codec, config.crf});
+            {config.output, result.width, result.height, result.sourceFps, config.codec, config.crf});
         if (!opened.ok()) return opened.status().withContext(config.output);
         encoder = std::move(opened.value());
         return {};

@@ -11,7 +11,9 @@
 namespace mnemo::metrics {
 namespace {
 
-std::string sizeText(const Frame &f) { return std::to_string(f.width) + "x" + std::to_string(f.height); }
+std::string sizeText(const Frame &f) {
+    return std::to_string(f.width) + "x" + std::to_string(f.height);
+}
 
 Status checkSameSize(const Frame &a, const Frame &b, const char *what) {
     if (a.width == 0 || a.height == 0 || a.rgba.size() < size_t(a.width) * a.height * 4) {
@@ -33,6 +35,19 @@ cv::Mat luma(const Frame &f) {
     cv::Mat gray;
     cv::cvtColor(rgbaView(f), gray, cv::COLOR_RGBA2GRAY);
     return gray;
+}
+
+// An edit that changed the size (an upscaler) is measured at the source's size, where the flow is: the edited frame
+// is area-averaged down to it.
+Frame atSizeOf(const Frame &edited, const Frame &source) {
+    Frame out;
+    out.width = source.width;
+    out.height = source.height;
+    out.index = edited.index;
+    out.rgba.resize(size_t(out.width) * out.height * 4);
+    cv::Mat to(int(out.height), int(out.width), CV_8UC4, out.rgba.data());
+    cv::resize(rgbaView(edited), to, to.size(), 0, 0, cv::INTER_AREA);
+    return out;
 }
 
 int disPreset(FlowQuality q) {
@@ -86,7 +101,8 @@ double maskedMae(const cv::Mat &a, const cv::Mat &b, const cv::Mat &mask, size_t
         const auto *m = mask.ptr<uint8_t>(y);
         for (int x = 0; x < a.cols; ++x) {
             if (!m[x]) continue;
-            for (int c = 0; c < 3; ++c) sum += std::abs(int(pa[x][c]) - int(pb[x][c]));
+            for (int c = 0; c < 3; ++c)
+                sum += std::abs(int(pa[x][c]) - int(pb[x][c]));
             ++used;
         }
     }
@@ -136,8 +152,14 @@ void WarpErrorMeter::reset() {
     m_impl->previousEdited.reset();
 }
 
-Result<std::optional<WarpErrorPair>> WarpErrorMeter::push(const Frame &source, const Frame &edited) {
-    if (Status s = checkSameSize(source, edited, "source and edited frame"); !s.ok()) return s;
+Result<std::optional<WarpErrorPair>> WarpErrorMeter::push(const Frame &source, const Frame &resized) {
+    if (source.width == 0 || source.height == 0 || resized.width == 0 || resized.height == 0 ||
+        resized.rgba.size() < size_t(resized.width) * resized.height * 4) {
+        return checkSameSize(source, resized, "source and edited frame"); // names what is empty
+    }
+    const bool sameSize = source.width == resized.width && source.height == resized.height;
+    const Frame scaled = sameSize ? Frame() : atSizeOf(resized, source);
+    const Frame &edited = sameSize ? resized : scaled;
     std::optional<WarpErrorPair> pair;
     if (m_impl->previousSource) {
         if (Status s = checkSameSize(*m_impl->previousSource, source, "consecutive source frames"); !s.ok()) return s;

@@ -443,6 +443,10 @@ public:
     mnemo_status editProcess(const mnemo_frame *in, mnemo_frame *out, uint32_t count, mnemo_error *error) override {
         return m_api->edit_process(m_instance, in, out, count, error);
     }
+    mnemo_status editOutputShape(mnemo_edit_shape *shape, mnemo_error *error) override {
+        if (!MNEMO_HAS_FIELD(m_api, mnemo_module_api, edit_output_shape) || !m_api->edit_output_shape) return MNEMO_OK;
+        return m_api->edit_output_shape(m_instance, shape, error);
+    }
     mnemo_status editWithSource(const mnemo_edit_input *in, mnemo_frame *out, mnemo_error *error) override {
         return m_api->edit_process_with_source(m_instance, in, out, error);
     }

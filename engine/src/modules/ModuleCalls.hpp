@@ -26,6 +26,9 @@ public:
     virtual mnemo_status editProcess(const mnemo_frame *input, mnemo_frame *output, uint32_t count,
                                      mnemo_error *error) = 0;
     virtual mnemo_status editWithSource(const mnemo_edit_input *input, mnemo_frame *output, mnemo_error *error) = 0;
+    // The size the instance's edits write (edit_output_shape): left as the host filled it (the created size) by
+    // modules that keep the size, and by the isolated and remote calls, which do not carry a resize.
+    virtual mnemo_status editOutputShape(mnemo_edit_shape *, mnemo_error *) { return MNEMO_OK; }
     // The instance handle for calls only an in-process module can take (edit_process_gpu); null when isolated.
     virtual void *inProcessInstance() const = 0;
     // Pipelined world steps (a remote module): submit sends a step without waiting for its frames (`frameIndices`, one

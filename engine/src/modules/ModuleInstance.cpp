@@ -32,8 +32,7 @@ namespace {
 
 // Every call into a module goes through here. The ABI forbids exceptions across it, but a C++ module can still let
 // one out; it stops at this frame and becomes the call's error, so one broken module cannot take the host down.
-template <typename F>
-mnemo_status callModule(mnemo_error &error, F &&call) noexcept {
+template <typename F> mnemo_status callModule(mnemo_error &error, F &&call) noexcept {
     mnemo_status status = MNEMO_ERR_INTERNAL;
     Status caught = guarded("an exception crossed the module ABI", [&] {
         faultPoint("engine.module-call");
@@ -64,32 +63,68 @@ Result<std::unique_ptr<ModuleInstance>> ModuleInstance::create(const LoadedModul
                                                                const ParamValues &params) {
     std::unique_ptr<ModuleInstance> instance(new ModuleInstance(module));
     if (module.requiresVulkan && !host.hasVulkan()) {
-        return Status(StatusCode::Unsupported, "module '" + module.id + "' needs a Vulkan device and none is available");
+        return Status(StatusCode::Unsupported,
+                      "module '" + module.id + "' needs a Vulkan device and none is available");
     }
     std::vector<mnemo_param_value> values;
-    for (const auto &[name, value] : params) values.push_back({name.c_str(), value});
+    for (const auto &[name, value] : params)
+        values.push_back({name.c_str(), value});
     mnemo_create_args args{sizeof args, width, height, values.data(), uint32_t(values.size())};
     mnemo_error error{};
     instance->m_binding = host.bind();
     const Isolation isolation = host.isolation(module.id);
-    instance->m_calls = module.remote        ? remoteCalls(*module.remote, module.id)
+    instance->m_calls = module.remote       ? remoteCalls(*module.remote, module.id)
                         : isolation.enabled ? isolatedCalls(module, isolation)
                                             : inProcessCalls(module.api);
-    const mnemo_status s = callModule(error, [&] {
-        return instance->m_calls->create(&instance->m_binding->services, &args, &error);
-    });
+    const mnemo_status s =
+        callModule(error, [&] { return instance->m_calls->create(&instance->m_binding->services, &args, &error); });
     if (Status st = instance->fromC(s, error, "create"); !st.ok()) return st;
     instance->m_created = true;
-    instance->m_width = width;
-    instance->m_height = height;
+    instance->m_width = instance->m_outWidth = width;
+    instance->m_height = instance->m_outHeight = height;
+    if (module.kind == ModuleKind::Edit) {
+        if (Status st = instance->askOutputShape(isolation.enabled && !module.remote); !st.ok()) return st;
+    }
     return instance;
+}
+
+// The size an edit instance writes. An isolated child's frames travel in shared memory laid out for the created
+// size, so a module that resizes is refused there, by name, rather than asked.
+Status ModuleInstance::askOutputShape(bool isolated) {
+    const mnemo_module_api *api = m_module.api;
+    const bool canResize = api && MNEMO_HAS_FIELD(api, mnemo_module_api, edit_output_shape) && api->edit_output_shape;
+    if (!canResize) return {};
+    if (isolated) {
+        return {StatusCode::Unsupported, "module '" + m_module.id +
+                                             "' changes the frame size, which an isolated "
+                                             "module cannot do yet: run it in process (turn its isolation off)"};
+    }
+    mnemo_edit_shape shape{sizeof shape, m_width, m_height};
+    mnemo_error error{};
+    if (Status s = fromC(callModule(error, [&] { return m_calls->editOutputShape(&shape, &error); }), error,
+                         "edit_output_shape");
+        !s.ok()) {
+        return s;
+    }
+    constexpr uint32_t kMaxSide = 16384; // a frame the host can allocate and encode
+    if (shape.width == 0 || shape.height == 0 || shape.width > kMaxSide || shape.height > kMaxSide) {
+        return {StatusCode::Internal, "module '" + m_module.id + "' answered an output size of " +
+                                          std::to_string(shape.width) + "x" + std::to_string(shape.height)};
+    }
+    m_outWidth = shape.width;
+    m_outHeight = shape.height;
+    return {};
 }
 
 ModuleInstance::ModuleInstance(const LoadedModule &module) : m_module(module) {}
 
 ModuleInstance::~ModuleInstance() {
     mnemo_error error{};
-    if (m_created) (void)callModule(error, [&] { m_calls->destroy(); return MNEMO_OK; });
+    if (m_created)
+        (void)callModule(error, [&] {
+            m_calls->destroy();
+            return MNEMO_OK;
+        });
 }
 
 Status ModuleInstance::reset(uint64_t seed, const std::string &prompt) {
@@ -113,8 +148,8 @@ Status ModuleInstance::setParamText(const std::string &name, const std::string &
     // its table ends before the field, so reading it would read past the module's table.
     const mnemo_module_api *api = m_module.api; // null for a remote module: the server answers for it
     if (api && (!MNEMO_HAS_FIELD(api, mnemo_module_api, set_param_text) || !api->set_param_text)) {
-        return {StatusCode::Unsupported, "module '" + m_module.id + "' has no text parameters (it cannot set '" +
-                                             name + "': its function table has no set_param_text)"};
+        return {StatusCode::Unsupported, "module '" + m_module.id + "' has no text parameters (it cannot set '" + name +
+                                             "': its function table has no set_param_text)"};
     }
     const auto declared = std::find_if(m_module.params.begin(), m_module.params.end(),
                                        [&](const ModuleParam &p) { return p.name == name; });
@@ -141,14 +176,17 @@ public:
     CStepInput(const std::vector<camera::CameraFrame> &cameras, const std::vector<camera::ControllerTick> &ticks,
                const std::vector<mnemo_memory_pick> &memory)
         : m_keyNames(ticks.size()) {
-        for (const auto &c : cameras) m_cameras.push_back(cameraToC(c));
+        for (const auto &c : cameras)
+            m_cameras.push_back(cameraToC(c));
         for (size_t i = 0; i < ticks.size(); ++i) {
-            for (const auto &k : ticks[i].keys) m_keyNames[i].push_back(k.c_str());
+            for (const auto &k : ticks[i].keys)
+                m_keyNames[i].push_back(k.c_str());
             m_ticks.push_back({ticks[i].tUs, m_keyNames[i].data(), uint32_t(m_keyNames[i].size()), ticks[i].mouseDx,
                                ticks[i].mouseDy, ticks[i].wheel});
         }
-        in = {sizeof in,           m_cameras.data(), uint32_t(m_cameras.size()), m_ticks.data(),
-              uint32_t(m_ticks.size()), memory.data(), uint32_t(memory.size())};
+        in = {
+            sizeof in,     m_cameras.data(),       uint32_t(m_cameras.size()), m_ticks.data(), uint32_t(m_ticks.size()),
+            memory.data(), uint32_t(memory.size())};
     }
     CStepInput(const CStepInput &) = delete;
     CStepInput &operator=(const CStepInput &) = delete;
@@ -183,8 +221,8 @@ Status ModuleInstance::stepInto(const std::vector<Frame *> &frames, std::vector<
                                 std::chrono::steady_clock::time_point start, Call &&call) {
     std::vector<mnemo_frame> out;
     for (Frame *f : frames) {
-        out.push_back({sizeof(mnemo_frame), f->width, f->height, f->width * 4, MNEMO_PIXEL_RGBA8, f->rgba.data(),
-                       f->index});
+        out.push_back(
+            {sizeof(mnemo_frame), f->width, f->height, f->width * 4, MNEMO_PIXEL_RGBA8, f->rgba.data(), f->index});
     }
     std::vector<mnemo_camera> used(frames.size());
     mnemo_world_step_output result{sizeof result, out.data(), used.data(), 0, 0};
@@ -201,7 +239,8 @@ Status ModuleInstance::stepInto(const std::vector<Frame *> &frames, std::vector<
     }
     if (camerasUsed) {
         camerasUsed->clear();
-        for (const auto &c : used) camerasUsed->push_back(cameraFromC(c));
+        for (const auto &c : used)
+            camerasUsed->push_back(cameraFromC(c));
     }
     return {};
 }
@@ -213,15 +252,16 @@ Status ModuleInstance::worldStep(const std::vector<camera::CameraFrame> &cameras
     if (Status s = checkWorldFrames(cameras.size(), frames); !s.ok()) return s;
     const CStepInput c(cameras, ticks, memory);
     m_binding->step = stepMemory; // the module's memory callbacks act on this step only
-    const Status s = stepInto(frames, camerasUsed, std::chrono::steady_clock::now(),
-                              [&](mnemo_world_step_output &out, mnemo_error &error) {
-                                  return m_calls->worldStep(&c.in, &out, &error);
-                              });
+    const Status s = stepInto(
+        frames, camerasUsed, std::chrono::steady_clock::now(),
+        [&](mnemo_world_step_output &out, mnemo_error &error) { return m_calls->worldStep(&c.in, &out, &error); });
     m_binding->step = nullptr;
     return s;
 }
 
-bool ModuleInstance::canPipelineSteps() const { return m_calls->canPipelineSteps(); }
+bool ModuleInstance::canPipelineSteps() const {
+    return m_calls->canPipelineSteps();
+}
 
 std::optional<std::vector<uint64_t>> ModuleInstance::lastStepMemoryUsed() const {
     const std::vector<uint64_t> *used = m_calls->lastMemoryUsed();
@@ -245,7 +285,8 @@ Status ModuleInstance::submitWorldStep(const std::vector<camera::CameraFrame> &c
     return {};
 }
 
-Status ModuleInstance::collectWorldStep(const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed) {
+Status ModuleInstance::collectWorldStep(const std::vector<Frame *> &frames,
+                                        std::vector<camera::CameraFrame> *camerasUsed) {
     if (m_submitted.empty()) return {StatusCode::InvalidArgument, "no submitted step to collect"};
     const Submitted step = m_submitted.front(); // the round trip runs from the step's submission
     if (Status s = checkWorldFrames(step.frames, frames); !s.ok()) return s; // the answer fills step.frames frames
@@ -258,7 +299,12 @@ Status ModuleInstance::collectWorldStep(const std::vector<Frame *> &frames, std:
 namespace {
 
 mnemo_frame frameToC(const Frame &f) {
-    return {sizeof(mnemo_frame), f.width, f.height, f.width * 4, MNEMO_PIXEL_RGBA8, const_cast<uint8_t *>(f.rgba.data()),
+    return {sizeof(mnemo_frame),
+            f.width,
+            f.height,
+            f.width * 4,
+            MNEMO_PIXEL_RGBA8,
+            const_cast<uint8_t *>(f.rgba.data()),
             f.index};
 }
 
@@ -274,23 +320,26 @@ Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, con
     }
     std::vector<mnemo_frame> in, out;
     for (size_t i = 0; i < inputs.size(); ++i) {
-        for (const Frame *f : {inputs[i], static_cast<const Frame *>(outputs[i])}) {
-            if (f->width != m_width || f->height != m_height || f->rgba.size() < size_t(f->width) * f->height * 4) {
-                return {StatusCode::InvalidArgument,
-                        "module '" + m_module.id + "' was created for " + std::to_string(m_width) + "x" +
-                            std::to_string(m_height) + " frames, not " + std::to_string(f->width) + "x" +
-                            std::to_string(f->height)};
-            }
-        }
+        if (Status s = checkEditFrame(*inputs[i], m_width, m_height); !s.ok()) return s;
+        if (Status s = checkEditFrame(*outputs[i], m_outWidth, m_outHeight); !s.ok()) return s;
         in.push_back(frameToC(*inputs[i]));
         out.push_back(frameToC(*outputs[i]));
     }
     if (m_module.wantsSourceFlow) return editWithSource(in, out, source);
     mnemo_error error{};
-    const mnemo_status s = callModule(error, [&] {
-        return m_calls->editProcess(in.data(), out.data(), uint32_t(in.size()), &error);
-    });
+    const mnemo_status s =
+        callModule(error, [&] { return m_calls->editProcess(in.data(), out.data(), uint32_t(in.size()), &error); });
     return fromC(s, error, "edit_process");
+}
+
+Status ModuleInstance::checkEditFrame(const Frame &f, uint32_t width, uint32_t height) const {
+    if (f.width == width && f.height == height && f.rgba.size() >= size_t(f.width) * f.height * 4) return {};
+    return {StatusCode::InvalidArgument,
+            "module '" + m_module.id + "' was created for " + std::to_string(m_width) + "x" + std::to_string(m_height) +
+                " frames" +
+                (resizes() ? " (written " + std::to_string(m_outWidth) + "x" + std::to_string(m_outHeight) + ")"
+                           : std::string()) +
+                ", not " + std::to_string(f.width) + "x" + std::to_string(f.height)};
 }
 
 Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::vector<mnemo_frame> &out,
@@ -303,7 +352,8 @@ Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::v
     for (size_t i = 0; i < in.size(); ++i) {
         const Frame *f = source->frames[i];
         if (!f || f->width != m_width || f->height != m_height || f->rgba.size() < size_t(f->width) * f->height * 4) {
-            return {StatusCode::InvalidArgument, "module '" + m_module.id + "' was given a source frame of another size"};
+            return {StatusCode::InvalidArgument,
+                    "module '" + m_module.id + "' was given a source frame of another size"};
         }
         const std::vector<float> *flow = source->flows[i];
         if (flow && !flow->empty() && flow->size() != size_t(m_width) * m_height * 2) {
@@ -315,9 +365,7 @@ Status ModuleInstance::editWithSource(const std::vector<mnemo_frame> &in, std::v
     }
     mnemo_edit_input input{sizeof input, in.data(), sourceFrames.data(), flows.data(), uint32_t(in.size())};
     mnemo_error error{};
-    const mnemo_status s = callModule(error, [&] {
-        return m_calls->editWithSource(&input, out.data(), &error);
-    });
+    const mnemo_status s = callModule(error, [&] { return m_calls->editWithSource(&input, out.data(), &error); });
     return fromC(s, error, "edit_process_with_source");
 }
 
@@ -331,7 +379,7 @@ mnemo_gpu_frame gpuFrameToC(const ModuleInstance::GpuFrame &f) {
 } // namespace
 
 bool ModuleInstance::hasGpuPath() const {
-    return m_module.hasGpuPath && m_binding && m_binding->services.vulkan && m_calls->inProcessInstance();
+    return m_module.hasGpuPath && !resizes() && m_binding && m_binding->services.vulkan && m_calls->inProcessInstance();
 }
 
 Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vector<GpuFrame> &inputs,
@@ -364,8 +412,11 @@ Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vecto
                              flow.offset, flow.buffer ? uint64_t(m_width) * m_height * 8 : 0});
         }
     }
-    mnemo_gpu_edit_input input{sizeof input,   reinterpret_cast<void *>(commands), in.data(),
-                               withSource ? src.data() : nullptr, withSource ? flows.data() : nullptr,
+    mnemo_gpu_edit_input input{sizeof input,
+                               reinterpret_cast<void *>(commands),
+                               in.data(),
+                               withSource ? src.data() : nullptr,
+                               withSource ? flows.data() : nullptr,
                                uint32_t(in.size())};
     mnemo_error error{};
     const mnemo_status s = callModule(error, [&] {

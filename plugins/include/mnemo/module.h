@@ -9,7 +9,8 @@
  *  - Versioning: MNEMO_MODULE_ABI_VERSION is one integer. The host refuses a module whose api->abi_version differs
  *    from its own. Structs start with struct_size and only ever grow at the end; read a field only if
  *    struct_size covers it (MNEMO_HAS_FIELD). Growth at the end is the compatible path and keeps the version:
- *    ABI 1 has grown by edit_process_with_source, set_param_text, text parameters and the host's memory services.
+ *    ABI 1 has grown by edit_process_with_source, set_param_text, text parameters, the host's memory services,
+ *    edit_process_gpu and edit_output_shape.
  *    An array of such structs (mnemo_module_info.params) is laid out with the writer's own sizeof, which each
  *    element reports in struct_size: step through it by params[0].struct_size, never by the reader's sizeof.
  *  - Errors are return codes (mnemo_status) plus a message written into the caller's mnemo_error. Never let a C++
@@ -224,7 +225,7 @@ typedef struct mnemo_module_info {
 
 typedef struct mnemo_create_args {
     uint32_t struct_size;
-    uint32_t width;  /* output frame size */
+    uint32_t width;  /* output frame size (an edit module that resizes: its input's; see edit_output_shape) */
     uint32_t height;
     const mnemo_param_value *params; /* initial values for any declared params; others take their defaults */
     uint32_t param_count;
@@ -318,6 +319,14 @@ typedef struct mnemo_gpu_edit_input {
     uint32_t count;
 } mnemo_gpu_edit_input;
 
+/* What an edit instance writes (added in ABI 1; see edit_output_shape): filled by the host with the created size
+ * before the call, so a module that leaves a field alone keeps it. */
+typedef struct mnemo_edit_shape {
+    uint32_t struct_size;
+    uint32_t width; /* output frame size */
+    uint32_t height;
+} mnemo_edit_shape;
+
 typedef struct mnemo_module_api {
     uint32_t struct_size;
     uint32_t abi_version; /* MNEMO_MODULE_ABI_VERSION the module was built against */
@@ -352,6 +361,13 @@ typedef struct mnemo_module_api {
      * result (its reference; tests compare them). */
     mnemo_status (*edit_process_gpu)(void *instance, const mnemo_gpu_edit_input *input, mnemo_gpu_frame *output,
                                      mnemo_error *error);
+    /* Added in ABI 1, after edit_process_gpu (check MNEMO_HAS_FIELD(api, mnemo_module_api, edit_output_shape)).
+     * kind == EDIT, optional: the size of the frames this instance writes when it is not the size it was created
+     * for (create_args' width x height is then its input's size): an upscaler's output. The host asks once, right
+     * after create; the answer holds for the instance's life, so a parameter that changes it is LOAD_TIME. The host
+     * then allocates outputs of that size, creates the next module of a chain for it, and keeps such a chain's frames
+     * on the host (edit_process; edit_process_gpu is not called on an instance that resizes). */
+    mnemo_status (*edit_output_shape)(void *instance, mnemo_edit_shape *shape, mnemo_error *error);
 } mnemo_module_api;
 
 /* The one exported symbol. `host_abi_version` lets a module that supports several ABIs pick one; a module that

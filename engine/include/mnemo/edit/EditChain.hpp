@@ -65,9 +65,11 @@ class GpuStage;
 
 class EditChain {
 public:
-    // Every module must be a loaded edit module; it is created for width x height and reset with `seed`.
+    // Every module must be a loaded edit module; the first is created for width x height, each next one for what the
+    // one before it writes, and each is reset with `seed`. A module that follows the source's motion must come before
+    // any link that resizes (it compares frames with the source, pixel for pixel).
     // With a Vulkan device (and `gpu` allowing it), links whose module has a GPU path run on the device and frames
-    // stay there between them (see usesGpu()); chunked links keep the whole chain on the CPU.
+    // stay there between them (see usesGpu()); chunked or resizing links keep the whole chain on the CPU.
     static Result<std::unique_ptr<EditChain>> create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
                                                      uint32_t height, uint64_t seed = 1, GpuUse gpu = GpuUse::Auto);
@@ -92,8 +94,12 @@ public:
     bool usesGpu() const { return m_gpu != nullptr; }
     double gpuCopiesPerFrame() const;
     double flowUploadsPerFrame() const;
+    // The size of the frames pushed in, and of those that come out (larger after an upscaler: a link whose module
+    // resizes, ModuleInstance::outputWidth; a bypassed link keeps the size).
     uint32_t width() const { return m_width; }
     uint32_t height() const { return m_height; }
+    uint32_t outputWidth() const { return m_outWidth; }
+    uint32_t outputHeight() const { return m_outHeight; }
 
 private:
     struct Link;
@@ -116,6 +122,7 @@ private:
     };
 
     uint32_t m_width, m_height;
+    uint32_t m_outWidth, m_outHeight;
     std::vector<std::unique_ptr<Link>> m_links;
     bool m_needsFlow = false;
     std::unique_ptr<metrics::FlowEstimator> m_flow;

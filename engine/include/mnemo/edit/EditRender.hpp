@@ -29,7 +29,7 @@ struct EditRenderConfig {
 
 struct EditRenderResult {
     uint64_t frames = 0;
-    uint32_t width = 0, height = 0;
+    uint32_t width = 0, height = 0; // what was written: the chain's output (an upscaler's is larger than the source)
     double sourceFps = 0;
     double wallMs = 0;
     double decodeMs = 0, encodeMs = 0; // on their own threads: they overlap the chain

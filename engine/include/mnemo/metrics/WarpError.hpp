@@ -39,7 +39,8 @@ public:
     WarpErrorMeter &operator=(const WarpErrorMeter &) = delete;
 
     // The pair (previous, this) once there is a previous frame; nothing for the first frame. Errors on size
-    // mismatches (naming both sizes) and empty frames.
+    // mismatches between source frames (naming both sizes) and on empty frames. An edited frame of another size than
+    // its source (an upscaler's) is measured area-averaged to the source's size.
     Result<std::optional<WarpErrorPair>> push(const Frame &source, const Frame &edited);
     void reset();
 

@@ -36,6 +36,11 @@ public:
     const LoadedModule &module() const { return m_module; }
     uint32_t width() const { return m_width; }
     uint32_t height() const { return m_height; }
+    // The size of the frames an edit instance writes: width() x height() unless the module resizes
+    // (edit_output_shape, asked once at create: an upscaler's output).
+    uint32_t outputWidth() const { return m_outWidth; }
+    uint32_t outputHeight() const { return m_outHeight; }
+    bool resizes() const { return m_outWidth != m_width || m_outHeight != m_height; }
 
     Status reset(uint64_t seed, const std::string &prompt = {});
     Status setParam(const std::string &name, double value);
@@ -80,7 +85,7 @@ public:
         std::vector<const std::vector<float> *> flows;
     };
 
-    // Edit modules: one output frame per input frame (host-allocated, the created size); `inputs.size()` is normally
+    // Edit modules: one output frame per input frame (host-allocated, outputWidth() x outputHeight()); `inputs.size()` is normally
     // the module's chunk_frames. `source` is required for modules with wantsSourceFlow and ignored by the others.
     Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs,
                        const EditSource *source = nullptr);
@@ -116,6 +121,8 @@ private:
     Status stepInto(const std::vector<Frame *> &frames, std::vector<camera::CameraFrame> *camerasUsed,
                     std::chrono::steady_clock::time_point start, Call &&call);
     Status editWithSource(const std::vector<mnemo_frame> &in, std::vector<mnemo_frame> &out, const EditSource *source);
+    Status askOutputShape(bool isolated);
+    Status checkEditFrame(const Frame &f, uint32_t width, uint32_t height) const;
     LoadedModule m_module;
     std::unique_ptr<HostBinding> m_binding; // the service table this instance was created with
     std::unique_ptr<ModuleCalls> m_calls;   // the module's C calls: in this process, or in its isolated child
@@ -130,6 +137,8 @@ private:
     std::deque<Submitted> m_submitted; // pipelined steps in flight, oldest first
     uint32_t m_width = 0;
     uint32_t m_height = 0;
+    uint32_t m_outWidth = 0;
+    uint32_t m_outHeight = 0;
 };
 
 } // namespace mnemo::modules
