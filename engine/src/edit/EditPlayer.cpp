@@ -222,6 +222,8 @@ void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, FrameRecord
     std::lock_guard lock(m_mutex);
     m_stats.width = preview->source->width;
     m_stats.height = preview->source->height;
+    m_stats.resultWidth = preview->result ? preview->result->width : 0;
+    m_stats.resultHeight = preview->result ? preview->result->height : 0;
     m_stats.position = preview->index;
     m_stats.framesEdited = e.edited;
     if (e.live) m_stats.framesDropped = e.liveQueue.droppedCount() - e.liveDropsWhilePaused;

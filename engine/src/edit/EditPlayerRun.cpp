@@ -15,19 +15,27 @@ double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-// |source - result| per channel, amplified four times so small differences show.
+// |source - result| per channel, amplified four times so small differences show. A result of another size (an
+// upscaler's) is sampled at the source's pixel centres: the difference is shown at the source's size.
 FramePtr differenceOf(const Frame &a, const Frame &b) {
     auto out = std::make_shared<Frame>();
     out->width = a.width;
     out->height = a.height;
     out->index = a.index;
-    out->rgba.resize(a.rgba.size());
-    for (size_t i = 0; i + 3 < a.rgba.size() && i + 3 < b.rgba.size(); i += 4) {
-        for (size_t c = 0; c < 3; ++c) {
-            const int d = std::abs(int(a.rgba[i + c]) - int(b.rgba[i + c])) * 4;
-            out->rgba[i + c] = uint8_t(std::min(d, 255));
+    out->rgba.assign(a.rgba.size(), 255);
+    if (b.width == 0 || b.height == 0 || b.rgba.size() < size_t(b.width) * b.height * 4 ||
+        a.rgba.size() < size_t(a.width) * a.height * 4) {
+        return out;
+    }
+    for (uint32_t y = 0; y < a.height; ++y) {
+        const size_t by = std::min<size_t>(b.height - 1, (size_t(y) * 2 + 1) * b.height / (size_t(a.height) * 2));
+        for (uint32_t x = 0; x < a.width; ++x) {
+            const size_t bx = std::min<size_t>(b.width - 1, (size_t(x) * 2 + 1) * b.width / (size_t(a.width) * 2));
+            const uint8_t *pa = &a.rgba[(size_t(y) * a.width + x) * 4], *pb = &b.rgba[(by * b.width + bx) * 4];
+            uint8_t *po = &out->rgba[(size_t(y) * a.width + x) * 4];
+            for (size_t c = 0; c < 3; ++c)
+                po[c] = uint8_t(std::min(std::abs(int(pa[c]) - int(pb[c])) * 4, 255));
         }
-        out->rgba[i + 3] = 255;
     }
     return out;
 }

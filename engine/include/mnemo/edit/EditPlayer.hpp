@@ -64,7 +64,8 @@ struct EditPlayerStats {
     bool live = false;
     double sourceFps = 0;
     int64_t frameCountHint = 0;    // 0 when unknown (live)
-    uint32_t width = 0, height = 0;
+    uint32_t width = 0, height = 0;              // the source's frames
+    uint32_t resultWidth = 0, resultHeight = 0;  // the chain's (larger after an upscaler)
     uint64_t position = 0;         // index of the newest edited frame
     uint64_t framesEdited = 0;
     uint64_t framesDropped = 0;    // live frames dropped because the chain fell behind
