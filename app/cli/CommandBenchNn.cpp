@@ -1,12 +1,15 @@
 // mnemo-cli bench nn: a bundled network on Mnemo's Vulkan runtime against the ncnn-vulkan binary shipped with it, on
-// the same device (its own choice), model and input. JSON: ms_per_frame (Mnemo's whole run: pipelines, weights,
-// dispatches, read-back; gpu_ms the dispatches alone), gflops achieved, ncnn_ms (the binary's whole process: start,
-// model load, PNG in and out), vs_ncnn (ms_per_frame / ncnn_ms: lower is better; the binary's start-up counts against
-// it, Mnemo's device creation against Mnemo), psnr_vs_ncnn. The networks come from tools/nn-models.sh DIR.
+// the same device (its own choice), model and input, in a stream: what a frame costs once the network is set up, as
+// an edit module runs it. Mnemo prepares the graph once (prepare_ms), runs a first frame (first_ms: lavapipe compiles
+// each shader at its first dispatch), then --frames more: ms_per_frame is their mean (image in, dispatches, image
+// out; gpu_ms the submission alone). The binary runs on one image (ncnn_first_ms: the whole process) and on 1 +
+// --frames images; ncnn_ms is what each further image added. vs_ncnn = ms_per_frame / ncnn_ms (lower is better),
+// gflops achieved, psnr_vs_ncnn. The networks come from tools/nn-models.sh DIR.
 #include "Commands.hpp"
 #include "NnImages.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
+#include "mnemo/nn/VulkanOps.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -23,6 +26,7 @@ struct BenchNnOptions {
     std::string models = "models"; // tools/nn-models.sh's folder
     std::string model = "realesr-animevideov3-x4";
     Size size{160, 90};
+    int frames = 3;
 };
 
 struct Network {
@@ -111,6 +115,84 @@ double psnr(const Frame &a, const Frame &b) {
     return sum == 0 ? 99 : 10 * std::log10(255.0 * 255.0 / (sum / double(std::max(1L, n))));
 }
 
+struct Ours {
+    Frame output;
+    std::string device;
+    double prepareMs = 0, firstMs = 0, msPerFrame = 0, gpuMs = 0;
+};
+
+double msSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The graph prepared once, a first frame, then `frames` frames: image to tensor, run, tensor to image.
+Result<Ours> measureOurs(const nn::NcnnModel &model, const Frame &image, int pad, int frames) {
+    auto ctx = gpu::VulkanContext::create();
+    if (!ctx.ok()) return Status(ctx.status().code(), "no Vulkan device: " + ctx.message());
+    Ours ours;
+    ours.device = ctx.value()->deviceInfo().name;
+    const std::string name = model.inputs().front();
+    const nn::Tensor probe = tensorFromFrame(image, pad);
+    auto t = std::chrono::steady_clock::now();
+    auto program = nn::vulkan::Program::prepare(*ctx.value(), model, {{name, {probe.c, probe.h, probe.w}}});
+    if (!program.ok()) return program.status();
+    ours.prepareMs = msSince(t);
+    for (int i = 0; i <= frames; ++i) {
+        t = std::chrono::steady_clock::now();
+        nn::vulkan::RunStats stats;
+        auto out = program.value()->run({{name, tensorFromFrame(image, pad)}}, &stats);
+        if (!out.ok()) return out.status();
+        ours.output = frameFromTensor(out->begin()->second, image, pad);
+        const double ms = msSince(t);
+        if (i == 0) {
+            ours.firstMs = ms;
+            continue;
+        }
+        ours.msPerFrame += ms / frames;
+        ours.gpuMs += stats.gpuMs / frames;
+    }
+    return ours;
+}
+
+struct Theirs {
+    Frame output;
+    double firstMs = 0, msPerFrame = 0;
+};
+
+// The binary's whole process on a folder of `count` copies of the image; its output for the first.
+Result<double> runNcnn(const Network &net, const fs::path &dir, const Frame &image, int count, Frame *output) {
+    const fs::path in = dir / ("in" + std::to_string(count)), out = dir / ("out" + std::to_string(count));
+    fs::create_directories(in);
+    fs::create_directories(out);
+    for (int i = 0; i < count; ++i) {
+        if (Status s = media::writePng((in / (std::to_string(i) + ".png")).string(), image); !s.ok()) return s;
+    }
+    std::string command = shellQuoted(net.binary) + " -i " + shellQuoted(in.string()) + " -o " +
+                          shellQuoted(out.string()) + " -m " + shellQuoted(net.binaryModels);
+    for (const std::string &a : net.binaryArgs)
+        command += " " + shellQuoted(a);
+    const auto t0 = std::chrono::steady_clock::now();
+    const int rc = std::system((command + " >/dev/null 2>&1").c_str());
+    const double ms = msSince(t0);
+    auto first = media::readImage((out / "0.png").string());
+    if (rc != 0 || !first.ok()) return Status(StatusCode::Internal, "the ncnn-vulkan binary did not run: " + command);
+    if (output) *output = std::move(first.value());
+    return ms;
+}
+
+Result<Theirs> measureNcnn(const Network &net, const Frame &image, int frames) {
+    const fs::path dir = fs::temp_directory_path() / ("mnemo-bench-nn-" + std::to_string(::getpid()));
+    Theirs theirs;
+    auto one = runNcnn(net, dir, image, 1, &theirs.output);
+    auto many = one.ok() ? runNcnn(net, dir, image, 1 + frames, nullptr) : one;
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (!many.ok()) return many.status();
+    theirs.firstMs = one.value();
+    theirs.msPerFrame = std::max(1e-3, (many.value() - one.value()) / frames);
+    return theirs;
+}
+
 Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
     auto net = networkFor(o);
     if (!net.ok()) return net.status();
@@ -121,36 +203,29 @@ Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
                       model.message() + " (fetch the networks: tools/nn-models.sh " + o.models + ")");
     }
     const Frame image = testImage(o.size);
-    const nn::Tensor input = tensorFromFrame(image, net->pad);
-    auto ran = runModel(model.value(), {{model->inputs().front(), input}}, "vulkan");
-    if (!ran.ok()) return ran.status();
-    if (ran->runtime == "cpu-reference") return Status(StatusCode::Unsupported, "no Vulkan run: " + ran->fallback);
-    const Frame ours = frameFromTensor(ran->outputs.begin()->second, image, net->pad);
-
-    const fs::path dir = fs::temp_directory_path() / ("mnemo-bench-nn-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const std::string in = (dir / "in.png").string(), out = (dir / "ncnn.png").string();
-    if (Status s = media::writePng(in, image); !s.ok()) return s;
-    std::string command = shellQuoted(net->binary) + " -i " + shellQuoted(in) + " -o " + shellQuoted(out) + " -m " +
-                          shellQuoted(net->binaryModels);
-    for (const std::string &a : net->binaryArgs)
-        command += " " + shellQuoted(a);
-    const auto t0 = std::chrono::steady_clock::now();
-    const int rc = std::system((command + " >/dev/null 2>&1").c_str());
-    const double ncnnMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    auto theirs = media::readImage(out);
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    if (rc != 0 || !theirs.ok()) return Status(StatusCode::Internal, "the ncnn-vulkan binary did not run: " + command);
-    const double macs = macsOf(model.value(), input);
-    return nlohmann::json{
-        {"bench", "nn"},           {"model", o.model},
-        {"input", o.size.text()},  {"output", std::to_string(ours.width) + "x" + std::to_string(ours.height)},
-        {"runtime", ran->runtime}, {"ms_per_frame", ran->ms},
-        {"gpu_ms", ran->gpuMs},    {"gflops", 2 * macs / (ran->gpuMs * 1e6)},
-        {"ncnn_ms", ncnnMs},       {"vs_ncnn", ran->ms / ncnnMs},
-        {"vs_ncnn_target", 1.25},  {"psnr_vs_ncnn", psnr(ours, theirs.value())},
-        {"psnr_target", 45}};
+    auto ours = measureOurs(model.value(), image, net->pad, o.frames);
+    if (!ours.ok()) return ours.status();
+    auto theirs = measureNcnn(net.value(), image, o.frames);
+    if (!theirs.ok()) return theirs.status();
+    const double macs = macsOf(model.value(), tensorFromFrame(image, net->pad));
+    const Frame &out = ours->output;
+    return nlohmann::json{{"bench", "nn"},
+                          {"model", o.model},
+                          {"input", o.size.text()},
+                          {"output", std::to_string(out.width) + "x" + std::to_string(out.height)},
+                          {"runtime", "vulkan (" + ours->device + ")"},
+                          {"frames", o.frames},
+                          {"prepare_ms", ours->prepareMs},
+                          {"first_ms", ours->firstMs},
+                          {"ms_per_frame", ours->msPerFrame},
+                          {"gpu_ms", ours->gpuMs},
+                          {"gflops", 2 * macs / (ours->gpuMs * 1e6)},
+                          {"ncnn_first_ms", theirs->firstMs},
+                          {"ncnn_ms", theirs->msPerFrame},
+                          {"vs_ncnn", ours->msPerFrame / theirs->msPerFrame},
+                          {"vs_ncnn_target", 1.25},
+                          {"psnr_vs_ncnn", psnr(out, theirs->output)},
+                          {"psnr_target", 45}};
 }
 
 } // namespace
@@ -162,6 +237,9 @@ void addBenchNnCommand(CLI::App &bench, CommandLine &line) {
     nn->add_option("--models", o->models, "the folder tools/nn-models.sh filled")->capture_default_str();
     nn->add_option("--model", o->model, "realesr-animevideov3-x2|x3|x4 or upconv_7-x2")->capture_default_str();
     addSizeOption(*nn, o->size);
+    nn->add_option("--frames", o->frames, "frames measured after the first, on each side")
+        ->check(CLI::Range(1, 100))
+        ->capture_default_str();
     onParsed(*nn, line,
              [o] { return finish("bench nn", runBenchNn(*o), [](const nlohmann::json &j) { printJson(j); }); });
 }

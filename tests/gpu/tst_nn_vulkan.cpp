@@ -67,9 +67,17 @@ private slots:
         struct Case {
             int inC, h, w, outC, k, stride, dilation, pad, activation;
         };
-        const Case cases[] = {{3, 7, 9, 5, 3, 1, 1, 1, 0}, {4, 11, 6, 2, 3, 2, 1, 1, 2},
-                              {1, 5, 5, 3, 1, 1, 1, 0, 1}, {6, 13, 10, 4, 5, 3, 1, 2, 2},
-                              {2, 9, 9, 3, 3, 1, 2, 2, 1}, {64, 12, 10, 64, 3, 1, 1, 1, 2}};
+        const Case cases[] = {{3, 7, 9, 5, 3, 1, 1, 1, 0},
+                              {4, 11, 6, 2, 3, 2, 1, 1, 2},
+                              {1, 5, 5, 3, 1, 1, 1, 0, 1},
+                              {6, 13, 10, 4, 5, 3, 1, 2, 2},
+                              {2, 9, 9, 3, 3, 1, 2, 2, 1},
+                              {64, 12, 10, 64, 3, 1, 1, 1, 2},
+                              // the 3x3 kernel (nn_conv3x3): widths off its 4-pixel and 32-column steps, no
+                              // padding, a one-pixel input, padding wider than the window's reach
+                              {5, 6, 37, 7, 3, 1, 1, 0, 1},
+                              {3, 1, 1, 6, 3, 1, 1, 1, 0},
+                              {2, 9, 5, 3, 3, 1, 1, 2, 2}};
         uint32_t seed = 1;
         for (const Case &c : cases) {
             Tensor in(c.inC, c.h, c.w);
@@ -99,6 +107,42 @@ private slots:
         p.kernelW = p.kernelH = 3;
         auto wrong = vulkan::convolution(*m_ctx, in, std::vector<float>(10), {}, p);
         QVERIFY(!wrong.ok() && wrong.message().find("need 54") != std::string::npos);
+    }
+
+    // A PReLU that alone reads a 3x3 convolution runs inside it; one whose convolution's output is read again does not.
+    void preluFusedIntoTheConvolutionMatches() {
+        const Tensor a = test::randomTensor(6, 9, 13, 40);
+        auto layer = [](std::string type, std::string name, std::vector<std::string> in, std::string out) {
+            Layer l;
+            l.type = std::move(type);
+            l.name = std::move(name);
+            l.inputs = std::move(in);
+            l.outputs = {std::move(out)};
+            return l;
+        };
+        Layer input = layer("Input", "in", {}, "a");
+        input.inputs.clear();
+        Layer conv = layer("Convolution", "conv", {"a"}, "c");
+        for (auto [id, v] : std::vector<std::pair<int, int>>{{0, 5}, {1, 3}, {4, 1}, {5, 1}, {6, 5 * 6 * 9}})
+            conv.params.set(id, {std::to_string(v)});
+        conv.weights = {test::randomValues(5 * 6 * 9, 41), test::randomValues(5, 42)};
+        Layer prelu = layer("PReLU", "prelu", {"c"}, "p");
+        prelu.params.set(0, {"5"});
+        prelu.weights = {test::randomValues(5, 43)};
+        NcnnModel fused;
+        fused.path = "(conv + prelu)";
+        fused.layers = {input, conv, prelu};
+        NcnnModel readTwice = fused;
+        readTwice.path = "(conv + prelu, conv read again)";
+        readTwice.layers = {input, conv, prelu, layer("BinaryOp", "add", {"p", "c"}, "sum")};
+        for (const NcnnModel *m : {&fused, &readTwice}) {
+            auto expected = cpu::run(*m, {{"a", a}});
+            auto got = vulkan::run(*m_ctx, *m, {{"a", a}});
+            QVERIFY2(expected.ok() && got.ok(), got.ok() ? expected.message().c_str() : got.message().c_str());
+            const Tensor &e = expected->begin()->second, &g = got->begin()->second;
+            QVERIFY2(g.sameShape(e), m->path.c_str());
+            QVERIFY2(worstDifference(e, g) < 1e-4f, m->path.c_str());
+        }
     }
 
     void everyLayerTypeMatchesTheReference() {

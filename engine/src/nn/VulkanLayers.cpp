@@ -11,6 +11,9 @@ namespace {
 const uint32_t kConvSpv[] =
 #include "compute/nn_conv2d.comp.inc"
     ;
+const uint32_t kConv3x3Spv[] =
+#include "compute/nn_conv3x3.comp.inc"
+    ;
 const uint32_t kDeconvSpv[] =
 #include "compute/nn_deconv2d.comp.inc"
     ;
@@ -60,7 +63,68 @@ Result<Step> makeStep(gpu::VulkanContext &ctx, const char *name, std::span<const
     return step;
 }
 
-Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out) {
+struct Conv3x3Push {
+    int32_t inC, inH, inW, outC, outH, outW, padLeft, padTop;
+};
+
+constexpr int kConv3x3Outputs = 4; // output channels per invocation (nn_conv3x3.comp), one vec4 of weights
+constexpr int kConv3x3Pixels = 4;  // pixels in a row per invocation
+
+bool isPlain3x3(const cpu::ConvParams &p) {
+    return p.kernelW == 3 && p.kernelH == 3 && p.strideW == 1 && p.strideH == 1 && p.dilationW == 1 && p.dilationH == 1;
+}
+
+// [outputs][inputs][3][3] as nn_conv3x3.comp reads them: for each group of kConv3x3Outputs outputs, input and row of
+// the window, a vec4 (four outputs) per column; zeros past the last output.
+std::vector<float> packConv3x3(const std::vector<float> &weights, int outputs, int inputs) {
+    const int groups = (outputs + kConv3x3Outputs - 1) / kConv3x3Outputs;
+    std::vector<float> packed(size_t(groups) * size_t(inputs) * 9 * kConv3x3Outputs, 0.f);
+    size_t i = 0;
+    for (int g = 0; g < groups; ++g)
+        for (int c = 0; c < inputs; ++c)
+            for (int t = 0; t < 9; ++t)
+                for (int j = 0; j < kConv3x3Outputs; ++j, ++i) {
+                    const int o = g * kConv3x3Outputs + j;
+                    if (o < outputs) packed[i] = weights[(size_t(o) * inputs + c) * 9 + size_t(t)];
+                }
+    return packed;
+}
+
+// nn_conv3x3.comp's Params: the bias, then the slope applied to each output channel's negative values: the fused
+// activation (none 1, ReLU 0, leaky ReLU its slope) or a following PReLU's slopes (one for all, or one per channel).
+std::vector<float> biasAndSlopes(const cpu::ConvParams &p, const std::vector<float> &bias, int outputs,
+                                 const std::vector<float> *prelu) {
+    const float activationSlope = p.activation == 1                                  ? 0.f
+                                  : p.activation == 2 && !p.activationParams.empty() ? p.activationParams[0]
+                                                                                     : 1.f;
+    std::vector<float> params(size_t(outputs) * 2, 0.f);
+    for (int o = 0; o < outputs; ++o) {
+        params[size_t(o)] = bias.empty() ? 0.f : bias[size_t(o)];
+        float slope = activationSlope;
+        if (prelu && !prelu->empty()) slope = prelu->size() == 1 ? (*prelu)[0] : (*prelu)[size_t(o)];
+        params[size_t(outputs + o)] = slope;
+    }
+    return params;
+}
+
+Result<Step> conv3x3Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, const std::vector<float> &weights,
+                         const std::vector<float> &bias, const std::vector<float> *prelu, const DeviceTensor &in,
+                         const DeviceTensor &out) {
+    auto w = upload(ctx, packConv3x3(weights, out.c, in.c));
+    auto b = upload(ctx, biasAndSlopes(p, bias, out.c, prelu));
+    if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
+    const Conv3x3Push push{in.c, in.h, in.w, out.c, out.h, out.w, p.padLeft, p.padTop};
+    auto step = makeStep(ctx, "nn_conv3x3", kConv3x3Spv, {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
+    if (step.ok()) {
+        step->groups[0] = groupsOf(size_t(out.w), 8 * kConv3x3Pixels);
+        step->groups[1] = groupsOf(size_t(out.h), 8);
+        step->groups[2] = groupsOf(size_t(out.c), kConv3x3Outputs);
+    }
+    return step;
+}
+
+Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out,
+                             const std::vector<float> *prelu) {
     const bool deconv = l.type == "Deconvolution";
     const cpu::ConvParams p = cpu::ConvParams::from(l.params);
     const cpu::Shape shape =
@@ -72,9 +136,13 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const Devi
         return s;
     }
     if (p.activation > 2) return Status(StatusCode::Unsupported, "activation " + std::to_string(p.activation));
-    auto w = upload(ctx, weights), b = upload(ctx, bias), o = deviceBuffer(ctx, size_t(shape.c * shape.h * shape.w));
-    if (!w.ok() || !b.ok() || !o.ok()) return !w.ok() ? w.status() : !b.ok() ? b.status() : o.status();
+    auto o = deviceBuffer(ctx, size_t(shape.c * shape.h * shape.w));
+    if (!o.ok()) return o.status();
     out = {o.value(), shape.c, shape.h, shape.w};
+    if (!deconv && isPlain3x3(p)) return conv3x3Step(ctx, p, weights, bias, prelu, in, out);
+    if (prelu) return Status(StatusCode::Internal, "a PReLU fused into a convolution that is not 3x3");
+    auto w = upload(ctx, weights), b = upload(ctx, bias);
+    if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
     const ConvPush push{in.c,
                         in.h,
                         in.w,
@@ -187,9 +255,20 @@ Result<BufferPtr> upload(gpu::VulkanContext &ctx, const std::vector<float> &valu
     return buffer;
 }
 
-Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
-                       DeviceTensor &out) {
-    if (l.type == "Convolution" || l.type == "Deconvolution") return convolutionStep(ctx, l, in[0], out);
+bool canFusePrelu(const Layer &conv, const Layer &prelu) {
+    if (conv.type != "Convolution" || prelu.type != "PReLU") return false;
+    const cpu::ConvParams p = cpu::ConvParams::from(conv.params);
+    return isPlain3x3(p) && p.activation == 0 && prelu.inputs.size() == 1 && conv.outputs.size() == 1 &&
+           prelu.inputs[0] == conv.outputs[0];
+}
+
+Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out,
+                       const Layer *fusedPrelu) {
+    if (fusedPrelu) {
+        const std::vector<float> slopes = fusedPrelu->weights.empty() ? std::vector<float>{} : fusedPrelu->weights[0];
+        return convolutionStep(ctx, l, in[0], out, &slopes);
+    }
+    if (l.type == "Convolution" || l.type == "Deconvolution") return convolutionStep(ctx, l, in[0], out, nullptr);
     if (l.type == "PReLU") return preluStep(ctx, l.weights.empty() ? std::vector<float>{} : l.weights[0], in[0], out);
     if (l.type == "ReLU") return preluStep(ctx, {l.params.f(0, 0.f)}, in[0], out);
     if (l.type == "PixelShuffle") return shuffleStep(ctx, l, in[0], out);

@@ -30,8 +30,13 @@ struct Step {
 Result<BufferPtr> deviceBuffer(gpu::VulkanContext &ctx, size_t floats);
 Result<BufferPtr> upload(gpu::VulkanContext &ctx, const std::vector<float> &values);
 
-// The step of one layer (not Input or Split); `out` gets its output tensor, allocated here.
+// Whether a PReLU can run inside the convolution before it (a 3x3 convolution without its own activation, whose
+// output only the PReLU reads: the caller checks that): one pass over the output instead of two.
+bool canFusePrelu(const Layer &conv, const Layer &prelu);
+
+// The step of one layer (not Input or Split); `out` gets its output tensor, allocated here. With `fusedPrelu` (see
+// canFusePrelu) the step is the convolution followed by that PReLU.
 Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &layer, const std::vector<DeviceTensor> &in,
-                       DeviceTensor &out);
+                       DeviceTensor &out, const Layer *fusedPrelu = nullptr);
 
 } // namespace mnemo::nn::vulkan::detail

@@ -4,6 +4,7 @@
 #include "VulkanLayers.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -25,32 +26,58 @@ void barrier(VkCommandBuffer cmd, VkAccessFlags dstAccess, VkPipelineStageFlags 
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, dstStage, 0, 1, &b, 0, nullptr, 0, nullptr);
 }
 
-// The steps of every layer, in order; `blobs` ends with every tensor the graph makes.
+// How many layers read each blob.
+std::map<std::string, int> readers(const NcnnModel &model) {
+    std::map<std::string, int> count;
+    for (const Layer &l : model.layers)
+        for (const std::string &name : l.inputs)
+            ++count[name];
+    return count;
+}
+
+// The tensors a layer reads, or which one nothing made.
+Result<std::vector<DeviceTensor>> inputsOf(const Layer &l, const std::map<std::string, DeviceTensor> &blobs) {
+    std::vector<DeviceTensor> in;
+    for (const std::string &name : l.inputs) {
+        auto it = blobs.find(name);
+        if (it == blobs.end())
+            return Status(StatusCode::InvalidArgument,
+                          "layer '" + l.name + "' reads '" + name + "', which nothing made");
+        in.push_back(it->second);
+    }
+    if (in.empty()) return Status(StatusCode::InvalidArgument, "layer '" + l.name + "' has no input");
+    return in;
+}
+
+// The steps of every layer, in order; `blobs` ends with every tensor the graph makes. A PReLU that alone reads a 3x3
+// convolution's output runs inside it (that output, not kept, cannot be one of `outputs`).
 Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const NcnnModel &model,
-                                               std::map<std::string, DeviceTensor> &blobs) {
+                                               std::map<std::string, DeviceTensor> &blobs,
+                                               const std::vector<std::string> &outputs) {
     std::vector<detail::Step> steps;
-    for (const Layer &l : model.layers) {
+    const std::map<std::string, int> readCount = readers(model);
+    for (size_t i = 0; i < model.layers.size(); ++i) {
+        const Layer &l = model.layers[i];
         if (l.type == "Input") continue;
-        std::vector<DeviceTensor> in;
-        for (const std::string &name : l.inputs) {
-            auto it = blobs.find(name);
-            if (it == blobs.end())
-                return Status(StatusCode::InvalidArgument,
-                              "layer '" + l.name + "' reads '" + name + "', which nothing made");
-            in.push_back(it->second);
-        }
-        if (in.empty()) return Status(StatusCode::InvalidArgument, "layer '" + l.name + "' has no input");
+        auto in = inputsOf(l, blobs);
+        if (!in.ok()) return in.status();
         if (l.type == "Split") { // the same buffer under each name: nothing to run
             for (const std::string &t : l.outputs)
-                blobs[t] = in[0];
+                blobs[t] = in.value()[0];
             continue;
         }
+        if (l.outputs.size() != 1) return Status(StatusCode::Unsupported, "layer '" + l.name + "': several outputs");
+        const Layer *next = i + 1 < model.layers.size() ? &model.layers[i + 1] : nullptr;
+        const bool fuse = next && detail::canFusePrelu(l, *next) && readCount.at(l.outputs[0]) == 1 &&
+                          std::find(outputs.begin(), outputs.end(), l.outputs[0]) == outputs.end();
         DeviceTensor out;
-        auto step = detail::buildStep(ctx, l, in, out);
+        auto step = detail::buildStep(ctx, l, in.value(), out, fuse ? next : nullptr);
         if (!step.ok())
             return Status(step.status().code(), "layer '" + l.name + "' (" + l.type + "): " + step.message());
-        if (l.outputs.size() != 1) return Status(StatusCode::Unsupported, "layer '" + l.name + "': several outputs");
-        blobs[l.outputs[0]] = out;
+        if (fuse)
+            ++i, blobs[next->outputs[0]] = out;
+        else
+            blobs[l.outputs[0]] = out;
         steps.push_back(std::move(step.value()));
     }
     return steps;
@@ -85,10 +112,10 @@ Result<std::unique_ptr<Program>> Program::prepare(gpu::VulkanContext &ctx, const
         blobs[name] = {buffer.value(), shape.c, shape.h, shape.w};
         program->m_inputShapes[name] = shape;
     }
-    auto steps = prepareSteps(ctx, model, blobs);
+    program->m_outputs = outputs.empty() ? model.outputs() : std::move(outputs);
+    auto steps = prepareSteps(ctx, model, blobs, program->m_outputs);
     if (!steps.ok()) return steps.status();
     program->m_graph->steps = std::move(steps.value());
-    program->m_outputs = outputs.empty() ? model.outputs() : std::move(outputs);
     for (const std::string &name : program->m_outputs) {
         if (!blobs.count(name)) return Status(StatusCode::NotFound, "the model makes no blob '" + name + "'");
     }
