@@ -27,6 +27,7 @@ struct BenchNnOptions {
     std::string model = "realesr-animevideov3-x4";
     Size size{160, 90};
     int frames = 3;
+    std::string weights = "auto"; // nn::vulkan::WeightStorage
 };
 
 struct Network {
@@ -126,7 +127,8 @@ double msSince(std::chrono::steady_clock::time_point t) {
 }
 
 // The graph prepared once, a first frame, then `frames` frames: image to tensor, run, tensor to image.
-Result<Ours> measureOurs(const nn::NcnnModel &model, const Frame &image, int pad, int frames) {
+Result<Ours> measureOurs(const nn::NcnnModel &model, const Frame &image, int pad, int frames,
+                         nn::vulkan::WeightStorage weights) {
     auto ctx = gpu::VulkanContext::create();
     if (!ctx.ok()) return Status(ctx.status().code(), "no Vulkan device: " + ctx.message());
     Ours ours;
@@ -134,7 +136,8 @@ Result<Ours> measureOurs(const nn::NcnnModel &model, const Frame &image, int pad
     const std::string name = model.inputs().front();
     const nn::Tensor probe = tensorFromFrame(image, pad);
     auto t = std::chrono::steady_clock::now();
-    auto program = nn::vulkan::Program::prepare(*ctx.value(), model, {{name, {probe.c, probe.h, probe.w}}});
+    auto program =
+        nn::vulkan::Program::prepare(*ctx.value(), model, {{name, {probe.c, probe.h, probe.w}}}, {}, weights);
     if (!program.ok()) return program.status();
     ours.prepareMs = msSince(t);
     for (int i = 0; i <= frames; ++i) {
@@ -203,7 +206,10 @@ Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
                       model.message() + " (fetch the networks: tools/nn-models.sh " + o.models + ")");
     }
     const Frame image = testImage(o.size);
-    auto ours = measureOurs(model.value(), image, net->pad, o.frames);
+    const auto weights = o.weights == "fp16"   ? nn::vulkan::WeightStorage::Fp16
+                         : o.weights == "fp32" ? nn::vulkan::WeightStorage::Fp32
+                                               : nn::vulkan::WeightStorage::Auto;
+    auto ours = measureOurs(model.value(), image, net->pad, o.frames, weights);
     if (!ours.ok()) return ours.status();
     auto theirs = measureNcnn(net.value(), image, o.frames);
     if (!theirs.ok()) return theirs.status();
@@ -215,6 +221,7 @@ Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
                           {"output", std::to_string(out.width) + "x" + std::to_string(out.height)},
                           {"runtime", "vulkan (" + ours->device + ")"},
                           {"frames", o.frames},
+                          {"weights", o.weights},
                           {"prepare_ms", ours->prepareMs},
                           {"first_ms", ours->firstMs},
                           {"ms_per_frame", ours->msPerFrame},
@@ -239,6 +246,10 @@ void addBenchNnCommand(CLI::App &bench, CommandLine &line) {
     addSizeOption(*nn, o->size);
     nn->add_option("--frames", o->frames, "frames measured after the first, on each side")
         ->check(CLI::Range(1, 100))
+        ->capture_default_str();
+    nn->add_option("--weights", o->weights,
+                   "3x3 convolution weights: auto (fp16 on a GPU, fp32 on lavapipe), fp32, or fp16 where exact")
+        ->check(CLI::IsMember({"auto", "fp32", "fp16"}))
         ->capture_default_str();
     onParsed(*nn, line,
              [o] { return finish("bench nn", runBenchNn(*o), [](const nlohmann::json &j) { printJson(j); }); });

@@ -145,6 +145,38 @@ private slots:
         }
     }
 
+    // fp16 weight storage: weights fp16 holds exactly (multiples of 1/1024 here, as an fp16 .bin's are) are stored so
+    // and give the reference's result; weights it does not hold stay fp32 (the result does not move either).
+    void halfWeightsWhereExact() {
+        const Tensor a = test::randomTensor(7, 10, 19, 50);
+        for (bool exact : {true, false}) {
+            NcnnModel m;
+            m.path = exact ? "(fp16-exact weights)" : "(fp32 weights)";
+            Layer input, conv;
+            input.type = "Input";
+            input.outputs = {"a"};
+            conv.type = "Convolution";
+            conv.name = "conv";
+            conv.inputs = {"a"};
+            conv.outputs = {"c"};
+            for (auto [id, v] : std::vector<std::pair<int, int>>{{0, 6}, {1, 3}, {4, 1}, {5, 1}, {6, 6 * 7 * 9}})
+                conv.params.set(id, {std::to_string(v)});
+            std::vector<float> w = test::randomValues(6 * 7 * 9, 51);
+            if (exact) {
+                for (float &v : w)
+                    v = std::round(v * 1024.f) / 1024.f;
+            }
+            conv.weights = {w, test::randomValues(6, 52)};
+            m.layers = {input, conv};
+            auto expected = cpu::run(m, {{"a", a}});
+            for (vulkan::WeightStorage storage : {vulkan::WeightStorage::Fp16, vulkan::WeightStorage::Fp32}) {
+                auto got = vulkan::run(*m_ctx, m, {{"a", a}}, {}, nullptr, storage);
+                QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
+                QVERIFY2(worstDifference(expected->at("c"), got->at("c")) < 1e-4f, m.path.c_str());
+            }
+        }
+    }
+
     void everyLayerTypeMatchesTheReference() {
         const Tensor a = test::randomTensor(8, 7, 11, 11), b = test::randomTensor(8, 7, 11, 12),
                      perChannel = test::randomTensor(8, 1, 1, 13);
@@ -203,14 +235,18 @@ private slots:
                 v = 0.5f + 0.4f * v;
             const std::map<std::string, Tensor> inputs = {{model->inputs().front(), tile}};
             auto expected = cpu::run(model.value(), inputs);
-            vulkan::RunStats stats;
-            auto got = vulkan::run(*m_ctx, model.value(), inputs, {}, &stats);
-            QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
-            const Tensor &e = expected->begin()->second, &g = got->begin()->second;
-            QVERIFY(g.sameShape(e));
-            qInfo("%s: worst difference %.2g, GPU %.0f ms (prepare %.0f ms)", qPrintable(QFileInfo(param).fileName()),
-                  worstDifference(e, g), stats.gpuMs, stats.prepareMs);
-            QVERIFY(worstDifference(e, g) < 1e-3f);
+            for (vulkan::WeightStorage storage :
+                 {vulkan::WeightStorage::Fp32, vulkan::WeightStorage::Fp16}) { // the .bin holds fp16
+                vulkan::RunStats stats;
+                auto got = vulkan::run(*m_ctx, model.value(), inputs, {}, &stats, storage);
+                QVERIFY2(got.ok(), got.ok() ? "" : got.message().c_str());
+                const Tensor &e = expected->begin()->second, &g = got->begin()->second;
+                QVERIFY(g.sameShape(e));
+                qInfo("%s, %s weights: worst difference %.2g, GPU %.0f ms (prepare %.0f ms)",
+                      qPrintable(QFileInfo(param).fileName()), storage == vulkan::WeightStorage::Fp16 ? "fp16" : "fp32",
+                      worstDifference(e, g), stats.gpuMs, stats.prepareMs);
+                QVERIFY(worstDifference(e, g) < 1e-3f);
+            }
         }
         // The benchmark's smoke run: its JSON, and the same output as ncnn-vulkan's within 45 dB.
         QProcess bench;

@@ -35,8 +35,9 @@ Result<BufferPtr> upload(gpu::VulkanContext &ctx, const std::vector<float> &valu
 bool canFusePrelu(const Layer &conv, const Layer &prelu);
 
 // The step of one layer (not Input or Split); `out` gets its output tensor, allocated here. With `fusedPrelu` (see
-// canFusePrelu) the step is the convolution followed by that PReLU.
+// canFusePrelu) the step is the convolution followed by that PReLU. `halfWeights`: 3x3 convolutions whose weights
+// fp16 holds exactly store them so (see WeightStorage).
 Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &layer, const std::vector<DeviceTensor> &in,
-                       DeviceTensor &out, const Layer *fusedPrelu = nullptr);
+                       DeviceTensor &out, const Layer *fusedPrelu, bool halfWeights);
 
 } // namespace mnemo::nn::vulkan::detail

@@ -53,7 +53,7 @@ Result<std::vector<DeviceTensor>> inputsOf(const Layer &l, const std::map<std::s
 // convolution's output runs inside it (that output, not kept, cannot be one of `outputs`).
 Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const NcnnModel &model,
                                                std::map<std::string, DeviceTensor> &blobs,
-                                               const std::vector<std::string> &outputs) {
+                                               const std::vector<std::string> &outputs, bool halfWeights) {
     std::vector<detail::Step> steps;
     const std::map<std::string, int> readCount = readers(model);
     for (size_t i = 0; i < model.layers.size(); ++i) {
@@ -71,7 +71,7 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
         const bool fuse = next && detail::canFusePrelu(l, *next) && readCount.at(l.outputs[0]) == 1 &&
                           std::find(outputs.begin(), outputs.end(), l.outputs[0]) == outputs.end();
         DeviceTensor out;
-        auto step = detail::buildStep(ctx, l, in.value(), out, fuse ? next : nullptr);
+        auto step = detail::buildStep(ctx, l, in.value(), out, fuse ? next : nullptr, halfWeights);
         if (!step.ok())
             return Status(step.status().code(), "layer '" + l.name + "' (" + l.type + "): " + step.message());
         if (fuse)
@@ -95,7 +95,7 @@ Program::~Program() = default;
 
 Result<std::unique_ptr<Program>> Program::prepare(gpu::VulkanContext &ctx, const NcnnModel &model,
                                                   const std::map<std::string, Shape> &inputs,
-                                                  std::vector<std::string> outputs) {
+                                                  std::vector<std::string> outputs, WeightStorage weights) {
     std::unique_ptr<Program> program(new Program(ctx));
     program->m_graph = std::make_unique<Graph>();
     program->m_path = model.path;
@@ -113,7 +113,9 @@ Result<std::unique_ptr<Program>> Program::prepare(gpu::VulkanContext &ctx, const
         program->m_inputShapes[name] = shape;
     }
     program->m_outputs = outputs.empty() ? model.outputs() : std::move(outputs);
-    auto steps = prepareSteps(ctx, model, blobs, program->m_outputs);
+    const bool halfWeights =
+        weights == WeightStorage::Fp16 || (weights == WeightStorage::Auto && !ctx.deviceInfo().software);
+    auto steps = prepareSteps(ctx, model, blobs, program->m_outputs, halfWeights);
     if (!steps.ok()) return steps.status();
     program->m_graph->steps = std::move(steps.value());
     for (const std::string &name : program->m_outputs) {
@@ -168,12 +170,12 @@ Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, T
 
 Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,
                                           const std::map<std::string, Tensor> &inputs, std::vector<std::string> outputs,
-                                          RunStats *stats) {
+                                          RunStats *stats, WeightStorage weights) {
     const auto t0 = Clock::now();
     std::map<std::string, Program::Shape> shapes;
     for (const auto &[name, t] : inputs)
         shapes[name] = {t.c, t.h, t.w};
-    auto program = Program::prepare(ctx, model, shapes, std::move(outputs));
+    auto program = Program::prepare(ctx, model, shapes, std::move(outputs), weights);
     if (!program.ok()) return program.status();
     if (stats) stats->prepareMs = msSince(t0);
     return program.value()->run(inputs, stats);

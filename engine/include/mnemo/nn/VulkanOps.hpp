@@ -17,6 +17,12 @@ struct RunStats {
     double readbackMs = 0;
 };
 
+// How a program stores the weights of its 3x3 convolutions. Fp16: as fp16 wherever that holds them exactly (weights
+// that came from fp16 in the .bin always do), halving the bytes each tap reads; otherwise fp32. Auto: fp16 on a GPU,
+// fp32 on a CPU implementation such as lavapipe, where unpacking the halves cost more than the bytes saved (bench nn,
+// 2026-12-03: about 7 % slower).
+enum class WeightStorage { Auto, Fp32, Fp16 };
+
 // A model prepared on the device for inputs of fixed shapes: pipelines built, weights uploaded and every tensor
 // allocated once, so a stream of frames (tiles of one size) pays for that once. run() copies the inputs in, submits
 // the graph and reads the outputs back. Thread: one at a time (it reuses its buffers).
@@ -27,7 +33,8 @@ public:
     };
     static Result<std::unique_ptr<Program>> prepare(gpu::VulkanContext &ctx, const NcnnModel &model,
                                                     const std::map<std::string, Shape> &inputs,
-                                                    std::vector<std::string> outputs = {});
+                                                    std::vector<std::string> outputs = {},
+                                                    WeightStorage weights = WeightStorage::Auto);
     ~Program();
     Result<std::map<std::string, Tensor>> run(const std::map<std::string, Tensor> &inputs, RunStats *stats = nullptr);
     // Device memory it holds: weights and every tensor of the graph (what a tile of this size costs).
@@ -48,7 +55,8 @@ private:
 // One run: a Program prepared for these inputs and run once.
 Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,
                                           const std::map<std::string, Tensor> &inputs,
-                                          std::vector<std::string> outputs = {}, RunStats *stats = nullptr);
+                                          std::vector<std::string> outputs = {}, RunStats *stats = nullptr,
+                                          WeightStorage weights = WeightStorage::Auto);
 
 // One convolution (activation 0, 1 or 2), for tests and small uses: a one-layer run.
 Result<Tensor> convolution(gpu::VulkanContext &ctx, const Tensor &in, const std::vector<float> &weights,
