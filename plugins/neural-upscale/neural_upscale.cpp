@@ -46,7 +46,7 @@ const mnemo_param_desc kParams[] = {
      "largest tile side in input pixels (tiles overlap by the network's context)", MNEMO_PARAM_INT, kMinTile, 2048, 256,
      nullptr, 0, MNEMO_PARAM_FLAG_LOAD_TIME, nullptr},
     {sizeof(mnemo_param_desc), "memory_mb", "Memory (MB)",
-     "device memory a tile may hold: the tile shrinks until its prepared graph fits", MNEMO_PARAM_INT, 16, 65536, 1024,
+     "device memory a tile may hold: the tile shrinks until its prepared graph fits", MNEMO_PARAM_INT, 1, 65536, 1024,
      nullptr, 0, MNEMO_PARAM_FLAG_LOAD_TIME, nullptr},
     {sizeof(mnemo_param_desc), "device", "Device",
      "gpu: Vulkan compute on the host's device (the CPU reference when the host has none); cpu: the CPU reference",
@@ -138,7 +138,8 @@ Status prepareTiles(Upscaler &u) {
                     outOfMemory
                         ? "the device has no memory for a " + std::to_string(side) + "-pixel tile of " + u.net.name
                         : "a " + std::to_string(side) + "-pixel tile of " + u.net.name + " needs " +
-                              std::to_string(bytes >> 20) + " MB, over memory_mb (" + std::to_string(u.memoryMb) + ")"};
+                              std::to_string((bytes + (1u << 20) - 1) >> 20) + " MB, over memory_mb (" +
+                              std::to_string(u.memoryMb) + ")"};
         }
         // Memory grows with the padded tile's area: aim just under the budget, at least a step down.
         const int tried = std::max(u.tileSize.w, u.tileSize.h);
@@ -192,7 +193,7 @@ void setNumber(Upscaler &u, const char *name, double value) {
     else if (n == "tile")
         u.tile = std::clamp(v, kMinTile, 2048);
     else if (n == "memory_mb")
-        u.memoryMb = std::clamp(v, 16, 65536);
+        u.memoryMb = std::clamp(v, 1, 65536);
     else if (n == "device")
         u.device = std::clamp(v, 0, 1);
 }

@@ -1,15 +1,18 @@
 #version 450
-// BinaryOp (ncnn's op codes 0 add .. 8 rdiv): b the same shape (mode 0), one value per channel (1) or one value (2).
+// BinaryOp (ncnn's op codes 0 add .. 8 rdiv) over the result's `count` values: each operand is read as the result's
+// shape (spread 0), one value per channel (1), one value (2) or one plane for every channel (3).
 layout(local_size_x = 64) in;
 layout(std430, binding = 0) readonly buffer A { float a[]; };
 layout(std430, binding = 1) readonly buffer B { float b[]; };
 layout(std430, binding = 2) writeonly buffer Output { float dst[]; };
-layout(push_constant) uniform Push { uint count, plane, op, mode; } pc;
+layout(push_constant) uniform Push { uint count, plane, op, spreadA, spreadB; } pc;
+
+uint at(uint spread, uint i) { return spread == 0 ? i : spread == 1 ? i / pc.plane : spread == 2 ? 0 : i % pc.plane; }
 
 void main() {
     const uint i = gl_GlobalInvocationID.x;
     if (i >= pc.count) return;
-    const float x = a[i], y = b[pc.mode == 0 ? i : pc.mode == 1 ? i / pc.plane : 0];
+    const float x = a[at(pc.spreadA, i)], y = b[at(pc.spreadB, i)];
     float r;
     switch (pc.op) {
     case 0: r = x + y; break;

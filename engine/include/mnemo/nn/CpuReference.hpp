@@ -50,12 +50,28 @@ Tensor pixelShuffle(const Tensor &in, int factor); // PyTorch's pixel_shuffle (n
 // type 1 nearest, 2 bilinear, 3 bicubic (half-pixel, no corner alignment); the output size, or the scales when it
 // is 0.
 Tensor interp(const Tensor &in, int type, float scaleH, float scaleW, int outH = 0, int outW = 0);
-// op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 pow, 7 rsub, 8 rdiv; b the same shape, one value per channel, or
-// one value.
+// How an operand of a BinaryOp spreads over the result: the same shape, one value per channel, one plane for every
+// channel, or one value.
+enum class Spread { None, Same, PerChannel, Plane, Scalar };
+struct BinaryShape {
+    int c = 0, h = 0, w = 0; // the result's
+    Spread a = Spread::None, b = Spread::None;
+    bool ok = false;
+};
+BinaryShape binaryShape(int ac, int ah, int aw, int bc, int bh, int bw);
+// op: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 pow, 7 rsub, 8 rdiv; either operand the result's shape, one value
+// per channel, one plane (a mask over an image's channels), or one value.
 Result<Tensor> binaryOp(const Tensor &a, const Tensor &b, int op);
 // op: 0 product, 1 sum (with optional coefficients), 2 max.
 Result<Tensor> eltwise(const std::vector<const Tensor *> &in, int op, const std::vector<float> &coefficients);
 Result<Tensor> concatChannels(const std::vector<const Tensor *> &in);
+// ncnn's Crop by ranges: for each axis (0 channels, 1 rows, 2 columns; negative from the end) [start, end), negative
+// values counted from the end, clamped to the size.
+Result<Tensor> crop(const Tensor &in, const std::vector<int> &starts, const std::vector<int> &ends,
+                    const std::vector<int> &axes);
+// RIFE's backward warp (rife-ncnn-vulkan's rife.Warp): out(x, y) = image sampled bilinearly at (x + flow0, y + flow1),
+// the four neighbours clamped into the image before the weights are taken.
+Result<Tensor> warp(const Tensor &image, const Tensor &flow);
 
 // Runs a model: its Input blobs by name; returns the blobs asked for (the model's outputs when none are named).
 Result<std::map<std::string, Tensor>> run(const NcnnModel &model, const std::map<std::string, Tensor> &inputs,
