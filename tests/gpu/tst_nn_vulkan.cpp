@@ -43,6 +43,19 @@ NcnnModel oneLayer(const std::string &type, std::map<int, std::string> params, s
     return m;
 }
 
+// Concat of three inputs "a", "b", "c" into "out".
+NcnnModel concatOfThree() {
+    NcnnModel m = oneLayer("Concat", {}, {}, true);
+    Layer c;
+    c.type = "Input";
+    c.name = "c";
+    c.outputs = {"c"};
+    m.layers.insert(m.layers.begin() + 2, c);
+    m.layers.back().inputs.push_back("c");
+    m.path = "(Concat of three)";
+    return m;
+}
+
 float worstDifference(const Tensor &a, const Tensor &b) {
     float worst = 0;
     for (size_t i = 0; i < a.data.size(); ++i)
@@ -179,7 +192,10 @@ private slots:
 
     void everyLayerTypeMatchesTheReference() {
         const Tensor a = test::randomTensor(8, 7, 11, 11), b = test::randomTensor(8, 7, 11, 12),
-                     perChannel = test::randomTensor(8, 1, 1, 13);
+                     perChannel = test::randomTensor(8, 1, 1, 13), plane = test::randomTensor(1, 7, 11, 14);
+        Tensor flow = test::randomTensor(2, 7, 11, 15);
+        for (float &v : flow.data)
+            v *= 4.f; // a few pixels each way, past the borders too
         struct Case {
             NcnnModel model;
             std::map<std::string, Tensor> inputs;
@@ -200,7 +216,19 @@ private slots:
             {oneLayer("BinaryOp", {{0, "0"}}, {}, true), {{"a", a}, {"b", b}}},
             {oneLayer("BinaryOp", {{0, "2"}}, {}, true), {{"a", a}, {"b", perChannel}}},
             {oneLayer("BinaryOp", {{0, "7"}, {1, "1"}, {2, "0.5"}}, {}), {{"a", a}}},
+            // RIFE's layers: a mask over an image's channels (either side), crops, the warp, sums, sigmoid
+            {oneLayer("BinaryOp", {{0, "2"}}, {}, true), {{"a", a}, {"b", plane}}},
+            {oneLayer("BinaryOp", {{0, "1"}}, {}, true), {{"a", plane}, {"b", a}}},
+            {oneLayer("Crop", {{9, "2"}, {10, "-1"}, {11, "0"}}, {}), {{"a", a}}},
+            {oneLayer("Crop", {{9, "3"}, {10, "9"}, {11, "2"}}, {}), {{"a", a}}},
+            {oneLayer("rife.Warp", {}, {}, true), {{"a", a}, {"b", flow}}},
+            {oneLayer("Eltwise", {{0, "1"}}, {}, true), {{"a", a}, {"b", b}}},
+            {oneLayer("Eltwise", {{0, "0"}}, {}, true), {{"a", a}, {"b", b}}},
+            {oneLayer("Sigmoid", {}, {}), {{"a", a}}},
+            {concatOfThree(), {{"a", a}, {"b", plane}, {"c", b}}},
         };
+        cases.push_back({oneLayer("Eltwise", {{0, "1"}}, {}, true), {{"a", a}, {"b", b}}});
+        cases.back().model.layers.back().params.set(1, {"1.0", "4.0"}); // weighted, as RIFE's flow sums
         for (const Case &c : cases) {
             auto expected = cpu::run(c.model, c.inputs), got = vulkan::run(*m_ctx, c.model, c.inputs);
             QVERIFY2(expected.ok(), expected.ok() ? "" : expected.message().c_str());
@@ -210,8 +238,8 @@ private slots:
             QVERIFY2(worstDifference(e, g) < 1e-4f,
                      qPrintable(QString::fromStdString(c.model.path) + " " + QString::number(worstDifference(e, g))));
         }
-        auto unsupported = vulkan::run(*m_ctx, oneLayer("Sigmoid", {}, {}), {{"a", a}});
-        QVERIFY2(!unsupported.ok() && unsupported.message().find("no Vulkan kernel") != std::string::npos,
+        auto unsupported = vulkan::run(*m_ctx, oneLayer("Concat", {{0, "1"}}, {}, true), {{"a", a}, {"b", b}});
+        QVERIFY2(!unsupported.ok() && unsupported.message().find("only along channels") != std::string::npos,
                  unsupported.message().c_str());
     }
 
@@ -248,6 +276,21 @@ private slots:
                 QVERIFY(worstDifference(e, g) < 1e-3f);
             }
         }
+        // RIFE v4.6 on a 32x32 pair halfway (its three inputs: two frames and the time step's plane).
+        auto rife = loadNcnnModel((models + "/rife/rife/rife-v4.6/flownet.param").toStdString(),
+                                  (models + "/rife/rife/rife-v4.6/flownet.bin").toStdString());
+        QVERIFY2(rife.ok(), rife.ok() ? "" : rife.message().c_str());
+        Tensor f0 = test::randomTensor(3, 32, 32, 31), f1 = test::randomTensor(3, 32, 32, 32);
+        for (size_t i = 0; i < f0.data.size(); ++i)
+            f0.data[i] = 0.5f + 0.2f * f0.data[i], f1.data[i] = 0.5f + 0.2f * f1.data[i];
+        const std::map<std::string, Tensor> pair = {{"in0", f0}, {"in1", f1}, {"in2", Tensor(1, 32, 32, 0.5f)}};
+        auto expected = cpu::run(rife.value(), pair, {"out0"});
+        vulkan::RunStats stats;
+        auto got = vulkan::run(*m_ctx, rife.value(), pair, {"out0"}, &stats);
+        QVERIFY2(expected.ok() && got.ok(), got.ok() ? expected.message().c_str() : got.message().c_str());
+        qInfo("RIFE v4.6: worst difference %.2g, GPU %.0f ms (prepare %.0f ms)",
+              worstDifference(expected->at("out0"), got->at("out0")), stats.gpuMs, stats.prepareMs);
+        QVERIFY(worstDifference(expected->at("out0"), got->at("out0")) < 1e-3f);
         // The benchmark's smoke run: its JSON, and the same output as ncnn-vulkan's within 45 dB.
         QProcess bench;
         bench.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",

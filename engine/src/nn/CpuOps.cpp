@@ -216,26 +216,40 @@ Result<Tensor> concatChannels(const std::vector<const Tensor *> &in) {
     return out;
 }
 
-Result<Tensor> crop(const Tensor &in, const std::vector<int> &starts, const std::vector<int> &ends,
+CropRange cropRange(int c, int h, int w, const std::vector<int> &starts, const std::vector<int> &ends,
                     const std::vector<int> &axes) {
+    CropRange r;
     if (starts.size() != ends.size() || starts.size() != axes.size() || starts.empty()) {
-        return Status(StatusCode::InvalidArgument, "Crop: starts, ends and axes must be as many, and not none");
+        r.error = "Crop: starts, ends and axes must be as many, and not none";
+        return r;
     }
-    int from[3] = {0, 0, 0}, to[3] = {in.c, in.h, in.w};
+    int from[3] = {0, 0, 0}, to[3] = {c, h, w};
     for (size_t i = 0; i < axes.size(); ++i) {
         const int axis = axes[i] < 0 ? axes[i] + 3 : axes[i];
-        if (axis < 0 || axis > 2) return Status(StatusCode::InvalidArgument, "Crop: axis " + std::to_string(axes[i]));
+        if (axis < 0 || axis > 2) {
+            r.error = "Crop: axis " + std::to_string(axes[i]);
+            return r;
+        }
         const int size = to[axis];
         const int start = starts[i] < 0 ? starts[i] + size : starts[i], end = ends[i] < 0 ? ends[i] + size : ends[i];
         from[axis] = std::clamp(start, 0, size);
         to[axis] = std::clamp(end, from[axis], size);
     }
-    Tensor out(to[0] - from[0], to[1] - from[1], to[2] - from[2]);
-    if (out.data.empty()) return Status(StatusCode::InvalidArgument, "Crop: the range is empty");
+    r.c0 = from[0], r.y0 = from[1], r.x0 = from[2];
+    r.c = to[0] - from[0], r.h = to[1] - from[1], r.w = to[2] - from[2];
+    if (r.c == 0 || r.h == 0 || r.w == 0) r.error = "Crop: the range is empty";
+    return r;
+}
+
+Result<Tensor> crop(const Tensor &in, const std::vector<int> &starts, const std::vector<int> &ends,
+                    const std::vector<int> &axes) {
+    const CropRange r = cropRange(in.c, in.h, in.w, starts, ends, axes);
+    if (!r.error.empty()) return Status(StatusCode::InvalidArgument, r.error);
+    Tensor out(r.c, r.h, r.w);
     for (int ch = 0; ch < out.c; ++ch)
         for (int y = 0; y < out.h; ++y)
             for (int x = 0; x < out.w; ++x)
-                out.at(ch, y, x) = in.at(ch + from[0], y + from[1], x + from[2]);
+                out.at(ch, y, x) = in.at(ch + r.c0, y + r.y0, x + r.x0);
     return out;
 }
 

@@ -41,10 +41,9 @@ std::vector<float> ParamDict::floats(int id) const {
 }
 
 const std::vector<std::string> &supportedLayerTypes() {
-    static const std::vector<std::string> types = {"Input",  "Split",    "Convolution", "Deconvolution",
-                                                   "PReLU",  "ReLU",     "Sigmoid",     "PixelShuffle",
-                                                   "Interp", "BinaryOp", "Eltwise",     "Concat",
-                                                   "Crop",   "rife.Warp"};
+    static const std::vector<std::string> types = {"Input",   "Split",   "Convolution",  "Deconvolution", "PReLU",
+                                                   "ReLU",    "Sigmoid", "PixelShuffle", "Interp",        "BinaryOp",
+                                                   "Eltwise", "Concat",  "Crop",         "rife.Warp"};
     return types;
 }
 

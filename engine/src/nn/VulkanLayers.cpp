@@ -19,6 +19,21 @@ const uint32_t kConv3x3Spv[] =
 const uint32_t kConv3x3HalfSpv[] =
 #include "compute/nn_conv3x3_f16.comp.inc"
     ;
+const uint32_t kCropSpv[] =
+#include "compute/nn_crop.comp.inc"
+    ;
+const uint32_t kWarpSpv[] =
+#include "compute/nn_warp.comp.inc"
+    ;
+const uint32_t kConcatSpv[] =
+#include "compute/nn_concat.comp.inc"
+    ;
+const uint32_t kEltwiseSpv[] =
+#include "compute/nn_eltwise.comp.inc"
+    ;
+const uint32_t kSigmoidSpv[] =
+#include "compute/nn_sigmoid.comp.inc"
+    ;
 const uint32_t kDeconvSpv[] =
 #include "compute/nn_deconv2d.comp.inc"
     ;
@@ -298,6 +313,104 @@ Result<Step> binaryStep(gpu::VulkanContext &ctx, const Layer &l, const std::vect
     return step;
 }
 
+// The output tensor of a step and its buffer.
+Result<DeviceTensor> outputOf(gpu::VulkanContext &ctx, int c, int h, int w) {
+    auto o = deviceBuffer(ctx, size_t(c) * size_t(h) * size_t(w));
+    if (!o.ok()) return o.status();
+    return DeviceTensor{o.value(), c, h, w};
+}
+
+std::vector<int> intsOf(const std::vector<float> &values) {
+    return std::vector<int>(values.begin(), values.end());
+}
+
+Result<Step> cropStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out) {
+    const cpu::CropRange r = cpu::cropRange(in.c, in.h, in.w, intsOf(l.params.floats(9)), intsOf(l.params.floats(10)),
+                                            intsOf(l.params.floats(11)));
+    if (!r.error.empty()) return Status(StatusCode::InvalidArgument, r.error);
+    auto o = outputOf(ctx, r.c, r.h, r.w);
+    if (!o.ok()) return o.status();
+    out = o.value();
+    const uint32_t push[8] = {uint32_t(out.count()), uint32_t(r.h),  uint32_t(r.w),  uint32_t(in.h),
+                              uint32_t(in.w),        uint32_t(r.c0), uint32_t(r.y0), uint32_t(r.x0)};
+    auto step = makeStep(ctx, "nn_crop", kCropSpv, {in.buffer, out.buffer}, bytesOf(push));
+    if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
+    return step;
+}
+
+Result<Step> warpStep(gpu::VulkanContext &ctx, const std::vector<DeviceTensor> &in, DeviceTensor &out) {
+    if (in.size() != 2 || in[1].c != 2 || in[1].h != in[0].h || in[1].w != in[0].w) {
+        return Status(StatusCode::InvalidArgument, "rife.Warp needs an image and a 2-channel flow of its size");
+    }
+    auto o = outputOf(ctx, in[0].c, in[0].h, in[0].w);
+    if (!o.ok()) return o.status();
+    out = o.value();
+    const int32_t push[3] = {int32_t(out.count()), out.h, out.w};
+    auto step = makeStep(ctx, "nn_warp", kWarpSpv, {in[0].buffer, in[1].buffer, out.buffer}, bytesOf(push));
+    if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
+    return step;
+}
+
+Result<Step> concatStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
+                        DeviceTensor &out) {
+    if (l.params.i(0, 0) != 0) return Status(StatusCode::Unsupported, "Concat: only along channels");
+    if (in.size() > 4) return Status(StatusCode::Unsupported, "Concat of more than four inputs");
+    int channels = 0;
+    uint32_t ends[4] = {0, 0, 0, 0}; // where each input's values end in the output
+    for (size_t i = 0; i < in.size(); ++i) {
+        if (in[i].h != in[0].h || in[i].w != in[0].w) {
+            return Status(StatusCode::InvalidArgument, "Concat: different sizes");
+        }
+        channels += in[i].c;
+        ends[i] = uint32_t(size_t(channels) * size_t(in[0].h) * size_t(in[0].w));
+    }
+    auto o = outputOf(ctx, channels, in[0].h, in[0].w);
+    if (!o.ok()) return o.status();
+    out = o.value();
+    for (size_t i = in.size(); i < 4; ++i)
+        ends[i] = uint32_t(out.count());
+    std::vector<BufferPtr> buffers;
+    for (size_t i = 0; i < 4; ++i)
+        buffers.push_back(in[i < in.size() ? i : 0].buffer);
+    buffers.push_back(out.buffer);
+    const uint32_t push[5] = {uint32_t(out.count()), uint32_t(out.h * out.w), ends[0], ends[1], ends[2]};
+    auto step = makeStep(ctx, "nn_concat", kConcatSpv, std::move(buffers), bytesOf(push));
+    if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
+    return step;
+}
+
+Result<Step> eltwiseStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
+                         DeviceTensor &out) {
+    if (in.size() != 2) return Status(StatusCode::Unsupported, "Eltwise of other than two inputs");
+    if (in[1].c != in[0].c || in[1].h != in[0].h || in[1].w != in[0].w) {
+        return Status(StatusCode::InvalidArgument, "Eltwise: inputs of different shapes");
+    }
+    const int op = l.params.i(0, 1);
+    if (op < 0 || op > 2) return Status(StatusCode::Unsupported, "Eltwise: operation " + std::to_string(op));
+    const std::vector<float> k = l.params.floats(1);
+    auto o = outputOf(ctx, in[0].c, in[0].h, in[0].w);
+    if (!o.ok()) return o.status();
+    out = o.value();
+    struct EltwisePush {
+        uint32_t count, op;
+        float ca, cb;
+    };
+    const EltwisePush push{uint32_t(out.count()), uint32_t(op), k.size() > 0 ? k[0] : 1.f, k.size() > 1 ? k[1] : 1.f};
+    auto step = makeStep(ctx, "nn_eltwise", kEltwiseSpv, {in[0].buffer, in[1].buffer, out.buffer}, bytesOf(push));
+    if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
+    return step;
+}
+
+Result<Step> sigmoidStep(gpu::VulkanContext &ctx, const DeviceTensor &in, DeviceTensor &out) {
+    auto o = outputOf(ctx, in.c, in.h, in.w);
+    if (!o.ok()) return o.status();
+    out = o.value();
+    const uint32_t push[1] = {uint32_t(out.count())};
+    auto step = makeStep(ctx, "nn_sigmoid", kSigmoidSpv, {in.buffer, out.buffer}, bytesOf(push));
+    if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
+    return step;
+}
+
 } // namespace
 
 Result<BufferPtr> deviceBuffer(gpu::VulkanContext &ctx, size_t floats) {
@@ -335,6 +448,11 @@ Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vecto
     if (l.type == "PixelShuffle") return shuffleStep(ctx, l, in[0], out);
     if (l.type == "Interp") return interpStep(ctx, l, in[0], out);
     if (l.type == "BinaryOp") return binaryStep(ctx, l, in, out);
+    if (l.type == "Crop") return cropStep(ctx, l, in[0], out);
+    if (l.type == "rife.Warp") return warpStep(ctx, in, out);
+    if (l.type == "Concat") return concatStep(ctx, l, in, out);
+    if (l.type == "Eltwise") return eltwiseStep(ctx, l, in, out);
+    if (l.type == "Sigmoid") return sigmoidStep(ctx, in[0], out);
     return Status(StatusCode::Unsupported, "layer type '" + l.type + "' has no Vulkan kernel yet");
 }
 

@@ -65,6 +65,13 @@ Result<Tensor> binaryOp(const Tensor &a, const Tensor &b, int op);
 // op: 0 product, 1 sum (with optional coefficients), 2 max.
 Result<Tensor> eltwise(const std::vector<const Tensor *> &in, int op, const std::vector<float> &coefficients);
 Result<Tensor> concatChannels(const std::vector<const Tensor *> &in);
+// What a Crop by ranges keeps of a c x h x w tensor: its offsets and size, or why it cannot.
+struct CropRange {
+    int c0 = 0, y0 = 0, x0 = 0, c = 0, h = 0, w = 0;
+    std::string error;
+};
+CropRange cropRange(int c, int h, int w, const std::vector<int> &starts, const std::vector<int> &ends,
+                    const std::vector<int> &axes);
 // ncnn's Crop by ranges: for each axis (0 channels, 1 rows, 2 columns; negative from the end) [start, end), negative
 // values counted from the end, clamped to the size.
 Result<Tensor> crop(const Tensor &in, const std::vector<int> &starts, const std::vector<int> &ends,
