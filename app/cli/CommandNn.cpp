@@ -1,14 +1,17 @@
 // mnemo-cli nn run MODEL.param INPUT --out OUT.png: any supported ncnn network on an image, on the Vulkan runtime
-// (or the CPU reference operators). Prints JSON; an unsupported layer type, a truncated .bin or a weight shape
-// mismatch is an error naming the file and the layer.
+// (or the CPU reference operators). mnemo-cli nn interpolate FRAME0 FRAME1 --out MID.png: RIFE v4.6 between two
+// frames. Both print JSON; an unsupported layer type, a truncated .bin or a weight shape mismatch is an error naming
+// the file and the layer.
 #include "Commands.hpp"
 #include "NnImages.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
 #include "mnemo/nn/CpuReference.hpp"
+#include "mnemo/nn/Rife.hpp"
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <memory>
 
@@ -50,6 +53,70 @@ Result<nlohmann::json> runNn(const NnRunOptions &o) {
     return out;
 }
 
+struct NnInterpolateOptions {
+    std::string first, second, out, model; // model: RIFE's folder (flownet.param, flownet.bin)
+    float t = 0.5f;
+    std::string runtime = "vulkan";
+};
+
+std::string defaultRifeFolder() {
+    if (const char *dir = std::getenv("MNEMO_NN_MODELS"); dir && *dir) return std::string(dir) + "/rife/rife/rife-v4.6";
+    const char *cache = std::getenv("MNEMO_CACHE");
+    const char *home = std::getenv("HOME");
+    const std::string root = cache && *cache ? cache : std::string(home && *home ? home : ".") + "/.cache/mnemo";
+    return root + "/nn-models/rife/rife/rife-v4.6";
+}
+
+Result<nlohmann::json> runInterpolate(const NnInterpolateOptions &o) {
+    const std::string folder = o.model.empty() ? defaultRifeFolder() : o.model;
+    auto model = nn::loadNcnnModel(folder + "/flownet.param", folder + "/flownet.bin");
+    if (!model.ok()) {
+        return Status(model.status().code(), model.message() + " (fetch RIFE with tools/nn-models.sh, or name its "
+                                                               "folder with --model)");
+    }
+    auto a = media::readImage(o.first), b = media::readImage(o.second);
+    if (!a.ok() || !b.ok()) return a.ok() ? b.status() : a.status();
+    if (a->width != b->width || a->height != b->height) {
+        return Status(StatusCode::InvalidArgument, "the frames differ in size (" + std::to_string(a->width) + "x" +
+                                                       std::to_string(a->height) + " and " + std::to_string(b->width) +
+                                                       "x" + std::to_string(b->height) + ")");
+    }
+    auto view = [](const Frame &f) {
+        return nn::RgbaView{f.rgba.data(), int(f.width), int(f.height), size_t(f.width) * 4};
+    };
+    auto ran = runModel(model.value(), nn::rifeInputs(view(a.value()), view(b.value()), o.t), o.runtime, {"out0"});
+    if (!ran.ok()) return Status(ran.status().code(), "'" + folder + "': " + ran.message());
+    Frame mid;
+    mid.width = a->width;
+    mid.height = a->height;
+    mid.rgba.assign(size_t(mid.width) * mid.height * 4, 255);
+    nn::writeRife(ran->outputs.at("out0"), mid.rgba.data(), size_t(mid.width) * 4, int(mid.width), int(mid.height));
+    if (Status s = media::writePng(o.out, mid); !s.ok()) return s;
+    nlohmann::json out = {{"model", folder}, {"runtime", ran->runtime},
+                          {"t", o.t},        {"size", {mid.width, mid.height}},
+                          {"ms", ran->ms},   {"out", o.out}};
+    if (!ran->fallback.empty()) out["fallback"] = ran->fallback;
+    return out;
+}
+
+void addInterpolate(CLI::App &nn, CommandLine &line) {
+    auto o = std::make_shared<NnInterpolateOptions>();
+    CLI::App *cmd = nn.add_subcommand("interpolate", "RIFE v4.6: the frame between two frames (JSON)");
+    cmd->add_option("FRAME0", o->first, "the first frame (PNG, JPEG, ...)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("FRAME1", o->second, "the second frame, the same size")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--out", o->out, "where to write the frame in between (PNG)")->required();
+    cmd->add_option("--t", o->t, "where between them: 0 the first frame, 1 the second")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    cmd->add_option("--model", o->model, "RIFE's folder (flownet.param); default: the one tools/nn-models.sh fills");
+    cmd->add_option("--runtime", o->runtime, "vulkan (falls back to cpu, saying why) or cpu (the reference)")
+        ->check(CLI::IsMember({"vulkan", "cpu"}))
+        ->capture_default_str();
+    onParsed(*cmd, line, [o] {
+        return finish("nn interpolate", runInterpolate(*o), [](const nlohmann::json &j) { printJson(j); });
+    });
+}
+
 } // namespace
 
 // mnemo-cli nn run MODEL.param INPUT --out OUT.png [--bin MODEL.bin] [--pad N] [--runtime vulkan|cpu]
@@ -71,6 +138,7 @@ void addNnCommand(CLI::App &root, CommandLine &line) {
                     "7 for waifu2x upconv_7)")
         ->check(CLI::Range(0, 64));
     onParsed(*run, line, [o] { return finish("nn run", runNn(*o), [](const nlohmann::json &j) { printJson(j); }); });
+    addInterpolate(*nn, line);
 }
 
 } // namespace mnemo::cli

@@ -11,14 +11,14 @@ namespace mnemo::cli {
 
 // On Vulkan when asked and possible; otherwise the CPU reference, saying why.
 Result<Ran> runModel(const nn::NcnnModel &model, const std::map<std::string, nn::Tensor> &inputs,
-                     const std::string &runtime) {
+                     const std::string &runtime, const std::vector<std::string> &outputs) {
     Ran ran;
     const auto t0 = std::chrono::steady_clock::now();
     if (runtime == "vulkan") {
         auto ctx = gpu::VulkanContext::create();
         if (ctx.ok()) {
             nn::vulkan::RunStats stats;
-            auto out = nn::vulkan::run(*ctx.value(), model, inputs, {}, &stats);
+            auto out = nn::vulkan::run(*ctx.value(), model, inputs, outputs, &stats);
             if (out.ok()) {
                 ran.outputs = std::move(out.value());
                 ran.gpuMs = stats.gpuMs;
@@ -33,7 +33,7 @@ Result<Ran> runModel(const nn::NcnnModel &model, const std::map<std::string, nn:
         }
     }
     if (ran.runtime.empty()) {
-        auto out = nn::cpu::run(model, inputs);
+        auto out = nn::cpu::run(model, inputs, outputs);
         if (!out.ok()) return out.status();
         ran.outputs = std::move(out.value());
         ran.runtime = "cpu-reference";

@@ -18,7 +18,7 @@ struct Ran {
 
 // On Vulkan when asked and possible; otherwise the CPU reference, saying why.
 Result<Ran> runModel(const nn::NcnnModel &model, const std::map<std::string, nn::Tensor> &inputs,
-                     const std::string &runtime);
+                     const std::string &runtime, const std::vector<std::string> &outputs = {});
 // The whole frame as RGB in [0, 1], mirrored `pad` pixels outwards (nn::tensorFromRgba).
 nn::Tensor tensorFromFrame(const Frame &f, int pad);
 // The network's output without the border its padding added.

@@ -30,7 +30,10 @@ Tensor tensorFromRgba(const RgbaView &image, Region region, int pad) {
 }
 
 void writeRgba(const Tensor &t, uint8_t *pixels, size_t stride, Region at) {
-    const int cropX = std::max(0, (t.w - at.w) / 2), cropY = std::max(0, (t.h - at.h) / 2);
+    writeRgbaFrom(t, std::max(0, (t.w - at.w) / 2), std::max(0, (t.h - at.h) / 2), pixels, stride, at);
+}
+
+void writeRgbaFrom(const Tensor &t, int cropX, int cropY, uint8_t *pixels, size_t stride, Region at) {
     const int w = std::min(at.w, t.w - cropX), h = std::min(at.h, t.h - cropY);
     for (int y = 0; y < h; ++y) {
         uint8_t *row = pixels + size_t(at.y + y) * stride + size_t(at.x) * 4;

@@ -30,6 +30,8 @@ Tensor tensorFromRgba(const RgbaView &image, Region region, int pad);
 // Writes the centre `at.w` x `at.h` of a network's output (channels 0-2, x255, rounded, clamped; alpha 255) at `at`
 // in an RGBA8 image of `stride` bytes per row: the output's border (what padding added) is cut off evenly.
 void writeRgba(const Tensor &t, uint8_t *pixels, size_t stride, Region at);
+// The same from the tensor's (fromX, fromY) on: at.w x at.h values, or as many as it has.
+void writeRgbaFrom(const Tensor &t, int fromX, int fromY, uint8_t *pixels, size_t stride, Region at);
 
 // Tiles of tileW x tileH (at most the image's size) covering a width x height image, row by row. The last column and
 // row move inwards, overlapping their neighbours, so every tile has the same size: one graph prepared for that shape
