@@ -207,6 +207,13 @@ private slots:
             {oneLayer("Deconvolution", {{0, "2"}, {1, "3"}, {3, "3"}, {2, "2"}, {9, "2"}, {10, "0.2"}, {6, "108"}},
                       {test::randomValues(108, 23)}),
              {{"a", test::randomTensor(6, 4, 3, 24)}}},
+            // the 4x4 stride-2 kernel (nn_deconv4x4s2): waifu2x's padding 3 with leaky ReLU, and none, odd sizes
+            {oneLayer("Deconvolution",
+                      {{0, "5"}, {1, "4"}, {3, "2"}, {4, "3"}, {5, "1"}, {9, "2"}, {10, "0.1"}, {6, "560"}},
+                      {test::randomValues(560, 26), test::randomValues(5, 27)}),
+             {{"a", test::randomTensor(7, 5, 9, 28)}}},
+            {oneLayer("Deconvolution", {{0, "2"}, {1, "4"}, {3, "2"}, {6, "96"}}, {test::randomValues(96, 29)}),
+             {{"a", test::randomTensor(3, 1, 6, 30)}}},
             {oneLayer("PReLU", {{0, "8"}}, {test::randomValues(8, 25)}), {{"a", a}}},
             {oneLayer("ReLU", {{0, "0.1"}}, {}), {{"a", a}}},
             {oneLayer("PixelShuffle", {{0, "2"}}, {}), {{"a", a}}},

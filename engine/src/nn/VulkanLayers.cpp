@@ -34,6 +34,9 @@ const uint32_t kEltwiseSpv[] =
 const uint32_t kSigmoidSpv[] =
 #include "compute/nn_sigmoid.comp.inc"
     ;
+const uint32_t kDeconv4x4s2Spv[] =
+#include "compute/nn_deconv4x4s2.comp.inc"
+    ;
 const uint32_t kDeconvSpv[] =
 #include "compute/nn_deconv2d.comp.inc"
     ;
@@ -193,6 +196,43 @@ Result<Step> conv3x3Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, cons
     return step;
 }
 
+bool isPlain4x4s2(const cpu::ConvParams &p) {
+    return p.kernelW == 4 && p.kernelH == 4 && p.strideW == 2 && p.strideH == 2 && p.dilationW == 1 &&
+           p.dilationH == 1 && p.outputPadRight == 0 && p.outputPadBottom == 0;
+}
+
+// [outputs][inputs][4][4] as nn_deconv4x4s2.comp reads them: for each group of four outputs and input, a vec4 (the
+// four outputs) per tap; zeros past the last output.
+std::vector<float> packDeconv4x4(const std::vector<float> &weights, int outputs, int inputs) {
+    const int groups = (outputs + 3) / 4;
+    std::vector<float> packed(size_t(groups) * size_t(inputs) * 16 * 4, 0.f);
+    size_t i = 0;
+    for (int g = 0; g < groups; ++g)
+        for (int c = 0; c < inputs; ++c)
+            for (int t = 0; t < 16; ++t)
+                for (int j = 0; j < 4; ++j, ++i) {
+                    const int o = g * 4 + j;
+                    if (o < outputs) packed[i] = weights[(size_t(o) * inputs + c) * 16 + size_t(t)];
+                }
+    return packed;
+}
+
+Result<Step> deconv4x4s2Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, const std::vector<float> &weights,
+                             const std::vector<float> &bias, const DeviceTensor &in, const DeviceTensor &out) {
+    auto w = upload(ctx, packDeconv4x4(weights, out.c, in.c));
+    auto b = upload(ctx, biasAndSlopes(p, bias, out.c, nullptr));
+    if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
+    const Conv3x3Push push{in.c, in.h, in.w, out.c, out.h, out.w, p.padLeft, p.padTop};
+    auto step =
+        makeStep(ctx, "nn_deconv4x4s2", kDeconv4x4s2Spv, {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
+    if (step.ok()) { // one invocation per 2x2 block of the full output: blocks 0..inW by 0..inH
+        step->groups[0] = groupsOf(size_t(in.w) + 1, 16);
+        step->groups[1] = groupsOf(size_t(in.h) + 1, 2);
+        step->groups[2] = groupsOf(size_t(out.c), 4);
+    }
+    return step;
+}
+
 Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out,
                              const std::vector<float> *prelu, bool halfWeights) {
     const bool deconv = l.type == "Deconvolution";
@@ -210,6 +250,7 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const Devi
     if (!o.ok()) return o.status();
     out = {o.value(), shape.c, shape.h, shape.w};
     if (!deconv && isPlain3x3(p)) return conv3x3Step(ctx, p, weights, bias, prelu, in, out, halfWeights);
+    if (deconv && isPlain4x4s2(p) && !prelu) return deconv4x4s2Step(ctx, p, weights, bias, in, out);
     if (prelu) return Status(StatusCode::Internal, "a PReLU fused into a convolution that is not 3x3");
     auto w = upload(ctx, weights), b = upload(ctx, bias);
     if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
