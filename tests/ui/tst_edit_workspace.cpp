@@ -1,6 +1,7 @@
 // The Edit workspace as a user drives it: open a clip, play it through the chain, compare source and result (side by
 // side, wipe, difference), arrange the chain (add, bypass, solo, reorder, remove, a parameter), scrub on the timeline,
 // and render with progress to a file that decodes. Screenshots of each view go into the test artifacts.
+#include "support/NnModels.hpp"
 #include "support/TestFrames.hpp"
 
 #include "common/ParamForm.hpp"
@@ -339,11 +340,7 @@ private slots:
     // Without the weights the chain's error says how to fetch them and the workspace keeps its source.
     void anUpscalerShowsItsLargerResult() {
         const QString models = m_tmp.filePath("models");
-        QProcess fetch;
-        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", models});
-        QVERIFY(fetch.waitForFinished(900000));
-        if (fetch.exitCode() == 3) QSKIP("no npm registry: the networks were not fetched");
-        QCOMPARE(fetch.exitCode(), 0);
+        MNEMO_FETCH_NN_MODELS(models);
         const QString small = m_tmp.filePath("small.mkv"); // lavapipe runs the network at a few seconds a frame
         auto encoder = media::VideoEncoder::open({small.toStdString(), 96, 54, 30.0, media::VideoCodec::FFV1});
         QVERIFY(encoder.ok());

@@ -1,6 +1,7 @@
 // The main window under QT_QPA_PLATFORM=offscreen: workspaces, shortcuts, docks, persisted layout, the software
 // viewport's frames and its click-to-control / Escape-to-release behaviour, and the ImGui overlay drawn on the CPU.
 #include "support/ModuleServer.hpp"
+#include "support/NnModels.hpp"
 
 #include "common/ParamForm.hpp"
 #include "world/PluginsDock.hpp"
@@ -248,11 +249,7 @@ private slots:
     // module is listed. tst_edit_workspace runs the module in Edit's chain on a small clip.
     void worldOutputUpscaledInEdit() {
         QTemporaryDir dir;
-        QProcess fetch;
-        fetch.start("bash", {MNEMO_SOURCE_DIR "/tools/nn-models.sh", dir.filePath("models")});
-        QVERIFY(fetch.waitForFinished(900000));
-        if (fetch.exitCode() == 3) QSKIP("no npm registry: the networks were not fetched");
-        QCOMPARE(fetch.exitCode(), 0);
+        MNEMO_FETCH_NN_MODELS(dir.filePath("models"));
         qputenv("MNEMO_NN_MODELS", dir.filePath("models").toUtf8());
         MainWindow w(nullptr, "offscreen test");
         w.resize(1600, 900);
