@@ -206,6 +206,10 @@ std::unique_ptr<gpu::VulkanContext> borrowVulkan(const Upscaler &u) {
         u.log(MNEMO_LOG_WARNING, "the host has no Vulkan device: running on the CPU reference (slow)");
         return nullptr;
     }
+    if (!MNEMO_HAS_FIELD(vk, mnemo_vulkan_services, unlock_queue) || !vk->lock_queue || !vk->unlock_queue) {
+        u.log(MNEMO_LOG_WARNING, "the host shares no queue lock: running on the CPU reference (slow)");
+        return nullptr;
+    }
     gpu::BorrowedVulkan b;
     b.instance = static_cast<VkInstance>(vk->instance);
     b.physicalDevice = static_cast<VkPhysicalDevice>(vk->physical_device);
@@ -247,11 +251,13 @@ void destroy(void *instance) {
     delete static_cast<Upscaler *>(instance);
 }
 
-mnemo_status setParam(void *instance, const mnemo_param_value *value, mnemo_error *error) {
-    (void)instance;
-    return fail(error, MNEMO_ERR_INVALID_ARGUMENT,
-                std::string("every parameter of neural-upscale is set at load time (not '") +
-                    (value && value->name ? value->name : "") + "')");
+mnemo_status setParam(void *, const mnemo_param_value *value, mnemo_error *error) {
+    if (error) {
+        std::snprintf(error->message, sizeof error->message,
+                      "every parameter of neural-upscale is set at load time (not '%s')",
+                      value && value->name ? value->name : "");
+    }
+    return MNEMO_ERR_INVALID_ARGUMENT;
 }
 
 // A new folder must hold the network: otherwise the error says why and the previous folder stays.

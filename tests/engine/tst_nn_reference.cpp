@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <climits>
 #include <cmath>
 #include <cstring>
 
@@ -213,6 +214,15 @@ private slots:
         QCOMPARE(part->at(1, 2, 3), t.at(2, 3, 5));
         QVERIFY(!cpu::crop(t, {3}, {3}, {0}).ok()); // an empty range
         QVERIFY(!cpu::crop(t, {0}, {1}, {3}).ok()); // no such axis
+        // ncnn's readings: -233 and an end of 0 mean the whole extent, INT_MAX clamps, no axes means all in order.
+        auto whole = cpu::crop(t, {-233, 0}, {-233, 0}, {0, 2});
+        QVERIFY(whole.ok() && whole->sameShape(t) && whole->data == t.data);
+        auto tail = cpu::crop(t, {2, 1, 4}, {2147483647, 3, 2147483647}, {});
+        QVERIFY2(tail.ok(), tail.ok() ? "" : tail.message().c_str());
+        QVERIFY(tail->c == 2 && tail->h == 2 && tail->w == 2 && tail->at(1, 1, 1) == t.at(3, 2, 5));
+        ParamDict wide;
+        wide.set(10, {"9223372036854775807", "-9223372036854775807", "3"});
+        QVERIFY((wide.ints(10) == std::vector<int>{INT_MAX, INT_MIN, 3}));
 
         const Tensor image = test::randomTensor(2, 4, 7, 8);
         Tensor flow(2, 4, 7);

@@ -349,6 +349,22 @@ Result<uint32_t> VulkanContext::findMemoryType(uint32_t typeBits, VkMemoryProper
     return gpu::findMemoryType(deviceRef(*this), typeBits, required);
 }
 
+namespace {
+
+// The queue's lock (the context's own, or a borrowed queue's owner's) for one scope.
+class QueueLock {
+public:
+    explicit QueueLock(VulkanContext &ctx) : m_ctx(ctx) { m_ctx.lockQueue(); }
+    ~QueueLock() { m_ctx.unlockQueue(); }
+    QueueLock(const QueueLock &) = delete;
+    QueueLock &operator=(const QueueLock &) = delete;
+
+private:
+    VulkanContext &m_ctx;
+};
+
+} // namespace
+
 Status VulkanContext::submitAndWait(const std::function<void(VkCommandBuffer)> &record,
                                     std::chrono::milliseconds timeout) {
     std::lock_guard lock(m_submitMutex);
@@ -370,18 +386,16 @@ Status VulkanContext::submitAndWait(const std::function<void(VkCommandBuffer)> &
         submit.commandBufferCount = 1;
         submit.pCommandBuffers = &cmd;
         {
-            lockQueue();
+            const QueueLock lock(*this);
             status = vkCheck(vkQueueSubmit(m_queue, 1, &submit, m_fence), "vkQueueSubmit");
-            unlockQueue();
         }
         if (status.ok()) {
             const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
             status = vkCheck(vkWaitForFences(m_device, 1, &m_fence, VK_TRUE, uint64_t(ns)), "vkWaitForFences");
             if (status.code() == StatusCode::Timeout) {
                 // The fence is still pending: the device may be hung. Wait it out before reusing the pool.
-                lockQueue();
+                const QueueLock lock(*this);
                 vkQueueWaitIdle(m_queue);
-                unlockQueue();
             }
             vkResetFences(m_device, 1, &m_fence);
         }

@@ -158,7 +158,10 @@ Result<std::optional<WarpErrorPair>> WarpErrorMeter::push(const Frame &source, c
         return checkSameSize(source, resized, "source and edited frame"); // names what is empty
     }
     const bool sameSize = source.width == resized.width && source.height == resized.height;
-    const Frame scaled = sameSize ? Frame() : atSizeOf(resized, source);
+    Frame scaled;
+    if (!sameSize) { // OpenCV throws its errors: they stop here
+        if (Status s = guarded("resampling the edit", [&] { scaled = atSizeOf(resized, source); }); !s.ok()) return s;
+    }
     const Frame &edited = sameSize ? resized : scaled;
     std::optional<WarpErrorPair> pair;
     if (m_impl->previousSource) {

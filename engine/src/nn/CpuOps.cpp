@@ -219,19 +219,22 @@ Result<Tensor> concatChannels(const std::vector<const Tensor *> &in) {
 CropRange cropRange(int c, int h, int w, const std::vector<int> &starts, const std::vector<int> &ends,
                     const std::vector<int> &axes) {
     CropRange r;
-    if (starts.size() != ends.size() || starts.size() != axes.size() || starts.empty()) {
-        r.error = "Crop: starts, ends and axes must be as many, and not none";
+    if (starts.size() != ends.size() || (!axes.empty() && starts.size() != axes.size()) || starts.empty() ||
+        starts.size() > 3) {
+        r.error = "Crop: starts, ends (and axes, when given) must be as many, one to three";
         return r;
     }
     int from[3] = {0, 0, 0}, to[3] = {c, h, w};
-    for (size_t i = 0; i < axes.size(); ++i) {
-        const int axis = axes[i] < 0 ? axes[i] + 3 : axes[i];
+    for (size_t i = 0; i < starts.size(); ++i) {
+        const int axis = axes.empty() ? int(i) : axes[i] < 0 ? axes[i] + 3 : axes[i]; // no axes: all, in order
         if (axis < 0 || axis > 2) {
-            r.error = "Crop: axis " + std::to_string(axes[i]);
+            r.error = "Crop: axis " + std::to_string(axes.empty() ? int(i) : axes[i]);
             return r;
         }
+        // ncnn's reading: -233 is the start or the end; a negative value counts from the end, and so does an end of 0.
         const int size = to[axis];
-        const int start = starts[i] < 0 ? starts[i] + size : starts[i], end = ends[i] < 0 ? ends[i] + size : ends[i];
+        const int start = starts[i] == -233 ? 0 : starts[i] < 0 ? starts[i] + size : starts[i];
+        const int end = ends[i] == -233 ? size : ends[i] > 0 ? ends[i] : ends[i] + size;
         from[axis] = std::clamp(start, 0, size);
         to[axis] = std::clamp(end, from[axis], size);
     }

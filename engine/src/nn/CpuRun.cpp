@@ -20,13 +20,6 @@ Result<std::vector<const Tensor *>> inputsOf(const Layer &l, const Blobs &blobs)
     return in;
 }
 
-std::vector<int> ints(const std::vector<float> &values) {
-    std::vector<int> out;
-    for (float v : values)
-        out.push_back(int(v));
-    return out;
-}
-
 std::vector<float> weight(const Layer &l, size_t i) {
     return l.weights.size() > i ? l.weights[i] : std::vector<float>{};
 }
@@ -60,7 +53,7 @@ Result<Tensor> forward(const Layer &l, const std::vector<const Tensor *> &in) {
         Tensor scalar(1, 1, 1, p.f(2, 0.f)); // with_scalar (1=1): b is 2=
         return binaryOp(x, scalar, p.i(0, 0));
     }
-    if (l.type == "Eltwise") return eltwise(in, p.i(0, 1), p.floats(1));
+    if (l.type == "Eltwise") return eltwise(in, p.i(0, 0), p.floats(1)); // ncnn: 0 product by default
     if (l.type == "Concat") {
         if (p.i(0, 0) != 0) return Status(StatusCode::Unsupported, "Concat '" + l.name + "': only along channels");
         return concatChannels(in);
@@ -70,7 +63,7 @@ Result<Tensor> forward(const Layer &l, const std::vector<const Tensor *> &in) {
             return Status(StatusCode::Unsupported,
                           "Crop '" + l.name + "': only ranges (starts, ends, axes) are supported");
         }
-        return crop(x, ints(p.floats(9)), ints(p.floats(10)), ints(p.floats(11)));
+        return crop(x, p.ints(9), p.ints(10), p.ints(11));
     }
     if (l.type == "rife.Warp") {
         if (in.size() != 2) return Status(StatusCode::InvalidArgument, "rife.Warp '" + l.name + "' needs two inputs");

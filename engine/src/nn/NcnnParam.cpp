@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -36,6 +37,19 @@ std::vector<float> ParamDict::floats(int id) const {
         float v = 0;
         std::from_chars(t.data(), t.data() + t.size(), v);
         out.push_back(v);
+    }
+    return out;
+}
+
+std::vector<int> ParamDict::ints(int id) const {
+    std::vector<int> out;
+    auto it = m_values.find(id);
+    if (it == m_values.end()) return out;
+    for (const std::string &t : it->second) {
+        long long v = 0; // ONNX writes INT64 bounds ("9223372036854775807"): read wide, then clamp
+        if (std::from_chars(t.data(), t.data() + t.size(), v).ec == std::errc::result_out_of_range)
+            v = t.starts_with('-') ? LLONG_MIN : LLONG_MAX;
+        out.push_back(int(std::clamp<long long>(v, INT_MIN, INT_MAX)));
     }
     return out;
 }

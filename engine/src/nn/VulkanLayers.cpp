@@ -163,9 +163,9 @@ std::vector<float> packConv3x3(const std::vector<float> &weights, int outputs, i
 // activation (none 1, ReLU 0, leaky ReLU its slope) or a following PReLU's slopes (one for all, or one per channel).
 std::vector<float> biasAndSlopes(const cpu::ConvParams &p, const std::vector<float> &bias, int outputs,
                                  const std::vector<float> *prelu) {
-    const float activationSlope = p.activation == 1                                  ? 0.f
-                                  : p.activation == 2 && !p.activationParams.empty() ? p.activationParams[0]
-                                                                                     : 1.f;
+    const float activationSlope = p.activation == 1   ? 0.f
+                                  : p.activation == 2 ? (p.activationParams.empty() ? 0.f : p.activationParams[0])
+                                                      : 1.f;
     std::vector<float> params(size_t(outputs) * 2, 0.f);
     for (int o = 0; o < outputs; ++o) {
         params[size_t(o)] = bias.empty() ? 0.f : bias[size_t(o)];
@@ -361,13 +361,8 @@ Result<DeviceTensor> outputOf(gpu::VulkanContext &ctx, int c, int h, int w) {
     return DeviceTensor{o.value(), c, h, w};
 }
 
-std::vector<int> intsOf(const std::vector<float> &values) {
-    return std::vector<int>(values.begin(), values.end());
-}
-
 Result<Step> cropStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out) {
-    const cpu::CropRange r = cpu::cropRange(in.c, in.h, in.w, intsOf(l.params.floats(9)), intsOf(l.params.floats(10)),
-                                            intsOf(l.params.floats(11)));
+    const cpu::CropRange r = cpu::cropRange(in.c, in.h, in.w, l.params.ints(9), l.params.ints(10), l.params.ints(11));
     if (!r.error.empty()) return Status(StatusCode::InvalidArgument, r.error);
     auto o = outputOf(ctx, r.c, r.h, r.w);
     if (!o.ok()) return o.status();
@@ -426,7 +421,7 @@ Result<Step> eltwiseStep(gpu::VulkanContext &ctx, const Layer &l, const std::vec
     if (in[1].c != in[0].c || in[1].h != in[0].h || in[1].w != in[0].w) {
         return Status(StatusCode::InvalidArgument, "Eltwise: inputs of different shapes");
     }
-    const int op = l.params.i(0, 1);
+    const int op = l.params.i(0, 0); // ncnn: 0 product by default
     if (op < 0 || op > 2) return Status(StatusCode::Unsupported, "Eltwise: operation " + std::to_string(op));
     const std::vector<float> k = l.params.floats(1);
     auto o = outputOf(ctx, in[0].c, in[0].h, in[0].w);
@@ -471,8 +466,10 @@ Result<BufferPtr> upload(gpu::VulkanContext &ctx, const std::vector<float> &valu
 bool canFusePrelu(const Layer &conv, const Layer &prelu) {
     if (conv.type != "Convolution" || prelu.type != "PReLU") return false;
     const cpu::ConvParams p = cpu::ConvParams::from(conv.params);
-    return isPlain3x3(p) && p.activation == 0 && prelu.inputs.size() == 1 && conv.outputs.size() == 1 &&
-           prelu.inputs[0] == conv.outputs[0];
+    const size_t slopes = prelu.weights.empty() ? 0 : prelu.weights[0].size();
+    return isPlain3x3(p) && p.activation == 0 && prelu.inputs.size() == 1 && prelu.outputs.size() == 1 &&
+           conv.outputs.size() == 1 && prelu.inputs[0] == conv.outputs[0] &&
+           (slopes == 1 || slopes == size_t(p.outputs)); // the slopes the kernel can take per output channel
 }
 
 Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out,

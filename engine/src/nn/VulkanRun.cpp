@@ -147,13 +147,17 @@ Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, T
         }
         std::memcpy(m_graph->blobs.at(name).buffer->mapped(), t.data.data(), t.data.size() * sizeof(float));
     }
-    Status s = m_ctx.submitAndWait([&](VkCommandBuffer cmd) {
-        for (const detail::Step &step : m_graph->steps) {
-            step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1], step.groups[2]);
-            barrier(cmd, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-        }
-        barrier(cmd, VK_ACCESS_HOST_READ_BIT, VK_PIPELINE_STAGE_HOST_BIT);
-    });
+    // A large tile of a large network takes minutes on a CPU implementation: the default 30 s would call it hung.
+    constexpr auto kRunTimeout = std::chrono::minutes(10);
+    Status s = m_ctx.submitAndWait(
+        [&](VkCommandBuffer cmd) {
+            for (const detail::Step &step : m_graph->steps) {
+                step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1], step.groups[2]);
+                barrier(cmd, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+            }
+            barrier(cmd, VK_ACCESS_HOST_READ_BIT, VK_PIPELINE_STAGE_HOST_BIT);
+        },
+        kRunTimeout);
     if (!s.ok()) return s.withContext("running '" + m_path + "' on the GPU");
     if (stats) stats->gpuMs = msSince(t0);
     t0 = Clock::now();

@@ -364,7 +364,9 @@ typedef struct mnemo_module_api {
     /* Added in ABI 1, after edit_process_gpu (check MNEMO_HAS_FIELD(api, mnemo_module_api, edit_output_shape)).
      * kind == EDIT, optional: the size of the frames this instance writes when it is not the size it was created
      * for (create_args' width x height is then its input's size): an upscaler's output. The host asks once, right
-     * after create; the answer holds for the instance's life, so a parameter that changes it is LOAD_TIME. The host
+     * after create and before any set_param_text; the answer holds for the instance's life, so a parameter that
+     * changes it is numeric and LOAD_TIME (in create_args), never text. An isolated instance of a module that has
+     * this call is refused for now, whatever it answers. The host
      * then allocates outputs of that size, creates the next module of a chain for it, and keeps such a chain's frames
      * on the host (edit_process; edit_process_gpu is not called on an instance that resizes). */
     mnemo_status (*edit_output_shape)(void *instance, mnemo_edit_shape *shape, mnemo_error *error);

@@ -72,8 +72,9 @@ struct CropRange {
 };
 CropRange cropRange(int c, int h, int w, const std::vector<int> &starts, const std::vector<int> &ends,
                     const std::vector<int> &axes);
-// ncnn's Crop by ranges: for each axis (0 channels, 1 rows, 2 columns; negative from the end) [start, end), negative
-// values counted from the end, clamped to the size.
+// ncnn's Crop by ranges: for each axis (0 channels, 1 rows, 2 columns; negative from the end; none given: all in
+// order) [start, end), as ncnn reads them: -233 is the start or the end, a negative value or an end of 0 counts from
+// the end, clamped to the size.
 Result<Tensor> crop(const Tensor &in, const std::vector<int> &starts, const std::vector<int> &ends,
                     const std::vector<int> &axes);
 // RIFE's backward warp (rife-ncnn-vulkan's rife.Warp): out(x, y) = image sampled bilinearly at (x + flow0, y + flow1),

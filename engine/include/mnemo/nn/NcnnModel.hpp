@@ -22,6 +22,7 @@ public:
     int i(int id, int fallback) const;
     float f(int id, float fallback) const;
     std::vector<float> floats(int id) const; // an array, or a single value as one element
+    std::vector<int> ints(int id) const;     // the same as integers, clamped to int's range
     const std::map<int, std::vector<std::string>> &all() const { return m_values; }
 
 private:
