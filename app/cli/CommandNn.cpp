@@ -7,11 +7,11 @@
 
 #include "mnemo/media/ImageFile.hpp"
 #include "mnemo/nn/CpuReference.hpp"
+#include "mnemo/nn/ModelsFolder.hpp"
 #include "mnemo/nn/Rife.hpp"
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
 #include <memory>
 
@@ -60,11 +60,7 @@ struct NnInterpolateOptions {
 };
 
 std::string defaultRifeFolder() {
-    if (const char *dir = std::getenv("MNEMO_NN_MODELS"); dir && *dir) return std::string(dir) + "/rife/rife/rife-v4.6";
-    const char *cache = std::getenv("MNEMO_CACHE");
-    const char *home = std::getenv("HOME");
-    const std::string root = cache && *cache ? cache : std::string(home && *home ? home : ".") + "/.cache/mnemo";
-    return root + "/nn-models/rife/rife/rife-v4.6";
+    return nn::defaultModelsFolder() + "/rife/rife/rife-v4.6";
 }
 
 Result<nlohmann::json> runInterpolate(const NnInterpolateOptions &o) {

@@ -1,6 +1,6 @@
 #include "upscale_models.hpp"
 
-#include <cstdlib>
+#include "mnemo/nn/ModelsFolder.hpp"
 
 namespace upscale {
 
@@ -22,10 +22,7 @@ Network networkFor(int model, int denoise, const std::string &folder) {
 }
 
 std::string defaultFolder() {
-    if (const char *dir = std::getenv("MNEMO_NN_MODELS"); dir && *dir) return dir;
-    if (const char *cache = std::getenv("MNEMO_CACHE"); cache && *cache) return std::string(cache) + "/nn-models";
-    const char *home = std::getenv("HOME");
-    return std::string(home && *home ? home : ".") + "/.cache/mnemo/nn-models";
+    return mnemo::nn::defaultModelsFolder();
 }
 
 } // namespace upscale

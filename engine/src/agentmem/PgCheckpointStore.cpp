@@ -107,12 +107,7 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::items(const ItemFilter &filte
 }
 
 Result<MemoryItem> PgCheckpointStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
-    auto found = selectItems("c.checkpoint_id = $1", "c.thread_id", {id}, 1, 0);
-    if (!found.ok()) return found.status();
-    if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
-        return Status(StatusCode::NotFound, "no checkpoint '" + id + "'" + (asOfUs ? " at that time" : ""));
-    }
-    return found->front();
+    return firstAt(selectItems("c.checkpoint_id = $1", "c.thread_id", {id}, 1, 0), "checkpoint '" + id + "'", asOfUs);
 }
 
 Result<std::vector<MemoryItem>> PgCheckpointStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
@@ -129,7 +124,6 @@ Result<std::vector<MemoryItem>> PgCheckpointStore::children(const std::string &p
 
 Result<std::vector<std::pair<std::string, int64_t>>> PgCheckpointStore::groupCounts(const std::string &field,
                                                                                     const ItemFilter &filter) const {
-    std::vector<std::pair<std::string, int64_t>> out;
     pg::Where w = pgsql::whereFor(filter);
     if (!filter.text.empty()) {
         const pgsql::TextSearch search = pgsql::textSearch(filter.text, w);
@@ -144,14 +138,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgCheckpointStore::groupCou
         column = "'checkpoint'";
     else if (field == "scope")
         column = "'shared'";
-    if (column.empty() || w.impossible) return out; // users, agents and apps: a checkpointer has none
-    auto rows = m_db->query("SELECT " + column + ", count(*) FROM checkpoints c WHERE " + w.sql +
-                                " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
-                            w.params);
-    if (!rows.ok()) return rows.status();
-    for (int r = 0; r < rows->count(); ++r)
-        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
-    return out;
+    if (column.empty()) return std::vector<std::pair<std::string, int64_t>>{}; // users, agents, apps: none here
+    return countGroups(column, "checkpoints c", w);
 }
 
 } // namespace mnemo::agentmem

@@ -123,11 +123,7 @@ Result<MemoryItem> PgLangGraphStore::item(const std::string &id, std::optional<i
     const auto key = keyOf(id);
     auto found = key ? select(ns() + " = $1 AND s.key = $2", {key->first, key->second}, ns(), 1, 0)
                      : select(ns() + " || '/' || s.key = $1", {id}, ns(), 1, 0);
-    if (!found.ok()) return found.status();
-    if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
-        return Status(StatusCode::NotFound, "no store item '" + id + "'" + (asOfUs ? " at that time" : ""));
-    }
-    return found->front();
+    return firstAt(std::move(found), "store item '" + id + "'", asOfUs);
 }
 
 Result<std::vector<MemoryItem>> PgLangGraphStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
@@ -179,7 +175,6 @@ Result<std::vector<MemoryItem>> PgLangGraphStore::children(const std::string &pa
 
 Result<std::vector<std::pair<std::string, int64_t>>> PgLangGraphStore::groupCounts(const std::string &field,
                                                                                    const ItemFilter &filter) const {
-    std::vector<std::pair<std::string, int64_t>> out;
     const pg::Where w = whereFor(filter);
     std::string column;
     if (field == "tier")
@@ -190,14 +185,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgLangGraphStore::groupCoun
         column = "'memory'";
     else if (field == "scope")
         column = "'shared'";
-    if (column.empty() || w.impossible) return out;
-    auto rows = m_db->query("SELECT " + column + ", count(*) FROM store s WHERE " + w.sql +
-                                " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
-                            w.params);
-    if (!rows.ok()) return rows.status();
-    for (int r = 0; r < rows->count(); ++r)
-        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
-    return out;
+    if (column.empty()) return std::vector<std::pair<std::string, int64_t>>{};
+    return countGroups(column, "store s", w);
 }
 
 } // namespace mnemo::agentmem

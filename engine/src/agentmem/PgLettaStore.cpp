@@ -83,12 +83,7 @@ Result<std::vector<MemoryItem>> PgLettaStore::items(const ItemFilter &filter, in
 Result<MemoryItem> PgLettaStore::item(const std::string &id, std::optional<int64_t> asOfUs) const {
     pg::Where w;
     w.add("i.id = $?", id);
-    auto found = select(w, asOfUs, 1, 0, true);
-    if (!found.ok()) return found.status();
-    if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
-        return Status(StatusCode::NotFound, "no item '" + id + "'" + (asOfUs ? " at that time" : ""));
-    }
-    return found->front();
+    return firstAt(select(w, asOfUs, 1, 0, true), "item '" + id + "'", asOfUs);
 }
 
 Result<std::vector<MemoryItem>> PgLettaStore::itemsByRowid(const std::vector<int64_t> &rowids) const {
@@ -107,7 +102,6 @@ Result<std::vector<MemoryItem>> PgLettaStore::children(const std::string &parent
 
 Result<std::vector<std::pair<std::string, int64_t>>> PgLettaStore::groupCounts(const std::string &field,
                                                                                const ItemFilter &filter) const {
-    std::vector<std::pair<std::string, int64_t>> out;
     static const std::map<std::string, std::string> columns = {{"agent_id", "i.agent_id"},
                                                                {"thread_id", "i.thread_id"},
                                                                {"tier", "i.tier"},
@@ -115,14 +109,8 @@ Result<std::vector<std::pair<std::string, int64_t>>> PgLettaStore::groupCounts(c
                                                                {"scope", "i.scope"}};
     const pg::Where w = lettasql::whereFor(filter);
     auto column = columns.find(field);
-    if (column == columns.end() || w.impossible) return out; // users and apps: Letta's items have none
-    auto rows = m_db->query("SELECT " + column->second + ", count(*) FROM " + lettasql::itemsRelation() + " WHERE " +
-                                w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
-                            w.params);
-    if (!rows.ok()) return rows.status();
-    for (int r = 0; r < rows->count(); ++r)
-        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
-    return out;
+    if (column == columns.end()) return std::vector<std::pair<std::string, int64_t>>{}; // users, apps: Letta has none
+    return countGroups(column->second, lettasql::itemsRelation(), w);
 }
 
 } // namespace mnemo::agentmem

@@ -71,4 +71,26 @@ std::vector<std::string> PgStoreBase::idsOf(const std::vector<int64_t> &rowids) 
     return ids;
 }
 
+Result<MemoryItem> PgStoreBase::firstAt(Result<std::vector<MemoryItem>> found, const std::string &what,
+                                        std::optional<int64_t> asOfUs) {
+    if (!found.ok()) return found.status();
+    if (found->empty() || (asOfUs && found->front().createdUs > *asOfUs)) {
+        return Status(StatusCode::NotFound, "no " + what + (asOfUs ? " at that time" : ""));
+    }
+    return found->front();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>>
+PgStoreBase::countGroups(const std::string &column, const std::string &relation, const pg::Where &where) const {
+    std::vector<std::pair<std::string, int64_t>> out;
+    if (where.impossible) return out;
+    auto rows = m_db->query("SELECT " + column + ", count(*) FROM " + relation + " WHERE " + where.sql +
+                                " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1000",
+                            where.params);
+    if (!rows.ok()) return rows.status();
+    for (int r = 0; r < rows->count(); ++r)
+        out.emplace_back(rows->text(r, 0), rows->i64(r, 1));
+    return out;
+}
+
 } // namespace mnemo::agentmem

@@ -56,6 +56,13 @@ protected:
                                                int64_t offset, const PageSelect &select) const;
     // The notes every summary carries: read in place, and addNote()'s.
     void addNotes(StoreSummary &summary) const;
+    // item()'s answer: the first item found, if it existed at `asOfUs`; else NotFound naming `what` ("checkpoint 'x'").
+    static Result<MemoryItem> firstAt(Result<std::vector<MemoryItem>> found, const std::string &what,
+                                      std::optional<int64_t> asOfUs);
+    // groupCounts()' query: rows of `relation` matching `where` counted per value of `column`, most first, at most
+    // 1000 values (none when `where` can match nothing).
+    Result<std::vector<std::pair<std::string, int64_t>>>
+    countGroups(const std::string &column, const std::string &relation, const pg::Where &where) const;
 
     std::unique_ptr<pg::Session> m_db;
     std::shared_ptr<pg::KeysetCursors> m_cursors = std::make_shared<pg::KeysetCursors>();

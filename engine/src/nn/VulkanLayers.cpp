@@ -134,27 +134,28 @@ struct Conv3x3Push {
     int32_t inC, inH, inW, outC, outH, outW, padLeft, padTop;
 };
 
-constexpr int kConv3x3Outputs = 4; // output channels per invocation (nn_conv3x3.comp), one vec4 of weights
+constexpr int kConv3x3Outputs = 4; // output channels per invocation (nn_conv3x3.comp): packOutputQuads' vec4
 constexpr int kConv3x3Pixels = 4;  // pixels in a row per invocation
-// Its workgroup, 16 x 2 invocations (64 x 2 pixels): on lavapipe a short, wide group ran 14 % faster than 8 x 8.
+// Its workgroup, 32 x 1 invocations (128 x 1 pixels): on lavapipe short, wide groups ran about 14 % faster than 8 x 8
+// (16 x 2 and 64 x 1 measured the same as 32 x 1).
 constexpr uint32_t kConv3x3GroupX = 32, kConv3x3GroupY = 1;
 
 bool isPlain3x3(const cpu::ConvParams &p) {
     return p.kernelW == 3 && p.kernelH == 3 && p.strideW == 1 && p.strideH == 1 && p.dilationW == 1 && p.dilationH == 1;
 }
 
-// [outputs][inputs][3][3] as nn_conv3x3.comp reads them: for each group of kConv3x3Outputs outputs, input and row of
-// the window, a vec4 (four outputs) per column; zeros past the last output.
-std::vector<float> packConv3x3(const std::vector<float> &weights, int outputs, int inputs) {
-    const int groups = (outputs + kConv3x3Outputs - 1) / kConv3x3Outputs;
-    std::vector<float> packed(size_t(groups) * size_t(inputs) * 9 * kConv3x3Outputs, 0.f);
+// Weights [outputs][inputs][taps] as the fast kernels read them (nn_conv3x3, nn_deconv4x4s2): for each group of four
+// outputs and each input, a vec4 (the four outputs) per tap; zeros past the last output.
+std::vector<float> packOutputQuads(const std::vector<float> &weights, int outputs, int inputs, int taps) {
+    const int groups = (outputs + 3) / 4;
+    std::vector<float> packed(size_t(groups) * size_t(inputs) * size_t(taps) * 4, 0.f);
     size_t i = 0;
     for (int g = 0; g < groups; ++g)
         for (int c = 0; c < inputs; ++c)
-            for (int t = 0; t < 9; ++t)
-                for (int j = 0; j < kConv3x3Outputs; ++j, ++i) {
-                    const int o = g * kConv3x3Outputs + j;
-                    if (o < outputs) packed[i] = weights[(size_t(o) * inputs + c) * 9 + size_t(t)];
+            for (int t = 0; t < taps; ++t)
+                for (int j = 0; j < 4; ++j, ++i) {
+                    const int o = g * 4 + j;
+                    if (o < outputs) packed[i] = weights[(size_t(o) * inputs + c) * size_t(taps) + size_t(t)];
                 }
     return packed;
 }
@@ -179,7 +180,7 @@ std::vector<float> biasAndSlopes(const cpu::ConvParams &p, const std::vector<flo
 Result<Step> conv3x3Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, const std::vector<float> &weights,
                          const std::vector<float> &bias, const std::vector<float> *prelu, const DeviceTensor &in,
                          const DeviceTensor &out, bool halfWeights) {
-    const std::vector<float> packed = packConv3x3(weights, out.c, in.c);
+    const std::vector<float> packed = packOutputQuads(weights, out.c, in.c, 9);
     const bool half = halfWeights && exactInHalf(packed); // fp16 storage loses nothing: half the bytes each tap reads
     auto w = half ? uploadHalves(ctx, packed) : upload(ctx, packed);
     auto b = upload(ctx, biasAndSlopes(p, bias, out.c, prelu));
@@ -201,25 +202,9 @@ bool isPlain4x4s2(const cpu::ConvParams &p) {
            p.dilationH == 1 && p.outputPadRight == 0 && p.outputPadBottom == 0;
 }
 
-// [outputs][inputs][4][4] as nn_deconv4x4s2.comp reads them: for each group of four outputs and input, a vec4 (the
-// four outputs) per tap; zeros past the last output.
-std::vector<float> packDeconv4x4(const std::vector<float> &weights, int outputs, int inputs) {
-    const int groups = (outputs + 3) / 4;
-    std::vector<float> packed(size_t(groups) * size_t(inputs) * 16 * 4, 0.f);
-    size_t i = 0;
-    for (int g = 0; g < groups; ++g)
-        for (int c = 0; c < inputs; ++c)
-            for (int t = 0; t < 16; ++t)
-                for (int j = 0; j < 4; ++j, ++i) {
-                    const int o = g * 4 + j;
-                    if (o < outputs) packed[i] = weights[(size_t(o) * inputs + c) * 16 + size_t(t)];
-                }
-    return packed;
-}
-
 Result<Step> deconv4x4s2Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, const std::vector<float> &weights,
                              const std::vector<float> &bias, const DeviceTensor &in, const DeviceTensor &out) {
-    auto w = upload(ctx, packDeconv4x4(weights, out.c, in.c));
+    auto w = upload(ctx, packOutputQuads(weights, out.c, in.c, 16));
     auto b = upload(ctx, biasAndSlopes(p, bias, out.c, nullptr));
     if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
     const Conv3x3Push push{in.c, in.h, in.w, out.c, out.h, out.w, p.padLeft, p.padTop};
