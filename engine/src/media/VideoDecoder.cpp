@@ -12,6 +12,7 @@ extern "C" {
 }
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -175,7 +176,7 @@ Result<Input> openInput(const std::string &path, bool device = false) {
 }
 
 // swscale's matrix for the stream's YUV colour space. Untagged streams follow the usual convention: BT.709 for HD.
-int swsColorspace(AVColorSpace space, int height) {
+int swsColorspace(int space, int height) { // an AVColorSpace value, or any other
     switch (space) {
     case AVCOL_SPC_BT709: return SWS_CS_ITU709;
     case AVCOL_SPC_FCC: return SWS_CS_FCC;
@@ -393,9 +394,20 @@ int64_t VideoDecoder::Impl::ptsUsOf(const AVFrame &decoded) {
     return ptsUs;
 }
 
+// An enum field of a decoded frame as the integer it holds: demuxers copy these from the file, so a corrupt one can
+// hold a value the enum does not name (91 for AVColorSpace), and loading it as the enum is undefined behaviour.
+namespace {
+template <typename Enum> int enumBits(const Enum &field) {
+    static_assert(sizeof(Enum) == sizeof(int));
+    int value = 0;
+    std::memcpy(&value, &field, sizeof value);
+    return value;
+}
+} // namespace
+
 Status VideoDecoder::Impl::prepareConversion(const AVFrame &decoded) {
-    const ConversionKey key{decoded.width, decoded.height, decoded.format, int(decoded.colorspace),
-                            int(decoded.color_range)};
+    const int colorspace = enumBits(decoded.colorspace), range = enumBits(decoded.color_range);
+    const ConversionKey key{decoded.width, decoded.height, decoded.format, colorspace, range};
     if (sws && key == swsKey) return {};
     const auto format = AVPixelFormat(decoded.format);
     sws.reset(sws_getContext(decoded.width, decoded.height, format, decoded.width, decoded.height, AV_PIX_FMT_RGBA,
@@ -409,8 +421,8 @@ Status VideoDecoder::Impl::prepareConversion(const AVFrame &decoded) {
     const bool yuv = desc && !(desc->flags & AV_PIX_FMT_FLAG_RGB) && desc->nb_components >= 3;
     if (yuv) {
         // The stream's own matrix and range: swscale would otherwise assume BT.601 limited range for everything.
-        const bool fullRange = decoded.color_range == AVCOL_RANGE_JPEG || isFullRangeYuvFormat(format);
-        const int *matrix = sws_getCoefficients(swsColorspace(decoded.colorspace, decoded.height));
+        const bool fullRange = range == AVCOL_RANGE_JPEG || isFullRangeYuvFormat(format);
+        const int *matrix = sws_getCoefficients(swsColorspace(colorspace, decoded.height));
         sws_setColorspaceDetails(sws.get(), matrix, fullRange ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0,
                                  1 << 16, 1 << 16);
     }
