@@ -59,12 +59,8 @@ struct NnInterpolateOptions {
     std::string runtime = "vulkan";
 };
 
-std::string defaultRifeFolder() {
-    return nn::defaultModelsFolder() + "/rife/rife/rife-v4.6";
-}
-
 Result<nlohmann::json> runInterpolate(const NnInterpolateOptions &o) {
-    const std::string folder = o.model.empty() ? defaultRifeFolder() : o.model;
+    const std::string folder = o.model.empty() ? nn::rifeFolder(nn::defaultModelsFolder()) : o.model;
     auto model = nn::loadNcnnModel(folder + "/flownet.param", folder + "/flownet.bin");
     if (!model.ok()) {
         return Status(model.status().code(), model.message() + " (fetch RIFE with tools/nn-models.sh, or name its "

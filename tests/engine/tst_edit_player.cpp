@@ -91,6 +91,35 @@ private slots:
         QCOMPARE(stats.gpuCopiesPerFrame, m_env->vulkan ? 2.0 : 0.0);
     }
 
+    // An interpolating chain (blend-frames, a fixture: 3 frames per source frame): the frames in between are shown
+    // in order, spread over the source frame's time, with the source frame's own result last; records, the meter and
+    // framesEdited count source frames.
+    void anInterpolatorsFramesAreShownInOrder() {
+        EditPlayerConfig config{m_clip.toStdString(), links("blend-frames", {"blend-frames.factor=3"}), 1, false};
+        auto player = open(config);
+        QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));
+        player->setPlaying(true);
+        std::vector<double> shown;
+        size_t between = 0;
+        bool sameIndex = true; // a pair's result belongs to its source frame
+        QVERIFY(waitFor([&] {
+            if (auto p = player->takePreview()) {
+                shown.push_back(p->result->position());
+                between += p->result->interpolated() ? 1 : 0;
+                sameIndex = sameIndex && p->index == p->result->index && p->source->index == p->index;
+            }
+            return player->stats().state == PlayerState::Ended && !player->takePreview();
+        }));
+        QVERIFY(sameIndex);
+        QVERIFY2(between > 0, "no frame in between was shown");
+        for (size_t i = 1; i < shown.size(); ++i) QVERIFY(shown[i] > shown[i - 1]);
+        QCOMPARE(shown.back(), double(kFrames - 1));
+        const EditPlayerStats stats = player->stats();
+        QCOMPARE(stats.framesEdited, uint64_t(kFrames));
+        QCOMPARE(stats.framesPerInput, 3u);
+        QCOMPARE(player->records().range(0, UINT64_MAX).size(), size_t(kFrames));
+    }
+
     void stepsSeeksAndStepsBack() {
         auto player = open({m_clip.toStdString(), links("color"), 1, false});
         QVERIFY(waitFor([&] { return player->stats().framesEdited == 1; }));

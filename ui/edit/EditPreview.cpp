@@ -88,13 +88,19 @@ void EditPreview::paintEvent(QPaintEvent *) {
     }
     const QRectF all = rect();
     const QString frame = tr("frame %1").arg(m_pair->index);
+    // A frame an interpolator made between the source frame before and this one says where it is.
+    const Frame *result = m_pair->result.get();
+    const QString between = result && result->interpolated()
+                                ? tr(" · in between %1/%2").arg(result->part + 1).arg(result->parts)
+                                : QString();
     switch (m_mode) {
     case PreviewMode::SideBySide: {
         const QRectF left(all.left(), all.top(), all.width() / 2, all.height());
         paintView(p, left, m_source, tr("Source · %1").arg(frame));
         const bool resized = !m_result.isNull() && m_result.size() != m_source.size();
         paintView(p, left.translated(all.width() / 2, 0), m_result,
-                  resized ? tr("Result · %1×%2").arg(m_result.width()).arg(m_result.height()) : tr("Result"));
+                  (resized ? tr("Result · %1×%2").arg(m_result.width()).arg(m_result.height()) : tr("Result")) +
+                      between);
         break;
     }
     case PreviewMode::Wipe: paintWipe(p, all); break;
@@ -103,7 +109,7 @@ void EditPreview::paintEvent(QPaintEvent *) {
                   m_difference.isNull() ? tr("Difference (waiting for the next frame)")
                                         : tr("|Source − Result| × 4 · %1").arg(frame));
         break;
-    case PreviewMode::Result: paintView(p, all, m_result, tr("Result · %1").arg(frame)); break;
+    case PreviewMode::Result: paintView(p, all, m_result, tr("Result · %1").arg(frame) + between); break;
     }
 }
 

@@ -360,6 +360,11 @@ void EditWorkspace::onView(const EditView &view) {
     if (s.resultWidth && (s.resultWidth != s.width || s.resultHeight != s.height)) {
         figures += tr("<br>result %1×%2 (the chain resizes)").arg(s.resultWidth).arg(s.resultHeight);
     }
+    if (s.framesPerInput > 1) {
+        figures += tr("<br>%1 frames per source frame (interpolated) · shown: %2 fps")
+                       .arg(s.framesPerInput)
+                       .arg(s.editFps, 0, 'f', 1);
+    }
     if (const QStringList isolated = m_session->isolatedModules(); !isolated.isEmpty()) {
         figures += tr("<br>isolated in their own process: %1").arg(isolated.join(", ").toHtmlEscaped());
     }

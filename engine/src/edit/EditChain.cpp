@@ -144,6 +144,12 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         }
         auto typed = typeParams(*module, spec);
         if (!typed.ok()) return typed.status();
+        if (module->wantsSourceFlow && !spec.bypass && chain->m_framesPerInput > 1) {
+            return Status(StatusCode::InvalidArgument,
+                          "module '" + spec.moduleId +
+                              "' follows the source's motion, so it needs the source's frames, not frames made "
+                              "between them: put it before the link that interpolates");
+        }
         if (module->wantsSourceFlow && !spec.bypass && (chain->m_outWidth != width || chain->m_outHeight != height)) {
             return Status(StatusCode::InvalidArgument, "module '" + spec.moduleId +
                                                            "' follows the source's motion, so it needs frames of the "
@@ -169,6 +175,7 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         if (!spec.bypass) { // a bypassed link passes its input on: the next link gets that size
             chain->m_outWidth = link->instance->outputWidth();
             chain->m_outHeight = link->instance->outputHeight();
+            chain->m_framesPerInput *= link->instance->framesPerInput();
         }
         chain->m_needsFlow = chain->m_needsFlow || (module->wantsSourceFlow && !spec.bypass);
         chain->m_links.push_back(std::move(link));
@@ -257,21 +264,28 @@ Result<std::vector<FramePtr>> EditChain::feed(size_t index, std::vector<FramePtr
     return feed(index + 1, std::move(done), flushing);
 }
 
-// One edit_process call on the held chunk; the first `realFrames` outputs are kept.
+// One edit_process call on the held chunk; the outputs of the first `realFrames` inputs are kept. An interpolating
+// link writes N outputs per input: each keeps its input's index and says which part of the step to it it shows
+// (Frame::part of parts; nested interpolators multiply the parts).
 Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) {
+    const uint32_t n = link.instance->framesPerInput();
     std::vector<const Frame *> inputs;
     std::vector<std::shared_ptr<Frame>> outputs;
     std::vector<Frame *> raw;
     for (const FramePtr &in : link.held) {
-        auto out = std::make_shared<Frame>();
-        out->width = link.instance->outputWidth();
-        out->height = link.instance->outputHeight();
-        out->rgba.resize(size_t(out->width) * out->height * 4);
-        out->index = in->index;
-        out->inputUs = in->inputUs;
         inputs.push_back(in.get());
-        raw.push_back(out.get());
-        outputs.push_back(std::move(out));
+        for (uint32_t k = 0; k < n; ++k) {
+            auto out = std::make_shared<Frame>();
+            out->width = link.instance->outputWidth();
+            out->height = link.instance->outputHeight();
+            out->rgba.resize(size_t(out->width) * out->height * 4);
+            out->index = in->index;
+            out->inputUs = in->inputUs;
+            out->parts = in->parts * n;
+            out->part = in->part * n + k;
+            raw.push_back(out.get());
+            outputs.push_back(std::move(out));
+        }
     }
     modules::ModuleInstance::EditSource source;
     if (link.instance->module().wantsSourceFlow) {
@@ -289,7 +303,7 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
     link.stats.totalMs += msSince(start);
     link.stats.frames += realFrames;
     link.held.clear();
-    return std::vector<FramePtr>(outputs.begin(), outputs.begin() + long(realFrames));
+    return std::vector<FramePtr>(outputs.begin(), outputs.begin() + long(realFrames * n));
 }
 
 Status EditChain::setParam(size_t link, const std::string &name, double value) {

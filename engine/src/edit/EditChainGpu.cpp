@@ -57,6 +57,7 @@ void EditChain::chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu) {
     for (const auto &link : m_links) {
         if (link->chunk != 1) return; // chunks are held across pushes: the CPU path does that
         if (!link->spec.bypass && link->instance->resizes()) return; // the stage's slots are one size
+        if (!link->spec.bypass && link->instance->framesPerInput() > 1) return; // and one frame per push
         anyGpu = anyGpu || (!link->spec.bypass && link->instance->hasGpuPath());
     }
     if (!anyGpu) return;

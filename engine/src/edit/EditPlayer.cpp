@@ -179,6 +179,7 @@ void EditPlayer::restartTemporal() {
         else e.chain.reset(); // editFrame reports why when it tries again
     }
     e.awaiting.clear();
+    e.presenting.clear(); // the old stream's frames in between
     e.meter.reset();
 }
 
@@ -203,6 +204,7 @@ void EditPlayer::fail(const Status &status) {
     e.steps = 0;
     e.chain.reset(); // a module that failed mid-stream is not trusted with the next frame
     e.awaiting.clear();
+    e.presenting.clear();
     setState(PlayerState::Failed, status.message());
 }
 
@@ -214,11 +216,24 @@ void EditPlayer::setState(PlayerState state, const std::string &problem) {
     m_stats.problem = problem;
 }
 
-void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, FrameRecord record, double latencyMs) {
+std::optional<Clock::time_point> EditPlayer::present(bool all) {
+    Engine &e = *m_engine;
+    while (!e.presenting.empty() && (all || e.presenting.front().due <= Clock::now())) {
+        Engine::Presentation next = std::move(e.presenting.front());
+        e.presenting.pop_front();
+        publish(std::move(next.preview), std::move(next.record), next.latencyMs);
+    }
+    if (e.presenting.empty()) return std::nullopt;
+    return e.presenting.front().due;
+}
+
+void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, std::optional<FrameRecord> record,
+                         double latencyMs) {
     Engine &e = *m_engine;
     const auto now = Clock::now();
     e.recentEdits.push_back(now);
-    while (!e.recentEdits.empty() && now - e.recentEdits.front() > std::chrono::seconds(1)) e.recentEdits.pop_front();
+    while (!e.recentEdits.empty() && now - e.recentEdits.front() > std::chrono::seconds(1))
+        e.recentEdits.pop_front();
     std::lock_guard lock(m_mutex);
     m_stats.width = preview->source->width;
     m_stats.height = preview->source->height;
@@ -233,12 +248,15 @@ void EditPlayer::publish(std::shared_ptr<const PreviewPair> preview, FrameRecord
     m_stats.warpErrorMean = e.warpPairs ? e.warpSum / double(e.warpPairs) : 0;
     if (e.chain) {
         m_stats.links = e.chain->stats();
+        m_stats.framesPerInput = e.chain->framesPerInput();
         m_stats.gpu = e.chain->usesGpu();
         m_stats.gpuCopiesPerFrame = e.chain->gpuCopiesPerFrame();
     }
-    m_records.put(std::move(record));
-    m_records.keepNewest(Engine::kMaxRecords);
-    ++m_stats.recordsVersion;
+    if (record) {
+        m_records.put(std::move(*record));
+        m_records.keepNewest(Engine::kMaxRecords);
+        ++m_stats.recordsVersion;
+    }
     m_preview = std::move(preview);
 }
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 
 namespace mnemo::edit {
 
@@ -47,6 +48,17 @@ struct EditPlayer::Engine {
     std::vector<ChainLink> links;
     metrics::WarpErrorMeter meter;
     std::deque<std::pair<FramePtr, int64_t>> awaiting; // source frames (and pts) inside the chain
+    // Results waiting for their time on screen: an interpolating chain's frames for one source frame are shown
+    // spread over that frame's time (EditPlayer::present), not all at once. Bounded by the chain's frames per input:
+    // a new source frame's results first publish whatever is still here.
+    struct Presentation {
+        std::shared_ptr<const PreviewPair> preview;
+        std::optional<FrameRecord> record; // source frames only
+        double latencyMs = 0;
+        Clock::time_point due;
+    };
+    std::deque<Presentation> presenting;
+    Clock::time_point lastResultsAt{};      // when the previous source frame's results came out
     FramePtr lastSource;                               // for re-editing a paused frame after a change
     int64_t lastSourceUs = 0;
 

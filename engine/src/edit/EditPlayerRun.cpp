@@ -49,15 +49,18 @@ FramePtr differenceOf(const Frame &a, const Frame &b) {
 EditPlayer::Requests EditPlayer::takeRequests() {
     Engine &e = *m_engine;
     std::unique_lock lock(m_mutex);
+    const bool presenting = !e.presenting.empty();
     const auto ready = [&] {
         if (m_stop || m_requests->any()) return true;
+        if (presenting && Clock::now() >= e.presenting.front().due) return true;
         if (e.state == PlayerState::Failed) return false;
         if (e.steps > 0) return true;
         if (e.state != PlayerState::Playing) return false;
         return e.live ? e.liveQueue.size() > 0 : Clock::now() >= e.due;
     };
-    if (e.live || e.state != PlayerState::Playing) m_wake.wait_for(lock, std::chrono::milliseconds(50), ready);
-    else m_wake.wait_until(lock, e.due, ready);
+    auto until = e.live || e.state != PlayerState::Playing ? Clock::now() + std::chrono::milliseconds(50) : e.due;
+    if (presenting) until = std::min(until, e.presenting.front().due);
+    m_wake.wait_until(lock, until, ready);
     Requests taken = std::move(*m_requests);
     *m_requests = Requests{};
     // The engine's copy of the chain changes under the lock too: chain() reads it from other threads.
@@ -127,6 +130,9 @@ void EditPlayer::run() {
         const Status guardedStatus = guarded("editing a frame", [&] {
             applyRequests(req);
             if (e.state == PlayerState::Failed) return;
+            // Frames in between wait for their time; the next source frame waits for them (a step, a paused change
+            // or a live frame arriving early would otherwise show them out of order or not at all).
+            if (present()) return;
             if (e.steps > 0 || e.state == PlayerState::Playing) {
                 if (e.steps > 0) --e.steps;
                 if (Status s = e.live ? editLive() : editFromFile(); !s.ok()) fail(s);
@@ -225,8 +231,26 @@ Status EditPlayer::restartChainAfter(const Status &failure, const FramePtr &fram
     return {};
 }
 
+// How far apart an interpolating chain's results for one source frame are shown: the source frame's time split in
+// N. Playing, that time is how long the previous source frame's results took to come (a chain slower than the
+// source stretches it), at least the source's frame time and at most a second; paused (a step), the frame time.
+std::chrono::microseconds EditPlayer::presentationSpacing() {
+    Engine &e = *m_engine;
+    const uint32_t n = e.chain ? e.chain->framesPerInput() : 1;
+    const auto now = Clock::now();
+    const auto frameTime = std::chrono::microseconds(int64_t(1e6 / std::max(1.0, e.fps)));
+    auto period = std::chrono::duration_cast<std::chrono::microseconds>(now - e.lastResultsAt);
+    e.lastResultsAt = now;
+    if (n <= 1) return {};
+    if (e.state != PlayerState::Playing) period = frameTime;
+    period = std::clamp<std::chrono::microseconds>(period, frameTime, std::chrono::seconds(1));
+    return period / n;
+}
+
 Status EditPlayer::deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before) {
     Engine &e = *m_engine;
+    present(true); // what is left of the previous source frame goes first
+    const auto spacing = edited.empty() ? std::chrono::microseconds(0) : presentationSpacing();
     std::vector<float> linkMs;
     if (e.chain && !edited.empty()) {
         const std::vector<LinkStats> after = e.chain->stats();
@@ -235,28 +259,34 @@ Status EditPlayer::deliverAll(const std::vector<FramePtr> &edited, const std::ve
             linkMs.push_back(float(std::max(0.0, spent) / double(edited.size())));
         }
     }
+    auto due = Clock::now();
     for (const FramePtr &result : edited) {
         if (e.awaiting.empty()) return {StatusCode::Internal, "the chain returned more frames than it was given"};
         auto [source, pts] = e.awaiting.front();
-        e.awaiting.pop_front();
-        if (Status s = deliver(source, result, pts, linkMs); !s.ok()) return s;
+        if (!result->interpolated()) e.awaiting.pop_front(); // the source frame's last result
+        if (Status s = deliver(source, result, pts, linkMs, due); !s.ok()) return s;
+        due += spacing;
     }
+    present();
     return {};
 }
 
+// A result measured (a source frame's own; frames in between have nothing to be measured against) and queued for
+// its time on screen.
 Status EditPlayer::deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs,
-                           const std::vector<float> &linkMs) {
+                           const std::vector<float> &linkMs, Clock::time_point due) {
     Engine &e = *m_engine;
-    FrameRecord record{source->index, -1, linkMs};
-    if (e.config.measureConsistency) {
+    std::optional<FrameRecord> record;
+    if (!result->interpolated()) record = FrameRecord{source->index, -1, linkMs};
+    if (e.config.measureConsistency && record) {
         const auto t = Clock::now();
         auto pair = e.meter.push(*source, *result);
         if (!pair.ok()) return pair.status();
         e.meterMs += msSince(t);
         ++e.metered;
         if (pair.value()) {
-            record.warpError = pair.value()->error;
-            e.warpSum += record.warpError;
+            record->warpError = pair.value()->error;
+            e.warpSum += record->warpError;
             ++e.warpPairs;
         }
     }
@@ -266,8 +296,9 @@ Status EditPlayer::deliver(const FramePtr &source, const FramePtr &result, int64
     preview->index = source->index;
     preview->sourceUs = ptsUs;
     if (e.config.makeDifference) preview->difference = differenceOf(*source, *result);
-    ++e.edited;
-    publish(std::move(preview), std::move(record), double(steadyNowUs() - source->inputUs) / 1000.0);
+    if (record) ++e.edited;
+    e.presenting.push_back(
+        {std::move(preview), std::move(record), double(steadyNowUs() - source->inputUs) / 1000.0, due});
     return {};
 }
 

@@ -56,9 +56,10 @@ struct Render {
         chain = std::move(made.value());
         result.width = chain->outputWidth(); // an upscaler in the chain writes larger frames than the source's
         result.height = chain->outputHeight();
+        result.framesPerInput = chain->framesPerInput(); // an interpolator: N times the rate, the same duration
         if (config.output.empty()) return {};
-        auto opened = media::VideoEncoder::open(
-            {config.output, result.width, result.height, result.sourceFps, config.codec, config.crf});
+        auto opened = media::VideoEncoder::open({config.output, result.width, result.height,
+                                                 result.sourceFps * result.framesPerInput, config.codec, config.crf});
         if (!opened.ok()) return opened.status().withContext(config.output);
         encoder = std::move(opened.value());
         return {};
@@ -129,11 +130,13 @@ void encodeAll(Render &r) {
     }
 }
 
-// An edited frame out of the chain: measured against the source frame it came from, and handed to the encoder.
+// An edited frame out of the chain: measured against the source frame it came from, and handed to the encoder. A
+// frame made between two source frames (an interpolator's) has no source frame to measure against: it is encoded
+// only, and its source frame waits for the last part.
 Status deliver(Render &r, const FramePtr &edited) {
     const FramePtr sourceFrame = r.awaiting.front();
-    r.awaiting.pop_front();
-    if (r.config.measureConsistency) {
+    if (!edited->interpolated()) r.awaiting.pop_front(), ++r.result.frames;
+    if (r.config.measureConsistency && !edited->interpolated()) {
         const auto t = Clock::now();
         auto pair = r.meter.push(*sourceFrame, *edited);
         if (!pair.ok()) return pair.status();
@@ -146,7 +149,7 @@ Status deliver(Render &r, const FramePtr &edited) {
         r.result.waitMs += msSince(t);
         if (!queued) return r.failure().ok() ? Status(StatusCode::Internal, "the encoder stopped") : r.failure();
     }
-    ++r.result.frames;
+    ++r.result.framesWritten;
     return {};
 }
 

@@ -96,10 +96,10 @@ Status ModuleInstance::askOutputShape(bool isolated) {
     if (!canResize) return {};
     if (isolated) {
         return {StatusCode::Unsupported, "module '" + m_module.id +
-                                             "' changes the frame size, which an isolated "
+                                             "' changes the frame size or count, which an isolated "
                                              "module cannot do yet: run it in process (turn its isolation off)"};
     }
-    mnemo_edit_shape shape{sizeof shape, m_width, m_height};
+    mnemo_edit_shape shape{sizeof shape, m_width, m_height, 1};
     mnemo_error error{};
     if (Status s = fromC(callModule(error, [&] { return m_calls->editOutputShape(&shape, &error); }), error,
                          "edit_output_shape");
@@ -111,8 +111,19 @@ Status ModuleInstance::askOutputShape(bool isolated) {
         return {StatusCode::Internal, "module '" + m_module.id + "' answered an output size of " +
                                           std::to_string(shape.width) + "x" + std::to_string(shape.height)};
     }
+    if (shape.frames_per_input == 0 || shape.frames_per_input > kMaxFramesPerInput) {
+        return {StatusCode::Internal, "module '" + m_module.id + "' answered " +
+                                          std::to_string(shape.frames_per_input) + " frames per input (1 to " +
+                                          std::to_string(kMaxFramesPerInput) + ")"};
+    }
+    if (shape.frames_per_input > 1 && (m_module.wantsSourceFlow || !api->edit_process)) {
+        return {StatusCode::Unsupported, "module '" + m_module.id +
+                                             "' writes several frames per input, which needs edit_process and no "
+                                             "source-following call"};
+    }
     m_outWidth = shape.width;
     m_outHeight = shape.height;
+    m_framesPerInput = shape.frames_per_input;
     return {};
 }
 
@@ -315,15 +326,18 @@ Status ModuleInstance::editProcess(const std::vector<const Frame *> &inputs, con
     if (m_module.kind != ModuleKind::Edit) {
         return {StatusCode::Unsupported, "module '" + m_module.id + "' is not an edit module"};
     }
-    if (inputs.empty() || inputs.size() != outputs.size()) {
-        return {StatusCode::InvalidArgument, "editProcess needs one output frame per input frame"};
+    if (inputs.empty() || inputs.size() * m_framesPerInput != outputs.size()) {
+        return {StatusCode::InvalidArgument, "editProcess needs " + std::to_string(m_framesPerInput) +
+                                                 " output frame(s) per input frame for module '" + m_module.id + "'"};
     }
     std::vector<mnemo_frame> in, out;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-        if (Status s = checkEditFrame(*inputs[i], m_width, m_height); !s.ok()) return s;
-        if (Status s = checkEditFrame(*outputs[i], m_outWidth, m_outHeight); !s.ok()) return s;
-        in.push_back(frameToC(*inputs[i]));
-        out.push_back(frameToC(*outputs[i]));
+    for (const Frame *input : inputs) {
+        if (Status s = checkEditFrame(*input, m_width, m_height); !s.ok()) return s;
+        in.push_back(frameToC(*input));
+    }
+    for (const Frame *output : outputs) {
+        if (Status s = checkEditFrame(*output, m_outWidth, m_outHeight); !s.ok()) return s;
+        out.push_back(frameToC(*output));
     }
     if (m_module.wantsSourceFlow) return editWithSource(in, out, source);
     mnemo_error error{};
@@ -379,7 +393,7 @@ mnemo_gpu_frame gpuFrameToC(const ModuleInstance::GpuFrame &f) {
 } // namespace
 
 bool ModuleInstance::hasGpuPath() const {
-    return m_module.hasGpuPath && !resizes() && m_binding && m_binding->services.vulkan && m_calls->inProcessInstance();
+    return m_module.hasGpuPath && !resizes() && m_framesPerInput == 1 && m_binding && m_binding->services.vulkan && m_calls->inProcessInstance();
 }
 
 Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vector<GpuFrame> &inputs,

@@ -21,6 +21,10 @@ Tensor paddedFrame(const RgbaView &f) {
 
 } // namespace
 
+std::string rifeFolder(const std::string &modelsFolder) {
+    return modelsFolder + "/rife/rife/rife-v4.6";
+}
+
 std::map<std::string, Tensor> rifeInputs(const RgbaView &a, const RgbaView &b, float t) {
     return {{"in0", paddedFrame(a)}, {"in1", paddedFrame(b)}, {"in2", Tensor(1, padded(a.height), padded(a.width), t)}};
 }

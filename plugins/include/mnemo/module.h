@@ -10,7 +10,7 @@
  *    from its own. Structs start with struct_size and only ever grow at the end; read a field only if
  *    struct_size covers it (MNEMO_HAS_FIELD). Growth at the end is the compatible path and keeps the version:
  *    ABI 1 has grown by edit_process_with_source, set_param_text, text parameters, the host's memory services,
- *    edit_process_gpu and edit_output_shape.
+ *    edit_process_gpu, edit_output_shape and mnemo_edit_shape.frames_per_input.
  *    An array of such structs (mnemo_module_info.params) is laid out with the writer's own sizeof, which each
  *    element reports in struct_size: step through it by params[0].struct_size, never by the reader's sizeof.
  *  - Errors are return codes (mnemo_status) plus a message written into the caller's mnemo_error. Never let a C++
@@ -325,6 +325,13 @@ typedef struct mnemo_edit_shape {
     uint32_t struct_size;
     uint32_t width; /* output frame size */
     uint32_t height;
+    /* Appended (check MNEMO_HAS_FIELD(shape, mnemo_edit_shape, frames_per_input)): frames written per input frame,
+     * 1..16; the host fills 1. An instance that answers N > 1 (a frame interpolator) writes `count` x N outputs per
+     * edit_process call: outputs[i * N + k] shows the moment (k + 1) / N of the way from the input before inputs[i]
+     * in the stream to inputs[i], so outputs[i * N + N - 1] shows inputs[i] itself. The first input after create or
+     * reset has no input before it: its N outputs all show it. Such an instance needs edit_process (the host calls
+     * neither edit_process_with_source nor edit_process_gpu on it) and is refused isolated for now. */
+    uint32_t frames_per_input;
 } mnemo_edit_shape;
 
 typedef struct mnemo_module_api {
@@ -339,7 +346,8 @@ typedef struct mnemo_module_api {
     /* kind == WORLD */
     mnemo_status (*world_step)(void *instance, const mnemo_world_step_input *input, mnemo_world_step_output *output,
                                mnemo_error *error);
-    /* kind == EDIT: `count` frames in, `count` frames out (host-allocated, same size) */
+    /* kind == EDIT: `count` frames in, `count` frames out (host-allocated, same size; see edit_output_shape for an
+     * instance that writes another size or several frames per input) */
     mnemo_status (*edit_process)(void *instance, const mnemo_frame *input, mnemo_frame *output, uint32_t count,
                                  mnemo_error *error);
     /* Added in ABI 1, after edit_process (check MNEMO_HAS_FIELD(api, mnemo_module_api, edit_process_with_source)).
@@ -363,7 +371,8 @@ typedef struct mnemo_module_api {
                                      mnemo_error *error);
     /* Added in ABI 1, after edit_process_gpu (check MNEMO_HAS_FIELD(api, mnemo_module_api, edit_output_shape)).
      * kind == EDIT, optional: the size of the frames this instance writes when it is not the size it was created
-     * for (create_args' width x height is then its input's size): an upscaler's output. The host asks once, right
+     * for (create_args' width x height is then its input's size): an upscaler's output; or how many frames it
+     * writes per input (frames_per_input: a frame interpolator's). The host asks once, right
      * after create and before any set_param_text; the answer holds for the instance's life, so a parameter that
      * changes it is numeric and LOAD_TIME (in create_args), never text. An isolated instance of a module that has
      * this call is refused for now, whatever it answers. The host

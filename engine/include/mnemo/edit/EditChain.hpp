@@ -69,7 +69,8 @@ public:
     // one before it writes, and each is reset with `seed`. A module that follows the source's motion must come before
     // any link that resizes (it compares frames with the source, pixel for pixel).
     // With a Vulkan device (and `gpu` allowing it), links whose module has a GPU path run on the device and frames
-    // stay there between them (see usesGpu()); chunked or resizing links keep the whole chain on the CPU.
+    // stay there between them (see usesGpu()); chunked, resizing or interpolating links keep the whole chain on the
+    // CPU. A module that follows the source's motion must also come before any link that interpolates.
     static Result<std::unique_ptr<EditChain>> create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
                                                      uint32_t height, uint64_t seed = 1, GpuUse gpu = GpuUse::Auto);
@@ -100,6 +101,9 @@ public:
     uint32_t height() const { return m_height; }
     uint32_t outputWidth() const { return m_outWidth; }
     uint32_t outputHeight() const { return m_outHeight; }
+    // Frames out per frame in: the product of the links' ModuleInstance::framesPerInput (a frame interpolator's N).
+    // The outputs of source frame t keep its index and come in order, the last part being t itself (Frame::part).
+    uint32_t framesPerInput() const { return m_framesPerInput; }
 
 private:
     struct Link;
@@ -123,6 +127,7 @@ private:
 
     uint32_t m_width, m_height;
     uint32_t m_outWidth, m_outHeight;
+    uint32_t m_framesPerInput = 1;
     std::vector<std::unique_ptr<Link>> m_links;
     bool m_needsFlow = false;
     std::unique_ptr<metrics::FlowEstimator> m_flow;

@@ -16,6 +16,7 @@
 #include "mnemo/edit/EditChain.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -51,7 +52,7 @@ struct EditPlayerConfig {
 // One edited frame with the source frame it came from.
 struct PreviewPair {
     FramePtr source;
-    FramePtr result;
+    FramePtr result;      // result->interpolated(): made between the source frame before `source` and it
     FramePtr difference;  // null unless makeDifference
     uint64_t index = 0;   // the frame's position in the source
     int64_t sourceUs = 0; // its presentation time
@@ -66,10 +67,11 @@ struct EditPlayerStats {
     int64_t frameCountHint = 0;    // 0 when unknown (live)
     uint32_t width = 0, height = 0;              // the source's frames
     uint32_t resultWidth = 0, resultHeight = 0;  // the chain's (larger after an upscaler)
+    uint32_t framesPerInput = 1;                 // the chain's results per source frame (an interpolator's N)
     uint64_t position = 0;         // index of the newest edited frame
     uint64_t framesEdited = 0;
     uint64_t framesDropped = 0;    // live frames dropped because the chain fell behind
-    double editFps = 0;            // edited frames per second over the last second
+    double editFps = 0;            // frames shown per second over the last second (an interpolator's included)
     double latencyMs = 0;          // newest frame: from the source handing it out to its result being ready
     double meterMsPerFrame = 0;    // mean cost of the consistency meter
     double warpErrorMean = 0;      // over the frames measured since the last restart
@@ -125,14 +127,18 @@ private:
     Status editFrame(FramePtr frame, int64_t ptsUs);
     Status restartChainAfter(const Status &failure, const FramePtr &frame);
     Status deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before);
-    Status deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs, const std::vector<float> &linkMs);
+    Status deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs, const std::vector<float> &linkMs,
+                   std::chrono::steady_clock::time_point due);
+    std::chrono::microseconds presentationSpacing();
     // State changes on the engine thread (EditPlayer.cpp).
     void seekTo(uint64_t index);
     void restartTemporal();
     void reeditLast();
     void fail(const Status &status);
     void setState(PlayerState state, const std::string &problem);
-    void publish(std::shared_ptr<const PreviewPair> preview, FrameRecord record, double latencyMs);
+    void publish(std::shared_ptr<const PreviewPair> preview, std::optional<FrameRecord> record, double latencyMs);
+    // Publishes the presentations that are due (all of them with `all`); the time the next one is due, if any.
+    std::optional<std::chrono::steady_clock::time_point> present(bool all = false);
     // The capture thread of a live camera.
     void captureLive();
 

@@ -28,7 +28,9 @@ struct EditRenderConfig {
 };
 
 struct EditRenderResult {
-    uint64_t frames = 0;
+    uint64_t frames = 0;         // source frames edited
+    uint64_t framesWritten = 0;  // frames out of the chain: frames x framesPerInput
+    uint32_t framesPerInput = 1; // a frame interpolator's N: the file's rate is sourceFps x N
     uint32_t width = 0, height = 0; // what was written: the chain's output (an upscaler's is larger than the source)
     double sourceFps = 0;
     double wallMs = 0;
@@ -50,8 +52,8 @@ struct EditRenderResult {
     }
 };
 
-// `progress(framesDone, framesExpected)` is called after each encoded frame (expected is 0 when unknown); returning
-// false cancels the render (the file written so far stays playable). Thread: any (blocks).
+// `progress(framesDone, framesExpected)`, in source frames, is called after each source frame (expected is 0 when
+// unknown); returning false cancels the render (the file written so far stays playable). Thread: any (blocks).
 Result<EditRenderResult> renderEdit(modules::ModuleEnvironment &env, const EditRenderConfig &config,
                                     const std::function<bool(uint64_t, uint64_t)> &progress = {});
 

@@ -41,6 +41,10 @@ public:
     uint32_t outputWidth() const { return m_outWidth; }
     uint32_t outputHeight() const { return m_outHeight; }
     bool resizes() const { return m_outWidth != m_width || m_outHeight != m_height; }
+    // Frames an edit instance writes per input frame (mnemo_edit_shape.frames_per_input: a frame interpolator's N;
+    // 1 for every other module). Output i * N + k shows the moment (k + 1) / N from the input before input i to it.
+    uint32_t framesPerInput() const { return m_framesPerInput; }
+    static constexpr uint32_t kMaxFramesPerInput = 16;
 
     Status reset(uint64_t seed, const std::string &prompt = {});
     Status setParam(const std::string &name, double value);
@@ -85,8 +89,8 @@ public:
         std::vector<const std::vector<float> *> flows;
     };
 
-    // Edit modules: one output frame per input frame (host-allocated, outputWidth() x outputHeight()); `inputs.size()` is normally
-    // the module's chunk_frames. `source` is required for modules with wantsSourceFlow and ignored by the others.
+    // Edit modules: framesPerInput() output frames per input frame (host-allocated, outputWidth() x outputHeight());
+    // `inputs.size()` is normally the module's chunk_frames. `source` is required for modules with wantsSourceFlow and ignored by the others.
     Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs,
                        const EditSource *source = nullptr);
 
@@ -139,6 +143,7 @@ private:
     uint32_t m_height = 0;
     uint32_t m_outWidth = 0;
     uint32_t m_outHeight = 0;
+    uint32_t m_framesPerInput = 1;
 };
 
 } // namespace mnemo::modules

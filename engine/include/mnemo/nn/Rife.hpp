@@ -13,6 +13,9 @@ namespace mnemo::nn {
 
 constexpr int kRifePadding = 32;
 
+// RIFE v4.6's folder (flownet.param, flownet.bin) in a folder tools/nn-models.sh filled.
+std::string rifeFolder(const std::string &modelsFolder);
+
 // The network's three inputs for frames `a` and `b` (one size) at time `t`.
 std::map<std::string, Tensor> rifeInputs(const RgbaView &a, const RgbaView &b, float t);
 

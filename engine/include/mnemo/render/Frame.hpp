@@ -15,6 +15,13 @@ struct Frame {
     int64_t producedUs = 0;  // steady-clock microseconds when the frame was ready
     double renderMs = 0.0;   // time the producer spent on it
     int64_t inputUs = 0;     // steady-clock microseconds of the input sample that drove it (latency stamp)
+    // A frame made between two frames of its stream (a frame interpolator's): it shows the moment
+    // index - 1 + (part + 1) / parts. parts == 1, or part == parts - 1: the frame at `index` itself.
+    uint32_t part = 0;
+    uint32_t parts = 1;
+
+    bool interpolated() const { return part + 1 < parts; }
+    double position() const { return double(index) - 1.0 + double(part + 1) / double(parts); }
 };
 
 } // namespace mnemo
