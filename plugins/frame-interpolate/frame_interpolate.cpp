@@ -40,7 +40,7 @@ const mnemo_param_desc kParams[] = {
      MNEMO_PARAM_INT, 2, kMaxFactor, 2, nullptr, 0, MNEMO_PARAM_FLAG_LOAD_TIME, nullptr},
     {sizeof(mnemo_param_desc), "scene_cut", "Scene cut",
      "mean difference of two frames (0-1) above which they are not blended: the new shot is held instead; 1: never",
-     MNEMO_PARAM_FLOAT, 0, 1, 0.3, nullptr, 0, 0, nullptr},
+     MNEMO_PARAM_FLOAT, 0, 1, 0.2, nullptr, 0, 0, nullptr},
     {sizeof(mnemo_param_desc), "device", "Device",
      "gpu: Vulkan compute on the host's device (the CPU reference when the host has none); cpu: the CPU reference",
      MNEMO_PARAM_ENUM, 0, 1, 0, kDeviceNames, 2, MNEMO_PARAM_FLAG_LOAD_TIME, nullptr},
@@ -67,7 +67,7 @@ struct Interpolator {
     const mnemo_host_services *host = nullptr;
     uint32_t width = 0, height = 0;
     int factor = 2, device = 0;
-    double sceneCut = 0.3;
+    double sceneCut = 0.2;
     std::string folder; // the `models` parameter; empty: the default folder
     std::unique_ptr<nn::NcnnModel> weights;
     std::unique_ptr<gpu::VulkanContext> vulkan; // the host's device, borrowed; null: the CPU reference

@@ -31,17 +31,6 @@ edit::FramePtr picture(uint32_t w, uint32_t h, uint64_t index) {
     return testing::textured(w, h, int(index), 0, index);
 }
 
-double psnr(const Frame &a, const Frame &b) {
-    double sum = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < a.rgba.size(); ++i) {
-        if (i % 4 == 3) continue;
-        const double d = double(a.rgba[i]) - double(b.rgba[i]);
-        sum += d * d, ++n;
-    }
-    return sum == 0 ? 99.0 : 10 * std::log10(255.0 * 255.0 / (sum / double(n)));
-}
-
 } // namespace
 
 class TestNeuralUpscale : public QObject {
@@ -109,7 +98,7 @@ private slots:
         const edit::FramePtr in = picture(72, 40, 0);
         auto up = alone.value()->push(in);
         QVERIFY2(up.ok(), up.ok() ? "" : up.message().c_str());
-        const double db = psnr(*up->front(), whole(*in, "realesr-animevideov3-x2"));
+        const double db = testing::psnr(*up->front(), whole(*in, "realesr-animevideov3-x2"));
         qInfo("tiled x2 vs the whole frame: %.1f dB", db);
         QVERIFY2(db > 45, qPrintable(QString::number(db)));
     }

@@ -72,4 +72,16 @@ inline std::shared_ptr<Frame> textured(uint32_t w, uint32_t h, int ox = 0, int o
     return f;
 }
 
+// Peak signal-to-noise ratio of two frames of one size over their RGB, dB (99 when they are equal).
+inline double psnr(const Frame &a, const Frame &b) {
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < a.rgba.size() && i < b.rgba.size(); ++i) {
+        if (i % 4 == 3) continue;
+        const double d = double(a.rgba[i]) - double(b.rgba[i]);
+        sum += d * d, ++n;
+    }
+    return sum == 0 ? 99.0 : 10 * std::log10(255.0 * 255.0 / (sum / double(n)));
+}
+
 } // namespace mnemo::testing

@@ -379,6 +379,34 @@ private slots:
         qunsetenv("MNEMO_NN_MODELS");
     }
 
+    // frame-interpolate at the end of the chain (RIFE from tools/nn-models.sh, skipped without the npm registry):
+    // playing, the preview shows the frames made in between, captioned as such, and the Live figures say how many
+    // frames each source frame became.
+    void anInterpolatorShowsTheFramesInBetween() {
+        const QString models = m_tmp.filePath("models");
+        MNEMO_FETCH_NN_MODELS(models);
+        qputenv("MNEMO_NN_MODELS", models.toUtf8());
+        const QString small = m_tmp.filePath("small-pan.mkv"); // lavapipe runs RIFE at a fraction of a second here
+        auto encoder = media::VideoEncoder::open({small.toStdString(), 96, 54, 30.0, media::VideoCodec::FFV1});
+        QVERIFY(encoder.ok());
+        for (int t = 0; t < 8; ++t)
+            QVERIFY(encoder.value()->write(*testing::panning(96, 54, t, -3.0f)).ok());
+        QVERIFY(encoder.value()->finish().ok());
+        auto w = openWorkspace();
+        EditSession &s = w->session();
+        s.openSource(small);
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.width, 96u, 20000);
+        s.addModule("frame-interpolate");
+        QTRY_COMPARE_WITH_TIMEOUT(s.view().stats.framesPerInput, 2u, 60000);
+        s.setPlaying(true);
+        QTRY_VERIFY_WITH_TIMEOUT(w->preview()->pair() && w->preview()->pair()->result &&
+                                     w->preview()->pair()->result->interpolated() && w->preview()->pair()->index > 0,
+                                 120000);
+        screenshot(*w, "frame-interpolate");
+        s.setPlaying(false);
+        qunsetenv("MNEMO_NN_MODELS");
+    }
+
     void anUnreadableSourceIsNamedAndTheWorkspaceKeepsWorking() {
         auto w = openWorkspace();
         EditSession &s = w->session();

@@ -257,6 +257,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->environment(), 30000);
         QTreeWidget *tree = w.pluginsDock()->tree();
         QCOMPARE(tree->findItems("neural-upscale", Qt::MatchExactly | Qt::MatchRecursive).size(), 1);
+        QCOMPARE(tree->findItems("frame-interpolate", Qt::MatchExactly | Qt::MatchRecursive).size(), 1);
         if (qEnvironmentVariable("MNEMO_SLOW_SCREENSHOTS") != "1") {
             qunsetenv("MNEMO_NN_MODELS");
             return;
