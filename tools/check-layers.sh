@@ -15,7 +15,7 @@ declare -A allowed=(
   [agentmem]="core"
   [nn]="core gpu"
   [modules]="core render camera gpu memory"
-  [world]="core render camera gpu memory modules"
+  [world]="core render camera gpu memory modules media metrics edit"
   [edit]="core render camera gpu memory modules media metrics"
   [session]="core render camera gpu memory modules media metrics world"
 )

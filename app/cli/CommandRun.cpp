@@ -36,6 +36,8 @@ struct RunOptions {
     std::string remoteFrames = "rgba";
     uint32_t stepsInFlight = 2;
     int jpegQuality = 85;
+    std::string outputChain;                // edit modules on the world's frames ("frame-interpolate")
+    std::vector<std::string> outputParams;  // MODULE.NAME=VALUE for them
 };
 
 void defineRunMemory(CLI::App &run, RunOptions &o) {
@@ -95,6 +97,12 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
     run->add_option("--jpeg-quality", o.jpegQuality, "1..100, with --remote-frames jpeg")
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
+    run->add_option("--output-chain", o.outputChain,
+                    "edit modules on the world's frames before recording, comma-separated (frame-interpolate: the "
+                    "frames in between are recorded apart, in between.mkv)")
+        ->type_name("MODULES");
+    run->add_option("--output-param", o.outputParams, "a parameter of an --output-chain module (repeatable)")
+        ->type_name("MODULE.NAME=VALUE");
     run->add_option("--on-module-failure", o.onModuleFailure,
                     "when a step fails (with --isolated: a crash or hang): stop, or restart the module and go on "
                     "from the current camera")
@@ -122,6 +130,11 @@ Result<world::WorldPipelineConfig> runConfig(const RunOptions &o) {
     if (!track.ok()) return track.status();
     config.track = std::move(track.value());
     config.maxFrames = o.frames > 0 ? uint64_t(o.frames) : 0;
+    if (!o.outputChain.empty()) {
+        auto links = edit::parseChain(o.outputChain, o.outputParams);
+        if (!links.ok()) return links.status().withContext("--output-chain");
+        config.outputChain = std::move(links.value());
+    }
     // Memory: on by default, as in the app.
     config.memoryEnabled = o.memory != "off";
     if (o.retrieval == "matrixgame") config.retrieval = memory::RetrievalParams::matrixGame();

@@ -44,6 +44,13 @@ Result<nlohmann::json> runSession(const std::string &path) {
                                                   {"duration", info->durationSeconds}}
                                  : nlohmann::json{{"error", info.message()}};
     }
+    // Frames an output interpolator made between the world's (schema 3): counted, with their video.
+    auto between = db.value()->betweenFrames();
+    if (!between.ok()) return between.status();
+    out["frames_between"] = between->size();
+    if (auto it = meta.find("between_video_path"); it != meta.end() && !it->second.empty()) {
+        out["between_video"] = it->second;
+    }
     return out;
 }
 

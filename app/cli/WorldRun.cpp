@@ -54,6 +54,7 @@ struct Consumer {
     // One frame the pipeline handed over: measured, recorded, written. False (report.error set) stops the run.
     bool consume(const world::WorldFramePtr &item) {
         const world::WorldFrame &wf = *item;
+        if (wf.frame->interpolated()) return consumeBetween(item);
         const auto consumeStart = std::chrono::steady_clock::now();
         pipeline.reportDisplayed(*wf.frame); // in a CLI run the consumer is the "display"
         latencies.push(double(mnemo::steadyNowUs() - wf.frame->inputUs) / 1000.0);
@@ -81,6 +82,17 @@ struct Consumer {
         ++report.frames;
         report.consumerMsTotal +=
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - consumeStart).count();
+        return true;
+    }
+
+    // A frame the output chain made between world frames: recorded (marked as such), not measured or written as a
+    // world frame.
+    bool consumeBetween(const world::WorldFramePtr &item) {
+        ++report.framesBetween;
+        if (recorder && !recorder->push(item)) {
+            report.error = "recording stopped: " + recorder->stats().error;
+            return false;
+        }
         return true;
     }
 
@@ -180,7 +192,8 @@ nlohmann::json statsJson(const WorldRunReport &r) {
             {"latency_ms_p95", r.latencyMsP95},
             {"host_overhead_ms_per_frame", r.hostOverheadMsPerFrame},
             {"engine_loop_overhead_ms_per_frame", r.stats.hostOverheadMsPerFrame},
-            {"module_restarts", r.stats.moduleRestarts}};
+            {"module_restarts", r.stats.moduleRestarts},
+            {"frames_between", r.framesBetween}};
 }
 
 } // namespace mnemo::cli

@@ -15,7 +15,8 @@ namespace mnemo::cli {
 struct WorldRunReport {
     bool ok = false;
     std::string error;
-    uint64_t frames = 0;
+    uint64_t frames = 0;        // the world module's
+    uint64_t framesBetween = 0; // made between them by the output chain (an interpolator)
     double wallSeconds = 0;
     double fps = 0;                      // frames / wall time, including the consumer's work
     double moduleMsTotal = 0;            // sum of module step times

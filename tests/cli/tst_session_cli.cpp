@@ -79,6 +79,36 @@ private slots:
         QVERIFY(json(r.out)["psnr_mean"].toDouble() < 20.0);
     }
 
+    // An output chain that adds frames (blend-frames, a fixture, x3): the world's frames stay the session's own (its
+    // video and rows, and a replay of them is exact); the frames made in between go to between.mkv and their table,
+    // two per world frame, and FFmpeg's reader counts them there.
+    void framesMadeInBetweenAreRecordedApart() {
+        qputenv("MNEMO_PLUGIN_PATH", MNEMO_BINARY_DIR "/test-plugins");
+        const QString session = m_dir.filePath("between");
+        Run r = runCli({"run", "--pattern", "walk", "--frames", "8", "--size", "64x36", "--video-codec", "ffv1",
+                        "--record", session, "--output-chain", "blend-frames", "--output-param",
+                        "blend-frames.factor=3"});
+        qunsetenv("MNEMO_PLUGIN_PATH");
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["frames"].toInt(), 8);
+        QCOMPARE(json(r.out)["frames_between"].toInt(), 16);
+        const QJsonObject info = json(runCli({"session", session}).out);
+        QCOMPARE(info["frames"].toInt(), 8);
+        QCOMPARE(info["frames_between"].toInt(), 16);
+        QCOMPARE(info["between_video"].toString(), QString("between.mkv"));
+        QCOMPARE(info["schema_version"].toInt(), 3);
+        QProcess probe;
+        probe.start("ffprobe", {"-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                                "stream=nb_read_frames", "-of", "csv=p=0", session + "/between.mkv"});
+        QVERIFY(probe.waitForFinished(60000));
+        QCOMPARE(probe.readAllStandardOutput().trimmed(), QByteArray("16"));
+        r = runCli({"replay", session});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r.out)["frames_compared"].toInt(), 8);
+        QVERIFY2(json(r.out)["deterministic"].toBool(), r.out.constData());
+        QVERIFY(runCli({"run", "--frames", "2", "--output-chain", "no-such-edit"}).err.contains("no-such-edit"));
+    }
+
     void badSessionsFailClearly() {
         Run r = runCli({"session", m_dir.filePath("nothing-here")});
         QCOMPARE(r.exitCode, 1);

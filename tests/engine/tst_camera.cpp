@@ -23,6 +23,27 @@ float dot3(const float *a, const float *b) { return a[0] * b[0] + a[1] * b[1] + 
 class TestCamera : public QObject {
     Q_OBJECT
 private slots:
+    // The camera between two poses is the camera of the pose between them: position halfway, yaw the short way
+    // round (170 and -170 degrees meet at 180, not 0). Turning at one pitch, the rotation's great arc is the yaw's.
+    void interpolatedCameraLiesBetween() {
+        const CameraPose a{0, 1.7f, 0, 170, 10}, b{2, 1.7f, 4, -170, 10};
+        const CameraPose mid = interpolatePose(a, b, 0.5f);
+        QCOMPARE(mid.x, 1.0f);
+        QCOMPARE(mid.z, 2.0f);
+        QVERIFY(std::abs(std::abs(mid.yawDeg) - 180.0f) < 1e-3f);
+        QVERIFY(std::abs(mid.pitchDeg - 10) < 1e-4f);
+        QVERIFY(std::abs(interpolatePose({0, 0, 0, 0, -20}, {0, 0, 0, 0, 30}, 0.5f).pitchDeg - 5) < 1e-5f);
+        CameraFrame ca{poseToCameraToWorld(a), {100, 100, 50, 40}}, cb{poseToCameraToWorld(b), {100, 100, 50, 40}};
+        const CameraFrame c = interpolateCamera(ca, cb, 0.5f);
+        const auto expected = poseToCameraToWorld(mid);
+        for (size_t i = 0; i < 16; ++i)
+            QVERIFY2(std::abs(c.c2w[i] - expected[i]) < 1e-4f, qPrintable(QString::number(i)));
+        const CameraFrame quarter = interpolateCamera(ca, cb, 0.25f);
+        QVERIFY(std::abs(quarter.c2w[12] - 0.5f) < 1e-6f);
+        const auto same = interpolateCamera(ca, cb, 0.0f);
+        for (size_t i = 0; i < 16; ++i) QVERIFY(std::abs(same.c2w[i] - ca.c2w[i]) < 1e-5f);
+    }
+
     void forwardMovesAlongPlusZAtMatrixGameSpeed() {
         CameraIntegrator integ;
         const auto poses = integ.advance(keys({"KeyW"}), 10);

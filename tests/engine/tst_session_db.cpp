@@ -90,6 +90,11 @@ private slots:
         QVERIFY2(upgraded.ok(), upgraded.message().c_str());
         QCOMPARE(upgraded.value()->schemaVersion(), kSchemaVersion);
         QVERIFY(upgraded.value()->append({row(1)}, {}, {{1, "module", 12.5}}).ok()); // v2 columns and tables exist
+        QVERIFY(upgraded.value()->betweenFrames()->empty());                          // and v3's table
+        BetweenFrameRow between{1, 0, 2, 0, row(1).camera};
+        QVERIFY(upgraded.value()->appendBetween({between}).ok());
+        QCOMPARE(upgraded.value()->betweenFrames()->size(), size_t(1));
+        QCOMPARE(upgraded.value()->betweenFrames()->front().parts, 2u);
         const auto frames = upgraded.value()->frames();
         QCOMPARE(frames->size(), size_t(2));
         QCOMPARE(frames->at(0).camera.c2w[12], 4.0f); // the v1 row survived

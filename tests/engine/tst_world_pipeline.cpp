@@ -289,6 +289,74 @@ private:
     }
 
 private slots:
+    // An output chain (blend-frames, a fixture: 2 frames per world frame) after the module: each world frame is
+    // recorded after a frame made in between, which keeps its index, is marked, and was seen from the camera halfway
+    // between its neighbours'; memory holds the module's frames only.
+    void outputChainAddsFramesInBetween() {
+        WorldPipeline p(*m_env->registry);
+        WorldPipelineConfig c;
+        c.width = 64;
+        c.height = 36;
+        c.fixedTimestep = true;
+        c.maxFrames = 6;
+        c.record = true;
+        c.track = makeScriptedTrack("walk", 6, c.width, c.height, 30).value();
+        c.outputChain = edit::parseChain("blend-frames", {}).value();
+        p.start(c);
+        const auto frames = drain(p, 12);
+        QCOMPARE(frames.size(), size_t(12));
+        for (size_t i = 0; i < frames.size(); ++i) {
+            QCOMPARE(frames[i]->frame->index, uint64_t(i / 2));
+            QCOMPARE(frames[i]->frame->interpolated(), i % 2 == 0);
+        }
+        for (size_t k = 1; k < 6; ++k) {
+            const auto &before = frames[2 * k - 1]->camera.c2w, &mid = frames[2 * k]->camera.c2w,
+                       &after = frames[2 * k + 1]->camera.c2w;
+            for (size_t i = 12; i < 15; ++i) QVERIFY(std::abs(mid[i] - (before[i] + after[i]) / 2) < 1e-4f);
+        }
+        QVERIFY(frames[3]->camera.c2w != frames[1]->camera.c2w); // the walk moves: the check above means something
+        QTRY_COMPARE(p.state(), WorldPipeline::State::Finished);
+        QCOMPARE(p.stats().framesProduced, uint64_t(6));
+        QCOMPARE(p.stats().framesPerWorldFrame, 2u);
+        QCOMPARE(p.memorySnapshot()->entries.size(), size_t(6));
+    }
+
+    // In real time the display (which shows the newest frame) sees the frames in between: the presenter spreads them
+    // over the world frame's time instead of handing them over at once.
+    void outputChainFramesReachTheDisplay() {
+        WorldPipeline p(*m_env->registry);
+        WorldPipelineConfig c;
+        c.moduleId = "null-world";
+        c.width = 32;
+        c.height = 16;
+        c.targetFps = 20;
+        c.maxFrames = 24;
+        c.outputChain = edit::parseChain("blend-frames", {"blend-frames.factor=3"}).value();
+        p.start(c);
+        size_t between = 0, shown = 0;
+        while (p.state() == WorldPipeline::State::Starting || p.state() == WorldPipeline::State::Running) {
+            if (auto f = p.display().takeNewest()) ++shown, between += (*f)->frame->interpolated() ? 1 : 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        qInfo("shown %zu frames, %zu of them in between", shown, between);
+        QVERIFY(between > 0);
+    }
+
+    // An output chain that cannot be made ends the run with a message naming it.
+    void outputChainErrorsNameIt() {
+        WorldPipeline p(*m_env->registry);
+        WorldPipelineConfig c;
+        c.moduleId = "null-world";
+        c.width = 32;
+        c.height = 16;
+        c.outputChain = edit::parseChain("no-such-edit", {}).value();
+        p.start(c);
+        QTRY_COMPARE(p.state(), WorldPipeline::State::Failed);
+        QVERIFY2(p.error().find("output chain") != std::string::npos &&
+                     p.error().find("no-such-edit") != std::string::npos,
+                 p.error().c_str());
+    }
+
     void cleanupTestCase() {
         QCOMPARE(m_env->vulkan->validationErrorCount(), 0u);
         m_env.reset();

@@ -277,6 +277,31 @@ private slots:
         qunsetenv("MNEMO_NN_MODELS");
     }
 
+    // The World's output interpolated (frame-interpolate x2 after the world module, RIFE from tools/nn-models.sh):
+    // the viewport shows frames made in between, the overlay says so, and the Engine panel counts the frames shown
+    // per world frame. On lavapipe RIFE takes seconds at 640x360, so the world runs slowly; a screenshot shows it.
+    void worldOutputInterpolated() {
+        QTemporaryDir dir;
+        MNEMO_FETCH_NN_MODELS(dir.filePath("models"));
+        qputenv("MNEMO_NN_MODELS", dir.filePath("models").toUtf8());
+        MainWindow w(nullptr, "offscreen test");
+        w.resize(1600, 900);
+        w.show();
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->environment(), 30000);
+        QComboBox *output = w.controlsDock()->interpolationCombo();
+        output->setCurrentIndex(output->findData(2));
+        QCOMPARE(w.worldSession()->outputInterpolation(), 2);
+        QCOMPARE(w.worldSession()->config().outputChain.size(), size_t(1));
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->onScreen() && w.worldSession()->onScreen()->frame->interpolated(),
+                                 120000);
+        QVERIFY(w.worldSession()->describe().between.find("in between 1/2") != std::string::npos);
+        QTRY_COMPARE_WITH_TIMEOUT(w.worldSession()->view().stats.framesPerWorldFrame, 2u, 10000);
+        QVERIFY(w.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/world-output-interpolated.png"));
+        output->setCurrentIndex(0); // as generated: the world starts again without the chain
+        QTRY_VERIFY(w.worldSession()->config().outputChain.empty());
+        qunsetenv("MNEMO_NN_MODELS");
+    }
+
     // The faulty module (a test fixture), isolated from the Plugins panel: its crash, hang and garbage answer each
     // stop the world with a message naming what happened, the window goes on, and with "restart" chosen the world
     // keeps running through crashes.

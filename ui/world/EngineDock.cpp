@@ -66,7 +66,10 @@ void EngineDock::refresh() {
                           .arg(stats.framesProduced)
                           .arg(stats.producedFps, 0, 'f', 1)
                           .arg(stats.displayDropped)
-                          .arg(stats.laggedSteps));
+                          .arg(stats.laggedSteps) +
+                      (stats.framesPerWorldFrame > 1
+                           ? tr("; shown ×%1 (frames in between interpolated)").arg(stats.framesPerWorldFrame)
+                           : QString()));
     QString timing = tr("step %1 ms p50, %2 ms p95; input→display %3 ms p50")
                          .arg(stats.stepMsP50, 0, 'f', 1)
                          .arg(stats.stepMsP95, 0, 'f', 1)

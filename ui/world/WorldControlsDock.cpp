@@ -53,6 +53,7 @@ WorldControlsDock::WorldControlsDock(WorldSession &world, QWidget *parent)
     row->addWidget(resetButton);
     row->addWidget(m_seed, 1);
     v->addLayout(row);
+    v->addLayout(makeOutputRow());
     m_note->setWordWrap(true);
     m_note->setObjectName("worldControlsNote");
     v->addWidget(m_note);
@@ -139,6 +140,23 @@ void WorldControlsDock::onParamChanged(const QString &name, double value, bool l
     } else {
         m_world.setParam(name, value);
     }
+}
+
+// Frames shown per world frame: frame-interpolate (RIFE) after the world module, for a world slower than the display.
+QLayout *WorldControlsDock::makeOutputRow() {
+    auto *row = new QHBoxLayout;
+    m_interpolation = new QComboBox;
+    m_interpolation->setObjectName("interpolationCombo");
+    m_interpolation->addItem(tr("as generated"), 1);
+    for (int n : {2, 3, 4}) m_interpolation->addItem(tr("×%1, interpolated (RIFE)").arg(n), n);
+    m_interpolation->setToolTip(tr("Show N frames per world frame: frame-interpolate (RIFE v4.6, weights from "
+                                   "tools/nn-models.sh) makes the ones in between, from the frame before; recordings "
+                                   "keep them apart (between.mkv). Restarts the world."));
+    row->addWidget(new QLabel(tr("Output")));
+    row->addWidget(m_interpolation, 1);
+    connect(m_interpolation, &QComboBox::currentIndexChanged, this,
+            [this] { m_world.setOutputInterpolation(m_interpolation->currentData().toInt()); });
+    return row;
 }
 
 QWidget *WorldControlsDock::makeMemoryControls() {

@@ -21,6 +21,7 @@ public:
 
     ParamForm *paramForm() const { return m_form; }
     QComboBox *moduleCombo() const { return m_modules; }
+    QComboBox *interpolationCombo() const { return m_interpolation; }
 
 public slots:
     void togglePause();
@@ -34,6 +35,7 @@ private:
     void onParamChanged(const QString &name, double value, bool loadTime);
     QWidget *makeMemoryControls();
     void applyRetrieval();
+    QLayout *makeOutputRow();
 
     WorldSession &m_world;
     QComboBox *m_modules;
@@ -43,6 +45,7 @@ private:
     QLabel *m_note;
     QComboBox *m_retrieval = nullptr;
     QSpinBox *m_picks = nullptr;
+    QComboBox *m_interpolation = nullptr;
 };
 
 } // namespace mnemo::ui

@@ -86,6 +86,9 @@ void WorldSession::startWorld(const QString &moduleId, const modules::ParamValue
     config.retrieval = m_config.retrieval;
     config.memoryLoadPath = m_pendingMemoryLoad;
     config.restartFailedModule = m_restartFailedModule;
+    if (m_outputInterpolation > 1) {
+        config.outputChain = {{"frame-interpolate", {{"factor", double(m_outputInterpolation)}}, false, {}, {}}};
+    }
     m_pendingMemoryLoad.clear();
     m_config = config;
     m_onScreen.reset();
@@ -120,6 +123,14 @@ void WorldSession::setIsolationDeadlineMs(int ms) {
 }
 
 void WorldSession::setRestartFailedModule(bool restart) { m_restartFailedModule = restart; }
+
+void WorldSession::setOutputInterpolation(int framesPerWorldFrame) {
+    if (framesPerWorldFrame == m_outputInterpolation) return;
+    m_outputInterpolation = std::max(1, framesPerWorldFrame);
+    if (m_pipeline && !m_config.moduleId.empty()) {
+        startWorld(QString::fromStdString(m_config.moduleId), m_config.params);
+    }
+}
 
 void WorldSession::setPaused(bool paused) {
     if (!m_pipeline) return;
@@ -294,6 +305,10 @@ OverlayModel WorldSession::describe() const {
     describeEngine(model);
     describeRecording(model);
     describeMemory(model);
+    if (m_onScreen && m_onScreen->frame->interpolated()) {
+        model.between = "in between " + std::to_string(m_onScreen->frame->part + 1) + "/" +
+                        std::to_string(m_onScreen->frame->parts) + " (interpolated)";
+    }
     // The pose of the frame being shown, not the engine's newest: the overlay describes what the user sees.
     if (m_onScreen && m_onScreen->pose) {
         const camera::CameraPose &pose = *m_onScreen->pose;

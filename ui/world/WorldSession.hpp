@@ -67,6 +67,9 @@ public:
     bool moduleIsolated(const QString &moduleId) const;
     uint32_t isolationDeadlineMs() const;
     bool restartFailedModule() const { return m_restartFailedModule; }
+    // Frames shown per world frame: 1 as the module makes them; N > 1 puts frame-interpolate (RIFE) after the module,
+    // so the viewport shows N frames per world frame, the ones in between recorded apart (between.mkv).
+    int outputInterpolation() const { return m_outputInterpolation; }
     // The configuration of the running (or last started) world.
     const world::WorldPipelineConfig &config() const { return m_config; }
     // The newest published picture (also passed with viewChanged()).
@@ -79,6 +82,7 @@ public:
     world::WorldFramePtr takeFrame();
     bool frameWaiting() const;
     void presented(const world::WorldFramePtr &frame);
+    const world::WorldFramePtr &onScreen() const { return m_onScreen; } // the last frame presented
     void submitController(const camera::ControllerTick &tick);
     // The overlay's engine-side fields, for the frame on screen.
     OverlayModel describe() const;
@@ -103,6 +107,8 @@ public slots:
     // Whether a failed module step (an isolated module's crash or hang) restarts the module rather than stopping the
     // world; applies from the next start of the world.
     void setRestartFailedModule(bool restart);
+    // outputInterpolation(); restarts a running world so it takes effect now.
+    void setOutputInterpolation(int framesPerWorldFrame);
     // A run-time parameter of the running module.
     void setParam(const QString &name, double value);
     // Retrieval settings for the running world and the next ones.
@@ -155,6 +161,7 @@ private:
     QFutureWatcher<EnvironmentResult> m_envWatcher;
     world::WorldPipelineConfig m_config;
     bool m_restartFailedModule = true;
+    int m_outputInterpolation = 1;
     std::string m_pendingMemoryLoad; // used by the next startWorld()
     std::shared_ptr<session::SessionRecorder> m_recorder;
     // What the engine thread's frame tap feeds: the recorder and the stream sink, swapped under the mutex.

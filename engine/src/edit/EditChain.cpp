@@ -135,9 +135,15 @@ EditChain::~EditChain() = default;
 Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
                                                      uint32_t height, uint64_t seed, GpuUse gpu) {
+    return create(*env.registry, links, width, height, seed, gpu);
+}
+
+Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleRegistry &registry,
+                                                     const std::vector<ChainLink> &links, uint32_t width,
+                                                     uint32_t height, uint64_t seed, GpuUse gpu) {
     std::unique_ptr<EditChain> chain(new EditChain(width, height));
     for (const ChainLink &spec : links) {
-        const modules::LoadedModule *module = env.registry->find(spec.moduleId);
+        const modules::LoadedModule *module = registry.find(spec.moduleId);
         if (!module) return Status(StatusCode::NotFound, "edit module '" + spec.moduleId + "' is not loaded");
         if (module->kind != modules::ModuleKind::Edit) {
             return Status(StatusCode::InvalidArgument, "module '" + spec.moduleId + "' is not an edit module");
@@ -160,7 +166,8 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
                                                            ": put it before the link that resizes");
         }
         auto instance =
-            modules::ModuleInstance::create(*module, *env.host, chain->m_outWidth, chain->m_outHeight, typed->numbers);
+            modules::ModuleInstance::create(*module, registry.host(), chain->m_outWidth, chain->m_outHeight,
+                                            typed->numbers);
         if (!instance.ok()) return instance.status();
         // Texts between create and reset (see ChainLink::textParams): create's arguments carry numbers only.
         for (const auto &[name, text] : typed->texts) {
@@ -181,7 +188,7 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleEnvironment 
         chain->m_links.push_back(std::move(link));
     }
     if (chain->m_needsFlow) chain->m_flow = std::make_unique<metrics::FlowEstimator>();
-    chain->chooseGpu(env, gpu);
+    chain->chooseGpu(registry.host().vulkan(), gpu);
     return chain;
 }
 

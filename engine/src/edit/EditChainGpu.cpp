@@ -51,8 +51,8 @@ std::optional<GpuUse> gpuUseFromName(const std::string &name) {
     return std::nullopt;
 }
 
-void EditChain::chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu) {
-    if (gpu == GpuUse::Never || !env.vulkan) return;
+void EditChain::chooseGpu(gpu::VulkanContext *vulkan, GpuUse gpu) {
+    if (gpu == GpuUse::Never || !vulkan) return;
     bool anyGpu = false;
     for (const auto &link : m_links) {
         if (link->chunk != 1) return; // chunks are held across pushes: the CPU path does that
@@ -61,7 +61,7 @@ void EditChain::chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu) {
         anyGpu = anyGpu || (!link->spec.bypass && link->instance->hasGpuPath());
     }
     if (!anyGpu) return;
-    auto stage = GpuStage::create(*env.vulkan, m_width, m_height);
+    auto stage = GpuStage::create(*vulkan, m_width, m_height);
     if (stage.ok()) m_gpu = std::move(stage.value());
 }
 

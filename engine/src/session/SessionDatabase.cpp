@@ -24,6 +24,9 @@ const char *const kMigrations[] = {
     "CREATE TABLE timings(frame_index INTEGER, stage TEXT, ms REAL);"
     "CREATE TABLE metrics(frame_index INTEGER, name TEXT, value REAL);"
     "CREATE INDEX timings_by_frame ON timings(frame_index);",
+    // 2 -> 3
+    "CREATE TABLE between_frames(frame_index INTEGER, part INTEGER, parts INTEGER, video_frame INTEGER, c2w BLOB,"
+    " intrinsics BLOB, PRIMARY KEY(frame_index, part, parts));",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion, "one migration per schema version");
 
@@ -267,6 +270,64 @@ Status SessionDatabase::append(const std::vector<FrameRow> &frames, const std::v
         sqlite3_reset(t.s);
     }
     return exec(m_db, m_path, "COMMIT");
+}
+
+Status SessionDatabase::appendBetween(const std::vector<BetweenFrameRow> &rows) {
+    if (rows.empty()) return {};
+    if (Status s = exec(m_db, m_path, "BEGIN"); !s.ok()) return s;
+    Stmt q;
+    if (sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO between_frames(frame_index, part, parts, video_frame, c2w,"
+                                 " intrinsics) VALUES(?,?,?,?,?,?)", -1, &q.s, nullptr) != SQLITE_OK) {
+        Status s = sqlError(m_db, m_path, "preparing between-frame rows");
+        (void)exec(m_db, m_path, "ROLLBACK");
+        return s;
+    }
+    for (const BetweenFrameRow &r : rows) {
+        const float k[4] = {r.camera.intrinsics.fx, r.camera.intrinsics.fy, r.camera.intrinsics.cx,
+                            r.camera.intrinsics.cy};
+        sqlite3_bind_int64(q.s, 1, int64_t(r.frameIndex));
+        sqlite3_bind_int64(q.s, 2, r.part);
+        sqlite3_bind_int64(q.s, 3, r.parts);
+        sqlite3_bind_int64(q.s, 4, r.videoFrame);
+        sqlite3_bind_blob(q.s, 5, r.camera.c2w.data(), int(sizeof(float) * 16), SQLITE_TRANSIENT);
+        sqlite3_bind_blob(q.s, 6, k, int(sizeof k), SQLITE_TRANSIENT);
+        if (sqlite3_step(q.s) != SQLITE_DONE) {
+            Status s = sqlError(m_db, m_path, "writing a frame before frame " + std::to_string(r.frameIndex));
+            (void)exec(m_db, m_path, "ROLLBACK");
+            return s;
+        }
+        sqlite3_reset(q.s);
+    }
+    return exec(m_db, m_path, "COMMIT");
+}
+
+Result<std::vector<BetweenFrameRow>> SessionDatabase::betweenFrames() const {
+    if (m_version < 3) return std::vector<BetweenFrameRow>{};
+    Stmt q;
+    if (sqlite3_prepare_v2(m_db, "SELECT frame_index, part, parts, video_frame, c2w, intrinsics FROM between_frames"
+                                 " ORDER BY frame_index, part", -1, &q.s, nullptr) != SQLITE_OK) {
+        return sqlError(m_db, m_path, "reading table 'between_frames'");
+    }
+    std::vector<BetweenFrameRow> rows;
+    while (sqlite3_step(q.s) == SQLITE_ROW) {
+        BetweenFrameRow r;
+        r.frameIndex = uint64_t(sqlite3_column_int64(q.s, 0));
+        const int64_t part = sqlite3_column_int64(q.s, 1), parts = sqlite3_column_int64(q.s, 2);
+        if (parts < 2 || parts > 1024 || part < 0 || part >= parts - 1 || sqlite3_column_bytes(q.s, 4) != 64 ||
+            sqlite3_column_bytes(q.s, 5) != 16) {
+            return Status(StatusCode::InvalidArgument, "session '" + m_path + "': the frame made before frame " +
+                                                           std::to_string(r.frameIndex) + " is malformed");
+        }
+        r.part = uint32_t(part);
+        r.parts = uint32_t(parts);
+        r.videoFrame = sqlite3_column_int64(q.s, 3);
+        std::memcpy(r.camera.c2w.data(), sqlite3_column_blob(q.s, 4), sizeof(float) * 16);
+        float k[4];
+        std::memcpy(k, sqlite3_column_blob(q.s, 5), sizeof k);
+        r.camera.intrinsics = {k[0], k[1], k[2], k[3]};
+        rows.push_back(r);
+    }
+    return rows;
 }
 
 Result<std::vector<FrameRow>> SessionDatabase::frames() const {

@@ -12,12 +12,14 @@ namespace mnemo::session {
 
 std::string sessionDatabasePath(const std::string &folder) { return folder + "/session.sqlite"; }
 std::string sessionVideoPath(const std::string &folder) { return folder + "/video.mkv"; }
+std::string sessionBetweenVideoPath(const std::string &folder) { return folder + "/between.mkv"; }
 
 Result<std::unique_ptr<SessionRecorder>> SessionRecorder::start(const RecorderConfig &config, const SessionInfo &info) {
     std::error_code ec;
     std::filesystem::create_directories(config.folder, ec);
     if (ec) return Status(StatusCode::NotFound, "cannot create session folder '" + config.folder + "': " + ec.message());
     std::unique_ptr<SessionRecorder> r(new SessionRecorder(config));
+    r->m_info = info;
     r->m_dbPath = sessionDatabasePath(config.folder);
     r->m_videoPath = sessionVideoPath(config.folder);
     auto db = SessionDatabase::openForWriting(r->m_dbPath);
@@ -84,11 +86,59 @@ SessionRecorder::Stats SessionRecorder::stats() const {
 }
 
 Status SessionRecorder::flushBatch() {
-    if (m_pendingFrames.empty() && m_pendingEvents.empty()) return {};
-    Status s = m_db->append(m_pendingFrames, m_pendingEvents);
+    Status s = m_pendingFrames.empty() && m_pendingEvents.empty() ? Status{}
+                                                                  : m_db->append(m_pendingFrames, m_pendingEvents);
+    if (s.ok()) s = m_db->appendBetween(m_pendingBetween);
     m_pendingFrames.clear();
     m_pendingEvents.clear();
+    m_pendingBetween.clear();
     return s;
+}
+
+Status SessionRecorder::writeWorldFrame(const world::WorldFrame &wf) {
+    FrameRow row;
+    row.frameIndex = wf.frame->index;
+    row.step = wf.step;
+    row.inputUs = wf.frame->inputUs;
+    row.producedUs = wf.frame->producedUs;
+    row.recordedUs = mnemo::steadyNowUs();
+    row.camera = wf.camera;
+    row.controller = wf.tick;
+    row.stepMs = wf.stepMs;
+    row.latencyMs = double(row.recordedUs - row.inputUs) / 1000.0;
+    if (m_video) {
+        row.videoFrame = int64_t(m_video->framesWritten());
+        if (Status s = m_video->write(*wf.frame); !s.ok()) return s;
+    }
+    for (const auto &pick : wf.memory) {
+        m_pendingEvents.push_back(
+            {row.frameIndex, "retrieve", wf.step, pick.entryId, pick.frameIndex, pick.score, pick.covered});
+    }
+    m_pendingFrames.push_back(std::move(row));
+    return {};
+}
+
+// The between-frames video runs at the rate the frames were shown (the world's times the interpolator's parts).
+Status SessionRecorder::writeBetweenFrame(const world::WorldFrame &wf) {
+    BetweenFrameRow row{wf.frame->index, wf.frame->part, wf.frame->parts, -1, wf.camera};
+    if (m_config.video && !m_betweenVideo) {
+        media::VideoEncoderConfig vc;
+        vc.path = sessionBetweenVideoPath(m_config.folder);
+        vc.width = wf.frame->width;
+        vc.height = wf.frame->height;
+        vc.fps = m_info.fps * wf.frame->parts;
+        vc.codec = m_config.codec;
+        auto video = media::VideoEncoder::open(vc);
+        if (!video.ok()) return video.status();
+        m_betweenVideo = std::move(video.value());
+        if (Status s = m_db->setMeta({{"between_video_path", "between.mkv"}}); !s.ok()) return s;
+    }
+    if (m_betweenVideo) {
+        row.videoFrame = int64_t(m_betweenVideo->framesWritten());
+        if (Status s = m_betweenVideo->write(*wf.frame); !s.ok()) return s;
+    }
+    m_pendingBetween.push_back(row);
+    return {};
 }
 
 void SessionRecorder::run() {
@@ -108,28 +158,10 @@ void SessionRecorder::run() {
             continue;
         }
         const world::WorldFrame &wf = **item;
-        FrameRow row;
-        row.frameIndex = wf.frame->index;
-        row.step = wf.step;
-        row.inputUs = wf.frame->inputUs;
-        row.producedUs = wf.frame->producedUs;
-        row.recordedUs = mnemo::steadyNowUs();
-        row.camera = wf.camera;
-        row.controller = wf.tick;
-        row.stepMs = wf.stepMs;
-        row.latencyMs = double(row.recordedUs - row.inputUs) / 1000.0;
-        if (m_video) {
-            row.videoFrame = int64_t(m_video->framesWritten());
-            if (Status s = m_video->write(*wf.frame); !s.ok()) {
-                setError(s.message());
-                break;
-            }
+        if (Status s = wf.frame->interpolated() ? writeBetweenFrame(wf) : writeWorldFrame(wf); !s.ok()) {
+            setError(s.message());
+            break;
         }
-        for (const auto &pick : wf.memory) {
-            m_pendingEvents.push_back({row.frameIndex, "retrieve", wf.step, pick.entryId, pick.frameIndex,
-                                       pick.score, pick.covered});
-        }
-        m_pendingFrames.push_back(std::move(row));
         ++m_written;
         // Commit about every 100 ms: a crash loses at most that much of the database.
         if (Clock::now() - lastCommit >= std::chrono::milliseconds(100)) {
@@ -149,8 +181,9 @@ Status SessionRecorder::finish() {
     m_finished = true;
     m_queue.close();
     if (m_thread.joinable()) m_thread.join();
-    if (m_video) {
-        if (Status s = m_video->finish(); !s.ok()) setError(s.message());
+    for (auto *video : {m_video.get(), m_betweenVideo.get()}) {
+        if (!video) continue;
+        if (Status s = video->finish(); !s.ok()) setError(s.message());
     }
     std::lock_guard lock(m_errorMutex);
     return m_error.empty() ? Status{} : Status(StatusCode::Internal, m_error);

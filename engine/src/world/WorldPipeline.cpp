@@ -1,4 +1,5 @@
 #include "mnemo/world/WorldPipeline.hpp"
+#include "OutputStage.hpp"
 #include "mnemo/core/Clock.hpp"
 #include "mnemo/core/Guard.hpp"
 
@@ -66,6 +67,7 @@ void WorldPipeline::start(const WorldPipelineConfig &config) {
         m_pose = config.startPose;
         m_framesProduced = m_steps = m_lagged = 0;
         m_restarts = 0;
+        m_framesPerWorldFrame = 1;
         m_lastRestartReason.clear();
         m_failuresInRow = 0;
         m_fpsWindowStartUs = mnemo::steadyNowUs();
@@ -91,6 +93,8 @@ void WorldPipeline::stop() {
     // Unblock an engine thread waiting on a full record queue.
     if (m_record) m_record->close();
     if (m_thread.joinable()) m_thread.join();
+    m_presenter.reset(); // it pushes to the display queue, which start() replaces
+    m_output.reset();
     const State s = m_state.load();
     if (s != State::Failed && s != State::Finished) m_state = State::Stopped;
 }
@@ -181,6 +185,7 @@ WorldPipelineStats WorldPipeline::stats() const {
     s.displayDropped = m_display ? m_display->droppedCount() : 0;
     s.laggedSteps = m_lagged;
     s.moduleRestarts = m_restarts;
+    s.framesPerWorldFrame = m_framesPerWorldFrame;
     s.lastRestartReason = m_lastRestartReason;
     s.stepMsP50 = m_stepMs.percentile(0.5);
     s.stepMsP95 = m_stepMs.percentile(0.95);
@@ -291,10 +296,29 @@ bool WorldPipeline::nextCameras(uint32_t chunk, ControllerTick &tick, std::vecto
 void WorldPipeline::run() {
     auto instance = createInstance();
     if (!instance.ok()) return fail(instance.message());
+    if (Status s = startOutput(); !s.ok()) return fail(s.message());
     if (Status s = loadMemoryBank(); !s.ok()) return fail(s.message());
     m_state = m_paused ? State::Paused : State::Running;
     if (Status s = stepLoop(instance.value()); !s.ok()) return fail(s.message());
     finishRun(*instance.value());
+}
+
+// The output chain, when there is one, and in real time a presenter pacing what it adds to the display (fixed-timestep
+// runs go as fast as they can: nothing to pace).
+Status WorldPipeline::startOutput() {
+    m_presenter.reset();
+    m_output.reset();
+    m_outputFailure = {};
+    if (m_config.outputChain.empty()) return {};
+    auto made = OutputStage::create(m_registry, m_config.outputChain, m_config.width, m_config.height, m_config.seed);
+    if (!made.ok()) return made.status();
+    m_output = std::move(made.value());
+    if (!m_config.fixedTimestep && m_output->framesPerInput() > 1) {
+        m_presenter = std::make_unique<Presenter>(*m_display);
+    }
+    std::lock_guard lock(m_mutex);
+    m_framesPerWorldFrame = m_output->framesPerInput();
+    return {};
 }
 
 Result<std::unique_ptr<modules::ModuleInstance>> WorldPipeline::createInstance() {
@@ -351,7 +375,10 @@ Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instanc
             if (Status s = restartAfter(stepped.status(), instance); !s.ok()) return s;
             continue;
         }
-        if (!stepped.value()) break; // the track ended, the frame budget is spent, or the recording queue closed
+        if (!stepped.value()) { // the track ended, the frame budget is spent, the recording queue closed
+            if (!m_outputFailure.ok()) return m_outputFailure; // or the output chain failed
+            break;
+        }
         if (!m_config.fixedTimestep) {
             next += interval;
             if (Clock::now() > next) {
@@ -533,6 +560,7 @@ void WorldPipeline::rememberFrames(StepWork &work, modules::StepMemoryContext &c
 
 // To the display (drops the oldest), the frame tap, and the recording queue (blocks). False once that is closed.
 bool WorldPipeline::handOff(StepWork &work) {
+    std::vector<WorldFramePtr> shown; // what the output chain made of the step's frames, paced as one group
     for (size_t i = 0; i < work.frames.size(); ++i) {
         work.frames[i]->renderMs = work.stepMs / double(work.frames.size());
         work.frames[i]->producedUs = work.readyUs;
@@ -545,16 +573,34 @@ bool WorldPipeline::handOff(StepWork &work) {
         wf->memoryUsed = work.memoryUsed;
         wf->tick = work.tick;
         wf->step = work.step;
-        m_display->push(wf);
-        FrameTap tap;
-        {
-            std::lock_guard lock(m_mutex);
-            tap = m_tap;
+        if (!m_output) {
+            if (!deliver(wf)) return false;
+            continue;
         }
-        if (tap) tap(wf);
-        if (m_config.record && !m_record->push(wf)) return false;
+        auto outputs = m_output->process(wf);
+        if (!outputs.ok()) {
+            m_outputFailure = outputs.status().withContext("the World's output chain");
+            return false;
+        }
+        for (const WorldFramePtr &out : outputs.value()) {
+            if (!deliver(out)) return false;
+        }
+        shown.insert(shown.end(), outputs->begin(), outputs->end());
     }
+    if (m_presenter) m_presenter->present(shown);
     return true;
+}
+
+// A frame to its consumers: the display (unless the presenter paces it), the tap, the recording.
+bool WorldPipeline::deliver(const WorldFramePtr &wf) {
+    if (!m_presenter) m_display->push(wf);
+    FrameTap tap;
+    {
+        std::lock_guard lock(m_mutex);
+        tap = m_tap;
+    }
+    if (tap) tap(wf);
+    return !m_config.record || m_record->push(wf);
 }
 
 void WorldPipeline::recordStepStats(const StepWork &work, double overheadMs) {
@@ -595,6 +641,7 @@ void WorldPipeline::finishRun(modules::ModuleInstance &instance) {
         lateSave.swap(m_pendingMemorySave);
     }
     if (lateSave) saveMemory(*lateSave);
+    m_presenter.reset(); // what it still holds is not shown: the world ended
     m_record->close(); // tells a draining consumer that nothing more will come
 }
 

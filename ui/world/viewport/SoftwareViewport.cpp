@@ -46,13 +46,14 @@ void SoftwareViewport::paintEvent(QPaintEvent *) {
         if (++m_presentedEngineFrames == 1) emit firstFramePresented();
     }
     const OverlayModel model = m_feed.describe ? m_feed.describe() : OverlayModel{};
-    const QString hud = QStringLiteral("%1 fps shown  ·  Module: %2 (%3)\nEngine: %4\nSoftware preview: %5\n%6")
+    QString hud = QStringLiteral("%1 fps shown  ·  Module: %2 (%3)\nEngine: %4\nSoftware preview: %5\n%6")
                             .arg(double(m_frameTimes.fps()), 0, 'f', 1)
                             .arg(QString::fromStdString(model.moduleName), QString::fromStdString(model.state))
                             .arg(QString::fromStdString(model.engineDevice))
                             .arg(m_reason)
                             .arg(capturing() ? tr("Controlling the viewport — Esc releases")
                                              : tr("Click the viewport to control it"));
+    if (!model.between.empty()) hud += "\n" + QString::fromStdString(model.between);
     const QRect box = p.boundingRect(QRect(12, 12, width() - 24, height() - 24), Qt::AlignLeft | Qt::AlignTop, hud);
     p.fillRect(box.adjusted(-8, -6, 8, 6), QColor(15, 15, 20, 190));
     p.setPen(QColor(220, 225, 235));

@@ -52,6 +52,9 @@ void drawViewportOverlay(const OverlayModel &model, const FrameTimeHistory &fram
             ImGui::Text("Frame %llu  %ux%u  %llu dropped by the display",
                         static_cast<unsigned long long>(model.frameIndex), model.frameWidth, model.frameHeight,
                         static_cast<unsigned long long>(model.displayDropped));
+            if (!model.between.empty()) {
+                ImGui::TextColored(ImVec4(0.6f, 0.9f, 0.6f, 1.0f), "  %s", model.between.c_str());
+            }
         } else {
             ImGui::TextDisabled("Waiting for the first frame...");
         }

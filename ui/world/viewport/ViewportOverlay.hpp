@@ -19,6 +19,7 @@ struct OverlayModel {
     uint32_t frameWidth = 0;
     uint32_t frameHeight = 0;
     uint64_t frameIndex = 0;
+    std::string between; // "in between 1/2 (interpolated)" for a frame the output chain made, else empty
     double producedFps = 0;
     double stepMsP50 = 0, stepMsP95 = 0;
     std::string remoteTimings; // a remote module's round trip and how it splits; empty for a local module

@@ -39,6 +39,11 @@ struct ControllerTick {
 std::array<float, 16> poseToCameraToWorld(const CameraPose &pose);
 // Pinhole intrinsics for a horizontal field of view, square pixels, principal point at the centre.
 Intrinsics intrinsicsFromHorizontalFov(float hfovDeg, uint32_t width, uint32_t height);
+// The camera a fraction `t` of the way from `a` to `b` (0: a, 1: b): position and intrinsics linear, rotation along the
+// shorter great arc (quaternion slerp). What a frame made between two frames (an interpolator's) was seen from.
+CameraFrame interpolateCamera(const CameraFrame &a, const CameraFrame &b, float t);
+// The same for integrator poses: position linear, yaw the short way round, pitch linear.
+CameraPose interpolatePose(const CameraPose &a, const CameraPose &b, float t);
 // Scales intrinsics recorded for one frame size to another.
 Intrinsics rescaleIntrinsics(const Intrinsics &k, uint32_t fromW, uint32_t fromH, uint32_t toW, uint32_t toH);
 

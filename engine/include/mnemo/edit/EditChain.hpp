@@ -74,6 +74,10 @@ public:
     static Result<std::unique_ptr<EditChain>> create(modules::ModuleEnvironment &env,
                                                      const std::vector<ChainLink> &links, uint32_t width,
                                                      uint32_t height, uint64_t seed = 1, GpuUse gpu = GpuUse::Auto);
+    // The same from a registry alone (its host's device is the chain's): what the World pipeline has.
+    static Result<std::unique_ptr<EditChain>> create(modules::ModuleRegistry &registry,
+                                                     const std::vector<ChainLink> &links, uint32_t width,
+                                                     uint32_t height, uint64_t seed = 1, GpuUse gpu = GpuUse::Auto);
     ~EditChain();
 
     // One frame in; the frames the chain finished, in order (none while a chunked link fills its chunk).
@@ -112,7 +116,7 @@ private:
     Result<std::vector<FramePtr>> process(Link &link, size_t realFrames);
     Status rememberSource(const FramePtr &frame);
     Status automate(Link &link, uint64_t frame);
-    void chooseGpu(modules::ModuleEnvironment &env, GpuUse gpu);
+    void chooseGpu(gpu::VulkanContext *vulkan, GpuUse gpu);
     Result<FramePtr> runMixed(const FramePtr &frame); // the GPU path, one frame (all links have chunk 1)
     struct GpuCursor;
     Status runOnGpu(Link &link, const FramePtr &source, GpuCursor &cursor);

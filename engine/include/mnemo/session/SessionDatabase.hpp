@@ -19,7 +19,8 @@ namespace mnemo::session {
 // The schema this build writes. History (each step is a migration in SessionDatabase.cpp):
 //   1: meta, frames (camera, controller, timestamps), memory_events
 //   2: + timings(frame_index, stage, ms), + metrics(frame_index, name, value), + frames.latency_ms
-inline constexpr int kSchemaVersion = 2;
+//   3: + between_frames: frames an output interpolator showed between two world frames (camera, place, video frame)
+inline constexpr int kSchemaVersion = 3;
 
 struct FrameRow {
     uint64_t frameIndex = 0;
@@ -32,6 +33,16 @@ struct FrameRow {
     camera::ControllerTick controller;
     double stepMs = 0;
     double latencyMs = 0;    // input sample -> recorder
+};
+
+// A frame made between world frames frame_index - 1 and frame_index (the World's output chain: an interpolator), shown
+// at the moment frame_index - 1 + (part + 1) / parts. Not a world frame: replays and exports skip it; its pixels are
+// in the session's between-frames video (meta "between_video_path") at video_frame, -1 when not recorded.
+struct BetweenFrameRow {
+    uint64_t frameIndex = 0;
+    uint32_t part = 0, parts = 1;
+    int64_t videoFrame = -1;
+    camera::CameraFrame camera; // interpolated between the two world frames'
 };
 
 struct MemoryEventRow {
@@ -62,7 +73,12 @@ public:
     Status append(const std::vector<FrameRow> &frames, const std::vector<MemoryEventRow> &events,
                   const std::vector<std::tuple<uint64_t, std::string, double>> &timings = {});
 
+    // Between-frame rows in one transaction (schema 3; the recorder's batches).
+    Status appendBetween(const std::vector<BetweenFrameRow> &rows);
+
     Result<std::vector<FrameRow>> frames() const;
+    // By frame_index, then part; empty for sessions from before schema 3.
+    Result<std::vector<BetweenFrameRow>> betweenFrames() const;
     Result<std::vector<MemoryEventRow>> memoryEvents() const;
     uint64_t frameCount() const;
 

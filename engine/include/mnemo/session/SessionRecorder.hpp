@@ -55,6 +55,8 @@ public:
 private:
     SessionRecorder(const RecorderConfig &config) : m_config(config), m_queue(config.queueCapacity, config.policy) {}
     void run();
+    Status writeWorldFrame(const world::WorldFrame &wf);
+    Status writeBetweenFrame(const world::WorldFrame &wf);
     Status flushBatch();
     void setError(const std::string &message);
 
@@ -62,6 +64,11 @@ private:
     BoundedQueue<world::WorldFramePtr> m_queue;
     std::unique_ptr<SessionDatabase> m_db;
     std::unique_ptr<media::VideoEncoder> m_video;
+    // Frames an output interpolator made between world frames go to their own video (between.mkv, opened at the first
+    // one) and table, so the session video and its rows stay the world model's, for replay and export.
+    std::unique_ptr<media::VideoEncoder> m_betweenVideo;
+    SessionInfo m_info;
+    std::vector<BetweenFrameRow> m_pendingBetween;
     std::string m_dbPath, m_videoPath;
     std::thread m_thread;
     std::vector<FrameRow> m_pendingFrames;
@@ -75,5 +82,6 @@ private:
 // The files of a session folder.
 std::string sessionDatabasePath(const std::string &folder);
 std::string sessionVideoPath(const std::string &folder);
+std::string sessionBetweenVideoPath(const std::string &folder); // frames an output interpolator made (schema 3)
 
 } // namespace mnemo::session

@@ -17,6 +17,7 @@
 
 #include "mnemo/core/BoundedQueue.hpp"
 #include "mnemo/core/SampleWindow.hpp"
+#include "mnemo/edit/EditChain.hpp"
 #include "mnemo/memory/MemorySnapshot.hpp"
 #include "mnemo/modules/ModuleInstance.hpp"
 #include "mnemo/render/FramePool.hpp"
@@ -44,7 +45,7 @@ using camera::ControllerTick;
 using camera::IntegratorConfig;
 
 struct WorldFrame {
-    std::shared_ptr<Frame> frame;
+    std::shared_ptr<const Frame> frame;
     CameraFrame camera;          // the camera the module reports it used
     std::optional<CameraPose> pose; // set when the integrator produced the camera
     double stepMs = 0;           // module time for the whole chunk this frame came from
@@ -84,6 +85,10 @@ struct WorldPipelineConfig {
     // back. 2 (world_engine's queue) hides the network's round trip behind the server's work, at one step of latency;
     // 1: one step at a time. The controller is latest-only either way: a step takes the input gathered since the last.
     uint32_t stepsInFlight = 2;
+    // Edit modules on the world's frames before display and recording, in order: frame-interpolate after a slow world
+    // model shows N frames per world frame (cameras of the ones in between interpolated; recordings mark them). The
+    // chain keeps the world's size. Empty: the module's frames as they are.
+    std::vector<edit::ChainLink> outputChain;
 };
 
 struct WorldPipelineStats {
@@ -106,9 +111,13 @@ struct WorldPipelineStats {
     bool remote = false, remotePipelined = false;
     double roundTripMsP50 = 0, roundTripMsP95 = 0;
     double codecMsP50 = 0, transportMsP50 = 0;
+    uint32_t framesPerWorldFrame = 1; // the output chain's (an interpolator's N)
     uint32_t moduleRestarts = 0;   // new instances after failed steps (restartFailedModule)
     std::string lastRestartReason; // the failure that caused the last one
 };
+
+class OutputStage;
+class Presenter;
 
 class WorldPipeline {
 public:
@@ -193,6 +202,8 @@ private:
     std::vector<mnemo_memory_pick> retrieveMemory(StepWork &work);
     void rememberFrames(StepWork &work, modules::StepMemoryContext &context);
     bool handOff(StepWork &work);
+    bool deliver(const WorldFramePtr &frame);
+    Status startOutput();
     void recordStepStats(const StepWork &work, double overheadMs);
     void finishRun(modules::ModuleInstance &instance);
     bool nextCameras(uint32_t chunk, ControllerTick &tick, std::vector<CameraFrame> &cameras,
@@ -245,9 +256,13 @@ private:
     uint64_t m_steps = 0;
     uint64_t m_lagged = 0;
     uint32_t m_restarts = 0;          // guarded by m_mutex, with m_lastRestartReason
+    uint32_t m_framesPerWorldFrame = 1;
     std::string m_lastRestartReason;
     uint32_t m_failuresInRow = 0;     // engine thread only
     std::deque<std::unique_ptr<StepWork>> m_inFlight; // pipelined steps sent, oldest first (engine thread only)
+    std::unique_ptr<OutputStage> m_output;            // the output chain (engine thread only); null without one
+    std::unique_ptr<Presenter> m_presenter;           // paces an interpolating output chain's frames to the display
+    Status m_outputFailure;                           // why the output chain stopped the run
     int64_t m_fpsWindowStartUs = 0;
     uint64_t m_fpsWindowFrames = 0;
     double m_producedFps = 0;
