@@ -1,20 +1,23 @@
 // mnemo-cli bench nn: a bundled network on Mnemo's Vulkan runtime against the ncnn-vulkan binary shipped with it, on
-// the same device (its own choice), model and input, in a stream: what a frame costs once the network is set up, as
-// an edit module runs it. Mnemo prepares the graph once (prepare_ms), runs a first frame (first_ms: lavapipe compiles
-// each shader at its first dispatch), then --frames more: ms_per_frame is their mean (image in, dispatches, image
-// out; gpu_ms the submission alone). The binary runs on one image (ncnn_first_ms: the whole process) and on 1 +
-// --frames images; ncnn_ms is what each further image added. vs_ncnn = ms_per_frame / ncnn_ms (lower is better),
-// gflops achieved, psnr_vs_ncnn. The networks come from tools/nn-models.sh DIR.
+// the same device (its own choice), model and input (RIFE: two frames 4 pixels apart, and the one halfway), in a
+// stream: what a frame costs once the network is set up, as an edit module runs it. Mnemo prepares the graph once
+// (prepare_ms), runs a first frame (first_ms: lavapipe compiles each shader at its first dispatch), then --frames
+// more: ms_per_frame is their mean (image in, dispatches, image out; gpu_ms the submission alone). The binary runs on
+// one image (ncnn_first_ms: the whole process) and on 1 + --frames images; ncnn_ms is what each further image added.
+// vs_ncnn = ms_per_frame / ncnn_ms (lower is better), gflops achieved (the convolutions' multiply-adds the prepared
+// graph counts), psnr_vs_ncnn. The networks come from tools/nn-models.sh DIR.
 #include "Commands.hpp"
 #include "NnImages.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
+#include "mnemo/nn/Rife.hpp"
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace mnemo::cli {
@@ -34,6 +37,7 @@ struct Network {
     std::string param, binary, binaryModels;
     std::vector<std::string> binaryArgs;
     int pad = 0;
+    bool rife = false; // two frames in, the one between them out (else one image in, its upscale out)
 };
 
 Result<Network> networkFor(const BenchNnOptions &o) {
@@ -54,12 +58,18 @@ Result<Network> networkFor(const BenchNnOptions &o) {
                        {"-n", "-1", "-s", "2"},
                        7};
     }
+    if (o.model == "rife-v4.6") {
+        const fs::path dir = root / "rife/rife";
+        return Network{(dir / "rife-v4.6/flownet.param").string(), (dir / "rife-ncnn-vulkan").string(),
+                       (dir / "rife-v4.6").string(), {}, 0, true};
+    }
     return Status(StatusCode::InvalidArgument,
-                  "unknown model '" + o.model + "' (realesr-animevideov3-x2|x3|x4, upconv_7-x2)");
+                  "unknown model '" + o.model + "' (realesr-animevideov3-x2|x3|x4, upconv_7-x2, rife-v4.6)");
 }
 
-// A texture without hard edges inside [28, 228] (see tst_nn_reference: no output below zero for ncnn to wrap).
-Frame testImage(const Size &size) {
+// A texture without hard edges inside [28, 228] (see tst_nn_reference: no output below zero for ncnn to wrap),
+// moved `shift` pixels to the right (RIFE's second frame).
+Frame testImage(const Size &size, int shift = 0) {
     Frame f;
     f.width = size.width;
     f.height = size.height;
@@ -68,40 +78,14 @@ Frame testImage(const Size &size) {
         for (uint32_t x = 0; x < f.width; ++x) {
             const double phases[3][3] = {{0.31, 0.17, 0}, {0.11, 0.37, 1}, {0.23, -0.29, 2}};
             for (int c = 0; c < 3; ++c) {
-                const double v = 128 + 100 * std::sin(phases[c][0] * x + phases[c][1] * y + phases[c][2]) *
-                                           std::cos(0.13 * (double(x) - double(y)));
+                const double u = double(x) - shift;
+                const double v = 128 + 100 * std::sin(phases[c][0] * u + phases[c][1] * y + phases[c][2]) *
+                                           std::cos(0.13 * (u - double(y)));
                 f.rgba[(size_t(y) * f.width + x) * 4 + size_t(c)] = uint8_t(v);
             }
         }
     }
     return f;
-}
-
-// Multiply-adds of the convolutions and deconvolutions, from a pass over the blobs' shapes.
-double macsOf(const nn::NcnnModel &model, const nn::Tensor &input) {
-    std::map<std::string, nn::cpu::Shape> shapes = {{model.inputs().front(), {input.c, input.h, input.w}}};
-    double macs = 0;
-    for (const nn::Layer &l : model.layers) {
-        if (l.type == "Input" || l.inputs.empty() || !shapes.count(l.inputs[0])) continue;
-        const nn::cpu::Shape in = shapes[l.inputs[0]];
-        nn::cpu::Shape out = in;
-        if (l.type == "Convolution" || l.type == "Deconvolution") {
-            const nn::cpu::ConvParams p = nn::cpu::ConvParams::from(l.params);
-            const bool deconv = l.type == "Deconvolution";
-            out = deconv ? nn::cpu::deconvolutionShape(in.c, in.h, in.w, p)
-                         : nn::cpu::convolutionShape(in.c, in.h, in.w, p);
-            const double perPixel = double(p.outputs) * in.c * p.kernelW * p.kernelH;
-            macs += perPixel * (deconv ? double(in.h) * in.w : double(out.h) * out.w);
-        } else if (l.type == "PixelShuffle") {
-            const int r = std::max(1, l.params.i(0, 1));
-            out = {in.c / (r * r), in.h * r, in.w * r};
-        } else if (l.type == "Interp") {
-            out = {in.c, int(float(in.h) * l.params.f(1, 1.f)), int(float(in.w) * l.params.f(2, 1.f))};
-        }
-        for (const std::string &t : l.outputs)
-            shapes[t] = out;
-    }
-    return macs;
 }
 
 double psnr(const Frame &a, const Frame &b) {
@@ -126,26 +110,58 @@ double msSince(std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-// The graph prepared once, a first frame, then `frames` frames: image to tensor, run, tensor to image.
-Result<Ours> measureOurs(const nn::NcnnModel &model, const Frame &image, int pad, int frames,
-                         nn::vulkan::WeightStorage weights) {
+// What one frame of the network takes and gives: the inputs made from the test images, the output as an image.
+struct Feed {
+    std::function<std::map<std::string, nn::Tensor>()> inputs;
+    std::function<Frame(const std::map<std::string, nn::Tensor> &)> output;
+};
+
+Feed feedFor(const Network &net, const Frame &image, const Frame &next) {
+    if (net.rife) {
+        auto view = [](const Frame &f) {
+            return nn::RgbaView{f.rgba.data(), int(f.width), int(f.height), size_t(f.width) * 4};
+        };
+        return {[&, view] { return nn::rifeInputs(view(image), view(next), 0.5f); },
+                [&](const std::map<std::string, nn::Tensor> &out) {
+                    Frame mid = image;
+                    nn::writeRife(out.at("out0"), mid.rgba.data(), size_t(mid.width) * 4, int(mid.width),
+                                  int(mid.height));
+                    return mid;
+                }};
+    }
+    const int pad = net.pad;
+    return {[&, pad] { return std::map<std::string, nn::Tensor>{{"", tensorFromFrame(image, pad)}}; },
+            [&, pad](const std::map<std::string, nn::Tensor> &out) {
+                return frameFromTensor(out.begin()->second, image, pad);
+            }};
+}
+
+// The graph prepared once, a first frame, then `frames` frames: images to tensors, run, tensor to image.
+Result<Ours> measureOurs(const nn::NcnnModel &model, const Feed &feed, int frames, nn::vulkan::WeightStorage weights,
+                         double &macs) {
     auto ctx = gpu::VulkanContext::create();
     if (!ctx.ok()) return Status(ctx.status().code(), "no Vulkan device: " + ctx.message());
     Ours ours;
     ours.device = ctx.value()->deviceInfo().name;
-    const std::string name = model.inputs().front();
-    const nn::Tensor probe = tensorFromFrame(image, pad);
+    auto named = [&] { // a single-input network's one input takes the model's name for it
+        auto in = feed.inputs();
+        if (in.size() == 1 && in.begin()->first.empty()) return std::map<std::string, nn::Tensor>{
+            {model.inputs().front(), std::move(in.begin()->second)}};
+        return in;
+    };
+    std::map<std::string, nn::vulkan::Program::Shape> shapes;
+    for (const auto &[name, t] : named()) shapes[name] = {t.c, t.h, t.w};
     auto t = std::chrono::steady_clock::now();
-    auto program =
-        nn::vulkan::Program::prepare(*ctx.value(), model, {{name, {probe.c, probe.h, probe.w}}}, {}, weights);
+    auto program = nn::vulkan::Program::prepare(*ctx.value(), model, shapes, {}, weights);
     if (!program.ok()) return program.status();
     ours.prepareMs = msSince(t);
+    macs = program.value()->macs();
     for (int i = 0; i <= frames; ++i) {
         t = std::chrono::steady_clock::now();
         nn::vulkan::RunStats stats;
-        auto out = program.value()->run({{name, tensorFromFrame(image, pad)}}, &stats);
+        auto out = program.value()->run(named(), &stats);
         if (!out.ok()) return out.status();
-        ours.output = frameFromTensor(out->begin()->second, image, pad);
+        ours.output = feed.output(out.value());
         const double ms = msSince(t);
         if (i == 0) {
             ours.firstMs = ms;
@@ -162,32 +178,42 @@ struct Theirs {
     double firstMs = 0, msPerFrame = 0;
 };
 
-// The binary's whole process on a folder of `count` copies of the image; its output for the first.
-Result<double> runNcnn(const Network &net, const fs::path &dir, const Frame &image, int count, Frame *output) {
+// The binary's whole process on a folder of `count` runs' inputs; its output for the first. An upscaler's folder
+// holds `count` copies of the image; RIFE's holds count + 1 frames, the two images in turn, and is asked for twice
+// as many (-n 2 x frames: the frames halfway between each pair, `count` interpolations; the last output, past the
+// last frame, is a copy).
+Result<double> runNcnn(const Network &net, const fs::path &dir, const Frame &image, const Frame &next, int count,
+                       Frame *output) {
     const fs::path in = dir / ("in" + std::to_string(count)), out = dir / ("out" + std::to_string(count));
     fs::create_directories(in);
     fs::create_directories(out);
-    for (int i = 0; i < count; ++i) {
-        if (Status s = media::writePng((in / (std::to_string(i) + ".png")).string(), image); !s.ok()) return s;
+    const int files = net.rife ? count + 1 : count;
+    for (int i = 0; i < files; ++i) {
+        const Frame &f = net.rife && i % 2 == 1 ? next : image;
+        char name[32];
+        std::snprintf(name, sizeof name, "%08d.png", i);
+        if (Status s = media::writePng((in / name).string(), f); !s.ok()) return s;
     }
     std::string command = shellQuoted(net.binary) + " -i " + shellQuoted(in.string()) + " -o " +
                           shellQuoted(out.string()) + " -m " + shellQuoted(net.binaryModels);
     for (const std::string &a : net.binaryArgs)
         command += " " + shellQuoted(a);
+    if (net.rife) command += " -n " + std::to_string(2 * files);
     const auto t0 = std::chrono::steady_clock::now();
     const int rc = std::system((command + " >/dev/null 2>&1").c_str());
     const double ms = msSince(t0);
-    auto first = media::readImage((out / "0.png").string());
+    // The upscalers keep the names; RIFE numbers its outputs from 1, the frame between the first two second.
+    auto first = media::readImage((out / (net.rife ? "00000002.png" : "00000000.png")).string());
     if (rc != 0 || !first.ok()) return Status(StatusCode::Internal, "the ncnn-vulkan binary did not run: " + command);
     if (output) *output = std::move(first.value());
     return ms;
 }
 
-Result<Theirs> measureNcnn(const Network &net, const Frame &image, int frames) {
+Result<Theirs> measureNcnn(const Network &net, const Frame &image, const Frame &next, int frames) {
     const fs::path dir = fs::temp_directory_path() / ("mnemo-bench-nn-" + std::to_string(::getpid()));
     Theirs theirs;
-    auto one = runNcnn(net, dir, image, 1, &theirs.output);
-    auto many = one.ok() ? runNcnn(net, dir, image, 1 + frames, nullptr) : one;
+    auto one = runNcnn(net, dir, image, next, 1, &theirs.output);
+    auto many = one.ok() ? runNcnn(net, dir, image, next, 1 + frames, nullptr) : one;
     std::error_code ec;
     fs::remove_all(dir, ec);
     if (!many.ok()) return many.status();
@@ -205,15 +231,15 @@ Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
         return Status(model.status().code(),
                       model.message() + " (fetch the networks: tools/nn-models.sh " + o.models + ")");
     }
-    const Frame image = testImage(o.size);
+    const Frame image = testImage(o.size), next = testImage(o.size, 4);
     const auto weights = o.weights == "fp16"   ? nn::vulkan::WeightStorage::Fp16
                          : o.weights == "fp32" ? nn::vulkan::WeightStorage::Fp32
                                                : nn::vulkan::WeightStorage::Auto;
-    auto ours = measureOurs(model.value(), image, net->pad, o.frames, weights);
+    double macs = 0;
+    auto ours = measureOurs(model.value(), feedFor(net.value(), image, next), o.frames, weights, macs);
     if (!ours.ok()) return ours.status();
-    auto theirs = measureNcnn(net.value(), image, o.frames);
+    auto theirs = measureNcnn(net.value(), image, next, o.frames);
     if (!theirs.ok()) return theirs.status();
-    const double macs = macsOf(model.value(), tensorFromFrame(image, net->pad));
     const Frame &out = ours->output;
     return nlohmann::json{{"bench", "nn"},
                           {"model", o.model},
@@ -242,7 +268,9 @@ void addBenchNnCommand(CLI::App &bench, CommandLine &line) {
     auto o = std::make_shared<BenchNnOptions>();
     CLI::App *nn = bench.add_subcommand("nn", "a bundled network on Mnemo's Vulkan runtime against ncnn-vulkan (JSON)");
     nn->add_option("--models", o->models, "the folder tools/nn-models.sh filled")->capture_default_str();
-    nn->add_option("--model", o->model, "realesr-animevideov3-x2|x3|x4 or upconv_7-x2")->capture_default_str();
+    nn->add_option("--model", o->model, "realesr-animevideov3-x2|x3|x4, upconv_7-x2 or rife-v4.6 (two frames in, "
+                                        "the one halfway out)")
+        ->capture_default_str();
     addSizeOption(*nn, o->size);
     nn->add_option("--frames", o->frames, "frames measured after the first, on each side")
         ->check(CLI::Range(1, 100))

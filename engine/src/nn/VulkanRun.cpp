@@ -49,11 +49,21 @@ Result<std::vector<DeviceTensor>> inputsOf(const Layer &l, const std::map<std::s
     return in;
 }
 
+// Multiply-adds of a convolution or deconvolution between tensors of these shapes; 0 for other layers.
+double macsOf(const Layer &l, const DeviceTensor &in, const DeviceTensor &out) {
+    if (l.type != "Convolution" && l.type != "Deconvolution") return 0;
+    const cpu::ConvParams p = cpu::ConvParams::from(l.params);
+    const double perPixel = double(p.outputs) * in.c * p.kernelW * p.kernelH;
+    return perPixel * (l.type == "Deconvolution" ? double(in.h) * in.w : double(out.h) * out.w);
+}
+
 // The steps of every layer, in order; `blobs` ends with every tensor the graph makes. A PReLU that alone reads a 3x3
-// convolution's output runs inside it (that output, not kept, cannot be one of `outputs`).
+// convolution's output runs inside it (that output, not kept, cannot be one of `outputs`). `macs` adds up the
+// convolutions' multiply-adds.
 Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const NcnnModel &model,
                                                std::map<std::string, DeviceTensor> &blobs,
-                                               const std::vector<std::string> &outputs, bool halfWeights) {
+                                               const std::vector<std::string> &outputs, bool halfWeights,
+                                               double &macs) {
     std::vector<detail::Step> steps;
     const std::map<std::string, int> readCount = readers(model);
     for (size_t i = 0; i < model.layers.size(); ++i) {
@@ -74,6 +84,7 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
         auto step = detail::buildStep(ctx, l, in.value(), out, fuse ? next : nullptr, halfWeights);
         if (!step.ok())
             return Status(step.status().code(), "layer '" + l.name + "' (" + l.type + "): " + step.message());
+        macs += macsOf(l, in.value()[0], out);
         if (fuse)
             ++i, blobs[next->outputs[0]] = out;
         else
@@ -115,7 +126,7 @@ Result<std::unique_ptr<Program>> Program::prepare(gpu::VulkanContext &ctx, const
     program->m_outputs = outputs.empty() ? model.outputs() : std::move(outputs);
     const bool halfWeights =
         weights == WeightStorage::Fp16 || (weights == WeightStorage::Auto && !ctx.deviceInfo().software);
-    auto steps = prepareSteps(ctx, model, blobs, program->m_outputs, halfWeights);
+    auto steps = prepareSteps(ctx, model, blobs, program->m_outputs, halfWeights, program->m_macs);
     if (!steps.ok()) return steps.status();
     program->m_graph->steps = std::move(steps.value());
     for (const std::string &name : program->m_outputs) {

@@ -40,6 +40,9 @@ public:
     // Device memory it holds: weights and every tensor of the graph (what a tile of this size costs).
     size_t deviceBytes() const { return m_deviceBytes; }
     const std::map<std::string, Shape> &inputShapes() const { return m_inputShapes; }
+    // Multiply-adds of its convolutions and deconvolutions per run, from the shapes it was prepared for (what a
+    // benchmark's GFLOP/s counts; the other layers are cheap next to them).
+    double macs() const { return m_macs; }
 
 private:
     struct Graph;
@@ -50,6 +53,7 @@ private:
     std::vector<std::string> m_outputs;
     std::string m_path;
     size_t m_deviceBytes = 0;
+    double m_macs = 0;
 };
 
 // One run: a Program prepared for these inputs and run once.
