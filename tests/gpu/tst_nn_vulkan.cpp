@@ -91,7 +91,13 @@ private slots:
                               // padding, a one-pixel input, padding wider than the window's reach
                               {5, 6, 37, 7, 3, 1, 1, 0, 1},
                               {3, 1, 1, 6, 3, 1, 1, 1, 0},
-                              {2, 9, 5, 3, 3, 1, 1, 2, 2}};
+                              {2, 9, 5, 3, 3, 1, 1, 2, 2},
+                              // Winograd F(2x2, 3x3) (16 channels and more): odd outputs (half tiles), channel
+                              // counts off its groups of 4, a one-pixel input, no padding, padding past the window
+                              {17, 7, 9, 19, 3, 1, 1, 1, 1},
+                              {16, 1, 1, 16, 3, 1, 1, 1, 0},
+                              {20, 13, 5, 18, 3, 1, 1, 0, 2},
+                              {16, 6, 7, 21, 3, 1, 1, 2, 0}};
         uint32_t seed = 1;
         for (const Case &c : cases) {
             Tensor in(c.inC, c.h, c.w);

@@ -52,6 +52,15 @@ const uint32_t kBinarySpv[] =
 const uint32_t kInterpSpv[] =
 #include "compute/nn_interp.comp.inc"
     ;
+const uint32_t kWinoInputSpv[] =
+#include "compute/nn_wino_input.comp.inc"
+    ;
+const uint32_t kWinoProductSpv[] =
+#include "compute/nn_wino_product.comp.inc"
+    ;
+const uint32_t kWinoOutputSpv[] =
+#include "compute/nn_wino_output.comp.inc"
+    ;
 
 struct ConvPush {
     int32_t inC, inH, inW, outC, outH, outW;
@@ -197,6 +206,92 @@ Result<Step> conv3x3Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, cons
     return step;
 }
 
+// Winograd's transformed weights U = G g G^T per output and input, laid out [element][input][output group of 4] as
+// the product step reads them (zeros past the last output).
+std::vector<float> winogradWeights(const std::vector<float> &weights, int outputs, int inputs) {
+    const int groups = (outputs + 3) / 4;
+    std::vector<float> u(size_t(16) * size_t(inputs) * size_t(groups) * 4, 0.f);
+    for (int o = 0; o < outputs; ++o) {
+        for (int c = 0; c < inputs; ++c) {
+            const float *g = &weights[(size_t(o) * size_t(inputs) + size_t(c)) * 9];
+            float gg[4][3]; // G g
+            for (int k = 0; k < 3; ++k) {
+                gg[0][k] = g[k];
+                gg[1][k] = 0.5f * (g[k] + g[3 + k] + g[6 + k]);
+                gg[2][k] = 0.5f * (g[k] - g[3 + k] + g[6 + k]);
+                gg[3][k] = g[6 + k];
+            }
+            for (int i = 0; i < 4; ++i) {
+                const float row[4] = {gg[i][0], 0.5f * (gg[i][0] + gg[i][1] + gg[i][2]),
+                                      0.5f * (gg[i][0] - gg[i][1] + gg[i][2]), gg[i][2]};
+                for (int j = 0; j < 4; ++j) {
+                    const size_t e = size_t(i * 4 + j);
+                    u[((e * size_t(inputs) + size_t(c)) * size_t(groups) + size_t(o / 4)) * 4 + size_t(o % 4)] = row[j];
+                }
+            }
+        }
+    }
+    return u;
+}
+
+// A scratch buffer of at least `floats`, shared with the other steps unless it must grow.
+Result<BufferPtr> scratchOf(gpu::VulkanContext &ctx, BufferPtr &shared, size_t floats) {
+    if (!shared || shared->size() < floats * sizeof(float)) {
+        auto made = deviceBuffer(ctx, floats);
+        if (!made.ok()) return made.status();
+        shared = made.value();
+    }
+    return shared;
+}
+
+struct WinoInputPush {
+    int32_t inC, inH, inW, tilesX, tilesY, tilesPadded, padLeft, padTop;
+};
+struct WinoProductPush {
+    int32_t inC, groups, tilesPadded;
+};
+struct WinoOutputPush {
+    int32_t outC, outH, outW, tilesX, tilesY, tilesPadded, groups;
+};
+
+// The 3x3 convolution as Winograd F(2x2, 3x3): input transform, 16 products over the channels, output transform
+// with bias and activation (nn_wino_*.comp).
+Result<std::vector<Step>> winogradSteps(gpu::VulkanContext &ctx, const cpu::ConvParams &p,
+                                        const std::vector<float> &weights, const std::vector<float> &bias,
+                                        const std::vector<float> *prelu, const DeviceTensor &in,
+                                        const DeviceTensor &out, Scratch &scratch) {
+    const int tilesX = (out.w + 1) / 2, tilesY = (out.h + 1) / 2, tiles = (tilesX * tilesY + 3) / 4 * 4;
+    const int groups = (out.c + 3) / 4;
+    auto u = upload(ctx, winogradWeights(weights, out.c, in.c));
+    auto b = upload(ctx, biasAndSlopes(p, bias, out.c, prelu));
+    auto v = scratchOf(ctx, scratch.transformed, size_t(16) * size_t(in.c) * size_t(tiles));
+    auto m = scratchOf(ctx, scratch.products, size_t(16) * size_t(groups) * 4 * size_t(tiles));
+    for (const Result<BufferPtr> *r : {&u, &b, &v, &m})
+        if (!r->ok()) return r->status();
+    const WinoInputPush inputPush{in.c, in.h, in.w, tilesX, tilesY, tiles, p.padLeft, p.padTop};
+    const WinoProductPush productPush{in.c, groups, tiles};
+    const WinoOutputPush outputPush{out.c, out.h, out.w, tilesX, tilesY, tiles, groups};
+    auto transform = makeStep(ctx, "nn_wino_input", kWinoInputSpv, {in.buffer, v.value()}, bytesOf(inputPush));
+    auto product = makeStep(ctx, "nn_wino_product", kWinoProductSpv, {v.value(), u.value(), m.value()},
+                            bytesOf(productPush));
+    auto output = makeStep(ctx, "nn_wino_output", kWinoOutputSpv, {m.value(), b.value(), out.buffer},
+                           bytesOf(outputPush));
+    for (const Result<Step> *r : {&transform, &product, &output})
+        if (!r->ok()) return r->status();
+    transform->groups[0] = groupsOf(size_t(tiles), 32);
+    transform->groups[1] = uint32_t(in.c);
+    product->groups[0] = groupsOf(size_t(tiles / 4), 32);
+    product->groups[1] = uint32_t(groups);
+    product->groups[2] = 16;
+    output->groups[0] = groupsOf(size_t(tilesX) * size_t(tilesY), 32);
+    output->groups[1] = uint32_t(groups);
+    std::vector<Step> steps;
+    steps.push_back(std::move(transform.value()));
+    steps.push_back(std::move(product.value()));
+    steps.push_back(std::move(output.value()));
+    return steps;
+}
+
 bool isPlain4x4s2(const cpu::ConvParams &p) {
     return p.kernelW == 4 && p.kernelH == 4 && p.strideW == 2 && p.strideH == 2 && p.dilationW == 1 &&
            p.dilationH == 1 && p.outputPadRight == 0 && p.outputPadBottom == 0;
@@ -216,6 +311,32 @@ Result<Step> deconv4x4s2Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, 
         step->groups[2] = groupsOf(size_t(out.c), 4);
     }
     return step;
+}
+
+Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out,
+                             const std::vector<float> *prelu, bool halfWeights);
+
+// A convolution's steps: Winograd for a plain 3x3 on many channels (kWinogradMinChannels), else one step.
+Result<std::vector<Step>> convolutionSteps(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in,
+                                           DeviceTensor &out, const std::vector<float> *prelu, bool halfWeights,
+                                           Scratch &scratch) {
+    const cpu::ConvParams p = cpu::ConvParams::from(l.params);
+    if (l.type == "Convolution" && isPlain3x3(p) && in.c >= kWinogradMinChannels &&
+        p.outputs >= kWinogradMinChannels && !l.weights.empty() && p.activation <= 2) {
+        const cpu::Shape shape = cpu::convolutionShape(in.c, in.h, in.w, p);
+        const std::vector<float> &weights = l.weights.at(0);
+        const std::vector<float> bias = l.weights.size() > 1 ? l.weights[1] : std::vector<float>{};
+        if (Status s = cpu::checkConvolution(in.c, weights, bias, p, shape, "convolution"); !s.ok()) return s;
+        auto o = deviceBuffer(ctx, size_t(shape.c * shape.h * shape.w));
+        if (!o.ok()) return o.status();
+        out = {o.value(), shape.c, shape.h, shape.w};
+        return winogradSteps(ctx, p, weights, bias, prelu, in, out, scratch);
+    }
+    auto step = convolutionStep(ctx, l, in, out, prelu, halfWeights);
+    if (!step.ok()) return step.status();
+    std::vector<Step> steps;
+    steps.push_back(std::move(step.value()));
+    return steps;
 }
 
 Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out,
@@ -457,15 +578,26 @@ bool canFusePrelu(const Layer &conv, const Layer &prelu) {
            (slopes == 1 || slopes == size_t(p.outputs)); // the slopes the kernel can take per output channel
 }
 
-Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out,
-                       const Layer *fusedPrelu, bool halfWeights) {
+Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out);
+
+Result<std::vector<Step>> buildSteps(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
+                                     DeviceTensor &out, const Layer *fusedPrelu, bool halfWeights, Scratch &scratch) {
     if (fusedPrelu) {
         const std::vector<float> slopes = fusedPrelu->weights.empty() ? std::vector<float>{} : fusedPrelu->weights[0];
-        return convolutionStep(ctx, l, in[0], out, &slopes, halfWeights);
+        return convolutionSteps(ctx, l, in[0], out, &slopes, halfWeights, scratch);
     }
     if (l.type == "Convolution" || l.type == "Deconvolution") {
-        return convolutionStep(ctx, l, in[0], out, nullptr, halfWeights);
+        return convolutionSteps(ctx, l, in[0], out, nullptr, halfWeights, scratch);
     }
+    auto step = buildStep(ctx, l, in, out);
+    if (!step.ok()) return step.status();
+    std::vector<Step> steps;
+    steps.push_back(std::move(step.value()));
+    return steps;
+}
+
+// Every other layer: one step.
+Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out) {
     if (l.type == "PReLU") return preluStep(ctx, l.weights.empty() ? std::vector<float>{} : l.weights[0], in[0], out);
     if (l.type == "ReLU") return preluStep(ctx, {l.params.f(0, 0.f)}, in[0], out);
     if (l.type == "PixelShuffle") return shuffleStep(ctx, l, in[0], out);

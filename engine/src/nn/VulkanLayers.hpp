@@ -34,10 +34,20 @@ Result<BufferPtr> upload(gpu::VulkanContext &ctx, const std::vector<float> &valu
 // output only the PReLU reads: the caller checks that): one pass over the output instead of two.
 bool canFusePrelu(const Layer &conv, const Layer &prelu);
 
-// The step of one layer (not Input or Split); `out` gets its output tensor, allocated here. With `fusedPrelu` (see
-// canFusePrelu) the step is the convolution followed by that PReLU. `halfWeights`: 3x3 convolutions whose weights
-// fp16 holds exactly store them so (see WeightStorage).
-Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &layer, const std::vector<DeviceTensor> &in,
-                       DeviceTensor &out, const Layer *fusedPrelu, bool halfWeights);
+// Buffers the steps of one program share because they run one after another: the Winograd convolutions' transformed
+// inputs and products (as large as the largest layer's; a larger layer makes new ones, the earlier steps keep theirs).
+struct Scratch {
+    BufferPtr transformed, products;
+};
+
+// Where a plain 3x3 convolution runs as Winograd F(2x2, 3x3) (three steps, 2.25 times fewer multiplies) rather than
+// directly: from this many input and output channels on, where the product dominates the transforms (ncnn's rule).
+constexpr int kWinogradMinChannels = 16;
+
+// The steps of one layer (not Input or Split): one, or three for a Winograd convolution; `out` gets its output tensor,
+// allocated here. With `fusedPrelu` (see canFusePrelu) the steps are the convolution followed by that PReLU.
+// `halfWeights`: direct 3x3 convolutions whose weights fp16 holds exactly store them so (see WeightStorage).
+Result<std::vector<Step>> buildSteps(gpu::VulkanContext &ctx, const Layer &layer, const std::vector<DeviceTensor> &in,
+                                     DeviceTensor &out, const Layer *fusedPrelu, bool halfWeights, Scratch &scratch);
 
 } // namespace mnemo::nn::vulkan::detail

@@ -65,6 +65,7 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
                                                const std::vector<std::string> &outputs, bool halfWeights,
                                                double &macs) {
     std::vector<detail::Step> steps;
+    detail::Scratch scratch;
     const std::map<std::string, int> readCount = readers(model);
     for (size_t i = 0; i < model.layers.size(); ++i) {
         const Layer &l = model.layers[i];
@@ -81,15 +82,16 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
         const bool fuse = next && detail::canFusePrelu(l, *next) && readCount.at(l.outputs[0]) == 1 &&
                           std::find(outputs.begin(), outputs.end(), l.outputs[0]) == outputs.end();
         DeviceTensor out;
-        auto step = detail::buildStep(ctx, l, in.value(), out, fuse ? next : nullptr, halfWeights);
-        if (!step.ok())
-            return Status(step.status().code(), "layer '" + l.name + "' (" + l.type + "): " + step.message());
+        auto built = detail::buildSteps(ctx, l, in.value(), out, fuse ? next : nullptr, halfWeights, scratch);
+        if (!built.ok())
+            return Status(built.status().code(), "layer '" + l.name + "' (" + l.type + "): " + built.message());
         macs += macsOf(l, in.value()[0], out);
         if (fuse)
             ++i, blobs[next->outputs[0]] = out;
         else
             blobs[l.outputs[0]] = out;
-        steps.push_back(std::move(step.value()));
+        for (detail::Step &step : built.value())
+            steps.push_back(std::move(step));
     }
     return steps;
 }
