@@ -247,6 +247,22 @@ private slots:
         QCOMPARE(player->stats().state, PlayerState::Playing);
     }
 
+    // A live frame the World made in between two of its frames (its output interpolator's) is a frame of the live
+    // stream like any other: edited, counted, not taken for a part of the one before.
+    void aLiveFrameMadeInBetweenIsAFrameOfItsOwn() {
+        auto player = open({"", links("color"), 1, false});
+        player->setPlaying(true);
+        for (int t = 0; t < 3; ++t) {
+            auto f = texture(t);
+            f->part = 0;
+            f->parts = t == 1 ? 2 : 1;
+            player->pushLive(f);
+            QVERIFY(waitFor([&] { return player->stats().framesEdited == uint64_t(t + 1); }));
+        }
+        QCOMPARE(player->stats().state, PlayerState::Playing);
+        QVERIFY(player->stats().problem.empty());
+    }
+
     void anUnreadableSourceIsNamed() {
         const QString bogus = m_tmp.filePath("notes.mkv");
         QFile f(bogus);

@@ -168,6 +168,8 @@ Status EditPlayer::editLive() {
     }
     auto copy = std::make_shared<Frame>(*frame);
     copy->index = e.nextLiveIndex++;
+    copy->part = 0; // every frame of a live stream is one of its own (the World's frames in between included)
+    copy->parts = 1;
     if (copy->inputUs == 0) copy->inputUs = copy->producedUs ? copy->producedUs : steadyNowUs();
     const int64_t pts = int64_t(double(copy->index) * 1e6 / e.fps);
     return editFrame(std::move(copy), pts);
