@@ -201,6 +201,34 @@ private slots:
         QCOMPARE(inverse->at(1, 0, 4), mask.at(0, 0, 4) - a.at(1, 0, 4));
     }
 
+    // SiLU by its formula; GroupNorm leaves each group with mean 0 and variance 1 / (1 + eps / variance) before the
+    // scale and shift, and InstanceNorm is GroupNorm with a group per channel; bad groups and scales are errors.
+    void siluAndNorms() {
+        const Tensor a = test::randomTensor(4, 3, 5, 40);
+        const Tensor s = cpu::swish(a);
+        for (size_t i = 0; i < a.data.size(); i += 7)
+            QVERIFY(std::abs(s.data[i] - a.data[i] / (1.f + std::exp(-a.data[i]))) < 1e-7f);
+        auto g = cpu::groupNorm(a, 2, 0.f, {}, {});
+        QVERIFY2(g.ok(), g.ok() ? "" : g.message().c_str());
+        for (int group = 0; group < 2; ++group) {
+            double sum = 0, squares = 0;
+            for (size_t i = 0; i < 30; ++i) sum += g->data[size_t(group) * 30 + i];
+            for (size_t i = 0; i < 30; ++i) squares += std::pow(g->data[size_t(group) * 30 + i] - sum / 30, 2);
+            QVERIFY(std::abs(sum / 30) < 1e-6 && std::abs(squares / 30 - 1) < 1e-5);
+        }
+        const std::vector<float> gamma = {1.f, 2.f, 0.5f, -1.f}, beta = {0.f, 1.f, -1.f, 3.f};
+        auto scaled = cpu::groupNorm(a, 2, 0.f, gamma, beta);
+        QVERIFY(scaled.ok() && std::abs(scaled->at(3, 2, 4) - (-g->at(3, 2, 4) + 3.f)) < 1e-6f);
+        auto instance = cpu::groupNorm(a, 4, 1e-3f, {}, {});
+        QVERIFY(instance.ok());
+        double sum = 0;
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < 5; ++x) sum += instance->at(2, y, x);
+        QVERIFY(std::abs(sum) < 1e-5);
+        QVERIFY(!cpu::groupNorm(a, 3, 0.f, {}, {}).ok());         // 4 channels do not split into 3 groups
+        QVERIFY(!cpu::groupNorm(a, 2, 0.f, {1.f}, {0.f}).ok()); // one scale for four channels
+    }
+
     // Crop by ranges (negative ends count from the end) and RIFE's warp, by index.
     void cropAndWarp() {
         Tensor t(4, 5, 6);
@@ -263,6 +291,28 @@ private slots:
         p.padLeft = p.padTop = p.padRight = p.padBottom = 1;
         Tensor expected = cpu::prelu(cpu::convolution(x, weights, {0.5f, -0.25f}, p).value(), {0.1f, 0.2f});
         QVERIFY(out->at("out").sameShape(expected) && out->at("out").data == expected.data);
+    }
+
+    // The norms' scales and shifts come from the .bin as raw fp32 after the layer's other weights.
+    void readsNormsFromAModel() {
+        const QString param = m_tmp.filePath("norms.param"), bin = m_tmp.filePath("norms.bin");
+        writeFile(param, "7767517\n4 4\nInput in 0 1 data\n"
+                         "InstanceNorm inorm 1 1 data a 0=2 1=0.001\n"
+                         "Swish silu 1 1 a b\n"
+                         "GroupNorm gnorm 1 1 b out 0=1 1=2 2=0.001\n");
+        writeFile(bin, floats({2.f, 3.f}) + floats({0.5f, -0.5f}) + floats({1.f, -1.f}) + floats({0.f, 0.25f}));
+        auto model = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
+        const Tensor x = test::randomTensor(2, 3, 4, 41);
+        auto out = cpu::run(model.value(), {{"data", x}});
+        QVERIFY2(out.ok(), out.ok() ? "" : out.message().c_str());
+        const Tensor a = cpu::groupNorm(x, 2, 0.001f, {2.f, 3.f}, {0.5f, -0.5f}).value();
+        const Tensor expected = cpu::groupNorm(cpu::swish(a), 1, 0.001f, {1.f, -1.f}, {0.f, 0.25f}).value();
+        QVERIFY(out->at("out").data == expected.data);
+        writeFile(bin, floats({2.f, 3.f}) + floats({0.5f})); // a shift short
+        auto truncated = loadNcnnModel(param.toStdString(), bin.toStdString());
+        QVERIFY(!truncated.ok());
+        QVERIFY2(truncated.message().find("inorm") != std::string::npos, truncated.message().c_str());
     }
 
     void badModelsAreClearErrors() {

@@ -240,6 +240,16 @@ private slots:
             {oneLayer("Eltwise", {{0, "0"}}, {}, true), {{"a", a}, {"b", b}}},
             {oneLayer("Sigmoid", {}, {}), {{"a", a}}},
             {concatOfThree(), {{"a", a}, {"b", plane}, {"c", b}}},
+            // the world model's layers: SiLU, InstanceNorm and GroupNorm (affine or not; a group larger than the
+            // kernel's 256 invocations, so each sums several values; a plane smaller than them)
+            {oneLayer("Swish", {}, {}), {{"a", a}}},
+            {oneLayer("InstanceNorm", {{0, "8"}, {1, "0.0001"}}, {test::randomValues(8, 31), test::randomValues(8, 32)}),
+             {{"a", a}}},
+            {oneLayer("InstanceNorm", {{0, "8"}, {2, "0"}}, {}), {{"a", a}}},
+            {oneLayer("GroupNorm", {{0, "2"}, {1, "8"}, {2, "0.00001"}},
+                      {test::randomValues(8, 33), test::randomValues(8, 34)}),
+             {{"a", a}}},
+            {oneLayer("GroupNorm", {{0, "3"}, {1, "6"}, {3, "0"}}, {}), {{"a", test::randomTensor(6, 3, 5, 35)}}},
         };
         cases.push_back({oneLayer("Eltwise", {{0, "1"}}, {}, true), {{"a", a}, {"b", b}}});
         cases.back().model.layers.back().params.set(1, {"1.0", "4.0"}); // weighted, as RIFE's flow sums

@@ -31,6 +31,42 @@ Tensor sigmoid(const Tensor &in) {
     return out;
 }
 
+Tensor swish(const Tensor &in) {
+    Tensor out = in;
+    for (float &v : out.data)
+        v = v / (1.f + std::exp(-v));
+    return out;
+}
+
+Result<Tensor> groupNorm(const Tensor &in, int groups, float eps, const std::vector<float> &gamma,
+                         const std::vector<float> &beta) {
+    if (groups <= 0 || in.c % groups != 0) {
+        return Status(StatusCode::InvalidArgument, std::to_string(in.c) + " channels do not split into " +
+                                                       std::to_string(groups) + " groups");
+    }
+    const bool affine = !gamma.empty() || !beta.empty();
+    if (affine && (gamma.size() != size_t(in.c) || beta.size() != size_t(in.c))) {
+        return Status(StatusCode::InvalidArgument, "the scale and shift need one value per channel (" +
+                                                       std::to_string(in.c) + ")");
+    }
+    Tensor out = in;
+    const size_t plane = size_t(in.h) * size_t(in.w), span = plane * size_t(in.c / groups);
+    for (int g = 0; g < groups; ++g) {
+        const float *x = &in.data[size_t(g) * span];
+        double sum = 0, squares = 0;
+        for (size_t i = 0; i < span; ++i) sum += x[i];
+        const double mean = sum / double(span);
+        for (size_t i = 0; i < span; ++i) squares += (x[i] - mean) * (x[i] - mean);
+        const double scale = 1.0 / std::sqrt(squares / double(span) + double(eps));
+        for (size_t i = 0; i < span; ++i) {
+            const size_t c = (size_t(g) * span + i) / plane;
+            const double v = (x[i] - mean) * scale;
+            out.data[size_t(g) * span + i] = affine ? float(v * gamma[c] + beta[c]) : float(v);
+        }
+    }
+    return out;
+}
+
 Tensor pixelShuffle(const Tensor &in, int r) {
     Tensor out(in.c / (r * r), in.h * r, in.w * r);
     for (int c = 0; c < out.c; ++c) {

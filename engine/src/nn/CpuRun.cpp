@@ -33,6 +33,9 @@ Result<Tensor> forward(const Layer &l, const std::vector<const Tensor *> &in) {
     if (l.type == "PReLU") return prelu(x, weight(l, 0));
     if (l.type == "ReLU") return relu(x, p.f(0, 0.f));
     if (l.type == "Sigmoid") return sigmoid(x);
+    if (l.type == "Swish") return swish(x);
+    if (l.type == "InstanceNorm") return groupNorm(x, x.c, p.f(1, 0.001f), weight(l, 0), weight(l, 1));
+    if (l.type == "GroupNorm") return groupNorm(x, p.i(0, 1), p.f(2, 0.001f), weight(l, 0), weight(l, 1));
     if (l.type == "PixelShuffle") {
         const int r = p.i(0, 1);
         if (r <= 0 || x.c % (r * r) != 0 || p.i(1, 0) != 0) {

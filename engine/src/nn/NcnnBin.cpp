@@ -92,6 +92,18 @@ Status loadWeights(Layer &l, BinReader &bin) {
         return {};
     }
     if (l.type == "PReLU") return add(size_t(std::max(1, l.params.i(0, 1))), false, "slopes");
+    // InstanceNorm (0 channels, 2 affine) and GroupNorm (1 channels, 3 affine): gamma and beta, one per channel.
+    const bool instance = l.type == "InstanceNorm";
+    if (instance || l.type == "GroupNorm") {
+        const int channels = l.params.i(instance ? 0 : 1, 0);
+        if (!l.params.i(instance ? 2 : 3, 1)) return {};
+        if (channels <= 0) {
+            return Status(StatusCode::InvalidArgument, "layer '" + l.name + "': an affine norm needs its channels (" +
+                                                           (instance ? "0=" : "1=") + ")");
+        }
+        if (Status s = add(size_t(channels), false, "gamma"); !s.ok()) return s;
+        return add(size_t(channels), false, "beta");
+    }
     return {};
 }
 

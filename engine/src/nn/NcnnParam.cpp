@@ -57,7 +57,8 @@ std::vector<int> ParamDict::ints(int id) const {
 const std::vector<std::string> &supportedLayerTypes() {
     static const std::vector<std::string> types = {"Input",   "Split",   "Convolution",  "Deconvolution", "PReLU",
                                                    "ReLU",    "Sigmoid", "PixelShuffle", "Interp",        "BinaryOp",
-                                                   "Eltwise", "Concat",  "Crop",         "rife.Warp"};
+                                                   "Eltwise", "Concat",  "Crop",         "rife.Warp",
+                                                   "Swish",   "InstanceNorm", "GroupNorm"};
     return types;
 }
 

@@ -52,6 +52,9 @@ const uint32_t kBinarySpv[] =
 const uint32_t kInterpSpv[] =
 #include "compute/nn_interp.comp.inc"
     ;
+const uint32_t kGroupNormSpv[] =
+#include "compute/nn_groupnorm.comp.inc"
+    ;
 const uint32_t kWinoInputSpv[] =
 #include "compute/nn_wino_input.comp.inc"
     ;
@@ -543,13 +546,48 @@ Result<Step> eltwiseStep(gpu::VulkanContext &ctx, const Layer &l, const std::vec
     return step;
 }
 
-Result<Step> sigmoidStep(gpu::VulkanContext &ctx, const DeviceTensor &in, DeviceTensor &out) {
+// Sigmoid, or SiLU with `swish`.
+Result<Step> sigmoidStep(gpu::VulkanContext &ctx, const DeviceTensor &in, DeviceTensor &out, bool swish) {
     auto o = outputOf(ctx, in.c, in.h, in.w);
     if (!o.ok()) return o.status();
     out = o.value();
-    const uint32_t push[1] = {uint32_t(out.count())};
+    const uint32_t push[2] = {uint32_t(out.count()), swish ? 1u : 0u};
     auto step = makeStep(ctx, "nn_sigmoid", kSigmoidSpv, {in.buffer, out.buffer}, bytesOf(push));
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
+    return step;
+}
+
+struct GroupNormPush {
+    uint32_t channels, plane, groups, affine;
+    float eps;
+};
+
+// GroupNorm (0 groups, 2 eps, 3 affine) or InstanceNorm (1 eps, 2 affine: a group per channel), as cpu::groupNorm.
+Result<Step> groupNormStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out) {
+    const bool instance = l.type == "InstanceNorm";
+    const int groups = instance ? in.c : l.params.i(0, 1);
+    const float eps = l.params.f(instance ? 1 : 2, 0.001f);
+    const bool affine = l.weights.size() >= 2;
+    if (groups <= 0 || in.c % groups != 0) {
+        return Status(StatusCode::InvalidArgument, std::to_string(in.c) + " channels do not split into " +
+                                                       std::to_string(groups) + " groups");
+    }
+    if (affine && (l.weights[0].size() != size_t(in.c) || l.weights[1].size() != size_t(in.c))) {
+        return Status(StatusCode::InvalidArgument,
+                      "the scale and shift need one value per channel (" + std::to_string(in.c) + ")");
+    }
+    std::vector<float> params;
+    if (affine) {
+        params = l.weights[0];
+        params.insert(params.end(), l.weights[1].begin(), l.weights[1].end());
+    }
+    auto p = upload(ctx, params.empty() ? std::vector<float>{0.f} : params);
+    auto o = outputOf(ctx, in.c, in.h, in.w);
+    if (!p.ok() || !o.ok()) return !p.ok() ? p.status() : o.status();
+    out = o.value();
+    const GroupNormPush push{uint32_t(in.c), uint32_t(in.h * in.w), uint32_t(groups), affine ? 1u : 0u, eps};
+    auto step = makeStep(ctx, "nn_groupnorm", kGroupNormSpv, {in.buffer, p.value(), out.buffer}, bytesOf(push));
+    if (step.ok()) step->groups[0] = uint32_t(groups);
     return step;
 }
 
@@ -607,7 +645,8 @@ Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vecto
     if (l.type == "rife.Warp") return warpStep(ctx, in, out);
     if (l.type == "Concat") return concatStep(ctx, l, in, out);
     if (l.type == "Eltwise") return eltwiseStep(ctx, l, in, out);
-    if (l.type == "Sigmoid") return sigmoidStep(ctx, in[0], out);
+    if (l.type == "Sigmoid" || l.type == "Swish") return sigmoidStep(ctx, in[0], out, l.type == "Swish");
+    if (l.type == "InstanceNorm" || l.type == "GroupNorm") return groupNormStep(ctx, l, in[0], out);
     return Status(StatusCode::Unsupported, "layer type '" + l.type + "' has no Vulkan kernel yet");
 }
 

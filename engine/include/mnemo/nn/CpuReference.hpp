@@ -46,6 +46,12 @@ Result<Tensor> deconvolution(const Tensor &in, const std::vector<float> &weights
 Tensor prelu(const Tensor &in, const std::vector<float> &slopes); // one slope, or one per channel
 Tensor relu(const Tensor &in, float slope);                       // slope 0: ReLU, else leaky
 Tensor sigmoid(const Tensor &in);
+Tensor swish(const Tensor &in); // SiLU: x * sigmoid(x) (ncnn's Swish)
+// ncnn's GroupNorm: the channels in `groups` equal groups, each normalised over its channels and pixels
+// ((x - mean) / sqrt(variance + eps), the population variance), then scaled and shifted per channel (gamma, beta:
+// one per channel, or both empty for none). InstanceNorm is the case groups == channels.
+Result<Tensor> groupNorm(const Tensor &in, int groups, float eps, const std::vector<float> &gamma,
+                         const std::vector<float> &beta);
 Tensor pixelShuffle(const Tensor &in, int factor); // PyTorch's pixel_shuffle (ncnn mode 0)
 // type 1 nearest, 2 bilinear, 3 bicubic (half-pixel, no corner alignment); the output size, or the scales when it
 // is 0.
