@@ -24,6 +24,7 @@ struct Step {
     std::vector<BufferPtr> keep; // weights and the tensors it reads and writes, alive until the run ends
     std::vector<uint8_t> push;
     uint32_t groups[3] = {1, 1, 1};
+    double macs = 0; // its multiply-adds (convolutions; 0 for the light layers): what a submission is cut by
 };
 
 // Host-visible storage (mapped; on lavapipe and integrated GPUs the device's own memory).

@@ -85,7 +85,9 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
         auto built = detail::buildSteps(ctx, l, in.value(), out, fuse ? next : nullptr, halfWeights, scratch);
         if (!built.ok())
             return Status(built.status().code(), "layer '" + l.name + "' (" + l.type + "): " + built.message());
-        macs += macsOf(l, in.value()[0], out);
+        const double layerMacs = macsOf(l, in.value()[0], out);
+        macs += layerMacs;
+        built.value().back().macs = layerMacs;
         if (fuse)
             ++i, blobs[next->outputs[0]] = out;
         else
@@ -160,18 +162,7 @@ Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, T
         }
         std::memcpy(m_graph->blobs.at(name).buffer->mapped(), t.data.data(), t.data.size() * sizeof(float));
     }
-    // A large tile of a large network takes minutes on a CPU implementation: the default 30 s would call it hung.
-    constexpr auto kRunTimeout = std::chrono::minutes(10);
-    Status s = m_ctx.submitAndWait(
-        [&](VkCommandBuffer cmd) {
-            for (const detail::Step &step : m_graph->steps) {
-                step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1], step.groups[2]);
-                barrier(cmd, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-            }
-            barrier(cmd, VK_ACCESS_HOST_READ_BIT, VK_PIPELINE_STAGE_HOST_BIT);
-        },
-        kRunTimeout);
-    if (!s.ok()) return s.withContext("running '" + m_path + "' on the GPU");
+    if (Status s = submitSteps(); !s.ok()) return s.withContext("running '" + m_path + "' on the GPU");
     if (stats) stats->gpuMs = msSince(t0);
     t0 = Clock::now();
     std::map<std::string, Tensor> out;
@@ -183,6 +174,39 @@ Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, T
     }
     if (stats) stats->readbackMs = msSince(t0);
     return out;
+}
+
+// The steps in submissions of about kMacsPerSubmission multiply-adds each, each waited for: the queue is the host's,
+// shared with the world module and the other edits, and on a CPU implementation (lavapipe runs one submission after
+// another) a whole network in one submission kept them waiting past their timeouts (a 640x360 upscale: 90 s). About
+// a quarter of a second of lavapipe's work; on a GPU a whole tile is a few submissions. Each step ends with a barrier,
+// which orders it before the next submission's steps too.
+Status Program::submitSteps() {
+    constexpr double kMacsPerSubmission = 2e9;
+    // A large tile of a large network takes minutes on a CPU implementation: the default 30 s would call it hung.
+    constexpr auto kRunTimeout = std::chrono::minutes(10);
+    const auto &steps = m_graph->steps;
+    for (size_t first = 0; first < steps.size();) {
+        size_t end = first;
+        double macs = 0;
+        while (end < steps.size() && (end == first || macs + steps[end].macs <= kMacsPerSubmission))
+            macs += steps[end++].macs;
+        const bool last = end == steps.size();
+        Status s = m_ctx.submitAndWait(
+            [&](VkCommandBuffer cmd) {
+                for (size_t i = first; i < end; ++i) {
+                    const detail::Step &step = steps[i];
+                    step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1],
+                                                 step.groups[2]);
+                    barrier(cmd, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+                }
+                if (last) barrier(cmd, VK_ACCESS_HOST_READ_BIT, VK_PIPELINE_STAGE_HOST_BIT);
+            },
+            kRunTimeout);
+        if (!s.ok()) return s;
+        first = end;
+    }
+    return {};
 }
 
 Result<std::map<std::string, Tensor>> run(gpu::VulkanContext &ctx, const NcnnModel &model,

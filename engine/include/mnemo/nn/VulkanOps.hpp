@@ -47,6 +47,7 @@ public:
 private:
     struct Graph;
     explicit Program(gpu::VulkanContext &ctx);
+    Status submitSteps();
     gpu::VulkanContext &m_ctx;
     std::unique_ptr<Graph> m_graph;
     std::map<std::string, Shape> m_inputShapes;
