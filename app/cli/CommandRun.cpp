@@ -98,8 +98,8 @@ CLI::App *defineRun(CLI::App &root, RunOptions &o) {
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
     run->add_option("--output-chain", o.outputChain,
-                    "edit modules on the world's frames before recording, comma-separated (frame-interpolate: the "
-                    "frames in between are recorded apart, in between.mkv)")
+                    "frame interpolators after the world module, comma-separated (frame-interpolate: the frames in "
+                    "between are shown and recorded apart, in between.mkv)")
         ->type_name("MODULES");
     run->add_option("--output-param", o.outputParams, "a parameter of an --output-chain module (repeatable)")
         ->type_name("MODULE.NAME=VALUE");

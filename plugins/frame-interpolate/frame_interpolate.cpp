@@ -108,13 +108,16 @@ Status ensureReady(Interpolator &f) {
     return {};
 }
 
-// Mean absolute difference of two frames over their RGB, 0-1, on a sparse grid (a cut is a large change everywhere).
-double meanDifference(const uint8_t *a, const uint8_t *b, size_t pixels) {
-    const size_t step = std::max<size_t>(1, pixels / 4096);
+// Mean absolute difference of the previous frame (tight rows) and `frame` over their RGB, 0-1, on a sparse grid (a
+// cut is a large change everywhere).
+double meanDifference(const Interpolator &f, const mnemo_frame &frame) {
+    const size_t pixels = size_t(f.width) * f.height, step = std::max<size_t>(1, pixels / 4096);
     uint64_t sum = 0, count = 0;
     for (size_t i = 0; i < pixels; i += step, ++count) {
+        const uint8_t *a = &f.previous[i * 4];
+        const uint8_t *b = frame.pixels + (i / f.width) * frame.stride_bytes + (i % f.width) * 4;
         for (size_t c = 0; c < 3; ++c)
-            sum += uint64_t(std::abs(int(a[i * 4 + c]) - int(b[i * 4 + c])));
+            sum += uint64_t(std::abs(int(a[c]) - int(b[c])));
     }
     return count ? double(sum) / (double(count) * 3 * 255) : 0.0;
 }
@@ -149,7 +152,7 @@ Status processOne(Interpolator &f, const mnemo_frame &in, mnemo_frame *out) {
     const int n = f.factor;
     bool blend = !f.previous.empty();
     if (blend && f.sceneCut < 1.0) {
-        blend = meanDifference(f.previous.data(), in.pixels, size_t(f.width) * f.height) <= f.sceneCut;
+        blend = meanDifference(f, in) <= f.sceneCut;
     }
     for (int k = 0; k + 1 < n; ++k) {
         if (!blend) {
@@ -201,13 +204,17 @@ void destroy(void *instance) {
 }
 
 mnemo_status setParam(void *instance, const mnemo_param_value *value, mnemo_error *error) {
-    const std::string name = value && value->name ? value->name : "";
-    if (name != "scene_cut") {
-        return fail(error, MNEMO_ERR_INVALID_ARGUMENT,
-                    "'" + name + "' is not a run-time parameter of frame-interpolate (only scene_cut is)");
+    try {
+        const std::string name = value && value->name ? value->name : "";
+        if (name != "scene_cut") {
+            return fail(error, MNEMO_ERR_INVALID_ARGUMENT,
+                        "'" + name + "' is not a run-time parameter of frame-interpolate (only scene_cut is)");
+        }
+        setNumber(*static_cast<Interpolator *>(instance), value->name, value->value);
+        return MNEMO_OK;
+    } catch (const std::exception &e) {
+        return fail(error, MNEMO_ERR_INTERNAL, std::string("set_param: ") + e.what());
     }
-    setNumber(*static_cast<Interpolator *>(instance), value->name, value->value);
-    return MNEMO_OK;
 }
 
 // A new folder must hold RIFE: otherwise the error says why and the previous folder stays.

@@ -230,6 +230,11 @@ private slots:
         QVERIFY2(follower.message().find("before the link that interpolates") != std::string::npos,
                  follower.message().c_str());
         QVERIFY(EditChain::create(*m_env, parseChain("temporal-stabilizer,blend-frames", {}).value(), kW, kH).ok());
+        auto sixteenTwice = parseChain("blend-frames,color,blend-frames", {}).value();
+        sixteenTwice[0].params["factor"] = sixteenTwice[2].params["factor"] = 16;
+        auto tooMany = EditChain::create(*m_env, sixteenTwice, kW, kH);
+        QVERIFY(!tooMany.ok()); // 16 x 16 frames per source frame: over the chain's bound of 64
+        QVERIFY2(tooMany.message().find("at most 64") != std::string::npos, tooMany.message().c_str());
         for (const char *factor : {"blend-frames.factor=0", "blend-frames.factor=17"}) {
             auto refused = EditChain::create(*m_env, parseChain("blend-frames", {factor}).value(), kW, kH);
             QVERIFY(!refused.ok());

@@ -342,19 +342,22 @@ private slots:
         QVERIFY(between > 0);
     }
 
-    // An output chain that cannot be made ends the run with a message naming it.
+    // An output chain that cannot be made, or holds an edit that is not an interpolator (it would change the frames
+    // the recording keeps), ends the run with a message naming it.
     void outputChainErrorsNameIt() {
-        WorldPipeline p(*m_env->registry);
-        WorldPipelineConfig c;
-        c.moduleId = "null-world";
-        c.width = 32;
-        c.height = 16;
-        c.outputChain = edit::parseChain("no-such-edit", {}).value();
-        p.start(c);
-        QTRY_COMPARE(p.state(), WorldPipeline::State::Failed);
-        QVERIFY2(p.error().find("output chain") != std::string::npos &&
-                     p.error().find("no-such-edit") != std::string::npos,
-                 p.error().c_str());
+        for (const char *chain : {"no-such-edit", "blend-frames,color"}) {
+            WorldPipeline p(*m_env->registry);
+            WorldPipelineConfig c;
+            c.moduleId = "null-world";
+            c.width = 32;
+            c.height = 16;
+            c.outputChain = edit::parseChain(chain, {}).value();
+            p.start(c);
+            QTRY_COMPARE(p.state(), WorldPipeline::State::Failed);
+            const std::string named = std::string(chain) == "no-such-edit" ? "no-such-edit" : "'color'";
+            QVERIFY2(p.error().find("output chain") != std::string::npos && p.error().find(named) != std::string::npos,
+                     p.error().c_str());
+        }
     }
 
     void cleanupTestCase() {

@@ -183,6 +183,11 @@ Result<std::unique_ptr<EditChain>> EditChain::create(modules::ModuleRegistry &re
             chain->m_outWidth = link->instance->outputWidth();
             chain->m_outHeight = link->instance->outputHeight();
             chain->m_framesPerInput *= link->instance->framesPerInput();
+            if (chain->m_framesPerInput > kMaxFramesPerInput) {
+                return Status(StatusCode::InvalidArgument,
+                              "the chain's interpolators make " + std::to_string(chain->m_framesPerInput) +
+                                  " frames per source frame; at most " + std::to_string(kMaxFramesPerInput));
+            }
         }
         chain->m_needsFlow = chain->m_needsFlow || (module->wantsSourceFlow && !spec.bypass);
         chain->m_links.push_back(std::move(link));
@@ -288,6 +293,8 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
             out->rgba.resize(size_t(out->width) * out->height * 4);
             out->index = in->index;
             out->inputUs = in->inputUs;
+            out->producedUs = in->producedUs; // the source's stamps travel with its edits (a recording keeps them)
+            out->renderMs = in->renderMs;
             out->parts = in->parts * n;
             out->part = in->part * n + k;
             raw.push_back(out.get());
@@ -311,6 +318,15 @@ Result<std::vector<FramePtr>> EditChain::process(Link &link, size_t realFrames) 
     link.stats.frames += realFrames;
     link.held.clear();
     return std::vector<FramePtr>(outputs.begin(), outputs.begin() + long(realFrames * n));
+}
+
+uint32_t EditChain::linkFramesPerInput(size_t link) const {
+    const Link &l = *m_links.at(link);
+    return l.spec.bypass ? 1u : l.instance->framesPerInput();
+}
+
+bool EditChain::linkIsChunked(size_t link) const {
+    return !m_links.at(link)->spec.bypass && m_links.at(link)->chunk > 1;
 }
 
 Status EditChain::setParam(size_t link, const std::string &name, double value) {

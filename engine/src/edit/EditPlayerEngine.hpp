@@ -58,7 +58,7 @@ struct EditPlayer::Engine {
         Clock::time_point due;
     };
     std::deque<Presentation> presenting;
-    Clock::time_point lastResultsAt{};      // when the previous source frame's results came out
+    int64_t lastLiveProducedUs = 0;         // the producer's stamp on the previous live frame (pacing)
     FramePtr lastSource;                               // for re-editing a paused frame after a change
     int64_t lastSourceUs = 0;
 

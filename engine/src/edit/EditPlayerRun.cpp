@@ -6,6 +6,7 @@
 #include "mnemo/core/Log.hpp"
 #include "mnemo/media/FrameSource.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace mnemo::edit {
@@ -52,7 +53,9 @@ EditPlayer::Requests EditPlayer::takeRequests() {
     const bool presenting = !e.presenting.empty();
     const auto ready = [&] {
         if (m_stop || m_requests->any()) return true;
-        if (presenting && Clock::now() >= e.presenting.front().due) return true;
+        // While frames in between wait for their time, only that time (or a request) wakes the loop: the next
+        // source frame waits for them (see run()), so waking for it would spin.
+        if (presenting) return Clock::now() >= e.presenting.front().due;
         if (e.state == PlayerState::Failed) return false;
         if (e.steps > 0) return true;
         if (e.state != PlayerState::Playing) return false;
@@ -233,32 +236,35 @@ Status EditPlayer::restartChainAfter(const Status &failure, const FramePtr &fram
     return {};
 }
 
-// How far apart an interpolating chain's results for one source frame are shown: the source frame's time split in
-// N. Playing, that time is how long the previous source frame's results took to come (a chain slower than the
-// source stretches it), at least the source's frame time and at most a second; paused (a step), the frame time.
-std::chrono::microseconds EditPlayer::presentationSpacing() {
+// How far apart an interpolating chain's results are shown: a source frame's time split in N. A file's frame time is
+// its rate's; a live source's, the time between the producer's stamps on its last two frames (drops included, at
+// most a second). Fixed, not measured from the results: a chain slower than the source must not stretch it further.
+// The next source frame is edited once its results are shown (run()), so a chain taking longer than a frame time
+// over N slows playback by at most (N - 1) / N of a frame time: the price of showing every frame in between.
+std::chrono::microseconds EditPlayer::presentationSpacing(const Frame &first) {
     Engine &e = *m_engine;
     const uint32_t n = e.chain ? e.chain->framesPerInput() : 1;
-    const auto now = Clock::now();
-    const auto frameTime = std::chrono::microseconds(int64_t(1e6 / std::max(1.0, e.fps)));
-    auto period = std::chrono::duration_cast<std::chrono::microseconds>(now - e.lastResultsAt);
-    e.lastResultsAt = now;
-    if (n <= 1) return {};
-    if (e.state != PlayerState::Playing) period = frameTime;
-    period = std::clamp<std::chrono::microseconds>(period, frameTime, std::chrono::seconds(1));
-    return period / n;
+    auto period = std::chrono::microseconds(int64_t(1e6 / std::max(1.0, e.fps)));
+    if (e.live && first.producedUs > 0 && e.lastLiveProducedUs > 0 && first.producedUs > e.lastLiveProducedUs) {
+        period = std::min<std::chrono::microseconds>(std::chrono::microseconds(first.producedUs - e.lastLiveProducedUs),
+                                                     std::chrono::seconds(1));
+    }
+    if (e.live && first.producedUs > 0) e.lastLiveProducedUs = first.producedUs;
+    return n <= 1 ? std::chrono::microseconds(0) : period / n;
 }
 
 Status EditPlayer::deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before) {
     Engine &e = *m_engine;
     present(true); // what is left of the previous source frame goes first
-    const auto spacing = edited.empty() ? std::chrono::microseconds(0) : presentationSpacing();
-    std::vector<float> linkMs;
+    const auto spacing = edited.empty() ? std::chrono::microseconds(0) : presentationSpacing(*edited.front());
+    std::vector<float> linkMs; // per source frame: an interpolator's N results share one
+    const size_t sourceFrames = size_t(
+        std::count_if(edited.begin(), edited.end(), [](const FramePtr &f) { return !f->interpolated(); }));
     if (e.chain && !edited.empty()) {
         const std::vector<LinkStats> after = e.chain->stats();
         for (size_t i = 0; i < after.size(); ++i) {
             const double spent = after[i].totalMs - (i < before.size() ? before[i].totalMs : after[i].totalMs);
-            linkMs.push_back(float(std::max(0.0, spent) / double(edited.size())));
+            linkMs.push_back(float(std::max(0.0, spent) / double(std::max<size_t>(1, sourceFrames))));
         }
     }
     auto due = Clock::now();

@@ -87,7 +87,7 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
             return Status(built.status().code(), "layer '" + l.name + "' (" + l.type + "): " + built.message());
         const double layerMacs = macsOf(l, in.value()[0], out);
         macs += layerMacs;
-        built.value().back().macs = layerMacs;
+        built.value().front().macs = layerMacs; // on the first: a batch is cut before the layer, not inside it
         if (fuse)
             ++i, blobs[next->outputs[0]] = out;
         else
@@ -198,7 +198,9 @@ Status Program::submitSteps() {
                     const detail::Step &step = steps[i];
                     step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1],
                                                  step.groups[2]);
-                    barrier(cmd, VK_ACCESS_SHADER_READ_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+                    // Read and written next: later layers rewrite the shared scratch buffers (write after write).
+                    barrier(cmd, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+                            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
                 }
                 if (last) barrier(cmd, VK_ACCESS_HOST_READ_BIT, VK_PIPELINE_STAGE_HOST_BIT);
             },

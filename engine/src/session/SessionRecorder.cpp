@@ -5,6 +5,7 @@
 #include "mnemo/core/Log.hpp"
 #include "mnemo/core/Version.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -118,7 +119,7 @@ Status SessionRecorder::writeWorldFrame(const world::WorldFrame &wf) {
     return {};
 }
 
-// The between-frames video runs at the rate the frames were shown (the world's times the interpolator's parts).
+// The between-frames video holds N - 1 frames per world frame: at the world's rate times that, it lasts as the session.
 Status SessionRecorder::writeBetweenFrame(const world::WorldFrame &wf) {
     BetweenFrameRow row{wf.frame->index, wf.frame->part, wf.frame->parts, -1, wf.camera};
     if (m_config.video && !m_betweenVideo) {
@@ -126,7 +127,7 @@ Status SessionRecorder::writeBetweenFrame(const world::WorldFrame &wf) {
         vc.path = sessionBetweenVideoPath(m_config.folder);
         vc.width = wf.frame->width;
         vc.height = wf.frame->height;
-        vc.fps = m_info.fps * wf.frame->parts;
+        vc.fps = m_info.fps * std::max(1u, wf.frame->parts - 1);
         vc.codec = m_config.codec;
         auto video = media::VideoEncoder::open(vc);
         if (!video.ok()) return video.status();

@@ -16,6 +16,17 @@ Result<std::unique_ptr<OutputStage>> OutputStage::create(modules::ModuleRegistry
                           std::to_string(width) + "x" + std::to_string(height) +
                           " (upscale the World stream in Edit instead)");
     }
+    // Only frame interpolators: their last result is the world's frame itself, which the recording keeps as the
+    // module made it (replay compares with it); another edit would change the recorded frames, and a chunked link
+    // would hold the last ones back.
+    for (size_t i = 0; i < chain.value()->linkCount(); ++i) {
+        const std::string &id = links[i].moduleId;
+        if (links[i].bypass) continue;
+        if (chain.value()->linkIsChunked(i) || chain.value()->linkFramesPerInput(i) < 2) {
+            return Status(StatusCode::Unsupported, "the World's output chain takes frame interpolators only, not '" + id +
+                                                       "' (edit the World stream in Edit instead)");
+        }
+    }
     std::unique_ptr<OutputStage> stage(new OutputStage());
     stage->m_chain = std::move(chain.value());
     return stage;
@@ -24,12 +35,6 @@ Result<std::unique_ptr<OutputStage>> OutputStage::create(modules::ModuleRegistry
 Result<std::vector<WorldFramePtr>> OutputStage::process(const WorldFramePtr &frame) {
     m_waiting.push_back(frame);
     auto results = m_chain->push(frame->frame);
-    if (!results.ok()) return results.status();
-    return describe(results.value());
-}
-
-Result<std::vector<WorldFramePtr>> OutputStage::flush() {
-    auto results = m_chain->flush();
     if (!results.ok()) return results.status();
     return describe(results.value());
 }
@@ -57,7 +62,8 @@ Result<std::vector<WorldFramePtr>> OutputStage::describe(const std::vector<edit:
     return out;
 }
 
-Presenter::Presenter(BoundedQueue<WorldFramePtr> &display) : m_display(display) {
+Presenter::Presenter(BoundedQueue<WorldFramePtr> &display, std::chrono::microseconds step)
+    : m_display(display), m_step(step) {
     m_thread = std::thread([this] { run(); });
 }
 
@@ -68,8 +74,10 @@ Presenter::~Presenter() {
 }
 
 void Presenter::present(const std::vector<WorldFramePtr> &frames) {
+    if (frames.empty()) return; // a chunked link still filling: no group, and no time to measure
     const auto now = Clock::now();
-    const auto period = std::min<Clock::duration>(now - m_lastGroup, std::chrono::seconds(1));
+    const Clock::duration since = now - m_lastGroup;
+    const Clock::duration period = since > std::chrono::seconds(1) ? Clock::duration(m_step) : since;
     m_lastGroup = now;
     const auto spacing = frames.empty() ? Clock::duration(0) : period / long(frames.size());
     for (size_t i = 0; i < frames.size(); ++i)

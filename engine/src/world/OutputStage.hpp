@@ -21,16 +21,14 @@ namespace mnemo::world {
 
 class OutputStage {
 public:
-    // The chain keeps the world's size: a link that resizes is refused (the viewport and the session video are made
-    // for the world's frames), by name.
+    // Frame interpolators only, keeping the world's size: any other link is refused by name (the viewport and the
+    // session video are made for the world's frames, and the recording keeps them as the module made them).
     static Result<std::unique_ptr<OutputStage>> create(modules::ModuleRegistry &registry,
                                                        const std::vector<edit::ChainLink> &links, uint32_t width,
                                                        uint32_t height, uint64_t seed);
 
     // What one world frame becomes, in order, its own result last (none while a chunked link fills its chunk).
     Result<std::vector<WorldFramePtr>> process(const WorldFramePtr &frame);
-    // The end of a run: what chunked links still hold.
-    Result<std::vector<WorldFramePtr>> flush();
     uint32_t framesPerInput() const { return m_chain->framesPerInput(); }
 
 private:
@@ -43,13 +41,16 @@ private:
 
 class Presenter {
 public:
-    explicit Presenter(BoundedQueue<WorldFramePtr> &display);
+    // `step`: the world's step time, what a group spans when there is no recent one to measure (the first after a
+    // start or a pause).
+    Presenter(BoundedQueue<WorldFramePtr> &display, std::chrono::microseconds step);
     ~Presenter();
     Presenter(const Presenter &) = delete;
     Presenter &operator=(const Presenter &) = delete;
 
-    // One step's results: the first now, the others spaced by the time since the previous call (at most a
-    // second) divided by their number. Never blocks; when the display falls behind, the oldest waiting frame drops.
+    // One step's results: the first now, the others spaced by the time since the previous call (the step time when
+    // that is over a second or there was none) divided by their number. Never blocks; when the display falls behind,
+    // the oldest waiting frame drops.
     void present(const std::vector<WorldFramePtr> &frames);
 
 private:
@@ -61,6 +62,7 @@ private:
     void run();
 
     BoundedQueue<WorldFramePtr> &m_display;
+    std::chrono::microseconds m_step;
     BoundedQueue<Due> m_queue{32, QueueFullPolicy::DropOldest};
     Clock::time_point m_lastGroup{};
     std::atomic<bool> m_stop{false};

@@ -5,6 +5,7 @@
 
 #include "mnemo/core/Log.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace mnemo::world {
@@ -314,7 +315,9 @@ Status WorldPipeline::startOutput() {
     if (!made.ok()) return made.status();
     m_output = std::move(made.value());
     if (!m_config.fixedTimestep && m_output->framesPerInput() > 1) {
-        m_presenter = std::make_unique<Presenter>(*m_display);
+        const auto step = std::chrono::microseconds(
+            int64_t(1e6 * double(std::max(1u, m_module ? m_module->chunkFrames : 1u)) / std::max(1.0, m_config.targetFps)));
+        m_presenter = std::make_unique<Presenter>(*m_display, step);
     }
     std::lock_guard lock(m_mutex);
     m_framesPerWorldFrame = m_output->framesPerInput();
@@ -362,6 +365,7 @@ Status WorldPipeline::stepLoop(std::unique_ptr<modules::ModuleInstance> &instanc
             if (auto drained = drainInFlight(*instance); !drained.ok()) { // the step sent before the pause is shown
                 if (Status s = restartAfter(drained.status(), instance); !s.ok()) return s;
             } else if (!drained.value()) {
+                if (!m_outputFailure.ok()) return m_outputFailure;
                 break;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -108,6 +108,10 @@ public:
     // Frames out per frame in: the product of the links' ModuleInstance::framesPerInput (a frame interpolator's N).
     // The outputs of source frame t keep its index and come in order, the last part being t itself (Frame::part).
     uint32_t framesPerInput() const { return m_framesPerInput; }
+    static constexpr uint32_t kMaxFramesPerInput = 64; // nested interpolators multiply: a bound on the product
+    // Link `link`'s own (1 for a bypassed link) and whether it holds frames for a chunk.
+    uint32_t linkFramesPerInput(size_t link) const;
+    bool linkIsChunked(size_t link) const;
 
 private:
     struct Link;

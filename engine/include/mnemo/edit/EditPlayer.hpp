@@ -129,7 +129,7 @@ private:
     Status deliverAll(const std::vector<FramePtr> &edited, const std::vector<LinkStats> &before);
     Status deliver(const FramePtr &source, const FramePtr &result, int64_t ptsUs, const std::vector<float> &linkMs,
                    std::chrono::steady_clock::time_point due);
-    std::chrono::microseconds presentationSpacing();
+    std::chrono::microseconds presentationSpacing(const Frame &first);
     // State changes on the engine thread (EditPlayer.cpp).
     void seekTo(uint64_t index);
     void restartTemporal();
