@@ -14,7 +14,8 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-    const int quad = int(gl_GlobalInvocationID.x), group = int(gl_GlobalInvocationID.y), e = int(gl_GlobalInvocationID.z);
+    const int quad = int(gl_GlobalInvocationID.x), group = int(gl_GlobalInvocationID.y);
+    const int e = int(gl_GlobalInvocationID.z);
     const int quads = pc.tilesPadded / 4;
     if (quad >= quads || group >= pc.groups) return;
     vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0), s3 = vec4(0.0);

@@ -243,7 +243,8 @@ private slots:
             // the world model's layers: SiLU, InstanceNorm and GroupNorm (affine or not; a group larger than the
             // kernel's 256 invocations, so each sums several values; a plane smaller than them)
             {oneLayer("Swish", {}, {}), {{"a", a}}},
-            {oneLayer("InstanceNorm", {{0, "8"}, {1, "0.0001"}}, {test::randomValues(8, 31), test::randomValues(8, 32)}),
+            {oneLayer("InstanceNorm", {{0, "8"}, {1, "0.0001"}},
+                      {test::randomValues(8, 31), test::randomValues(8, 32)}),
              {{"a", a}}},
             {oneLayer("InstanceNorm", {{0, "8"}, {2, "0"}}, {}), {{"a", a}}},
             {oneLayer("GroupNorm", {{0, "2"}, {1, "8"}, {2, "0.00001"}},

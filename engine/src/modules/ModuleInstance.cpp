@@ -393,7 +393,8 @@ mnemo_gpu_frame gpuFrameToC(const ModuleInstance::GpuFrame &f) {
 } // namespace
 
 bool ModuleInstance::hasGpuPath() const {
-    return m_module.hasGpuPath && !resizes() && m_framesPerInput == 1 && m_binding && m_binding->services.vulkan && m_calls->inProcessInstance();
+    return m_module.hasGpuPath && !resizes() && m_framesPerInput == 1 && m_binding && m_binding->services.vulkan &&
+           m_calls->inProcessInstance();
 }
 
 Status ModuleInstance::editProcessGpu(VkCommandBuffer commands, const std::vector<GpuFrame> &inputs,

@@ -616,7 +616,8 @@ bool canFusePrelu(const Layer &conv, const Layer &prelu) {
            (slopes == 1 || slopes == size_t(p.outputs)); // the slopes the kernel can take per output channel
 }
 
-Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out);
+Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
+                       DeviceTensor &out);
 
 Result<std::vector<Step>> buildSteps(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
                                      DeviceTensor &out, const Layer *fusedPrelu, bool halfWeights, Scratch &scratch) {
@@ -635,7 +636,8 @@ Result<std::vector<Step>> buildSteps(gpu::VulkanContext &ctx, const Layer &l, co
 }
 
 // Every other layer: one step.
-Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in, DeviceTensor &out) {
+Result<Step> buildStep(gpu::VulkanContext &ctx, const Layer &l, const std::vector<DeviceTensor> &in,
+                       DeviceTensor &out) {
     if (l.type == "PReLU") return preluStep(ctx, l.weights.empty() ? std::vector<float>{} : l.weights[0], in[0], out);
     if (l.type == "ReLU") return preluStep(ctx, {l.params.f(0, 0.f)}, in[0], out);
     if (l.type == "PixelShuffle") return shuffleStep(ctx, l, in[0], out);

@@ -23,8 +23,8 @@ Result<std::unique_ptr<OutputStage>> OutputStage::create(modules::ModuleRegistry
         const std::string &id = links[i].moduleId;
         if (links[i].bypass) continue;
         if (chain.value()->linkIsChunked(i) || chain.value()->linkFramesPerInput(i) < 2) {
-            return Status(StatusCode::Unsupported, "the World's output chain takes frame interpolators only, not '" + id +
-                                                       "' (edit the World stream in Edit instead)");
+            return Status(StatusCode::Unsupported, "the World's output chain takes frame interpolators only, not '" +
+                                                       id + "' (edit the World stream in Edit instead)");
         }
     }
     std::unique_ptr<OutputStage> stage(new OutputStage());

@@ -315,8 +315,8 @@ Status WorldPipeline::startOutput() {
     if (!made.ok()) return made.status();
     m_output = std::move(made.value());
     if (!m_config.fixedTimestep && m_output->framesPerInput() > 1) {
-        const auto step = std::chrono::microseconds(
-            int64_t(1e6 * double(std::max(1u, m_module ? m_module->chunkFrames : 1u)) / std::max(1.0, m_config.targetFps)));
+        const double chunk = double(std::max(1u, m_module ? m_module->chunkFrames : 1u));
+        const auto step = std::chrono::microseconds(int64_t(1e6 * chunk / std::max(1.0, m_config.targetFps)));
         m_presenter = std::make_unique<Presenter>(*m_display, step);
     }
     std::lock_guard lock(m_mutex);

@@ -90,7 +90,8 @@ public:
     };
 
     // Edit modules: framesPerInput() output frames per input frame (host-allocated, outputWidth() x outputHeight());
-    // `inputs.size()` is normally the module's chunk_frames. `source` is required for modules with wantsSourceFlow and ignored by the others.
+    // `inputs.size()` is normally the module's chunk_frames. `source` is required for modules with wantsSourceFlow and
+    // ignored by the others.
     Status editProcess(const std::vector<const Frame *> &inputs, const std::vector<Frame *> &outputs,
                        const EditSource *source = nullptr);
 
