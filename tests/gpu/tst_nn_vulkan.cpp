@@ -6,6 +6,7 @@
 
 #include "mnemo/nn/VulkanOps.hpp"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -266,6 +267,43 @@ private slots:
         auto unsupported = vulkan::run(*m_ctx, oneLayer("Concat", {{0, "1"}}, {}, true), {{"a", a}, {"b", b}});
         QVERIFY2(!unsupported.ok() && unsupported.message().find("only along channels") != std::string::npos,
                  unsupported.message().c_str());
+    }
+
+    // A network written by python/mnemo_ncnn.py from PyTorch (tests/tools/ncnn_export_check.py: every layer it
+    // exports, seeded) runs on the CPU reference and on Vulkan as it ran in PyTorch, on the same input. Skipped,
+    // saying so, where Debian's python3-torch is not installed (tools/deps.sh installs it in the test path).
+    void aNetworkExportedFromPyTorchRunsAsInPyTorch() {
+        QTemporaryDir dir;
+        QProcess python;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PYTHONPATH", MNEMO_SOURCE_DIR "/python");
+        python.setProcessEnvironment(env);
+        python.start("/usr/bin/python3", {MNEMO_SOURCE_DIR "/tests/tools/ncnn_export_check.py", dir.path()});
+        QVERIFY(python.waitForFinished(300000));
+        const QByteArray err = python.readAllStandardError();
+        if (python.exitCode() != 0 && err.contains("No module named 'torch'")) QSKIP("python3-torch is not installed");
+        QVERIFY2(python.exitCode() == 0, err.constData());
+        auto model = loadNcnnModel((dir.path() + "/net.param").toStdString(), (dir.path() + "/net.bin").toStdString());
+        QVERIFY2(model.ok(), model.ok() ? "" : model.message().c_str());
+        auto readFloats = [&](const QString &name, int c, int h, int w) {
+            Tensor t(c, h, w);
+            QFile f(dir.path() + "/" + name);
+            if (f.open(QIODevice::ReadOnly) && f.size() == qint64(t.data.size() * sizeof(float)))
+                f.read(reinterpret_cast<char *>(t.data.data()), f.size());
+            else
+                t = Tensor(1, 1, 1);
+            return t;
+        };
+        const Tensor input = readFloats("input.f32", 3, 10, 13), expected = readFloats("output.f32", 3, 20, 28);
+        QVERIFY(input.c == 3 && expected.c == 3);
+        auto onCpu = cpu::run(model.value(), {{"in", input}});
+        auto onGpu = vulkan::run(*m_ctx, model.value(), {{"in", input}});
+        QVERIFY2(onCpu.ok() && onGpu.ok(), onCpu.ok() ? onGpu.message().c_str() : onCpu.message().c_str());
+        qInfo("exported from PyTorch: worst difference %.2g (CPU reference), %.2g (Vulkan)",
+              worstDifference(expected, onCpu->at("out")), worstDifference(expected, onGpu->at("out")));
+        QVERIFY(onCpu->at("out").sameShape(expected));
+        QVERIFY(worstDifference(expected, onCpu->at("out")) < 1e-4f);
+        QVERIFY(worstDifference(expected, onGpu->at("out")) < 1e-4f);
     }
 
     // The bundled networks, whole, on the GPU against the CPU reference (a 24x24 tile, mirrored 10 px).
