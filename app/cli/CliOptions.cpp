@@ -121,7 +121,7 @@ CLI::Option *addPatternOption(CLI::App &command, std::string &pattern) {
         auto track = camera::makeScriptedTrack(text, 1, 16, 16);
         return track.ok() ? std::string() : track.message();
     };
-    return command.add_option("--pattern", pattern, "a scripted camera track: walk, turn or out-and-back")
+    return command.add_option("--pattern", pattern, "a scripted camera track: walk, turn, out-and-back or explore")
         ->check(checkedBy(check))
         ->type_name("P");
 }

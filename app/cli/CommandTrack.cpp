@@ -14,6 +14,7 @@ struct TrackOptions {
     long frames = 240;
     Size size{640, 360};
     double fps = 30;
+    uint64_t seed = 1; // the explore pattern's choices
 };
 
 CLI::App *defineTrack(CLI::App &root, TrackOptions &o) {
@@ -23,17 +24,20 @@ CLI::App *defineTrack(CLI::App &root, TrackOptions &o) {
     addFramesOption(*track, o.frames, "frames in the track");
     addSizeOption(*track, o.size);
     addFpsOption(*track, o.fps, "frames per second the track is timed at");
+    track->add_option("--seed", o.seed, "the explore pattern's choices (the same track for a seed everywhere)")
+        ->capture_default_str();
     return track;
 }
 
 Status runTrack(const TrackOptions &o) {
-    auto track = camera::makeScriptedTrack(o.pattern, uint32_t(o.frames), o.size.width, o.size.height, o.fps);
+    auto track =
+        camera::makeScriptedTrack(o.pattern, uint32_t(o.frames), o.size.width, o.size.height, o.fps, o.seed);
     if (!track.ok()) return track.status();
     return camera::saveCameraTrack(track.value(), o.out);
 }
 
 void printTrack(const TrackOptions &o) {
-    printJson({{"out", o.out}, {"frames", o.frames}, {"pattern", o.pattern}}, -1);
+    printJson({{"out", o.out}, {"frames", o.frames}, {"pattern", o.pattern}, {"seed", o.seed}}, -1);
 }
 
 } // namespace

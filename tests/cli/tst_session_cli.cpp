@@ -109,6 +109,45 @@ private slots:
         QVERIFY(runCli({"run", "--frames", "2", "--output-chain", "no-such-edit"}).err.contains("no-such-edit"));
     }
 
+    // tools/train/make-data.sh (issue 14's data): seeded explore walks rendered by the reference world and exported,
+    // the same files twice over (tracks seeded, world deterministic, FFV1 lossless), each frame with its camera and
+    // controls; bad arguments are refused.
+    void worldModelDataIsReproducible() {
+        auto make = [&](const QString &out) {
+            QProcess p;
+            p.start(MNEMO_SOURCE_DIR "/tools/train/make-data.sh",
+                    {out, "--episodes", "2", "--frames", "24", "--size", "32x32", "--seed", "5", "--cli",
+                     MNEMO_BINARY_DIR "/bin/mnemo-cli"});
+            p.waitForFinished(180000);
+            return p.exitCode() == 0 ? QString() : QString::fromUtf8(p.readAllStandardError());
+        };
+        const QString a = m_dir.filePath("data-a"), b = m_dir.filePath("data-b");
+        const QString failedA = make(a), failedB = make(b);
+        QVERIFY2(failedA.isEmpty() && failedB.isEmpty(), qPrintable(failedA + failedB));
+        for (const char *episode : {"episode_000", "episode_001"}) {
+            QFile fa(a + "/" + episode + "/frames.jsonl"), fb(b + "/" + episode + "/frames.jsonl");
+            QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+            const QList<QByteArray> rows = fa.readAll().trimmed().split('\n');
+            QCOMPARE(rows.size(), 24);
+            const QJsonObject last = json(rows.last());
+            QCOMPARE(last["c2w"].toArray().size(), 16);
+            QVERIFY(last.contains("action"));
+            QFile ia(a + "/" + episode + "/frames/000023.png"), ib(b + "/" + episode + "/frames/000023.png");
+            QVERIFY(ia.open(QIODevice::ReadOnly) && ib.open(QIODevice::ReadOnly));
+            QVERIFY(ia.readAll() == ib.readAll());
+        }
+        // The cameras of two episodes differ (their track seeds do), the rows' timestamps aside.
+        QFile e0(a + "/episode_000/frames.jsonl"), e1(a + "/episode_001/frames.jsonl");
+        QVERIFY(e0.open(QIODevice::ReadOnly) && e1.open(QIODevice::ReadOnly));
+        QVERIFY(json(e0.readAll().trimmed().split('\n').last())["c2w"] !=
+                json(e1.readAll().trimmed().split('\n').last())["c2w"]);
+        QVERIFY(QFile::exists(a + "/manifest.json"));
+        QProcess bad;
+        bad.start(MNEMO_SOURCE_DIR "/tools/train/make-data.sh", {a, "--frames", "many"});
+        QVERIFY(bad.waitForFinished(30000));
+        QCOMPARE(bad.exitCode(), 2);
+    }
+
     void badSessionsFailClearly() {
         Run r = runCli({"session", m_dir.filePath("nothing-here")});
         QCOMPARE(r.exitCode, 1);

@@ -160,6 +160,37 @@ private slots:
         QVERIFY(std::fabs(back[14] - out[14]) < 0.2f);
     }
 
+    // The explore pattern (world-model data): the same track for a seed, another for another seed, and returns that
+    // bring the camera back through poses it had (a third of the frames or more revisit one at least 30 frames older,
+    // within 5 cm and 2 degrees), while it still goes places (metres across).
+    void exploreIsSeededAndRevisits() {
+        auto a = makeScriptedTrack("explore", 400, 64, 64, 30, 3), again = makeScriptedTrack("explore", 400, 64, 64, 30, 3),
+             other = makeScriptedTrack("explore", 400, 64, 64, 30, 4);
+        QVERIFY(a.ok() && again.ok() && other.ok());
+        QCOMPARE(cameraTrackToJson(a.value()), cameraTrackToJson(again.value()));
+        QVERIFY(cameraTrackToJson(a.value()) != cameraTrackToJson(other.value()));
+        const auto &f = a->frames;
+        auto yaw = [](const std::array<float, 16> &m) { return std::atan2(-m[8], m[10]) * 57.29578f; };
+        size_t revisits = 0;
+        float reach = 0;
+        for (size_t i = 0; i < f.size(); ++i) {
+            const auto &p = f[i].camera.c2w;
+            reach = std::max(reach, std::hypot(p[12], p[14]));
+            for (size_t j = 0; j + 30 < i; ++j) {
+                const auto &q = f[j].camera.c2w;
+                const float turn = std::fmod(std::fabs(yaw(p) - yaw(q)), 360.f);
+                if (std::hypot(p[12] - q[12], p[14] - q[14]) < 0.05f && std::min(turn, 360.f - turn) < 2.f) {
+                    ++revisits;
+                    break;
+                }
+            }
+        }
+        qInfo("explore, seed 3: %zu of %zu frames revisit, reach %.1f m", revisits, f.size(), double(reach));
+        QVERIFY(revisits * 3 >= f.size());
+        QVERIFY(reach > 3.f);
+        QVERIFY(f[5].controller.has_value());
+    }
+
     void malformedTracksGiveClearErrors() {
         QVERIFY(loadCameraTrack("/nonexistent/track.json").message().find("/nonexistent/track.json") !=
                 std::string::npos);

@@ -4,6 +4,10 @@
 #include "mnemo/core/Utf8.hpp"
 
 #include <cmath>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -195,25 +199,82 @@ Status saveCameraTrack(const CameraTrack &track, const std::string &path) {
     return out.good() ? Status{} : Status(StatusCode::Internal, "writing camera track '" + path + "' failed");
 }
 
+namespace {
+
+// Pixels of mouse motion per frame that turn the camera by `degrees` per frame.
+float mousePixelsFor(const IntegratorConfig &cfg, float degrees) {
+    return degrees / cfg.degreesPerMouseUnit / cfg.mouseUnitsPerPixel;
+}
+
+// The tick that undoes `tick`: the opposite keys and mouse motion. The integrator's moves are symmetric (a frame's
+// translation uses its average yaw, the same both ways), so a tick and then its undoing end at the pose before.
+ControllerTick undone(const ControllerTick &tick) {
+    static const std::map<std::string, std::string> opposite = {
+        {"KeyW", "KeyS"}, {"KeyS", "KeyW"}, {"KeyA", "KeyD"}, {"KeyD", "KeyA"}};
+    ControllerTick out;
+    for (const std::string &key : tick.keys) out.keys.push_back(opposite.count(key) ? opposite.at(key) : key);
+    out.mouseDx = -tick.mouseDx;
+    out.mouseDy = -tick.mouseDy;
+    return out;
+}
+
+// The explore pattern's controller ticks: segments drawn from a seeded generator (std::mt19937_64's sequence is fixed
+// by the standard; the draws below use only its raw output, so the track is the same everywhere).
+std::vector<ControllerTick> exploreTicks(uint32_t frames, uint64_t seed, const IntegratorConfig &cfg) {
+    std::mt19937_64 rng(seed);
+    const auto uniform = [&](double lo, double hi) { return lo + (hi - lo) * double(rng() >> 11) * 0x1.0p-53; };
+    std::vector<ControllerTick> ticks;
+    while (ticks.size() < frames) {
+        const double kind = uniform(0, 1);
+        const uint32_t length = uint32_t(uniform(20, 70));
+        if (kind < 0.3 && ticks.size() >= 20) { // return: undo a stretch, newest first
+            const size_t back = std::min<size_t>(ticks.size(), size_t(uniform(20, double(std::min<size_t>(
+                                                                                      ticks.size(), 120)))));
+            for (size_t i = 0; i < back; ++i) ticks.push_back(undone(ticks[ticks.size() - 1 - 2 * i]));
+        } else if (kind < 0.45) { // turn in place, either way, up to a full turn
+            const float degrees = float(uniform(-360, 360));
+            for (uint32_t i = 0; i < length; ++i) {
+                ControllerTick t;
+                t.mouseDx = mousePixelsFor(cfg, degrees / float(length));
+                ticks.push_back(t);
+            }
+        } else if (kind < 0.55) { // strafe
+            const std::string key = uniform(0, 1) < 0.5 ? "KeyA" : "KeyD";
+            for (uint32_t i = 0; i < length; ++i) ticks.push_back({0, {key}, 0, 0, 0});
+        } else { // walk with a gentle turn and a glance up or down
+            const float turn = float(uniform(-2.0, 2.0)), look = float(uniform(-0.3, 0.3));
+            for (uint32_t i = 0; i < length; ++i) {
+                ControllerTick t{0, {"KeyW"}, mousePixelsFor(cfg, turn), 0, 0};
+                t.mouseDy = mousePixelsFor(cfg, look * std::sin(float(i) * 0.2f));
+                ticks.push_back(t);
+            }
+        }
+    }
+    ticks.resize(frames);
+    return ticks;
+}
+
+} // namespace
+
 Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frames, uint32_t width, uint32_t height,
-                                      double fps) {
+                                      double fps, uint64_t seed) {
     if (frames == 0) return Status(StatusCode::InvalidArgument, "a track needs at least one frame");
     CameraIntegrator integrator;
     const IntegratorConfig &cfg = integrator.config();
-    // Pixels of mouse motion per frame that turn the camera by `degrees` per frame.
-    const auto mousePixelsFor = [&](float degrees) {
-        return degrees / cfg.degreesPerMouseUnit / cfg.mouseUnitsPerPixel;
-    };
     CameraTrack track;
     track.width = width;
     track.height = height;
     track.fps = fps;
     const Intrinsics k = intrinsicsFromHorizontalFov(cfg.horizontalFovDeg, width, height);
+    const std::vector<ControllerTick> explore =
+        pattern == "explore" ? exploreTicks(frames, seed, cfg) : std::vector<ControllerTick>{};
+    const auto mousePixelsFor = [&](float degrees) { return camera::mousePixelsFor(cfg, degrees); };
     for (uint32_t i = 0; i < frames; ++i) {
         ControllerTick tick;
-        tick.tUs = int64_t(double(i) * 1e6 / fps);
         const float phase = float(i) / float(frames);
-        if (pattern == "walk") {
+        if (pattern == "explore") {
+            tick = explore[i];
+        } else if (pattern == "walk") {
             tick.keys = {"KeyW"};
             tick.mouseDx = mousePixelsFor(1.2f * std::sin(phase * 2.0f * 3.14159265f * 2.0f));
         } else if (pattern == "turn") {
@@ -233,8 +294,9 @@ Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frame
             }
         } else {
             return Status(StatusCode::InvalidArgument,
-                          "unknown track pattern '" + pattern + "' (expected walk, turn or out-and-back)");
+                          "unknown track pattern '" + pattern + "' (expected walk, turn, out-and-back or explore)");
         }
+        tick.tUs = int64_t(double(i) * 1e6 / fps);
         // Record the camera the frame is rendered with: the pose *after* this tick's motion.
         const CameraPose pose = integrator.advance(tick, 1).front();
         CameraTrackFrame f;

@@ -36,7 +36,11 @@ Result<CameraTrack> cameraTrackFromJson(const std::string &json, const std::stri
 //  "walk"         forward with gentle left and right turns
 //  "turn"         a full 360-degree turn in place
 //  "out-and-back" walk out, look right and back, walk backwards to the start (every way-back frame revisits)
+//  "explore"      a seeded wander for world-model data: walks with gentle turns, turns in place, strafes, and
+//                 returns, each retracing a stretch before it with the actions undone (W and S swapped, A and D,
+//                 the mouse negated) so the camera comes back through poses it had (closed loops, revisits)
+// `seed` picks the explore pattern's choices (the others ignore it); a seed gives the same track on every machine.
 Result<CameraTrack> makeScriptedTrack(const std::string &pattern, uint32_t frames, uint32_t width, uint32_t height,
-                                      double fps = 30.0);
+                                      double fps = 30.0, uint64_t seed = 1);
 
 } // namespace mnemo::camera
