@@ -7,8 +7,12 @@ the layers the runtime runs. A torch.nn.Sequential of
     GroupNorm, InstanceNorm2d (affine or not; no running statistics), PixelShuffle,
     Upsample (nearest or bilinear without align_corners, by a scale factor)
 
-is written as one chain: `export_sequential(model, "net.param", "net.bin")`. The network reads its input from the
-blob "in" (C x H x W; batch 1) and writes "out". Anything else is refused with the layer named.
+is written as one chain: `export_sequential(model, "net.param", "net.bin")`. A network with skip connections (a
+U-Net's) is written as a graph: `export_module(model, "net.param", "net.bin")` traces its forward() with torch.fx and
+writes those layers plus additions and products of two tensors (x + y, x * y, torch.add, torch.mul), channel
+concatenation (torch.cat(..., dim=1)) and the functional activations (F.relu, F.silu, torch.sigmoid); a blob read
+twice goes through ncnn's Split, as ncnn's own files do. Either way the network reads its input from the blob "in"
+(C x H x W; batch 1) and writes "out". Anything else is refused with the layer named.
 
 Weights are fp32: a convolution's behind a zero tag ([outputs][inputs][kh][kw], PyTorch's layout as it is), its bias,
 PReLU slopes and the norms' scale and shift raw.
@@ -87,14 +91,105 @@ def _param_text(params):
 
 def export_sequential(model, param_path, bin_path):
     """Writes `model` (a torch.nn.Sequential of the layers above) as ncnn's .param and .bin."""
-    layers = [_layer(layer) for layer in model]
-    lines, data = ["Input input 0 1 in"], b""
-    for i, (kind, params, weights) in enumerate(layers):
+    converted = [_layer(layer) for layer in model]
+    layers, data = [["Input", "input", [], ["in"], {}]], b""
+    for i, (kind, params, weights) in enumerate(converted):
         source = "in" if i == 0 else "b%d" % (i - 1)
-        target = "out" if i == len(layers) - 1 else "b%d" % i
-        lines.append(("%s l%d 1 1 %s %s %s" % (kind, i, source, target, _param_text(params))).rstrip())
+        target = "out" if i == len(converted) - 1 else "b%d" % i
+        layers.append([kind, "l%d" % i, [source], [target], params])
         data += weights
-    with open(param_path, "w") as f:
-        f.write("7767517\n%d %d\n%s\n" % (len(lines), len(lines), "\n".join(lines)))
+    _write(layers, param_path)
     with open(bin_path, "wb") as f:
         f.write(data)
+
+
+def _function(node):
+    """ncnn's type and parameters for a traced function or method call (see export_module), or None."""
+    import operator
+    F = torch.nn.functional
+    target = node.target
+    if target in (operator.add, torch.add, "add"):
+        return "BinaryOp", {0: 0}
+    if target in (operator.mul, torch.mul, "mul"):
+        return "BinaryOp", {0: 2}
+    if target in (F.relu, torch.relu, "relu"):
+        return "ReLU", {}
+    if target in (F.silu, "silu"):
+        return "Swish", {}
+    if target in (torch.sigmoid, "sigmoid"):
+        return "Sigmoid", {}
+    if target is torch.cat:
+        dim = node.kwargs.get("dim", node.args[1] if len(node.args) > 1 else 0)
+        if dim not in (1, -3):
+            raise ValueError("torch.cat along dim %r: the runtime concatenates channels (dim=1)" % (dim,))
+        return "Concat", {0: 0}
+    return None
+
+
+def export_module(model, param_path, bin_path):
+    """Writes `model`'s traced forward() (one input) as ncnn's .param and .bin: the layers of export_sequential and
+    the functions above, in the trace's order."""
+    import torch.fx
+    graph = torch.fx.symbolic_trace(model).graph
+    modules = dict(model.named_modules())
+    names, layers, data = {}, [], b""
+    for node in graph.nodes:
+        if node.op == "placeholder":
+            if names:
+                raise ValueError("export_module takes a network of one input, not also '%s'" % node.name)
+            names[node.name] = "in"
+            layers.append(["Input", "input", [], ["in"], {}])
+        elif node.op in ("call_module", "call_function", "call_method"):
+            inputs = [a for a in (node.args[0] if node.target is torch.cat else node.args)
+                      if isinstance(a, torch.fx.Node)]
+            if node.op == "call_module":
+                kind, params, weights = _layer(modules[node.target])
+                data += weights
+            else:
+                found = _function(node)
+                if found is None:
+                    raise ValueError("%s has no ncnn layer in Mnemo's runtime" % node.format_node())
+                kind, params = found
+            names[node.name] = "b_" + node.name
+            layers.append([kind, node.name, [names[a.name] for a in inputs], [names[node.name]], params])
+        elif node.op == "output":
+            result = node.args[0]
+            if not isinstance(result, torch.fx.Node) or names.get(result.name) != layers[-1][3][0]:
+                raise ValueError("export_module takes a network whose one output is its last layer's")
+            layers[-1][3] = ["out"]
+        else:
+            raise ValueError("%s has no ncnn layer in Mnemo's runtime" % node.format_node())
+    _write(_with_splits(layers), param_path)
+    with open(bin_path, "wb") as f:
+        f.write(data)
+
+
+def _with_splits(layers):
+    """ncnn's rule: a blob read by several layers is fed to them through a Split layer, one output each."""
+    readers = {}
+    for layer in layers:
+        for blob in layer[2]:
+            readers[blob] = readers.get(blob, 0) + 1
+    out, taken = [], {}
+    for layer in layers:
+        for i, blob in enumerate(layer[2]):
+            if readers[blob] > 1:
+                k = taken.get(blob, 0)
+                taken[blob] = k + 1
+                layer[2][i] = "%s_s%d" % (blob, k)
+        out.append(layer)
+        for blob in layer[3]:
+            if readers.get(blob, 0) > 1:
+                out.append(["Split", "split_" + blob, [blob], ["%s_s%d" % (blob, k) for k in range(readers[blob])],
+                            {}])
+    return out
+
+
+def _write(layers, param_path):
+    blobs = sum(len(layer[3]) for layer in layers)
+    lines = []
+    for kind, name, inputs, outputs, params in layers:
+        fields = [kind, name, str(len(inputs)), str(len(outputs))] + inputs + outputs
+        lines.append(" ".join(fields + ([_param_text(params)] if params else [])))
+    with open(param_path, "w") as f:
+        f.write("7767517\n%d %d\n%s\n" % (len(layers), blobs, "\n".join(lines)))

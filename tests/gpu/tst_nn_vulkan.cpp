@@ -304,6 +304,20 @@ private slots:
         QVERIFY(onCpu->at("out").sameShape(expected));
         QVERIFY(worstDifference(expected, onCpu->at("out")) < 1e-4f);
         QVERIFY(worstDifference(expected, onGpu->at("out")) < 1e-4f);
+        // A graph with skip connections (export_module: an addition, a product, concatenations, Splits).
+        auto skips =
+            loadNcnnModel((dir.path() + "/skips.param").toStdString(), (dir.path() + "/skips.bin").toStdString());
+        QVERIFY2(skips.ok(), skips.ok() ? "" : skips.message().c_str());
+        const Tensor skipped = readFloats("skips.f32", 4, 10, 13);
+        QCOMPARE(skipped.c, 4);
+        auto skipsCpu = cpu::run(skips.value(), {{"in", input}});
+        auto skipsGpu = vulkan::run(*m_ctx, skips.value(), {{"in", input}});
+        QVERIFY2(skipsCpu.ok() && skipsGpu.ok(),
+                 skipsCpu.ok() ? skipsGpu.message().c_str() : skipsCpu.message().c_str());
+        qInfo("a graph exported from PyTorch: worst difference %.2g (CPU reference), %.2g (Vulkan)",
+              worstDifference(skipped, skipsCpu->at("out")), worstDifference(skipped, skipsGpu->at("out")));
+        QVERIFY(worstDifference(skipped, skipsCpu->at("out")) < 1e-4f);
+        QVERIFY(worstDifference(skipped, skipsGpu->at("out")) < 1e-4f);
     }
 
     // The bundled networks, whole, on the GPU against the CPU reference (a 24x24 tile, mirrored 10 px).

@@ -28,3 +28,30 @@ mnemo_ncnn.export_sequential(model, out + "/net.param", out + "/net.bin")
 x.numpy().astype("<f4").tofile(out + "/input.f32")
 y.numpy().astype("<f4").tofile(out + "/output.f32")
 print(tuple(y.shape))
+
+
+class Skips(torch.nn.Module):
+    """A small U-Net-like block: a skip connection added back, a product, a channel concatenation, functional
+    activations; the input read three times (Splits)."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Conv2d(3, 8, 3, padding=1)
+        self.b = torch.nn.Conv2d(8, 8, 3, padding=1)
+        self.norm = torch.nn.GroupNorm(2, 8)
+        self.c = torch.nn.Conv2d(11, 4, 1)
+
+    def forward(self, x):
+        y = torch.nn.functional.silu(self.a(x))
+        z = self.norm(self.b(y)) + y
+        gate = torch.sigmoid(z) * z
+        return torch.relu(self.c(torch.cat([gate, x], dim=1))) + self.c(torch.cat([z, x], dim=1))
+
+
+torch.manual_seed(8)
+skips = Skips().eval()
+with torch.no_grad():
+    skipped = skips(x)
+mnemo_ncnn.export_module(skips, out + "/skips.param", out + "/skips.bin")
+skipped.numpy().astype("<f4").tofile(out + "/skips.f32")
+print(tuple(skipped.shape))
