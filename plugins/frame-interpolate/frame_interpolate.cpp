@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -122,11 +123,9 @@ double meanDifference(const Interpolator &f, const mnemo_frame &frame) {
     return count ? double(sum) / (double(count) * 3 * 255) : 0.0;
 }
 
-Status interpolate(Interpolator &f, const mnemo_frame &current, float t, mnemo_frame &out) {
-    const size_t tight = size_t(f.width) * 4;
-    const nn::RgbaView before{f.previous.data(), int(f.width), int(f.height), tight};
-    const nn::RgbaView after{current.pixels, int(f.width), int(f.height), current.stride_bytes};
-    auto inputs = nn::rifeInputs(before, after, t);
+// RIFE's frame at time `t` of `inputs` (the two frames, made once per input; only the time plane changes).
+Status interpolate(Interpolator &f, std::map<std::string, nn::Tensor> &inputs, float t, mnemo_frame &out) {
+    std::fill(inputs.at("in2").data.begin(), inputs.at("in2").data.end(), t);
     auto ran = f.program ? f.program->run(inputs) : nn::cpu::run(*f.weights, inputs);
     if (!ran.ok()) return ran.status();
     const auto found = ran->find("out0");
@@ -154,12 +153,18 @@ Status processOne(Interpolator &f, const mnemo_frame &in, mnemo_frame *out) {
     if (blend && f.sceneCut < 1.0) {
         blend = meanDifference(f, in) <= f.sceneCut;
     }
+    std::map<std::string, nn::Tensor> inputs;
+    if (blend) {
+        const nn::RgbaView before{f.previous.data(), int(f.width), int(f.height), size_t(f.width) * 4};
+        const nn::RgbaView after{in.pixels, int(f.width), int(f.height), in.stride_bytes};
+        inputs = nn::rifeInputs(before, after, 0.f);
+    }
     for (int k = 0; k + 1 < n; ++k) {
         if (!blend) {
             copyFrame(in, out[k], f.width, f.height);
             continue;
         }
-        if (Status s = interpolate(f, in, float(k + 1) / float(n), out[k]); !s.ok()) return s;
+        if (Status s = interpolate(f, inputs, float(k + 1) / float(n), out[k]); !s.ok()) return s;
     }
     copyFrame(in, out[n - 1], f.width, f.height);
     remember(f, in);

@@ -243,8 +243,8 @@ private slots:
     }
 
     // The World's output upscaled live in Edit: neural-upscale (Real-ESRGAN x2, networks from tools/nn-models.sh) on
-    // the World stream, 640x360 -> 1280x720, with the Plugins panel listing the module. Lavapipe takes about a minute
-    // a frame at that size (and a window closes only once the frame in flight is done), so the World stream is
+    // the World stream, 640x360 -> 1280x720, with the Plugins panel listing the module. Lavapipe takes about half a
+    // minute a frame at that size (and a window closes only once the frame in flight is done), so the World stream is
     // upscaled only with MNEMO_SLOW_SCREENSHOTS=1 (the README's screenshot run); otherwise the test stops once the
     // module is listed. tst_edit_workspace runs the module in Edit's chain on a small clip.
     void worldOutputUpscaledInEdit() {

@@ -316,34 +316,17 @@ Result<Step> deconv4x4s2Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, 
     return step;
 }
 
-Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out,
-                             const std::vector<float> *prelu, bool halfWeights);
+// The one step of a (de)convolution whose output `out` is allocated: the kernel that fits its shape.
+Result<Step> convolutionStep(gpu::VulkanContext &ctx, const cpu::ConvParams &p, bool deconv,
+                             const std::vector<float> &weights, const std::vector<float> &bias,
+                             const std::vector<float> *prelu, const DeviceTensor &in, const DeviceTensor &out,
+                             bool halfWeights);
 
-// A convolution's steps: Winograd for a plain 3x3 on many channels (kWinogradMinChannels), else one step.
+// A convolution's or deconvolution's steps, its output allocated here: Winograd for a plain 3x3 on many channels
+// (kWinogradMinChannels: three steps), else one step.
 Result<std::vector<Step>> convolutionSteps(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in,
                                            DeviceTensor &out, const std::vector<float> *prelu, bool halfWeights,
                                            Scratch &scratch) {
-    const cpu::ConvParams p = cpu::ConvParams::from(l.params);
-    if (l.type == "Convolution" && isPlain3x3(p) && in.c >= kWinogradMinChannels &&
-        p.outputs >= kWinogradMinChannels && !l.weights.empty() && p.activation <= 2) {
-        const cpu::Shape shape = cpu::convolutionShape(in.c, in.h, in.w, p);
-        const std::vector<float> &weights = l.weights.at(0);
-        const std::vector<float> bias = l.weights.size() > 1 ? l.weights[1] : std::vector<float>{};
-        if (Status s = cpu::checkConvolution(in.c, weights, bias, p, shape, "convolution"); !s.ok()) return s;
-        auto o = deviceBuffer(ctx, size_t(shape.c * shape.h * shape.w));
-        if (!o.ok()) return o.status();
-        out = {o.value(), shape.c, shape.h, shape.w};
-        return winogradSteps(ctx, p, weights, bias, prelu, in, out, scratch);
-    }
-    auto step = convolutionStep(ctx, l, in, out, prelu, halfWeights);
-    if (!step.ok()) return step.status();
-    std::vector<Step> steps;
-    steps.push_back(std::move(step.value()));
-    return steps;
-}
-
-Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTensor &in, DeviceTensor &out,
-                             const std::vector<float> *prelu, bool halfWeights) {
     const bool deconv = l.type == "Deconvolution";
     const cpu::ConvParams p = cpu::ConvParams::from(l.params);
     const cpu::Shape shape =
@@ -358,6 +341,20 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const Devi
     auto o = deviceBuffer(ctx, size_t(shape.c * shape.h * shape.w));
     if (!o.ok()) return o.status();
     out = {o.value(), shape.c, shape.h, shape.w};
+    if (!deconv && isPlain3x3(p) && in.c >= kWinogradMinChannels && out.c >= kWinogradMinChannels) {
+        return winogradSteps(ctx, p, weights, bias, prelu, in, out, scratch);
+    }
+    auto step = convolutionStep(ctx, p, deconv, weights, bias, prelu, in, out, halfWeights);
+    if (!step.ok()) return step.status();
+    std::vector<Step> steps;
+    steps.push_back(std::move(step.value()));
+    return steps;
+}
+
+Result<Step> convolutionStep(gpu::VulkanContext &ctx, const cpu::ConvParams &p, bool deconv,
+                             const std::vector<float> &weights, const std::vector<float> &bias,
+                             const std::vector<float> *prelu, const DeviceTensor &in, const DeviceTensor &out,
+                             bool halfWeights) {
     if (!deconv && isPlain3x3(p)) return conv3x3Step(ctx, p, weights, bias, prelu, in, out, halfWeights);
     if (deconv && isPlain4x4s2(p) && !prelu) return deconv4x4s2Step(ctx, p, weights, bias, in, out);
     if (prelu) return Status(StatusCode::Internal, "a PReLU fused into a convolution that is not 3x3");
@@ -366,9 +363,9 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const Devi
     const ConvPush push{in.c,
                         in.h,
                         in.w,
-                        shape.c,
-                        shape.h,
-                        shape.w,
+                        out.c,
+                        out.h,
+                        out.w,
                         p.kernelW,
                         p.kernelH,
                         p.strideW,
@@ -384,9 +381,9 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const Layer &l, const Devi
                          deconv ? std::span<const uint32_t>(kDeconvSpv) : std::span<const uint32_t>(kConvSpv),
                          {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
     if (step.ok()) { // the convolution kernel computes eight output channels per invocation
-        step->groups[0] = groupsOf(size_t(shape.w), 8);
-        step->groups[1] = groupsOf(size_t(shape.h), 8);
-        step->groups[2] = deconv ? uint32_t(shape.c) : groupsOf(size_t(shape.c), 8);
+        step->groups[0] = groupsOf(size_t(out.w), 8);
+        step->groups[1] = groupsOf(size_t(out.h), 8);
+        step->groups[2] = deconv ? uint32_t(out.c) : groupsOf(size_t(out.c), 8);
     }
     return step;
 }

@@ -589,7 +589,7 @@ bool WorldPipeline::handOff(StepWork &work) {
         for (const WorldFramePtr &out : outputs.value()) {
             if (!deliver(out)) return false;
         }
-        shown.insert(shown.end(), outputs->begin(), outputs->end());
+        if (m_presenter) shown.insert(shown.end(), outputs->begin(), outputs->end());
     }
     if (m_presenter) m_presenter->present(shown);
     return true;
