@@ -16,12 +16,13 @@ namespace {
 // ---- bench pipeline, bench reference-world ----------------------------------------------------------------------
 
 struct BenchWorldOptions {
-    std::string bench;    // "pipeline" or "reference-world"
+    std::string bench;    // "pipeline", "reference-world" or "world" (any engine)
     std::string moduleId; // the module it drives
     modules::ParamValues params;
     Size size{640, 360};
     long frames = 0;
     IsolationOptions isolation;
+    std::string memory = "on";
 };
 
 struct BenchWorldResult {
@@ -37,7 +38,7 @@ Result<BenchWorldResult> runBenchWorld(const BenchWorldOptions &o) {
     config.fixedTimestep = true;
     config.params = o.params;
     // The pipeline benchmark measures the host's hand-over cost; memory is its own stage (bench retrieval).
-    config.memoryEnabled = o.bench != "pipeline";
+    config.memoryEnabled = o.bench != "pipeline" && o.memory == "on";
     auto track = camera::makeScriptedTrack("walk", uint32_t(o.frames), config.width, config.height);
     if (!track.ok()) return track.status();
     config.track = std::move(track.value());
@@ -59,6 +60,7 @@ void printBenchWorld(const BenchWorldOptions &o, const BenchWorldResult &r) {
     out["size"] = o.size.text();
     out["device"] = r.device;
     out["isolated"] = o.isolation.isolated;
+    out["memory"] = o.bench != "pipeline" && o.memory == "on" ? "on" : "off";
     printJson(out);
 }
 
@@ -68,6 +70,10 @@ void defineBenchWorld(CLI::App &bench, CommandLine &line, BenchWorldOptions defa
     addSizeOption(*command, o->size);
     addFramesOption(*command, o->frames, "frames to run (a walk)");
     addIsolationOptions(*command, o->isolation);
+    if (o->bench == "world") {
+        addEngineOption(*command, o->moduleId, "the world engine to measure");
+        command->add_option("--memory", o->memory, "the world's memory")->check(CLI::IsMember({"on", "off"}));
+    }
     onParsed(*command, line, [o] {
         return finish("bench", runBenchWorld(*o), [&](const BenchWorldResult &r) { printBenchWorld(*o, r); });
     });
@@ -179,6 +185,8 @@ void addBenchCommand(CLI::App &root, CommandLine &line) {
                      "host overhead per frame with the null engine (JSON)");
     defineBenchWorld(*bench, line, {"reference-world", "reference-world", {}, {640, 360}, 60},
                      "reference-world frame rate on this machine (JSON)");
+    defineBenchWorld(*bench, line, {"world", "tiny-world", {}, {64, 36}, 300},
+                     "any world engine's frame rate and host overhead (default: tiny-world at its 64x36) (JSON)");
     defineRetrieval(*bench, line);
     addBenchDecodeCommand(*bench, line);
     addBenchInspectCommand(*bench, line);

@@ -1,6 +1,7 @@
 // mnemo-cli eval revisit: how consistently an engine shows a place it comes back to, against the reference world.
+// (eval drift, CommandEvalDrift.cpp: how far a long rollout strays from it.)
 #include "Commands.hpp"
-#include "WorldRun.hpp"
+#include "EvalRender.hpp"
 
 #include "mnemo/media/ImageFile.hpp"
 #include "mnemo/memory/Retrieval.hpp"
@@ -23,31 +24,6 @@ struct Revisit {
     metrics::Comparison vsTruth;
 };
 
-// Frames of a run, in order, kept for comparison.
-struct Rendered {
-    std::vector<std::shared_ptr<const Frame>> frames;
-    camera::CameraTrack cameras;
-};
-
-Result<Rendered> render(modules::ModuleEnvironment &env, world::WorldPipelineConfig config) {
-    config.record = true;
-    config.fixedTimestep = true;
-    world::WorldPipeline pipeline(*env.registry);
-    pipeline.start(config);
-    Rendered out;
-    out.cameras.width = config.width;
-    out.cameras.height = config.height;
-    while (auto item = pipeline.record().pop(std::chrono::seconds(60))) {
-        out.frames.push_back((*item)->frame);
-        camera::CameraTrackFrame f;
-        f.camera = (*item)->camera;
-        out.cameras.frames.push_back(f);
-    }
-    if (pipeline.state() == world::WorldPipeline::State::Failed) return Status(StatusCode::Internal, pipeline.error());
-    if (out.frames.empty()) return Status(StatusCode::Internal, "the run produced no frames");
-    return out;
-}
-
 std::string csvNumber(double v) { return std::isfinite(v) ? std::to_string(v) : "inf"; }
 
 struct EvalOptions {
@@ -59,6 +35,7 @@ struct EvalOptions {
     double maxDistance = 2.0;
     uint64_t seed = 1;
     std::string outDir = "revisit-eval";
+    std::string memory = "on";
 };
 
 CLI::App *defineRevisit(CLI::App *eval, EvalOptions &o) {
@@ -75,6 +52,8 @@ CLI::App *defineRevisit(CLI::App *eval, EvalOptions &o) {
     revisit->add_option("--max-distance", o.maxDistance, "camera distance to the first visit, at most")
         ->type_name("D");
     addSeedOption(*revisit, o.seed);
+    revisit->add_option("--memory", o.memory, "the world's camera-aware memory (off: the engine gets no memories)")
+        ->check(CLI::IsMember({"on", "off"}));
     revisit->add_option("--out", o.outDir, "where revisits.csv and revisits.png go")->type_name("DIR");
     return revisit;
 }
@@ -161,8 +140,8 @@ struct EvalResult {
     RevisitStats stats;
 };
 
-// The engine renders the track; the reference world renders exactly the cameras the engine reports it used (the
-// ground truth); then the revisits are found and compared.
+// The engine renders the track (with its memory on or off); the reference world renders exactly the cameras the
+// engine reports it used (the ground truth); then the revisits are found and compared.
 Result<EvalResult> runEval(const EvalOptions &o) {
     world::WorldPipelineConfig config;
     config.moduleId = o.engine;
@@ -172,24 +151,16 @@ Result<EvalResult> runEval(const EvalOptions &o) {
     auto track = camera::loadCameraTrack(*o.cameraTrack);
     if (!track.ok()) return track.status();
     config.track = std::move(track.value());
+    config.memoryEnabled = o.memory == "on";
     std::error_code ec;
     std::filesystem::create_directories(o.outDir, ec);
     if (ec) return Status(StatusCode::Internal, "cannot create '" + o.outDir + "': " + ec.message());
     auto env = modules::ModuleEnvironment::create();
-    for (const char *id : {config.moduleId.c_str(), "reference-world"}) {
-        if (!env->registry->find(id)) {
-            return Status(StatusCode::NotFound, std::string("module '") + id + "' is not loaded");
-        }
-    }
-    auto generated = render(*env, config);
-    if (!generated.ok()) return generated.status();
-    world::WorldPipelineConfig truthConfig = config;
-    truthConfig.moduleId = "reference-world";
-    truthConfig.track = generated->cameras;
-    truthConfig.params.clear();
-    auto truth = render(*env, truthConfig);
-    if (!truth.ok()) return truth.status().withContext("ground truth");
-    EvalResult result{generated->cameras.frames.size(), findRevisits(generated.value(), truth.value(), o), {}};
+    auto runs = renderWithTruth(*env, config);
+    if (!runs.ok()) return runs.status();
+    const Rendered &generated = runs->generated;
+    const Rendered &truth = runs->truth;
+    EvalResult result{generated.cameras.frames.size(), findRevisits(generated, truth, o), {}};
     result.stats = summarize(result.revisits);
     if (Status s = writeRevisitFiles(o.outDir, o.engine, result.revisits); !s.ok()) return s;
     return result;
@@ -204,6 +175,7 @@ void printEval(const EvalOptions &o, const EvalResult &r) {
     };
     printJson({
         {"engine", o.engine},
+        {"memory", o.memory},
         {"camera_track", *o.cameraTrack},
         {"frames", r.frames},
         {"size", o.size.text()},
@@ -234,6 +206,7 @@ void addEvalCommand(CLI::App &root, CommandLine &line) {
     auto o = std::make_shared<EvalOptions>();
     onParsed(*defineRevisit(eval, *o), line,
              [o] { return finish("eval", runEval(*o), [&](const EvalResult &r) { printEval(*o, r); }); });
+    addEvalDriftCommand(*eval, line);
     addEvalConsistencyCommand(*eval, line);
 }
 

@@ -30,5 +30,6 @@ void addBenchRemoteCommand(CLI::App &bench, CommandLine &line);
 void addBenchNnCommand(CLI::App &bench, CommandLine &line);
 // Evaluations in their own files, added under `eval`.
 void addEvalConsistencyCommand(CLI::App &eval, CommandLine &line);
+void addEvalDriftCommand(CLI::App &eval, CommandLine &line);
 
 } // namespace mnemo::cli
