@@ -40,7 +40,8 @@ CLI::App *defineDrift(CLI::App *eval, DriftOptions &o) {
     addEngineOption(*drift, o.engine, "the engine to evaluate");
     addPatternOption(*drift, o.pattern);
     addCameraTrackOption(*drift, o.cameraTrack, "cameras to render instead of a pattern");
-    drift->add_option("--frames", o.frames, "frames of the pattern's track")->check(CLI::Range(1L, 100000L))
+    drift->add_option("--frames", o.frames, "frames of the pattern's track")
+        ->check(CLI::Range(1L, 100000L))
         ->type_name("N");
     addSizeOption(*drift, o.size);
     drift->add_option("--seed", o.seed, "the explore pattern's choices")->type_name("S");
@@ -73,7 +74,8 @@ double capped(double psnr) {
 double meanPsnr(const DriftCurve &c, size_t from, size_t to) {
     double sum = 0;
     to = std::min(to, c.frames.size());
-    for (size_t i = from; i < to; ++i) sum += capped(c.frames[i].psnr);
+    for (size_t i = from; i < to; ++i)
+        sum += capped(c.frames[i].psnr);
     return to > from ? sum / double(to - from) : 0.0;
 }
 
@@ -83,7 +85,8 @@ nlohmann::json curveJson(const DriftCurve &c) {
         if (n <= c.frames.size()) at[std::to_string(n)] = meanPsnr(c, n - std::min(n, kWindow), n);
     }
     double ssim = 0;
-    for (const auto &f : c.frames) ssim += f.ssim;
+    for (const auto &f : c.frames)
+        ssim += f.ssim;
     const size_t n = c.frames.size();
     return {{"psnr_mean", meanPsnr(c, 0, n)},
             {"ssim_mean", n ? ssim / double(n) : 0.0},
@@ -109,8 +112,8 @@ Status writeDriftFiles(const DriftOptions &o, const std::vector<DriftCurve> &cur
         series.push_back(std::move(s));
     }
     if (!csv) return Status(StatusCode::Internal, "cannot write '" + o.outDir + "/drift.csv'");
-    const metrics::PlotSpec spec{"Drift against the reference world: " + o.engine, "frame", "PSNR (dB)", 0, 40, 900,
-                                 420};
+    const metrics::PlotSpec spec{
+        "Drift against the reference world: " + o.engine, "frame", "PSNR (dB)", 0, 40, 900, 420};
     return media::writePng(o.outDir + "/drift.png", metrics::renderPlot(spec, series));
 }
 
@@ -120,8 +123,8 @@ Result<std::vector<DriftCurve>> runDrift(const DriftOptions &o) {
     config.width = o.size.width;
     config.height = o.size.height;
     auto track = o.cameraTrack ? camera::loadCameraTrack(*o.cameraTrack)
-                               : camera::makeScriptedTrack(o.pattern, uint32_t(o.frames), o.size.width,
-                                                           o.size.height, 30.0, o.seed);
+                               : camera::makeScriptedTrack(o.pattern, uint32_t(o.frames), o.size.width, o.size.height,
+                                                           30.0, o.seed);
     if (!track.ok()) return track.status();
     config.track = std::move(track.value());
     std::error_code ec;
@@ -141,7 +144,8 @@ Result<std::vector<DriftCurve>> runDrift(const DriftOptions &o) {
 
 void printDrift(const DriftOptions &o, const std::vector<DriftCurve> &curves) {
     nlohmann::json memory = nlohmann::json::object();
-    for (const DriftCurve &c : curves) memory[c.memory] = curveJson(c);
+    for (const DriftCurve &c : curves)
+        memory[c.memory] = curveJson(c);
     printJson({{"engine", o.engine},
                {"camera_track", o.cameraTrack ? *o.cameraTrack : o.pattern + " (seed " + std::to_string(o.seed) + ")"},
                {"frames", curves.empty() ? 0 : curves.front().frames.size()},

@@ -23,7 +23,8 @@ Result<Rendered> render(modules::ModuleEnvironment &env, world::WorldPipelineCon
 
 Result<RenderedWithTruth> renderWithTruth(modules::ModuleEnvironment &env, const world::WorldPipelineConfig &config) {
     for (const char *id : {config.moduleId.c_str(), "reference-world"}) {
-        if (!env.registry->find(id)) return Status(StatusCode::NotFound, std::string("module '") + id + "' is not loaded");
+        if (!env.registry->find(id))
+            return Status(StatusCode::NotFound, std::string("module '") + id + "' is not loaded");
     }
     auto generated = render(env, config);
     if (!generated.ok()) return generated.status();

@@ -47,6 +47,29 @@ for ((i = 0; i < episodes; i++)); do
   "$cli" export "$work/$name" --format dataset --out "$out/$name" >/dev/null
   rm -rf "$work/$name"
 done
+# The start picture of a learned world: the reference world's view from the studio's start camera (standing at
+# the origin, eyes 1.7 m up, looking along +z), as a binary PPM whose comment gives that camera (c2w, column-major).
+c2w="-1 0 0 0 0 -1 0 0 0 0 1 0 0 1.7 0 1"
+/usr/bin/python3 - "$work/start.json" "$size" "$c2w" <<'PY'
+import json, sys
+w, h = (int(v) for v in sys.argv[2].split("x"))
+c2w = [float(v) for v in sys.argv[3].split()]
+frame = {"index": 0, "t_us": 0, "c2w": c2w, "intrinsics": [w / 2, w / 2, w / 2, h / 2],
+         "controller": {"keys": [], "mouse": [0.0, 0.0], "wheel": 0.0}}
+json.dump({"format": "mnemo-camera-track", "version": 1, "fps": 30.0, "width": w, "height": h, "frames": [frame]},
+          open(sys.argv[1], "w"))
+PY
+"$cli" run --camera-track "$work/start.json" --size "$size" --memory off --video-codec ffv1 \
+  --record "$work/start" >/dev/null
+"$cli" export "$work/start" --format dataset --out "$work/start-data" >/dev/null
+/usr/bin/python3 - "$work/start-data/frames/000000.png" "$out/start.ppm" "$c2w" <<'PY'
+import sys
+from PIL import Image
+img = Image.open(sys.argv[1]).convert("RGB")
+with open(sys.argv[2], "wb") as f:
+    f.write(b"P6\n# c2w %s\n%d %d\n255\n" % (sys.argv[3].encode(), img.width, img.height) + img.tobytes())
+PY
+
 cat > "$out/manifest.json" <<JSON
 {"format": "mnemo-world-data", "version": 1, "engine": "reference-world", "pattern": "explore",
  "episodes": $episodes, "frames_per_episode": $frames, "size": "$size", "seed": $seed,
