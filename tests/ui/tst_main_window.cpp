@@ -302,6 +302,36 @@ private slots:
         qunsetenv("MNEMO_NN_MODELS");
     }
 
+    // The learned world (tiny-world, weights in assets/) walked from the studio: its frames reach the viewport, W
+    // moves the camera, and after the retrieval's 30-frame context window the frames on screen carry the memories it
+    // was given (what the Memory dock shows). world-tiny-world.png is the screenshot.
+    void theLearnedWorldIsWalkedWithItsMemory() {
+        MainWindow w(nullptr, "offscreen test");
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->environment(), 30000);
+        w.worldSession()->startWorld("tiny-world", {});
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline() && w.worldSession()->config().moduleId == "tiny-world" &&
+                                     w.worldSession()->pipeline()->state() ==
+                                         mnemo::world::WorldPipeline::State::Running,
+                                 30000);
+        SoftwareViewport *viewport = w.world()->softwareViewport();
+        QTest::mouseClick(viewport, Qt::LeftButton, {}, viewport->rect().center());
+        const float startZ = w.worldSession()->pipeline()->pose()->z;
+        QTest::keyPress(viewport, Qt::Key_W);
+        QTRY_VERIFY_WITH_TIMEOUT(w.worldSession()->pipeline()->pose()->z > startZ + 0.3f, 30000);
+        QTest::keyRelease(viewport, Qt::Key_W);
+        // Frames count from 0 again for the new module; past the context window every step retrieves.
+        const auto remembering = [&] {
+            const auto &shown = w.worldSession()->onScreen();
+            return shown && shown->frame->index >= 45 && !shown->memory.empty();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(remembering(), 120000);
+        QTest::qWait(500); // the Memory dock's next snapshot
+        QVERIFY(w.grab().save(MNEMO_TEST_ARTIFACTS_DIR "/world-tiny-world.png"));
+    }
+
     // The faulty module (a test fixture), isolated from the Plugins panel: its crash, hang and garbage answer each
     // stop the world with a message naming what happened, the window goes on, and with "restart" chosen the world
     // keeps running through crashes.
