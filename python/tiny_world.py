@@ -9,7 +9,8 @@ previous frames (the context) and up to two memory frames the host's camera-awar
 first reprojected into the target view by the rotation between the two cameras (the homography K R K^-1, exact for
 what is far away: sky, horizon); what the rotation cannot explain (the translation's parallax, what newly comes into
 view) is left to the network, which also gets each source's translation in the target camera's frame and a mask of
-where the reprojection landed inside the source. The network predicts a residual over the reprojected previous frame.
+where the reprojection landed inside the source. The network predicts how to blend the reprojected sources (a softmax
+weight per source and pixel) and a residual over that blend.
 An empty memory slot is all zeros (mask 0): the same weights run with memory off.
 """
 import math
@@ -25,6 +26,8 @@ CX, CY = WIDTH / 2.0, HEIGHT / 2.0
 SOURCES = 4  # previous frame, the one before, memory 1, memory 2
 CHANNELS_PER_SOURCE = 7  # reprojected RGB, inside mask, translation code (3)
 IN_CHANNELS = SOURCES * CHANNELS_PER_SOURCE
+OUT_CHANNELS = 3 + SOURCES + 1  # residual RGB, a blend weight (logit) per source and one for none
+MASKED_LOGIT = -1.0e4  # a source that does not reach a pixel: its weight there is exp(-1e4) = 0
 TRANSLATION_GAIN = 2.0  # translation code = tanh(gain * metres): 5 cm -> 0.1, 1 m -> 0.96
 
 
@@ -48,7 +51,7 @@ class TinyWorldNet(nn.Module):
         self.d0a = nn.Conv2d(w2, w1, 1)
         self.up0 = nn.Upsample(scale_factor=2, mode="nearest")
         self.d0b = nn.Conv2d(w1, w1, 3, padding=1)
-        self.head = nn.Conv2d(w1, 3, 3, padding=1)
+        self.head = nn.Conv2d(w1, OUT_CHANNELS, 3, padding=1)
         self.act = nn.LeakyReLU(0.1)
 
     def forward(self, x):
@@ -102,18 +105,32 @@ def source_geometry(target, source):
 
 
 def assemble(images, present, grids, masks, codes):
-    """The network's input and the residual's base for a batch.
+    """The network's input for a batch.
 
     images: B x S x 3 x H x W floats in [0, 1]; present: B x S (0 for an empty slot); grids: B x S x H x W x 2;
-    masks: B x S x H x W; codes: B x S x 3. Returns (input B x 28 x H x W, base B x 3 x H x W)."""
+    masks: B x S x H x W; codes: B x S x 3. Returns B x 28 x H x W: per source its reprojected RGB (0 outside),
+    inside mask and translation code."""
     b, s = images.shape[:2]
     warped = F.grid_sample(images.reshape(b * s, 3, HEIGHT, WIDTH), grids.reshape(b * s, HEIGHT, WIDTH, 2),
                            mode="bilinear", padding_mode="border", align_corners=False)
     mask = (masks * present[:, :, None, None]).reshape(b * s, 1, HEIGHT, WIDTH)
     warped = warped * mask
     code = (codes * present[:, :, None]).reshape(b * s, 3, 1, 1).expand(b * s, 3, HEIGHT, WIDTH)
-    x = torch.cat([warped, mask, code], dim=1).reshape(b, s * CHANNELS_PER_SOURCE, HEIGHT, WIDTH)
-    return x, warped.reshape(b, s, 3, HEIGHT, WIDTH)[:, 0]
+    return torch.cat([warped, mask, code], dim=1).reshape(b, s * CHANNELS_PER_SOURCE, HEIGHT, WIDTH)
+
+
+def finish(x, out):
+    """The frame from the network's input and output: a blend of the reprojected sources by the softmax of their
+    weights (a source weighs nothing where it does not reach; "none" blends in black) plus the residual, clamped.
+    A convex blend cannot sharpen what it copies, so a rollout that copies from memory does not amplify its own
+    errors; the residual adds what no source shows."""
+    b = x.shape[0]
+    sources = x.reshape(b, SOURCES, CHANNELS_PER_SOURCE, HEIGHT, WIDTH)
+    rgb, inside = sources[:, :, :3], sources[:, :, 3]
+    logits = torch.where(inside > 0.5, out[:, 3:3 + SOURCES], torch.full_like(inside, MASKED_LOGIT))
+    weights = torch.softmax(torch.cat([logits, out[:, 3 + SOURCES:]], dim=1), dim=1)
+    blend = (weights[:, :SOURCES, None] * rgb).sum(1)
+    return torch.clamp(blend + out[:, :3], 0.0, 1.0)
 
 
 def geometry_batch(targets, sources, present):
@@ -137,8 +154,8 @@ def geometry_batch(targets, sources, present):
 
 def predict(net, images, present, grids, masks, codes):
     """One step for a batch: the predicted frames, B x 3 x H x W in [0, 1]."""
-    x, base = assemble(images, present, grids, masks, codes)
-    return torch.clamp(base + net(x), 0.0, 1.0)
+    x = assemble(images, present, grids, masks, codes)
+    return finish(x, net(x))
 
 
 # ---- the host's retrieval, as training sees it ----

@@ -11,6 +11,7 @@ constexpr float kFy = kFx;
 constexpr float kCx = kWidth / 2.0f;
 constexpr float kCy = kHeight / 2.0f;
 constexpr double kTranslationGain = 2.0;
+constexpr float kMaskedLogit = -1.0e4f; // a source that does not reach a pixel weighs exp(-1e4) = 0 there
 
 double at(const Pose &m, int row, int col) {
     return m[size_t(col) * 4 + size_t(row)];
@@ -116,21 +117,44 @@ std::vector<float> resize(const std::vector<float> &src, int sw, int sh, int dw,
 
 } // namespace
 
-NetworkInput assembleInput(const Pose &target, const std::array<const Picture *, kSources> &sources) {
-    NetworkInput out{nn::Tensor(kInputChannels, kHeight, kWidth), nn::Tensor(3, kHeight, kWidth)};
+nn::Tensor assembleInput(const Pose &target, const std::array<const Picture *, kSources> &sources) {
+    nn::Tensor input(kInputChannels, kHeight, kWidth);
     for (int s = 0; s < kSources; ++s) {
         if (sources[size_t(s)] && !sources[size_t(s)]->empty()) {
-            writeSource(out.input, s * kChannelsPerSource, target, *sources[size_t(s)]);
+            writeSource(input, s * kChannelsPerSource, target, *sources[size_t(s)]);
         }
     }
-    std::copy_n(out.input.data.begin(), out.base.data.size(), out.base.data.begin());
-    return out;
+    return input;
 }
 
-std::vector<float> finishFrame(const nn::Tensor &base, const nn::Tensor &residual) {
+Result<std::vector<float>> finishFrame(const nn::Tensor &input, const nn::Tensor &output) {
+    if (output.c != kOutputChannels || output.h != kHeight || output.w != kWidth) {
+        return Status(StatusCode::InvalidArgument, "the network gave " + std::to_string(output.c) + "x" +
+                                                       std::to_string(output.h) + "x" + std::to_string(output.w) +
+                                                       ", not " + std::to_string(kOutputChannels) +
+                                                       "x36x64: weights "
+                                                       "from another version of the model?");
+    }
+    const size_t plane = size_t(kWidth) * kHeight;
     std::vector<float> picture(kPictureFloats);
-    for (size_t i = 0; i < picture.size(); ++i)
-        picture[i] = std::clamp(base.data[i] + residual.data[i], 0.0f, 1.0f);
+    for (size_t i = 0; i < plane; ++i) {
+        std::array<float, kSources + 1> logits{};
+        for (int s = 0; s < kSources; ++s) {
+            const bool inside = input.channel(s * kChannelsPerSource + 3)[i] > 0.5f;
+            logits[size_t(s)] = inside ? output.channel(3 + s)[i] : kMaskedLogit;
+        }
+        logits[kSources] = output.channel(3 + kSources)[i];
+        const float top = *std::max_element(logits.begin(), logits.end());
+        float sum = 0;
+        for (float &l : logits)
+            sum += (l = std::exp(l - top));
+        for (int c = 0; c < 3; ++c) {
+            float blend = 0;
+            for (int s = 0; s < kSources; ++s)
+                blend += logits[size_t(s)] / sum * input.channel(s * kChannelsPerSource + c)[i];
+            picture[size_t(c) * plane + i] = std::clamp(blend + output.channel(c)[i], 0.0f, 1.0f);
+        }
+    }
     return picture;
 }
 

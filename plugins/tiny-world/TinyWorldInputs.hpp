@@ -2,9 +2,11 @@
 // The tiny-world model's arithmetic around its network, the C++ twin of python/tiny_world.py (change one, change
 // both): each source picture (the previous frame, the one before, two memory frames) reprojected into the target view
 // by the rotation between their cameras, with the mask of where that landed inside the source and the source's
-// translation in the target's frame; the network's input from the four; and the frame from the network's residual.
+// translation in the target's frame; the network's input from the four; and the frame from the network's output (a
+// softmax blend of the reprojected sources plus a residual).
 // Pictures are 64x36 planar RGB floats in [0, 1] (sRGB values, as the frames are).
 
+#include "mnemo/core/Status.hpp"
 #include "mnemo/nn/Tensor.hpp"
 
 #include <array>
@@ -18,6 +20,7 @@ constexpr int kHeight = 36;
 constexpr int kSources = 4;
 constexpr int kChannelsPerSource = 7; // reprojected RGB, inside mask, translation code (3)
 constexpr int kInputChannels = kSources * kChannelsPerSource;
+constexpr int kOutputChannels = 3 + kSources + 1; // residual RGB, a blend logit per source and one for none
 constexpr size_t kPictureFloats = size_t(3) * kWidth * kHeight;
 constexpr size_t kPictureBytes = kPictureFloats; // interleaved 8-bit RGB
 
@@ -30,16 +33,14 @@ struct Picture {
     bool empty() const { return rgb.empty(); }
 };
 
-// The network's input for a frame at `target` (kInputChannels x kHeight x kWidth) and the residual's base (source 0
-// reprojected, 3 channels). An empty source is all zeros.
-struct NetworkInput {
-    nn::Tensor input;
-    nn::Tensor base;
-};
-NetworkInput assembleInput(const Pose &target, const std::array<const Picture *, kSources> &sources);
+// The network's input for a frame at `target`: kInputChannels x kHeight x kWidth, per source its reprojected RGB (0
+// outside), inside mask and translation code. An empty source (or null) is all zeros.
+nn::Tensor assembleInput(const Pose &target, const std::array<const Picture *, kSources> &sources);
 
-// base + residual, clamped to [0, 1]: the predicted picture.
-std::vector<float> finishFrame(const nn::Tensor &base, const nn::Tensor &residual);
+// The predicted picture from the network's input and output (kOutputChannels): the sources blended by the softmax of
+// their logits (a source weighs nothing where its mask is 0; the last logit blends in black) plus the residual,
+// clamped to [0, 1]. An output with other channels is an error.
+Result<std::vector<float>> finishFrame(const nn::Tensor &input, const nn::Tensor &output);
 
 // Pictures to and from interleaved 8-bit RGB (what the module attaches to its memory entries) and RGBA8 frames.
 std::vector<float> pictureFromRgb8(const uint8_t *rgb);

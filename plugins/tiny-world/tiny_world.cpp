@@ -1,10 +1,10 @@
 // tiny-world: a learned world model with camera-aware memory (issue 14), trained here on the reference world
 // (tools/train/train-tiny-world.py) and run on the neural runtime the engine ships for modules (Vulkan compute on the
 // host's device; the CPU reference without one). Each step predicts the 64x36 frame at the step's camera from the
-// two frames before it and the two best memories the host's retrieval picked (TinyWorldInputs.hpp says how), then
-// scales it to the frame size the host asked for. With the host's memory off the memory slots stay empty: the same
-// weights, the honest baseline. Every frame is attached to its memory entry at the model's resolution, so a later
-// pick hands back exactly what was made.
+// two frames before it and the two best memories the host's retrieval picked (TinyWorldInputs.hpp says how: a blend
+// of them reprojected, plus what the network adds), then scales it to the frame size the host asked for. With the
+// host's memory off the memory slots stay empty: the same weights, the honest baseline. Every frame is attached to its
+// memory entry at the model's resolution, so a later pick hands back exactly what was made.
 //
 // It starts from a picture: the host's seed frame when reset gives one (taken to be at the first step's camera),
 // else start.ppm beside the weights (the reference world's view from the pose written in that file's comment).
@@ -142,10 +142,12 @@ Status stepFrame(TinyWorld &w, const mnemo_world_step_input *in, const mnemo_cam
     const tw::Pose target = poseOf(camera);
     startIfNeeded(w, target);
     const std::array<tw::Picture, 2> memory = memoryPictures(in);
-    const tw::NetworkInput net = tw::assembleInput(target, {&w.previous, &w.beforePrevious, &memory[0], &memory[1]});
-    auto residual = runNetwork(w, net.input);
-    if (!residual.ok()) return residual.status();
-    tw::Picture made{tw::finishFrame(net.base, residual.value()), target};
+    const nn::Tensor input = tw::assembleInput(target, {&w.previous, &w.beforePrevious, &memory[0], &memory[1]});
+    auto output = runNetwork(w, input);
+    if (!output.ok()) return output.status();
+    auto picture = tw::finishFrame(input, output.value());
+    if (!picture.ok()) return picture.status().withContext("'" + w.weights->folder + "'");
+    tw::Picture made{std::move(picture.value()), target};
     tw::writeScaled(made.rgb, frame.pixels, frame.width, frame.height, frame.stride_bytes);
     const mnemo_memory_services *services =
         MNEMO_HAS_FIELD(w.host, mnemo_host_services, memory) ? w.host->memory : nullptr;

@@ -105,43 +105,59 @@ private slots:
             }
             pointers[size_t(s)] = &sources[size_t(s)];
         }
-        const tw::NetworkInput in = tw::assembleInput(poseFrom(c["target"].toArray()), pointers);
-        const auto expectedInput = readFloats(dir.filePath("input.f32"), in.input.data.size());
+        const nn::Tensor input = tw::assembleInput(poseFrom(c["target"].toArray()), pointers);
+        const auto expectedInput = readFloats(dir.filePath("input.f32"), input.data.size());
         const auto expected = readFloats(dir.filePath("output.f32"), tw::kPictureFloats);
         QVERIFY(!expectedInput.empty() && !expected.empty());
-        qInfo("network input: worst difference %.2g", double(worst(in.input.data, expectedInput)));
-        QVERIFY(worst(in.input.data, expectedInput) < 1e-3f);
+        qInfo("network input: worst difference %.2g", double(worst(input.data, expectedInput)));
+        QVERIFY(worst(input.data, expectedInput) < 1e-3f);
 
         auto weights = tw::loadWeights(kWeights.toStdString());
         QVERIFY2(weights.ok(), weights.ok() ? "" : weights.message().c_str());
         const std::string name = weights->network.inputs().at(0);
-        auto cpu = nn::cpu::run(weights->network, {{name, in.input}});
+        auto cpu = nn::cpu::run(weights->network, {{name, input}});
         QVERIFY2(cpu.ok(), cpu.ok() ? "" : cpu.message().c_str());
-        const double onCpu = psnr(tw::finishFrame(in.base, cpu->begin()->second), expected);
+        auto cpuFrame = tw::finishFrame(input, cpu->begin()->second);
+        QVERIFY2(cpuFrame.ok(), cpuFrame.ok() ? "" : cpuFrame.message().c_str());
+        const double onCpu = psnr(cpuFrame.value(), expected);
         qInfo("the step against PyTorch: %.1f dB on the CPU reference", onCpu);
         QVERIFY(onCpu >= 40.0);
         if (!m_ctx) QSKIP("no Vulkan device");
-        auto gpu = nn::vulkan::run(*m_ctx, weights->network, {{name, in.input}});
+        auto gpu = nn::vulkan::run(*m_ctx, weights->network, {{name, input}});
         QVERIFY2(gpu.ok(), gpu.ok() ? "" : gpu.message().c_str());
-        const double onGpu = psnr(tw::finishFrame(in.base, gpu->begin()->second), expected);
+        auto gpuFrame = tw::finishFrame(input, gpu->begin()->second);
+        QVERIFY2(gpuFrame.ok(), gpuFrame.ok() ? "" : gpuFrame.message().c_str());
+        const double onGpu = psnr(gpuFrame.value(), expected);
         qInfo("the step against PyTorch: %.1f dB on Vulkan", onGpu);
         QVERIFY(onGpu >= 40.0);
     }
 
-    void anEmptySourceIsZeros() {
+    void anEmptySourceIsZerosAndTheBlendIsConvex() {
         tw::Picture previous;
         previous.rgb.assign(tw::kPictureFloats, 0.5f);
         previous.c2w = {-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 1.7, 0, 1};
         const tw::Picture empty;
-        const tw::NetworkInput in = tw::assembleInput(previous.c2w, {&previous, &previous, &empty, nullptr});
+        const nn::Tensor input = tw::assembleInput(previous.c2w, {&previous, &previous, &empty, nullptr});
         const size_t plane = size_t(tw::kWidth) * tw::kHeight;
         // Source 0 at its own camera: the picture itself, all inside, no translation.
-        QCOMPARE(in.input.data[0], 0.5f);
-        QCOMPARE(in.input.data[3 * plane], 1.0f);
-        QCOMPARE(in.input.data[4 * plane], 0.0f);
-        for (size_t i = 2 * tw::kChannelsPerSource * plane; i < in.input.data.size(); ++i) {
-            QCOMPARE(in.input.data[i], 0.0f);
-        }
+        QCOMPARE(input.data[0], 0.5f);
+        QCOMPARE(input.data[3 * plane], 1.0f);
+        QCOMPARE(input.data[4 * plane], 0.0f);
+        for (size_t i = 2 * tw::kChannelsPerSource * plane; i < input.data.size(); ++i)
+            QCOMPARE(input.data[i], 0.0f);
+        // The blend: all the weight on source 0 and no residual gives source 0 back; an empty source weighs nothing
+        // even with the largest logit; "none" blends in black.
+        nn::Tensor output(tw::kOutputChannels, tw::kHeight, tw::kWidth);
+        std::fill(output.channel(3), output.channel(3) + plane, 50.0f);
+        std::fill(output.channel(5), output.channel(5) + plane, 90.0f); // the empty memory slot
+        auto frame = tw::finishFrame(input, output);
+        QVERIFY(frame.ok());
+        QCOMPARE(frame->at(0), 0.5f);
+        std::fill(output.channel(7), output.channel(7) + plane, 100.0f);
+        frame = tw::finishFrame(input, output);
+        QVERIFY(frame.ok());
+        QCOMPARE(frame->at(0), 0.0f);
+        QVERIFY(!tw::finishFrame(input, nn::Tensor(3, tw::kHeight, tw::kWidth)).ok());
     }
 
     void badFilesAreRefusedByName() {

@@ -40,7 +40,7 @@ images = torch.from_numpy(pictures).permute(0, 3, 1, 2)[None].contiguous()
 grids, masks, codes = tw.geometry_batch([target], [sources], [present])
 flags = torch.tensor([present], dtype=torch.float32)
 with torch.no_grad():
-    x, _ = tw.assemble(images, flags, grids, masks, codes)
+    x = tw.assemble(images, flags, grids, masks, codes)
     y = tw.predict(net, images, flags, grids, masks, codes)
 json.dump({"target": target.T.reshape(-1).tolist(), "sources": [s.T.reshape(-1).tolist() for s in sources],
            "present": present}, open(os.path.join(out, "case.json"), "w"))

@@ -12,7 +12,7 @@ and writes OUTDIR/loss.png and OUTDIR/log.jsonl. With --export DIR the final wei
 Training samples a target frame, its two previous frames (the context, with a little noise so the model learns to
 work from its own imperfect output) and the memory the host's retrieval would pick for it (python/tiny_world.py,
 pick_memory): no memory in 30% of samples (so the same weights are the memory-off baseline), one memory in 15%.
-After 40% of the steps, half of the samples replace the previous frame with the model's own prediction of it (made
+After a quarter of the steps, half of the samples replace the previous frame with the model's own prediction of it (made
 without gradient from the frames before it): rolled out, the model sees its own frames, and learns to correct them.
 """
 import argparse
@@ -181,7 +181,7 @@ def main():
             g["lr"] = lr
         rows = sampler.batch(train_eps, a.batch)
         x = tensors(images, cameras, rows, 0, rng, True)
-        if step >= 0.4 * a.steps:
+        if step >= 0.25 * a.steps:
             # Self-conditioning: half the batch sees the model's own previous frame in place of the true one.
             with torch.no_grad():
                 own = tw.predict(net, *tensors(images, cameras, rows, 1, rng, True))
