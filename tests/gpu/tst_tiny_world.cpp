@@ -10,6 +10,7 @@
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -197,6 +198,52 @@ private slots:
         QVERIFY(on["psnr_first_half"].toDouble() > 5.0);
         QVERIFY(on["psnr_second_half"].toDouble() != off["psnr_second_half"].toDouble());
         QVERIFY(QFile::exists(dir.filePath("drift.png")) && QFile::exists(dir.filePath("drift.csv")));
+    }
+
+    // The same weights served in PyTorch through the Python SDK (python/examples/tiny_world_server.py) and run by the
+    // module: a turn in place with memory on, frame for frame at the model's size. Skipped without python3-torch.
+    void theServedPyTorchModelGivesTheModulesFrames() {
+        QProcess python;
+        python.start("/usr/bin/python3",
+                     {MNEMO_SOURCE_DIR "/python/examples/tiny_world_server.py", "--port", "0", "--token", "t"});
+        if (!python.waitForReadyRead(60000)) {
+            const QByteArray err = python.readAllStandardError();
+            if (err.contains("No module named")) QSKIP(err.constData());
+            QFAIL(err.constData());
+        }
+        const int port = QJsonDocument::fromJson(python.readLine()).object()["port"].toInt();
+        QVERIFY(port > 0);
+        QTemporaryDir dir;
+        const QStringList common = {"--camera-track", MNEMO_SOURCE_DIR "/assets/tracks/turn_360.json",
+                                    "--frames",       "60",
+                                    "--size",         "64x36",
+                                    "--memory",       "on"};
+        QVERIFY(!runCli(QStringList{"run", "--engine", QString("ws://127.0.0.1:%1").arg(port), "--token", "t", "--out",
+                                    dir.filePath("served")} +
+                        common)
+                     .isEmpty());
+        QVERIFY(
+            !runCli(QStringList{"run", "--engine", "tiny-world", "--out", dir.filePath("module")} + common).isEmpty());
+        python.kill();
+        python.waitForFinished();
+        double worstPsnr = INFINITY;
+        for (int i = 0; i < 60; ++i) {
+            const QString name = QString("/frame_%1.png").arg(i, 6, 10, QChar('0'));
+            const QImage a(dir.filePath("served") + name), b(dir.filePath("module") + name);
+            QVERIFY2(!a.isNull() && a.size() == b.size(), qPrintable(name));
+            std::vector<float> fa, fb;
+            for (int y = 0; y < a.height(); ++y) {
+                for (int x = 0; x < a.width(); ++x) {
+                    for (QRgb p : {a.pixel(x, y)})
+                        fa.insert(fa.end(), {qRed(p) / 255.f, qGreen(p) / 255.f, qBlue(p) / 255.f});
+                    for (QRgb p : {b.pixel(x, y)})
+                        fb.insert(fb.end(), {qRed(p) / 255.f, qGreen(p) / 255.f, qBlue(p) / 255.f});
+                }
+            }
+            worstPsnr = std::min(worstPsnr, psnr(fa, fb));
+        }
+        qInfo("served in PyTorch vs the module, 60 frames with memory: worst %.1f dB", worstPsnr);
+        QVERIFY(worstPsnr >= 40.0);
     }
 };
 
