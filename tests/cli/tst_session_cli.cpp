@@ -111,7 +111,7 @@ private slots:
 
     // tools/train/make-data.sh (issue 14's data): seeded explore walks rendered by the reference world and exported,
     // the same files twice over (tracks seeded, world deterministic, FFV1 lossless), each frame with its camera and
-    // controls; bad arguments are refused.
+    // controls, and the start picture; bad arguments are refused.
     void worldModelDataIsReproducible() {
         auto make = [&](const QString &out) {
             QProcess p;
@@ -142,6 +142,10 @@ private slots:
         QVERIFY(json(e0.readAll().trimmed().split('\n').last())["c2w"] !=
                 json(e1.readAll().trimmed().split('\n').last())["c2w"]);
         QVERIFY(QFile::exists(a + "/manifest.json"));
+        // The start picture of a learned world: the start camera's view, a binary PPM whose comment is that camera.
+        QFile start(a + "/start.ppm");
+        QVERIFY(start.open(QIODevice::ReadOnly));
+        QVERIFY(start.readAll().startsWith("P6\n# c2w -1 0 0 0 0 -1 0 0 0 0 1 0 0 1.7 0 1\n32 32\n255\n"));
         QProcess bad;
         bad.start(MNEMO_SOURCE_DIR "/tools/train/make-data.sh", {a, "--frames", "many"});
         QVERIFY(bad.waitForFinished(30000));

@@ -6,12 +6,14 @@
 #   tools/train/make-data.sh OUTDIR [--episodes N] [--frames N] [--size WxH] [--seed S] [--cli PATH]
 #
 # OUTDIR/episode_NNN/ holds one exported session (meta.json, frames.jsonl, frames/*.png); OUTDIR/manifest.json says
-# how it was made. The same arguments make the same files on any machine (the tracks are seeded; the reference world
-# is deterministic). Default: 8 episodes of 600 frames at 64x64, seed 1 (episode i uses track seed S * 1000 + i).
+# how it was made; OUTDIR/start.ppm is the view from the studio's start camera (a learned world's first picture). The
+# same arguments make the same files on any machine (the tracks are seeded; the reference world is deterministic).
+# Default: what tiny-world was trained on, 32 episodes of 600 frames at 64x36, seed 1 (episode i uses track seed
+# S * 1000 + i).
 set -euo pipefail
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
-out=""; episodes=8; frames=600; size=64x64; seed=1
+out=""; episodes=32; frames=600; size=64x36; seed=1
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cli="$root/build/bin/mnemo-cli"
 while [ $# -gt 0 ]; do
