@@ -1,6 +1,6 @@
 // mnemo-cli eval drift: how far an engine's long rollout strays from the reference world, frame by frame, with its
 // memory on and off: PSNR and SSIM against the ground truth at every frame (drift.csv), the curves (drift.png), and
-// the JSON summary with the PSNR around frames 100, 1,000 and 3,000.
+// the JSON summary with the PSNR at frames 100, 1,000 and 3,000 (each the mean of the 50 frames up to it).
 #include "Commands.hpp"
 #include "EvalRender.hpp"
 
@@ -16,7 +16,7 @@
 namespace mnemo::cli {
 namespace {
 
-constexpr size_t kWindow = 50; // frames a "PSNR at frame N" averages: N-49 .. N
+constexpr size_t kWindow = 50; // "PSNR at frame N" averages the N-th frame and the 49 before it (0-based N-50..N-1)
 
 struct DriftOptions {
     std::string engine = "tiny-world";

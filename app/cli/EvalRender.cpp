@@ -1,5 +1,7 @@
 #include "EvalRender.hpp"
 
+#include <algorithm>
+
 namespace mnemo::cli {
 
 Result<Rendered> render(modules::ModuleEnvironment &env, world::WorldPipelineConfig config) {
@@ -18,6 +20,14 @@ Result<Rendered> render(modules::ModuleEnvironment &env, world::WorldPipelineCon
     }
     if (pipeline.state() == world::WorldPipeline::State::Failed) return Status(StatusCode::Internal, pipeline.error());
     if (out.frames.empty()) return Status(StatusCode::Internal, "the run produced no frames");
+    // A comparison over part of a track would read as one over all of it.
+    size_t expected = config.track ? config.track->frames.size() : 0;
+    if (config.maxFrames) expected = expected ? std::min<size_t>(expected, config.maxFrames) : config.maxFrames;
+    if (expected && out.frames.size() != expected) {
+        return Status(StatusCode::Internal, config.moduleId + " stopped after " + std::to_string(out.frames.size()) +
+                                                " of " + std::to_string(expected) +
+                                                " frames (a frame took over 60 s?)");
+    }
     return out;
 }
 

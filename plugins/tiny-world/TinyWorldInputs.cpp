@@ -90,7 +90,8 @@ float byteToUnit(uint8_t v) {
 }
 
 uint8_t unitToByte(float v) {
-    return uint8_t(std::clamp(v, 0.0f, 1.0f) * 255.0f + 0.5f); // rounds half up: lround without its cost
+    const float unit = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; // NaN reads as 0
+    return uint8_t(unit * 255.0f + 0.5f);                       // rounds half up: lround without its cost
 }
 
 // Bilinear resampling of planar RGB with pixel centres aligned (edges clamped).

@@ -21,6 +21,7 @@ constexpr int kSources = 4;
 constexpr int kChannelsPerSource = 7; // reprojected RGB, inside mask, translation code (3)
 constexpr int kInputChannels = kSources * kChannelsPerSource;
 constexpr int kOutputChannels = 3 + kSources + 1; // residual RGB, a blend logit per source and one for none
+constexpr float kMinimumPickScore = 0.02f; // a memory that adds less is not used (training's retrieval stops there)
 constexpr size_t kPictureFloats = size_t(3) * kWidth * kHeight;
 constexpr size_t kPictureBytes = kPictureFloats; // interleaved 8-bit RGB
 

@@ -19,6 +19,8 @@
 
 #include <mnemo/module.h>
 
+#include <cstddef>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -65,6 +67,7 @@ struct TinyWorld {
     std::unique_ptr<nn::vulkan::Program> program;
     std::unique_ptr<tw::Picture> seed; // reset's seed frame, until the first step gives it a camera
     tw::Picture previous, beforePrevious;
+    bool warnedFieldOfView = false;
 
     void log(mnemo_log_level level, const std::string &message) const {
         nn_module::log(host, kInfo.id, level, message);
@@ -103,16 +106,23 @@ tw::Pose poseOf(const mnemo_camera &camera) {
     return p;
 }
 
-// Up to two memory pictures from the host's picks: the latent this module attached (its own frame at the model's
-// resolution), else the thumbnail scaled.
+// Up to two memory pictures from the host's picks, in the host's order: the latent this module attached (its own
+// frame at the model's resolution), else the thumbnail scaled. Picks that add next to nothing (score 0.02 or less)
+// are left out, as training's retrieval leaves them out (python/tiny_world.py, pick_memory). The array is stepped by
+// its struct_size, as the ABI asks of arrays of versioned structs.
 std::array<tw::Picture, 2> memoryPictures(const mnemo_world_step_input *in) {
     std::array<tw::Picture, 2> out;
-    if (!MNEMO_HAS_FIELD(in, mnemo_world_step_input, memory_count) || !in->memory) return out;
+    if (!MNEMO_HAS_FIELD(in, mnemo_world_step_input, memory_count) || !in->memory || in->memory_count == 0) return out;
+    const size_t stride = in->memory[0].struct_size;
+    if (stride < offsetof(mnemo_memory_pick, thumb_height) + sizeof(uint32_t)) return out;
+    const auto *bytes = reinterpret_cast<const uint8_t *>(in->memory);
     size_t used = 0;
     for (uint32_t i = 0; i < in->memory_count && used < out.size(); ++i) {
-        const mnemo_memory_pick &pick = in->memory[i];
+        const auto &pick = *reinterpret_cast<const mnemo_memory_pick *>(bytes + i * stride);
+        if (pick.score <= tw::kMinimumPickScore) continue;
         tw::Picture &p = out[used];
-        if (pick.latent && pick.latent_size == tw::kPictureBytes) {
+        const bool hasLatent = MNEMO_HAS_FIELD(&pick, mnemo_memory_pick, latent_size) && pick.latent;
+        if (hasLatent && pick.latent_size == tw::kPictureBytes) {
             p.rgb = tw::pictureFromRgb8(static_cast<const uint8_t *>(pick.latent));
         } else if (pick.thumbnail && pick.thumb_width > 0 && pick.thumb_height > 0) {
             p.rgb = tw::pictureFromRgba(pick.thumbnail, pick.thumb_width, pick.thumb_height, pick.thumb_width * 4u);
@@ -138,7 +148,18 @@ void startIfNeeded(TinyWorld &w, const tw::Pose &firstCamera) {
     w.beforePrevious = w.previous;
 }
 
+// The model sees through a 90-degree camera (what it was trained on); another field of view is said once.
+void checkFieldOfView(TinyWorld &w, const mnemo_camera &camera, const mnemo_frame &frame) {
+    const float ratio = camera.fx / float(frame.width);
+    if (w.warnedFieldOfView || std::fabs(ratio - 0.5f) < 0.01f) return;
+    w.warnedFieldOfView = true;
+    const double degrees = 2.0 * std::atan(0.5 / double(ratio)) * 180.0 / 3.14159265358979;
+    w.log(MNEMO_LOG_WARNING, "the model was trained with a 90-degree camera, this one is " +
+                                 std::to_string(int(std::lround(degrees))) + " degrees: its frames will not fit");
+}
+
 Status stepFrame(TinyWorld &w, const mnemo_world_step_input *in, const mnemo_camera &camera, mnemo_frame &frame) {
+    checkFieldOfView(w, camera, frame);
     const tw::Pose target = poseOf(camera);
     startIfNeeded(w, target);
     const std::array<tw::Picture, 2> memory = memoryPictures(in);
@@ -189,6 +210,8 @@ mnemo_status create(const mnemo_host_services *host, const mnemo_create_args *ar
         return MNEMO_OK;
     } catch (const std::exception &e) {
         return fail(error, MNEMO_ERR_INTERNAL, std::string("create: ") + e.what());
+    } catch (...) {
+        return fail(error, MNEMO_ERR_INTERNAL, "create: an unknown exception");
     }
 }
 
@@ -197,9 +220,12 @@ void destroy(void *instance) {
 }
 
 mnemo_status setParam(void *, const mnemo_param_value *value, mnemo_error *error) {
-    return fail(error, MNEMO_ERR_INVALID_ARGUMENT,
-                std::string("every parameter of tiny-world is set at load time (not '") +
-                    (value && value->name ? value->name : "") + "')");
+    if (error) {
+        std::snprintf(error->message, sizeof error->message,
+                      "every parameter of tiny-world is set at load time (not '%s')",
+                      value && value->name ? value->name : "");
+    }
+    return MNEMO_ERR_INVALID_ARGUMENT;
 }
 
 // A new folder must hold the weights: otherwise the error says why and the previous weights stay.
@@ -218,6 +244,8 @@ mnemo_status setParamText(void *instance, const char *name, const char *value, m
         return MNEMO_OK;
     } catch (const std::exception &e) {
         return fail(error, MNEMO_ERR_INTERNAL, std::string("set_param_text: ") + e.what());
+    } catch (...) {
+        return fail(error, MNEMO_ERR_INTERNAL, "set_param_text: an unknown exception");
     }
 }
 
@@ -237,6 +265,8 @@ mnemo_status reset(void *instance, const mnemo_reset_args *args, mnemo_error *er
         return MNEMO_OK;
     } catch (const std::exception &e) {
         return fail(error, MNEMO_ERR_INTERNAL, std::string("reset: ") + e.what());
+    } catch (...) {
+        return fail(error, MNEMO_ERR_INTERNAL, "reset: an unknown exception");
     }
 }
 
@@ -262,6 +292,8 @@ mnemo_status worldStep(void *instance, const mnemo_world_step_input *in, mnemo_w
         return MNEMO_OK;
     } catch (const std::exception &e) {
         return fail(error, MNEMO_ERR_INTERNAL, std::string("world_step: ") + e.what());
+    } catch (...) {
+        return fail(error, MNEMO_ERR_INTERNAL, "world_step: an unknown exception");
     }
 }
 

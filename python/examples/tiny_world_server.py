@@ -6,7 +6,8 @@ agree to rounding; tests/tools/tiny_world_check.py pins one step at 40 dB or bet
 
 Like the module, it starts from start.ppm (or nothing else: the remote protocol has no seed frame), keeps each frame
 it made at 64x36 (the module attaches them to its memory entries instead; here the cache is per connection and holds
---cache frames), and takes the first two of the host's memory picks that it still holds, in the host's order.
+--cache frames), and takes the first two of the host's memory picks that it still holds and that score over 0.02, in
+the host's order.
 
     /usr/bin/python3 python/examples/tiny_world_server.py --port 7071 --token secret
     build/bin/mnemo-cli run --engine ws://127.0.0.1:7071 --token secret --camera-track assets/tracks/turn_360.json \
@@ -24,6 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import tiny_world as tw  # noqa: E402
 from mnemo_engine import Param, WorldModel, serve  # noqa: E402
 
+MINIMUM_PICK_SCORE = 0.02  # as the module: a memory that adds less is not used (training's retrieval stops there)
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "tiny-world")
 
 
@@ -60,8 +62,9 @@ class TinyWorldServed(WorldModel):
 
     def sources(self, memory):
         """The context and up to two held memory pictures, with their cameras, in the host's order."""
-        picked = [self.cache[m["frame_index"]] for m in memory if m.get("frame_index") in self.cache][:2]
-        self.memory_used = [int(m["entry_id"]) for m in memory if m.get("frame_index") in self.cache][:2]
+        usable = [m for m in memory if m.get("frame_index") in self.cache and m.get("score", 0) > MINIMUM_PICK_SCORE]
+        picked = [self.cache[m["frame_index"]] for m in usable][:2]
+        self.memory_used = [int(m["entry_id"]) for m in usable][:2]
         slots = [self.previous, self.before] + picked + [None] * (2 - len(picked))
         return slots
 

@@ -20,7 +20,7 @@ def pose(yaw_deg, x, z, pitch_deg=0.0):
     """A camera-to-world matrix (row-major 4x4) at eye height looking along +z turned by yaw, OpenCV axes."""
     y, p = math.radians(yaw_deg), math.radians(pitch_deg)
     forward = np.array([math.sin(y) * math.cos(p), math.sin(p), math.cos(y) * math.cos(p)])
-    right = np.cross(np.array([0.0, 1.0, 0.0]), forward)
+    right = np.cross(forward, np.array([0.0, 1.0, 0.0]))
     right /= np.linalg.norm(right)
     down = np.cross(forward, right)
     m = np.eye(4)

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Trains Mnemo's tiny-world model (python/tiny_world.py) on data from tools/train/make-data.sh.
 
-    /usr/bin/python3 tools/train/train-tiny-world.py DATA OUTDIR [--steps 13000] [--batch 32] [--seed 1]
-        [--threads 1] [--max-minutes 0] [--export assets/tiny-world]
+    /usr/bin/python3 tools/train/train-tiny-world.py DATA OUTDIR [--steps 14000] [--batch 32] [--seed 1]
+        [--threads 1] [--max-minutes 0] [--export assets/tiny-world] [--export-only]
 
 Reproducible from the seed on one machine (PyTorch's CPU kernels are deterministic with a fixed thread count),
 resumable (OUTDIR/checkpoint.pt is written every 250 steps and on --max-minutes; run the same command again to go on),
-and writes OUTDIR/loss.png and OUTDIR/log.jsonl. With --export DIR the final weights go to DIR/tiny-world.param and
-.bin, the runtime's format, with DATA/start.ppm (the start picture make-data.sh renders).
+and writes OUTDIR/loss.png and OUTDIR/log.jsonl. With --export DIR the weights go to DIR/tiny-world.param and .bin,
+the runtime's format, with DATA/start.ppm (the start picture make-data.sh renders) and DIR/training.json (the steps
+done of those planned, the time, the loss, the seed, the machine); --export-only exports the checkpoint as it is.
 
 Training samples a target frame, its two previous frames (the context, with a little noise so the model learns to
 work from its own imperfect output) and the memory the host's retrieval would pick for it (python/tiny_world.py,
@@ -19,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import platform
 import shutil
 import sys
 import time
@@ -49,7 +51,7 @@ def load_data(data_dir):
         raise SystemExit("train: no episode_* folders in %s (make them with tools/train/make-data.sh)" % data_dir)
     if os.path.exists(cache):
         z = np.load(cache)
-        if list(z["names"]) == names:
+        if list(z["names"]) == names and z["images"].shape[2:4] == (tw.HEIGHT, tw.WIDTH):
             return list(z["images"]), list(z["cameras"])
     episodes = [load_episode(os.path.join(data_dir, n)) for n in names]
     images = np.stack([e[0] for e in episodes])
@@ -70,7 +72,8 @@ class Sampler:
         return self.memory[key]
 
     def batch(self, episodes, size):
-        """Frame indices: B x 5 (target, t-1, t-2, t-3, memory 1, memory 2 with -1 for none) and episode ids."""
+        """`size` rows of (episode, target frame t, [memory frame or -1, memory frame or -1]); the context is
+        t-1 and t-2 (t-3 too when self-conditioning predicts t-1)."""
         rows = []
         for _ in range(size):
             e = int(self.rng.choice(episodes))
@@ -134,13 +137,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data")
     ap.add_argument("out")
-    ap.add_argument("--steps", type=int, default=13000)
+    ap.add_argument("--steps", type=int, default=14000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--max-minutes", type=float, default=0.0, help="stop (resumably) after this long; 0: no limit")
     ap.add_argument("--export", default="", help="write the final weights here in the runtime's format")
+    ap.add_argument("--export-only", action="store_true", help="export the checkpoint without training further")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -175,7 +179,7 @@ def main():
     begin = start = time.time()
     running, count = 0.0, 0
     log = open(os.path.join(a.out, "log.jsonl"), "a")
-    while step < a.steps:
+    while step < a.steps and not a.export_only:
         lr = a.lr * 0.5 * (1 + math.cos(math.pi * step / a.steps)) + 1e-5
         for g in opt.param_groups:
             g["lr"] = lr
@@ -208,16 +212,30 @@ def main():
             save()
         if a.max_minutes and (time.time() - begin) / 60 > a.max_minutes:
             break
-    save()
+    if not a.export_only:
+        save()
     if a.export:
-        os.makedirs(a.export, exist_ok=True)
-        net.eval()
-        mnemo_ncnn.export_module(net, os.path.join(a.export, "tiny-world.param"),
-                                 os.path.join(a.export, "tiny-world.bin"))
-        start = os.path.join(a.data, "start.ppm")
-        if os.path.exists(start):
-            shutil.copyfile(start, os.path.join(a.export, "start.ppm"))
-        print("train: exported to %s" % a.export, file=sys.stderr)
+        export(net, a, step, history)
+
+
+def export(net, a, step, history):
+    start = os.path.join(a.data, "start.ppm")
+    if not os.path.exists(start):
+        raise SystemExit("train: no %s to export with the weights (make-data.sh renders it)" % start)
+    if step < a.steps:
+        print("train: exporting a partial run: step %d of %d" % (step, a.steps), file=sys.stderr)
+    os.makedirs(a.export, exist_ok=True)
+    net.eval()
+    mnemo_ncnn.export_module(net, os.path.join(a.export, "tiny-world.param"), os.path.join(a.export, "tiny-world.bin"))
+    shutil.copyfile(start, os.path.join(a.export, "start.ppm"))
+    minutes = sum(float(h.get("seconds", 0)) for h in history) / 60.0
+    info = {"steps": step, "steps_planned": a.steps, "batch": a.batch, "seed": a.seed, "threads": a.threads,
+            "training_minutes": round(minutes, 1), "final_loss": history[-1]["loss"] if history else None,
+            "torch": torch.__version__, "machine": platform.platform(), "processor": platform.processor() or None,
+            "data": os.path.abspath(a.data)}
+    with open(os.path.join(a.export, "training.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    print("train: exported to %s" % a.export, file=sys.stderr)
 
 
 if __name__ == "__main__":
