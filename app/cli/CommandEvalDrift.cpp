@@ -113,7 +113,7 @@ Status writeDriftFiles(const DriftOptions &o, const std::vector<DriftCurve> &cur
     }
     if (!csv) return Status(StatusCode::Internal, "cannot write '" + o.outDir + "/drift.csv'");
     const metrics::PlotSpec spec{
-        "Drift against the reference world: " + o.engine, "frame", "PSNR (dB)", 0, 40, 900, 420};
+        "Drift against the reference world: " + o.engine, "frame", "PSNR (dB)", 0, 50, 900, 420};
     return media::writePng(o.outDir + "/drift.png", metrics::renderPlot(spec, series));
 }
 

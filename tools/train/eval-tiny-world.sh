@@ -4,9 +4,10 @@
 #
 #   tools/train/eval-tiny-world.sh [OUTDIR] [--frames 3000] [--weights DIR] [--cli build/bin/mnemo-cli]
 #
-# OUTDIR (default tiny-world-eval) gets revisit-TRACK-MEMORY/ (revisits.csv, revisits.png, summary.json) and drift/
-# (drift.csv, drift.png, summary.json); summary.json at the top gathers the numbers. --weights evaluates other
-# weights (MNEMO_TINY_WORLD).
+# OUTDIR (default tiny-world-eval) gets revisit-TRACK-MEMORY/ (revisits.csv, revisits.png, summary.json), drift/
+# (drift.csv, drift.png, summary.json) and strip-TRACK.png (frames of each track: ground truth, memory off, memory
+# on, side by side); summary.json at the top gathers the numbers. --weights evaluates other weights
+# (MNEMO_TINY_WORLD).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="tiny-world-eval"; frames=3000; cli="$root/build/bin/mnemo-cli"
@@ -30,6 +31,35 @@ for track in out_and_back turn_360; do
       --memory "$memory" --out "$dir" > "$dir.json"
     mv "$dir.json" "$dir/summary.json"
   done
+done
+for track in out_and_back turn_360; do
+  echo "eval-tiny-world: strip of $track" >&2
+  frames_dir="$out/frames-$track"
+  "$cli" run --engine reference-world --camera-track "$root/assets/tracks/$track.json" --size 64x36 --memory off \
+    --out "$frames_dir/truth" >/dev/null
+  for memory in on off; do
+    "$cli" run --engine tiny-world --camera-track "$root/assets/tracks/$track.json" --size 64x36 --memory "$memory" \
+      --out "$frames_dir/$memory" >/dev/null
+  done
+  /usr/bin/python3 - "$frames_dir" "$out/strip-$track.png" <<'PY'
+import glob, os, sys
+from PIL import Image, ImageDraw
+folder, target = sys.argv[1], sys.argv[2]
+count = len(glob.glob(os.path.join(folder, "truth", "frame_*.png")))
+rows = [int(round(i * (count - 1) / 6)) for i in range(7)]
+scale, label = 4, 14
+strip = Image.new("RGB", (64 * 3 * scale, label + 36 * scale * len(rows)), (20, 20, 24))
+draw = ImageDraw.Draw(strip)
+for c, name in enumerate(("ground truth", "memory off", "memory on")):
+    draw.text((c * 64 * scale + 4, 1), name, fill=(230, 230, 230))
+for r, frame in enumerate(rows):
+    for c, kind in enumerate(("truth", "off", "on")):
+        img = Image.open(os.path.join(folder, kind, "frame_%06d.png" % frame)).convert("RGB")
+        strip.paste(img.resize((64 * scale, 36 * scale), Image.NEAREST), (c * 64 * scale, label + r * 36 * scale))
+    draw.text((4, label + r * 36 * scale + 2), "frame %d" % frame, fill=(255, 255, 255))
+strip.save(target)
+PY
+  rm -rf "$frames_dir"
 done
 echo "eval-tiny-world: drift, $frames frames, memory on and off" >&2
 mkdir -p "$out/drift"
