@@ -5,9 +5,12 @@
 // window wholly inside the input skips the bounds checks.
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
-layout(std430, binding = 0) readonly buffer Input { float src[]; };
-layout(std430, binding = 1) readonly buffer Weights { float weights[]; };
-layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
+layout(binding = 0) uniform samplerBuffer srcTexels; // read as texels: see nn_wino_product.comp
+#define src(i) texelFetch(srcTexels, (i)).x
+layout(binding = 1) uniform samplerBuffer weightTexels;
+#define weights(i) texelFetch(weightTexels, (i)).x
+layout(binding = 2) uniform samplerBuffer biasTexels;
+#define bias(i) texelFetch(biasTexels, (i)).x
 layout(std430, binding = 3) writeonly buffer Output { float dst[]; };
 
 layout(push_constant) uniform Push {
@@ -41,16 +44,16 @@ void main() {
             for (int kx = 0; kx < pc.kernelW; ++kx) {
                 const int sx = x0 + kx * pc.dilationW;
                 if (!inside && (sx < 0 || sx >= pc.inW)) continue;
-                const float v = src[row + sx];
+                const float v = src(row + sx);
                 const int k = wRow + kx;
-                sum += v * vec4(weights[k], weights[k + w[1]], weights[k + w[2]], weights[k + w[3]]);
-                sum2 += v * vec4(weights[k + w[4]], weights[k + w[5]], weights[k + w[6]], weights[k + w[7]]);
+                sum += v * vec4(weights(k), weights(k + w[1]), weights(k + w[2]), weights(k + w[3]));
+                sum2 += v * vec4(weights(k + w[4]), weights(k + w[5]), weights(k + w[6]), weights(k + w[7]));
             }
         }
         wBase += kk;
     }
     for (int i = 0; i < outputs; ++i) {
-        float s = (i < 4 ? sum[i] : sum2[i - 4]) + (pc.hasBias != 0 ? bias[o0 + i] : 0.0);
+        float s = (i < 4 ? sum[i] : sum2[i - 4]) + (pc.hasBias != 0 ? bias(o0 + i) : 0.0);
         if (pc.activation == 1) s = max(s, 0.0);
         else if (pc.activation == 2 && s < 0.0) s *= pc.slope;
         dst[((o0 + i) * pc.outH + y) * pc.outW + x] = s;

@@ -9,15 +9,21 @@
 // Included by nn_conv3x3.comp and nn_conv3x3_f16.comp.
 layout(local_size_x = 32, local_size_y = 1, local_size_z = 1) in;
 
-layout(std430, binding = 0) readonly buffer Input { float src[]; };
+// Inputs are read as texel buffers: lavapipe fetches those for its 8 lanes at once, where it loads a storage buffer
+// lane by lane (nn_wino_product.comp).
+layout(binding = 0) uniform samplerBuffer srcTexels;
+#define src(i) texelFetch(srcTexels, (i)).x
 #ifdef WEIGHTS_FP16
-layout(std430, binding = 1) readonly buffer Weights { uvec2 weights[]; }; // four fp16 values each
-vec4 weightsAt(int i) { return vec4(unpackHalf2x16(weights[i].x), unpackHalf2x16(weights[i].y)); }
+layout(binding = 1) uniform usamplerBuffer weights; // four fp16 values in each texel's two words
+vec4 weightsAt(int i) {
+    const uvec2 halves = texelFetch(weights, i).xy;
+    return vec4(unpackHalf2x16(halves.x), unpackHalf2x16(halves.y));
+}
 #else
-layout(std430, binding = 1) readonly buffer Weights { vec4 weights[]; };
-vec4 weightsAt(int i) { return weights[i]; }
+layout(binding = 1) uniform samplerBuffer weights;
+vec4 weightsAt(int i) { return texelFetch(weights, i); }
 #endif
-layout(std430, binding = 2) readonly buffer Params { float params[]; }; // bias[outC], then slope[outC]
+layout(binding = 2) uniform samplerBuffer params; // bias[outC], then slope[outC]
 layout(std430, binding = 3) writeonly buffer Output { float dst[]; };
 
 layout(push_constant) uniform Push {
@@ -34,8 +40,8 @@ float colIn(int x) { return x >= 0 && x < pc.inW ? 1.0 : 0.0; }
 void store(vec4 s, int o0, int x, int y) {
     if (x >= pc.outW) return;
     for (int i = 0; i < 4 && o0 + i < pc.outC; ++i) {
-        float value = s[i] + params[o0 + i];
-        if (value < 0.0) value *= params[pc.outC + o0 + i];
+        float value = s[i] + texelFetch(params, o0 + i).x;
+        if (value < 0.0) value *= texelFetch(params, pc.outC + o0 + i).x;
         dst[((o0 + i) * pc.outH + y) * pc.outW + x] = value;
     }
 }
@@ -59,8 +65,8 @@ void main() {
 #define ROW(R, V)                                                                                                     \
     {                                                                                                                 \
         const int at = base + R;                                                                                      \
-        const float i0 = src[at + c0] * (V * m0), i1 = src[at + c1] * (V * m1), i2 = src[at + c2] * (V * m2),        \
-                    i3 = src[at + c3] * (V * m3), i4 = src[at + c4] * (V * m4), i5 = src[at + c5] * (V * m5);        \
+        const float i0 = src(at + c0) * (V * m0), i1 = src(at + c1) * (V * m1), i2 = src(at + c2) * (V * m2),        \
+                    i3 = src(at + c3) * (V * m3), i4 = src(at + c4) * (V * m4), i5 = src(at + c5) * (V * m5);        \
         const vec4 k0 = weightsAt(w), k1 = weightsAt(w + 1), k2 = weightsAt(w + 2);                                  \
         sa += i0 * k0 + i1 * k1 + i2 * k2;                                                                            \
         sb += i1 * k0 + i2 * k1 + i3 * k2;                                                                            \

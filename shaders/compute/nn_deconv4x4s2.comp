@@ -8,9 +8,12 @@
 // the bias, then a slope per output channel for negative values.
 layout(local_size_x = 16, local_size_y = 2, local_size_z = 1) in;
 
-layout(std430, binding = 0) readonly buffer Input { float src[]; };
-layout(std430, binding = 1) readonly buffer Weights { vec4 weights[]; };
-layout(std430, binding = 2) readonly buffer Params { float params[]; }; // bias[outC], then slope[outC]
+layout(binding = 0) uniform samplerBuffer srcTexels; // texels: see nn_wino_product.comp
+#define src(i) texelFetch(srcTexels, int(i)).x
+layout(binding = 1) uniform samplerBuffer weightsTexels;
+#define weights(i) texelFetch(weightsTexels, int(i))
+layout(binding = 2) uniform samplerBuffer paramsTexels;
+#define params(i) texelFetch(paramsTexels, int(i)).x // bias[outC], then slope[outC]
 layout(std430, binding = 3) writeonly buffer Output { float dst[]; };
 
 layout(push_constant) uniform Push {
@@ -23,8 +26,8 @@ void store(vec4 s, int o0, int fx, int fy) {
     const int x = fx - pc.padLeft, y = fy - pc.padTop;
     if (x < 0 || y < 0 || x >= pc.outW || y >= pc.outH) return;
     for (int i = 0; i < 4 && o0 + i < pc.outC; ++i) {
-        float value = s[i] + params[o0 + i];
-        if (value < 0.0) value *= params[pc.outC + o0 + i];
+        float value = s[i] + params(o0 + i);
+        if (value < 0.0) value *= params(pc.outC + o0 + i);
         dst[((o0 + i) * pc.outH + y) * pc.outW + x] = value;
     }
 }
@@ -42,14 +45,14 @@ void main() {
     int w = group * pc.inC * 16;
     for (int c = 0; c < pc.inC; ++c) {
         const int base = c * plane;
-        const float vUL = src[base + rowUp + colLeft] * (up * left), vUH = src[base + rowUp + colHere] * (up * right);
-        const float vHL = src[base + rowHere + colLeft] * (here * left),
-                    vHH = src[base + rowHere + colHere] * (here * right);
+        const float vUL = src(base + rowUp + colLeft) * (up * left), vUH = src(base + rowUp + colHere) * (up * right);
+        const float vHL = src(base + rowHere + colLeft) * (here * left),
+                    vHH = src(base + rowHere + colHere) * (here * right);
         // Tap (ky, kx) = (a + 2 dy, b + 2 dx) for the input at (Y - dy, X - dx).
-        s00 += vHH * weights[w + 0] + vHL * weights[w + 2] + vUH * weights[w + 8] + vUL * weights[w + 10];
-        s01 += vHH * weights[w + 1] + vHL * weights[w + 3] + vUH * weights[w + 9] + vUL * weights[w + 11];
-        s10 += vHH * weights[w + 4] + vHL * weights[w + 6] + vUH * weights[w + 12] + vUL * weights[w + 14];
-        s11 += vHH * weights[w + 5] + vHL * weights[w + 7] + vUH * weights[w + 13] + vUL * weights[w + 15];
+        s00 += vHH * weights(w + 0) + vHL * weights(w + 2) + vUH * weights(w + 8) + vUL * weights(w + 10);
+        s01 += vHH * weights(w + 1) + vHL * weights(w + 3) + vUH * weights(w + 9) + vUL * weights(w + 11);
+        s10 += vHH * weights(w + 4) + vHL * weights(w + 6) + vUH * weights(w + 12) + vUL * weights(w + 14);
+        s11 += vHH * weights(w + 5) + vHL * weights(w + 7) + vUH * weights(w + 13) + vUL * weights(w + 15);
         w += 16;
     }
     store(s00, o0, 2 * X, 2 * Y);

@@ -3,8 +3,10 @@
 // group's values, then their squared deviations from the mean (two passes, as the reference does: no cancellation),
 // each reduced in shared memory; then each value is normalised and, with `affine`, scaled and shifted per channel.
 layout(local_size_x = 256) in;
-layout(std430, binding = 0) readonly buffer Input { float src[]; };
-layout(std430, binding = 1) readonly buffer Params { float params[]; }; // gamma[channels], then beta[channels]
+layout(binding = 0) uniform samplerBuffer srcTexels; // texels: see nn_wino_product.comp
+#define src(i) texelFetch(srcTexels, int(i)).x
+layout(binding = 1) uniform samplerBuffer paramsTexels;
+#define params(i) texelFetch(paramsTexels, int(i)).x // gamma[channels], then beta[channels]
 layout(std430, binding = 2) writeonly buffer Output { float dst[]; };
 layout(push_constant) uniform Push {
     uint channels, plane, groups, affine;
@@ -31,17 +33,17 @@ void main() {
     const uint i = gl_LocalInvocationID.x, group = gl_WorkGroupID.x;
     const uint span = pc.plane * (pc.channels / pc.groups), first = group * span;
     float sum = 0.0;
-    for (uint k = i; k < span; k += 256u) sum += src[first + k];
+    for (uint k = i; k < span; k += 256u) sum += src(first + k);
     const float mean = reduce(sum) / float(span);
     float squares = 0.0;
     for (uint k = i; k < span; k += 256u) {
-        const float d = src[first + k] - mean;
+        const float d = src(first + k) - mean;
         squares += d * d;
     }
     const float scale = inversesqrt(reduce(squares) / float(span) + pc.eps);
     for (uint k = i; k < span; k += 256u) {
         const uint c = (first + k) / pc.plane;
-        const float v = (src[first + k] - mean) * scale;
-        dst[first + k] = pc.affine != 0u ? v * params[c] + params[pc.channels + c] : v;
+        const float v = (src(first + k) - mean) * scale;
+        dst[first + k] = pc.affine != 0u ? v * params(c) + params(pc.channels + c) : v;
     }
 }

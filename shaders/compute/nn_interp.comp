@@ -2,12 +2,12 @@
 // Interp with ncnn's coordinates: 1 nearest (floor(y * in/out)), 2 bilinear and 3 bicubic (Keys, A = -0.75) with
 // half-pixel centres, taps outside the image taking the edge's value.
 layout(local_size_x = 64) in;
-layout(std430, binding = 0) readonly buffer Input { float src[]; };
+layout(binding = 0) uniform samplerBuffer src; // texels: see nn_wino_product.comp
 layout(std430, binding = 1) writeonly buffer Output { float dst[]; };
 layout(push_constant) uniform Push { int c, inH, inW, outH, outW, type; float hs, ws; } pc;
 
 float at(int ch, int y, int x) {
-    return src[(ch * pc.inH + clamp(y, 0, pc.inH - 1)) * pc.inW + clamp(x, 0, pc.inW - 1)];
+    return texelFetch(src, (ch * pc.inH + clamp(y, 0, pc.inH - 1)) * pc.inW + clamp(x, 0, pc.inW - 1)).x;
 }
 
 vec4 cubic(float f) {

@@ -5,7 +5,7 @@
 // a vec4). The patch reads zeros outside the input (the layer's padding), by clamping and masking, without branches.
 layout(local_size_x = 32, local_size_y = 1, local_size_z = 1) in;
 
-layout(std430, binding = 0) readonly buffer Input { float src[]; };
+layout(binding = 0) uniform samplerBuffer src; // texels: see nn_wino_product.comp
 layout(std430, binding = 1) writeonly buffer Transformed { float v[]; };
 
 layout(push_constant) uniform Push {
@@ -20,8 +20,10 @@ float colIn(int x) { return x >= 0 && x < pc.inW ? 1.0 : 0.0; }
 vec4 patchRow(int base, int y, int x) {
     const float inside = y >= 0 && y < pc.inH ? 1.0 : 0.0;
     const int row = base + clamp(y, 0, pc.inH - 1) * pc.inW;
-    const vec4 values = vec4(src[row + clamp(x, 0, pc.inW - 1)], src[row + clamp(x + 1, 0, pc.inW - 1)],
-                             src[row + clamp(x + 2, 0, pc.inW - 1)], src[row + clamp(x + 3, 0, pc.inW - 1)]);
+    const vec4 values = vec4(texelFetch(src, row + clamp(x, 0, pc.inW - 1)).x,
+                             texelFetch(src, row + clamp(x + 1, 0, pc.inW - 1)).x,
+                             texelFetch(src, row + clamp(x + 2, 0, pc.inW - 1)).x,
+                             texelFetch(src, row + clamp(x + 3, 0, pc.inW - 1)).x);
     return values * vec4(colIn(x), colIn(x + 1), colIn(x + 2), colIn(x + 3)) * inside;
 }
 

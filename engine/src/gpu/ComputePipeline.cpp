@@ -101,6 +101,8 @@ Result<ComputePipeline> ComputePipeline::create(VulkanContext &ctx, const Comput
 
 ComputePipeline::~ComputePipeline() {
     if (!m_device) return;
+    for (VkBufferView view : m_views)
+        vkDestroyBufferView(m_device, view, nullptr);
     if (m_pool) vkDestroyDescriptorPool(m_device, m_pool, nullptr); // frees m_set
     if (m_pipeline) vkDestroyPipeline(m_device, m_pipeline, nullptr);
     if (m_layout) vkDestroyPipelineLayout(m_device, m_layout, nullptr);
@@ -116,18 +118,38 @@ void ComputePipeline::swap(ComputePipeline &o) noexcept {
     std::swap(m_pipeline, o.m_pipeline);
     std::swap(m_pool, o.m_pool);
     std::swap(m_set, o.m_set);
+    std::swap(m_views, o.m_views);
     std::swap(m_pushBytes, o.m_pushBytes);
 }
 
-void ComputePipeline::bindBuffer(uint32_t binding, const GpuBuffer &buffer) {
-    VkDescriptorBufferInfo info{buffer.handle(), 0, VK_WHOLE_SIZE};
+void ComputePipeline::writeDescriptor(uint32_t binding, VkDescriptorType type, const VkDescriptorBufferInfo *buffer,
+                                      const VkBufferView *view) {
     VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     write.dstSet = m_set;
     write.dstBinding = binding;
     write.descriptorCount = 1;
-    write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    write.pBufferInfo = &info;
+    write.descriptorType = type;
+    write.pBufferInfo = buffer;
+    write.pTexelBufferView = view;
     vkUpdateDescriptorSets(m_device, 1, &write, 0, nullptr);
+}
+
+void ComputePipeline::bindBuffer(uint32_t binding, const GpuBuffer &buffer) {
+    const VkDescriptorBufferInfo info{buffer.handle(), 0, VK_WHOLE_SIZE};
+    writeDescriptor(binding, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, &info, nullptr);
+}
+
+Status ComputePipeline::bindTexelBuffer(uint32_t binding, const GpuBuffer &buffer, VkFormat format) {
+    VkBufferViewCreateInfo viewInfo{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    viewInfo.buffer = buffer.handle();
+    viewInfo.format = format;
+    viewInfo.range = VK_WHOLE_SIZE;
+    VkBufferView view = VK_NULL_HANDLE;
+    if (Status s = vkCheck(vkCreateBufferView(m_device, &viewInfo, nullptr, &view), "vkCreateBufferView"); !s.ok())
+        return s;
+    m_views.push_back(view);
+    writeDescriptor(binding, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, nullptr, &view);
+    return {};
 }
 
 void ComputePipeline::recordDispatch(VkCommandBuffer cmd, const void *pushConstants, uint32_t gx, uint32_t gy,

@@ -82,17 +82,56 @@ uint32_t groupsOf(size_t count, uint32_t size) {
     return uint32_t((count + size - 1) / size);
 }
 
-// A step running `spirv` over `buffers` (binding = index), the last of which is the output.
+// Texel formats of the buffers shaders read as `samplerBuffer` (texelFetch) instead of storage buffers: lavapipe
+// fetches texels for its 8 lanes at once where it loads a storage buffer lane by lane, a branch each (measured: the
+// Winograd product step 7-10x faster on tiny-world's layers).
+constexpr VkFormat kFloatTexels = VK_FORMAT_R32_SFLOAT;
+constexpr VkFormat kVec4Texels = VK_FORMAT_R32G32B32A32_SFLOAT;
+constexpr VkFormat kHalfQuadTexels = VK_FORMAT_R32G32_UINT; // four fp16 values in two words
+
+VkDeviceSize texelBytes(VkFormat format) {
+    return format == kVec4Texels ? 16 : format == kHalfQuadTexels ? 8 : 4;
+}
+
+// A texel buffer's view may not hold more texels than the device's limit (lavapipe: 128 M).
+Status checkTexelCounts(gpu::VulkanContext &ctx, const char *name, const std::vector<BufferPtr> &buffers,
+                        const std::vector<VkFormat> &texels) {
+    VkPhysicalDeviceProperties device;
+    vkGetPhysicalDeviceProperties(ctx.physicalDevice(), &device);
+    for (size_t i = 0; i < buffers.size(); ++i) {
+        if (texels[i] == VK_FORMAT_UNDEFINED) continue;
+        const VkDeviceSize count = buffers[i]->size() / texelBytes(texels[i]);
+        if (count > device.limits.maxTexelBufferElements) {
+            return Status(StatusCode::Unsupported,
+                          std::string("'") + name + "' reads " + std::to_string(count) + " texels; " +
+                              device.deviceName + " reads at most " +
+                              std::to_string(device.limits.maxTexelBufferElements) + " (run a smaller tile)");
+        }
+    }
+    return {};
+}
+
+// A step running `spirv` over `buffers` (binding = index), the last of which is the output: storage buffers, except
+// those with a format in `texels` (read as texel buffers of that format, through a view).
 Result<Step> makeStep(gpu::VulkanContext &ctx, const char *name, std::span<const uint32_t> spirv,
-                      std::vector<BufferPtr> buffers, std::vector<uint8_t> push) {
-    auto pipeline = gpu::ComputePipeline::create(
-        ctx, {name, spirv, std::vector<VkDescriptorType>(buffers.size(), VK_DESCRIPTOR_TYPE_STORAGE_BUFFER),
-              uint32_t(push.size())});
+                      std::vector<BufferPtr> buffers, std::vector<uint8_t> push, std::vector<VkFormat> texels = {}) {
+    texels.resize(buffers.size(), VK_FORMAT_UNDEFINED);
+    if (Status s = checkTexelCounts(ctx, name, buffers, texels); !s.ok()) return s;
+    std::vector<VkDescriptorType> types;
+    for (VkFormat f : texels)
+        types.push_back(f == VK_FORMAT_UNDEFINED ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
+                                                 : VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER);
+    auto pipeline = gpu::ComputePipeline::create(ctx, {name, spirv, types, uint32_t(push.size())});
     if (!pipeline.ok()) return pipeline.status();
     Step step;
     step.pipeline = std::move(pipeline.value());
-    for (size_t i = 0; i < buffers.size(); ++i)
-        step.pipeline.bindBuffer(uint32_t(i), *buffers[i]);
+    for (size_t i = 0; i < buffers.size(); ++i) {
+        if (texels[i] == VK_FORMAT_UNDEFINED) {
+            step.pipeline.bindBuffer(uint32_t(i), *buffers[i]);
+        } else if (Status s = step.pipeline.bindTexelBuffer(uint32_t(i), *buffers[i], texels[i]); !s.ok()) {
+            return s.withContext(std::string("binding the inputs of '") + name + "'");
+        }
+    }
     step.keep = std::move(buffers);
     step.push = std::move(push);
     return step;
@@ -200,7 +239,8 @@ Result<Step> conv3x3Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, cons
     const Conv3x3Push push{in.c, in.h, in.w, out.c, out.h, out.w, p.padLeft, p.padTop};
     auto step = makeStep(ctx, half ? "nn_conv3x3_f16" : "nn_conv3x3",
                          half ? std::span<const uint32_t>(kConv3x3HalfSpv) : std::span<const uint32_t>(kConv3x3Spv),
-                         {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
+                         {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push),
+                         {kFloatTexels, half ? kHalfQuadTexels : kVec4Texels, kFloatTexels});
     if (step.ok()) {
         step->groups[0] = groupsOf(size_t(out.w), kConv3x3GroupX * kConv3x3Pixels);
         step->groups[1] = groupsOf(size_t(out.h), kConv3x3GroupY);
@@ -274,11 +314,12 @@ Result<std::vector<Step>> winogradSteps(gpu::VulkanContext &ctx, const cpu::Conv
     const WinoInputPush inputPush{in.c, in.h, in.w, tilesX, tilesY, tiles, p.padLeft, p.padTop};
     const WinoProductPush productPush{in.c, groups, tiles};
     const WinoOutputPush outputPush{out.c, out.h, out.w, tilesX, tilesY, tiles, groups};
-    auto transform = makeStep(ctx, "nn_wino_input", kWinoInputSpv, {in.buffer, v.value()}, bytesOf(inputPush));
+    auto transform =
+        makeStep(ctx, "nn_wino_input", kWinoInputSpv, {in.buffer, v.value()}, bytesOf(inputPush), {kFloatTexels});
     auto product = makeStep(ctx, "nn_wino_product", kWinoProductSpv, {v.value(), u.value(), m.value()},
-                            bytesOf(productPush));
+                            bytesOf(productPush), {kVec4Texels, kVec4Texels});
     auto output = makeStep(ctx, "nn_wino_output", kWinoOutputSpv, {m.value(), b.value(), out.buffer},
-                           bytesOf(outputPush));
+                           bytesOf(outputPush), {kVec4Texels, kFloatTexels});
     for (const Result<Step> *r : {&transform, &product, &output})
         if (!r->ok()) return r->status();
     transform->groups[0] = groupsOf(size_t(tiles), 32);
@@ -307,7 +348,8 @@ Result<Step> deconv4x4s2Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, 
     if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
     const Conv3x3Push push{in.c, in.h, in.w, out.c, out.h, out.w, p.padLeft, p.padTop};
     auto step =
-        makeStep(ctx, "nn_deconv4x4s2", kDeconv4x4s2Spv, {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
+        makeStep(ctx, "nn_deconv4x4s2", kDeconv4x4s2Spv, {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push),
+                 {kFloatTexels, kVec4Texels, kFloatTexels});
     if (step.ok()) { // one invocation per 2x2 block of the full output: blocks 0..inW by 0..inH
         step->groups[0] = groupsOf(size_t(in.w) + 1, 16);
         step->groups[1] = groupsOf(size_t(in.h) + 1, 2);
@@ -379,7 +421,8 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const cpu::ConvParams &p, 
                         p.activationParams.empty() ? 0.f : p.activationParams[0]};
     auto step = makeStep(ctx, deconv ? "nn_deconv2d" : "nn_conv2d",
                          deconv ? std::span<const uint32_t>(kDeconvSpv) : std::span<const uint32_t>(kConvSpv),
-                         {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push));
+                         {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push),
+                         {kFloatTexels, kFloatTexels, kFloatTexels});
     if (step.ok()) { // the convolution kernel computes eight output channels per invocation
         step->groups[0] = groupsOf(size_t(out.w), 8);
         step->groups[1] = groupsOf(size_t(out.h), 8);
@@ -396,7 +439,8 @@ Result<Step> preluStep(gpu::VulkanContext &ctx, const std::vector<float> &slopes
     out = {o.value(), in.c, in.h, in.w};
     const uint32_t push[3] = {uint32_t(in.count()), uint32_t(in.h * in.w),
                               uint32_t(std::max<size_t>(1, slopes.size()))};
-    auto step = makeStep(ctx, "nn_prelu", kPreluSpv, {in.buffer, s.value(), out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_prelu", kPreluSpv, {in.buffer, s.value(), out.buffer}, bytesOf(push),
+                         {kFloatTexels, kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(in.count(), 64);
     return step;
 }
@@ -410,7 +454,7 @@ Result<Step> shuffleStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTe
     if (!o.ok()) return o.status();
     out = {o.value(), in.c / (r * r), in.h * r, in.w * r};
     const uint32_t push[4] = {uint32_t(out.c), uint32_t(in.h), uint32_t(in.w), uint32_t(r)};
-    auto step = makeStep(ctx, "nn_pixelshuffle", kShuffleSpv, {in.buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_pixelshuffle", kShuffleSpv, {in.buffer, out.buffer}, bytesOf(push), {kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -428,7 +472,7 @@ Result<Step> interpStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTen
         int32_t c, inH, inW, outH, outW, type;
         float hs, ws;
     } push{in.c, in.h, in.w, outH, outW, type, float(in.h) / float(outH), float(in.w) / float(outW)};
-    auto step = makeStep(ctx, "nn_interp", kInterpSpv, {in.buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_interp", kInterpSpv, {in.buffer, out.buffer}, bytesOf(push), {kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -455,7 +499,8 @@ Result<Step> binaryStep(gpu::VulkanContext &ctx, const Layer &l, const std::vect
     out = {o.value(), shape.c, shape.h, shape.w};
     const uint32_t push[5] = {uint32_t(out.count()), uint32_t(out.h * out.w), uint32_t(l.params.i(0, 0)),
                               spread(shape.a), spread(shape.b)};
-    auto step = makeStep(ctx, "nn_binary", kBinarySpv, {a.buffer, b.buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_binary", kBinarySpv, {a.buffer, b.buffer, out.buffer}, bytesOf(push),
+                         {kFloatTexels, kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -475,7 +520,7 @@ Result<Step> cropStep(gpu::VulkanContext &ctx, const Layer &l, const DeviceTenso
     out = o.value();
     const uint32_t push[8] = {uint32_t(out.count()), uint32_t(r.h),  uint32_t(r.w),  uint32_t(in.h),
                               uint32_t(in.w),        uint32_t(r.c0), uint32_t(r.y0), uint32_t(r.x0)};
-    auto step = makeStep(ctx, "nn_crop", kCropSpv, {in.buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_crop", kCropSpv, {in.buffer, out.buffer}, bytesOf(push), {kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -488,7 +533,8 @@ Result<Step> warpStep(gpu::VulkanContext &ctx, const std::vector<DeviceTensor> &
     if (!o.ok()) return o.status();
     out = o.value();
     const int32_t push[3] = {int32_t(out.count()), out.h, out.w};
-    auto step = makeStep(ctx, "nn_warp", kWarpSpv, {in[0].buffer, in[1].buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_warp", kWarpSpv, {in[0].buffer, in[1].buffer, out.buffer}, bytesOf(push),
+                         {kFloatTexels, kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -516,7 +562,8 @@ Result<Step> concatStep(gpu::VulkanContext &ctx, const Layer &l, const std::vect
         buffers.push_back(in[i < in.size() ? i : 0].buffer);
     buffers.push_back(out.buffer);
     const uint32_t push[5] = {uint32_t(out.count()), uint32_t(out.h * out.w), ends[0], ends[1], ends[2]};
-    auto step = makeStep(ctx, "nn_concat", kConcatSpv, std::move(buffers), bytesOf(push));
+    auto step = makeStep(ctx, "nn_concat", kConcatSpv, std::move(buffers), bytesOf(push),
+                         std::vector<VkFormat>(4, kFloatTexels));
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -538,7 +585,8 @@ Result<Step> eltwiseStep(gpu::VulkanContext &ctx, const Layer &l, const std::vec
         float ca, cb;
     };
     const EltwisePush push{uint32_t(out.count()), uint32_t(op), k.size() > 0 ? k[0] : 1.f, k.size() > 1 ? k[1] : 1.f};
-    auto step = makeStep(ctx, "nn_eltwise", kEltwiseSpv, {in[0].buffer, in[1].buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_eltwise", kEltwiseSpv, {in[0].buffer, in[1].buffer, out.buffer}, bytesOf(push),
+                         {kFloatTexels, kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -549,7 +597,7 @@ Result<Step> sigmoidStep(gpu::VulkanContext &ctx, const DeviceTensor &in, Device
     if (!o.ok()) return o.status();
     out = o.value();
     const uint32_t push[2] = {uint32_t(out.count()), swish ? 1u : 0u};
-    auto step = makeStep(ctx, "nn_sigmoid", kSigmoidSpv, {in.buffer, out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_sigmoid", kSigmoidSpv, {in.buffer, out.buffer}, bytesOf(push), {kFloatTexels});
     if (step.ok()) step->groups[0] = groupsOf(out.count(), 64);
     return step;
 }
@@ -583,7 +631,8 @@ Result<Step> groupNormStep(gpu::VulkanContext &ctx, const Layer &l, const Device
     if (!p.ok() || !o.ok()) return !p.ok() ? p.status() : o.status();
     out = o.value();
     const GroupNormPush push{uint32_t(in.c), uint32_t(in.h * in.w), uint32_t(groups), affine ? 1u : 0u, eps};
-    auto step = makeStep(ctx, "nn_groupnorm", kGroupNormSpv, {in.buffer, p.value(), out.buffer}, bytesOf(push));
+    auto step = makeStep(ctx, "nn_groupnorm", kGroupNormSpv, {in.buffer, p.value(), out.buffer}, bytesOf(push),
+                         {kFloatTexels, kFloatTexels});
     if (step.ok()) step->groups[0] = uint32_t(groups);
     return step;
 }
@@ -592,7 +641,8 @@ Result<Step> groupNormStep(gpu::VulkanContext &ctx, const Layer &l, const Device
 
 Result<BufferPtr> deviceBuffer(gpu::VulkanContext &ctx, size_t floats) {
     auto buffer = gpu::GpuBuffer::create(ctx, std::max<VkDeviceSize>(4, floats * sizeof(float)),
-                                         VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, gpu::MemoryLocation::HostVisible);
+                                         VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT,
+                                         gpu::MemoryLocation::HostVisible);
     if (!buffer.ok()) return buffer.status();
     return std::make_shared<gpu::GpuBuffer>(std::move(buffer.value()));
 }
