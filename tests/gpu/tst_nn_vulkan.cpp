@@ -198,6 +198,22 @@ private slots:
         }
     }
 
+    // A tensor larger than the device binds through one descriptor (here the output's storage buffer) is refused at
+    // preparation as OutOfMemory, naming the step, so that neural-upscale tries a smaller tile.
+    void aBindingPastTheDeviceLimitIsOutOfMemory() {
+        VkPhysicalDeviceProperties device;
+        vkGetPhysicalDeviceProperties(m_ctx->physicalDevice(), &device);
+        const VkDeviceSize range = device.limits.maxStorageBufferRange;
+        if (range > (VkDeviceSize(512) << 20)) QSKIP("this device binds storage buffers of over 512 MB");
+        const int w = 8192, h = int(range / 4 / VkDeviceSize(w)) + 1; // one row past the range
+        auto made = vulkan::Program::prepare(*m_ctx, oneLayer("Sigmoid", {}, {}), {{"a", {1, h, w}}});
+        QVERIFY(!made.ok());
+        QCOMPARE(made.status().code(), StatusCode::OutOfMemory);
+        QVERIFY2(made.message().find("'nn_sigmoid' binds") != std::string::npos &&
+                     made.message().find("run a smaller tile") != std::string::npos,
+                 made.message().c_str());
+    }
+
     void everyLayerTypeMatchesTheReference() {
         const Tensor a = test::randomTensor(8, 7, 11, 11), b = test::randomTensor(8, 7, 11, 12),
                      perChannel = test::randomTensor(8, 1, 1, 13), plane = test::randomTensor(1, 7, 11, 14);

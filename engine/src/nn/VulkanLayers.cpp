@@ -93,19 +93,23 @@ VkDeviceSize texelBytes(VkFormat format) {
     return format == kVec4Texels ? 16 : format == kHalfQuadTexels ? 8 : 4;
 }
 
-// A texel buffer's view may not hold more texels than the device's limit (lavapipe: 128 M).
-Status checkTexelCounts(gpu::VulkanContext &ctx, const char *name, const std::vector<BufferPtr> &buffers,
-                        const std::vector<VkFormat> &texels) {
+// A binding may not be larger than the device reads through one descriptor: a texel view holds at most
+// maxTexelBufferElements texels (lavapipe and most GPUs: 128 M), a storage buffer maxStorageBufferRange bytes
+// (lavapipe: 128 MB). OutOfMemory, as for an allocation, so that a caller with tiles tries smaller ones.
+Status checkBindingSizes(gpu::VulkanContext &ctx, const char *name, const std::vector<BufferPtr> &buffers,
+                         const std::vector<VkFormat> &texels) {
     VkPhysicalDeviceProperties device;
     vkGetPhysicalDeviceProperties(ctx.physicalDevice(), &device);
     for (size_t i = 0; i < buffers.size(); ++i) {
-        if (texels[i] == VK_FORMAT_UNDEFINED) continue;
-        const VkDeviceSize count = buffers[i]->size() / texelBytes(texels[i]);
-        if (count > device.limits.maxTexelBufferElements) {
-            return Status(StatusCode::Unsupported,
-                          std::string("'") + name + "' reads " + std::to_string(count) + " texels; " +
-                              device.deviceName + " reads at most " +
-                              std::to_string(device.limits.maxTexelBufferElements) + " (run a smaller tile)");
+        const bool texel = texels[i] != VK_FORMAT_UNDEFINED;
+        const VkDeviceSize count = texel ? buffers[i]->size() / texelBytes(texels[i]) : buffers[i]->size();
+        const VkDeviceSize limit =
+            texel ? VkDeviceSize(device.limits.maxTexelBufferElements) : device.limits.maxStorageBufferRange;
+        if (count > limit) {
+            const std::string unit = texel ? " texels" : " bytes";
+            return Status(StatusCode::OutOfMemory, std::string("'") + name + "' binds " + std::to_string(count) +
+                                                       unit + "; " + device.deviceName + " binds at most " +
+                                                       std::to_string(limit) + unit + " (run a smaller tile)");
         }
     }
     return {};
@@ -116,7 +120,7 @@ Status checkTexelCounts(gpu::VulkanContext &ctx, const char *name, const std::ve
 Result<Step> makeStep(gpu::VulkanContext &ctx, const char *name, std::span<const uint32_t> spirv,
                       std::vector<BufferPtr> buffers, std::vector<uint8_t> push, std::vector<VkFormat> texels = {}) {
     texels.resize(buffers.size(), VK_FORMAT_UNDEFINED);
-    if (Status s = checkTexelCounts(ctx, name, buffers, texels); !s.ok()) return s;
+    if (Status s = checkBindingSizes(ctx, name, buffers, texels); !s.ok()) return s;
     std::vector<VkDescriptorType> types;
     for (VkFormat f : texels)
         types.push_back(f == VK_FORMAT_UNDEFINED ? VK_DESCRIPTOR_TYPE_STORAGE_BUFFER
