@@ -31,6 +31,7 @@ struct BenchNnOptions {
     Size size{160, 90};
     int frames = 3;
     std::string weights = "auto"; // nn::vulkan::WeightStorage
+    bool steps = false;           // one more frame with every dispatch timed
 };
 
 struct Network {
@@ -104,6 +105,7 @@ struct Ours {
     Frame output;
     std::string device;
     double prepareMs = 0, firstMs = 0, msPerFrame = 0, gpuMs = 0;
+    std::vector<nn::vulkan::StepTime> steps;
 };
 
 double msSince(std::chrono::steady_clock::time_point t) {
@@ -138,7 +140,7 @@ Feed feedFor(const Network &net, const Frame &image, const Frame &next) {
 
 // The graph prepared once, a first frame, then `frames` frames: images to tensors, run, tensor to image.
 Result<Ours> measureOurs(const nn::NcnnModel &model, const Feed &feed, int frames, nn::vulkan::WeightStorage weights,
-                         double &macs) {
+                         bool timeSteps, double &macs) {
     auto ctx = gpu::VulkanContext::create();
     if (!ctx.ok()) return Status(ctx.status().code(), "no Vulkan device: " + ctx.message());
     Ours ours;
@@ -170,7 +172,21 @@ Result<Ours> measureOurs(const nn::NcnnModel &model, const Feed &feed, int frame
         ours.msPerFrame += ms / frames;
         ours.gpuMs += stats.gpuMs / frames;
     }
+    if (timeSteps) { // a frame of its own: the timestamps stay out of the figures above
+        nn::vulkan::RunStats stats;
+        stats.timeSteps = true;
+        if (auto out = program.value()->run(named(), &stats); !out.ok()) return out.status();
+        ours.steps = std::move(stats.steps);
+    }
     return ours;
+}
+
+// Each timed dispatch, in order (empty where the device writes no timestamps).
+nlohmann::json stepsJson(const std::vector<nn::vulkan::StepTime> &steps) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const nn::vulkan::StepTime &s : steps)
+        list.push_back({{"layer", s.layer}, {"kernel", s.kernel}, {"ms", s.ms}, {"macs", s.macs}});
+    return list;
 }
 
 struct Theirs {
@@ -236,12 +252,12 @@ Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
                          : o.weights == "fp32" ? nn::vulkan::WeightStorage::Fp32
                                                : nn::vulkan::WeightStorage::Auto;
     double macs = 0;
-    auto ours = measureOurs(model.value(), feedFor(net.value(), image, next), o.frames, weights, macs);
+    auto ours = measureOurs(model.value(), feedFor(net.value(), image, next), o.frames, weights, o.steps, macs);
     if (!ours.ok()) return ours.status();
     auto theirs = measureNcnn(net.value(), image, next, o.frames);
     if (!theirs.ok()) return theirs.status();
     const Frame &out = ours->output;
-    return nlohmann::json{{"bench", "nn"},
+    nlohmann::json result{{"bench", "nn"},
                           {"model", o.model},
                           {"input", o.size.text()},
                           {"output", std::to_string(out.width) + "x" + std::to_string(out.height)},
@@ -259,6 +275,8 @@ Result<nlohmann::json> runBenchNn(const BenchNnOptions &o) {
                           {"vs_ncnn_target", 1.25},
                           {"psnr_vs_ncnn", psnr(out, theirs->output)},
                           {"psnr_target", 45}};
+    if (o.steps) result["steps"] = stepsJson(ours->steps);
+    return result;
 }
 
 } // namespace
@@ -279,6 +297,8 @@ void addBenchNnCommand(CLI::App &bench, CommandLine &line) {
                    "3x3 convolution weights: auto (fp16 on a GPU, fp32 on lavapipe), fp32, or fp16 where exact")
         ->check(CLI::IsMember({"auto", "fp32", "fp16"}))
         ->capture_default_str();
+    nn->add_flag("--steps", o->steps,
+                 "time every dispatch of one more frame: steps[] gives each layer's kernel, ms and multiply-adds");
     onParsed(*nn, line,
              [o] { return finish("bench nn", runBenchNn(*o), [](const nlohmann::json &j) { printJson(j); }); });
 }

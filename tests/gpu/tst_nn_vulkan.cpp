@@ -7,6 +7,7 @@
 #include "mnemo/nn/VulkanOps.hpp"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -214,6 +215,35 @@ private slots:
                  made.message().c_str());
     }
 
+    // A timed run reports every dispatch in order with its layer and kernel (a Winograd convolution is three), the
+    // layer's multiply-adds on its first; an untimed run reports none.
+    void aTimedRunReportsEveryDispatch() {
+        const NcnnModel m = oneLayer("Convolution", {{0, "16"}, {1, "3"}, {4, "1"}, {5, "1"}, {6, "2304"}},
+                                     {test::randomValues(2304, 60), test::randomValues(16, 61)});
+        const Tensor a = test::randomTensor(16, 9, 13, 62);
+        auto program = vulkan::Program::prepare(*m_ctx, m, {{"a", {16, 9, 13}}});
+        QVERIFY2(program.ok(), program.ok() ? "" : program.message().c_str());
+        vulkan::RunStats untimed;
+        auto plain = program.value()->run({{"a", a}}, &untimed);
+        QVERIFY(plain.ok());
+        QVERIFY(untimed.steps.empty());
+        vulkan::RunStats timed;
+        timed.timeSteps = true;
+        auto out = program.value()->run({{"a", a}}, &timed);
+        QVERIFY(out.ok());
+        if (timed.steps.empty()) QSKIP("the device's compute queue writes no timestamps");
+        QCOMPARE(timed.steps.size(), size_t(3));
+        const char *kernels[] = {"nn_wino_input", "nn_wino_product", "nn_wino_output"};
+        for (size_t i = 0; i < 3; ++i) {
+            QCOMPARE(timed.steps[i].kernel, std::string(kernels[i]));
+            QCOMPARE(timed.steps[i].layer, std::string("layer"));
+            QVERIFY(timed.steps[i].ms >= 0);
+        }
+        QCOMPARE(timed.steps[0].macs, 16.0 * 16 * 9 * 9 * 13);
+        QCOMPARE(timed.steps[1].macs, 0.0);
+        QCOMPARE(worstDifference(out->at("out"), plain->at("out")), 0.f); // timing changes nothing computed
+    }
+
     void everyLayerTypeMatchesTheReference() {
         const Tensor a = test::randomTensor(8, 7, 11, 11), b = test::randomTensor(8, 7, 11, 12),
                      perChannel = test::randomTensor(8, 1, 1, 13), plane = test::randomTensor(1, 7, 11, 14);
@@ -385,13 +415,17 @@ private slots:
         for (const auto &[model, output] : {std::pair{"realesr-animevideov3-x2", "48x48"}, {"rife-v4.6", "24x24"}}) {
             QProcess bench;
             bench.start(MNEMO_BINARY_DIR "/bin/mnemo-cli",
-                        {"bench", "nn", "--models", models, "--model", model, "--size", "24x24"});
+                        {"bench", "nn", "--models", models, "--model", model, "--size", "24x24", "--steps"});
             QVERIFY(bench.waitForFinished(300000));
             QVERIFY2(bench.exitCode() == 0, bench.readAllStandardError().constData());
             const QJsonObject j = QJsonDocument::fromJson(bench.readAllStandardOutput()).object();
             QCOMPARE(j["output"].toString(), QString(output));
             QVERIFY(j["ms_per_frame"].toDouble() > 0 && j["gflops"].toDouble() > 0 && j["vs_ncnn"].toDouble() > 0);
             QVERIFY2(j["psnr_vs_ncnn"].toDouble() >= 45, qPrintable(QString::number(j["psnr_vs_ncnn"].toDouble())));
+            const QJsonArray steps = j["steps"].toArray(); // --steps: every dispatch with its layer and kernel
+            QVERIFY(steps.size() > 10);
+            QVERIFY(steps[0].toObject()["kernel"].toString().startsWith("nn_") &&
+                    !steps[0].toObject()["layer"].toString().isEmpty() && steps[0].toObject()["ms"].toDouble() >= 0);
         }
     }
 };

@@ -128,6 +128,7 @@ Result<Step> makeStep(gpu::VulkanContext &ctx, const char *name, std::span<const
     auto pipeline = gpu::ComputePipeline::create(ctx, {name, spirv, types, uint32_t(push.size())});
     if (!pipeline.ok()) return pipeline.status();
     Step step;
+    step.kernel = name;
     step.pipeline = std::move(pipeline.value());
     for (size_t i = 0; i < buffers.size(); ++i) {
         if (texels[i] == VK_FORMAT_UNDEFINED) {

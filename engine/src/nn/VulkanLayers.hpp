@@ -20,6 +20,7 @@ struct DeviceTensor {
 };
 
 struct Step {
+    std::string kernel, layer; // the shader's name and the layer's (what a timed run reports)
     gpu::ComputePipeline pipeline;
     std::vector<BufferPtr> keep; // weights and the tensors it reads and writes, alive until the run ends
     std::vector<uint8_t> push;

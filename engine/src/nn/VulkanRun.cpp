@@ -3,6 +3,8 @@
 
 #include "VulkanLayers.hpp"
 
+#include "mnemo/gpu/GpuTimer.hpp"
+
 #include <chrono>
 #include <algorithm>
 #include <cstring>
@@ -88,6 +90,8 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
         const double layerMacs = macsOf(l, in.value()[0], out);
         macs += layerMacs;
         built.value().front().macs = layerMacs; // on the first: a batch is cut before the layer, not inside it
+        for (detail::Step &step : built.value())
+            step.layer = fuse ? l.name + "+" + next->name : l.name;
         if (fuse)
             ++i, blobs[next->outputs[0]] = out;
         else
@@ -103,6 +107,8 @@ Result<std::vector<detail::Step>> prepareSteps(gpu::VulkanContext &ctx, const Nc
 struct Program::Graph {
     std::map<std::string, DeviceTensor> blobs;
     std::vector<detail::Step> steps;
+    std::unique_ptr<gpu::GpuTimer> timer; // made at the first timed run; null where the queue has no timestamps
+    bool timerTried = false;
 };
 
 Program::Program(gpu::VulkanContext &ctx) : m_ctx(ctx) {}
@@ -162,7 +168,7 @@ Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, T
         }
         std::memcpy(m_graph->blobs.at(name).buffer->mapped(), t.data.data(), t.data.size() * sizeof(float));
     }
-    if (Status s = submitSteps(); !s.ok()) return s.withContext("running '" + m_path + "' on the GPU");
+    if (Status s = submitSteps(stats); !s.ok()) return s.withContext("running '" + m_path + "' on the GPU");
     if (stats) stats->gpuMs = msSince(t0);
     t0 = Clock::now();
     std::map<std::string, Tensor> out;
@@ -176,16 +182,28 @@ Result<std::map<std::string, Tensor>> Program::run(const std::map<std::string, T
     return out;
 }
 
+// A span for each step, made once (timestamps cost a little, so only timed runs record them).
+gpu::GpuTimer *Program::stepTimer() {
+    if (!m_graph->timerTried) {
+        m_graph->timerTried = true;
+        auto made = gpu::GpuTimer::create(m_ctx, uint32_t(std::max<size_t>(1, m_graph->steps.size())));
+        if (made.ok()) m_graph->timer = std::move(made.value());
+    }
+    return m_graph->timer.get();
+}
+
 // The steps in submissions of about kMacsPerSubmission multiply-adds each, each waited for: the queue is the host's,
 // shared with the world module and the other edits, and on a CPU implementation (lavapipe runs one submission after
 // another) a whole network in one submission kept them waiting past their timeouts (a 640x360 upscale: 90 s). About
 // a quarter of a second of lavapipe's work; on a GPU a whole tile is a few submissions. Each step ends with a barrier,
 // which orders it before the next submission's steps too.
-Status Program::submitSteps() {
+Status Program::submitSteps(RunStats *stats) {
     constexpr double kMacsPerSubmission = 2e9;
     // A large tile of a large network takes minutes on a CPU implementation: the default 30 s would call it hung.
     constexpr auto kRunTimeout = std::chrono::minutes(10);
     const auto &steps = m_graph->steps;
+    gpu::GpuTimer *timer = stats && stats->timeSteps ? stepTimer() : nullptr;
+    if (stats) stats->steps.clear();
     for (size_t first = 0; first < steps.size();) {
         size_t end = first;
         double macs = 0;
@@ -194,10 +212,13 @@ Status Program::submitSteps() {
         const bool last = end == steps.size();
         Status s = m_ctx.submitAndWait(
             [&](VkCommandBuffer cmd) {
+                if (timer) timer->reset(cmd);
                 for (size_t i = first; i < end; ++i) {
                     const detail::Step &step = steps[i];
+                    const std::optional<uint32_t> span = timer ? timer->begin(cmd) : std::nullopt;
                     step.pipeline.recordDispatch(cmd, step.push.data(), step.groups[0], step.groups[1],
                                                  step.groups[2]);
+                    if (span) timer->end(cmd, *span);
                     // Read and written next: later layers rewrite the shared scratch buffers (write after write).
                     barrier(cmd, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
                             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
@@ -206,6 +227,11 @@ Status Program::submitSteps() {
             },
             kRunTimeout);
         if (!s.ok()) return s;
+        if (timer) {
+            const std::vector<double> ms = timer->read();
+            for (size_t i = first; i < end && i - first < ms.size(); ++i)
+                stats->steps.push_back({steps[i].layer, steps[i].kernel, ms[i - first], steps[i].macs});
+        }
         first = end;
     }
     return {};

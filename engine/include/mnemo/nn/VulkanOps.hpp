@@ -8,13 +8,28 @@
 #include "mnemo/nn/CpuReference.hpp"
 
 #include <memory>
+#include <string>
+#include <vector>
+
+namespace mnemo::gpu {
+class GpuTimer;
+}
 
 namespace mnemo::nn::vulkan {
+
+// One dispatch of a run on the device (timestamp queries): the layer it belongs to (two names: a PReLU fused into its
+// convolution), its kernel, and the multiply-adds its layer counts (on the layer's first dispatch).
+struct StepTime {
+    std::string layer, kernel;
+    double ms = 0, macs = 0;
+};
 
 struct RunStats {
     double prepareMs = 0; // pipelines, weights and buffers
     double gpuMs = 0;     // uploading the inputs, recording, submitting and waiting for the dispatches
     double readbackMs = 0;
+    bool timeSteps = false;      // in: time every dispatch (where each layer's time goes; bench nn --steps)
+    std::vector<StepTime> steps; // out, with timeSteps: every dispatch in order (none where no timestamps are written)
 };
 
 // How a program stores the weights of its 3x3 convolutions. Fp16: as fp16 wherever that holds them exactly (weights
@@ -47,7 +62,8 @@ public:
 private:
     struct Graph;
     explicit Program(gpu::VulkanContext &ctx);
-    Status submitSteps();
+    Status submitSteps(RunStats *stats);
+    gpu::GpuTimer *stepTimer();
     gpu::VulkanContext &m_ctx;
     std::unique_ptr<Graph> m_graph;
     std::map<std::string, Shape> m_inputShapes;
