@@ -99,7 +99,13 @@ private slots:
                               {17, 7, 9, 19, 3, 1, 1, 1, 1},
                               {16, 1, 1, 16, 3, 1, 1, 1, 0},
                               {20, 13, 5, 18, 3, 1, 1, 0, 2},
-                              {16, 6, 7, 21, 3, 1, 1, 2, 0}};
+                              {16, 6, 7, 21, 3, 1, 1, 2, 0},
+                              // the stride-2 3x3 kernel (nn_conv3x3s2): odd sizes and channel counts, a one-pixel
+                              // input, no padding at a width off its steps, padding past the window's reach
+                              {17, 13, 9, 19, 3, 2, 1, 1, 1},
+                              {3, 1, 1, 6, 3, 2, 1, 1, 0},
+                              {5, 8, 71, 7, 3, 2, 1, 0, 2},
+                              {2, 9, 5, 3, 3, 2, 1, 2, 0}};
         uint32_t seed = 1;
         for (const Case &c : cases) {
             Tensor in(c.inC, c.h, c.w);

@@ -19,6 +19,9 @@ const uint32_t kConv3x3Spv[] =
 const uint32_t kConv3x3HalfSpv[] =
 #include "compute/nn_conv3x3_f16.comp.inc"
     ;
+const uint32_t kConv3x3Stride2Spv[] =
+#include "compute/nn_conv3x3s2.comp.inc"
+    ;
 const uint32_t kCropSpv[] =
 #include "compute/nn_crop.comp.inc"
     ;
@@ -200,6 +203,11 @@ bool isPlain3x3(const cpu::ConvParams &p) {
     return p.kernelW == 3 && p.kernelH == 3 && p.strideW == 1 && p.strideH == 1 && p.dilationW == 1 && p.dilationH == 1;
 }
 
+// A 3x3 convolution with stride 2 (a U-Net's or RIFE's downsampling): nn_conv3x3s2.comp, fp32 weights.
+bool isStride2x3x3(const cpu::ConvParams &p) {
+    return p.kernelW == 3 && p.kernelH == 3 && p.strideW == 2 && p.strideH == 2 && p.dilationW == 1 && p.dilationH == 1;
+}
+
 // Weights [outputs][inputs][taps] as the fast kernels read them (nn_conv3x3, nn_deconv4x4s2): for each group of four
 // outputs and each input, a vec4 (the four outputs) per tap; zeros past the last output.
 std::vector<float> packOutputQuads(const std::vector<float> &weights, int outputs, int inputs, int taps) {
@@ -237,13 +245,18 @@ Result<Step> conv3x3Step(gpu::VulkanContext &ctx, const cpu::ConvParams &p, cons
                          const std::vector<float> &bias, const std::vector<float> *prelu, const DeviceTensor &in,
                          const DeviceTensor &out, bool halfWeights) {
     const std::vector<float> packed = packOutputQuads(weights, out.c, in.c, 9);
-    const bool half = halfWeights && exactInHalf(packed); // fp16 storage loses nothing: half the bytes each tap reads
+    const bool stride2 = isStride2x3x3(p);
+    // fp16 storage where it loses nothing (half the bytes each tap reads); stride 2 has an fp32 kernel only
+    const bool half = halfWeights && !stride2 && exactInHalf(packed);
     auto w = half ? uploadHalves(ctx, packed) : upload(ctx, packed);
     auto b = upload(ctx, biasAndSlopes(p, bias, out.c, prelu));
     if (!w.ok() || !b.ok()) return !w.ok() ? w.status() : b.status();
     const Conv3x3Push push{in.c, in.h, in.w, out.c, out.h, out.w, p.padLeft, p.padTop};
-    auto step = makeStep(ctx, half ? "nn_conv3x3_f16" : "nn_conv3x3",
-                         half ? std::span<const uint32_t>(kConv3x3HalfSpv) : std::span<const uint32_t>(kConv3x3Spv),
+    const char *kernel = stride2 ? "nn_conv3x3s2" : half ? "nn_conv3x3_f16" : "nn_conv3x3";
+    const std::span<const uint32_t> spirv = stride2 ? std::span<const uint32_t>(kConv3x3Stride2Spv)
+                                            : half  ? std::span<const uint32_t>(kConv3x3HalfSpv)
+                                                    : std::span<const uint32_t>(kConv3x3Spv);
+    auto step = makeStep(ctx, kernel, spirv,
                          {in.buffer, w.value(), b.value(), out.buffer}, bytesOf(push),
                          {kFloatTexels, half ? kHalfQuadTexels : kVec4Texels, kFloatTexels});
     if (step.ok()) {
@@ -402,7 +415,8 @@ Result<Step> convolutionStep(gpu::VulkanContext &ctx, const cpu::ConvParams &p, 
                              const std::vector<float> &weights, const std::vector<float> &bias,
                              const std::vector<float> *prelu, const DeviceTensor &in, const DeviceTensor &out,
                              bool halfWeights) {
-    if (!deconv && isPlain3x3(p)) return conv3x3Step(ctx, p, weights, bias, prelu, in, out, halfWeights);
+    if (!deconv && (isPlain3x3(p) || isStride2x3x3(p)))
+        return conv3x3Step(ctx, p, weights, bias, prelu, in, out, halfWeights);
     if (deconv && isPlain4x4s2(p) && !prelu) return deconv4x4s2Step(ctx, p, weights, bias, in, out);
     if (prelu) return Status(StatusCode::Internal, "a PReLU fused into a convolution that is not 3x3");
     auto w = upload(ctx, weights), b = upload(ctx, bias);
