@@ -294,7 +294,8 @@ void addBenchNnCommand(CLI::App &bench, CommandLine &line) {
         ->check(CLI::Range(1, 100))
         ->capture_default_str();
     nn->add_option("--weights", o->weights,
-                   "3x3 convolution weights: auto (fp16 on a GPU, fp32 on lavapipe), fp32, or fp16 where exact")
+                   "3x3 stride-1 convolution weights: auto (fp16 on a GPU, fp32 on lavapipe), fp32, or fp16 where "
+                   "exact")
         ->check(CLI::IsMember({"auto", "fp32", "fp16"}))
         ->capture_default_str();
     nn->add_flag("--steps", o->steps,

@@ -129,6 +129,21 @@ private slots:
                 worst = std::max(worst, std::abs(got->data[i] - expected->data[i]));
             QVERIFY2(worst < 1e-4f, qPrintable(QString::number(worst)));
         }
+        { // padding on the right and bottom only (a downsampling layer's usual layout), stride 2 and stride 1
+            const Tensor in = test::randomTensor(8, 10, 13, 70);
+            for (int stride : {2, 1}) {
+                cpu::ConvParams p;
+                p.outputs = 6;
+                p.kernelW = p.kernelH = 3;
+                p.strideW = p.strideH = stride;
+                p.padRight = p.padBottom = 1;
+                const auto weights = test::randomValues(6 * 8 * 9, 71), bias = test::randomValues(6, 72);
+                auto expected = cpu::convolution(in, weights, bias, p);
+                auto got = vulkan::convolution(*m_ctx, in, weights, bias, p);
+                QVERIFY2(got.ok() && got->sameShape(expected.value()), got.ok() ? "shape" : got.message().c_str());
+                QVERIFY(worstDifference(got.value(), expected.value()) < 1e-4f);
+            }
+        }
         Tensor in(3, 4, 4);
         cpu::ConvParams p;
         p.outputs = 2;

@@ -40,7 +40,9 @@ void GpuTimer::reset(VkCommandBuffer cmd) {
 std::optional<uint32_t> GpuTimer::begin(VkCommandBuffer cmd) {
     if (m_begun == m_maxSpans) return std::nullopt;
     const uint32_t span = m_begun++;
-    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_pool, 2 * span);
+    // At the bottom of the pipe: written once the work recorded before it has finished, so a span starts where the
+    // one before it ended instead of overlapping its tail on a GPU that runs ahead.
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, m_pool, 2 * span);
     return span;
 }
 
