@@ -32,10 +32,10 @@ struct RunStats {
     std::vector<StepTime> steps; // out, with timeSteps: every dispatch in order (none where no timestamps are written)
 };
 
-// How a program stores the weights of its 3x3 stride-1 convolutions (stride 2 keeps fp32). Fp16: as fp16 wherever that holds them exactly (weights
-// that came from fp16 in the .bin always do), halving the bytes each tap reads; otherwise fp32. Auto: fp16 on a GPU,
-// fp32 on a CPU implementation such as lavapipe, where unpacking the halves cost more than the bytes saved (bench nn,
-// 2026-12-03: about 7 % slower).
+// How a program stores the weights of its 3x3 stride-1 convolutions (stride 2 keeps fp32). Fp16: as fp16 wherever
+// that holds them exactly (weights that came from fp16 in the .bin always do), halving the bytes each tap reads;
+// otherwise fp32. Auto: fp16 on a GPU, fp32 on a CPU implementation such as lavapipe, where unpacking the halves cost
+// more than the bytes saved (bench nn, 2026-12-03: about 7 % slower).
 enum class WeightStorage { Auto, Fp32, Fp16 };
 
 // A model prepared on the device for inputs of fixed shapes: pipelines built, weights uploaded and every tensor
