@@ -199,13 +199,19 @@ constexpr int kConv3x3Pixels = 4;  // pixels in a row per invocation
 // (16 x 2 and 64 x 1 measured the same as 32 x 1).
 constexpr uint32_t kConv3x3GroupX = 32, kConv3x3GroupY = 1;
 
+// A 3x3 convolution with this stride both ways and no dilation.
+bool is3x3(const cpu::ConvParams &p, int stride) {
+    return p.kernelW == 3 && p.kernelH == 3 && p.strideW == stride && p.strideH == stride && p.dilationW == 1 &&
+           p.dilationH == 1;
+}
+
 bool isPlain3x3(const cpu::ConvParams &p) {
-    return p.kernelW == 3 && p.kernelH == 3 && p.strideW == 1 && p.strideH == 1 && p.dilationW == 1 && p.dilationH == 1;
+    return is3x3(p, 1);
 }
 
 // A 3x3 convolution with stride 2 (a U-Net's or RIFE's downsampling): nn_conv3x3s2.comp, fp32 weights.
 bool isStride2x3x3(const cpu::ConvParams &p) {
-    return p.kernelW == 3 && p.kernelH == 3 && p.strideW == 2 && p.strideH == 2 && p.dilationW == 1 && p.dilationH == 1;
+    return is3x3(p, 2);
 }
 
 // Weights [outputs][inputs][taps] as the fast kernels read them (nn_conv3x3, nn_deconv4x4s2): for each group of four
